@@ -1,0 +1,15 @@
+//! speclint: predicts kube-apiserver's TLS verdict for webhooks, CRD conversion webhooks
+//! and aggregated APIs, offline, from Kubernetes manifests.
+//!
+//! The pipeline: [`input`] -> [`yaml`] -> [`model`] -> [`resolve`] -> [`tls`] -> [`rules`] -> [`report`].
+
+pub mod cli;
+pub mod diagnostic;
+pub mod input;
+pub mod model;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod source;
+pub mod tls;
+pub mod yaml;

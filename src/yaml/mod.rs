@@ -1,0 +1,196 @@
+//! YAML and JSON documents as span-carrying node trees.
+//!
+//! Public API (other stages rely on it; keep it stable):
+//! - [`load`]: one source file to its documents and the errors found while reading them.
+//! - [`Document`], [`Tree`], [`NodeRef`]: read-only access to nodes with their spans.
+
+mod load;
+
+pub use load::load;
+
+use crate::source::{FileId, Span};
+
+pub type NodeId = u32;
+
+/// A scalar resolved the way Kubernetes reads YAML (go-yaml, YAML 1.1).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<NodeId>),
+    /// Entries in source order, merge keys (`<<`) already applied.
+    Map(Vec<(NodeId, NodeId)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// All nodes of one document. Aliases are shared node ids, never copies.
+#[derive(Clone, Debug, Default)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+/// One Kubernetes object inside a document: the root, or an item of a `kind: List`/`*List`.
+#[derive(Clone, Debug)]
+pub struct ObjectRoot {
+    pub node: NodeId,
+    /// The Helm `# Source: chart/templates/x.yaml` path that precedes it, if any.
+    pub template: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub file: FileId,
+    /// 0-based position of the document in its stream.
+    pub index: usize,
+    /// The whole document, from its first content byte to its end.
+    pub span: Span,
+    pub tree: Tree,
+    /// None for an empty document.
+    pub root: Option<NodeId>,
+    /// The `# Source:` comment of the document as a whole.
+    pub template: Option<String>,
+    /// The objects it holds: the root, or the flattened items of a List.
+    pub objects: Vec<ObjectRoot>,
+}
+
+/// A document (or part of one) that could not be read. `span` points at the fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Document {
+    pub fn node(&self, id: NodeId) -> NodeRef<'_> {
+        NodeRef { tree: &self.tree, id }
+    }
+
+    pub fn root(&self) -> Option<NodeRef<'_>> {
+        self.root.map(|id| self.node(id))
+    }
+}
+
+/// A cursor on a node.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeRef<'a> {
+    pub tree: &'a Tree,
+    pub id: NodeId,
+}
+
+impl<'a> NodeRef<'a> {
+    pub fn node(&self) -> &'a Node {
+        &self.tree.nodes[self.id as usize]
+    }
+
+    pub fn value(&self) -> &'a Value {
+        &self.node().value
+    }
+
+    pub fn span(&self) -> Span {
+        self.node().span
+    }
+
+    fn at(&self, id: NodeId) -> NodeRef<'a> {
+        NodeRef {
+            tree: self.tree,
+            id,
+        }
+    }
+
+    /// The entry for a string key of a mapping (the last one if duplicated), as (key, value).
+    pub fn entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+        match self.value() {
+            Value::Map(entries) => entries
+                .iter()
+                .rev()
+                .map(|(k, v)| (self.at(*k), self.at(*v)))
+                .find(|(k, _)| k.as_str() == Some(key)),
+            _ => None,
+        }
+    }
+
+    /// The value for a string key of a mapping.
+    pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// Follows a path of mapping keys.
+    pub fn path(&self, keys: &[&str]) -> Option<NodeRef<'a>> {
+        keys.iter().try_fold(*self, |node, key| node.get(key))
+    }
+
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.value() {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value() {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value() {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value(), Value::Null)
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.value(), Value::Map(_))
+    }
+
+    pub fn is_seq(&self) -> bool {
+        matches!(self.value(), Value::Seq(_))
+    }
+
+    /// Items of a sequence (empty for anything else).
+    pub fn items(&self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+        let tree = self.tree;
+        let ids: &'a [NodeId] = match &self.node().value {
+            Value::Seq(ids) => ids,
+            _ => &[],
+        };
+        ids.iter().map(move |id| NodeRef { tree, id: *id })
+    }
+
+    /// Entries of a mapping (empty for anything else).
+    pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+        let tree = self.tree;
+        let entries: &'a [(NodeId, NodeId)] = match &self.node().value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        };
+        entries
+            .iter()
+            .map(move |(k, v)| (NodeRef { tree, id: *k }, NodeRef { tree, id: *v }))
+    }
+
+    /// A short rendering of a scalar for messages (`true`, `443`, `name`); `None` for collections.
+    pub fn scalar_text(&self) -> Option<String> {
+        match self.value() {
+            Value::Null => Some("null".into()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Str(s) => Some(s.clone()),
+            Value::Seq(_) | Value::Map(_) => None,
+        }
+    }
+}
