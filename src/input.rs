@@ -1,1 +1,179 @@
-//! input stage.
+//! Input stage: standard input, files, directories and glob patterns, read into a [`SourceMap`].
+
+use crate::source::{SourceFile, SourceMap};
+use globset::{GlobBuilder, GlobMatcher};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A usage or I/O failure: exit code 2.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+const MANIFEST_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+const STDIN_NAME: &str = "<stdin>";
+
+/// Reads every input. No path, or `-`, reads standard input. Directories are walked
+/// recursively for manifests; arguments with glob characters are expanded here.
+/// Each file is read once even if named twice.
+pub fn read_all(paths: &[String], stdin: &mut dyn Read) -> Result<SourceMap, InputError> {
+    let mut sources = SourceMap::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut stdin_read = false;
+    let wanted: Vec<String> = if paths.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        paths.to_vec()
+    };
+    for arg in &wanted {
+        if arg == "-" {
+            if !stdin_read {
+                stdin_read = true;
+                let mut bytes = Vec::new();
+                stdin
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| InputError(format!("cannot read standard input: {e}")))?;
+                sources.add(SourceFile::new(STDIN_NAME, bytes));
+            }
+            continue;
+        }
+        for path in expand(arg)? {
+            if seen.insert(path.clone()) {
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
+                sources.add(SourceFile::new(display_path(&path), bytes));
+            }
+        }
+    }
+    Ok(sources)
+}
+
+fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    text.strip_prefix("./").unwrap_or(&text).to_string()
+}
+
+fn expand(arg: &str) -> Result<Vec<PathBuf>, InputError> {
+    let path = Path::new(arg);
+    if path.is_dir() {
+        return walk(path, None);
+    }
+    if path.exists() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if !has_glob_chars(arg) {
+        return Err(InputError(format!("{arg}: no such file or directory")));
+    }
+    let matcher = GlobBuilder::new(arg)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| InputError(format!("invalid glob pattern {arg}: {e}")))?
+        .compile_matcher();
+    let files = walk(&glob_base(arg), Some(&matcher))?;
+    if files.is_empty() {
+        return Err(InputError(format!("{arg}: no file matches this pattern")));
+    }
+    Ok(files)
+}
+
+fn has_glob_chars(arg: &str) -> bool {
+    arg.contains(['*', '?', '[', '{'])
+}
+
+/// The directory part of a glob before its first component with a glob character.
+fn glob_base(pattern: &str) -> PathBuf {
+    let mut base = PathBuf::new();
+    for component in Path::new(pattern).components() {
+        if has_glob_chars(&component.as_os_str().to_string_lossy()) {
+            break;
+        }
+        base.push(component);
+    }
+    if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    }
+}
+
+/// Manifests under `dir`, sorted, with gitignore-style filters off: rendered output often
+/// lives in ignored folders. With a glob, every file it matches counts, whatever its extension.
+fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Vec<PathBuf>, InputError> {
+    let mut files = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| InputError(format!("cannot read {}: {e}", dir.display())))?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let wanted = match glob {
+            Some(glob) => glob.is_match(path) || glob.is_match(path.strip_prefix("./").unwrap_or(path)),
+            None => path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| MANIFEST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
+        };
+        if wanted {
+            files.push(path.to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(sources: &SourceMap) -> Vec<String> {
+        sources.files().map(|(_, f)| f.name.clone()).collect()
+    }
+
+    #[test]
+    fn no_path_reads_stdin() {
+        let sources = read_all(&[], &mut &b"a: 1\n"[..]).unwrap();
+        assert_eq!(names(&sources), vec!["<stdin>"]);
+        assert_eq!(sources.get(0).text, "a: 1\n");
+    }
+
+    #[test]
+    fn directories_walk_for_manifests_and_globs_expand() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        for name in ["a/x.yaml", "a/b/y.yml", "a/b/z.json", "a/notes.txt", "a/.hidden.yaml"] {
+            std::fs::write(root.join(name), "k: v\n").unwrap();
+        }
+        let sources = read_all(&[root.join("a").display().to_string()], &mut &b""[..]).unwrap();
+        let got: Vec<String> = names(&sources)
+            .iter()
+            .map(|n| n.rsplit('/').next().unwrap().to_string())
+            .collect();
+        assert_eq!(got, vec![".hidden.yaml", "y.yml", "z.json", "x.yaml"]);
+
+        let pattern = format!("{}/a/**/*.y*ml", root.display());
+        let sources = read_all(&[pattern], &mut &b""[..]).unwrap();
+        assert_eq!(sources.len(), 3);
+    }
+
+    #[test]
+    fn missing_path_and_empty_glob_are_errors() {
+        let err = read_all(&["/no/such/file.yaml".into()], &mut &b""[..]).unwrap_err();
+        assert!(err.0.contains("no such file"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_all(&[format!("{}/*.yaml", dir.path().display())], &mut &b""[..]).unwrap_err();
+        assert!(err.0.contains("no file matches"), "{err}");
+    }
+}

@@ -3,13 +3,15 @@
 //!
 //! The pipeline: [`input`] -> [`yaml`] -> [`model`] -> [`resolve`] -> [`tls`] -> [`rules`] -> [`report`].
 
-pub mod cli;
+pub mod cli {
+    pub fn main() -> i32 {
+        0
+    }
+}
 pub mod diagnostic;
 pub mod input;
 pub mod model;
 pub mod report;
-pub mod resolve;
-pub mod rules;
 pub mod source;
 pub mod tls;
 pub mod yaml;

@@ -1,1 +1,713 @@
-//! model stage.
+//! Model stage: typed, span-carrying views of the objects that matter for webhook TLS.
+//!
+//! Everything here borrows from the loaded [`Document`]s; nothing is copied but short strings.
+
+use crate::diagnostic::ObjectRef;
+use crate::source::{FileId, Span};
+use crate::yaml::{Document, NodeRef, Value};
+use std::collections::HashMap;
+
+/// Index into [`Model::objects`].
+pub type ObjectId = usize;
+
+/// Any Kubernetes object of the inputs.
+#[derive(Clone, Debug)]
+pub struct Object<'a> {
+    pub node: NodeRef<'a>,
+    pub file: FileId,
+    pub api_version: &'a str,
+    pub kind: &'a str,
+    pub name: &'a str,
+    /// The effective namespace: `metadata.namespace`, else the default one; empty when cluster-scoped.
+    pub namespace: String,
+    pub template: Option<&'a str>,
+}
+
+impl<'a> Object<'a> {
+    pub fn group(&self) -> &'a str {
+        self.api_version
+            .rsplit_once('/')
+            .map(|(group, _)| group)
+            .unwrap_or("")
+    }
+
+    pub fn object_ref(&self) -> ObjectRef {
+        ObjectRef {
+            api_version: self.api_version.to_string(),
+            kind: self.kind.to_string(),
+            namespace: (!self.namespace.is_empty()).then(|| self.namespace.clone()),
+            name: self.name.to_string(),
+        }
+    }
+
+    /// `Kind/name`, as kubectl prints it.
+    pub fn display(&self) -> String {
+        format!("{}/{}", self.kind, self.name)
+    }
+
+    pub fn span(&self) -> Span {
+        self.node.span()
+    }
+
+    /// The span to point at for the object as a whole: its `metadata.name`, else its start.
+    pub fn name_span(&self) -> Span {
+        self.node
+            .path(&["metadata", "name"])
+            .map(|n| n.span())
+            .unwrap_or_else(|| {
+                let span = self.node.span();
+                Span::new(span.file, span.start, span.start)
+            })
+    }
+}
+
+/// Kinds whose objects have no namespace.
+const CLUSTER_SCOPED_KINDS: &[&str] = &[
+    "APIService",
+    "ClusterIssuer",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CSIDriver",
+    "CustomResourceDefinition",
+    "IngressClass",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PriorityClass",
+    "RuntimeClass",
+    "StorageClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+];
+
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    CLUSTER_SCOPED_KINDS.contains(&kind)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetPort<'a> {
+    Number(i64),
+    Name(&'a str),
+}
+
+#[derive(Clone, Debug)]
+pub struct ServicePort<'a> {
+    pub node: NodeRef<'a>,
+    pub name: Option<&'a str>,
+    pub port: Option<i64>,
+    pub port_node: Option<NodeRef<'a>>,
+    /// Defaults to `port`, as the API server defaults it.
+    pub target_port: Option<TargetPort<'a>>,
+    pub target_port_node: Option<NodeRef<'a>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service<'a> {
+    pub object: ObjectId,
+    pub service_type: &'a str,
+    pub cluster_ip: Option<NodeRef<'a>>,
+    /// None when the Service has no selector (its endpoints are managed by hand).
+    pub selector: Option<Vec<(&'a str, &'a str)>>,
+    pub selector_node: Option<NodeRef<'a>>,
+    pub ports: Vec<ServicePort<'a>>,
+    pub ports_node: Option<NodeRef<'a>>,
+}
+
+impl Service<'_> {
+    pub fn is_headless(&self) -> bool {
+        self.cluster_ip.and_then(|n| n.as_str()) == Some("None")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ContainerPort<'a> {
+    pub node: NodeRef<'a>,
+    pub name: Option<&'a str>,
+    pub container_port: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VolumeMount<'a> {
+    pub node: NodeRef<'a>,
+    pub name: &'a str,
+    pub mount_path: Option<&'a str>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Container<'a> {
+    pub node: NodeRef<'a>,
+    pub name: Option<&'a str>,
+    pub image: Option<&'a str>,
+    pub ports: Vec<ContainerPort<'a>>,
+    pub mounts: Vec<VolumeMount<'a>>,
+}
+
+/// A Secret a volume refers to, directly or as a projected source.
+#[derive(Clone, Debug)]
+pub struct SecretVolumeSource<'a> {
+    pub secret_name: &'a str,
+    pub secret_name_node: NodeRef<'a>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Volume<'a> {
+    pub node: NodeRef<'a>,
+    pub name: &'a str,
+    pub secrets: Vec<SecretVolumeSource<'a>>,
+}
+
+/// A pod template: of a workload controller, a CronJob, or a bare Pod.
+#[derive(Clone, Debug)]
+pub struct PodTemplate<'a> {
+    pub object: ObjectId,
+    pub labels: Vec<(&'a str, &'a str)>,
+    pub containers: Vec<Container<'a>>,
+    pub volumes: Vec<Volume<'a>>,
+}
+
+impl<'a> PodTemplate<'a> {
+    pub fn volume(&self, name: &str) -> Option<&Volume<'a>> {
+        self.volumes.iter().find(|v| v.name == name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretEncoding {
+    /// `data`: base64, as Go's StdEncoding decodes it.
+    Base64,
+    /// `stringData`: the text itself.
+    Plain,
+}
+
+#[derive(Clone, Debug)]
+pub struct SecretEntry<'a> {
+    pub key: &'a str,
+    pub key_node: NodeRef<'a>,
+    pub value_node: NodeRef<'a>,
+    pub encoding: SecretEncoding,
+}
+
+#[derive(Clone, Debug)]
+pub struct Secret<'a> {
+    pub object: ObjectId,
+    pub secret_type: Option<&'a str>,
+    /// `stringData` entries win over `data` entries of the same key, as on the API server.
+    pub entries: Vec<SecretEntry<'a>>,
+}
+
+impl<'a> Secret<'a> {
+    pub fn entry(&self, key: &str) -> Option<&SecretEntry<'a>> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EndpointKind {
+    ValidatingWebhook,
+    MutatingWebhook,
+    CrdConversion,
+    ApiService,
+}
+
+impl EndpointKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EndpointKind::ValidatingWebhook => "validating webhook",
+            EndpointKind::MutatingWebhook => "mutating webhook",
+            EndpointKind::CrdConversion => "conversion webhook",
+            EndpointKind::ApiService => "aggregated API",
+        }
+    }
+}
+
+/// `clientConfig.service` (or `spec.service` of an APIService).
+#[derive(Clone, Debug)]
+pub struct ServiceReference<'a> {
+    pub node: NodeRef<'a>,
+    pub name: Option<NodeRef<'a>>,
+    pub namespace: Option<NodeRef<'a>>,
+    pub port: Option<NodeRef<'a>>,
+    pub path: Option<NodeRef<'a>>,
+}
+
+pub const DEFAULT_SERVICE_PORT: i64 = 443;
+
+impl<'a> ServiceReference<'a> {
+    pub fn name(&self) -> &'a str {
+        self.name.and_then(|n| n.as_str()).unwrap_or("")
+    }
+
+    pub fn namespace(&self) -> &'a str {
+        self.namespace.and_then(|n| n.as_str()).unwrap_or("")
+    }
+
+    /// The port the API server dials, defaulted to 443; None when it is not an integer.
+    pub fn port(&self) -> Option<i64> {
+        match self.port {
+            None => Some(DEFAULT_SERVICE_PORT),
+            Some(node) if node.is_null() => Some(DEFAULT_SERVICE_PORT),
+            Some(node) => node.as_i64(),
+        }
+    }
+
+    pub fn path(&self) -> Option<&'a str> {
+        self.path.and_then(|n| n.as_str())
+    }
+
+    /// What to point at: the service name, else the whole reference.
+    pub fn span(&self) -> Span {
+        self.name.map(|n| n.span()).unwrap_or_else(|| self.node.span())
+    }
+}
+
+/// One TLS endpoint the API server calls: a webhook of a configuration, a CRD's conversion
+/// webhook, or an APIService.
+#[derive(Clone, Debug)]
+pub struct Endpoint<'a> {
+    pub object: ObjectId,
+    pub kind: EndpointKind,
+    /// The webhook's `name`; the CRD's or APIService's name otherwise.
+    pub name: String,
+    /// Field path of the client config, for messages (`webhooks[0].clientConfig`).
+    pub field_path: String,
+    /// The clientConfig mapping (an APIService's `spec`).
+    pub client_config: Option<NodeRef<'a>>,
+    pub service: Option<ServiceReference<'a>>,
+    pub url: Option<NodeRef<'a>>,
+    pub ca_bundle: Option<NodeRef<'a>>,
+    pub insecure_skip_tls_verify: Option<NodeRef<'a>>,
+    /// `Fail` or `Ignore`, defaulted by API version.
+    pub failure_policy: &'a str,
+    pub timeout_seconds: i64,
+}
+
+impl<'a> Endpoint<'a> {
+    /// The node to point at for the endpoint as a whole.
+    pub fn span(&self, model: &Model<'a>) -> Span {
+        if let Some(service) = &self.service {
+            return service.span();
+        }
+        if let Some(url) = self.url {
+            return url.span();
+        }
+        self.client_config
+            .map(|n| n.span())
+            .unwrap_or_else(|| model.objects[self.object].name_span())
+    }
+}
+
+/// All typed views of one run, with hash indexes for lookups.
+#[derive(Debug, Default)]
+pub struct Model<'a> {
+    pub objects: Vec<Object<'a>>,
+    pub services: Vec<Service<'a>>,
+    pub pod_templates: Vec<PodTemplate<'a>>,
+    pub secrets: Vec<Secret<'a>>,
+    pub endpoints: Vec<Endpoint<'a>>,
+    services_by_name: HashMap<(String, &'a str), usize>,
+    secrets_by_name: HashMap<(String, &'a str), usize>,
+    pod_templates_by_namespace: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Model<'a> {
+    pub fn build(documents: &'a [Document], default_namespace: &str) -> Model<'a> {
+        let mut model = Model::default();
+        for document in documents {
+            for root in &document.objects {
+                let node = document.node(root.node);
+                let template = root.template.as_deref();
+                if let Some(object) = read_object(node, document.file, template, default_namespace) {
+                    model.add(object);
+                }
+            }
+        }
+        model
+    }
+
+    fn add(&mut self, object: Object<'a>) {
+        let id = self.objects.len();
+        let node = object.node;
+        let namespace = object.namespace.clone();
+        let name = object.name;
+        let kind = object.kind;
+        let group = object.group();
+        self.objects.push(object);
+        match (group, kind) {
+            ("", "Service") => {
+                self.services_by_name
+                    .insert((namespace, name), self.services.len());
+                self.services.push(read_service(id, node));
+            }
+            ("", "Secret") => {
+                self.secrets_by_name
+                    .insert((namespace, name), self.secrets.len());
+                self.secrets.push(read_secret(id, node));
+            }
+            ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration") => {
+                let endpoint_kind = if kind == "ValidatingWebhookConfiguration" {
+                    EndpointKind::ValidatingWebhook
+                } else {
+                    EndpointKind::MutatingWebhook
+                };
+                let v1beta1 = self.objects[id].api_version.ends_with("v1beta1");
+                self.endpoints
+                    .extend(read_webhooks(id, node, endpoint_kind, v1beta1));
+            }
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => {
+                self.endpoints.extend(read_crd_conversion(id, node, name));
+            }
+            ("apiregistration.k8s.io", "APIService") => {
+                self.endpoints.extend(read_api_service(id, node, name));
+            }
+            _ => {
+                if let Some(template) = read_pod_template(id, kind, node) {
+                    self.pod_templates_by_namespace
+                        .entry(namespace)
+                        .or_default()
+                        .push(self.pod_templates.len());
+                    self.pod_templates.push(template);
+                }
+            }
+        }
+    }
+
+    pub fn service_index(&self, namespace: &str, name: &str) -> Option<usize> {
+        self.services_by_name
+            .get(&(namespace.to_string(), name))
+            .copied()
+    }
+
+    pub fn secret_index(&self, namespace: &str, name: &str) -> Option<usize> {
+        self.secrets_by_name
+            .get(&(namespace.to_string(), name))
+            .copied()
+    }
+
+    pub fn secret(&self, namespace: &str, name: &str) -> Option<&Secret<'a>> {
+        self.secret_index(namespace, name).map(|i| &self.secrets[i])
+    }
+
+    /// Indexes into `pod_templates` of the templates in a namespace.
+    pub fn pod_templates_in(&self, namespace: &str) -> &[usize] {
+        self.pod_templates_by_namespace
+            .get(namespace)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn object(&self, id: ObjectId) -> &Object<'a> {
+        &self.objects[id]
+    }
+}
+
+fn read_object<'a>(
+    node: NodeRef<'a>,
+    file: FileId,
+    template: Option<&'a str>,
+    default_namespace: &str,
+) -> Option<Object<'a>> {
+    let kind = node.get("kind")?.as_str()?;
+    let api_version = node.get("apiVersion").and_then(|n| n.as_str()).unwrap_or("");
+    let metadata = node.get("metadata");
+    let name = metadata
+        .and_then(|m| m.get("name"))
+        .and_then(|n| n.as_str())
+        .unwrap_or("");
+    let namespace = if is_cluster_scoped(kind) {
+        String::new()
+    } else {
+        metadata
+            .and_then(|m| m.get("namespace"))
+            .and_then(|n| n.as_str())
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(default_namespace)
+            .to_string()
+    };
+    Some(Object {
+        node,
+        file,
+        api_version,
+        kind,
+        name,
+        namespace,
+        template,
+    })
+}
+
+fn string_map(node: Option<NodeRef<'_>>) -> Vec<(&str, &str)> {
+    node.map(|n| {
+        n.entries()
+            .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn read_service<'a>(object: ObjectId, node: NodeRef<'a>) -> Service<'a> {
+    let spec = node.get("spec");
+    let get = |key: &str| spec.and_then(|s| s.get(key));
+    let selector_node = get("selector").filter(|n| !n.is_null());
+    let ports_node = get("ports");
+    let ports = ports_node
+        .map(|ports| ports.items().map(read_service_port).collect())
+        .unwrap_or_default();
+    Service {
+        object,
+        service_type: get("type").and_then(|n| n.as_str()).unwrap_or("ClusterIP"),
+        cluster_ip: get("clusterIP"),
+        selector: selector_node.map(|n| string_map(Some(n))),
+        selector_node,
+        ports,
+        ports_node,
+    }
+}
+
+fn read_service_port(node: NodeRef<'_>) -> ServicePort<'_> {
+    let port_node = node.get("port");
+    let port = port_node.and_then(|n| n.as_i64());
+    let target_port_node = node.get("targetPort").filter(|n| !n.is_null());
+    let target_port = match target_port_node {
+        Some(n) => match n.value() {
+            Value::Int(i) => Some(TargetPort::Number(*i)),
+            Value::Str(s) => Some(
+                s.parse::<i64>()
+                    .map(TargetPort::Number)
+                    .unwrap_or(TargetPort::Name(s)),
+            ),
+            _ => None,
+        },
+        None => port.map(TargetPort::Number),
+    };
+    ServicePort {
+        node,
+        name: node.get("name").and_then(|n| n.as_str()),
+        port,
+        port_node,
+        target_port,
+        target_port_node,
+    }
+}
+
+fn read_secret<'a>(object: ObjectId, node: NodeRef<'a>) -> Secret<'a> {
+    let mut entries: Vec<SecretEntry<'a>> = Vec::new();
+    for (field, encoding) in [("data", SecretEncoding::Base64), ("stringData", SecretEncoding::Plain)] {
+        for (key_node, value_node) in node.get(field).into_iter().flat_map(|n| n.entries()) {
+            let Some(key) = key_node.as_str() else { continue };
+            let entry = SecretEntry {
+                key,
+                key_node,
+                value_node,
+                encoding,
+            };
+            match entries.iter_mut().find(|e| e.key == key) {
+                Some(existing) => *existing = entry,
+                None => entries.push(entry),
+            }
+        }
+    }
+    Secret {
+        object,
+        secret_type: node.get("type").and_then(|n| n.as_str()),
+        entries,
+    }
+}
+
+/// Where the pod template sits in each workload kind.
+fn pod_template_path(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController" | "Job" => &["spec", "template"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template"],
+        "Pod" => &[],
+        _ => return None,
+    })
+}
+
+fn read_pod_template<'a>(object: ObjectId, kind: &str, node: NodeRef<'a>) -> Option<PodTemplate<'a>> {
+    let template = node.path(pod_template_path(kind)?)?;
+    let spec = template.get("spec")?;
+    let labels = string_map(template.path(&["metadata", "labels"]));
+    let restartable_init_containers = spec
+        .get("initContainers")
+        .into_iter()
+        .flat_map(|n| n.items())
+        .filter(|c| c.get("restartPolicy").and_then(|n| n.as_str()) == Some("Always"));
+    let containers = spec
+        .get("containers")
+        .into_iter()
+        .flat_map(|n| n.items())
+        .chain(restartable_init_containers)
+        .map(read_container)
+        .collect();
+    let volumes = spec
+        .get("volumes")
+        .into_iter()
+        .flat_map(|n| n.items())
+        .filter_map(read_volume)
+        .collect();
+    Some(PodTemplate {
+        object,
+        labels,
+        containers,
+        volumes,
+    })
+}
+
+fn read_container(node: NodeRef<'_>) -> Container<'_> {
+    let ports = node
+        .get("ports")
+        .into_iter()
+        .flat_map(|n| n.items())
+        .map(|port| ContainerPort {
+            node: port,
+            name: port.get("name").and_then(|n| n.as_str()),
+            container_port: port.get("containerPort").and_then(|n| n.as_i64()),
+        })
+        .collect();
+    let mounts = node
+        .get("volumeMounts")
+        .into_iter()
+        .flat_map(|n| n.items())
+        .filter_map(|mount| {
+            Some(VolumeMount {
+                node: mount,
+                name: mount.get("name")?.as_str()?,
+                mount_path: mount.get("mountPath").and_then(|n| n.as_str()),
+            })
+        })
+        .collect();
+    Container {
+        node,
+        name: node.get("name").and_then(|n| n.as_str()),
+        image: node.get("image").and_then(|n| n.as_str()),
+        ports,
+        mounts,
+    }
+}
+
+fn read_volume(node: NodeRef<'_>) -> Option<Volume<'_>> {
+    let name = node.get("name")?.as_str()?;
+    let projected = node
+        .path(&["projected", "sources"])
+        .into_iter()
+        .flat_map(|n| n.items())
+        .filter_map(|source| source.path(&["secret", "name"]));
+    let secrets = node
+        .path(&["secret", "secretName"])
+        .into_iter()
+        .chain(projected)
+        .filter_map(|name_node| {
+            Some(SecretVolumeSource {
+                secret_name: name_node.as_str()?,
+                secret_name_node: name_node,
+            })
+        })
+        .collect();
+    Some(Volume {
+        node,
+        name,
+        secrets,
+    })
+}
+
+fn read_service_reference(node: NodeRef<'_>) -> ServiceReference<'_> {
+    let get = |key: &str| node.get(key).filter(|n| !n.is_null());
+    ServiceReference {
+        node,
+        name: get("name"),
+        namespace: get("namespace"),
+        port: get("port"),
+        path: get("path"),
+    }
+}
+
+fn read_webhooks<'a>(
+    object: ObjectId,
+    node: NodeRef<'a>,
+    kind: EndpointKind,
+    v1beta1: bool,
+) -> Vec<Endpoint<'a>> {
+    node.get("webhooks")
+        .into_iter()
+        .flat_map(|n| n.items())
+        .enumerate()
+        .map(|(i, webhook)| {
+            let client_config = webhook.get("clientConfig");
+            let get = |key: &str| client_config.and_then(|c| c.get(key)).filter(|n| !n.is_null());
+            Endpoint {
+                object,
+                kind,
+                name: webhook
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                field_path: format!("webhooks[{i}].clientConfig"),
+                client_config,
+                service: get("service").map(read_service_reference),
+                url: get("url"),
+                ca_bundle: get("caBundle"),
+                insecure_skip_tls_verify: None,
+                failure_policy: webhook
+                    .get("failurePolicy")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or(if v1beta1 { "Ignore" } else { "Fail" }),
+                timeout_seconds: webhook
+                    .get("timeoutSeconds")
+                    .and_then(|n| n.as_i64())
+                    .unwrap_or(if v1beta1 { 30 } else { 10 }),
+            }
+        })
+        .collect()
+}
+
+fn read_crd_conversion<'a>(object: ObjectId, node: NodeRef<'a>, name: &str) -> Option<Endpoint<'a>> {
+    let conversion = node.path(&["spec", "conversion"])?;
+    if conversion.get("strategy").and_then(|n| n.as_str()) != Some("Webhook") {
+        return None;
+    }
+    // v1 nests the client config under `webhook`; v1beta1 names it `webhookClientConfig`.
+    let (client_config, field_path) = match conversion.path(&["webhook", "clientConfig"]) {
+        Some(cc) => (Some(cc), "spec.conversion.webhook.clientConfig"),
+        None => (
+            conversion.get("webhookClientConfig"),
+            "spec.conversion.webhookClientConfig",
+        ),
+    };
+    let get = |key: &str| client_config.and_then(|c| c.get(key)).filter(|n| !n.is_null());
+    Some(Endpoint {
+        object,
+        kind: EndpointKind::CrdConversion,
+        name: name.to_string(),
+        field_path: field_path.to_string(),
+        client_config,
+        service: get("service").map(read_service_reference),
+        url: get("url"),
+        ca_bundle: get("caBundle"),
+        insecure_skip_tls_verify: None,
+        failure_policy: "Fail",
+        timeout_seconds: 30,
+    })
+}
+
+fn read_api_service<'a>(object: ObjectId, node: NodeRef<'a>, name: &str) -> Option<Endpoint<'a>> {
+    let spec = node.get("spec")?;
+    let service = spec.get("service").filter(|n| !n.is_null())?;
+    let get = |key: &str| spec.get(key).filter(|n| !n.is_null());
+    Some(Endpoint {
+        object,
+        kind: EndpointKind::ApiService,
+        name: name.to_string(),
+        field_path: "spec".to_string(),
+        client_config: Some(spec),
+        service: Some(read_service_reference(service)),
+        url: None,
+        ca_bundle: get("caBundle"),
+        insecure_skip_tls_verify: get("insecureSkipTLSVerify"),
+        failure_policy: "Fail",
+        timeout_seconds: 5,
+    })
+}

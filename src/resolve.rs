@@ -1,1 +1,516 @@
-//! resolve stage.
+//! Resolve stage: from each endpoint to the name the API server verifies, the Service,
+//! the pods behind it, and the Secret holding the serving certificate.
+
+use crate::model::{Endpoint, Model, PodTemplate, Secret, SecretEncoding, SecretEntry, TargetPort};
+use crate::source::Span;
+use crate::tls;
+use std::collections::HashMap;
+
+/// Key names that hold the serving chain, in order of preference (provisioners.md).
+pub const CERT_KEYS: &[&str] = &["tls.crt", "cert", "server-cert.pem"];
+/// Key names that hold the private key.
+pub const KEY_KEYS: &[&str] = &["tls.key", "key", "server-key.pem"];
+
+/// Where the API server sends the call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `clientConfig.service`: `https://<name>.<namespace>.svc:<port><path>`.
+    Service { name: String, namespace: String, port: i64 },
+    /// `clientConfig.url`.
+    Url { host: String },
+    /// The `kubernetes` Service or its URL: the API server's loopback configuration is used.
+    Loopback,
+    /// The client config is invalid or missing; the validity rule reports it.
+    Invalid,
+}
+
+/// A pod template behind the Service and the container serving the target port.
+#[derive(Clone, Debug)]
+pub struct Backend {
+    pub pod_template: usize,
+    pub container: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ServiceLink {
+    /// No Service is involved (url, loopback, invalid).
+    NotApplicable,
+    /// The Service is not among the inputs.
+    Missing,
+    Found {
+        service: usize,
+        /// Index into the Service's ports of the one the webhook's port selects.
+        port: Option<usize>,
+        backends: Vec<Backend>,
+    },
+}
+
+/// The serving chain, decoded.
+#[derive(Clone, Debug)]
+pub struct DecodedChain {
+    pub certificates: Vec<tls::cert::Certificate>,
+}
+
+/// Why a value that should hold certificates does not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeProblem {
+    pub message: String,
+    /// The key (or field) the value sits under.
+    pub span: Span,
+    pub help: Option<String>,
+}
+
+/// The Secret found to hold the serving certificate.
+#[derive(Clone, Debug)]
+pub struct ServingSecret {
+    pub secret: usize,
+    /// The entry holding the chain.
+    pub cert_key: String,
+    pub cert_key_span: Span,
+    /// The volume source naming the Secret in the pod template.
+    pub mounted_at: Span,
+    pub mounted_by: usize,
+    pub chain: Result<DecodedChain, DecodeProblem>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Certificate {
+    Found(Box<ServingSecret>),
+    /// The certificate cannot be determined from the inputs, with the reason.
+    Undetermined(String),
+    NotApplicable,
+}
+
+#[derive(Clone, Debug)]
+pub struct Resolution {
+    pub endpoint: usize,
+    pub target: Target,
+    /// The name Go verifies the certificate against.
+    pub server_name: Option<String>,
+    pub service: ServiceLink,
+    pub certificate: Certificate,
+}
+
+/// Decodes a Secret value to bytes: base64 for `data`, the text for `stringData`.
+pub fn secret_value_bytes(entry: &SecretEntry<'_>) -> Result<Vec<u8>, tls::base64::Base64Error> {
+    let text = entry.value_node.as_str().unwrap_or("");
+    match entry.encoding {
+        SecretEncoding::Base64 => tls::base64::decode_std(text.as_bytes()),
+        SecretEncoding::Plain => Ok(text.as_bytes().to_vec()),
+    }
+}
+
+/// Decodes a Secret's certificate entry into its chain, as `tls.X509KeyPair` would read it.
+pub fn decode_chain(entry: &SecretEntry<'_>) -> Result<DecodedChain, DecodeProblem> {
+    let span = entry.key_node.span();
+    let bytes = secret_value_bytes(entry).map_err(|e| DecodeProblem {
+        message: format!("data[{:?}] is not valid base64: {e}", entry.key),
+        span,
+        help: Some("`data` values must be base64 of the PEM text; put plain PEM under `stringData` instead".into()),
+    })?;
+    decode_pem_chain(&bytes, &format!("{:?}", entry.key), span)
+}
+
+/// Decodes PEM text into certificates, with a problem naming `what` when it holds none.
+pub fn decode_pem_chain(bytes: &[u8], what: &str, span: Span) -> Result<DecodedChain, DecodeProblem> {
+    match tls::cert::parse_pem_chain(bytes) {
+        Ok(chain) => Ok(DecodedChain {
+            certificates: chain.into_iter().map(|(_, cert)| cert).collect(),
+        }),
+        Err(problem) => Err(DecodeProblem {
+            message: format!("{what} holds no usable certificate: {problem}"),
+            span,
+            help: None,
+        }),
+    }
+}
+
+/// Why a caBundle cannot serve as roots, in client-go's words; None when it can (or is empty).
+pub fn ca_bundle_problem(node: crate::yaml::NodeRef<'_>) -> Option<DecodeProblem> {
+    let span = node.span();
+    let text = node.as_str()?;
+    let bytes = match tls::base64::decode_std(text.as_bytes()) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return Some(DecodeProblem {
+                message: format!("caBundle is not valid base64: {e}"),
+                span,
+                help: Some("caBundle is the base64 of the PEM text of the CA certificates".into()),
+            })
+        }
+    };
+    let problem = root_pool_problem(&bytes)?;
+    let doubled = bytes.starts_with(b"LS0t") && tls::base64::decode_std(&bytes).is_ok();
+    Some(DecodeProblem {
+        message: format!("unable to load root certificates: {problem}"),
+        span,
+        help: Some(if doubled {
+            "the caBundle is base64 applied twice: its decoded text is base64 again; encode the PEM only once".into()
+        } else {
+            "caBundle must be the base64 of PEM `CERTIFICATE` blocks".into()
+        }),
+    })
+}
+
+/// client-go's `rootCertPool`: AppendCertsFromPEM, then `createErrorParsingCAData` on failure.
+fn root_pool_problem(pem: &[u8]) -> Option<String> {
+    if pem.is_empty() {
+        return None;
+    }
+    let blocks = tls::pem::decode_all(pem);
+    let usable = blocks
+        .iter()
+        .any(|b| b.kind == "CERTIFICATE" && b.headers.is_empty() && tls::cert::parse_der(&b.bytes).is_ok());
+    if usable {
+        return None;
+    }
+    let mut rest = pem;
+    while !rest.is_empty() {
+        let Some((block, consumed)) = tls::pem::decode(rest) else {
+            return Some("unable to parse bytes as PEM block".into());
+        };
+        rest = &rest[consumed.min(rest.len())..];
+        if block.kind != "CERTIFICATE" || !block.headers.is_empty() {
+            continue;
+        }
+        if let Err(e) = tls::cert::parse_der(&block.bytes) {
+            return Some(format!("failed to parse certificate: {e}"));
+        }
+    }
+    Some("no valid certificate authority data seen".into())
+}
+
+/// Resolves every endpoint of the model.
+pub fn resolve_all(model: &Model<'_>) -> Vec<Resolution> {
+    let mut chains: HashMap<(usize, String), Result<DecodedChain, DecodeProblem>> = HashMap::new();
+    model
+        .endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains))
+        .collect()
+}
+
+fn resolve(
+    model: &Model<'_>,
+    index: usize,
+    endpoint: &Endpoint<'_>,
+    chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
+) -> Resolution {
+    let target = target_of(endpoint);
+    let server_name = match &target {
+        Target::Service {
+            name, namespace, ..
+        } => Some(format!("{name}.{namespace}.svc")),
+        Target::Url { host } => Some(host.clone()),
+        Target::Loopback | Target::Invalid => None,
+    };
+    let service = match &target {
+        Target::Service {
+            name,
+            namespace,
+            port,
+        } => link_service(model, namespace, name, *port),
+        _ => ServiceLink::NotApplicable,
+    };
+    let certificate = match &service {
+        ServiceLink::Found { backends, .. } => find_certificate(model, endpoint, backends, chains),
+        ServiceLink::Missing => Certificate::Undetermined("the Service is not among the inputs".into()),
+        ServiceLink::NotApplicable => Certificate::NotApplicable,
+    };
+    Resolution {
+        endpoint: index,
+        target,
+        server_name,
+        service,
+        certificate,
+    }
+}
+
+fn target_of(endpoint: &Endpoint<'_>) -> Target {
+    match (&endpoint.service, endpoint.url) {
+        (Some(service), None) => {
+            let (name, namespace) = (service.name(), service.namespace());
+            let Some(port) = service.port() else {
+                return Target::Invalid;
+            };
+            if name.is_empty() || namespace.is_empty() || !(1..=65535).contains(&port) {
+                return Target::Invalid;
+            }
+            if name == "kubernetes" && namespace == "default" && port == 443 {
+                return Target::Loopback;
+            }
+            Target::Service {
+                name: name.to_string(),
+                namespace: namespace.to_string(),
+                port,
+            }
+        }
+        (None, Some(url)) => match url.as_str().map(parse_https_url) {
+            Some(Ok(parsed)) if parsed.scheme == "https" && !parsed.host.is_empty() => {
+                if parsed.host == "kubernetes.default.svc" && parsed.port.unwrap_or("443") == "443" {
+                    Target::Loopback
+                } else {
+                    Target::Url { host: parsed.host }
+                }
+            }
+            _ => Target::Invalid,
+        },
+        _ => Target::Invalid,
+    }
+}
+
+/// The parts of a URL as Go's net/url splits them, for the fields webhooks care about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedUrl<'a> {
+    pub scheme: String,
+    pub user_info: Option<&'a str>,
+    /// Host without port; IPv6 literals keep their brackets, as Go's TLS client receives them.
+    pub host: String,
+    pub port: Option<&'a str>,
+    pub query: &'a str,
+    pub fragment: &'a str,
+}
+
+/// Splits a URL the way Go's `url.Parse` does for absolute URLs.
+pub fn parse_https_url(raw: &str) -> Result<ParsedUrl<'_>, String> {
+    let (rest, fragment) = raw.split_once('#').unwrap_or((raw, ""));
+    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (scheme, rest) = match rest.find(':') {
+        Some(i)
+            if i > 0
+                && rest[..1].chars().all(|c| c.is_ascii_alphabetic())
+                && rest[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            (rest[..i].to_ascii_lowercase(), &rest[i + 1..])
+        }
+        Some(0) => return Err("missing protocol scheme".into()),
+        _ => (String::new(), rest),
+    };
+    let mut parsed = ParsedUrl {
+        scheme,
+        query,
+        fragment,
+        ..Default::default()
+    };
+    let Some(after_slashes) = rest.strip_prefix("//") else {
+        return Ok(parsed);
+    };
+    let authority = &after_slashes[..after_slashes.find('/').unwrap_or(after_slashes.len())];
+    let host_port = match authority.rfind('@') {
+        Some(at) => {
+            parsed.user_info = Some(&authority[..at]);
+            &authority[at + 1..]
+        }
+        None => authority,
+    };
+    let (host, port) = if host_port.starts_with('[') {
+        let close = host_port
+            .find(']')
+            .ok_or_else(|| "missing ']' in host".to_string())?;
+        let after = &host_port[close + 1..];
+        let port = match after.strip_prefix(':') {
+            Some(port) => Some(port),
+            None if after.is_empty() => None,
+            None => return Err(format!("invalid port {after:?} after host")),
+        };
+        (&host_port[..=close], port)
+    } else {
+        match host_port.rfind(':') {
+            Some(colon) => (&host_port[..colon], Some(&host_port[colon + 1..])),
+            None => (host_port, None),
+        }
+    };
+    if let Some(port) = port {
+        if !port.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("invalid port {:?} after host", format!(":{port}")));
+        }
+    }
+    parsed.host = host.to_string();
+    parsed.port = port.filter(|p| !p.is_empty());
+    Ok(parsed)
+}
+
+fn link_service(model: &Model<'_>, namespace: &str, name: &str, port: i64) -> ServiceLink {
+    let Some(service_index) = model.service_index(namespace, name) else {
+        return ServiceLink::Missing;
+    };
+    let service = &model.services[service_index];
+    let port_index = service.ports.iter().position(|p| p.port == Some(port));
+    let target_port = port_index.and_then(|i| service.ports[i].target_port);
+    let backends = match &service.selector {
+        Some(selector) if !selector.is_empty() => model
+            .pod_templates_in(namespace)
+            .iter()
+            .copied()
+            .filter(|i| selects(selector, &model.pod_templates[*i]))
+            .map(|i| Backend {
+                pod_template: i,
+                container: target_port.and_then(|tp| serving_container(&model.pod_templates[i], tp)),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    ServiceLink::Found {
+        service: service_index,
+        port: port_index,
+        backends,
+    }
+}
+
+fn selects(selector: &[(&str, &str)], template: &PodTemplate<'_>) -> bool {
+    selector
+        .iter()
+        .all(|(k, v)| template.labels.iter().any(|(lk, lv)| lk == k && lv == v))
+}
+
+/// The container owning the target port. A numeric port nobody declares still reaches the
+/// pod, so a single-container pod serves it.
+pub fn serving_container(template: &PodTemplate<'_>, target: TargetPort<'_>) -> Option<usize> {
+    let declared = template.containers.iter().position(|c| {
+        c.ports.iter().any(|p| match target {
+            TargetPort::Number(n) => p.container_port == Some(n),
+            TargetPort::Name(name) => p.name == Some(name),
+        })
+    });
+    match (declared, target) {
+        (Some(i), _) => Some(i),
+        (None, TargetPort::Number(_)) if template.containers.len() == 1 => Some(0),
+        _ => None,
+    }
+}
+
+struct Candidate<'m, 'a> {
+    secret_name: &'a str,
+    name_span: Span,
+    mount_path: Option<&'a str>,
+    pod_template: usize,
+    secret: Option<&'m Secret<'a>>,
+    secret_index: usize,
+}
+
+fn find_certificate(
+    model: &Model<'_>,
+    endpoint: &Endpoint<'_>,
+    backends: &[Backend],
+    chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
+) -> Certificate {
+    if backends.is_empty() {
+        return Certificate::Undetermined("no pod template among the inputs matches the Service's selector".into());
+    }
+    let mut candidates: Vec<Candidate<'_, '_>> = Vec::new();
+    for backend in backends {
+        let template = &model.pod_templates[backend.pod_template];
+        let pod_namespace = &model.objects[template.object].namespace;
+        let mounted: Vec<(&str, Option<&str>)> = match backend.container {
+            Some(c) => template.containers[c]
+                .mounts
+                .iter()
+                .map(|m| (m.name, m.mount_path))
+                .collect(),
+            None => template.volumes.iter().map(|v| (v.name, None)).collect(),
+        };
+        for (volume_name, mount_path) in mounted {
+            let Some(volume) = template.volume(volume_name) else { continue };
+            for source in &volume.secrets {
+                candidates.push(Candidate {
+                    secret_name: source.secret_name,
+                    name_span: source.secret_name_node.span(),
+                    mount_path,
+                    pod_template: backend.pod_template,
+                    secret_index: model
+                        .secret_index(pod_namespace, source.secret_name)
+                        .unwrap_or(usize::MAX),
+                    secret: model.secret(pod_namespace, source.secret_name),
+                });
+            }
+        }
+    }
+    if candidates.is_empty() {
+        return Certificate::Undetermined("the pods behind the Service mount no Secret".into());
+    }
+    let with_certificate: Vec<&Candidate<'_, '_>> = candidates
+        .iter()
+        .filter(|c| c.secret.is_some_and(|s| cert_entry(s).is_some()))
+        .collect();
+    let mut names: Vec<&str> = with_certificate.iter().map(|c| c.secret_name).collect();
+    names.sort_unstable();
+    names.dedup();
+    let chosen = match names.len() {
+        0 => {
+            let mut missing: Vec<&str> = candidates.iter().map(|c| c.secret_name).collect();
+            missing.sort_unstable();
+            missing.dedup();
+            let list = missing.join(", ");
+            return Certificate::Undetermined(if candidates.iter().all(|c| c.secret.is_none()) {
+                format!("the mounted Secret {list} is not among the inputs (pass a `kubectl get secret -o yaml` dump to check it)")
+            } else {
+                format!(
+                    "the mounted Secret {list} holds no certificate yet ({} absent or empty): it is filled at run time",
+                    CERT_KEYS.join(", ")
+                )
+            });
+        }
+        1 => with_certificate[0],
+        _ => {
+            let webhook_mounts: Vec<&&Candidate<'_, '_>> = with_certificate
+                .iter()
+                .filter(|c| c.mount_path.is_some_and(|p| p.contains("webhook") || p.contains("serving-cert")))
+                .collect();
+            match webhook_mounts.as_slice() {
+                [only] => only,
+                _ => {
+                    return Certificate::Undetermined(format!(
+                        "the pods behind the Service mount several certificate Secrets ({})",
+                        names.join(", ")
+                    ))
+                }
+            }
+        }
+    };
+    let secret = chosen.secret.expect("filtered on presence");
+    let entry = cert_entry(secret).expect("filtered on presence");
+    let secret_index = chosen.secret_index;
+    let chain = chains
+        .entry((secret_index, entry.key.to_string()))
+        .or_insert_with(|| decode_chain(entry))
+        .clone();
+    Certificate::Found(Box::new(ServingSecret {
+        secret: secret_index,
+        cert_key: entry.key.to_string(),
+        cert_key_span: entry.key_node.span(),
+        mounted_at: chosen.name_span,
+        mounted_by: chosen.pod_template,
+        chain,
+    }))
+}
+
+/// The entry holding the serving chain, by the known key conventions.
+/// Empty values are placeholders a provisioner fills at run time, so they don't count.
+pub fn cert_entry<'s, 'a>(secret: &'s Secret<'a>) -> Option<&'s SecretEntry<'a>> {
+    CERT_KEYS
+        .iter()
+        .filter_map(|key| secret.entry(key))
+        .find(|entry| entry.value_node.as_str().is_some_and(|v| !v.trim().is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_split_like_go() {
+        let u = parse_https_url("https://user@Host.example:8443/p?q=1#f").unwrap();
+        assert_eq!(u.scheme, "https");
+        assert_eq!(u.user_info, Some("user"));
+        assert_eq!(u.host, "Host.example");
+        assert_eq!(u.port, Some("8443"));
+        assert_eq!((u.query, u.fragment), ("q=1", "f"));
+        let v6 = parse_https_url("https://[::1]:443/x").unwrap();
+        assert_eq!(v6.host, "[::1]");
+        assert!(parse_https_url("https://h:x/").is_err());
+        assert_eq!(parse_https_url("webhook.ns.svc/path").unwrap().host, "");
+    }
+}

@@ -1,1 +1,195 @@
-//! Rules.
+//! Rules: one file each, reading the resolved model. Their documentation lives in
+//! `rules/<id>.md`, embedded here and kept in step by a test.
+
+mod certificate_decode;
+mod certificate_undetermined;
+mod invalid_yaml;
+mod webhook_client_config;
+mod webhook_hostname;
+mod webhook_loopback;
+mod webhook_service_missing;
+mod webhook_service_port;
+mod webhook_target_port;
+
+pub use invalid_yaml::yaml_error_diagnostic;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Endpoint, EndpointKind, Model};
+use crate::resolve::Resolution;
+
+/// What a rule needs to look at.
+pub struct Context<'m, 'a> {
+    pub model: &'m Model<'a>,
+    pub resolutions: &'m [Resolution],
+}
+
+impl<'m, 'a> Context<'m, 'a> {
+    pub fn endpoint(&self, resolution: &Resolution) -> &'m Endpoint<'a> {
+        &self.model.endpoints[resolution.endpoint]
+    }
+
+    /// A diagnostic anchored on an endpoint's object, with its template and identity filled in.
+    pub fn diagnostic_for(
+        &self,
+        rule: &Rule,
+        object: usize,
+        message: impl Into<String>,
+        span: crate::source::Span,
+    ) -> Diagnostic {
+        let object = &self.model.objects[object];
+        Diagnostic::new(rule.id, rule.severity, message, span)
+            .with_object(Some(object.object_ref()))
+            .with_template(object.template.map(str::to_string))
+    }
+}
+
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The Markdown documentation, `rules/<id>.md`.
+    pub doc: &'static str,
+    pub check: fn(&Context<'_, '_>, &mut Vec<Diagnostic>),
+}
+
+impl Rule {
+    /// The one-line summary from the documentation.
+    pub fn summary(&self) -> &'static str {
+        doc_field(self.doc, "Summary").unwrap_or("")
+    }
+}
+
+/// Reads `- **Field:** value` from a rule document.
+pub fn doc_field<'d>(doc: &'d str, field: &str) -> Option<&'d str> {
+    let prefix = format!("- **{field}:**");
+    doc.lines()
+        .find_map(|line| line.strip_prefix(prefix.as_str()))
+        .map(str::trim)
+}
+
+macro_rules! rule_doc {
+    ($id:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md"))
+    };
+}
+pub(crate) use rule_doc;
+
+/// Every rule, in the order they run.
+pub const RULES: &[&Rule] = &[
+    &invalid_yaml::RULE,
+    &webhook_client_config::RULE,
+    &webhook_loopback::RULE,
+    &webhook_service_missing::RULE,
+    &webhook_service_port::RULE,
+    &webhook_target_port::RULE,
+    &certificate_decode::RULE,
+    &certificate_undetermined::RULE,
+    &webhook_hostname::RULE,
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+pub fn run(context: &Context<'_, '_>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for rule in RULES {
+        (rule.check)(context, &mut diagnostics);
+    }
+    diagnostics
+}
+
+/// What the API server reports when the call fails, as users see it (apiserver-tls.md F).
+pub fn call_failure_note(context: &Context<'_, '_>, resolution: &Resolution, error: &str) -> String {
+    let endpoint = context.endpoint(resolution);
+    let object = &context.model.objects[endpoint.object];
+    let url = call_url(endpoint);
+    match endpoint.kind {
+        EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
+            let failure = format!(
+                "failed calling webhook \"{}\": failed to call webhook: Post \"{url}?timeout={}s\": tls: failed to verify certificate: {error}",
+                endpoint.name, endpoint.timeout_seconds
+            );
+            if endpoint.failure_policy == "Ignore" {
+                format!("with failurePolicy Ignore the API server skips this webhook on every request, silently; it logs: {failure}")
+            } else {
+                format!("with failurePolicy Fail every request this webhook matches is refused: Internal error occurred: {failure}")
+            }
+        }
+        EndpointKind::CrdConversion => format!(
+            "every read or write of {} in a version other than the stored one fails: conversion webhook for {} failed: Post \"{url}?timeout=30s\": tls: failed to verify certificate: {error}",
+            object.name, object.name
+        ),
+        EndpointKind::ApiService => format!(
+            "the APIService {} stays Available=False (FailedDiscoveryCheck): Get \"{url}\": tls: failed to verify certificate: {error}",
+            object.name
+        ),
+    }
+}
+
+/// The URL the API server posts to.
+pub fn call_url(endpoint: &Endpoint<'_>) -> String {
+    if let Some(service) = &endpoint.service {
+        let path = if endpoint.kind == EndpointKind::ApiService {
+            "/apis".to_string()
+        } else {
+            service.path().unwrap_or("").to_string()
+        };
+        let port = service.port().unwrap_or(crate::model::DEFAULT_SERVICE_PORT);
+        return format!("https://{}.{}.svc:{port}{path}", service.name(), service.namespace());
+    }
+    endpoint
+        .url
+        .and_then(|u| u.as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Which webhook of which object, for messages: `webhook "x" of ValidatingWebhookConfiguration/y`.
+pub fn describe_endpoint(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
+    let object = &model.objects[endpoint.object];
+    match endpoint.kind {
+        EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
+            format!("webhook \"{}\" of {}", endpoint.name, object.display())
+        }
+        EndpointKind::CrdConversion => format!("the conversion webhook of {}", object.display()),
+        EndpointKind::ApiService => object.display(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_doc_and_every_doc_a_rule() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+        let mut doc_ids: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".md").map(str::to_string)
+            })
+            .collect();
+        doc_ids.sort();
+        let mut rule_ids: Vec<String> = RULES.iter().map(|r| r.id.to_string()).collect();
+        rule_ids.sort();
+        assert_eq!(doc_ids, rule_ids, "rules/*.md and the rule registry differ");
+        for rule in RULES {
+            assert!(
+                rule.doc.starts_with(&format!("# {}\n", rule.id)),
+                "rules/{}.md must start with its id as title",
+                rule.id
+            );
+            assert_eq!(
+                doc_field(rule.doc, "Severity"),
+                Some(rule.severity.as_str()),
+                "rules/{}.md states another severity than the code",
+                rule.id
+            );
+            assert!(!rule.summary().is_empty(), "rules/{}.md has no summary", rule.id);
+            for section in ["## Why", "## Example", "## Fix"] {
+                assert!(rule.doc.contains(section), "rules/{}.md lacks {section}", rule.id);
+            }
+        }
+    }
+}

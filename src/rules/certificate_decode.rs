@@ -1,0 +1,58 @@
+use super::{rule_doc, Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::resolve::{ca_bundle_problem, cert_entry, decode_chain, secret_value_bytes, DecodeProblem, KEY_KEYS};
+
+pub const RULE: Rule = Rule {
+    id: "certificate-decode",
+    severity: Severity::Error,
+    doc: rule_doc!("certificate-decode"),
+    check,
+};
+
+fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for secret in &model.secrets {
+        let object = &model.objects[secret.object];
+        let mut problems: Vec<(DecodeProblem, &str)> = Vec::new();
+        if let Some(entry) = cert_entry(secret) {
+            if let Err(problem) = decode_chain(entry) {
+                problems.push((problem, "the server cannot load its certificate: tls.X509KeyPair fails"));
+            }
+        }
+        for entry in KEY_KEYS.iter().filter_map(|k| secret.entry(k)) {
+            if let Err(e) = secret_value_bytes(entry) {
+                problems.push((
+                    DecodeProblem {
+                        message: format!("data[{:?}] is not valid base64: {e}", entry.key),
+                        span: entry.key_node.span(),
+                        help: Some("`data` values must be base64 of the PEM text; put plain PEM under `stringData` instead".into()),
+                    },
+                    "the API server refuses the Secret",
+                ));
+            }
+        }
+        for (problem, consequence) in problems {
+            let mut diagnostic = context
+                .diagnostic_for(&RULE, secret.object, format!("{}: {}", object.display(), problem.message), problem.span)
+                .with_span_label("this value cannot be decoded")
+                .with_note(consequence);
+            if let Some(help) = problem.help {
+                diagnostic = diagnostic.with_help(help);
+            }
+            out.push(diagnostic);
+        }
+    }
+    for endpoint in &model.endpoints {
+        let Some(problem) = endpoint.ca_bundle.and_then(ca_bundle_problem) else {
+            continue;
+        };
+        let mut diagnostic = context
+            .diagnostic_for(&RULE, endpoint.object, problem.message, problem.span)
+            .with_span_label("this caBundle holds no usable certificate")
+            .with_note("the API server cannot build a client for this endpoint: every call fails");
+        if let Some(help) = problem.help {
+            diagnostic = diagnostic.with_help(help);
+        }
+        out.push(diagnostic);
+    }
+}
