@@ -1,5 +1,115 @@
-//! Command line.
+//! Command line: parses arguments, runs the pipeline, renders the report, picks the exit code.
+
+use crate::input;
+use crate::pipeline::{self, Options};
+use crate::report;
+use clap::{Parser, ValueEnum};
+use std::io::{IsTerminal, Write};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Predicts kube-apiserver's TLS verdict for admission webhooks, CRD conversion webhooks and
+/// aggregated APIs, offline, from Kubernetes manifests.
+#[derive(Debug, Parser)]
+#[command(name = "speclint", version, about, long_about = None)]
+#[command(
+    after_help = "Reads standard input when no PATH (or `-`) is given: `helm template x | speclint`.\n\
+Exit status: 0 no error found, 1 errors found, 2 usage or I/O failure."
+)]
+pub struct Args {
+    /// Files, directories (walked for *.yaml, *.yml, *.json) or quoted glob patterns; `-` is stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Namespace of objects that set none, as `helm template -n` / `kubectl apply -n` would place them.
+    #[arg(short = 'n', long, default_value = "default")]
+    pub namespace: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// When to use colour (NO_COLOR is honoured in `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
 
 pub fn main() -> i32 {
-    0
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    run(
+        &args,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+    )
+}
+
+pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -> i32 {
+    let sources = match input::read_all(&args.paths, stdin) {
+        Ok(sources) => sources,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let outcome = pipeline::lint(
+        &sources,
+        &Options {
+            default_namespace: args.namespace.clone(),
+        },
+    );
+    let written = match args.format {
+        Format::Human => report::human::render(
+            stdout,
+            &outcome.diagnostics,
+            &sources,
+            &outcome.redactions,
+            use_color(args.color),
+        ),
+        Format::Json => {
+            report::json::render(stdout, &outcome.diagnostics, &sources, &outcome.summary)
+        }
+    };
+    if let Err(e) = written.and_then(|_| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return EXIT_USAGE;
+        }
+    }
+    if outcome.has_errors() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
 }

@@ -59,7 +59,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, severity: Severity, message: impl Into<String>, span: Span) -> Self {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+        span: Span,
+    ) -> Self {
         Diagnostic {
             rule,
             severity,

@@ -120,7 +120,9 @@ fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Vec<PathBuf>, InputErr
         }
         let path = entry.path();
         let wanted = match glob {
-            Some(glob) => glob.is_match(path) || glob.is_match(path.strip_prefix("./").unwrap_or(path)),
+            Some(glob) => {
+                glob.is_match(path) || glob.is_match(path.strip_prefix("./").unwrap_or(path))
+            }
             None => path
                 .extension()
                 .and_then(|e| e.to_str())
@@ -153,7 +155,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("a/b")).unwrap();
-        for name in ["a/x.yaml", "a/b/y.yml", "a/b/z.json", "a/notes.txt", "a/.hidden.yaml"] {
+        for name in [
+            "a/x.yaml",
+            "a/b/y.yml",
+            "a/b/z.json",
+            "a/notes.txt",
+            "a/.hidden.yaml",
+        ] {
             std::fs::write(root.join(name), "k: v\n").unwrap();
         }
         let sources = read_all(&[root.join("a").display().to_string()], &mut &b""[..]).unwrap();
@@ -173,7 +181,8 @@ mod tests {
         let err = read_all(&["/no/such/file.yaml".into()], &mut &b""[..]).unwrap_err();
         assert!(err.0.contains("no such file"), "{err}");
         let dir = tempfile::tempdir().unwrap();
-        let err = read_all(&[format!("{}/*.yaml", dir.path().display())], &mut &b""[..]).unwrap_err();
+        let err =
+            read_all(&[format!("{}/*.yaml", dir.path().display())], &mut &b""[..]).unwrap_err();
         assert!(err.0.contains("no file matches"), "{err}");
     }
 }

@@ -3,15 +3,14 @@
 //!
 //! The pipeline: [`input`] -> [`yaml`] -> [`model`] -> [`resolve`] -> [`tls`] -> [`rules`] -> [`report`].
 
-pub mod cli {
-    pub fn main() -> i32 {
-        0
-    }
-}
+pub mod cli;
 pub mod diagnostic;
 pub mod input;
 pub mod model;
+pub mod pipeline;
 pub mod report;
+pub mod resolve;
+pub mod rules;
 pub mod source;
 pub mod tls;
 pub mod yaml;

@@ -144,6 +144,30 @@ pub struct Container<'a> {
     pub image: Option<&'a str>,
     pub ports: Vec<ContainerPort<'a>>,
     pub mounts: Vec<VolumeMount<'a>>,
+    /// `command` then `args`, each a string node.
+    pub arguments: Vec<NodeRef<'a>>,
+}
+
+impl<'a> Container<'a> {
+    /// The value of a command-line flag (`--name=v`, `-name=v`, `--name v`), with its node.
+    pub fn flag(&self, name: &str) -> Option<(&'a str, NodeRef<'a>)> {
+        let mut arguments = self.arguments.iter();
+        while let Some(node) = arguments.next() {
+            let Some(text) = node.as_str() else { continue };
+            let bare = text.trim_start_matches('-');
+            if bare.len() == text.len() || bare.len() + 2 < text.len() {
+                continue;
+            }
+            if let Some(value) = bare.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+                return Some((value, *node));
+            }
+            if bare == name {
+                let next = arguments.next()?;
+                return Some((next.as_str()?, *next));
+            }
+        }
+        None
+    }
 }
 
 /// A Secret a volume refers to, directly or as a projected source.
@@ -260,7 +284,9 @@ impl<'a> ServiceReference<'a> {
 
     /// What to point at: the service name, else the whole reference.
     pub fn span(&self) -> Span {
-        self.name.map(|n| n.span()).unwrap_or_else(|| self.node.span())
+        self.name
+            .map(|n| n.span())
+            .unwrap_or_else(|| self.node.span())
     }
 }
 
@@ -320,7 +346,8 @@ impl<'a> Model<'a> {
             for root in &document.objects {
                 let node = document.node(root.node);
                 let template = root.template.as_deref();
-                if let Some(object) = read_object(node, document.file, template, default_namespace) {
+                if let Some(object) = read_object(node, document.file, template, default_namespace)
+                {
                     model.add(object);
                 }
             }
@@ -347,7 +374,10 @@ impl<'a> Model<'a> {
                     .insert((namespace, name), self.secrets.len());
                 self.secrets.push(read_secret(id, node));
             }
-            ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration") => {
+            (
+                "admissionregistration.k8s.io",
+                "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration",
+            ) => {
                 let endpoint_kind = if kind == "ValidatingWebhookConfiguration" {
                     EndpointKind::ValidatingWebhook
                 } else {
@@ -411,7 +441,10 @@ fn read_object<'a>(
     default_namespace: &str,
 ) -> Option<Object<'a>> {
     let kind = node.get("kind")?.as_str()?;
-    let api_version = node.get("apiVersion").and_then(|n| n.as_str()).unwrap_or("");
+    let api_version = node
+        .get("apiVersion")
+        .and_then(|n| n.as_str())
+        .unwrap_or("");
     let metadata = node.get("metadata");
     let name = metadata
         .and_then(|m| m.get("name"))
@@ -494,9 +527,14 @@ fn read_service_port(node: NodeRef<'_>) -> ServicePort<'_> {
 
 fn read_secret<'a>(object: ObjectId, node: NodeRef<'a>) -> Secret<'a> {
     let mut entries: Vec<SecretEntry<'a>> = Vec::new();
-    for (field, encoding) in [("data", SecretEncoding::Base64), ("stringData", SecretEncoding::Plain)] {
+    for (field, encoding) in [
+        ("data", SecretEncoding::Base64),
+        ("stringData", SecretEncoding::Plain),
+    ] {
         for (key_node, value_node) in node.get(field).into_iter().flat_map(|n| n.entries()) {
-            let Some(key) = key_node.as_str() else { continue };
+            let Some(key) = key_node.as_str() else {
+                continue;
+            };
             let entry = SecretEntry {
                 key,
                 key_node,
@@ -519,14 +557,23 @@ fn read_secret<'a>(object: ObjectId, node: NodeRef<'a>) -> Secret<'a> {
 /// Where the pod template sits in each workload kind.
 fn pod_template_path(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController" | "Job" => &["spec", "template"],
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => &["spec", "template"],
         "CronJob" => &["spec", "jobTemplate", "spec", "template"],
         "Pod" => &[],
         _ => return None,
     })
 }
 
-fn read_pod_template<'a>(object: ObjectId, kind: &str, node: NodeRef<'a>) -> Option<PodTemplate<'a>> {
+fn read_pod_template<'a>(
+    object: ObjectId,
+    kind: &str,
+    node: NodeRef<'a>,
+) -> Option<PodTemplate<'a>> {
     let template = node.path(pod_template_path(kind)?)?;
     let spec = template.get("spec")?;
     let labels = string_map(template.path(&["metadata", "labels"]));
@@ -579,12 +626,19 @@ fn read_container(node: NodeRef<'_>) -> Container<'_> {
             })
         })
         .collect();
+    let arguments = ["command", "args"]
+        .iter()
+        .filter_map(|key| node.get(key))
+        .flat_map(|n| n.items())
+        .filter(|n| n.as_str().is_some())
+        .collect();
     Container {
         node,
         name: node.get("name").and_then(|n| n.as_str()),
         image: node.get("image").and_then(|n| n.as_str()),
         ports,
         mounts,
+        arguments,
     }
 }
 
@@ -636,7 +690,11 @@ fn read_webhooks<'a>(
         .enumerate()
         .map(|(i, webhook)| {
             let client_config = webhook.get("clientConfig");
-            let get = |key: &str| client_config.and_then(|c| c.get(key)).filter(|n| !n.is_null());
+            let get = |key: &str| {
+                client_config
+                    .and_then(|c| c.get(key))
+                    .filter(|n| !n.is_null())
+            };
             Endpoint {
                 object,
                 kind,
@@ -664,7 +722,11 @@ fn read_webhooks<'a>(
         .collect()
 }
 
-fn read_crd_conversion<'a>(object: ObjectId, node: NodeRef<'a>, name: &str) -> Option<Endpoint<'a>> {
+fn read_crd_conversion<'a>(
+    object: ObjectId,
+    node: NodeRef<'a>,
+    name: &str,
+) -> Option<Endpoint<'a>> {
     let conversion = node.path(&["spec", "conversion"])?;
     if conversion.get("strategy").and_then(|n| n.as_str()) != Some("Webhook") {
         return None;
@@ -677,7 +739,11 @@ fn read_crd_conversion<'a>(object: ObjectId, node: NodeRef<'a>, name: &str) -> O
             "spec.conversion.webhookClientConfig",
         ),
     };
-    let get = |key: &str| client_config.and_then(|c| c.get(key)).filter(|n| !n.is_null());
+    let get = |key: &str| {
+        client_config
+            .and_then(|c| c.get(key))
+            .filter(|n| !n.is_null())
+    };
     Some(Endpoint {
         object,
         kind: EndpointKind::CrdConversion,

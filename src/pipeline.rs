@@ -22,7 +22,9 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -45,7 +47,12 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
     };
     diagnostics.extend(rules::run(&context));
     diagnostics.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.rule, &a.message).cmp(&(b.span.file, b.span.start, b.rule, &b.message))
+        (a.span.file, a.span.start, a.rule, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.rule,
+            &b.message,
+        ))
     });
     diagnostics.dedup();
     let mut redactions = Redactions::default();

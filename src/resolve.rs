@@ -15,7 +15,11 @@ pub const KEY_KEYS: &[&str] = &["tls.key", "key", "server-key.pem"];
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     /// `clientConfig.service`: `https://<name>.<namespace>.svc:<port><path>`.
-    Service { name: String, namespace: String, port: i64 },
+    Service {
+        name: String,
+        namespace: String,
+        port: i64,
+    },
     /// `clientConfig.url`.
     Url { host: String },
     /// The `kubernetes` Service or its URL: the API server's loopback configuration is used.
@@ -112,7 +116,11 @@ pub fn decode_chain(entry: &SecretEntry<'_>) -> Result<DecodedChain, DecodeProbl
 }
 
 /// Decodes PEM text into certificates, with a problem naming `what` when it holds none.
-pub fn decode_pem_chain(bytes: &[u8], what: &str, span: Span) -> Result<DecodedChain, DecodeProblem> {
+pub fn decode_pem_chain(
+    bytes: &[u8],
+    what: &str,
+    span: Span,
+) -> Result<DecodedChain, DecodeProblem> {
     match tls::cert::parse_pem_chain(bytes) {
         Ok(chain) => Ok(DecodedChain {
             certificates: chain.into_iter().map(|(_, cert)| cert).collect(),
@@ -158,9 +166,9 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
         return None;
     }
     let blocks = tls::pem::decode_all(pem);
-    let usable = blocks
-        .iter()
-        .any(|b| b.kind == "CERTIFICATE" && b.headers.is_empty() && tls::cert::parse_der(&b.bytes).is_ok());
+    let usable = blocks.iter().any(|b| {
+        b.kind == "CERTIFICATE" && b.headers.is_empty() && tls::cert::parse_der(&b.bytes).is_ok()
+    });
     if usable {
         return None;
     }
@@ -214,8 +222,10 @@ fn resolve(
         _ => ServiceLink::NotApplicable,
     };
     let certificate = match &service {
-        ServiceLink::Found { backends, .. } => find_certificate(model, endpoint, backends, chains),
-        ServiceLink::Missing => Certificate::Undetermined("the Service is not among the inputs".into()),
+        ServiceLink::Found { backends, .. } => find_certificate(model, backends, chains),
+        ServiceLink::Missing => {
+            Certificate::Undetermined("the Service is not among the inputs".into())
+        }
         ServiceLink::NotApplicable => Certificate::NotApplicable,
     };
     Resolution {
@@ -248,7 +258,8 @@ fn target_of(endpoint: &Endpoint<'_>) -> Target {
         }
         (None, Some(url)) => match url.as_str().map(parse_https_url) {
             Some(Ok(parsed)) if parsed.scheme == "https" && !parsed.host.is_empty() => {
-                if parsed.host == "kubernetes.default.svc" && parsed.port.unwrap_or("443") == "443" {
+                if parsed.host == "kubernetes.default.svc" && parsed.port.unwrap_or("443") == "443"
+                {
                     Target::Loopback
                 } else {
                     Target::Url { host: parsed.host }
@@ -348,7 +359,8 @@ fn link_service(model: &Model<'_>, namespace: &str, name: &str, port: i64) -> Se
             .filter(|i| selects(selector, &model.pod_templates[*i]))
             .map(|i| Backend {
                 pod_template: i,
-                container: target_port.and_then(|tp| serving_container(&model.pod_templates[i], tp)),
+                container: target_port
+                    .and_then(|tp| serving_container(&model.pod_templates[i], tp)),
             })
             .collect(),
         _ => Vec::new(),
@@ -393,12 +405,13 @@ struct Candidate<'m, 'a> {
 
 fn find_certificate(
     model: &Model<'_>,
-    endpoint: &Endpoint<'_>,
     backends: &[Backend],
     chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
 ) -> Certificate {
     if backends.is_empty() {
-        return Certificate::Undetermined("no pod template among the inputs matches the Service's selector".into());
+        return Certificate::Undetermined(
+            "no pod template among the inputs matches the Service's selector".into(),
+        );
     }
     let mut candidates: Vec<Candidate<'_, '_>> = Vec::new();
     for backend in backends {
@@ -413,7 +426,9 @@ fn find_certificate(
             None => template.volumes.iter().map(|v| (v.name, None)).collect(),
         };
         for (volume_name, mount_path) in mounted {
-            let Some(volume) = template.volume(volume_name) else { continue };
+            let Some(volume) = template.volume(volume_name) else {
+                continue;
+            };
             for source in &volume.secrets {
                 candidates.push(Candidate {
                     secret_name: source.secret_name,
@@ -427,6 +442,9 @@ fn find_certificate(
                 });
             }
         }
+    }
+    if candidates.is_empty() {
+        candidates = secrets_named_by_flags(model, backends);
     }
     if candidates.is_empty() {
         return Certificate::Undetermined("the pods behind the Service mount no Secret".into());
@@ -455,12 +473,16 @@ fn find_certificate(
         }
         1 => with_certificate[0],
         _ => {
-            let webhook_mounts: Vec<&&Candidate<'_, '_>> = with_certificate
+            let webhook_mounts: Vec<&Candidate<'_, '_>> = with_certificate
                 .iter()
-                .filter(|c| c.mount_path.is_some_and(|p| p.contains("webhook") || p.contains("serving-cert")))
+                .copied()
+                .filter(|c| {
+                    c.mount_path
+                        .is_some_and(|p| p.contains("webhook") || p.contains("serving-cert"))
+                })
                 .collect();
             match webhook_mounts.as_slice() {
-                [only] => only,
+                [only] => *only,
                 _ => {
                     return Certificate::Undetermined(format!(
                         "the pods behind the Service mount several certificate Secrets ({})",
@@ -487,13 +509,66 @@ fn find_certificate(
     }))
 }
 
+/// Webhook servers that read their certificate through the API name the Secret in a flag
+/// (`--webhook-secret-name=x`, `-webhook-secret-name x`), optionally with its namespace.
+fn secrets_named_by_flags<'m, 'a>(
+    model: &'m Model<'a>,
+    backends: &[Backend],
+) -> Vec<Candidate<'m, 'a>> {
+    let mut found = Vec::new();
+    for backend in backends {
+        let template = &model.pod_templates[backend.pod_template];
+        let pod_namespace = model.objects[template.object].namespace.as_str();
+        let containers = match backend.container {
+            Some(c) => &template.containers[c..=c],
+            None => &template.containers[..],
+        };
+        for container in containers {
+            for flag in SECRET_NAME_FLAGS {
+                let Some((secret_name, node)) = container.flag(flag) else {
+                    continue;
+                };
+                let namespace = container
+                    .flag(&flag.replace("-name", "-namespace"))
+                    .map(|(ns, _)| ns)
+                    .filter(|ns| !ns.is_empty() && !ns.contains("$("))
+                    .unwrap_or(pod_namespace);
+                found.push(Candidate {
+                    secret_name,
+                    name_span: node.span(),
+                    mount_path: None,
+                    pod_template: backend.pod_template,
+                    secret_index: model
+                        .secret_index(namespace, secret_name)
+                        .unwrap_or(usize::MAX),
+                    secret: model.secret(namespace, secret_name),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// Flags by which webhook servers name the Secret they load their serving pair from.
+const SECRET_NAME_FLAGS: &[&str] = &[
+    "webhook-secret-name",
+    "secret-name",
+    "tls-secret-name",
+    "cert-secret-name",
+];
+
 /// The entry holding the serving chain, by the known key conventions.
 /// Empty values are placeholders a provisioner fills at run time, so they don't count.
 pub fn cert_entry<'s, 'a>(secret: &'s Secret<'a>) -> Option<&'s SecretEntry<'a>> {
     CERT_KEYS
         .iter()
         .filter_map(|key| secret.entry(key))
-        .find(|entry| entry.value_node.as_str().is_some_and(|v| !v.trim().is_empty()))
+        .find(|entry| {
+            entry
+                .value_node
+                .as_str()
+                .is_some_and(|v| !v.trim().is_empty())
+        })
 }
 
 #[cfg(test)]

@@ -187,7 +187,10 @@ mod tests {
 
     #[test]
     fn line_col_counts_chars_and_skips_bom() {
-        let f = SourceFile::new("x", "\u{feff}a: 1\r\nné: \"ü\"\n\tb: 2\n".as_bytes().to_vec());
+        let f = SourceFile::new(
+            "x",
+            "\u{feff}a: 1\r\nné: \"ü\"\n\tb: 2\n".as_bytes().to_vec(),
+        );
         assert_eq!(f.line_col(3), LineCol { line: 1, column: 1 });
         let n = f.text.find("né").unwrap();
         assert_eq!(f.line_col(n), LineCol { line: 2, column: 1 });

@@ -1,6 +1,8 @@
 use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resolve::{ca_bundle_problem, cert_entry, decode_chain, secret_value_bytes, DecodeProblem, KEY_KEYS};
+use crate::resolve::{
+    ca_bundle_problem, cert_entry, decode_chain, secret_value_bytes, DecodeProblem, KEY_KEYS,
+};
 
 pub const RULE: Rule = Rule {
     id: "certificate-decode",
@@ -16,7 +18,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut problems: Vec<(DecodeProblem, &str)> = Vec::new();
         if let Some(entry) = cert_entry(secret) {
             if let Err(problem) = decode_chain(entry) {
-                problems.push((problem, "the server cannot load its certificate: tls.X509KeyPair fails"));
+                problems.push((
+                    problem,
+                    "the server cannot load its certificate: tls.X509KeyPair fails",
+                ));
             }
         }
         for entry in KEY_KEYS.iter().filter_map(|k| secret.entry(k)) {
@@ -33,7 +38,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         for (problem, consequence) in problems {
             let mut diagnostic = context
-                .diagnostic_for(&RULE, secret.object, format!("{}: {}", object.display(), problem.message), problem.span)
+                .diagnostic_for(
+                    &RULE,
+                    secret.object,
+                    format!("{}: {}", object.display(), problem.message),
+                    problem.span,
+                )
                 .with_span_label("this value cannot be decoded")
                 .with_note(consequence);
             if let Some(help) = problem.help {

@@ -27,7 +27,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             )
             .with_note("its TLS verdict is not checked");
         if let Some(server_name) = &resolution.server_name {
-            diagnostic = diagnostic.with_span_label(format!("the API server will verify {server_name}"));
+            diagnostic =
+                diagnostic.with_span_label(format!("the API server will verify {server_name}"));
         }
         out.push(diagnostic);
     }

@@ -99,7 +99,11 @@ pub fn run(context: &Context<'_, '_>) -> Vec<Diagnostic> {
 }
 
 /// What the API server reports when the call fails, as users see it (apiserver-tls.md F).
-pub fn call_failure_note(context: &Context<'_, '_>, resolution: &Resolution, error: &str) -> String {
+pub fn call_failure_note(
+    context: &Context<'_, '_>,
+    resolution: &Resolution,
+    error: &str,
+) -> String {
     let endpoint = context.endpoint(resolution);
     let object = &context.model.objects[endpoint.object];
     let url = call_url(endpoint);
@@ -135,7 +139,11 @@ pub fn call_url(endpoint: &Endpoint<'_>) -> String {
             service.path().unwrap_or("").to_string()
         };
         let port = service.port().unwrap_or(crate::model::DEFAULT_SERVICE_PORT);
-        return format!("https://{}.{}.svc:{port}{path}", service.name(), service.namespace());
+        return format!(
+            "https://{}.{}.svc:{port}{path}",
+            service.name(),
+            service.namespace()
+        );
     }
     endpoint
         .url
@@ -186,9 +194,17 @@ mod tests {
                 "rules/{}.md states another severity than the code",
                 rule.id
             );
-            assert!(!rule.summary().is_empty(), "rules/{}.md has no summary", rule.id);
+            assert!(
+                !rule.summary().is_empty(),
+                "rules/{}.md has no summary",
+                rule.id
+            );
             for section in ["## Why", "## Example", "## Fix"] {
-                assert!(rule.doc.contains(section), "rules/{}.md lacks {section}", rule.id);
+                assert!(
+                    rule.doc.contains(section),
+                    "rules/{}.md lacks {section}",
+                    rule.id
+                );
             }
         }
     }

@@ -64,7 +64,9 @@ fn validate_url(node: NodeRef<'_>, path: &str, errors: &mut Vec<(String, Span)>)
         Ok(url) => url,
         Err(e) => {
             errors.push((
-                format!("{path}: Required value: url must be a valid URL: parse {raw:?}: {e}{URL_FORM}"),
+                format!(
+                    "{path}: Required value: url must be a valid URL: parse {raw:?}: {e}{URL_FORM}"
+                ),
                 span,
             ));
             return;
@@ -92,7 +94,9 @@ fn validate_url(node: NodeRef<'_>, path: &str, errors: &mut Vec<(String, Span)>)
             None => user.to_string(),
         };
         errors.push((
-            format!("{path}: Invalid value: {shown:?}: user information is not permitted in the URL"),
+            format!(
+                "{path}: Invalid value: {shown:?}: user information is not permitted in the URL"
+            ),
             span,
         ));
     }
@@ -134,12 +138,18 @@ fn validate_port(service: &ServiceReference<'_>, path: &str, errors: &mut Vec<(S
 fn validate_service(service: &ServiceReference<'_>, path: &str, errors: &mut Vec<(String, Span)>) {
     for (field, node) in [("name", service.name), ("namespace", service.namespace)] {
         match node {
-            None => errors.push((format!("{path}.{field}: Required value"), service.node.span())),
+            None => errors.push((
+                format!("{path}.{field}: Required value"),
+                service.node.span(),
+            )),
             Some(n) if n.as_str() == Some("") => {
                 errors.push((format!("{path}.{field}: Required value"), n.span()))
             }
             Some(n) if n.as_str().is_none() => errors.push((
-                format!("{path}.{field}: Invalid value: {}: must be a string", go_value(n)),
+                format!(
+                    "{path}.{field}: Invalid value: {}: must be a string",
+                    go_value(n)
+                ),
                 n.span(),
             )),
             Some(_) => {}
@@ -157,7 +167,10 @@ fn validate_service(service: &ServiceReference<'_>, path: &str, errors: &mut Vec
                 }
             }
             None => errors.push((
-                format!("{path}.path: Invalid value: {}: must be a string", go_value(node)),
+                format!(
+                    "{path}.path: Invalid value: {}: must be a string",
+                    go_value(node)
+                ),
                 node.span(),
             )),
         }
@@ -204,7 +217,8 @@ fn dns1123_subdomain_errors(value: &str) -> Vec<String> {
         let bytes = label.as_bytes();
         !bytes.is_empty()
             && bytes[0].is_ascii_lowercase() | bytes[0].is_ascii_digit()
-            && (bytes[bytes.len() - 1].is_ascii_lowercase() | bytes[bytes.len() - 1].is_ascii_digit())
+            && (bytes[bytes.len() - 1].is_ascii_lowercase()
+                | bytes[bytes.len() - 1].is_ascii_digit())
             && bytes
                 .iter()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')

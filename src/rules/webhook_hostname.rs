@@ -14,13 +14,23 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for resolution in context.resolutions {
-        let (Certificate::Found(serving), Some(server_name)) = (&resolution.certificate, &resolution.server_name) else {
+        let (Certificate::Found(serving), Some(server_name)) =
+            (&resolution.certificate, &resolution.server_name)
+        else {
             continue;
         };
         let Ok(chain) = &serving.chain else { continue };
-        let Some(leaf) = chain.certificates.first() else { continue };
+        let Some(leaf) = chain.certificates.first() else {
+            continue;
+        };
         if let Err(error) = verify_hostname(leaf, server_name) {
-            out.push(diagnostic(context, resolution, serving, server_name, &error));
+            out.push(diagnostic(
+                context,
+                resolution,
+                serving,
+                server_name,
+                &error,
+            ));
         }
     }
 }
@@ -40,11 +50,18 @@ fn diagnostic(
     let message = error.to_string();
     let valid_names = error.valid_names();
     let certificate_label = if error.is_legacy_common_name() {
-        format!("{} holds a certificate with no subjectAltName; Go ignores its Common Name", serving.cert_key)
+        format!(
+            "{} holds a certificate with no subjectAltName; Go ignores its Common Name",
+            serving.cert_key
+        )
     } else if valid_names.is_empty() {
         format!("{} holds a certificate valid for no name", serving.cert_key)
     } else {
-        format!("{} holds a certificate valid for {}", serving.cert_key, valid_names.join(", "))
+        format!(
+            "{} holds a certificate valid for {}",
+            serving.cert_key,
+            valid_names.join(", ")
+        )
     };
     let namespace = &secret_object.namespace;
     let mut diagnostic = context

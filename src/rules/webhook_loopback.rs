@@ -27,7 +27,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     endpoint.span(context.model),
                 )
                 .with_span_label("the `kubernetes` Service in `default`")
-                .with_note("the API server uses its own loopback client configuration for this call"),
+                .with_note(
+                    "the API server uses its own loopback client configuration for this call",
+                ),
         );
     }
 }

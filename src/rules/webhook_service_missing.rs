@@ -11,8 +11,12 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for resolution in context.resolutions {
-        let (ServiceLink::Missing, Target::Service { name, namespace, .. }) =
-            (&resolution.service, &resolution.target)
+        let (
+            ServiceLink::Missing,
+            Target::Service {
+                name, namespace, ..
+            },
+        ) = (&resolution.service, &resolution.target)
         else {
             continue;
         };

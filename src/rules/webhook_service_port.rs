@@ -11,18 +11,31 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for resolution in context.resolutions {
-        let (ServiceLink::Found { service, port, .. }, Target::Service { name, port: wanted, .. }) =
-            (&resolution.service, &resolution.target)
+        let (
+            ServiceLink::Found { service, port, .. },
+            Target::Service {
+                name, port: wanted, ..
+            },
+        ) = (&resolution.service, &resolution.target)
         else {
             continue;
         };
         let endpoint = context.endpoint(resolution);
         let service = &context.model.services[*service];
         let service_object = &context.model.objects[service.object];
-        let reference = endpoint.service.as_ref().expect("service target has a reference");
-        let port_span = reference.port.map(|n| n.span()).unwrap_or_else(|| reference.span());
+        let reference = endpoint
+            .service
+            .as_ref()
+            .expect("service target has a reference");
+        let port_span = reference
+            .port
+            .map(|n| n.span())
+            .unwrap_or_else(|| reference.span());
         let port_label = if reference.port.is_some() {
-            format!("{} dials port {wanted}", describe_endpoint(context.model, endpoint))
+            format!(
+                "{} dials port {wanted}",
+                describe_endpoint(context.model, endpoint)
+            )
         } else {
             format!(
                 "{} dials port 443: `port` is not set and defaults to 443",
@@ -40,7 +53,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        if !matches!(service.service_type, "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName") {
+        if !matches!(
+            service.service_type,
+            "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName"
+        ) {
             out.push(context.diagnostic_for(
                 &RULE,
                 endpoint.object,
@@ -79,7 +95,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 port_span,
             )
             .with_span_label(port_label)
-            .with_label(service_span, format!("{} exposes {exposed_text}", service_object.display()))
+            .with_label(
+                service_span,
+                format!("{} exposes {exposed_text}", service_object.display()),
+            )
             .with_note("the call fails before TLS: the API server cannot resolve the Service port");
         if let Some(first) = service.ports.iter().find_map(|p| p.port) {
             diagnostic = diagnostic.with_help(format!(

@@ -1,1 +1,485 @@
+//! Go's `(*x509.Certificate).VerifyHostname` and `HostnameError.Error()`,
+//! ported from Go 1.19 `crypto/x509/verify.go` (unchanged through Go 1.24).
+//!
+//! The Common Name is never matched; it only selects the "legacy Common Name"
+//! message, exactly as Go does.
 
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::cert::Certificate;
+
+/// What kind of mismatch Go reports; each has its own message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostnameErrorKind {
+    /// No SAN extension, but the Common Name would have matched.
+    LegacyCommonName,
+    /// IP host and the certificate has no IP SANs.
+    NoIpSans,
+    /// DNS host and the certificate has no DNS SANs.
+    NotValidForAnyNames,
+    /// The certificate lists names (IPs for an IP host, DNS names otherwise), none matching.
+    Mismatch,
+}
+
+/// Go's `x509.HostnameError`, with what Go's message is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostnameError {
+    /// Go's `HostnameError.Host`: the host as given, or without `[ ]` for an IP.
+    pub host: String,
+    /// The host is an IP address (only IP SANs were considered).
+    pub host_is_ip: bool,
+    /// The certificate has no SAN extension and its CN matches the host.
+    pub legacy_common_name: bool,
+    /// The certificate's DNS SANs, verbatim and in order.
+    pub dns_names: Vec<String>,
+    /// The certificate's IP SANs as Go prints them, in order.
+    pub ip_addresses: Vec<String>,
+}
+
+impl HostnameError {
+    fn new(cert: &Certificate, host: &str, host_is_ip: bool) -> Self {
+        let legacy_common_name = !cert.has_san_extension
+            && cert
+                .subject_common_name
+                .as_deref()
+                .is_some_and(|cn| match_hostnames(cn, host));
+        HostnameError {
+            host: host.to_string(),
+            host_is_ip,
+            legacy_common_name,
+            dns_names: cert.dns_names.clone(),
+            ip_addresses: cert.ip_addresses.iter().map(go_ip_string).collect(),
+        }
+    }
+
+    pub fn kind(&self) -> HostnameErrorKind {
+        if self.legacy_common_name {
+            HostnameErrorKind::LegacyCommonName
+        } else if self.host_is_ip && self.ip_addresses.is_empty() {
+            HostnameErrorKind::NoIpSans
+        } else if self.valid_names().join(", ").is_empty() {
+            // Go tests the joined list, so a lone empty dNSName counts as none.
+            HostnameErrorKind::NotValidForAnyNames
+        } else {
+            HostnameErrorKind::Mismatch
+        }
+    }
+
+    /// Whether this is the "relies on legacy Common Name field" case.
+    pub fn is_legacy_common_name(&self) -> bool {
+        self.legacy_common_name
+    }
+
+    /// The names Go lists as valid: IP SANs for an IP host, DNS SANs otherwise.
+    pub fn valid_names(&self) -> Vec<String> {
+        if self.host_is_ip {
+            self.ip_addresses.clone()
+        } else {
+            self.dns_names.clone()
+        }
+    }
+}
+
+impl fmt::Display for HostnameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let host = &self.host;
+        match self.kind() {
+            HostnameErrorKind::LegacyCommonName => f.write_str(
+                "x509: certificate relies on legacy Common Name field, use SANs instead",
+            ),
+            HostnameErrorKind::NoIpSans => write!(
+                f,
+                "x509: cannot validate certificate for {host} because it doesn't contain any IP SANs"
+            ),
+            HostnameErrorKind::NotValidForAnyNames => write!(
+                f,
+                "x509: certificate is not valid for any names, but wanted to match {host}"
+            ),
+            HostnameErrorKind::Mismatch => write!(
+                f,
+                "x509: certificate is valid for {}, not {host}",
+                self.valid_names().join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for HostnameError {}
+
+/// Go's `(*Certificate).VerifyHostname`.
+pub fn verify_hostname(cert: &Certificate, host: &str) -> Result<(), HostnameError> {
+    // IP addresses may be written in [ ].
+    let candidate_ip = if host.len() >= 3 && host.starts_with('[') && host.ends_with(']') {
+        &host[1..host.len() - 1]
+    } else {
+        host
+    };
+    if let Some(ip) = parse_ip(candidate_ip) {
+        // Only IP SANs count for an IP (RFC 6125, Appendix B.2).
+        if cert.ip_addresses.iter().any(|san| ip_equal(&ip, san)) {
+            return Ok(());
+        }
+        return Err(HostnameError::new(cert, candidate_ip, true));
+    }
+
+    let candidate_name = host.to_ascii_lowercase();
+    let valid_candidate_name = valid_hostname_input(&candidate_name);
+    for pattern in &cert.dns_names {
+        // Wildcards and the trailing dot only apply when both sides are valid
+        // hostnames; otherwise Go allows exact matches only.
+        let matched = if valid_candidate_name && valid_hostname_pattern(pattern) {
+            match_hostnames(pattern, &candidate_name)
+        } else {
+            match_exactly(pattern, &candidate_name)
+        };
+        if matched {
+            return Ok(());
+        }
+    }
+    Err(HostnameError::new(cert, host, false))
+}
+
+/// Go's `validHostnamePattern`: a SAN that may carry a leading `*` label.
+pub fn valid_hostname_pattern(host: &str) -> bool {
+    valid_hostname(host, true)
+}
+
+/// Go's `validHostnameInput`: a host to check, one trailing dot allowed.
+pub fn valid_hostname_input(host: &str) -> bool {
+    valid_hostname(host, false)
+}
+
+fn valid_hostname(host: &str, is_pattern: bool) -> bool {
+    let host = if is_pattern {
+        host
+    } else {
+        host.strip_suffix('.').unwrap_or(host)
+    };
+    if host.is_empty() {
+        return false;
+    }
+    for (i, part) in host.split('.').enumerate() {
+        if part.is_empty() {
+            return false;
+        }
+        if is_pattern && i == 0 && part == "*" {
+            continue;
+        }
+        for (j, c) in part.char_indices() {
+            let ok = c.is_ascii_alphanumeric() || (c == '-' && j != 0) || c == '_';
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn match_exactly(a: &str, b: &str) -> bool {
+    if a.is_empty() || a == "." || b.is_empty() || b == "." {
+        return false;
+    }
+    a.eq_ignore_ascii_case(b)
+}
+
+/// Go's `matchHostnames`: equal label counts, a `*` first label matches any one label.
+pub fn match_hostnames(pattern: &str, host: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    if pattern.is_empty() || host.is_empty() {
+        return false;
+    }
+    let pattern_parts: Vec<&str> = pattern.split('.').collect();
+    let host_parts: Vec<&str> = host.split('.').collect();
+    if pattern_parts.len() != host_parts.len() {
+        return false;
+    }
+    pattern_parts
+        .iter()
+        .zip(&host_parts)
+        .enumerate()
+        .all(|(i, (p, h))| (i == 0 && *p == "*") || p == h)
+}
+
+/// Go's `net.ParseIP` (Go 1.19): dotted IPv4 without leading zeros, or IPv6
+/// (with optional trailing IPv4), no zone. IPv4 is returned as V4.
+pub fn parse_ip(s: &str) -> Option<IpAddr> {
+    match s.bytes().find(|&b| b == b'.' || b == b':')? {
+        b'.' => parse_ipv4(s.as_bytes()).map(|o| IpAddr::V4(Ipv4Addr::from(o))),
+        _ => parse_ipv6(s.as_bytes()).map(|o| IpAddr::V6(Ipv6Addr::from(o))),
+    }
+}
+
+/// Go's `dtoi` / `xtoi` give up at this value.
+const BIG: u32 = 0xFF_FFFF;
+
+fn dtoi(s: &[u8]) -> Option<(u32, usize)> {
+    let mut n: u32 = 0;
+    let mut i = 0;
+    while i < s.len() && s[i].is_ascii_digit() {
+        n = n * 10 + u32::from(s[i] - b'0');
+        if n >= BIG {
+            return None;
+        }
+        i += 1;
+    }
+    (i > 0).then_some((n, i))
+}
+
+fn xtoi(s: &[u8]) -> Option<(u32, usize)> {
+    let mut n: u32 = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let Some(digit) = (s[i] as char).to_digit(16) else {
+            break;
+        };
+        n = n * 16 + digit;
+        if n >= BIG {
+            return None;
+        }
+        i += 1;
+    }
+    (i > 0).then_some((n, i))
+}
+
+fn parse_ipv4(mut s: &[u8]) -> Option<[u8; 4]> {
+    let mut octets = [0u8; 4];
+    for (i, octet) in octets.iter_mut().enumerate() {
+        if s.is_empty() {
+            return None;
+        }
+        if i > 0 {
+            if s[0] != b'.' {
+                return None;
+            }
+            s = &s[1..];
+        }
+        let (n, consumed) = dtoi(s)?;
+        if n > 0xff {
+            return None;
+        }
+        // Leading zeros are rejected (Go >= 1.17).
+        if consumed > 1 && s[0] == b'0' {
+            return None;
+        }
+        s = &s[consumed..];
+        *octet = n as u8;
+    }
+    s.is_empty().then_some(octets)
+}
+
+fn parse_ipv6(mut s: &[u8]) -> Option<[u8; 16]> {
+    let mut ip = [0u8; 16];
+    let mut ellipsis: Option<usize> = None;
+
+    if s.starts_with(b"::") {
+        ellipsis = Some(0);
+        s = &s[2..];
+        if s.is_empty() {
+            return Some(ip);
+        }
+    }
+
+    let mut i = 0;
+    while i < 16 {
+        let (n, consumed) = xtoi(s)?;
+        if n > 0xffff {
+            return None;
+        }
+        if consumed < s.len() && s[consumed] == b'.' {
+            if ellipsis.is_none() && i != 12 {
+                return None;
+            }
+            if i + 4 > 16 {
+                return None;
+            }
+            let v4 = parse_ipv4(s)?;
+            ip[i..i + 4].copy_from_slice(&v4);
+            s = &[];
+            i += 4;
+            break;
+        }
+        ip[i] = (n >> 8) as u8;
+        ip[i + 1] = n as u8;
+        i += 2;
+
+        s = &s[consumed..];
+        if s.is_empty() {
+            break;
+        }
+        if s[0] != b':' || s.len() == 1 {
+            return None;
+        }
+        s = &s[1..];
+        if s[0] == b':' {
+            if ellipsis.is_some() {
+                return None;
+            }
+            ellipsis = Some(i);
+            s = &s[1..];
+            if s.is_empty() {
+                break;
+            }
+        }
+    }
+
+    if !s.is_empty() {
+        return None;
+    }
+    if i < 16 {
+        let ellipsis = ellipsis?;
+        let n = 16 - i;
+        ip.copy_within(ellipsis..i, ellipsis + n);
+        ip[ellipsis..ellipsis + n].fill(0);
+    } else if ellipsis.is_some() {
+        // "::" must stand for at least one zero group.
+        return None;
+    }
+    Some(ip)
+}
+
+fn to_16(ip: &IpAddr) -> [u8; 16] {
+    match ip {
+        IpAddr::V4(v4) => v4.to_ipv6_mapped().octets(),
+        IpAddr::V6(v6) => v6.octets(),
+    }
+}
+
+/// Go's `net.IP.Equal`: an IPv4 address equals its v4-in-v6 form.
+pub fn ip_equal(a: &IpAddr, b: &IpAddr) -> bool {
+    to_16(a) == to_16(b)
+}
+
+/// Go's `net.IP.String`: v4-in-v6 addresses print dotted; `::` only for two
+/// or more zero groups, the first longest run.
+pub fn go_ip_string(ip: &IpAddr) -> String {
+    let p = to_16(ip);
+    if p[..12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] {
+        return format!("{}.{}.{}.{}", p[12], p[13], p[14], p[15]);
+    }
+
+    let (mut e0, mut e1): (isize, isize) = (-1, -1);
+    let mut i = 0;
+    while i < 16 {
+        let mut j = i;
+        while j < 16 && p[j] == 0 && p[j + 1] == 0 {
+            j += 2;
+        }
+        if j > i && (j - i) as isize > e1 - e0 {
+            e0 = i as isize;
+            e1 = j as isize;
+            i = j;
+        }
+        i += 2;
+    }
+    if e1 - e0 <= 2 {
+        e0 = -1;
+        e1 = -1;
+    }
+
+    let mut out = String::with_capacity(39);
+    let mut i: isize = 0;
+    while i < 16 {
+        if i == e0 {
+            out.push_str("::");
+            i = e1;
+            if i >= 16 {
+                break;
+            }
+        } else if i > 0 {
+            out.push(':');
+        }
+        let group = (u16::from(p[i as usize]) << 8) | u16::from(p[i as usize + 1]);
+        out.push_str(&format!("{group:x}"));
+        i += 2;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(cn: Option<&str>, dns: &[&str], ips: &[&str], has_san: bool) -> Certificate {
+        let pem = include_bytes!("../../testdata/tls/spark/server-cert.pem");
+        let (block, _) = crate::tls::pem::decode(pem).expect("fixture is PEM");
+        let mut cert = crate::tls::cert::parse_der(&block.bytes).expect("fixture parses");
+        cert.subject_common_name = cn.map(str::to_string);
+        cert.dns_names = dns.iter().map(|s| s.to_string()).collect();
+        cert.ip_addresses = ips.iter().map(|s| parse_ip(s).unwrap()).collect();
+        cert.has_san_extension = has_san;
+        cert
+    }
+
+    fn verdict(cert: &Certificate, host: &str) -> String {
+        match verify_hostname(cert, host) {
+            Ok(()) => "ok".to_string(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn wildcard_matches_one_label() {
+        let c = cert(None, &["*.ns.svc"], &[], true);
+        assert_eq!(verdict(&c, "svc.ns.svc"), "ok");
+        assert_eq!(verdict(&c, "SVC.NS.SVC."), "ok");
+        assert_eq!(
+            verdict(&c, "a.b.ns.svc"),
+            "x509: certificate is valid for *.ns.svc, not a.b.ns.svc"
+        );
+    }
+
+    #[test]
+    fn common_name_only_selects_the_message() {
+        let c = cert(Some("svc.ns.svc"), &[], &[], false);
+        let err = verify_hostname(&c, "svc.ns.svc").unwrap_err();
+        assert!(err.is_legacy_common_name());
+        assert_eq!(err.kind(), HostnameErrorKind::LegacyCommonName);
+        let other = verify_hostname(&c, "other.ns.svc").unwrap_err();
+        assert_eq!(other.kind(), HostnameErrorKind::NotValidForAnyNames);
+        let with_san = cert(Some("svc.ns.svc"), &[], &[], true);
+        assert!(!verify_hostname(&with_san, "svc.ns.svc")
+            .unwrap_err()
+            .is_legacy_common_name());
+    }
+
+    #[test]
+    fn ip_hosts_use_ip_sans_only() {
+        let c = cert(None, &["10.0.0.1"], &["10.0.0.2", "::ffff:10.0.0.3"], true);
+        assert_eq!(verdict(&c, "10.0.0.3"), "ok");
+        let err = verify_hostname(&c, "10.0.0.1").unwrap_err();
+        assert_eq!(err.valid_names(), ["10.0.0.2", "10.0.0.3"]);
+        assert_eq!(
+            err.to_string(),
+            "x509: certificate is valid for 10.0.0.2, 10.0.0.3, not 10.0.0.1"
+        );
+        let none = cert(None, &["a"], &[], true);
+        assert_eq!(
+            verdict(&none, "[::1]"),
+            "x509: cannot validate certificate for ::1 because it doesn't contain any IP SANs"
+        );
+    }
+
+    #[test]
+    fn parse_ip_matches_go() {
+        assert!(parse_ip("010.0.0.1").is_none());
+        assert!(parse_ip("1.2.3").is_none());
+        assert!(parse_ip("fe80::1%eth0").is_none());
+        assert!(parse_ip("1::2::3").is_none());
+        assert!(parse_ip("1:2:3:4:5:6:7::8").is_none());
+        assert_eq!(parse_ip("0000000001::").unwrap().to_string(), "1::");
+        assert_eq!(parse_ip("::1.2.3.4").unwrap().to_string(), "::102:304");
+        assert_eq!(parse_ip("0.0.0.0").unwrap().to_string(), "0.0.0.0");
+    }
+
+    #[test]
+    fn go_ip_string_compresses_like_go() {
+        let s = |t: &str| go_ip_string(&parse_ip(t).unwrap());
+        assert_eq!(s("::"), "::");
+        assert_eq!(s("1:0:2:3:4:5:6:7"), "1:0:2:3:4:5:6:7");
+        assert_eq!(s("1:0:0:2:0:0:3:4"), "1::2:0:0:3:4");
+        assert_eq!(s("::ffff:1.2.3.4"), "1.2.3.4");
+        assert_eq!(s("2001:DB8::1"), "2001:db8::1");
+    }
+}

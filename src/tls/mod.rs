@@ -2,5 +2,10 @@
 
 pub mod base64;
 pub mod cert;
+mod curve;
+mod der;
 pub mod hostname;
 pub mod pem;
+
+#[cfg(test)]
+mod no_panic_tests;

@@ -1,1 +1,282 @@
+//! Go's `encoding/pem.Decode`, byte for byte.
+//!
+//! Go is lenient in specific ways (junk before `-----BEGIN`, trailing blanks,
+//! spaces and tabs inside the base64) and strict in others (the END line must
+//! repeat the type; a block whose base64 is bad is skipped, not reported). The
+//! API server reads caBundles and Secrets with it, so this mirrors it exactly.
 
+use super::base64;
+
+const PEM_START: &[u8] = b"\n-----BEGIN ";
+const PEM_END: &[u8] = b"\n-----END ";
+const PEM_END_OF_LINE: &[u8] = b"-----";
+
+/// One decoded PEM block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The type from the BEGIN line, e.g. `CERTIFICATE`.
+    pub kind: String,
+    /// Headers in first-seen order; a repeated key keeps the last value, as Go's map does.
+    pub headers: Vec<(String, String)>,
+    /// The decoded body (usually DER).
+    pub bytes: Vec<u8>,
+    /// Offset of `-----BEGIN` in the input.
+    pub start: usize,
+    /// Offset just past the closing `-----` of the END line.
+    pub end: usize,
+}
+
+/// Go's `getLine`: the line without trailing spaces/tabs (and `\r\n` or `\n`), and the
+/// offset of the rest. Works on `data[from..]`; returns `(line_start, line_end, rest)`.
+fn get_line(data: &[u8], from: usize) -> (usize, usize, usize) {
+    let tail = &data[from..];
+    let (mut line_end, rest) = match tail.iter().position(|&b| b == b'\n') {
+        None => (data.len(), data.len()),
+        Some(i) => {
+            let mut end = from + i;
+            if i > 0 && data[end - 1] == b'\r' {
+                end -= 1;
+            }
+            (end, from + i + 1)
+        }
+    };
+    while line_end > from && matches!(data[line_end - 1], b' ' | b'\t') {
+        line_end -= 1;
+    }
+    (from, line_end, rest)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Go's `bytes.TrimSpace`. Invalid UTF-8 becomes U+FFFD, which is not a space,
+/// so trimming stops at the same place Go's does.
+fn trim_space(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .trim_matches(is_go_space)
+        .to_string()
+}
+
+/// Go's `unicode.IsSpace`.
+fn is_go_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n'
+            | '\u{0b}'
+            | '\u{0c}'
+            | '\r'
+            | ' '
+            | '\u{85}'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
+}
+
+/// Finds the first PEM block like Go's `pem.Decode`. Returns the block and the
+/// offset in `data` where the rest begins, or `None` where Go returns a nil block.
+pub fn decode(data: &[u8]) -> Option<(Block, usize)> {
+    let mut rest = 0usize;
+    loop {
+        // At the very start (and, as in Go, after any skipped attempt) the BEGIN
+        // line is accepted without a preceding newline.
+        let begin;
+        if data[rest..].starts_with(&PEM_START[1..]) {
+            begin = rest;
+            rest += PEM_START.len() - 1;
+        } else if let Some(i) = find(&data[rest..], PEM_START) {
+            begin = rest + i + 1;
+            rest += i + PEM_START.len();
+        } else {
+            return None;
+        }
+
+        let (type_start, type_end, after_type) = get_line(data, rest);
+        rest = after_type;
+        let type_line = &data[type_start..type_end];
+        if !type_line.ends_with(PEM_END_OF_LINE) {
+            continue;
+        }
+        let type_line = &type_line[..type_line.len() - PEM_END_OF_LINE.len()];
+
+        let mut headers: Vec<(String, String)> = Vec::new();
+        loop {
+            if rest == data.len() {
+                return None;
+            }
+            let (line_start, line_end, next) = get_line(data, rest);
+            let line = &data[line_start..line_end];
+            let Some(colon) = line.iter().position(|&b| b == b':') else {
+                break;
+            };
+            let key = trim_space(&line[..colon]);
+            let value = trim_space(&line[colon + 1..]);
+            match headers.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value,
+                None => headers.push((key, value)),
+            }
+            rest = next;
+        }
+
+        // Offsets into data[rest..].
+        let (end_index, end_trailer_index) =
+            if headers.is_empty() && data[rest..].starts_with(&PEM_END[1..]) {
+                (0, PEM_END.len() - 1)
+            } else {
+                match find(&data[rest..], PEM_END) {
+                    Some(i) => (i, i + PEM_END.len()),
+                    None => continue,
+                }
+            };
+
+        let end_trailer = &data[rest + end_trailer_index..];
+        let end_trailer_len = type_line.len() + PEM_END_OF_LINE.len();
+        if end_trailer.len() < end_trailer_len {
+            continue;
+        }
+        let rest_of_end_line = rest + end_trailer_index + end_trailer_len;
+        let end_trailer = &end_trailer[..end_trailer_len];
+        if !end_trailer.starts_with(type_line) || !end_trailer.ends_with(PEM_END_OF_LINE) {
+            continue;
+        }
+
+        // The END line must end with only whitespace.
+        let (s, e, _) = get_line(data, rest_of_end_line);
+        if e > s {
+            continue;
+        }
+
+        let base64_data: Vec<u8> = data[rest..rest + end_index]
+            .iter()
+            .copied()
+            .filter(|&b| b != b' ' && b != b'\t')
+            .collect();
+        let Ok(bytes) = base64::decode_std(&base64_data) else {
+            continue;
+        };
+
+        // The -1: the END line may have matched without its leading newline.
+        let (_, _, after) = get_line(data, rest + end_index + PEM_END.len() - 1);
+        let block = Block {
+            kind: String::from_utf8_lossy(type_line).into_owned(),
+            headers,
+            bytes,
+            start: begin,
+            end: rest_of_end_line,
+        };
+        return Some((block, after));
+    }
+}
+
+/// Decodes blocks in order until Go's `pem.Decode` would return nil, as Go callers
+/// (`AppendCertsFromPEM`, `tls.X509KeyPair`) do. Offsets are relative to `data`.
+pub fn decode_all(data: &[u8]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut base = 0;
+    while let Some((mut block, rest)) = decode(&data[base..]) {
+        block.start += base;
+        block.end += base;
+        blocks.push(block);
+        base += rest;
+    }
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CERT_BODY: &str = "MIIB";
+
+    fn pem(kind: &str, body: &str) -> String {
+        format!("-----BEGIN {kind}-----\n{body}\n-----END {kind}-----\n")
+    }
+
+    #[test]
+    fn decodes_a_simple_block() {
+        let text = pem("CERTIFICATE", CERT_BODY);
+        let (block, rest) = decode(text.as_bytes()).unwrap();
+        assert_eq!(block.kind, "CERTIFICATE");
+        assert_eq!(block.bytes, [0x30, 0x82, 0x01]);
+        assert!(block.headers.is_empty());
+        assert_eq!(rest, text.len());
+        assert_eq!(block.start, 0);
+        assert_eq!(&text[block.end - 5..block.end], "-----");
+        assert_eq!(block.end, text.len() - 1);
+    }
+
+    #[test]
+    fn skips_junk_before_begin() {
+        let text = format!("junk\nmore junk\n{}", pem("X", CERT_BODY));
+        let (block, _) = decode(text.as_bytes()).unwrap();
+        assert_eq!(block.start, text.find("-----BEGIN").unwrap());
+        // BEGIN must start a line.
+        assert!(decode(b"junk-----BEGIN X-----\nMIIB\n-----END X-----\n").is_none());
+    }
+
+    #[test]
+    fn headers_are_collected() {
+        let text = "-----BEGIN K-----\nProc-Type: 4,ENCRYPTED\nA: 1\nA: 2\n\nMIIB\n-----END K-----";
+        let (block, rest) = decode(text.as_bytes()).unwrap();
+        assert_eq!(
+            block.headers,
+            vec![
+                ("Proc-Type".to_string(), "4,ENCRYPTED".to_string()),
+                ("A".to_string(), "2".to_string()),
+            ]
+        );
+        assert_eq!(block.bytes, [0x30, 0x82, 0x01]);
+        assert_eq!(rest, text.len());
+    }
+
+    #[test]
+    fn end_line_must_match_type_and_end_cleanly() {
+        assert!(decode(b"-----BEGIN A-----\nMIIB\n-----END B-----\n").is_none());
+        assert!(decode(b"-----BEGIN A-----\nMIIB\n-----END A----- x\n").is_none());
+        assert!(decode(b"-----BEGIN A-----\nMIIB\n-----END A-----  \t\r\n").is_some());
+        assert!(decode(b"-----BEGIN A-----\nMIIB\n-----END AB-----\n").is_none());
+    }
+
+    #[test]
+    fn empty_block_end_without_newline() {
+        let (block, rest) = decode(b"-----BEGIN A-----\n-----END A-----\nrest").unwrap();
+        assert!(block.bytes.is_empty());
+        assert_eq!(rest, 34);
+    }
+
+    #[test]
+    fn bad_base64_skips_to_the_next_block() {
+        let text = format!("{}{}", pem("A", "!!!!"), pem("B", CERT_BODY));
+        let blocks = decode_all(text.as_bytes());
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].kind, "B");
+    }
+
+    #[test]
+    fn spaces_and_tabs_in_body_are_ignored() {
+        let (block, _) = decode(b"-----BEGIN A-----\n M I\tI B \n-----END A-----\n").unwrap();
+        assert_eq!(block.bytes, [0x30, 0x82, 0x01]);
+    }
+
+    #[test]
+    fn decode_all_reports_offsets_in_the_input() {
+        let first = pem("A", CERT_BODY);
+        let text = format!("{first}\n\n{}", pem("B", CERT_BODY));
+        let blocks = decode_all(text.as_bytes());
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[1].start, first.len() + 2);
+        assert_eq!(
+            &text[blocks[1].start..blocks[1].end],
+            pem("B", CERT_BODY).trim_end()
+        );
+    }
+
+    #[test]
+    fn no_block_in_plain_text() {
+        assert!(decode(b"").is_none());
+        assert!(decode(b"hello").is_none());
+        assert!(decode_all(b"-----BEGIN A-----").is_empty());
+    }
+}

@@ -1,9 +1,102 @@
-use super::{Document, YamlError};
-use crate::source::{FileId, SourceFile};
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::build::{parse_chunk, DocDraft, Parsed};
+use super::{chunk, Document, NodeRef, ObjectRoot, Value, YamlError};
+use crate::source::{FileId, SourceFile, Span};
 
 /// Reads every document of one source file. Documents that fail are reported in the
 /// errors and skipped; the others are returned in stream order.
 pub fn load(file_id: FileId, file: &SourceFile) -> (Vec<Document>, Vec<YamlError>) {
-    let _ = (file_id, file);
-    todo!("yaml loader")
+    let chunks = chunk::split(&file.text);
+    let parsed: Vec<Vec<Parsed>> = chunks
+        .into_par_iter()
+        .map(|range| parse_checked(file_id, file, range))
+        .collect();
+    let mut documents = Vec::new();
+    let mut errors = Vec::new();
+    for (index, item) in parsed.into_iter().flatten().enumerate() {
+        match item {
+            Parsed::Doc(draft) => documents.push(document(file_id, index, draft)),
+            Parsed::Error(err) => errors.push(err),
+        }
+    }
+    (documents, errors)
+}
+
+/// A chunk holding a byte that was not UTF-8 is one error at that byte, not parsed.
+fn parse_checked(file_id: FileId, file: &SourceFile, range: Range<usize>) -> Vec<Parsed> {
+    if let Some(&at) = file.invalid_utf8.iter().find(|&&at| range.contains(&at)) {
+        return vec![Parsed::Error(YamlError {
+            span: Span::new(file_id, at, (at + 1).min(file.text.len())),
+            message: format!("invalid UTF-8 at byte {at}"),
+        })];
+    }
+    parse_chunk(file_id, &file.text, range)
+}
+
+fn document(file: FileId, index: usize, draft: DocDraft) -> Document {
+    let DocDraft {
+        tree,
+        root,
+        span,
+        mut sources,
+    } = draft;
+    sources.sort_by_key(|(at, _)| *at);
+    let template = sources
+        .first()
+        .filter(|(at, _)| *at < span.start)
+        .map(|(_, path)| path.clone());
+    let mut doc = Document {
+        file,
+        index,
+        span,
+        tree,
+        root: Some(root),
+        template,
+        objects: Vec::new(),
+    };
+    doc.objects = objects(&doc, &sources);
+    doc
+}
+
+/// The root, or each mapping item of a `*List` with an `items` sequence.
+fn objects(doc: &Document, sources: &[(usize, String)]) -> Vec<ObjectRoot> {
+    let Some(root) = doc.root().filter(NodeRef::is_map) else {
+        return Vec::new();
+    };
+    let is_list = root
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .is_some_and(|k| k.ends_with("List"));
+    let items = root.entry("items").filter(|(_, v)| v.is_seq());
+    let (true, Some((items_key, items))) = (is_list, items) else {
+        return vec![ObjectRoot {
+            node: root.id,
+            template: doc.template.clone(),
+        }];
+    };
+    let mut boundary = items_key.span().end;
+    let mut objects = Vec::new();
+    for item in items.items() {
+        let span = item.span();
+        if matches!(item.value(), Value::Map(_)) {
+            objects.push(ObjectRoot {
+                node: item.id,
+                template: source_between(sources, boundary, span.start),
+            });
+        }
+        boundary = boundary.max(span.end);
+    }
+    objects
+}
+
+/// The last `# Source:` comment in `[from, to)`; `sources` is sorted by offset.
+fn source_between(sources: &[(usize, String)], from: usize, to: usize) -> Option<String> {
+    let end = sources.partition_point(|(at, _)| *at < to);
+    sources[..end]
+        .last()
+        .filter(|(at, _)| *at >= from)
+        .map(|(_, path)| path.clone())
 }

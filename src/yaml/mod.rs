@@ -4,7 +4,15 @@
 //! - [`load`]: one source file to its documents and the errors found while reading them.
 //! - [`Document`], [`Tree`], [`NodeRef`]: read-only access to nodes with their spans.
 
+mod build;
+mod chunk;
+mod fast;
 mod load;
+#[cfg(test)]
+mod proptests;
+mod scalar;
+#[cfg(test)]
+mod tests;
 
 pub use load::load;
 
@@ -70,7 +78,10 @@ pub struct YamlError {
 
 impl Document {
     pub fn node(&self, id: NodeId) -> NodeRef<'_> {
-        NodeRef { tree: &self.tree, id }
+        NodeRef {
+            tree: &self.tree,
+            id,
+        }
     }
 
     pub fn root(&self) -> Option<NodeRef<'_>> {

@@ -1,0 +1,654 @@
+//! Builds span-carrying node trees from granit-parser events, one chunk of the stream at
+//! a time. The builder is iterative (an explicit frame stack), so input depth never
+//! reaches the Rust stack.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::ops::Range;
+
+use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
+
+use super::scalar::{resolve_plain, resolve_tagged, Scalar};
+use super::{Node, NodeId, Tree, Value, YamlError};
+use crate::source::{FileId, Span};
+
+/// Collections nested deeper than this are refused.
+pub(super) const MAX_DEPTH: usize = 256;
+/// Scalars longer than this (in bytes) are refused.
+pub(super) const MAX_SCALAR_BYTES: usize = 32 << 20;
+
+/// A document read from a chunk, before stream-level numbering.
+#[derive(Debug)]
+pub(super) struct DocDraft {
+    pub tree: Tree,
+    pub root: NodeId,
+    pub span: Span,
+    /// `# Source:` comments seen in the document: (byte offset, path), in source order.
+    pub sources: Vec<(usize, String)>,
+}
+
+#[derive(Debug)]
+pub(super) enum Parsed {
+    Doc(DocDraft),
+    Error(YamlError),
+}
+
+/// Parses one chunk of `text` (see `chunk::split`); spans are offsets into `text`.
+pub(super) fn parse_chunk(file: FileId, text: &str, range: Range<usize>) -> Vec<Parsed> {
+    if let Some(parsed) = super::fast::parse_simple(file, text, range.clone()) {
+        return parsed;
+    }
+    parse_chunk_full(file, text, range)
+}
+
+/// Parses one chunk with granit-parser, whatever it holds.
+pub(super) fn parse_chunk_full(file: FileId, text: &str, range: Range<usize>) -> Vec<Parsed> {
+    let Some(chunk) = text.get(range.clone()) else {
+        return Vec::new();
+    };
+    let mut options = Options::default();
+    options.emit_anchor_events = true;
+    options.max_buffered_comment_events = usize::MAX;
+    // Comments are only needed for `# Source:`; skipping them is measurably faster.
+    options.set_emit_comments(chunk.contains("Source:"));
+    let mut parser = Parser::new_from_str_with_options(chunk, options);
+    let mut builder = Builder::new(file, text, range.start);
+    let mut out = Vec::new();
+    loop {
+        let result = match parser.next_event() {
+            None => break,
+            Some(Ok((event, span))) => {
+                let start = offset(range.start, span.start.byte_offset());
+                let end = offset(range.start, span.end.byte_offset()).max(start);
+                builder.event(event, start, end)
+            }
+            Some(Err(err)) => Err(builder.scan_error(&err)),
+        };
+        match result {
+            Ok(Some(doc)) => out.push(Parsed::Doc(doc)),
+            Ok(None) => {}
+            Err(err) => {
+                out.push(Parsed::Error(err));
+                builder.reset();
+                match parser.proceed_next_document() {
+                    Ok(true) => {}
+                    Ok(false) | Err(_) => break,
+                }
+            }
+        }
+    }
+    out
+}
+
+fn offset(base: usize, chunk_offset: Option<usize>) -> usize {
+    // `Parser::new_from_str` always provides byte offsets.
+    base + chunk_offset.unwrap_or(0)
+}
+
+/// A collection being built.
+struct Frame {
+    node: NodeId,
+    is_map: bool,
+    flow: bool,
+    start: usize,
+    /// End of the latest child as written (an alias ends at its `*name` token).
+    last_end: usize,
+    /// Where this frame's children start in `Builder::children`.
+    child_base: usize,
+    /// `Builder::decode_count` before this node was counted.
+    decode_before: u64,
+    anchor: usize,
+    has_merge_key: bool,
+}
+
+struct Anchor {
+    node: NodeId,
+    /// Nodes go-yaml would decode for this node with every alias expanded.
+    expanded: u64,
+    complete: bool,
+    name: String,
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    chunk_start: usize,
+    nodes: Vec<Node>,
+    frames: Vec<Frame>,
+    /// Children of all open frames, one stack shared to avoid a Vec per collection.
+    children: Vec<NodeId>,
+    anchors: Vec<Option<Anchor>>,
+    /// Ids of `<<` keys, ascending (ids are handed out in order).
+    merge_keys: Vec<NodeId>,
+    root: Option<NodeId>,
+    root_is_implicit_null: bool,
+    doc_start: usize,
+    /// go-yaml's decode and alias-expansion counters, as if aliases were expanded.
+    decode_count: u64,
+    alias_count: u64,
+    /// End of the last token consumed; block scalar headers are searched from here.
+    cursor: usize,
+    sources: Vec<(usize, String)>,
+}
+
+impl<'t> Builder<'t> {
+    fn new(file: FileId, text: &'t str, chunk_start: usize) -> Self {
+        Builder {
+            file,
+            text,
+            chunk_start,
+            nodes: Vec::new(),
+            frames: Vec::new(),
+            children: Vec::new(),
+            anchors: Vec::new(),
+            merge_keys: Vec::new(),
+            root: None,
+            root_is_implicit_null: false,
+            doc_start: chunk_start,
+            decode_count: 1,
+            alias_count: 0,
+            cursor: chunk_start,
+            sources: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        self.nodes = Vec::new();
+        self.frames.clear();
+        self.children.clear();
+        self.anchors.clear();
+        self.merge_keys.clear();
+        self.root = None;
+        self.root_is_implicit_null = false;
+        self.decode_count = 1;
+        self.alias_count = 0;
+        self.sources.clear();
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn error(&self, start: usize, end: usize, message: impl Into<String>) -> YamlError {
+        YamlError {
+            span: self.span(start, end),
+            message: message.into(),
+        }
+    }
+
+    fn scan_error(&self, err: &ScanError) -> YamlError {
+        let at = offset(self.chunk_start, err.marker().byte_offset()).min(self.text.len());
+        let end = self.text[at..]
+            .chars()
+            .next()
+            .map_or(at, |c| at + c.len_utf8());
+        self.error(at, end, err.kind().to_string())
+    }
+
+    /// Handles one event; returns a finished document at its end.
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        start: usize,
+        end: usize,
+    ) -> Result<Option<DocDraft>, YamlError> {
+        match event {
+            Event::DocumentStart(..) => {
+                // Comments before the document start belong to it.
+                let sources = std::mem::take(&mut self.sources);
+                self.reset();
+                self.sources = sources;
+                self.cursor = self.cursor.max(end);
+            }
+            Event::DocumentEnd => return self.finish_document(),
+            Event::Comment(text, _) => self.comment(&text, start),
+            Event::Scalar(value, style, anchor, tag) => {
+                self.scalar(value, style, anchor, tag, start, end)?
+            }
+            Event::SequenceStart(style, anchor, _) => {
+                self.start_collection(false, style, anchor, start, end)?
+            }
+            Event::MappingStart(style, anchor, _) => {
+                self.start_collection(true, style, anchor, start, end)?
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.end_collection(end)?,
+            Event::Alias(id) => self.alias(id, start, end)?,
+            Event::Anchor(id, name) => {
+                if let Some(Some(anchor)) = self.anchors.get_mut(id) {
+                    anchor.name = name.into_owned();
+                }
+                self.cursor = self.cursor.max(end);
+            }
+            Event::UnresolvedAlias(name) => {
+                return Err(self.error(start, end, format!("unknown anchor '{name}' referenced")))
+            }
+            // StreamStart, StreamEnd, and events of later granit versions.
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    fn comment(&mut self, text: &str, start: usize) {
+        if let Some(path) = text.trim_start().strip_prefix("Source:") {
+            let path = path.trim();
+            if !path.is_empty() {
+                self.sources.push((start, path.to_string()));
+            }
+        }
+    }
+
+    fn push_node(&mut self, value: Value, start: usize, end: usize) -> NodeId {
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(Node {
+            value,
+            span: self.span(start, end),
+        });
+        id
+    }
+
+    fn register_anchor(&mut self, anchor: usize, node: NodeId, complete: bool) {
+        if anchor == 0 {
+            return;
+        }
+        if self.anchors.len() <= anchor {
+            self.anchors.resize_with(anchor + 1, || None);
+        }
+        self.anchors[anchor] = Some(Anchor {
+            node,
+            expanded: 1,
+            complete,
+            name: String::new(),
+        });
+    }
+
+    fn in_key_position(&self) -> bool {
+        self.frames
+            .last()
+            .is_some_and(|f| f.is_map && (self.children.len() - f.child_base).is_multiple_of(2))
+    }
+
+    /// Attaches a finished node to the open collection, or makes it the root.
+    fn attach(&mut self, id: NodeId, start: usize, end: usize) {
+        if let Some(frame) = self.frames.last_mut() {
+            self.children.push(id);
+            frame.last_end = end;
+        } else if self.root.is_none() {
+            self.root = Some(id);
+            self.doc_start = start;
+        }
+    }
+
+    fn scalar(
+        &mut self,
+        value: Cow<'_, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<Cow<'_, Tag>>,
+        start: usize,
+        end: usize,
+    ) -> Result<(), YamlError> {
+        if value.len() > MAX_SCALAR_BYTES || end - start > MAX_SCALAR_BYTES {
+            return Err(self.error(start, end, "scalar is larger than 32 MiB"));
+        }
+        let core_suffix = tag.as_deref().map(Tag::core_suffix);
+        let resolved = match core_suffix {
+            None if style == ScalarStyle::Plain => resolve_plain(&value),
+            None => Scalar::Str,
+            Some(suffix) => {
+                resolve_tagged(suffix, &value).map_err(|message| self.error(start, end, message))?
+            }
+        };
+        let is_merge_key = self.in_key_position()
+            && match core_suffix {
+                None => style == ScalarStyle::Plain && value == "<<",
+                Some(suffix) => suffix == Some("merge"),
+            };
+        let (start, end) = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => self.block_scalar_span(start, end),
+            _ => (start, end),
+        };
+        let value = match resolved {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) => Value::Int(i),
+            Scalar::Float(f) => Value::Float(f),
+            Scalar::Str => Value::Str(value.into_owned()),
+        };
+        let id = self.push_node(value, start, end);
+        if is_merge_key {
+            if let Some(frame) = self.frames.last_mut() {
+                frame.has_merge_key = true;
+            }
+            self.merge_keys.push(id);
+        }
+        if self.frames.is_empty() && self.root.is_none() {
+            self.root_is_implicit_null =
+                start == end && style == ScalarStyle::Plain && tag.is_none() && anchor == 0;
+        }
+        self.register_anchor(anchor, id, true);
+        self.decode_count = self.decode_count.saturating_add(1);
+        self.attach(id, start, end);
+        self.cursor = self.cursor.max(end);
+        Ok(())
+    }
+
+    /// granit spans a block scalar's content only (with trailing line breaks); widen it
+    /// to start at its `|`/`>` indicator and end at its last non-blank byte.
+    fn block_scalar_span(&self, content_start: usize, content_end: usize) -> (usize, usize) {
+        let bytes = self.text.as_bytes();
+        let mut trimmed_end = content_end;
+        while trimmed_end > content_start
+            && matches!(
+                bytes.get(trimmed_end - 1),
+                Some(b' ' | b'\t' | b'\r' | b'\n')
+            )
+        {
+            trimmed_end -= 1;
+        }
+        let Some(indicator) = self.find_block_indicator(content_start) else {
+            return (content_start, trimmed_end);
+        };
+        if trimmed_end > content_start {
+            return (indicator, trimmed_end);
+        }
+        let header_len = bytes
+            .get(indicator + 1..content_start)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| matches!(b, b'+' | b'-' | b'0'..=b'9'))
+            .count();
+        (indicator, indicator + 1 + header_len)
+    }
+
+    /// Looks between the previous token and the content for the header indicator,
+    /// skipping blanks, `:`/`?`/`-` indicators, node properties and comments.
+    fn find_block_indicator(&self, limit: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.cursor;
+        while i < limit {
+            match bytes.get(i)? {
+                b' ' | b'\t' | b'\r' | b'\n' | b':' | b'?' | b'-' => i += 1,
+                b'|' | b'>' => return Some(i),
+                b'#' => {
+                    while i < limit && bytes.get(i) != Some(&b'\n') {
+                        i += 1;
+                    }
+                }
+                b'&' | b'!' => {
+                    while i < limit && !matches!(bytes.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                        i += 1;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    fn start_collection(
+        &mut self,
+        is_map: bool,
+        style: StructureStyle,
+        anchor: usize,
+        mut start: usize,
+        end: usize,
+    ) -> Result<(), YamlError> {
+        if self.frames.len() >= MAX_DEPTH {
+            return Err(self.error(
+                start,
+                end.max(start),
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        let flow = style == StructureStyle::Flow;
+        if !flow && !is_map {
+            start = self.block_sequence_start(start);
+        }
+        let id = self.push_node(Value::Null, start, start);
+        self.register_anchor(anchor, id, false);
+        let decode_before = self.decode_count;
+        self.decode_count = self.decode_count.saturating_add(1);
+        self.frames.push(Frame {
+            node: id,
+            is_map,
+            flow,
+            start,
+            last_end: if flow { end } else { start },
+            child_base: self.children.len(),
+            decode_before,
+            anchor,
+            has_merge_key: false,
+        });
+        self.cursor = self.cursor.max(end);
+        Ok(())
+    }
+
+    /// granit starts an indentless block sequence at its first item; move back to the `-`.
+    fn block_sequence_start(&self, start: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        if bytes.get(start) == Some(&b'-') {
+            return start;
+        }
+        let mut i = start;
+        while i > self.chunk_start && matches!(bytes.get(i - 1), Some(b' ' | b'\t')) {
+            i -= 1;
+        }
+        if i > self.chunk_start && bytes.get(i - 1) == Some(&b'-') {
+            i - 1
+        } else {
+            start
+        }
+    }
+
+    fn end_collection(&mut self, end: usize) -> Result<(), YamlError> {
+        let Some(frame) = self.frames.pop() else {
+            return Ok(());
+        };
+        let end = if frame.flow { end } else { frame.last_end }.max(frame.start);
+        let base = frame.child_base.min(self.children.len());
+        let value = if frame.is_map {
+            let map = self.build_map(base, frame.has_merge_key)?;
+            Value::Map(map)
+        } else {
+            Value::Seq(self.children[base..].to_vec())
+        };
+        self.children.truncate(base);
+        if let Some(node) = self.nodes.get_mut(frame.node as usize) {
+            node.value = value;
+            node.span.end = end;
+        }
+        if frame.anchor != 0 {
+            let expanded = self.decode_count.saturating_sub(frame.decode_before);
+            if let Some(Some(anchor)) = self.anchors.get_mut(frame.anchor) {
+                anchor.expanded = expanded;
+                anchor.complete = true;
+            }
+        }
+        self.attach(frame.node, frame.start, end);
+        if frame.flow {
+            self.cursor = self.cursor.max(end);
+        }
+        Ok(())
+    }
+
+    fn build_map(
+        &self,
+        base: usize,
+        has_merge_key: bool,
+    ) -> Result<Vec<(NodeId, NodeId)>, YamlError> {
+        let flat = &self.children[base..];
+        let pairs = flat.chunks_exact(2).map(|kv| (kv[0], kv[1]));
+        for (key, _) in pairs.clone() {
+            if matches!(self.value(key), Value::Seq(_) | Value::Map(_)) {
+                let span = self.nodes[key as usize].span;
+                return Err(self.error(span.start, span.end, "invalid map key: a collection"));
+            }
+        }
+        if !has_merge_key {
+            return Ok(pairs.collect());
+        }
+        merge_map(&self.nodes, pairs.collect(), &self.merge_keys).map_err(|at| {
+            self.error(
+                at.start,
+                at.end,
+                "map merge requires map or sequence of maps as the value",
+            )
+        })
+    }
+
+    fn value(&self, id: NodeId) -> &Value {
+        &self.nodes[id as usize].value
+    }
+
+    fn alias(&mut self, id: usize, start: usize, end: usize) -> Result<(), YamlError> {
+        let Some(Some(anchor)) = self.anchors.get(id) else {
+            return Err(self.error(start, end, "unknown anchor referenced"));
+        };
+        if !anchor.complete {
+            return Err(self.error(
+                start,
+                end,
+                format!("anchor '{}' value contains itself", anchor.name),
+            ));
+        }
+        let (node, expanded) = (anchor.node, anchor.expanded);
+        self.decode_count = self.decode_count.saturating_add(1).saturating_add(expanded);
+        self.alias_count = self.alias_count.saturating_add(expanded);
+        if excessive_aliasing(self.decode_count, self.alias_count) {
+            return Err(self.error(
+                self.doc_start.min(start),
+                end,
+                "document contains excessive aliasing",
+            ));
+        }
+        self.attach(node, start, end);
+        self.cursor = self.cursor.max(end);
+        Ok(())
+    }
+
+    fn finish_document(&mut self) -> Result<Option<DocDraft>, YamlError> {
+        // Unclosed frames cannot happen after a clean DocumentEnd; drop them defensively.
+        self.frames.clear();
+        let Some(root) = self.root else {
+            return Ok(None);
+        };
+        if self.root_is_implicit_null {
+            self.reset();
+            return Ok(None);
+        }
+        let root_span = self.nodes[root as usize].span;
+        if excessive_aliasing(self.decode_count, self.alias_count) {
+            return Err(self.error(
+                root_span.start,
+                root_span.end,
+                "document contains excessive aliasing",
+            ));
+        }
+        let doc = DocDraft {
+            tree: Tree {
+                nodes: std::mem::take(&mut self.nodes),
+            },
+            root,
+            span: root_span,
+            sources: std::mem::take(&mut self.sources),
+        };
+        self.reset();
+        Ok(Some(doc))
+    }
+}
+
+/// go-yaml v2's `allowedAliasRatio`.
+fn allowed_alias_ratio(decode_count: u64) -> f64 {
+    const LOW: u64 = 400_000;
+    const HIGH: u64 = 4_000_000;
+    if decode_count <= LOW {
+        0.99
+    } else if decode_count >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((decode_count - LOW) as f64 / (HIGH - LOW) as f64)
+    }
+}
+
+/// go-yaml checks this on every decoded node; the ratio can only peak at the end of an
+/// alias expansion or at the end of the document, which is where it is checked here.
+pub(super) fn excessive_aliasing(decode_count: u64, alias_count: u64) -> bool {
+    alias_count > 100
+        && decode_count > 1000
+        && alias_count as f64 / decode_count as f64 > allowed_alias_ratio(decode_count)
+}
+
+/// Key identity for merging: scalars by value, collections by node.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum KeyId<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(u64),
+    Str(&'a str),
+    Node(NodeId),
+}
+
+fn key_id(nodes: &[Node], id: NodeId) -> KeyId<'_> {
+    match nodes.get(id as usize).map(|n| &n.value) {
+        Some(Value::Null) => KeyId::Null,
+        Some(Value::Bool(b)) => KeyId::Bool(*b),
+        Some(Value::Int(i)) => KeyId::Int(*i),
+        Some(Value::Float(f)) => KeyId::Float(f.to_bits()),
+        Some(Value::Str(s)) => KeyId::Str(s),
+        _ => KeyId::Node(id),
+    }
+}
+
+/// Applies `<<` merge keys: merged entries first, explicit entries after them, and an
+/// explicit key removes the merged entry with the same key. Among merge sources the
+/// earlier map of a `<<` sequence wins, as in go-yaml. Errors give the offending span.
+fn merge_map(
+    nodes: &[Node],
+    pairs: Vec<(NodeId, NodeId)>,
+    merge_keys: &[NodeId],
+) -> Result<Vec<(NodeId, NodeId)>, Span> {
+    let mut explicit = Vec::with_capacity(pairs.len());
+    let mut sources: Vec<NodeId> = Vec::new();
+    // Later `<<` keys override earlier ones (go-yaml applies them in order).
+    for &(key, value) in pairs.iter().rev() {
+        if merge_keys.binary_search(&key).is_err() {
+            continue;
+        }
+        let span = nodes[value as usize].span;
+        match &nodes[value as usize].value {
+            Value::Map(_) => sources.push(value),
+            Value::Seq(items) => {
+                for &item in items {
+                    if !matches!(nodes[item as usize].value, Value::Map(_)) {
+                        return Err(nodes[item as usize].span);
+                    }
+                    sources.push(item);
+                }
+            }
+            _ => return Err(span),
+        }
+    }
+    for &(key, value) in &pairs {
+        if merge_keys.binary_search(&key).is_err() {
+            explicit.push((key, value));
+        }
+    }
+    let mut seen: HashSet<KeyId<'_>> = explicit.iter().map(|&(k, _)| key_id(nodes, k)).collect();
+    let mut merged = Vec::new();
+    for source in sources {
+        let Value::Map(entries) = &nodes[source as usize].value else {
+            continue;
+        };
+        // The last of duplicated keys wins inside one map, as NodeRef::entry reads it.
+        let from = merged.len();
+        for &(k, v) in entries.iter().rev() {
+            if seen.insert(key_id(nodes, k)) {
+                merged.push((k, v));
+            }
+        }
+        merged[from..].reverse();
+    }
+    merged.extend(explicit);
+    Ok(merged)
+}

@@ -1,0 +1,126 @@
+//! Splits a YAML stream into independently parseable chunks at column-0 document
+//! markers, so that one broken document does not hide the others and chunks can be
+//! parsed in parallel.
+
+use std::ops::Range;
+
+const BOM: &str = "\u{feff}";
+
+/// Chunk byte ranges covering `text` in order. A chunk starts at a `---` line (or at the
+/// end of the previous chunk) and ends before the next `---` line or after a `...` line.
+/// Lines before a `---` that hold only directives, comments or blanks stay with it, since
+/// they belong to that document.
+pub(super) fn split(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut chunks = Vec::new();
+    let mut chunk_start = 0;
+    let mut has_content = false;
+    let mut has_start_marker = false;
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end = memchr_newline(bytes, line_start).unwrap_or(bytes.len());
+        let next_line = (line_end + 1).min(bytes.len());
+        let mut line = &bytes[line_start..line_end];
+        if line_start == 0 {
+            line = line.strip_prefix(BOM.as_bytes()).unwrap_or(line);
+        }
+        if is_marker(line, b'-') {
+            if has_content || has_start_marker {
+                chunks.push(chunk_start..line_start);
+                chunk_start = line_start;
+                has_content = false;
+            }
+            has_start_marker = true;
+        } else if is_marker(line, b'.') {
+            chunks.push(chunk_start..next_line);
+            chunk_start = next_line;
+            has_content = false;
+            has_start_marker = false;
+        } else if !has_content && !is_blank_comment_or_directive(line) {
+            has_content = true;
+        }
+        line_start = next_line;
+    }
+    if chunk_start < bytes.len() {
+        chunks.push(chunk_start..bytes.len());
+    }
+    chunks
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| from + i)
+}
+
+/// `---` or `...` at column 0, followed by a blank or the end of the line.
+fn is_marker(line: &[u8], c: u8) -> bool {
+    line.len() >= 3
+        && line[..3].iter().all(|&b| b == c)
+        && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r'))
+}
+
+fn is_blank_comment_or_directive(line: &[u8]) -> bool {
+    if line.first() == Some(&b'%') {
+        return true;
+    }
+    match line.iter().find(|&&b| !matches!(b, b' ' | b'\t' | b'\r')) {
+        None | Some(b'#') => true,
+        Some(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        split(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn splits_at_document_markers() {
+        assert_eq!(
+            pieces("a: 1\n---\nb: 2\n--- \nc: 3\n---\n"),
+            vec!["a: 1\n", "---\nb: 2\n", "--- \nc: 3\n", "---\n"]
+        );
+    }
+
+    #[test]
+    fn keeps_leading_comments_and_directives_with_their_document() {
+        assert_eq!(
+            pieces("# Source: x\n%YAML 1.1\n---\na: 1\n"),
+            vec!["# Source: x\n%YAML 1.1\n---\na: 1\n"]
+        );
+        assert_eq!(
+            pieces("---\n# Source: empty\n---\n# Source: b\na: 1\n"),
+            vec!["---\n# Source: empty\n", "---\n# Source: b\na: 1\n"]
+        );
+    }
+
+    #[test]
+    fn document_end_marker_closes_a_chunk() {
+        assert_eq!(
+            pieces("a: 1\n...\n%YAML 1.1\n---\nb\n... # end\r\nc"),
+            vec!["a: 1\n...\n", "%YAML 1.1\n---\nb\n... # end\r\n", "c"]
+        );
+    }
+
+    #[test]
+    fn ignores_markers_not_at_column_zero_or_not_followed_by_a_blank() {
+        assert_eq!(
+            pieces("a: 1\n ---\n---x\n----\n"),
+            vec!["a: 1\n ---\n---x\n----\n"]
+        );
+    }
+
+    #[test]
+    fn handles_bom_and_crlf() {
+        assert_eq!(
+            pieces("\u{feff}---\r\na: 1\r\n---\r\nb: 2"),
+            vec!["\u{feff}---\r\na: 1\r\n", "---\r\nb: 2"]
+        );
+    }
+}

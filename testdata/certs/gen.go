@@ -1,0 +1,141 @@
+// Command gen writes the certificates used by the CLI fixtures under testdata/cases,
+// and Go's own verdict for each leaf, so the tests compare speclint with Go.
+//
+//	cd testdata/certs && go run gen.go
+//
+// Standard library only. Keys are test material, never used anywhere else.
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"sort"
+	"time"
+)
+
+// The name every fixture's webhook is called as: Service demo-webhook in namespace webhooks.
+const serverName = "demo-webhook.webhooks.svc"
+
+var (
+	notBefore = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	notAfter  = time.Date(2099, 12, 31, 0, 0, 0, 0, time.UTC)
+	checkTime = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	serial    = int64(1000)
+)
+
+type leafSpec struct {
+	name string
+	cn   string
+	dns  []string
+	ips  []string
+}
+
+var leaves = []leafSpec{
+	{name: "good", cn: serverName, dns: []string{serverName, serverName + ".cluster.local"}},
+	{name: "old-name", cn: "demo-webhook-old.webhooks.svc", dns: []string{"demo-webhook-old", "demo-webhook-old.webhooks", "demo-webhook-old.webhooks.svc"}},
+	{name: "cn-only", cn: serverName},
+	{name: "cluster-local", dns: []string{serverName + ".cluster.local"}},
+	{name: "wildcard", dns: []string{"*.webhooks.svc"}},
+	{name: "ip-only", ips: []string{"10.0.0.10"}},
+	{name: "spark-1.2", cn: "spark-operator-webhook.default.svc", dns: []string{"spark-operator-webhook.default.svc"}},
+}
+
+func check(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func write(name string, typ string, der []byte) {
+	check(os.WriteFile(name, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o644))
+}
+
+func newKey() *ecdsa.PrivateKey {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	check(err)
+	return key
+}
+
+func writeKey(name string, key *ecdsa.PrivateKey) {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	check(err)
+	write(name, "PRIVATE KEY", der)
+}
+
+func newCA(cn string) (*x509.Certificate, *ecdsa.PrivateKey) {
+	key := newKey()
+	serial++
+	template := &x509.Certificate{
+		SerialNumber:          big.NewInt(serial),
+		Subject:               pkix.Name{CommonName: cn},
+		NotBefore:             notBefore,
+		NotAfter:              notAfter,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	check(err)
+	cert, err := x509.ParseCertificate(der)
+	check(err)
+	return cert, key
+}
+
+func main() {
+	ca, caKey := newCA("demo-webhook-ca")
+	write("ca.pem", "CERTIFICATE", ca.Raw)
+	other, _ := newCA("other-ca")
+	write("other-ca.pem", "CERTIFICATE", other.Raw)
+
+	roots := x509.NewCertPool()
+	roots.AddCert(ca)
+	verdicts := map[string]map[string]string{}
+	for _, spec := range leaves {
+		key := newKey()
+		serial++
+		template := &x509.Certificate{
+			SerialNumber: big.NewInt(serial),
+			Subject:      pkix.Name{CommonName: spec.cn},
+			NotBefore:    notBefore,
+			NotAfter:     notAfter,
+			KeyUsage:     x509.KeyUsageDigitalSignature,
+			ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+			DNSNames:     spec.dns,
+		}
+		for _, ip := range spec.ips {
+			template.IPAddresses = append(template.IPAddresses, net.ParseIP(ip))
+		}
+		der, err := x509.CreateCertificate(rand.Reader, template, ca, &key.PublicKey, caKey)
+		check(err)
+		leaf, err := x509.ParseCertificate(der)
+		check(err)
+		write("leaf-"+spec.name+".pem", "CERTIFICATE", der)
+		writeKey("leaf-"+spec.name+"-key.pem", key)
+
+		hosts := []string{serverName, "spark-operator-webhook-svc.default.svc", "10.0.0.10"}
+		verdicts[spec.name] = map[string]string{}
+		for _, host := range hosts {
+			verdict := "ok"
+			if _, err := leaf.Verify(x509.VerifyOptions{DNSName: host, Roots: roots, CurrentTime: checkTime}); err != nil {
+				verdict = err.Error()
+			}
+			verdicts[spec.name][host] = verdict
+		}
+	}
+	names := make([]string, 0, len(verdicts))
+	for name := range verdicts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out, err := json.MarshalIndent(verdicts, "", "  ")
+	check(err)
+	check(os.WriteFile("verdicts.json", append(out, '\n'), 0o644))
+}

@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""Writes the YAML fixtures that embed certificates from testdata/certs (made by certs/gen.go).
+
+Run from testdata/: python3 make_fixtures.py. The outputs are committed; tests never run this.
+"""
+import base64
+import pathlib
+
+HERE = pathlib.Path(__file__).parent
+CERTS = HERE / "certs"
+
+
+def b64(name):
+    return base64.b64encode((CERTS / name).read_bytes()).decode()
+
+
+def write(path, text):
+    path = HERE / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+# The Spark operator incident: the Secret the 1.2.x chart's gencerts.sh Job created,
+# as `kubectl get secret spark-operator-webhook-certs -o yaml` shows it after the upgrade.
+write("examples/spark-operator-upgrade/cluster-state.yaml", f"""apiVersion: v1
+items:
+- apiVersion: v1
+  data:
+    ca-cert.pem: {b64("ca.pem")}
+    ca-key.pem: {b64("leaf-spark-1.2-key.pem")}
+    server-cert.pem: {b64("leaf-spark-1.2.pem")}
+    server-key.pem: {b64("leaf-spark-1.2-key.pem")}
+  kind: Secret
+  metadata:
+    creationTimestamp: "2024-03-02T09:14:27Z"
+    name: spark-operator-webhook-certs
+    namespace: default
+    resourceVersion: "48213"
+    uid: 6c1f7d0e-2f0a-4b7e-9a51-0c3e8f2d9b11
+  type: Opaque
+kind: List
+metadata:
+  resourceVersion: ""
+""")
+
+
+def service(name="demo-webhook", port=443, target="webhook", extra=""):
+    return f"""---
+# Source: demo/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: webhooks
+spec:
+{extra}  selector:
+    app: demo-webhook
+  ports:
+    - name: https
+      port: {port}
+      targetPort: {target}
+"""
+
+
+def deployment(port_name="webhook", secret="demo-webhook-tls"):
+    return f"""---
+# Source: demo/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: demo-webhook
+  namespace: webhooks
+spec:
+  selector:
+    matchLabels:
+      app: demo-webhook
+  template:
+    metadata:
+      labels:
+        app: demo-webhook
+    spec:
+      containers:
+        - name: server
+          image: example.org/demo-webhook:1.0.0
+          args: ["--cert-dir=/certs", "--port=9443"]
+          ports:
+            - name: {port_name}
+              containerPort: 9443
+          volumeMounts:
+            - name: certs
+              mountPath: /certs
+              readOnly: true
+      volumes:
+        - name: certs
+          secret:
+            secretName: {secret}
+"""
+
+
+def tls_secret(leaf, name="demo-webhook-tls", source="demo/templates/secret.yaml"):
+    return f"""---
+# Source: {source}
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {name}
+  namespace: webhooks
+type: kubernetes.io/tls
+data:
+  tls.crt: {b64("leaf-" + leaf + ".pem")}
+  tls.key: {b64("leaf-" + leaf + "-key.pem")}
+"""
+
+
+def webhook(client_config=None, kind="ValidatingWebhookConfiguration", policy="Fail"):
+    if client_config is None:
+        client_config = f"""      service:
+        name: demo-webhook
+        namespace: webhooks
+        path: /validate
+      caBundle: {b64("ca.pem")}
+"""
+    return f"""---
+# Source: demo/templates/webhook.yaml
+apiVersion: admissionregistration.k8s.io/v1
+kind: {kind}
+metadata:
+  name: demo-webhook
+webhooks:
+  - name: validate.demo.example.org
+    admissionReviewVersions: ["v1"]
+    sideEffects: None
+    failurePolicy: {policy}
+    clientConfig:
+{client_config}    rules:
+      - apiGroups: ["demo.example.org"]
+        apiVersions: ["v1"]
+        operations: ["CREATE", "UPDATE"]
+        resources: ["widgets"]
+"""
+
+
+def case(name, *parts):
+    write(f"cases/{name}/input.yaml", "".join(parts))
+
+
+for leaf, name in [
+    ("good", "hostname-ok"),
+    ("old-name", "hostname-renamed-service"),
+    ("cn-only", "hostname-legacy-common-name"),
+    ("cluster-local", "hostname-cluster-local-only"),
+    ("wildcard", "hostname-wildcard"),
+    ("ip-only", "hostname-ip-san-only"),
+]:
+    case(name, service(), deployment(), tls_secret(leaf), webhook())
+
+case("hostname-fail-open", service(), deployment(), tls_secret("old-name"), webhook(policy="Ignore"))
+case("service-port-mismatch", service(port=8443), deployment(), tls_secret("good"), webhook())
+# go-yaml reads 0443 as octal: port 291.
+case("service-port-octal", service(), deployment(), tls_secret("good"), webhook(client_config=f"""      service:
+        name: demo-webhook
+        namespace: webhooks
+        port: 0443
+      caBundle: {b64("ca.pem")}
+"""))
+case("service-headless", service(extra="  clusterIP: None\n"), deployment(), tls_secret("good"), webhook())
+case("target-port-unresolved", service(target="webhook-server"), deployment(), tls_secret("good"), webhook())
+case("service-missing", deployment(), tls_secret("good"), webhook())
+case("certificate-secret-not-in-inputs", service(), deployment(), webhook())
+case("certificate-no-pods", service(), tls_secret("good"), webhook())
+case("loopback", webhook(client_config="""      service:
+        name: kubernetes
+        namespace: default
+"""))
+case("client-config-invalid", webhook(client_config="""      url: http://user:hunter2@webhook.example.org/validate?x=1#frag
+"""), webhook(kind="MutatingWebhookConfiguration", client_config="""      service:
+        name: demo-webhook
+        port: 0
+        path: validate//Now
+      url: https://webhook.example.org/mutate
+"""), webhook(kind="MutatingWebhookConfiguration", client_config="""      service:
+        namespace: webhooks
+        port: 70000
+        path: /mutate_pods
+""").replace("name: demo-webhook\nwebhooks", "name: demo-webhook-2\nwebhooks"))
+
+double = base64.b64encode(b64("ca.pem").encode()).decode()
+case("certificate-decode", service(), deployment(), f"""---
+# Source: demo/templates/secret.yaml
+apiVersion: v1
+kind: Secret
+metadata:
+  name: demo-webhook-tls
+  namespace: webhooks
+type: kubernetes.io/tls
+data:
+  tls.crt: {b64("leaf-good-key.pem")}
+  tls.key: not*base64
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: broken-base64
+  namespace: webhooks
+type: kubernetes.io/tls
+data:
+  tls.crt: "LS0tLS1CRUdJTi!!!"
+  tls.key: {b64("leaf-good-key.pem")}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: not-pem
+  namespace: webhooks
+type: kubernetes.io/tls
+stringData:
+  tls.crt: just some text
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: bad-der
+  namespace: webhooks
+type: kubernetes.io/tls
+stringData:
+  tls.crt: |
+    -----BEGIN CERTIFICATE-----
+    AAECAwQF
+    -----END CERTIFICATE-----
+""", webhook(client_config=f"""      service:
+        name: demo-webhook
+        namespace: webhooks
+      caBundle: {double}
+"""))
+
+# The Secret comes from the cluster, in JSON, as `kubectl get secret -o json` prints a List.
+case("live-secret-json", service(), deployment(), webhook())
+write("cases/live-secret-json/cluster-state.json", f"""{{
+    "apiVersion": "v1",
+    "items": [
+        {{
+            "apiVersion": "v1",
+            "data": {{
+                "tls.crt": "{b64("leaf-old-name.pem")}",
+                "tls.key": "{b64("leaf-old-name-key.pem")}"
+            }},
+            "kind": "Secret",
+            "metadata": {{
+                "creationTimestamp": "2025-01-10T08:00:00Z",
+                "name": "demo-webhook-tls",
+                "namespace": "webhooks",
+                "resourceVersion": "1234",
+                "uid": "0b4f3c2e-1111-2222-3333-444455556666"
+            }},
+            "type": "kubernetes.io/tls"
+        }}
+    ],
+    "kind": "List",
+    "metadata": {{
+        "resourceVersion": ""
+    }}
+}}
+""")
+
+# One broken document does not stop the others from being checked.
+case("syntax-error-recovery", service(), "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n   namespace: webhooks\ndata: {a: [1, 2}\n", deployment(), tls_secret("old-name"), webhook())
+
+crd = f"""---
+# Source: demo/templates/crd.yaml
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.demo.example.org
+spec:
+  group: demo.example.org
+  names: {{kind: Widget, plural: widgets}}
+  scope: Namespaced
+  versions:
+    - {{name: v1, served: true, storage: true}}
+    - {{name: v2, served: true, storage: false}}
+  conversion:
+    strategy: Webhook
+    webhook:
+      conversionReviewVersions: ["v1"]
+      clientConfig:
+        service:
+          name: demo-webhook
+          namespace: webhooks
+          path: /convert
+        caBundle: {b64("ca.pem")}
+---
+# Source: demo/templates/apiservice.yaml
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1.metrics.demo.example.org
+spec:
+  group: metrics.demo.example.org
+  version: v1
+  groupPriorityMinimum: 100
+  versionPriority: 100
+  service:
+    name: demo-webhook
+    namespace: webhooks
+  caBundle: {b64("ca.pem")}
+"""
+case("crd-and-apiservice", service(), deployment(), tls_secret("cluster-local"), crd)
+
+# PEM under stringData, as a block scalar: its lines must never be printed.
+case("stringdata-renamed", service(), deployment(), f"""---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: demo-webhook-tls
+  namespace: webhooks
+type: kubernetes.io/tls
+stringData:
+  tls.crt: |
+{"".join("    " + l + chr(10) for l in (CERTS / "leaf-old-name.pem").read_text().splitlines())}  tls.key: |
+{"".join("    " + l + chr(10) for l in (CERTS / "leaf-old-name-key.pem").read_text().splitlines())}""", webhook())

@@ -1,0 +1,314 @@
+//! End-to-end: the binary on every fixture under testdata/cases and testdata/examples,
+//! with snapshots of the human and JSON output, Go's verdicts, and secrecy checks.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_speclint");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn speclint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("speclint runs");
+    if let Some(bytes) = stdin {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// Fixture folders, each linted as one run of all its manifests.
+fn fixtures() -> Vec<(String, PathBuf, Vec<String>)> {
+    let mut found = Vec::new();
+    for group in ["cases", "examples"] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(testdata().join(group))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            let mut files: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".yaml") || n.ends_with(".json"))
+                .collect();
+            files.sort();
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            found.push((name, dir, files));
+        }
+    }
+    found
+}
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
+}
+
+#[test]
+fn every_fixture_matches_its_snapshots() {
+    for (name, dir, files) in fixtures() {
+        let file_args: Vec<&str> = files.iter().map(String::as_str).collect();
+        let mut args = vec!["--color", "never"];
+        args.extend(&file_args);
+        let human = speclint(&dir, &args, None);
+        insta::assert_snapshot!(
+            format!("{name}__human"),
+            format!("exit: {}\n{}{}", human.code, human.stdout, human.stderr)
+        );
+        let mut args = vec!["--format", "json"];
+        args.extend(&file_args);
+        let run = speclint(&dir, &args, None);
+        let value = json(&run);
+        insta::assert_json_snapshot!(format!("{name}__json"), value);
+        let errors = value["summary"]["errors"].as_u64().unwrap();
+        assert_eq!(
+            run.code,
+            i32::from(errors > 0),
+            "{name}: exit code vs error count"
+        );
+        assert_eq!(
+            human.code, run.code,
+            "{name}: formats disagree on the exit code"
+        );
+    }
+}
+
+/// The leaf each hostname fixture's Secret holds (testdata/certs/gen.go), and the name the
+/// webhook is called as. Go's verdict for that pair is in testdata/certs/verdicts.json.
+const HOSTNAME_CASES: &[(&str, &str, &str)] = &[
+    ("hostname-ok", "good", "demo-webhook.webhooks.svc"),
+    (
+        "hostname-renamed-service",
+        "old-name",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "hostname-legacy-common-name",
+        "cn-only",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "hostname-cluster-local-only",
+        "cluster-local",
+        "demo-webhook.webhooks.svc",
+    ),
+    ("hostname-wildcard", "wildcard", "demo-webhook.webhooks.svc"),
+    (
+        "hostname-ip-san-only",
+        "ip-only",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "hostname-fail-open",
+        "old-name",
+        "demo-webhook.webhooks.svc",
+    ),
+    ("live-secret-json", "old-name", "demo-webhook.webhooks.svc"),
+    (
+        "stringdata-renamed",
+        "old-name",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "crd-and-apiservice",
+        "cluster-local",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "spark-operator-upgrade",
+        "spark-1.2",
+        "spark-operator-webhook-svc.default.svc",
+    ),
+];
+
+#[test]
+fn hostname_verdicts_equal_gos() {
+    let verdicts: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(testdata().join("certs/verdicts.json")).unwrap(),
+    )
+    .unwrap();
+    let all = fixtures();
+    for (case, leaf, host) in HOSTNAME_CASES {
+        let (_, dir, files) = all
+            .iter()
+            .find(|(n, _, _)| n == case)
+            .expect("fixture exists");
+        let go = verdicts[leaf][host].as_str().expect("Go verdict recorded");
+        let mut args = vec!["--format", "json"];
+        args.extend(files.iter().map(String::as_str));
+        let value = json(&speclint(dir, &args, None));
+        let messages: Vec<&str> = value["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "webhook-hostname")
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        if go == "ok" {
+            assert!(
+                messages.is_empty(),
+                "{case}: Go accepts, speclint says {messages:?}"
+            );
+        } else {
+            assert!(
+                !messages.is_empty(),
+                "{case}: Go says {go:?}, speclint found nothing"
+            );
+            assert!(
+                messages.iter().all(|m| *m == go),
+                "{case}: Go says {go:?}, speclint {messages:?}"
+            );
+        }
+    }
+}
+
+/// Base64 and PEM lines of every private key and certificate the fixtures embed.
+fn secret_fragments() -> Vec<String> {
+    let mut fragments = Vec::new();
+    for entry in std::fs::read_dir(testdata().join("certs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pem") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            fragments.extend(
+                text.lines()
+                    .filter(|l| !l.starts_with("-----") && l.len() >= 40)
+                    .map(|l| l[..40].to_string()),
+            );
+            fragments.push(base64_prefix(text.as_bytes()));
+        }
+    }
+    fragments
+}
+
+fn base64_prefix(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3).take(20) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for shift in [18, 12, 6, 0] {
+            out.push(ALPHABET[((n >> shift) & 63) as usize] as char);
+        }
+    }
+    out[40..].to_string()
+}
+
+#[test]
+fn no_output_prints_secret_material() {
+    let fragments = secret_fragments();
+    assert!(fragments.len() > 10);
+    for (name, dir, files) in fixtures() {
+        for format in ["human", "json"] {
+            let mut args = vec!["--color", "always", "--format", format];
+            args.extend(files.iter().map(String::as_str));
+            let run = speclint(&dir, &args, None);
+            for fragment in &fragments {
+                assert!(
+                    !run.stdout.contains(fragment.as_str())
+                        && !run.stderr.contains(fragment.as_str()),
+                    "{name} ({format}) prints secret material {fragment}"
+                );
+            }
+            assert!(
+                !run.stdout.contains("PRIVATE KEY"),
+                "{name} ({format}) prints a key"
+            );
+        }
+    }
+}
+
+#[test]
+fn stdin_is_read_and_named() {
+    let dir = testdata().join("cases/hostname-renamed-service");
+    let input = std::fs::read(dir.join("input.yaml")).unwrap();
+    let run = speclint(&dir, &["--format", "json"], Some(&input));
+    assert_eq!(run.code, 1);
+    assert_eq!(json(&run)["diagnostics"][0]["file"], "<stdin>");
+    let dash = speclint(&dir, &["--format", "json", "-"], Some(&input));
+    assert_eq!(dash.stdout, run.stdout);
+}
+
+#[test]
+fn directories_and_globs_are_one_set_of_objects() {
+    let dir = testdata().join("examples");
+    let walked = speclint(&dir, &["--format", "json", "spark-operator-upgrade"], None);
+    let globbed = speclint(&dir, &["--format", "json", "spark-*/*.yaml"], None);
+    assert_eq!(walked.code, 1);
+    assert_eq!(walked.stdout, globbed.stdout);
+    let value = json(&walked);
+    assert_eq!(value["summary"]["files"], 2);
+}
+
+#[test]
+fn unreadable_paths_and_bad_usage_exit_2() {
+    let dir = testdata();
+    let missing = speclint(&dir, &["no-such-file.yaml"], None);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no-such-file.yaml"),
+        "{}",
+        missing.stderr
+    );
+    let empty_glob = speclint(&dir, &["nothing-here/*.yaml"], None);
+    assert_eq!(empty_glob.code, 2);
+    let bad_flag = speclint(&dir, &["--format", "yaml"], None);
+    assert_eq!(bad_flag.code, 2);
+}
+
+#[test]
+fn namespace_flag_places_objects_without_one() {
+    let manifest =
+        std::fs::read_to_string(testdata().join("cases/hostname-renamed-service/input.yaml"))
+            .unwrap()
+            .replace(
+                "        namespace: webhooks\n",
+                "        namespace: other\n",
+            )
+            .replace("\n  namespace: webhooks\n", "\n");
+    let dir = testdata();
+    let run = speclint(
+        &dir,
+        &["--format", "json", "-n", "other"],
+        Some(manifest.as_bytes()),
+    );
+    let value = json(&run);
+    let messages: Vec<&str> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.ends_with("not demo-webhook.other.svc")),
+        "{messages:?}"
+    );
+}
