@@ -309,6 +309,8 @@ pub struct Endpoint<'a> {
     /// `Fail` or `Ignore`, defaulted by API version.
     pub failure_policy: &'a str,
     pub timeout_seconds: i64,
+    /// A CRD with a single version never calls its conversion webhook.
+    pub never_called: bool,
 }
 
 impl<'a> Endpoint<'a> {
@@ -717,6 +719,7 @@ fn read_webhooks<'a>(
                     .get("timeoutSeconds")
                     .and_then(|n| n.as_i64())
                     .unwrap_or(if v1beta1 { 30 } else { 10 }),
+                never_called: false,
             }
         })
         .collect()
@@ -744,7 +747,14 @@ fn read_crd_conversion<'a>(
             .and_then(|c| c.get(key))
             .filter(|n| !n.is_null())
     };
+    let versions = node
+        .path(&["spec", "versions"])
+        .map(|v| v.items().count())
+        .unwrap_or(0);
+    // v1beta1 CRDs may name a single `spec.version` instead.
+    let single_legacy_version = versions == 0 && node.path(&["spec", "version"]).is_some();
     Some(Endpoint {
+        never_called: versions < 2 && (versions > 0 || single_legacy_version),
         object,
         kind: EndpointKind::CrdConversion,
         name: name.to_string(),
@@ -775,5 +785,6 @@ fn read_api_service<'a>(object: ObjectId, node: NodeRef<'a>, name: &str) -> Opti
         insecure_skip_tls_verify: get("insecureSkipTLSVerify"),
         failure_policy: "Fail",
         timeout_seconds: 5,
+        never_called: false,
     })
 }

@@ -46,14 +46,8 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
         resolutions: &resolutions,
     };
     diagnostics.extend(rules::run(&context));
-    diagnostics.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.rule, &a.message).cmp(&(
-            b.span.file,
-            b.span.start,
-            b.rule,
-            &b.message,
-        ))
-    });
+    // Stable: findings at one place keep the order their rule gave them (the API server's).
+    diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     diagnostics.dedup();
     let mut redactions = Redactions::default();
     for secret in &model.secrets {

@@ -59,6 +59,8 @@ pub struct DecodedChain {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeProblem {
     pub message: String,
+    /// The value is not even base64: the API server refuses the object itself.
+    pub refused_on_write: bool,
     /// The key (or field) the value sits under.
     pub span: Span,
     pub help: Option<String>,
@@ -109,6 +111,7 @@ pub fn decode_chain(entry: &SecretEntry<'_>) -> Result<DecodedChain, DecodeProbl
     let span = entry.key_node.span();
     let bytes = secret_value_bytes(entry).map_err(|e| DecodeProblem {
         message: format!("data[{:?}] is not valid base64: {e}", entry.key),
+        refused_on_write: true,
         span,
         help: Some("`data` values must be base64 of the PEM text; put plain PEM under `stringData` instead".into()),
     })?;
@@ -127,6 +130,7 @@ pub fn decode_pem_chain(
         }),
         Err(problem) => Err(DecodeProblem {
             message: format!("{what} holds no usable certificate: {problem}"),
+            refused_on_write: false,
             span,
             help: None,
         }),
@@ -142,6 +146,7 @@ pub fn ca_bundle_problem(node: crate::yaml::NodeRef<'_>) -> Option<DecodeProblem
         Err(e) => {
             return Some(DecodeProblem {
                 message: format!("caBundle is not valid base64: {e}"),
+                refused_on_write: true,
                 span,
                 help: Some("caBundle is the base64 of the PEM text of the CA certificates".into()),
             })
@@ -151,6 +156,7 @@ pub fn ca_bundle_problem(node: crate::yaml::NodeRef<'_>) -> Option<DecodeProblem
     let doubled = bytes.starts_with(b"LS0t") && tls::base64::decode_std(&bytes).is_ok();
     Some(DecodeProblem {
         message: format!("unable to load root certificates: {problem}"),
+        refused_on_write: false,
         span,
         help: Some(if doubled {
             "the caBundle is base64 applied twice: its decoded text is base64 again; encode the PEM only once".into()

@@ -29,6 +29,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 problems.push((
                     DecodeProblem {
                         message: format!("data[{:?}] is not valid base64: {e}", entry.key),
+                        refused_on_write: true,
                         span: entry.key_node.span(),
                         help: Some("`data` values must be base64 of the PEM text; put plain PEM under `stringData` instead".into()),
                     },
@@ -59,7 +60,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = context
             .diagnostic_for(&RULE, endpoint.object, problem.message, problem.span)
             .with_span_label("this caBundle holds no usable certificate")
-            .with_note("the API server cannot build a client for this endpoint: every call fails");
+            .with_note(if problem.refused_on_write {
+                "the API server refuses the object: caBundle must be base64"
+            } else {
+                "the API server cannot build a client for this endpoint: every call fails"
+            });
         if let Some(help) = problem.help {
             diagnostic = diagnostic.with_help(help);
         }

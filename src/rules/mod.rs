@@ -106,7 +106,7 @@ pub fn call_failure_note(
 ) -> String {
     let endpoint = context.endpoint(resolution);
     let object = &context.model.objects[endpoint.object];
-    let url = call_url(endpoint);
+    let url = call_url(context.model, endpoint);
     match endpoint.kind {
         EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
             let failure = format!(
@@ -119,22 +119,44 @@ pub fn call_failure_note(
                 format!("with failurePolicy Fail every request this webhook matches is refused: Internal error occurred: {failure}")
             }
         }
-        EndpointKind::CrdConversion => format!(
-            "every read or write of {} in a version other than the stored one fails: conversion webhook for {} failed: Post \"{url}?timeout=30s\": tls: failed to verify certificate: {error}",
-            object.name, object.name
-        ),
+        EndpointKind::CrdConversion => {
+            let spec = object.node.get("spec");
+            let text = |path: &[&str]| spec.and_then(|s| s.path(path)).and_then(|n| n.as_str()).unwrap_or("");
+            // The API server converts to any served version other than the stored one.
+            let version = spec
+                .and_then(|s| s.get("versions"))
+                .into_iter()
+                .flat_map(|v| v.items())
+                .find(|v| v.get("storage").and_then(|n| n.as_bool()) != Some(true))
+                .and_then(|v| v.get("name"))
+                .and_then(|n| n.as_str())
+                .unwrap_or("<version>");
+            format!(
+                "reads and writes of {} that need another version fail: conversion webhook for {}/{version}, Kind={} failed: Post \"{url}?timeout=30s\": tls: failed to verify certificate: {error}",
+                object.name,
+                text(&["group"]),
+                text(&["names", "kind"]),
+            )
+        }
         EndpointKind::ApiService => format!(
-            "the APIService {} stays Available=False (FailedDiscoveryCheck): Get \"{url}\": tls: failed to verify certificate: {error}",
+            "the APIService {} stays Available=False (FailedDiscoveryCheck): failing or missing response from {url}: Get \"{url}\": tls: failed to verify certificate: {error}",
             object.name
         ),
     }
 }
 
 /// The URL the API server posts to.
-pub fn call_url(endpoint: &Endpoint<'_>) -> String {
+pub fn call_url(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
     if let Some(service) = &endpoint.service {
         let path = if endpoint.kind == EndpointKind::ApiService {
-            "/apis".to_string()
+            // The availability check fetches the group-version's discovery document.
+            let spec = model.objects[endpoint.object].node.get("spec");
+            let text = |key: &str| {
+                spec.and_then(|s| s.get(key))
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("")
+            };
+            format!("/apis/{}/{}", text("group"), text("version"))
         } else {
             service.path().unwrap_or("").to_string()
         };
@@ -150,6 +172,14 @@ pub fn call_url(endpoint: &Endpoint<'_>) -> String {
         .and_then(|u| u.as_str())
         .unwrap_or("")
         .to_string()
+}
+
+/// The field naming the Service, for help texts.
+pub fn service_field(endpoint: &Endpoint<'_>) -> String {
+    match endpoint.kind {
+        EndpointKind::ApiService => "spec.service".to_string(),
+        _ => format!("{}.service", endpoint.field_path),
+    }
 }
 
 /// Which webhook of which object, for messages: `webhook "x" of ValidatingWebhookConfiguration/y`.

@@ -1,6 +1,6 @@
 //! Go's `VerifyHostname` on the serving leaf, for the name the API server dials.
 
-use super::{call_failure_note, describe_endpoint, rule_doc, Context, Rule};
+use super::{call_failure_note, describe_endpoint, rule_doc, service_field, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{Certificate, Resolution, ServingSecret};
 use crate::tls::hostname::{verify_hostname, HostnameError};
@@ -83,6 +83,12 @@ fn diagnostic(
             workload.name,
             workload.namespace,
         ));
+    if endpoint.never_called {
+        diagnostic.severity = Severity::Warning;
+        diagnostic = diagnostic.with_note(
+            "the CRD serves a single version, so the API server does not call this webhook yet; it will fail as soon as a second version is served",
+        );
+    }
     diagnostic = if error.is_legacy_common_name() {
         diagnostic.with_help(format!(
             "or reissue the certificate with a subjectAltName: DNS:{server_name} (Go has ignored the Common Name since 1.15, Kubernetes 1.19)"
@@ -90,7 +96,7 @@ fn diagnostic(
     } else {
         diagnostic.with_help(format!(
             "or make the names agree: issue the certificate for {server_name}, or point {} at the Service the certificate was issued for",
-            endpoint.field_path
+            service_field(endpoint)
         ))
     };
     diagnostic

@@ -50,10 +50,14 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .target_port_node
                 .map(|n| n.span())
                 .unwrap_or_else(|| service_port.node.span());
+            // Point at the declared port names, else at the first container's name.
             let workload_span = template
                 .containers
-                .first()
-                .map(|c| c.node.span())
+                .iter()
+                .flat_map(|c| c.ports.iter())
+                .find_map(|p| p.node.get("name"))
+                .or_else(|| template.containers.first().and_then(|c| c.node.get("name")))
+                .map(|n| n.span())
                 .unwrap_or_else(|| workload.name_span());
             out.push(
                 Diagnostic::new(

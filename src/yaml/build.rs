@@ -336,24 +336,27 @@ impl<'t> Builder<'t> {
     /// to start at its `|`/`>` indicator and end at its last non-blank byte.
     fn block_scalar_span(&self, content_start: usize, content_end: usize) -> (usize, usize) {
         let bytes = self.text.as_bytes();
-        let mut trimmed_end = content_end;
-        while trimmed_end > content_start
-            && matches!(
-                bytes.get(trimmed_end - 1),
-                Some(b' ' | b'\t' | b'\r' | b'\n')
-            )
-        {
-            trimmed_end -= 1;
-        }
-        let Some(indicator) = self.find_block_indicator(content_start) else {
-            return (content_start, trimmed_end);
+        let trim = |from: usize| {
+            let mut end = content_end;
+            while end > from && matches!(bytes.get(end - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                end -= 1;
+            }
+            end
         };
+        let Some(indicator) = self.find_block_indicator(content_start) else {
+            return (content_start, trim(content_start));
+        };
+        // At the end of input granit may start the content at the header itself.
+        let header_line_end = bytes[indicator..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| indicator + i);
+        let content_start = content_start.max(header_line_end);
+        let trimmed_end = trim(content_start);
         if trimmed_end > content_start {
             return (indicator, trimmed_end);
         }
-        let header_len = bytes
-            .get(indicator + 1..content_start)
-            .unwrap_or_default()
+        let header_len = bytes[indicator + 1..header_line_end]
             .iter()
             .take_while(|b| matches!(b, b'+' | b'-' | b'0'..=b'9'))
             .count();
@@ -365,7 +368,7 @@ impl<'t> Builder<'t> {
     fn find_block_indicator(&self, limit: usize) -> Option<usize> {
         let bytes = self.text.as_bytes();
         let mut i = self.cursor;
-        while i < limit {
+        while i <= limit {
             match bytes.get(i)? {
                 b' ' | b'\t' | b'\r' | b'\n' | b':' | b'?' | b'-' => i += 1,
                 b'|' | b'>' => return Some(i),
@@ -426,14 +429,18 @@ impl<'t> Builder<'t> {
     /// granit starts an indentless block sequence at its first item; move back to the `-`.
     fn block_sequence_start(&self, start: usize) -> usize {
         let bytes = self.text.as_bytes();
-        if bytes.get(start) == Some(&b'-') {
+        let is_indicator = |at: usize| {
+            bytes.get(at) == Some(&b'-')
+                && matches!(bytes.get(at + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        };
+        if is_indicator(start) {
             return start;
         }
         let mut i = start;
         while i > self.chunk_start && matches!(bytes.get(i - 1), Some(b' ' | b'\t')) {
             i -= 1;
         }
-        if i > self.chunk_start && bytes.get(i - 1) == Some(&b'-') {
+        if i > self.chunk_start && is_indicator(i - 1) {
             i - 1
         } else {
             start

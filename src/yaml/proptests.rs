@@ -149,3 +149,380 @@ proptest! {
         check(apply(SEEDS[seed], &mutations));
     }
 }
+
+// ---- the fast path builds exactly what the granit path builds ----
+
+/// xorshift64*: a tiny deterministic generator driven by a proptest seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const KEYS: &[&str] = &[
+    "a",
+    "b",
+    "name",
+    "app.kubernetes.io/name",
+    "on",
+    "80",
+    "a b",
+    "\"q\"",
+    "'s'",
+    "k-1",
+    "it's",
+    "é",
+    "\"es\\u00e9\"",
+    "x  ",
+    "<<",
+    "a[0]",
+    "-k",
+    "key with: colon",
+];
+
+const SCALARS: &[&str] = &[
+    "a",
+    "name",
+    "yes",
+    "No",
+    "0755",
+    "0x1F",
+    "1.5",
+    "-3",
+    "~",
+    "null",
+    "true",
+    "nginx:1.16",
+    "100m",
+    "a b  c",
+    "x#y",
+    "it's",
+    "foo[1]",
+    "-dash",
+    "?q",
+    ":c",
+    "é",
+    "日本",
+    "12e3",
+    ".inf",
+    "a,b",
+    "@at",
+    "%pct",
+    "\"a\\tb\"",
+    "\"\\u00e9\\x41\\\"\"",
+    "\"\"",
+    "\"yes\"",
+    "'it''s'",
+    "''",
+    "'a # b'",
+    "\"\\uD834\\uDD1E\"",
+    "\"bad\\q\"",
+    "&anc v",
+    "*alias",
+    "!!str 5",
+    "a: b",
+    "- x",
+    "v #c",
+    "[]",
+    "{}",
+    "[a, b]",
+    "[\"x\", 'y', 1]",
+    "{a: 1, \"b\":2}",
+    "[a, [b, {c: d}]]",
+    "[a b, c]",
+    "[ a , b , ]",
+    "{a: [1, 2], b: {c: ~}}",
+    "[a: b]",
+    "{a}",
+    "[a, b",
+    "\"unclosed",
+    "{\"k\": \"v\", 'x': -0.5}",
+    "[-1, +2, .5]",
+];
+
+const BLOCK_LINES: &[&str] = &[
+    "text",
+    "more text",
+    "# not a comment",
+    "- x",
+    "a: b",
+    "trailing  ",
+    "",
+    "",
+    "é ü",
+    "{x}",
+];
+
+struct Generator {
+    rng: Rng,
+    out: String,
+    newline: &'static str,
+}
+
+impl Generator {
+    fn line(&mut self) {
+        if self.rng.chance(10) {
+            self.out.push_str(" # c");
+        } else if self.rng.chance(5) {
+            self.out.push_str(" # Source: t/x.yaml");
+        }
+        self.out.push_str(self.newline);
+        if self.rng.chance(8) {
+            let indent = self.rng.below(8);
+            self.out.push_str(&" ".repeat(indent));
+            self.out.push_str(if self.rng.chance(50) {
+                "# Source: t/y.yaml"
+            } else {
+                "# note"
+            });
+            self.out.push_str(self.newline);
+        }
+        if self.rng.chance(5) {
+            self.out.push_str(self.newline);
+        }
+    }
+
+    fn indent(&mut self, n: usize) {
+        self.out.push_str(&" ".repeat(n));
+    }
+
+    fn step(&mut self) -> usize {
+        1 + self.rng.below(4)
+    }
+
+    fn map(&mut self, indent: usize, depth: usize, first_inline: bool) {
+        let entries = 1 + self.rng.below(4);
+        for i in 0..entries {
+            if i > 0 || !first_inline {
+                self.indent(indent);
+            }
+            let key = self.rng.pick(KEYS);
+            self.out.push_str(key);
+            self.out.push(':');
+            self.value(indent, depth, true);
+        }
+    }
+
+    fn seq(&mut self, indent: usize, depth: usize) {
+        let items = 1 + self.rng.below(4);
+        for _ in 0..items {
+            self.indent(indent);
+            self.out.push('-');
+            self.value(indent, depth, false);
+        }
+    }
+
+    /// Writes a value after `key:` or `-`; `owner` is the column of the key or dash.
+    fn value(&mut self, owner: usize, depth: usize, after_key: bool) {
+        let kinds = if depth >= 4 { 4 } else { 8 };
+        match self.rng.below(kinds) {
+            0 | 1 => {
+                self.out.push(' ');
+                let scalar = self.rng.pick(SCALARS);
+                self.out.push_str(scalar);
+                self.line();
+            }
+            2 => self.block_scalar(owner),
+            3 => {
+                self.out
+                    .push_str(if self.rng.chance(80) { " " } else { "" });
+                self.line();
+            }
+            4 => {
+                self.out.push(' ');
+                self.out
+                    .push_str(self.rng.pick(&["plain", "first part", "x"]));
+                let lines = 1 + self.rng.below(3);
+                for _ in 0..lines {
+                    self.out.push_str(self.newline);
+                    if self.rng.chance(20) {
+                        self.out.push_str(self.newline);
+                    }
+                    let step = self.step();
+                    self.indent(owner + step);
+                    self.out.push_str(self.rng.pick(&[
+                        "more",
+                        "words here",
+                        "end #c",
+                        "- no",
+                        "a: b",
+                    ]));
+                }
+                self.out.push_str(self.newline);
+            }
+            5 if !after_key => {
+                self.out.push(' ');
+                self.map(owner + 2, depth + 1, true);
+            }
+            5 | 6 => {
+                self.line();
+                let step = self.step();
+                self.map(owner + step, depth + 1, false);
+            }
+            _ => {
+                self.line();
+                let indent = if after_key && self.rng.chance(50) {
+                    owner
+                } else {
+                    owner + self.step()
+                };
+                self.seq(indent, depth + 1);
+            }
+        }
+    }
+
+    fn block_scalar(&mut self, owner: usize) {
+        self.out.push(' ');
+        let header = self.rng.pick(&["|", "|-", ">", ">-", "|", ">", "|+", "|2"]);
+        self.out.push_str(header);
+        self.line();
+        let content = owner + self.step();
+        if self.rng.chance(20) {
+            self.out.push_str(self.newline);
+        }
+        let lines = 1 + self.rng.below(5);
+        for _ in 0..lines {
+            let text = self.rng.pick(BLOCK_LINES);
+            if !text.is_empty() {
+                let extra = if self.rng.chance(20) {
+                    1 + self.rng.below(2)
+                } else {
+                    0
+                };
+                self.indent(content + extra);
+            }
+            self.out.push_str(text);
+            self.out.push_str(self.newline);
+        }
+    }
+
+    fn document(&mut self) {
+        if self.rng.chance(30) {
+            self.out.push_str("# Source: chart/templates/a.yaml");
+            self.out.push_str(self.newline);
+        }
+        if self.rng.chance(50) {
+            self.out.push_str("---");
+            self.line();
+        }
+        if self.rng.chance(70) {
+            self.map(0, 0, false);
+        } else {
+            self.seq(0, 0);
+        }
+    }
+}
+
+fn generate(seed: u64) -> String {
+    let mut rng = Rng(seed | 1);
+    let newline = if rng.chance(20) { "\r\n" } else { "\n" };
+    let mut generator = Generator {
+        rng,
+        out: String::new(),
+        newline,
+    };
+    if generator.rng.chance(10) {
+        generator.out.push('\u{feff}');
+    }
+    let documents = 1 + generator.rng.below(3);
+    for i in 0..documents {
+        if i > 0 {
+            generator.out.push_str("---");
+            generator.out.push_str(newline);
+        }
+        generator.document();
+    }
+    generator.out
+}
+
+/// A comparable rendering of a chunk's result.
+fn canonical(parsed: &[build::Parsed]) -> Vec<String> {
+    parsed
+        .iter()
+        .map(|p| match p {
+            build::Parsed::Doc(d) => {
+                let mut sources = d.sources.clone();
+                sources.sort();
+                format!("{:?} {} {:?} {:?}", d.tree.nodes, d.root, d.span, sources)
+            }
+            build::Parsed::Error(_) => "error".to_string(),
+        })
+        .collect()
+}
+
+/// Checks every chunk the fast path accepts against granit; returns (accepted, chunks).
+fn fast_matches_full(text: &str) -> (usize, usize) {
+    let chunks = chunk::split(text);
+    let mut accepted = 0;
+    for range in &chunks {
+        if let Some(fast) = fast::parse_simple(0, text, range.clone()) {
+            accepted += 1;
+            let full = build::parse_chunk_full(0, text, range.clone());
+            assert_eq!(
+                canonical(&fast),
+                canonical(&full),
+                "fast path differs on chunk {range:?} of {text:?}"
+            );
+        }
+    }
+    (accepted, chunks.len())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fast_path_agrees_with_granit(seed in any::<u64>()) {
+        fast_matches_full(&generate(seed));
+    }
+
+    #[test]
+    fn fast_path_agrees_with_granit_after_mutation(
+        seed in any::<u64>(),
+        mutations in proptest::collection::vec(mutation(), 1..6),
+    ) {
+        let bytes = apply(&generate(seed), &mutations);
+        if let Ok(text) = String::from_utf8(bytes) {
+            fast_matches_full(&text);
+        }
+    }
+}
+
+#[test]
+fn fast_path_takes_most_generated_documents() {
+    let (mut accepted, mut total) = (0, 0);
+    for seed in 0..500 {
+        let (a, t) = fast_matches_full(&generate(seed * 7919 + 13));
+        accepted += a;
+        total += t;
+    }
+    // The vocabulary holds invalid and unusual YAML on purpose; still, most chunks qualify.
+    assert!(
+        accepted * 4 > total,
+        "fast path took {accepted} of {total} chunks"
+    );
+}
+
+#[test]
+fn fast_path_takes_helm_output() {
+    let text = super::tests::HELM_DOC.repeat(3);
+    let (accepted, total) = fast_matches_full(&text);
+    assert_eq!(accepted, total);
+}

@@ -539,7 +539,7 @@ fn json_pretty_printed_list_with_tabs() {
 
 // ---- throughput ----
 
-const HELM_DOC: &str = "---
+pub(super) const HELM_DOC: &str = "---
 # Source: mychart/templates/deployment.yaml
 apiVersion: apps/v1
 kind: Deployment
