@@ -788,3 +788,80 @@ fn read_api_service<'a>(object: ObjectId, node: NodeRef<'a>, name: &str) -> Opti
         never_called: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn documents(text: &str) -> Vec<Document> {
+        let file = SourceFile::new("t.yaml", text.as_bytes().to_vec());
+        let (docs, errors) = crate::yaml::load(0, &file);
+        assert!(errors.is_empty(), "{errors:?}");
+        docs
+    }
+
+    #[test]
+    fn namespaces_default_except_for_cluster_scoped_kinds() {
+        let docs = documents(
+            "kind: Service\napiVersion: v1\nmetadata: {name: a}\n---\nkind: ValidatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1\nmetadata: {name: b, namespace: x}\n---\nkind: Secret\napiVersion: v1\nmetadata: {name: c, namespace: other}\n",
+        );
+        let model = Model::build(&docs, "team");
+        let namespaces: Vec<&str> = model.objects.iter().map(|o| o.namespace.as_str()).collect();
+        assert_eq!(namespaces, vec!["team", "", "other"]);
+        assert!(model.service_index("team", "a").is_some());
+        assert!(model.secret("other", "c").is_some());
+    }
+
+    #[test]
+    fn string_data_wins_over_data() {
+        let docs = documents("kind: Secret\napiVersion: v1\nmetadata: {name: s}\ndata: {tls.crt: QQ==, tls.key: Qg==}\nstringData: {tls.crt: plain}\n");
+        let model = Model::build(&docs, "default");
+        let entry = model.secrets[0].entry("tls.crt").unwrap();
+        assert_eq!(entry.encoding, SecretEncoding::Plain);
+        assert_eq!(entry.value_node.as_str(), Some("plain"));
+        assert_eq!(model.secrets[0].entries.len(), 2);
+    }
+
+    #[test]
+    fn webhook_defaults_follow_the_api_version() {
+        let docs = documents(
+            "kind: MutatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1beta1\nmetadata: {name: m}\nwebhooks:\n- name: a\n  clientConfig: {service: {name: s, namespace: n}}\n---\nkind: MutatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1\nmetadata: {name: m2}\nwebhooks:\n- name: b\n  clientConfig: {url: 'https://x'}\n",
+        );
+        let model = Model::build(&docs, "default");
+        assert_eq!(model.endpoints[0].failure_policy, "Ignore");
+        assert_eq!(
+            model.endpoints[0].service.as_ref().unwrap().port(),
+            Some(443)
+        );
+        assert_eq!(model.endpoints[1].failure_policy, "Fail");
+        assert!(model.endpoints[1].url.is_some());
+    }
+
+    #[test]
+    fn pod_templates_of_every_workload_kind_and_projected_secrets() {
+        let docs = documents(
+            "kind: CronJob\napiVersion: batch/v1\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: x}}\n        spec:\n          containers: [{name: m, args: ['--webhook-secret-name', 's1']}]\n          volumes:\n          - name: v\n            projected: {sources: [{secret: {name: s2}}, {configMap: {name: c}}]}\n",
+        );
+        let model = Model::build(&docs, "default");
+        let template = &model.pod_templates[0];
+        assert_eq!(template.labels, vec![("app", "x")]);
+        assert_eq!(template.volumes[0].secrets[0].secret_name, "s2");
+        assert_eq!(
+            template.containers[0]
+                .flag("webhook-secret-name")
+                .unwrap()
+                .0,
+            "s1"
+        );
+    }
+
+    #[test]
+    fn single_version_crds_never_call_their_conversion_webhook() {
+        let docs = documents(
+            "kind: CustomResourceDefinition\napiVersion: apiextensions.k8s.io/v1\nmetadata: {name: a.b}\nspec:\n  versions: [{name: v1}]\n  conversion: {strategy: Webhook, webhook: {clientConfig: {service: {name: s, namespace: n}}}}\n",
+        );
+        let model = Model::build(&docs, "default");
+        assert!(model.endpoints[0].never_called);
+    }
+}

@@ -308,3 +308,78 @@ fn namespace_flag_places_objects_without_one() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn positions_survive_crlf_and_a_bom() {
+    let dir = testdata().join("cases/hostname-renamed-service");
+    let lf = std::fs::read_to_string(dir.join("input.yaml")).unwrap();
+    let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+    let positions = |input: &str| {
+        let value = json(&speclint(
+            &dir,
+            &["--format", "json"],
+            Some(input.as_bytes()),
+        ));
+        let d = &value["diagnostics"][0];
+        let labels: Vec<(u64, u64)> = d["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["line"].as_u64().unwrap(), l["column"].as_u64().unwrap()))
+            .collect();
+        (
+            d["line"].as_u64().unwrap(),
+            d["column"].as_u64().unwrap(),
+            d["end_column"].as_u64().unwrap(),
+            labels,
+        )
+    };
+    let (line, column, end_column, labels) = positions(&lf);
+    assert!(line > 1 && column > 1 && end_column > column);
+    assert_eq!(positions(&crlf), (line, column, end_column, labels));
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let dir = testdata().join("cases/hostname-renamed-service");
+    let always = speclint(&dir, &["--color", "always", "input.yaml"], None);
+    assert!(always.stdout.contains('\u{1b}'));
+    let never = speclint(&dir, &["--color", "never", "input.yaml"], None);
+    assert!(!never.stdout.contains('\u{1b}'));
+    // Not a terminal: `auto` stays plain.
+    let auto = speclint(&dir, &["input.yaml"], None);
+    assert!(!auto.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn rendered_from_names_the_helm_template() {
+    let dir = testdata().join("examples/spark-operator-upgrade");
+    let run = speclint(
+        &dir,
+        &["--format", "json", "rendered.yaml", "cluster-state.yaml"],
+        None,
+    );
+    let value = json(&run);
+    let first = &value["diagnostics"][0];
+    assert_eq!(first["rule"], "webhook-hostname");
+    assert_eq!(
+        first["template"],
+        "spark-operator/templates/webhook/mutatingwebhookconfiguration.yaml"
+    );
+    assert_eq!(first["file"], "rendered.yaml");
+    let label_files: Vec<&str> = first["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        label_files.contains(&"cluster-state.yaml"),
+        "{label_files:?}"
+    );
+    let help = first["help"].to_string();
+    assert!(
+        help.contains("kubectl delete secret spark-operator-webhook-certs -n default"),
+        "{help}"
+    );
+}
