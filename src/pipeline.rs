@@ -5,7 +5,7 @@ use crate::model::Model;
 use crate::report::{Redactions, Summary};
 use crate::resolve;
 use crate::rules;
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 use crate::yaml::{self, Document};
 use rayon::prelude::*;
 
@@ -55,10 +55,45 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
             redactions.add(entry.value_node.span());
         }
     }
+    for diagnostic in diagnostics.iter().filter(|d| d.rule == "invalid-yaml") {
+        redact_line_of_broken_secret(sources, diagnostic.span, &mut redactions);
+    }
     let summary = Summary::count(sources.len(), documents.len(), &diagnostics);
     Outcome {
         diagnostics,
         redactions,
         summary,
+    }
+}
+
+/// A document that failed to parse has no model, so its Secret values are unknown. When it
+/// looks like a Secret, the value part of the line shown for the error is hidden.
+fn redact_line_of_broken_secret(sources: &SourceMap, span: Span, redactions: &mut Redactions) {
+    let text = &sources.get(span.file).text;
+    let at = span.start.min(text.len());
+    let is_marker = |line: &str| line.starts_with("---") || line.starts_with("...");
+    let document_start = text[..at]
+        .rmatch_indices('\n')
+        .map(|(i, _)| i + 1)
+        .find(|&i| is_marker(&text[i..]))
+        .unwrap_or(0);
+    let document_end = text[at..]
+        .match_indices('\n')
+        .map(|(i, _)| at + i + 1)
+        .find(|&i| is_marker(&text[i..]))
+        .unwrap_or(text.len());
+    let document = &text[document_start..document_end];
+    let looks_like_secret = document.contains("kind: Secret")
+        || document.contains("\"kind\": \"Secret\"")
+        || document.contains("kind: \"Secret\"");
+    if !looks_like_secret {
+        return;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    let value_start = line.find(": ").map_or(0, |i| i + 2);
+    if line_start + value_start < line_end {
+        redactions.add(Span::new(span.file, line_start + value_start, line_end));
     }
 }

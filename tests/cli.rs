@@ -383,3 +383,16 @@ fn rendered_from_names_the_helm_template() {
         "{help}"
     );
 }
+
+#[test]
+fn a_broken_secret_document_does_not_leak_its_values() {
+    let input = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  tls.key: c3VwZXJzZWNyZXRrZXltYXRlcmlhbA==: oops\n  other: [\n";
+    let run = speclint(&testdata(), &["--color", "never"], Some(input.as_bytes()));
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("invalid-yaml"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("c3VwZXJzZWNyZXRrZXltYXRlcmlhbA"),
+        "{}",
+        run.stdout
+    );
+}

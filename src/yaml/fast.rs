@@ -368,7 +368,11 @@ impl Fast<'_> {
             return self.value(line, p + 1, line.end, dash_column);
         }
         if self.is_dash(r, line.end) {
-            return None;
+            if self.frames.len() >= MAX_DEPTH {
+                return None;
+            }
+            self.push_frame(false, r - line.start, r);
+            return self.item_line(line, r);
         }
         if let Some(key) = self.key(r, line.end) {
             if self.frames.len() >= MAX_DEPTH {
@@ -386,7 +390,7 @@ impl Fast<'_> {
     fn value(&mut self, line: Line, from: usize, null_at: usize, owner: usize) -> Option<usize> {
         let r = self.skip_spaces(from, line.end);
         if r == line.end || (self.bytes[r] == b'#' && r > from) {
-            self.tail(r, line.end)?;
+            self.tail(from, line.end)?;
             self.pending = Pending::Value { null_at, owner };
             self.max_indent = usize::MAX;
             return Some(line.next);
@@ -571,28 +575,6 @@ impl Fast<'_> {
             }
             if indent <= owner || self.bytes[p] == b'#' {
                 break;
-            }
-            if matches!(
-                self.bytes[p],
-                b'-' | b'?'
-                    | b':'
-                    | b','
-                    | b'['
-                    | b']'
-                    | b'{'
-                    | b'}'
-                    | b'&'
-                    | b'*'
-                    | b'!'
-                    | b'|'
-                    | b'>'
-                    | b'\''
-                    | b'"'
-                    | b'%'
-                    | b'@'
-                    | b'`'
-            ) {
-                return None;
             }
             let (end, has_comment) = self.plain_run(p, cont.end)?;
             let text = value.get_or_insert_with(|| self.text[r..first_end].to_string());

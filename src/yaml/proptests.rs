@@ -563,24 +563,3 @@ fn fast_path_takes_helm_output() {
     let (accepted, total) = fast_matches_full(&text);
     assert_eq!(accepted, total);
 }
-#[test]
-fn tmp_debug_rejections() {
-    let mut shown = 0;
-    for seed in 0..400u64 {
-        let mut rng = Rng(seed * 7919 + 13 | 1);
-        let _ = rng.chance(20);
-        if !rng.chance(60) {
-            continue;
-        }
-        let text = generate(seed * 7919 + 13);
-        for range in chunk::split(&text) {
-            if fast::parse_simple(0, &text, range.clone()).is_none() {
-                let full = build::parse_chunk_full(0, &text, range.clone());
-                if full.iter().all(|p| matches!(p, build::Parsed::Doc(_))) && shown < 12 {
-                    shown += 1;
-                    eprintln!("REJECTED {:?}\n", &text[range]);
-                }
-            }
-        }
-    }
-}
