@@ -406,6 +406,8 @@ impl<'t> Builder<'t> {
         let flow = style == StructureStyle::Flow;
         if !flow && !is_map {
             start = self.block_sequence_start(start);
+            // The `-` is consumed; an inner sequence must not find it again.
+            self.cursor = self.cursor.max(start + 1);
         }
         let id = self.push_node(Value::Null, start, start);
         self.register_anchor(anchor, id, false);
@@ -433,6 +435,37 @@ impl<'t> Builder<'t> {
             bytes.get(at) == Some(&b'-')
                 && matches!(bytes.get(at + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
         };
+        // Usually the `-` is the first thing after the previous token (granit may start
+        // an indentless sequence at its first item, even at an inner sequence's `-`).
+        // In a later item of an outer block sequence, that item's `-` comes first.
+        let mut skip_outer_dash = self
+            .frames
+            .last()
+            .is_some_and(|f| !f.is_map && !f.flow && self.children.len() > f.child_base);
+        let mut i = self.cursor;
+        while i <= start {
+            match bytes.get(i) {
+                Some(b' ' | b'\t' | b'\r' | b'\n' | b':' | b'?') => i += 1,
+                Some(b'#') => {
+                    while i < start && bytes.get(i) != Some(&b'\n') {
+                        i += 1;
+                    }
+                }
+                Some(b'&' | b'!') => {
+                    while i < start && !matches!(bytes.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                        i += 1;
+                    }
+                }
+                Some(b'-') if is_indicator(i) => {
+                    if !skip_outer_dash {
+                        return i;
+                    }
+                    skip_outer_dash = false;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
         if is_indicator(start) {
             return start;
         }

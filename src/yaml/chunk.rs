@@ -21,9 +21,8 @@ pub(super) fn split(text: &str) -> Vec<Range<usize>> {
         let line_end = memchr_newline(bytes, line_start).unwrap_or(bytes.len());
         let next_line = (line_end + 1).min(bytes.len());
         let mut line = &bytes[line_start..line_end];
-        if line_start == 0 {
-            line = line.strip_prefix(BOM.as_bytes()).unwrap_or(line);
-        }
+        // A BOM may open any document of a stream (e.g. concatenated files).
+        line = line.strip_prefix(BOM.as_bytes()).unwrap_or(line);
         if is_marker(line, b'-') {
             if has_content || has_start_marker {
                 chunks.push(chunk_start..line_start);
@@ -113,6 +112,14 @@ mod tests {
         assert_eq!(
             pieces("a: 1\n ---\n---x\n----\n"),
             vec!["a: 1\n ---\n---x\n----\n"]
+        );
+    }
+
+    #[test]
+    fn a_bom_may_open_any_document() {
+        assert_eq!(
+            pieces("a: 1\n\u{feff}---\nb: 2\n"),
+            vec!["a: 1\n", "\u{feff}---\nb: 2\n"]
         );
     }
 

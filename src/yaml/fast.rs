@@ -20,10 +20,10 @@ const MAX_FLOW_DEPTH: usize = 16;
 pub(super) fn parse_simple(file: FileId, text: &str, range: Range<usize>) -> Option<Vec<Parsed>> {
     let bytes = text.as_bytes();
     let chunk = bytes.get(range.clone())?;
-    if !is_plain_text(chunk, range.start == 0) {
+    if !is_simple_text(chunk, range.start == 0) {
         return None;
     }
-    let mut fast = Fast {
+    let mut parser = SimpleParser {
         file,
         text,
         bytes,
@@ -34,16 +34,16 @@ pub(super) fn parse_simple(file: FileId, text: &str, range: Range<usize>) -> Opt
         children: Vec::new(),
         root: None,
         sources: Vec::new(),
-        pending: Pending::None,
+        pending: None,
         max_indent: usize::MAX,
     };
-    let draft = fast.run(range.start)?;
+    let draft = parser.run(range.start)?;
     Some(draft.map(Parsed::Doc).into_iter().collect())
 }
 
 /// No tabs, no control or non-printable characters, no BOM (except at the file start),
 /// and CR only in CRLF.
-fn is_plain_text(chunk: &[u8], at_file_start: bool) -> bool {
+fn is_simple_text(chunk: &[u8], at_file_start: bool) -> bool {
     let mut i = if at_file_start && chunk.starts_with(BOM) {
         BOM.len()
     } else {
@@ -94,15 +94,12 @@ struct Frame {
     child_base: usize,
 }
 
-/// A value announced by `key:` or `-` with nothing after it on the line.
+/// A value announced by `key:` or `-` with nothing after it on the line. If no nested
+/// node follows, it is an empty null at `null_at`; `owner` is the key's or dash's column.
 #[derive(Clone, Copy)]
-enum Pending {
-    None,
-    /// If no nested node follows, the value is an empty null at `null_at`.
-    Value {
-        null_at: usize,
-        owner: usize,
-    },
+struct Pending {
+    null_at: usize,
+    owner: usize,
 }
 
 struct Key {
@@ -112,7 +109,7 @@ struct Key {
     colon: usize,
 }
 
-struct Fast<'t> {
+struct SimpleParser<'t> {
     file: FileId,
     text: &'t str,
     bytes: &'t [u8],
@@ -122,12 +119,12 @@ struct Fast<'t> {
     children: Vec<NodeId>,
     root: Option<NodeId>,
     sources: Vec<(usize, String)>,
-    pending: Pending,
+    pending: Option<Pending>,
     /// The deepest indentation the next content line may have.
     max_indent: usize,
 }
 
-impl Fast<'_> {
+impl SimpleParser<'_> {
     fn line(&self, pos: usize) -> Line {
         let rest = &self.bytes[pos..self.end];
         let (end, next) = match rest.iter().position(|&b| b == b'\n') {
@@ -232,9 +229,7 @@ impl Fast<'_> {
             return None;
         }
         let dash = self.is_dash(p, line.end);
-        if let Pending::Value { null_at, owner } =
-            std::mem::replace(&mut self.pending, Pending::None)
-        {
+        if let Some(Pending { null_at, owner }) = self.pending.take() {
             let in_map = self.frames.last().is_some_and(|f| f.is_map);
             if indent > owner || (indent == owner && dash && in_map) {
                 return self.start_collection(line, p, dash);
@@ -328,8 +323,7 @@ impl Fast<'_> {
     }
 
     fn finish(&mut self) -> Option<Option<DocDraft>> {
-        if let Pending::Value { null_at, .. } = std::mem::replace(&mut self.pending, Pending::None)
-        {
+        if let Some(Pending { null_at, .. }) = self.pending.take() {
             self.push_scalar(Value::Null, null_at, null_at);
         }
         while !self.frames.is_empty() {
@@ -391,7 +385,7 @@ impl Fast<'_> {
         let r = self.skip_spaces(from, line.end);
         if r == line.end || (self.bytes[r] == b'#' && r > from) {
             self.tail(from, line.end)?;
-            self.pending = Pending::Value { null_at, owner };
+            self.pending = Some(Pending { null_at, owner });
             self.max_indent = usize::MAX;
             return Some(line.next);
         }
@@ -472,11 +466,12 @@ impl Fast<'_> {
 
     /// A single-line quoted scalar at `p`; returns its value and the end of its token.
     fn quoted(&self, p: usize, end: usize) -> Option<(String, usize)> {
-        if self.bytes[p] == b'\'' {
-            self.single_quoted(p, end)
+        let (value, after) = if self.bytes[p] == b'\'' {
+            self.single_quoted(p, end)?
         } else {
-            self.double_quoted(p, end)
-        }
+            self.double_quoted(p, end)?
+        };
+        (after - p <= MAX_SCALAR_BYTES).then_some((value, after))
     }
 
     fn single_quoted(&self, p: usize, end: usize) -> Option<(String, usize)> {
@@ -784,6 +779,9 @@ impl Fast<'_> {
                         break;
                     }
                     i += 1;
+                }
+                if last - p > MAX_SCALAR_BYTES {
+                    return None;
                 }
                 let text = &self.text[p..last];
                 let value = scalar_value(resolve_plain(text), text);

@@ -129,6 +129,10 @@ fn config() -> ProptestConfig {
         .unwrap_or(256);
     ProptestConfig {
         cases,
+        // Keep saved failing cases next to this file (src/yaml/proptests.regressions).
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
         ..ProptestConfig::default()
     }
 }
@@ -504,13 +508,26 @@ fn canonical(parsed: &[build::Parsed]) -> Vec<String> {
 }
 
 /// Checks every chunk the fast path accepts against granit; returns (accepted, chunks).
-fn fast_matches_full(text: &str) -> (usize, usize) {
+pub(super) fn fast_matches_full(text: &str) -> (usize, usize) {
     let chunks = chunk::split(text);
     let mut accepted = 0;
     for range in &chunks {
         if let Some(fast) = fast::parse_simple(0, text, range.clone()) {
             accepted += 1;
             let full = build::parse_chunk_full(0, text, range.clone());
+            if let ([build::Parsed::Doc(a)], [build::Parsed::Doc(b)]) = (&fast[..], &full[..]) {
+                let mut pairs = a.tree.nodes.iter().zip(&b.tree.nodes).enumerate();
+                if let Some((i, (x, y))) =
+                    pairs.find(|(_, (x, y))| format!("{x:?}") != format!("{y:?}"))
+                {
+                    panic!(
+                        "node {i} differs: fast {x:?} {:?} / full {y:?} {:?} in chunk {:?}",
+                        text.get(x.span.range()),
+                        text.get(y.span.range()),
+                        &text[range.clone()]
+                    );
+                }
+            }
             assert_eq!(
                 canonical(&fast),
                 canonical(&full),
