@@ -3,7 +3,7 @@
 use crate::input;
 use crate::pipeline::{self, Options};
 use crate::report;
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 
 pub const EXIT_OK: i32 = 0;
@@ -31,7 +31,11 @@ pub enum ColorChoice {
     after_help = "Reads standard input when no PATH (or `-`) is given: `helm template x | speclint`.\n\
 Exit status: 0 no error found, 1 errors found, 2 usage or I/O failure."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files, directories (walked for *.yaml, *.yml, *.json) or quoted glob patterns; `-` is stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
@@ -47,6 +51,13 @@ pub struct Args {
     /// When to use colour (NO_COLOR is honoured in `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Certificate tools for debugging by hand: `tls verify`, `tls inspect`.
+    #[command(subcommand)]
+    Tls(crate::tls_cli::TlsCommand),
 }
 
 pub fn main() -> i32 {
@@ -65,6 +76,9 @@ pub fn main() -> i32 {
 }
 
 pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -> i32 {
+    if let Some(Command::Tls(command)) = &args.command {
+        return crate::tls_cli::run(command, stdin, stdout);
+    }
     let sources = match input::read_all(&args.paths, stdin) {
         Ok(sources) => sources,
         Err(e) => {

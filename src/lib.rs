@@ -13,4 +13,5 @@ pub mod resolve;
 pub mod rules;
 pub mod source;
 pub mod tls;
+pub mod tls_cli;
 pub mod yaml;
