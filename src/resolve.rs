@@ -229,10 +229,8 @@ fn resolve(
     };
     let certificate = match &service {
         ServiceLink::Found { backends, .. } => find_certificate(model, backends, chains),
-        ServiceLink::Missing => {
-            Certificate::Undetermined("the Service is not among the inputs".into())
-        }
-        ServiceLink::NotApplicable => Certificate::NotApplicable,
+        // webhook-service-missing reports it already.
+        ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
     };
     Resolution {
         endpoint: index,

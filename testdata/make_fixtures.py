@@ -318,3 +318,20 @@ stringData:
   tls.crt: |
 {"".join("    " + l + chr(10) for l in (CERTS / "leaf-old-name.pem").read_text().splitlines())}  tls.key: |
 {"".join("    " + l + chr(10) for l in (CERTS / "leaf-old-name-key.pem").read_text().splitlines())}""", webhook())
+
+case("apiservice-insecure-with-cabundle", f"""---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1beta1.metrics.k8s.io
+spec:
+  group: metrics.k8s.io
+  version: v1beta1
+  groupPriorityMinimum: 100
+  versionPriority: 100
+  insecureSkipTLSVerify: true
+  caBundle: {b64("ca.pem")}
+  service:
+    name: metrics-server
+    namespace: kube-system
+""")

@@ -18,10 +18,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let mut problems: Vec<(DecodeProblem, &str)> = Vec::new();
         if let Some(entry) = cert_entry(secret) {
             if let Err(problem) = decode_chain(entry) {
-                problems.push((
-                    problem,
-                    "the server cannot load its certificate: tls.X509KeyPair fails",
-                ));
+                let consequence = if problem.refused_on_write {
+                    "the API server refuses the Secret"
+                } else {
+                    "the webhook server cannot load its certificate: tls.X509KeyPair fails"
+                };
+                problems.push((problem, consequence));
             }
         }
         for entry in KEY_KEYS.iter().filter_map(|k| secret.entry(k)) {

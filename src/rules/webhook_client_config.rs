@@ -42,7 +42,29 @@ fn validate(endpoint: &Endpoint<'_>, fallback: Span) -> Vec<(String, Span)> {
     let mut errors = Vec::new();
     if endpoint.kind == EndpointKind::ApiService {
         if let Some(service) = &endpoint.service {
+            // The aggregator checks namespace, then name, then port.
+            for (field, node) in [("namespace", service.namespace), ("name", service.name)] {
+                if node.and_then(|n| n.as_str()).unwrap_or("").is_empty() {
+                    let span = node
+                        .map(|n| n.span())
+                        .unwrap_or_else(|| service.node.span());
+                    errors.push((format!("{path}.service.{field}: Required value"), span));
+                }
+            }
             validate_port(service, &format!("{path}.service"), &mut errors);
+        }
+        let insecure = endpoint.insecure_skip_tls_verify;
+        let has_ca_bundle = endpoint
+            .ca_bundle
+            .and_then(|n| n.as_str())
+            .is_some_and(|s| !s.is_empty());
+        if let Some(flag) = insecure.filter(|n| n.as_bool() == Some(true)) {
+            if has_ca_bundle {
+                errors.push((
+                    format!("{path}.insecureSkipTLSVerify: Invalid value: true: may not be true if caBundle is present"),
+                    flag.span(),
+                ));
+            }
         }
         return errors;
     }

@@ -1,4 +1,4 @@
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::{describe_endpoint, rule_doc, service_field, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ServiceLink, Target};
 
@@ -37,7 +37,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     "if it does not exist in the cluster either, every call fails: service \"{name}\" not found"
                 ))
                 .with_help(format!(
-                    "pass the manifest that defines Service {namespace}/{name} too, or fix clientConfig.service.name / namespace"
+                    "pass the manifest that defines Service {namespace}/{name} too, or fix {}.name / namespace",
+                    service_field(endpoint)
                 )),
         );
     }
