@@ -48,6 +48,14 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Evaluation time, RFC 3339 (e.g. 2026-01-01T00:00:00Z), for reproducible CI; default: now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+
+    /// Warn about certificates that expire sooner than this: days, or 30d, 720h, 90m, 3600s.
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    pub min_validity: String,
+
     /// When to use colour (NO_COLOR is honoured in `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -86,12 +94,27 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
             return EXIT_USAGE;
         }
     };
-    let outcome = pipeline::lint(
-        &sources,
-        &Options {
-            default_namespace: args.namespace.clone(),
-        },
-    );
+    let mut options = Options::new(args.namespace.clone());
+    if let Some(now) = &args.now {
+        match crate::tls::time::parse_rfc3339(now) {
+            Ok(t) => options.now = t,
+            Err(e) => {
+                eprintln!("error: invalid --now {now:?}: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    match parse_duration(&args.min_validity) {
+        Some(seconds) => options.min_validity = seconds,
+        None => {
+            eprintln!(
+                "error: invalid --min-validity {:?}: use a number of days, or a number with d, h, m or s (30d, 720h)",
+                args.min_validity
+            );
+            return EXIT_USAGE;
+        }
+    }
+    let outcome = pipeline::lint(&sources, &options);
     let written = match args.format {
         Format::Human => report::human::render(
             stdout,
@@ -125,5 +148,38 @@ fn use_color(choice: ColorChoice) -> bool {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
+    }
+}
+
+/// `30`, `30d`, `720h`, `90m` or `3600s`, in seconds.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&text[..i], &text[i..]),
+        None => (text, "d"),
+    };
+    let value: i64 = number.parse().ok()?;
+    let scale = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return None,
+    };
+    value.checked_mul(scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Some(30 * 86_400));
+        assert_eq!(parse_duration("720h"), Some(720 * 3_600));
+        assert_eq!(parse_duration("90m"), Some(5_400));
+        assert_eq!(parse_duration("0s"), Some(0));
+        assert_eq!(parse_duration("3w"), None);
+        assert_eq!(parse_duration(""), None);
     }
 }

@@ -314,6 +314,12 @@ pub struct Endpoint<'a> {
 }
 
 impl<'a> Endpoint<'a> {
+    /// The `caBundle` key, to point at without underlining its long value.
+    pub fn ca_bundle_key_span(&self) -> Option<Span> {
+        let (key, _) = self.client_config?.entry("caBundle")?;
+        Some(key.span())
+    }
+
     /// The node to point at for the endpoint as a whole.
     pub fn span(&self, model: &Model<'a>) -> Span {
         if let Some(service) = &self.service {

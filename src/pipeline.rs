@@ -12,7 +12,24 @@ use rayon::prelude::*;
 pub struct Options {
     /// Namespace for objects that name none (`-n`).
     pub default_namespace: String,
+    /// Evaluation time, unix seconds (`--now`).
+    pub now: i64,
+    /// Certificates expiring sooner than this many seconds are reported (`--min-validity`).
+    pub min_validity: i64,
 }
+
+impl Options {
+    pub fn new(default_namespace: impl Into<String>) -> Self {
+        Options {
+            default_namespace: default_namespace.into(),
+            now: crate::tls::time::now(),
+            min_validity: DEFAULT_MIN_VALIDITY,
+        }
+    }
+}
+
+/// 30 days.
+pub const DEFAULT_MIN_VALIDITY: i64 = 30 * 24 * 3600;
 
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
@@ -40,10 +57,12 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
         diagnostics.extend(errors.iter().map(rules::yaml_error_diagnostic));
     }
     let model = Model::build(&documents, &options.default_namespace);
-    let resolutions = resolve::resolve_all(&model);
+    let resolutions = resolve::resolve_all(&model, &resolve::ResolveOptions { now: options.now });
     let context = rules::Context {
         model: &model,
         resolutions: &resolutions,
+        now: options.now,
+        min_validity: options.min_validity,
     };
     diagnostics.extend(rules::run(&context));
     // Stable: findings at one place keep the order their rule gave them (the API server's).

@@ -95,6 +95,68 @@ pub struct Resolution {
     pub server_name: Option<String>,
     pub service: ServiceLink,
     pub certificate: Certificate,
+    /// The API server's TLS verdict, when the chain and the caBundle could both be read.
+    pub verdict: Option<Verdict>,
+}
+
+/// What the API server's TLS client concludes when it calls the endpoint.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    pub result: Result<(), tls::verify::ServerVerifyError>,
+    /// The caBundle is empty: the API server's system trust store is used instead.
+    pub system_roots: bool,
+    /// The caBundle's usable certificates (the roots), for explanations.
+    pub roots: Vec<tls::cert::Certificate>,
+}
+
+/// Settings of the resolution that come from the command line.
+#[derive(Clone, Copy, Debug)]
+pub struct ResolveOptions {
+    /// Evaluation time, unix seconds.
+    pub now: i64,
+}
+
+/// The caBundle as PEM bytes: empty when absent, None when it cannot be decoded
+/// (certificate-decode reports that).
+pub fn ca_bundle_pem(endpoint: &Endpoint<'_>) -> Option<Vec<u8>> {
+    match endpoint.ca_bundle {
+        None => Some(Vec::new()),
+        Some(node) => match node.as_str() {
+            Some(text) => tls::base64::decode_std(text.as_bytes()).ok(),
+            None => None,
+        },
+    }
+}
+
+fn verdict_for(
+    endpoint: &Endpoint<'_>,
+    serving: &ServingSecret,
+    server_name: &str,
+    options: &ResolveOptions,
+) -> Option<Verdict> {
+    let chain = serving.chain.as_ref().ok()?;
+    let pem = ca_bundle_pem(endpoint)?;
+    let system_roots = pem.is_empty();
+    let roots: Vec<tls::cert::Certificate> = if system_roots {
+        Vec::new()
+    } else {
+        tls::cert::append_certs_from_pem(&pem)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect()
+    };
+    let result = tls::verify::verify_server(
+        &chain.certificates,
+        &pem,
+        server_name,
+        options.now,
+        Some(tls::roots::system_roots()),
+    );
+    Some(Verdict {
+        result,
+        system_roots,
+        roots,
+    })
 }
 
 /// Decodes a Secret value to bytes: base64 for `data`, the text for `stringData`.
@@ -195,13 +257,13 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
 }
 
 /// Resolves every endpoint of the model.
-pub fn resolve_all(model: &Model<'_>) -> Vec<Resolution> {
+pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions) -> Vec<Resolution> {
     let mut chains: HashMap<(usize, String), Result<DecodedChain, DecodeProblem>> = HashMap::new();
     model
         .endpoints
         .iter()
         .enumerate()
-        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains))
+        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains, options))
         .collect()
 }
 
@@ -210,6 +272,7 @@ fn resolve(
     index: usize,
     endpoint: &Endpoint<'_>,
     chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
+    options: &ResolveOptions,
 ) -> Resolution {
     let target = target_of(endpoint);
     let server_name = match &target {
@@ -232,12 +295,17 @@ fn resolve(
         // webhook-service-missing reports it already.
         ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
     };
+    let verdict = match (&certificate, &server_name) {
+        (Certificate::Found(serving), Some(name)) => verdict_for(endpoint, serving, name, options),
+        _ => None,
+    };
     Resolution {
         endpoint: index,
         target,
         server_name,
         service,
         certificate,
+        verdict,
     }
 }
 

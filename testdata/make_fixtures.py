@@ -335,3 +335,35 @@ spec:
     name: metrics-server
     namespace: kube-system
 """)
+
+# The full verdict: Go's first failure, in Go's order (testdata/certs/verdicts.json, at 2026-11-27).
+for leaf, name in [
+    ("expired", "verdict-expired-leaf"),
+    ("not-yet-valid", "verdict-not-yet-valid"),
+    ("other-ca", "verdict-signed-by-other-ca"),
+    ("client-eku", "verdict-client-auth-only"),
+    ("expiring", "verdict-expiring-soon"),
+    ("rsa1024", "verdict-rsa-1024"),
+    ("rsa512", "verdict-rsa-512"),
+]:
+    case(name, service(), deployment(), tls_secret(leaf), webhook())
+
+# No caBundle: the API server's system roots hold no private CA.
+case("verdict-no-ca-bundle", service(), deployment(), tls_secret("good"), webhook(client_config="""      service:
+        name: demo-webhook
+        namespace: webhooks
+        path: /validate
+"""))
+
+# The key of another pair: the webhook server cannot start.
+case("serving-key-mismatch", service(), deployment(), f"""---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: demo-webhook-tls
+  namespace: webhooks
+type: kubernetes.io/tls
+data:
+  tls.crt: {b64("leaf-good.pem")}
+  tls.key: {b64("leaf-old-name-key.pem")}
+""", webhook())

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
+/// The time testdata/certs/gen.go recorded Go's verdicts at; every fixture run pins it.
+const NOW: &str = "2026-11-27T00:00:00Z";
 
 struct Run {
     code: i32,
@@ -15,7 +17,7 @@ struct Run {
 fn speclint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     use std::io::Write;
     let mut child = Command::new(BIN)
-        .args(args)
+        .args(pinned(args))
         .current_dir(dir)
         .env_remove("NO_COLOR")
         .stdin(if stdin.is_some() {
@@ -36,6 +38,16 @@ fn speclint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
     }
+}
+
+/// `--now NOW` before the arguments, unless they run a subcommand or set it themselves.
+fn pinned<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    if args.first() == Some(&"tls") || args.contains(&"--now") {
+        return args.to_vec();
+    }
+    let mut all = vec!["--now", NOW];
+    all.extend_from_slice(args);
+    all
 }
 
 fn testdata() -> PathBuf {
@@ -99,9 +111,10 @@ fn every_fixture_matches_its_snapshots() {
     }
 }
 
-/// The leaf each hostname fixture's Secret holds (testdata/certs/gen.go), and the name the
-/// webhook is called as. Go's verdict for that pair is in testdata/certs/verdicts.json.
-const HOSTNAME_CASES: &[(&str, &str, &str)] = &[
+/// The leaf each fixture's Secret holds (testdata/certs/gen.go), and the name the webhook
+/// is called as. Go's full `Verify` verdict for that pair, at NOW with ca.pem as the only
+/// root, is in testdata/certs/verdicts.json.
+const VERDICT_CASES: &[(&str, &str, &str)] = &[
     ("hostname-ok", "good", "demo-webhook.webhooks.svc"),
     (
         "hostname-renamed-service",
@@ -145,16 +158,52 @@ const HOSTNAME_CASES: &[(&str, &str, &str)] = &[
         "spark-1.2",
         "spark-operator-webhook-svc.default.svc",
     ),
+    (
+        "verdict-expired-leaf",
+        "expired",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "verdict-not-yet-valid",
+        "not-yet-valid",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "verdict-signed-by-other-ca",
+        "other-ca",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "verdict-client-auth-only",
+        "client-eku",
+        "demo-webhook.webhooks.svc",
+    ),
+    (
+        "verdict-expiring-soon",
+        "expiring",
+        "demo-webhook.webhooks.svc",
+    ),
+    ("verdict-rsa-1024", "rsa1024", "demo-webhook.webhooks.svc"),
+    ("verdict-rsa-512", "rsa512", "demo-webhook.webhooks.svc"),
+];
+
+/// Rules that report the verdict's first failure, one of which must carry Go's message.
+const VERDICT_RULES: &[&str] = &[
+    "webhook-hostname",
+    "certificate-expired",
+    "webhook-unknown-authority",
+    "certificate-key-usage",
+    "certificate-chain",
 ];
 
 #[test]
-fn hostname_verdicts_equal_gos() {
+fn verdicts_equal_gos() {
     let verdicts: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(testdata().join("certs/verdicts.json")).unwrap(),
     )
     .unwrap();
     let all = fixtures();
-    for (case, leaf, host) in HOSTNAME_CASES {
+    for (case, leaf, host) in VERDICT_CASES {
         let (_, dir, files) = all
             .iter()
             .find(|(n, _, _)| n == case)
@@ -167,7 +216,7 @@ fn hostname_verdicts_equal_gos() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|d| d["rule"] == "webhook-hostname")
+            .filter(|d| VERDICT_RULES.iter().any(|r| d["rule"] == *r))
             .map(|d| d["message"].as_str().unwrap())
             .collect();
         if go == "ok" {

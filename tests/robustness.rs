@@ -11,23 +11,13 @@ use std::time::{Duration, Instant};
 fn lint_bytes(bytes: &[u8]) -> speclint::pipeline::Outcome {
     let mut sources = SourceMap::default();
     sources.add(SourceFile::new("input.yaml", bytes.to_vec()));
-    lint(
-        &sources,
-        &Options {
-            default_namespace: "default".into(),
-        },
-    )
+    lint(&sources, &Options::new("default"))
 }
 
 fn render_all(bytes: &[u8]) {
     let mut sources = SourceMap::default();
     sources.add(SourceFile::new("input.yaml", bytes.to_vec()));
-    let outcome = lint(
-        &sources,
-        &Options {
-            default_namespace: "default".into(),
-        },
-    );
+    let outcome = lint(&sources, &Options::new("default"));
     let mut out = Vec::new();
     speclint::report::human::render(
         &mut out,

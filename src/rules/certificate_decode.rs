@@ -60,7 +60,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut diagnostic = context
-            .diagnostic_for(&RULE, endpoint.object, problem.message, problem.span)
+            .diagnostic_for(
+                &RULE,
+                endpoint.object,
+                problem.message,
+                endpoint.ca_bundle_key_span().unwrap_or(problem.span),
+            )
             .with_span_label("this caBundle holds no usable certificate")
             .with_note(if problem.refused_on_write {
                 "the API server refuses the object: caBundle must be base64"

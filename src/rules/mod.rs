@@ -1,15 +1,24 @@
 //! Rules: one file each, reading the resolved model. Their documentation lives in
 //! `rules/<id>.md`, embedded here and kept in step by a test.
 
+mod certificate_chain;
 mod certificate_decode;
+mod certificate_expired;
+mod certificate_expiring;
+mod certificate_key_usage;
 mod certificate_undetermined;
 mod invalid_yaml;
+mod newer_go_refusal;
+mod serving_key;
+mod verdict;
+mod weak_key;
 mod webhook_client_config;
 mod webhook_hostname;
 mod webhook_loopback;
 mod webhook_service_missing;
 mod webhook_service_port;
 mod webhook_target_port;
+mod webhook_unknown_authority;
 
 pub use invalid_yaml::yaml_error_diagnostic;
 
@@ -21,6 +30,10 @@ use crate::resolve::Resolution;
 pub struct Context<'m, 'a> {
     pub model: &'m Model<'a>,
     pub resolutions: &'m [Resolution],
+    /// Evaluation time, unix seconds.
+    pub now: i64,
+    /// Expiry warning threshold, seconds.
+    pub min_validity: i64,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -82,8 +95,16 @@ pub const RULES: &[&Rule] = &[
     &webhook_service_port::RULE,
     &webhook_target_port::RULE,
     &certificate_decode::RULE,
+    &serving_key::RULE,
     &certificate_undetermined::RULE,
+    &certificate_expired::RULE,
     &webhook_hostname::RULE,
+    &webhook_unknown_authority::RULE,
+    &certificate_key_usage::RULE,
+    &certificate_chain::RULE,
+    &certificate_expiring::RULE,
+    &weak_key::RULE,
+    &newer_go_refusal::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -3,9 +3,8 @@
 //! The acceptance rules, the error texts and the extracted values (SAN strings
 //! kept verbatim, IP SANs of 4 or 16 bytes, the last CN wins, `hasSANExtension`)
 //! follow Go's parser.go rather than x509-parser, because the API server's verdict
-//! is Go's. Not reproduced: RSA-PSS parameter decoding, `net/url` parsing of
-//! URI SANs beyond control characters, and the name-constraints extension's
-//! contents (its presence is recorded).
+//! is Go's. Not reproduced: `net/url` parsing of URI SANs beyond control
+//! characters, and the DSA key parameters.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -83,6 +82,43 @@ pub struct Certificate {
     pub has_name_constraints: bool,
     /// Dotted OIDs of critical extensions Go does not handle; Verify fails on any.
     pub unhandled_critical_extensions: Vec<String>,
+    /// The signature BIT STRING, right-aligned as Go's `Signature`.
+    pub signature_value: Vec<u8>,
+    /// The subjectPublicKey BIT STRING, right-aligned: PKCS#1 RSAPublicKey DER,
+    /// an uncompressed EC point or the 32 Ed25519 bytes.
+    pub public_key_bytes: Vec<u8>,
+    /// Go's `Subject.Organization`, in encoding order (names a hint's candidate without CN).
+    pub subject_organizations: Vec<String>,
+    /// Zone offsets (seconds east of UTC) the validity times were written with;
+    /// Go prints the times in that zone.
+    pub not_before_utc_offset: i32,
+    pub not_after_utc_offset: i32,
+    /// The subjectAltName extension value as encoded (Go walks it in order for
+    /// name constraints and compares it to spot a certificate already in a chain).
+    pub subject_alt_name_raw: Option<Vec<u8>>,
+    /// The nameConstraints extension's contents, when present.
+    pub name_constraints: Option<NameConstraints>,
+}
+
+/// Go's `Permitted*` / `Excluded*` fields of a certificate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameConstraints {
+    pub critical: bool,
+    pub permitted_dns_domains: Vec<String>,
+    pub excluded_dns_domains: Vec<String>,
+    pub permitted_ip_ranges: Vec<IpRange>,
+    pub excluded_ip_ranges: Vec<IpRange>,
+    pub permitted_email_addresses: Vec<String>,
+    pub excluded_email_addresses: Vec<String>,
+    pub permitted_uri_domains: Vec<String>,
+    pub excluded_uri_domains: Vec<String>,
+}
+
+/// An iPAddress constraint: address and mask of the same length (4 or 16 bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpRange {
+    pub ip: Vec<u8>,
+    pub mask: Vec<u8>,
 }
 
 impl Certificate {
@@ -211,8 +247,8 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
         return fail("x509: malformed validity");
     };
     let mut validity = Reader::new(validity);
-    let not_before = read_time(&mut validity)?;
-    let not_after = read_time(&mut validity)?;
+    let (not_before, not_before_utc_offset) = read_time(&mut validity)?;
+    let (not_after, not_after_utc_offset) = read_time(&mut validity)?;
 
     let Some(subject) = tbs.read_element(TAG_SEQUENCE) else {
         // Go reports the subject under the issuer's message.
@@ -223,7 +259,7 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
     let Some(spki) = tbs.read_element(TAG_SEQUENCE) else {
         return fail("x509: malformed spki");
     };
-    let public_key = parse_spki(spki.contents)?;
+    let (public_key, public_key_bytes) = parse_spki(spki.contents)?;
 
     let mut extensions = Extensions::default();
     if version > 1 {
@@ -242,9 +278,14 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
         }
     }
 
-    if cert_seq.read_bit_string().is_none() {
+    let Some((signature_bits, signature_bit_len)) = cert_seq.read_bit_string() else {
         return fail("x509: malformed signature");
-    }
+    };
+    let signature_value = if signature_bit_len % 8 == 0 {
+        signature_bits.to_vec()
+    } else {
+        right_align(signature_bits, signature_bit_len)
+    };
     if raw.len() != der_bytes.len() {
         return fail("x509: trailing data");
     }
@@ -258,6 +299,11 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
         version,
         serial_hex: serial.iter().map(|b| format!("{b:02x}")).collect(),
         subject_common_name: common_name(&subject_attributes),
+        subject_organizations: subject_attributes
+            .iter()
+            .filter(|a| a.oid == OID_ORGANIZATION)
+            .map(|a| a.value.clone())
+            .collect(),
         issuer_common_name: common_name(&issuer_attributes),
         subject_display: display_name(&subject_attributes),
         issuer_display: display_name(&issuer_attributes),
@@ -279,6 +325,12 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
         authority_key_id: extensions.authority_key_id,
         has_name_constraints: extensions.has_name_constraints,
         unhandled_critical_extensions: extensions.unhandled_critical,
+        signature_value,
+        public_key_bytes,
+        not_before_utc_offset,
+        not_after_utc_offset,
+        subject_alt_name_raw: extensions.subject_alt_name_raw,
+        name_constraints: extensions.name_constraints,
     })
 }
 
@@ -340,8 +392,7 @@ fn signature_algorithm_from(ai: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm 
         "1.2.840.113549.1.1.11" => "SHA256-RSA",
         "1.2.840.113549.1.1.12" => "SHA384-RSA",
         "1.2.840.113549.1.1.13" => "SHA512-RSA",
-        // Go names PSS by the hash in its parameters; not decoded here.
-        RSA_PSS_OID => "RSAPSS",
+        RSA_PSS_OID => rsa_pss_name(ai.parameters),
         "1.2.840.10040.4.3" => "DSA-SHA1",
         "2.16.840.1.101.3.4.3.2" => "DSA-SHA256",
         "1.2.840.10045.4.1" => "ECDSA-SHA1",
@@ -357,7 +408,58 @@ fn signature_algorithm_from(ai: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm 
     }
 }
 
-fn parse_spki(contents: &[u8]) -> CertResult<PublicKeyInfo> {
+const OID_SHA256: &str = "2.16.840.1.101.3.4.2.1";
+const OID_SHA384: &str = "2.16.840.1.101.3.4.2.2";
+const OID_SHA512: &str = "2.16.840.1.101.3.4.2.3";
+const OID_MGF1: &str = "1.2.840.113549.1.1.8";
+
+/// Go's `getSignatureAlgorithmFromAI` for RSASSA-PSS: MGF1 with the message hash,
+/// salt length equal to the hash length and the default trailer, else unknown (`0`).
+fn rsa_pss_name(parameters: &[u8]) -> &'static str {
+    rsa_pss_hash(parameters).unwrap_or("0")
+}
+
+fn rsa_pss_hash(parameters: &[u8]) -> Option<&'static str> {
+    let params = Reader::new(parameters).read(TAG_SEQUENCE)?;
+    let mut params = Reader::new(params);
+    let hash = pss_algorithm(Reader::new(params.read(0xa0)?).read(TAG_SEQUENCE)?)?;
+    let mgf = pss_algorithm(Reader::new(params.read(0xa1)?).read(TAG_SEQUENCE)?)?;
+    let salt_length = Reader::new(params.read(0xa2)?).read_i64()?;
+    let mut trailer_field = 1;
+    if params.peek_tag() == Some(0xa3) {
+        trailer_field = Reader::new(params.read(0xa3)?).read_i64()?;
+    }
+    let mgf_hash = pss_algorithm(Reader::new(mgf.1).read(TAG_SEQUENCE)?)?;
+    let null_or_absent = |p: &[u8]| p.is_empty() || p == [0x05, 0x00];
+    if !null_or_absent(hash.1)
+        || mgf.0 != OID_MGF1
+        || mgf_hash.0 != hash.0
+        || !null_or_absent(mgf_hash.1)
+        || trailer_field != 1
+    {
+        return None;
+    }
+    match (hash.0.as_str(), salt_length) {
+        (OID_SHA256, 32) => Some("SHA256-RSAPSS"),
+        (OID_SHA384, 48) => Some("SHA384-RSAPSS"),
+        (OID_SHA512, 64) => Some("SHA512-RSAPSS"),
+        _ => None,
+    }
+}
+
+/// An AlgorithmIdentifier's OID and the full encoding of its parameters.
+fn pss_algorithm(contents: &[u8]) -> Option<(String, &[u8])> {
+    let mut reader = Reader::new(contents);
+    let oid = reader.read_oid()?;
+    let parameters = if reader.is_empty() {
+        &[][..]
+    } else {
+        reader.read_any()?.full
+    };
+    Some((oid, parameters))
+}
+
+fn parse_spki(contents: &[u8]) -> CertResult<(PublicKeyInfo, Vec<u8>)> {
     let mut spki = Reader::new(contents);
     let Some(ai) = spki.read(TAG_SEQUENCE) else {
         return fail("x509: malformed public key algorithm identifier");
@@ -373,7 +475,7 @@ fn parse_spki(contents: &[u8]) -> CertResult<PublicKeyInfo> {
         right_align(key_bytes, bit_len)
     };
 
-    match ai.oid.as_str() {
+    let info = match ai.oid.as_str() {
         "1.2.840.113549.1.1.1" => parse_rsa_key(ai.parameters, &key),
         "1.2.840.10045.2.1" => parse_ecdsa_key(ai.parameters, &key),
         ED25519_OID => {
@@ -399,7 +501,8 @@ fn parse_spki(contents: &[u8]) -> CertResult<PublicKeyInfo> {
             bits: None,
             curve: None,
         }),
-    }
+    }?;
+    Ok((info, key))
 }
 
 /// Go's `asn1.BitString.RightAlign`.
@@ -573,6 +676,7 @@ fn is_printable(b: u8) -> bool {
 }
 
 const OID_COMMON_NAME: &str = "2.5.4.3";
+const OID_ORGANIZATION: &str = "2.5.4.10";
 
 fn common_name(attributes: &[Attribute]) -> Option<String> {
     attributes
@@ -621,20 +725,40 @@ fn escape_rdn_value(value: &str) -> String {
     out
 }
 
-/// Go's cryptobyte UTCTime / GeneralizedTime rules, returned as Unix seconds.
-fn read_time(reader: &mut Reader<'_>) -> CertResult<i64> {
+/// Go's cryptobyte UTCTime / GeneralizedTime rules, returned as Unix seconds and
+/// the zone offset the time was written with.
+fn read_time(reader: &mut Reader<'_>) -> CertResult<(i64, i32)> {
     const UTC_TIME: u8 = 0x17;
     const GENERALIZED_TIME: u8 = 0x18;
+    let with_offset = |text: &[u8], seconds: i64| (seconds, zone_offset(text));
     match reader.peek_tag() {
         Some(UTC_TIME) => reader
             .read(UTC_TIME)
-            .and_then(parse_utc_time)
+            .and_then(|text| parse_utc_time(text).map(|s| with_offset(text, s)))
             .ok_or_else(|| CertError::new("x509: malformed UTCTime")),
         Some(GENERALIZED_TIME) => reader
             .read(GENERALIZED_TIME)
-            .and_then(parse_generalized_time)
+            .and_then(|text| parse_generalized_time(text).map(|s| with_offset(text, s)))
             .ok_or_else(|| CertError::new("x509: malformed GeneralizedTime")),
         _ => fail("x509: unsupported time format"),
+    }
+}
+
+/// The offset of an already validated time: `Z` or a trailing `±hhmm`.
+fn zone_offset(text: &[u8]) -> i32 {
+    if text.last() == Some(&b'Z') || text.len() < 5 {
+        return 0;
+    }
+    let zone = &text[text.len() - 5..];
+    let number = |b: &[u8]| {
+        b.iter()
+            .fold(0i32, |acc, &d| acc * 10 + i32::from(d - b'0'))
+    };
+    let seconds = (number(&zone[1..3]) * 60 + number(&zone[3..5])) * 60;
+    if zone[0] == b'-' {
+        -seconds
+    } else {
+        seconds
     }
 }
 
@@ -768,6 +892,8 @@ struct Extensions {
     authority_key_id: Vec<u8>,
     has_name_constraints: bool,
     unhandled_critical: Vec<String>,
+    subject_alt_name_raw: Option<Vec<u8>>,
+    name_constraints: Option<NameConstraints>,
 }
 
 struct Extension<'a> {
@@ -841,6 +967,7 @@ fn process_extension(out: &mut Extensions, extension: &Extension<'_>) -> CertRes
         }
         OID_SUBJECT_ALT_NAME => {
             out.has_san_extension = true;
+            out.subject_alt_name_raw = Some(value.to_vec());
             parse_subject_alt_names(out, value)?;
             let empty = out.dns_names.is_empty()
                 && out.email_addresses.is_empty()
@@ -848,7 +975,12 @@ fn process_extension(out: &mut Extensions, extension: &Extension<'_>) -> CertRes
                 && out.uris.is_empty();
             return Ok(!empty);
         }
-        "2.5.29.30" => out.has_name_constraints = true,
+        "2.5.29.30" => {
+            out.has_name_constraints = true;
+            let (constraints, unhandled) = parse_name_constraints(value, extension.critical)?;
+            out.name_constraints = Some(constraints);
+            return Ok(!unhandled);
+        }
         "2.5.29.35" => out.authority_key_id = parse_authority_key_id(value)?,
         "2.5.29.37" => out.ext_key_usage = parse_ext_key_usage(value)?,
         "2.5.29.14" => match Reader::new(value).read(TAG_OCTET_STRING) {
@@ -864,6 +996,162 @@ fn process_extension(out: &mut Extensions, extension: &Extension<'_>) -> CertRes
 }
 
 const TAG_URI: u8 = 0x86;
+
+/// Go's `parseNameConstraintsExtension`: DNS, IP, email and URI subtrees are
+/// kept; any other kind of name makes the extension unhandled (returned flag).
+fn parse_name_constraints(value: &[u8], critical: bool) -> CertResult<(NameConstraints, bool)> {
+    let invalid = || CertError::new("x509: invalid NameConstraints extension");
+    let mut outer = Reader::new(value);
+    let toplevel = outer.read(TAG_SEQUENCE).ok_or_else(invalid)?;
+    if !outer.is_empty() {
+        return Err(invalid());
+    }
+    let mut toplevel = Reader::new(toplevel);
+    let permitted = toplevel.read_optional(0xa0).map_err(|()| invalid())?;
+    let excluded = toplevel.read_optional(0xa1).map_err(|()| invalid())?;
+    if !toplevel.is_empty() {
+        return Err(invalid());
+    }
+    if permitted.unwrap_or_default().is_empty() && excluded.unwrap_or_default().is_empty() {
+        return fail("x509: empty name constraints extension");
+    }
+
+    let mut out = NameConstraints {
+        critical,
+        ..NameConstraints::default()
+    };
+    let mut unhandled = false;
+    let (permitted_lists, unhandled_permitted) = parse_subtrees(permitted.unwrap_or_default())?;
+    let (excluded_lists, unhandled_excluded) = parse_subtrees(excluded.unwrap_or_default())?;
+    unhandled |= unhandled_permitted || unhandled_excluded;
+    (
+        out.permitted_dns_domains,
+        out.permitted_ip_ranges,
+        out.permitted_email_addresses,
+        out.permitted_uri_domains,
+    ) = permitted_lists;
+    (
+        out.excluded_dns_domains,
+        out.excluded_ip_ranges,
+        out.excluded_email_addresses,
+        out.excluded_uri_domains,
+    ) = excluded_lists;
+    Ok((out, unhandled))
+}
+
+type SubtreeLists = (Vec<String>, Vec<IpRange>, Vec<String>, Vec<String>);
+
+fn parse_subtrees(subtrees: &[u8]) -> CertResult<(SubtreeLists, bool)> {
+    use super::verify::{domain_to_reverse_labels, go_quote, parse_rfc2821_mailbox};
+
+    let mut lists: SubtreeLists = Default::default();
+    let mut unhandled = false;
+    let mut subtrees = Reader::new(subtrees);
+    let ia5 = |value: &[u8]| -> CertResult<String> {
+        // Go ranges over the string's runes: any byte >= 0x80 fails.
+        if value.is_ascii() {
+            Ok(String::from_utf8_lossy(value).into_owned())
+        } else {
+            Err(CertError::new(format!(
+                "x509: invalid constraint value: x509: {} cannot be encoded as an IA5String",
+                go_quote(value)
+            )))
+        }
+    };
+    let without_leading_dot = |s: &str| s.strip_prefix('.').unwrap_or(s).to_string();
+    while !subtrees.is_empty() {
+        let base = subtrees
+            .read(TAG_SEQUENCE)
+            .and_then(|seq| Reader::new(seq).read_any())
+            .ok_or_else(|| CertError::new("x509: invalid NameConstraints extension"))?;
+        let value = base.contents;
+        match base.tag {
+            0x82 => {
+                let domain = ia5(value)?;
+                if domain_to_reverse_labels(&without_leading_dot(&domain)).is_none() {
+                    return Err(CertError::new(format!(
+                        "x509: failed to parse dnsName constraint {}",
+                        go_quote(domain.as_bytes())
+                    )));
+                }
+                lists.0.push(domain);
+            }
+            0x87 => {
+                let (ip, mask) = match value.len() {
+                    8 => value.split_at(4),
+                    32 => value.split_at(16),
+                    n => {
+                        return Err(CertError::new(format!(
+                            "x509: IP constraint contained value of length {n}"
+                        )))
+                    }
+                };
+                if !is_valid_ip_mask(mask) {
+                    let hex: String = mask.iter().map(|b| format!("{b:02x}")).collect();
+                    return Err(CertError::new(format!(
+                        "x509: IP constraint contained invalid mask {hex}"
+                    )));
+                }
+                lists.1.push(IpRange {
+                    ip: ip.to_vec(),
+                    mask: mask.to_vec(),
+                });
+            }
+            0x81 => {
+                let constraint = ia5(value)?;
+                let valid = if constraint.contains('@') {
+                    parse_rfc2821_mailbox(&constraint).is_some()
+                } else {
+                    domain_to_reverse_labels(&without_leading_dot(&constraint)).is_some()
+                };
+                if !valid {
+                    return Err(CertError::new(format!(
+                        "x509: failed to parse rfc822Name constraint {}",
+                        go_quote(constraint.as_bytes())
+                    )));
+                }
+                lists.2.push(constraint);
+            }
+            0x86 => {
+                let domain = ia5(value)?;
+                if super::hostname::parse_ip(&domain).is_some() {
+                    return Err(CertError::new(format!(
+                        "x509: failed to parse URI constraint {}: cannot be IP address",
+                        go_quote(domain.as_bytes())
+                    )));
+                }
+                if domain_to_reverse_labels(&without_leading_dot(&domain)).is_none() {
+                    return Err(CertError::new(format!(
+                        "x509: failed to parse URI constraint {}",
+                        go_quote(domain.as_bytes())
+                    )));
+                }
+                lists.3.push(domain);
+            }
+            _ => unhandled = true,
+        }
+    }
+    Ok((lists, unhandled))
+}
+
+/// Go's `isValidIPMask`: ones then zeros.
+fn is_valid_ip_mask(mask: &[u8]) -> bool {
+    let mut seen_zero = false;
+    for &b in mask {
+        if seen_zero {
+            if b != 0 {
+                return false;
+            }
+            continue;
+        }
+        match b {
+            0x00 | 0x80 | 0xc0 | 0xe0 | 0xf0 | 0xf8 | 0xfc | 0xfe => seen_zero = true,
+            0xff => {}
+            _ => return false,
+        }
+    }
+    true
+}
 
 /// Go's structural checks of the CRL distribution points (values unused here).
 fn check_crl_distribution_points(value: &[u8]) -> CertResult<()> {
@@ -1235,6 +1523,28 @@ mod tests {
             Some(951_782_400)
         );
         assert_eq!(parse_generalized_time(b"2099010100Z"), None);
+    }
+
+    #[test]
+    fn zone_offsets_are_kept_for_messages() {
+        assert_eq!(zone_offset(b"200101000000Z"), 0);
+        assert_eq!(zone_offset(b"200101000000+0130"), 5400);
+        assert_eq!(zone_offset(b"20200101000000-0100"), -3600);
+    }
+
+    #[test]
+    fn rsa_pss_names_follow_go() {
+        // SEQUENCE { [0] sha256, [1] mgf1(sha256), [2] 32 }, as Go writes it.
+        let sha256_pss: &[u8] = &[
+            48, 52, 160, 15, 48, 13, 6, 9, 96, 134, 72, 1, 101, 3, 4, 2, 1, 5, 0, 161, 28, 48, 26,
+            6, 9, 42, 134, 72, 134, 247, 13, 1, 1, 8, 48, 13, 6, 9, 96, 134, 72, 1, 101, 3, 4, 2,
+            1, 5, 0, 162, 3, 2, 1, 32,
+        ];
+        assert_eq!(rsa_pss_name(sha256_pss), "SHA256-RSAPSS");
+        let mut wrong_salt = sha256_pss.to_vec();
+        *wrong_salt.last_mut().unwrap() = 20;
+        assert_eq!(rsa_pss_name(&wrong_salt), "0");
+        assert_eq!(rsa_pss_name(&[]), "0");
     }
 
     #[test]

@@ -5,7 +5,11 @@ pub mod cert;
 mod curve;
 mod der;
 pub mod hostname;
+pub mod key;
 pub mod pem;
+pub mod roots;
+pub mod time;
+pub mod verify;
 
 #[cfg(test)]
 mod no_panic_tests;

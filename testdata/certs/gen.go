@@ -10,6 +10,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
@@ -32,10 +33,15 @@ var (
 )
 
 type leafSpec struct {
-	name string
-	cn   string
-	dns  []string
-	ips  []string
+	name      string
+	cn        string
+	dns       []string
+	ips       []string
+	notBefore time.Time // zero: the default window
+	notAfter  time.Time
+	otherCA   bool // signed by other-ca instead of demo-webhook-ca
+	clientEKU bool // extKeyUsage clientAuth only
+	rsaBits   int  // RSA key of this size instead of ECDSA P-256
 }
 
 var leaves = []leafSpec{
@@ -46,6 +52,13 @@ var leaves = []leafSpec{
 	{name: "wildcard", dns: []string{"*.webhooks.svc"}},
 	{name: "ip-only", ips: []string{"10.0.0.10"}},
 	{name: "spark-1.2", cn: "spark-operator-webhook.default.svc", dns: []string{"spark-operator-webhook.default.svc"}},
+	{name: "expired", dns: []string{serverName}, notAfter: time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)},
+	{name: "not-yet-valid", dns: []string{serverName}, notBefore: time.Date(2098, 1, 1, 0, 0, 0, 0, time.UTC)},
+	{name: "expiring", dns: []string{serverName}, notAfter: time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)},
+	{name: "other-ca", dns: []string{serverName}, otherCA: true},
+	{name: "client-eku", dns: []string{serverName}, clientEKU: true},
+	{name: "rsa1024", dns: []string{serverName}, rsaBits: 1024},
+	{name: "rsa512", dns: []string{serverName}, rsaBits: 512},
 }
 
 func check(err error) {
@@ -92,14 +105,13 @@ func newCA(cn string) (*x509.Certificate, *ecdsa.PrivateKey) {
 func main() {
 	ca, caKey := newCA("demo-webhook-ca")
 	write("ca.pem", "CERTIFICATE", ca.Raw)
-	other, _ := newCA("other-ca")
+	other, otherKey := newCA("other-ca")
 	write("other-ca.pem", "CERTIFICATE", other.Raw)
 
 	roots := x509.NewCertPool()
 	roots.AddCert(ca)
 	verdicts := map[string]map[string]string{}
 	for _, spec := range leaves {
-		key := newKey()
 		serial++
 		template := &x509.Certificate{
 			SerialNumber: big.NewInt(serial),
@@ -110,15 +122,39 @@ func main() {
 			ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 			DNSNames:     spec.dns,
 		}
+		if !spec.notBefore.IsZero() {
+			template.NotBefore = spec.notBefore
+		}
+		if !spec.notAfter.IsZero() {
+			template.NotAfter = spec.notAfter
+		}
+		if spec.clientEKU {
+			template.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+		}
 		for _, ip := range spec.ips {
 			template.IPAddresses = append(template.IPAddresses, net.ParseIP(ip))
 		}
-		der, err := x509.CreateCertificate(rand.Reader, template, ca, &key.PublicKey, caKey)
+		issuer, issuerKey := ca, caKey
+		if spec.otherCA {
+			issuer, issuerKey = other, otherKey
+		}
+		var public, private any
+		if spec.rsaBits > 0 {
+			key, err := rsa.GenerateKey(rand.Reader, spec.rsaBits)
+			check(err)
+			public, private = &key.PublicKey, key
+		} else {
+			key := newKey()
+			public, private = &key.PublicKey, key
+		}
+		der, err := x509.CreateCertificate(rand.Reader, template, issuer, public, issuerKey)
 		check(err)
 		leaf, err := x509.ParseCertificate(der)
 		check(err)
 		write("leaf-"+spec.name+".pem", "CERTIFICATE", der)
-		writeKey("leaf-"+spec.name+"-key.pem", key)
+		keyDER, err := x509.MarshalPKCS8PrivateKey(private)
+		check(err)
+		write("leaf-"+spec.name+"-key.pem", "PRIVATE KEY", keyDER)
 
 		hosts := []string{serverName, "spark-operator-webhook-svc.default.svc", "10.0.0.10"}
 		verdicts[spec.name] = map[string]string{}

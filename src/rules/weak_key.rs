@@ -1,0 +1,42 @@
+use super::verdict::{certificates_met, subject};
+use super::{rule_doc, Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::tls::cert::PublicKeyAlgorithm;
+
+pub const RULE: Rule = Rule {
+    id: "weak-key",
+    severity: Severity::Warning,
+    doc: rule_doc!("weak-key"),
+    check,
+};
+
+fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for met in certificates_met(context) {
+        let key = &met.certificate.public_key;
+        let bits = match (key.algorithm, key.bits) {
+            (PublicKeyAlgorithm::Rsa, Some(bits)) if bits < 2048 => bits,
+            _ => continue,
+        };
+        // Keys a newer Go refuses outright are reported by newer-go-refusal instead.
+        if bits < 1024 {
+            continue;
+        }
+        out.push(
+            context
+                .diagnostic_for(
+                    &RULE,
+                    met.object,
+                    format!(
+                        "{} ({}) has a {bits}-bit RSA key",
+                        met.place,
+                        subject(met.certificate)
+                    ),
+                    met.span,
+                )
+                .with_span_label(format!("{bits}-bit RSA"))
+                .with_help(
+                    "reissue it with an RSA key of at least 2048 bits, or an ECDSA P-256 key",
+                ),
+        );
+    }
+}

@@ -1,0 +1,1441 @@
+//! The serving key as Go 1.19's `crypto/tls.X509KeyPair` reads it.
+//!
+//! A webhook server built on controller-runtime (or anything calling
+//! `tls.LoadX509KeyPair`) refuses to start when `tls.key` cannot be read or does
+//! not match the first certificate of `tls.crt`. This reproduces that check with
+//! Go's exact messages: the PEM scan of both inputs, `parsePrivateKey`'s order
+//! (PKCS#1, then PKCS#8, then SEC 1), the `encoding/asn1` acceptance rules those
+//! parsers use, `rsa.PrivateKey.Validate`, and the public-key comparison.
+//!
+//! Secret material never leaves this module: a parsed key keeps only its public
+//! half, and no message or `Debug` output carries key bytes.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use super::cert::{self, Certificate, PublicKeyAlgorithm};
+use super::der::{Reader, TAG_INTEGER, TAG_SEQUENCE};
+use super::pem::{self, Block};
+
+/// What `tls.X509KeyPair` accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPairInfo {
+    pub key: KeyAlgorithm,
+    /// The structure the DER parsed as (Go tries PKCS#1, PKCS#8, SEC 1 in that order).
+    pub encoding: KeyEncoding,
+    /// The PEM type of the key block, e.g. `RSA PRIVATE KEY`.
+    pub pem_type: String,
+    /// CERTIFICATE blocks in the certificate input; the first is the leaf the key matches.
+    pub certificates: usize,
+}
+
+/// A private key's algorithm and size, as Go would type it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAlgorithm {
+    Rsa { bits: usize },
+    Ecdsa { curve: &'static str, bits: usize },
+    Ed25519,
+}
+
+impl KeyAlgorithm {
+    /// `RSA`, `ECDSA` or `Ed25519`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            KeyAlgorithm::Rsa { .. } => "RSA",
+            KeyAlgorithm::Ecdsa { .. } => "ECDSA",
+            KeyAlgorithm::Ed25519 => "Ed25519",
+        }
+    }
+
+    /// Modulus bits, curve bits, or 256 for Ed25519.
+    pub fn bits(&self) -> usize {
+        match self {
+            KeyAlgorithm::Rsa { bits } | KeyAlgorithm::Ecdsa { bits, .. } => *bits,
+            KeyAlgorithm::Ed25519 => 256,
+        }
+    }
+}
+
+impl fmt::Display for KeyAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyAlgorithm::Rsa { bits } => write!(f, "RSA {bits}"),
+            KeyAlgorithm::Ecdsa { curve, .. } => write!(f, "ECDSA {curve}"),
+            KeyAlgorithm::Ed25519 => f.write_str("Ed25519"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyEncoding {
+    Pkcs1,
+    Pkcs8,
+    Sec1,
+}
+
+impl KeyEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyEncoding::Pkcs1 => "PKCS#1",
+            KeyEncoding::Pkcs8 => "PKCS#8",
+            KeyEncoding::Sec1 => "SEC 1",
+        }
+    }
+}
+
+/// Why `tls.X509KeyPair` fails. Display is Go's error text, which never quotes key bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPairError {
+    message: String,
+}
+
+impl KeyPairError {
+    fn new(message: impl Into<String>) -> Self {
+        KeyPairError {
+            message: message.into(),
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for KeyPairError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for KeyPairError {}
+
+/// Go's `%v` of a `[]string`: `[a b c]`.
+fn go_string_list(items: &[String]) -> String {
+    format!("[{}]", items.join(" "))
+}
+
+/// Go 1.19 `tls.X509KeyPair`, with its error texts.
+pub fn x509_key_pair(cert_pem: &[u8], key_pem: &[u8]) -> Result<KeyPairInfo, KeyPairError> {
+    let mut certificates: Vec<Block> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    for block in pem::decode_all(cert_pem) {
+        if block.kind == "CERTIFICATE" {
+            certificates.push(block);
+        } else {
+            skipped.push(block.kind);
+        }
+    }
+    if certificates.is_empty() {
+        if skipped.is_empty() {
+            return Err(KeyPairError::new(
+                "tls: failed to find any PEM data in certificate input",
+            ));
+        }
+        if skipped.len() == 1 && skipped[0].ends_with("PRIVATE KEY") {
+            return Err(KeyPairError::new("tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched"));
+        }
+        return Err(KeyPairError::new(format!(
+            "tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: {}",
+            go_string_list(&skipped)
+        )));
+    }
+
+    // Go stops at the first key block; later blocks are never decoded.
+    let mut skipped: Vec<String> = Vec::new();
+    let mut rest = key_pem;
+    let key_block = loop {
+        let Some((block, next)) = pem::decode(rest) else {
+            if skipped.is_empty() {
+                return Err(KeyPairError::new(
+                    "tls: failed to find any PEM data in key input",
+                ));
+            }
+            if skipped.len() == 1 && skipped[0] == "CERTIFICATE" {
+                return Err(KeyPairError::new(
+                    "tls: found a certificate rather than a key in the PEM for the private key",
+                ));
+            }
+            return Err(KeyPairError::new(format!(
+                "tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key input after skipping PEM blocks of the following types: {}",
+                go_string_list(&skipped)
+            )));
+        };
+        rest = &rest[next..];
+        if is_private_key_type(&block.kind) {
+            break block;
+        }
+        skipped.push(block.kind);
+    };
+
+    let leaf =
+        cert::parse_der(&certificates[0].bytes).map_err(|e| KeyPairError::new(e.message()))?;
+    let key = parse_private_key(&key_block.bytes)
+        .ok_or_else(|| KeyPairError::new("tls: failed to parse private key"))?;
+    match key.compare(&leaf) {
+        KeyMatch::Matches => Ok(KeyPairInfo {
+            key: key.algorithm(),
+            encoding: key.encoding(),
+            pem_type: key_block.kind,
+            certificates: certificates.len(),
+        }),
+        KeyMatch::DifferentKey => Err(KeyPairError::new(
+            "tls: private key does not match public key",
+        )),
+        KeyMatch::DifferentType => Err(KeyPairError::new(
+            "tls: private key type does not match public key type",
+        )),
+        KeyMatch::UnsupportedCertificateKey => {
+            Err(KeyPairError::new("tls: unknown public key algorithm"))
+        }
+    }
+}
+
+/// The PEM types `X509KeyPair` takes as the key: `PRIVATE KEY` or `... PRIVATE KEY`.
+pub fn is_private_key_type(kind: &str) -> bool {
+    kind == "PRIVATE KEY" || kind.ends_with(" PRIVATE KEY")
+}
+
+/// A private key Go can parse, reduced to its public half.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PrivateKey {
+    public: PublicHalf,
+    encoding: KeyEncoding,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum PublicHalf {
+    Rsa {
+        modulus: Nat,
+    },
+    Ecdsa {
+        curve: &'static NamedCurve,
+        /// `None` for the zero scalar, whose point Go reports as (0, 0).
+        point: Option<(Nat, Nat)>,
+    },
+    Ed25519 {
+        public: [u8; 32],
+    },
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "PrivateKey({}, {})",
+            self.algorithm(),
+            self.encoding.name()
+        )
+    }
+}
+
+/// How a private key relates to a certificate's public key, in `X509KeyPair`'s terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMatch {
+    Matches,
+    /// Same algorithm, different key.
+    DifferentKey,
+    DifferentType,
+    /// DSA or an unknown algorithm: Go cannot serve with it.
+    UnsupportedCertificateKey,
+}
+
+impl PrivateKey {
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match &self.public {
+            PublicHalf::Rsa { modulus } => KeyAlgorithm::Rsa {
+                bits: modulus.bit_len(),
+            },
+            PublicHalf::Ecdsa { curve, .. } => KeyAlgorithm::Ecdsa {
+                curve: curve.name,
+                bits: curve.bits,
+            },
+            PublicHalf::Ed25519 { .. } => KeyAlgorithm::Ed25519,
+        }
+    }
+
+    pub fn encoding(&self) -> KeyEncoding {
+        self.encoding
+    }
+
+    /// The comparison at the end of `X509KeyPair` (RSA: modulus; ECDSA: X and Y, not
+    /// the curve; Ed25519: the public key).
+    pub fn compare(&self, certificate: &Certificate) -> KeyMatch {
+        let Some(certificate_key) = certificate_public_key(certificate) else {
+            return KeyMatch::UnsupportedCertificateKey;
+        };
+        let same = match (&self.public, &certificate_key) {
+            (PublicHalf::Rsa { modulus }, CertificateKey::Rsa { modulus: theirs }) => {
+                modulus == theirs
+            }
+            (PublicHalf::Ecdsa { point, .. }, CertificateKey::Ecdsa { x, y }) => {
+                point.as_ref() == Some(&(x.clone(), y.clone()))
+            }
+            (PublicHalf::Ed25519 { public }, CertificateKey::Ed25519 { public: theirs }) => {
+                public == theirs
+            }
+            _ => return KeyMatch::DifferentType,
+        };
+        if same {
+            KeyMatch::Matches
+        } else {
+            KeyMatch::DifferentKey
+        }
+    }
+}
+
+/// What `inspect` says about one private key block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyDescription {
+    pub pem_type: String,
+    /// `None` when Go cannot parse it (`tls: failed to parse private key`).
+    pub algorithm: Option<KeyAlgorithm>,
+    pub encoding: Option<KeyEncoding>,
+    /// Index of the first certificate whose public key it is.
+    pub matches: Option<usize>,
+}
+
+/// Describes a private key block against candidate certificates: type, size and
+/// which certificate (if any) it belongs to. Never the key itself.
+pub fn describe_key(block: &Block, certificates: &[&Certificate]) -> KeyDescription {
+    let key = parse_private_key(&block.bytes);
+    KeyDescription {
+        pem_type: block.kind.clone(),
+        algorithm: key.as_ref().map(PrivateKey::algorithm),
+        encoding: key.as_ref().map(PrivateKey::encoding),
+        matches: key.as_ref().and_then(|key| {
+            certificates
+                .iter()
+                .position(|c| key.compare(c) == KeyMatch::Matches)
+        }),
+    }
+}
+
+/// Go's `tls.parsePrivateKey`: PKCS#1, then PKCS#8 (RSA, ECDSA, Ed25519), then SEC 1.
+pub fn parse_private_key(der: &[u8]) -> Option<PrivateKey> {
+    if let Some(modulus) = parse_pkcs1(der) {
+        return Some(PrivateKey {
+            public: PublicHalf::Rsa { modulus },
+            encoding: KeyEncoding::Pkcs1,
+        });
+    }
+    if let Some(public) = parse_pkcs8(der) {
+        return Some(PrivateKey {
+            public,
+            encoding: KeyEncoding::Pkcs8,
+        });
+    }
+    parse_sec1(None, der).map(|public| PrivateKey {
+        public,
+        encoding: KeyEncoding::Sec1,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The three key formats, as Go's x509 package parses them.
+
+const OID_RSA: &[u32] = &[1, 2, 840, 113549, 1, 1, 1];
+const OID_EC_PUBLIC_KEY: &[u32] = &[1, 2, 840, 10045, 2, 1];
+const OID_ED25519: &[u32] = &[1, 3, 101, 112];
+
+const BIG_INT: Field = Field::required(Kind::BigInt);
+const OPTIONAL_BIG_INT: Field = Field::optional(Kind::BigInt);
+const INT: Field = Field::required(Kind::Int);
+
+/// `pkcs1AdditionalRSAPrime`.
+const ADDITIONAL_PRIME: &[Field] = &[BIG_INT, BIG_INT, BIG_INT];
+/// `pkcs1PrivateKey`.
+const PKCS1: &[Field] = &[
+    INT,
+    BIG_INT,
+    INT,
+    BIG_INT,
+    BIG_INT,
+    BIG_INT,
+    OPTIONAL_BIG_INT,
+    OPTIONAL_BIG_INT,
+    OPTIONAL_BIG_INT,
+    Field::optional(Kind::SequenceOf(ADDITIONAL_PRIME)),
+];
+/// `pkix.AlgorithmIdentifier`.
+const ALGORITHM_IDENTIFIER: &[Field] = &[Field::required(Kind::Oid), Field::optional(Kind::Any)];
+/// `pkcs8` (attributes and the v2 public key are ignored, as trailing elements).
+const PKCS8: &[Field] = &[
+    INT,
+    Field::required(Kind::Struct(ALGORITHM_IDENTIFIER)),
+    Field::required(Kind::Bytes),
+];
+/// `ecPrivateKey`.
+const SEC1: &[Field] = &[
+    INT,
+    Field::required(Kind::Bytes),
+    Field::explicit(Kind::Oid, 0),
+    Field::explicit(Kind::BitString, 1),
+];
+
+/// `x509.ParsePKCS1PrivateKey` and `rsa.PrivateKey.Validate`; returns the modulus.
+fn parse_pkcs1(der: &[u8]) -> Option<Nat> {
+    let (rest, value) = unmarshal(der, Field::required(Kind::Struct(PKCS1))).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let fields = value.into_struct();
+    let version = fields[0].int();
+    let public_exponent = fields[2].int();
+    if version > 1 {
+        return None;
+    }
+    let modulus = fields[1].positive()?;
+    let private_exponent = fields[3].positive()?;
+    let mut primes = vec![fields[4].positive()?, fields[5].positive()?];
+    if let Value::SequenceOf(additional) = &fields[9] {
+        for prime in additional {
+            primes.push(prime[0].positive()?);
+        }
+    }
+
+    // rsa.checkPub
+    if !(2..=(1 << 31) - 1).contains(&public_exponent) {
+        return None;
+    }
+    let one = Nat::from_u64(1);
+    let mut product = one.clone();
+    for prime in &primes {
+        if prime.cmp(&one) != Ordering::Greater {
+            return None;
+        }
+        product = product.mul(prime);
+    }
+    if product != modulus {
+        return None;
+    }
+    let de = Nat::from_u64(public_exponent as u64).mul(&private_exponent);
+    for prime in &primes {
+        if de.rem(&prime.sub(&one)) != one {
+            return None;
+        }
+    }
+    Some(modulus)
+}
+
+/// `x509.ParsePKCS8PrivateKey`, for the key types Go 1.19 knows.
+fn parse_pkcs8(der: &[u8]) -> Option<PublicHalf> {
+    let (_, value) = unmarshal(der, Field::required(Kind::Struct(PKCS8))).ok()?;
+    let fields = value.into_struct();
+    let Value::Struct(algorithm) = &fields[1] else {
+        return None;
+    };
+    let Value::Oid(oid) = &algorithm[0] else {
+        return None;
+    };
+    let parameters: &[u8] = match &algorithm[1] {
+        Value::Any(full) => full,
+        _ => &[],
+    };
+    let Value::Bytes(private_key) = &fields[2] else {
+        return None;
+    };
+    match oid.as_slice() {
+        OID_RSA => parse_pkcs1(private_key).map(|modulus| PublicHalf::Rsa { modulus }),
+        OID_EC_PUBLIC_KEY => {
+            let curve_oid = match unmarshal(parameters, Field::required(Kind::Oid)) {
+                Ok((_, Value::Oid(oid))) => Some(oid),
+                _ => None,
+            };
+            parse_sec1(Some(curve_oid), private_key)
+        }
+        OID_ED25519 => {
+            if !parameters.is_empty() {
+                return None;
+            }
+            let (_, seed) = unmarshal(private_key, Field::required(Kind::Bytes)).ok()?;
+            let Value::Bytes(seed) = seed else {
+                return None;
+            };
+            let seed: &[u8; 32] = seed.try_into().ok()?;
+            let public = ed25519_dalek::SigningKey::from_bytes(seed)
+                .verifying_key()
+                .to_bytes();
+            Some(PublicHalf::Ed25519 { public })
+        }
+        _ => None,
+    }
+}
+
+/// `x509.parseECPrivateKey`. `outer_curve` is PKCS#8's view of the curve:
+/// `Some(None)` when its parameters are not an OID, which Go treats like SEC 1.
+fn parse_sec1(outer_curve: Option<Option<Vec<u32>>>, der: &[u8]) -> Option<PublicHalf> {
+    let (_, value) = unmarshal(der, Field::required(Kind::Struct(SEC1))).ok()?;
+    let fields = value.into_struct();
+    if fields[0].int() != 1 {
+        return None;
+    }
+    let Value::Bytes(scalar) = &fields[1] else {
+        return None;
+    };
+    let inner_curve = match &fields[2] {
+        Value::Oid(oid) => Some(oid.clone()),
+        _ => None,
+    };
+    let curve_oid = match outer_curve {
+        Some(Some(oid)) => Some(oid),
+        _ => inner_curve,
+    };
+    let curve = NAMED_CURVES
+        .iter()
+        .find(|c| Some(c.oid) == curve_oid.as_deref())?;
+
+    let order = Nat::from_hex(curve.order);
+    if Nat::from_be_bytes(scalar).cmp(&order) != Ordering::Less {
+        return None;
+    }
+    let size = order.bit_len().div_ceil(8);
+    let mut scalar: &[u8] = scalar;
+    while scalar.len() > size {
+        if scalar[0] != 0 {
+            return None;
+        }
+        scalar = &scalar[1..];
+    }
+    let mut padded = vec![0u8; size];
+    padded[size - scalar.len()..].copy_from_slice(scalar);
+    let point = if padded.iter().all(|&b| b == 0) {
+        None
+    } else {
+        Some((curve.base_mult)(&padded)?)
+    };
+    Some(PublicHalf::Ecdsa { curve, point })
+}
+
+// ---------------------------------------------------------------------------
+// Curves.
+
+pub(crate) struct NamedCurve {
+    name: &'static str,
+    bits: usize,
+    oid: &'static [u32],
+    order: &'static str,
+    /// [k]G for 0 < k < order, `size` bytes big-endian; affine (x, y).
+    base_mult: fn(&[u8]) -> Option<(Nat, Nat)>,
+}
+
+impl PartialEq for NamedCurve {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for NamedCurve {}
+
+static NAMED_CURVES: [NamedCurve; 4] = [
+    NamedCurve {
+        name: "P-224",
+        bits: 224,
+        oid: &[1, 3, 132, 0, 33],
+        order: "ffffffffffffffffffffffffffff16a2e0b8f03e13dd29455c5c2a3d",
+        base_mult: p224::base_mult,
+    },
+    NamedCurve {
+        name: "P-256",
+        bits: 256,
+        oid: &[1, 2, 840, 10045, 3, 1, 7],
+        order: "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+        base_mult: |k| {
+            let key = p256::SecretKey::from_slice(k).ok()?;
+            Some(split_point(key.public_key().to_sec1_point(false).as_bytes()))
+        },
+    },
+    NamedCurve {
+        name: "P-384",
+        bits: 384,
+        oid: &[1, 3, 132, 0, 34],
+        order: "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973",
+        base_mult: |k| {
+            let key = p384::SecretKey::from_slice(k).ok()?;
+            Some(split_point(key.public_key().to_sec1_point(false).as_bytes()))
+        },
+    },
+    NamedCurve {
+        name: "P-521",
+        bits: 521,
+        oid: &[1, 3, 132, 0, 35],
+        order: "1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
+        base_mult: |k| {
+            let key = p521::SecretKey::from_slice(k).ok()?;
+            Some(split_point(key.public_key().to_sec1_point(false).as_bytes()))
+        },
+    },
+];
+
+use p256::elliptic_curve::sec1::ToSec1Point;
+
+/// An uncompressed SEC 1 point `04 || x || y` as numbers.
+fn split_point(uncompressed: &[u8]) -> (Nat, Nat) {
+    let coordinates = &uncompressed[1..];
+    let (x, y) = coordinates.split_at(coordinates.len() / 2);
+    (Nat::from_be_bytes(x), Nat::from_be_bytes(y))
+}
+
+/// P-224 has no crate here; Jacobian double-and-add over [`Nat`]. Only public
+/// verdicts depend on it, so constant time does not matter.
+mod p224 {
+    use super::Nat;
+
+    const P: &str = "ffffffffffffffffffffffffffffffff000000000000000000000001";
+    const GX: &str = "b70e0cbd6bb4bf7f321390b94a03c1d356c21122343280d6115c1d21";
+    const GY: &str = "bd376388b5f723fb4c22dfe6cd4375a05a07476444d5819985007e34";
+
+    struct Field {
+        p: Nat,
+    }
+
+    impl Field {
+        fn add(&self, a: &Nat, b: &Nat) -> Nat {
+            a.add(b).rem(&self.p)
+        }
+        fn sub(&self, a: &Nat, b: &Nat) -> Nat {
+            a.add(&self.p).sub(b).rem(&self.p)
+        }
+        fn mul(&self, a: &Nat, b: &Nat) -> Nat {
+            a.mul(b).rem(&self.p)
+        }
+        fn small(&self, k: u64, a: &Nat) -> Nat {
+            self.mul(&Nat::from_u64(k), a)
+        }
+        fn inverse(&self, a: &Nat) -> Nat {
+            // Fermat: a^(p-2).
+            let exponent = self.p.sub(&Nat::from_u64(2));
+            let mut result = Nat::from_u64(1);
+            for i in (0..exponent.bit_len()).rev() {
+                result = self.mul(&result, &result);
+                if exponent.bit(i) {
+                    result = self.mul(&result, a);
+                }
+            }
+            result
+        }
+    }
+
+    /// Jacobian (X, Y, Z); Z = 0 is the point at infinity.
+    type Point = (Nat, Nat, Nat);
+
+    fn double(f: &Field, (x, y, z): &Point) -> Point {
+        // dbl-2001-b, a = -3.
+        let delta = f.mul(z, z);
+        let gamma = f.mul(y, y);
+        let beta = f.mul(x, &gamma);
+        let alpha = f.small(3, &f.mul(&f.sub(x, &delta), &f.add(x, &delta)));
+        let x3 = f.sub(&f.mul(&alpha, &alpha), &f.small(8, &beta));
+        let y_plus_z = f.add(y, z);
+        let z3 = f.sub(&f.sub(&f.mul(&y_plus_z, &y_plus_z), &gamma), &delta);
+        let y3 = f.sub(
+            &f.mul(&alpha, &f.sub(&f.small(4, &beta), &x3)),
+            &f.small(8, &f.mul(&gamma, &gamma)),
+        );
+        (x3, y3, z3)
+    }
+
+    /// P + (gx, gy, 1), madd-2007-bl.
+    fn add_affine(f: &Field, point: &Point, gx: &Nat, gy: &Nat) -> Point {
+        let (x1, y1, z1) = point;
+        if z1.is_zero() {
+            return (gx.clone(), gy.clone(), Nat::from_u64(1));
+        }
+        let z1z1 = f.mul(z1, z1);
+        let u2 = f.mul(gx, &z1z1);
+        let s2 = f.mul(&f.mul(gy, z1), &z1z1);
+        let h = f.sub(&u2, x1);
+        let r = f.small(2, &f.sub(&s2, y1));
+        if h.is_zero() {
+            return if r.is_zero() {
+                double(f, point)
+            } else {
+                (Nat::from_u64(1), Nat::from_u64(1), Nat::from_u64(0))
+            };
+        }
+        let hh = f.mul(&h, &h);
+        let i = f.small(4, &hh);
+        let j = f.mul(&h, &i);
+        let v = f.mul(x1, &i);
+        let x3 = f.sub(&f.sub(&f.mul(&r, &r), &j), &f.small(2, &v));
+        let y3 = f.sub(&f.mul(&r, &f.sub(&v, &x3)), &f.small(2, &f.mul(y1, &j)));
+        let z1_plus_h = f.add(z1, &h);
+        let z3 = f.sub(&f.sub(&f.mul(&z1_plus_h, &z1_plus_h), &z1z1), &hh);
+        (x3, y3, z3)
+    }
+
+    pub(super) fn base_mult(scalar: &[u8]) -> Option<(Nat, Nat)> {
+        let f = Field {
+            p: Nat::from_hex(P),
+        };
+        let (gx, gy) = (Nat::from_hex(GX), Nat::from_hex(GY));
+        let k = Nat::from_be_bytes(scalar);
+        let mut point: Point = (Nat::from_u64(1), Nat::from_u64(1), Nat::from_u64(0));
+        for i in (0..k.bit_len()).rev() {
+            point = double(&f, &point);
+            if k.bit(i) {
+                point = add_affine(&f, &point, &gx, &gy);
+            }
+        }
+        let (x, y, z) = point;
+        if z.is_zero() {
+            return None;
+        }
+        let z_inv = f.inverse(&z);
+        let z_inv2 = f.mul(&z_inv, &z_inv);
+        let z_inv3 = f.mul(&z_inv2, &z_inv);
+        Some((f.mul(&x, &z_inv2), f.mul(&y, &z_inv3)))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn one_and_two_times_the_generator() {
+            let (x, y) = base_mult(&[1]).unwrap();
+            assert_eq!((x, y), (Nat::from_hex(GX), Nat::from_hex(GY)));
+            // 2G of P-224 (SEC 2 test vectors).
+            let (x, y) = base_mult(&[2]).unwrap();
+            assert_eq!(
+                x,
+                Nat::from_hex("706a46dc76dcb76798e60e6d89474788d16dc18032d268fd1a704fa6")
+            );
+            assert_eq!(
+                y,
+                Nat::from_hex("1c2b76a7bc25e7702a704fa986892849fca629487acf3709d2e4e8bb")
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The certificate side.
+
+enum CertificateKey {
+    Rsa { modulus: Nat },
+    Ecdsa { x: Nat, y: Nat },
+    Ed25519 { public: [u8; 32] },
+}
+
+/// The leaf's public key as Go's x509 holds it; `None` for DSA and unknown algorithms.
+fn certificate_public_key(certificate: &Certificate) -> Option<CertificateKey> {
+    let mut spki = Reader::new(&certificate.raw_subject_public_key_info);
+    let mut spki = Reader::new(spki.read(TAG_SEQUENCE)?);
+    spki.read(TAG_SEQUENCE)?;
+    let (bytes, bit_len) = spki.read_bit_string()?;
+    let key = right_align(bytes, bit_len);
+    match certificate.public_key.algorithm {
+        PublicKeyAlgorithm::Rsa => {
+            let mut outer = Reader::new(&key);
+            let mut sequence = Reader::new(outer.read(TAG_SEQUENCE)?);
+            let modulus = sequence.read(TAG_INTEGER)?;
+            Some(CertificateKey::Rsa {
+                modulus: Nat::from_be_bytes(modulus),
+            })
+        }
+        PublicKeyAlgorithm::Ecdsa => {
+            let coordinates = key.get(1..)?;
+            let (x, y) = coordinates.split_at(coordinates.len() / 2);
+            Some(CertificateKey::Ecdsa {
+                x: Nat::from_be_bytes(x),
+                y: Nat::from_be_bytes(y),
+            })
+        }
+        PublicKeyAlgorithm::Ed25519 => Some(CertificateKey::Ed25519 {
+            public: key.as_slice().try_into().ok()?,
+        }),
+        PublicKeyAlgorithm::Dsa | PublicKeyAlgorithm::Unknown => None,
+    }
+}
+
+/// Go's `asn1.BitString.RightAlign`.
+fn right_align(bytes: &[u8], bit_len: usize) -> Vec<u8> {
+    let shift = (8 - bit_len % 8) % 8;
+    if shift == 0 || bytes.is_empty() {
+        return bytes.to_vec();
+    }
+    let mut out = vec![0u8; bytes.len()];
+    out[0] = bytes[0] >> shift;
+    for i in 1..bytes.len() {
+        out[i] = (bytes[i - 1] << (8 - shift)) | (bytes[i] >> shift);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Go's encoding/asn1 `Unmarshal`, for the field types the key structures use.
+// Go's reflection-driven parser has quirks that matter for acceptance: trailing
+// elements inside a SEQUENCE are ignored, an optional field that does not match
+// is skipped without consuming anything, and an explicit tag's own length is
+// not checked against its child's.
+
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Go `int` (64-bit).
+    Int,
+    /// `*big.Int`.
+    BigInt,
+    /// `[]byte`: OCTET STRING.
+    Bytes,
+    Oid,
+    BitString,
+    /// `asn1.RawValue`: any element.
+    Any,
+    Struct(&'static [Field]),
+    /// A slice of structs.
+    SequenceOf(&'static [Field]),
+}
+
+#[derive(Clone, Copy)]
+struct Field {
+    kind: Kind,
+    optional: bool,
+    /// `explicit,tag:N` (always optional in the structures used here).
+    explicit: Option<u32>,
+}
+
+impl Field {
+    const fn required(kind: Kind) -> Field {
+        Field {
+            kind,
+            optional: false,
+            explicit: None,
+        }
+    }
+    const fn optional(kind: Kind) -> Field {
+        Field {
+            kind,
+            optional: true,
+            explicit: None,
+        }
+    }
+    const fn explicit(kind: Kind, tag: u32) -> Field {
+        Field {
+            kind,
+            optional: true,
+            explicit: Some(tag),
+        }
+    }
+}
+
+/// A parsed field. Holds secret bytes while a key is parsed: no `Debug`.
+enum Value<'a> {
+    /// An optional field that was not there (Go's zero value).
+    Absent,
+    Int(i64),
+    /// Two's-complement contents, already checked to be minimal.
+    BigInt(&'a [u8]),
+    Bytes(&'a [u8]),
+    Oid(Vec<u32>),
+    BitString,
+    /// The full encoding.
+    Any(&'a [u8]),
+    Struct(Vec<Value<'a>>),
+    SequenceOf(Vec<Vec<Value<'a>>>),
+}
+
+impl<'a> Value<'a> {
+    fn into_struct(self) -> Vec<Value<'a>> {
+        match self {
+            Value::Struct(fields) => fields,
+            _ => Vec::new(),
+        }
+    }
+
+    fn int(&self) -> i64 {
+        match self {
+            Value::Int(v) => *v,
+            _ => 0,
+        }
+    }
+
+    /// The magnitude of a positive INTEGER; `None` for zero, negative or absent (Go: `Sign() <= 0`).
+    fn positive(&self) -> Option<Nat> {
+        match self {
+            Value::BigInt(bytes) if bytes[0] & 0x80 == 0 => {
+                let n = Nat::from_be_bytes(bytes);
+                (!n.is_zero()).then_some(n)
+            }
+            _ => None,
+        }
+    }
+}
+
+const CLASS_UNIVERSAL: u8 = 0;
+const CLASS_CONTEXT_SPECIFIC: u8 = 2;
+const TAG_NUMBER_INTEGER: u32 = 2;
+const TAG_NUMBER_BIT_STRING: u32 = 3;
+const TAG_NUMBER_OCTET_STRING: u32 = 4;
+const TAG_NUMBER_OID: u32 = 6;
+const TAG_NUMBER_SEQUENCE: u32 = 16;
+
+struct TagAndLength {
+    class: u8,
+    compound: bool,
+    number: u32,
+    length: usize,
+}
+
+/// `asn1.Unmarshal`: the value and the bytes after it.
+fn unmarshal(bytes: &[u8], field: Field) -> Result<(&[u8], Value<'_>), ()> {
+    let (offset, value) = parse_field(bytes, 0, field)?;
+    Ok((&bytes[offset..], value))
+}
+
+/// Go's `parseTagAndLength`.
+fn parse_tag_and_length(bytes: &[u8], mut offset: usize) -> Result<(TagAndLength, usize), ()> {
+    let b = *bytes.get(offset).ok_or(())?;
+    offset += 1;
+    let mut tag = TagAndLength {
+        class: b >> 6,
+        compound: b & 0x20 != 0,
+        number: u32::from(b & 0x1f),
+        length: 0,
+    };
+    if tag.number == 0x1f {
+        let (number, next) = parse_base128_int(bytes, offset)?;
+        offset = next;
+        if number < 0x1f {
+            return Err(());
+        }
+        tag.number = number;
+    }
+    let b = *bytes.get(offset).ok_or(())?;
+    offset += 1;
+    if b & 0x80 == 0 {
+        tag.length = usize::from(b & 0x7f);
+    } else {
+        let count = b & 0x7f;
+        if count == 0 {
+            return Err(());
+        }
+        let mut length: usize = 0;
+        for _ in 0..count {
+            let b = *bytes.get(offset).ok_or(())?;
+            offset += 1;
+            if length >= 1 << 23 {
+                return Err(());
+            }
+            length = (length << 8) | usize::from(b);
+            if length == 0 {
+                return Err(());
+            }
+        }
+        if length < 0x80 {
+            return Err(());
+        }
+        tag.length = length;
+    }
+    Ok((tag, offset))
+}
+
+/// Go's `parseBase128Int`: minimal, at most five bytes, at most 2^31 - 1.
+fn parse_base128_int(bytes: &[u8], mut offset: usize) -> Result<(u32, usize), ()> {
+    let mut value: i64 = 0;
+    let mut shifted = 0;
+    while offset < bytes.len() {
+        if shifted == 5 {
+            return Err(());
+        }
+        value <<= 7;
+        let b = bytes[offset];
+        if shifted == 0 && b == 0x80 {
+            return Err(());
+        }
+        value |= i64::from(b & 0x7f);
+        offset += 1;
+        if b & 0x80 == 0 {
+            return u32::try_from(value)
+                .ok()
+                .filter(|&v| v <= i32::MAX as u32)
+                .map(|v| (v, offset))
+                .ok_or(());
+        }
+        shifted += 1;
+    }
+    Err(())
+}
+
+/// Go's `parseObjectIdentifier`.
+fn parse_object_identifier(bytes: &[u8]) -> Result<Vec<u32>, ()> {
+    if bytes.is_empty() {
+        return Err(());
+    }
+    let (first, mut offset) = parse_base128_int(bytes, 0)?;
+    let mut arcs = if first < 80 {
+        vec![first / 40, first % 40]
+    } else {
+        vec![2, first - 80]
+    };
+    while offset < bytes.len() {
+        let (arc, next) = parse_base128_int(bytes, offset)?;
+        arcs.push(arc);
+        offset = next;
+    }
+    Ok(arcs)
+}
+
+/// Go's `checkInteger`.
+fn check_integer(bytes: &[u8]) -> Result<(), ()> {
+    match bytes {
+        [] => Err(()),
+        [0x00, second, ..] if second & 0x80 == 0 => Err(()),
+        [0xff, second, ..] if second & 0x80 != 0 => Err(()),
+        _ => Ok(()),
+    }
+}
+
+/// Go's `parseInt64`.
+fn parse_int64(bytes: &[u8]) -> Result<i64, ()> {
+    check_integer(bytes)?;
+    if bytes.len() > 8 {
+        return Err(());
+    }
+    let mut value: i64 = if bytes[0] & 0x80 != 0 { -1 } else { 0 };
+    for &b in bytes {
+        value = (value << 8) | i64::from(b);
+    }
+    Ok(value)
+}
+
+/// Go's `parseBitString` (only validity matters here).
+fn check_bit_string(bytes: &[u8]) -> Result<(), ()> {
+    let (&padding, data) = bytes.split_first().ok_or(())?;
+    if padding > 7
+        || (data.is_empty() && padding > 0)
+        || bytes[bytes.len() - 1] & ((1u8 << padding) - 1) != 0
+    {
+        return Err(());
+    }
+    Ok(())
+}
+
+/// `getUniversalType`: (match any, tag number, compound).
+fn universal_type(kind: Kind) -> (bool, u32, bool) {
+    match kind {
+        Kind::Any => (true, 0, false),
+        Kind::Int | Kind::BigInt => (false, TAG_NUMBER_INTEGER, false),
+        Kind::Bytes => (false, TAG_NUMBER_OCTET_STRING, false),
+        Kind::Oid => (false, TAG_NUMBER_OID, false),
+        Kind::BitString => (false, TAG_NUMBER_BIT_STRING, false),
+        Kind::Struct(_) | Kind::SequenceOf(_) => (false, TAG_NUMBER_SEQUENCE, true),
+    }
+}
+
+/// Go's `parseField`, for the kinds above.
+fn parse_field(bytes: &[u8], init_offset: usize, field: Field) -> Result<(usize, Value<'_>), ()> {
+    let absent = || {
+        if field.optional {
+            Ok((init_offset, Value::Absent))
+        } else {
+            Err(())
+        }
+    };
+    if init_offset == bytes.len() {
+        return absent();
+    }
+    let (mut tag, mut offset) = parse_tag_and_length(bytes, init_offset)?;
+    if let Some(explicit) = field.explicit {
+        if offset == bytes.len() {
+            return Err(());
+        }
+        if tag.class == CLASS_CONTEXT_SPECIFIC
+            && tag.number == explicit
+            && (tag.length == 0 || tag.compound)
+        {
+            if matches!(field.kind, Kind::Any) {
+                // A RawValue takes the tagged element itself.
+            } else if tag.length > 0 {
+                (tag, offset) = parse_tag_and_length(bytes, offset)?;
+            } else {
+                // Only an asn1.Flag may be empty.
+                return Err(());
+            }
+        } else {
+            return absent();
+        }
+    }
+
+    let (match_any, number, compound) = universal_type(field.kind);
+    if !match_any
+        && (tag.class != CLASS_UNIVERSAL || tag.number != number || tag.compound != compound)
+    {
+        return absent();
+    }
+    if offset + tag.length > bytes.len() {
+        return Err(());
+    }
+    let inner = &bytes[offset..offset + tag.length];
+    offset += tag.length;
+
+    let value = match field.kind {
+        Kind::Any => Value::Any(&bytes[init_offset..offset]),
+        Kind::Oid => Value::Oid(parse_object_identifier(inner)?),
+        Kind::BitString => {
+            check_bit_string(inner)?;
+            Value::BitString
+        }
+        Kind::BigInt => {
+            check_integer(inner)?;
+            Value::BigInt(inner)
+        }
+        Kind::Int => Value::Int(parse_int64(inner)?),
+        Kind::Bytes => Value::Bytes(inner),
+        Kind::Struct(fields) => {
+            let mut values = Vec::with_capacity(fields.len());
+            let mut inner_offset = 0;
+            for field in fields {
+                let (next, value) = parse_field(inner, inner_offset, *field)?;
+                inner_offset = next;
+                values.push(value);
+            }
+            // Trailing elements are allowed (X.509 grew by appending fields).
+            Value::Struct(values)
+        }
+        Kind::SequenceOf(fields) => Value::SequenceOf(parse_sequence_of(inner, fields)?),
+    };
+    Ok((offset, value))
+}
+
+/// Go's `parseSequenceOf` for a slice of structs: every element must be a SEQUENCE.
+fn parse_sequence_of<'a>(
+    bytes: &'a [u8],
+    fields: &'static [Field],
+) -> Result<Vec<Vec<Value<'a>>>, ()> {
+    let mut count = 0;
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let (tag, next) = parse_tag_and_length(bytes, offset)?;
+        if tag.class != CLASS_UNIVERSAL || !tag.compound || tag.number != TAG_NUMBER_SEQUENCE {
+            return Err(());
+        }
+        if next + tag.length > bytes.len() {
+            return Err(());
+        }
+        offset = next + tag.length;
+        count += 1;
+    }
+    let mut elements = Vec::with_capacity(count);
+    let mut offset = 0;
+    for _ in 0..count {
+        let (next, value) = parse_field(bytes, offset, Field::required(Kind::Struct(fields)))?;
+        offset = next;
+        elements.push(value.into_struct());
+    }
+    Ok(elements)
+}
+
+// ---------------------------------------------------------------------------
+// Unsigned big integers: just enough for RSA key validation and P-224.
+
+/// Little-endian 32-bit limbs, no high zero limbs.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Nat(Vec<u32>);
+
+/// Only the size: a `Nat` may hold a private exponent or prime while a key is parsed.
+impl fmt::Debug for Nat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Nat({} bits)", self.bit_len())
+    }
+}
+
+impl Nat {
+    fn normalized(mut limbs: Vec<u32>) -> Nat {
+        while limbs.last() == Some(&0) {
+            limbs.pop();
+        }
+        Nat(limbs)
+    }
+
+    fn from_u64(value: u64) -> Nat {
+        Nat::normalized(vec![value as u32, (value >> 32) as u32])
+    }
+
+    fn from_be_bytes(bytes: &[u8]) -> Nat {
+        let limbs = bytes
+            .rchunks(4)
+            .map(|chunk| chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)))
+            .collect();
+        Nat::normalized(limbs)
+    }
+
+    fn from_hex(hex: &str) -> Nat {
+        let limbs = hex
+            .as_bytes()
+            .rchunks(8)
+            .map(|chunk| {
+                let text = std::str::from_utf8(chunk).expect("ASCII hex constant");
+                u32::from_str_radix(text, 16).expect("hex constant")
+            })
+            .collect();
+        Nat::normalized(limbs)
+    }
+
+    fn is_zero(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn bit_len(&self) -> usize {
+        match self.0.last() {
+            None => 0,
+            Some(top) => self.0.len() * 32 - top.leading_zeros() as usize,
+        }
+    }
+
+    fn bit(&self, i: usize) -> bool {
+        self.0
+            .get(i / 32)
+            .is_some_and(|limb| limb >> (i % 32) & 1 == 1)
+    }
+
+    fn cmp(&self, other: &Nat) -> Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
+    }
+
+    fn add(&self, other: &Nat) -> Nat {
+        let len = self.0.len().max(other.0.len());
+        let mut out = Vec::with_capacity(len + 1);
+        let mut carry = 0u64;
+        for i in 0..len {
+            let sum = u64::from(*self.0.get(i).unwrap_or(&0))
+                + u64::from(*other.0.get(i).unwrap_or(&0))
+                + carry;
+            out.push(sum as u32);
+            carry = sum >> 32;
+        }
+        out.push(carry as u32);
+        Nat::normalized(out)
+    }
+
+    /// `self - other`; callers ensure `self >= other`.
+    fn sub(&self, other: &Nat) -> Nat {
+        let mut out = Vec::with_capacity(self.0.len());
+        let mut borrow = 0i64;
+        for i in 0..self.0.len() {
+            let mut diff = i64::from(self.0[i]) - i64::from(*other.0.get(i).unwrap_or(&0)) - borrow;
+            borrow = 0;
+            if diff < 0 {
+                diff += 1 << 32;
+                borrow = 1;
+            }
+            out.push(diff as u32);
+        }
+        debug_assert_eq!(borrow, 0, "Nat::sub underflow");
+        Nat::normalized(out)
+    }
+
+    fn mul(&self, other: &Nat) -> Nat {
+        let mut out = vec![0u32; self.0.len() + other.0.len()];
+        for (i, &a) in self.0.iter().enumerate() {
+            let mut carry = 0u64;
+            for (j, &b) in other.0.iter().enumerate() {
+                let t = u64::from(a) * u64::from(b) + u64::from(out[i + j]) + carry;
+                out[i + j] = t as u32;
+                carry = t >> 32;
+            }
+            out[i + other.0.len()] = carry as u32;
+        }
+        Nat::normalized(out)
+    }
+
+    /// `self mod modulus` by shift-and-subtract; `modulus` must not be zero.
+    fn rem(&self, modulus: &Nat) -> Nat {
+        if self.cmp(modulus) == Ordering::Less {
+            return self.clone();
+        }
+        let mut remainder = vec![0u32; modulus.0.len() + 1];
+        for i in (0..self.bit_len()).rev() {
+            // remainder = remainder * 2 + bit
+            let mut carry = u32::from(self.bit(i));
+            for limb in remainder.iter_mut() {
+                let next = *limb >> 31;
+                *limb = (*limb << 1) | carry;
+                carry = next;
+            }
+            if !limbs_less(&remainder, &modulus.0) {
+                limbs_sub_assign(&mut remainder, &modulus.0);
+            }
+        }
+        Nat::normalized(remainder)
+    }
+}
+
+/// `a < b` for little-endian limbs of possibly different lengths.
+fn limbs_less(a: &[u32], b: &[u32]) -> bool {
+    let len = a.len().max(b.len());
+    for i in (0..len).rev() {
+        let (x, y) = (*a.get(i).unwrap_or(&0), *b.get(i).unwrap_or(&0));
+        if x != y {
+            return x < y;
+        }
+    }
+    false
+}
+
+fn limbs_sub_assign(a: &mut [u32], b: &[u32]) {
+    let mut borrow = 0u64;
+    for (i, limb) in a.iter_mut().enumerate() {
+        let subtrahend = u64::from(*b.get(i).unwrap_or(&0)) + borrow;
+        let (diff, underflow) = u64::from(*limb).overflowing_sub(subtrahend);
+        *limb = diff as u32;
+        borrow = u64::from(underflow);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nat_arithmetic() {
+        let a = Nat::from_hex("123456789abcdef0123456789");
+        let b = Nat::from_hex("fedcba987654321");
+        let product = a.mul(&b);
+        assert_eq!(product.rem(&a), Nat::from_u64(0));
+        assert_eq!(product.rem(&b), Nat::from_u64(0));
+        assert_eq!(product.add(&Nat::from_u64(5)).rem(&b), Nat::from_u64(5));
+        assert_eq!(a.add(&b).sub(&b), a);
+        assert_eq!(Nat::from_u64(1 << 40).bit_len(), 41);
+        assert_eq!(Nat::from_be_bytes(&[0, 0, 1, 0]), Nat::from_u64(256));
+        assert!(Nat::from_be_bytes(&[0, 0]).is_zero());
+        assert_eq!(Nat::from_u64(100).rem(&Nat::from_u64(7)), Nat::from_u64(2));
+    }
+
+    #[test]
+    fn curve_orders_match_the_crates() {
+        for curve in &NAMED_CURVES[1..] {
+            let order = Nat::from_hex(curve.order);
+            let size = order.bit_len().div_ceil(8);
+            let below = order.sub(&Nat::from_u64(1));
+            let to_bytes = |n: &Nat| {
+                let mut out = vec![0u8; size];
+                for i in 0..n.bit_len() {
+                    if n.bit(i) {
+                        out[size - 1 - i / 8] |= 1 << (i % 8);
+                    }
+                }
+                out
+            };
+            assert!(
+                (curve.base_mult)(&to_bytes(&below)).is_some(),
+                "{}",
+                curve.name
+            );
+            assert!(
+                (curve.base_mult)(&to_bytes(&order)).is_none(),
+                "{}",
+                curve.name
+            );
+        }
+    }
+
+    #[test]
+    fn asn1_length_rules_follow_go() {
+        let int = Field::required(Kind::Int);
+        assert!(unmarshal(&[0x02, 0x01, 0x05], int).is_ok());
+        // Long form for a short length, leading zero length byte, indefinite length.
+        assert!(unmarshal(&[0x02, 0x81, 0x01, 0x05], int).is_err());
+        assert!(unmarshal(&[0x02, 0x82, 0x00, 0x01, 0x05], int).is_err());
+        assert!(unmarshal(&[0x02, 0x80, 0x05, 0x00, 0x00], int).is_err());
+        // Non-minimal integer.
+        assert!(unmarshal(&[0x02, 0x02, 0x00, 0x05], int).is_err());
+        // Trailing data is returned, not refused.
+        let (rest, _) = unmarshal(&[0x02, 0x01, 0x05, 0xaa], int).ok().unwrap();
+        assert_eq!(rest, [0xaa]);
+    }
+
+    #[test]
+    fn sec1_explicit_tag_quirks() {
+        // version 1, empty scalar, [0] holding a NULL instead of an OID: the
+        // optional field is skipped and its bytes left as trailing data.
+        let der = [
+            0x30, 0x09, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa0, 0x02, 0x05, 0x00,
+        ];
+        let (_, value) = unmarshal(&der, Field::required(Kind::Struct(SEC1)))
+            .ok()
+            .unwrap();
+        assert!(matches!(value.into_struct()[2], Value::Absent));
+        // An empty explicit [0] is refused (it is not an asn1.Flag).
+        let der = [0x30, 0x07, 0x02, 0x01, 0x01, 0x04, 0x00, 0xa0, 0x00];
+        assert!(unmarshal(&der, Field::required(Kind::Struct(SEC1))).is_err());
+    }
+
+    #[derive(serde::Deserialize)]
+    struct GoCase {
+        name: String,
+        cert: String,
+        key_pem: String,
+        result: String,
+        encoding: String,
+        key_type: String,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct GoCases {
+        certificates: std::collections::HashMap<String, String>,
+        cases: Vec<GoCase>,
+    }
+
+    /// Every pair in testdata/tls/keys/cases.json (written by gen.go from Go 1.19).
+    #[test]
+    fn x509_key_pair_agrees_with_go() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/tls/keys/cases.json");
+        let text = std::fs::read_to_string(path).expect("cases.json");
+        let go: GoCases = serde_json::from_str(&text).expect("cases.json parses");
+        assert!(go.cases.len() > 400, "only {} cases", go.cases.len());
+        let mut disagreements = Vec::new();
+        for case in &go.cases {
+            let cert_pem = &go.certificates[&case.cert];
+            let ours = match x509_key_pair(cert_pem.as_bytes(), case.key_pem.as_bytes()) {
+                Ok(info) => {
+                    let described = format!("{} {}", info.encoding.name(), info.key);
+                    let expected = format!("{} {}", case.encoding, case.key_type);
+                    if described != expected {
+                        disagreements
+                            .push(format!("{}: info {described}, go {expected}", case.name));
+                    }
+                    "ok".to_string()
+                }
+                Err(e) => e.to_string(),
+            };
+            if ours != case.result {
+                disagreements.push(format!(
+                    "{}:\n   go: {}\n  ours: {ours}",
+                    case.name, case.result
+                ));
+            }
+            let key_block = pem::decode_all(case.key_pem.as_bytes())
+                .into_iter()
+                .find(|b| is_private_key_type(&b.kind));
+            let parsed = key_block
+                .and_then(|b| parse_private_key(&b.bytes))
+                .map(|k| format!("{} {}", k.encoding().name(), k.algorithm()))
+                .unwrap_or_else(|| " ".to_string());
+            let expected = format!("{} {}", case.encoding, case.key_type);
+            if parsed != expected {
+                disagreements.push(format!(
+                    "{}: parsePrivateKey go {expected:?}, ours {parsed:?}",
+                    case.name
+                ));
+            }
+        }
+        assert!(
+            disagreements.is_empty(),
+            "{} disagreements:\n{}",
+            disagreements.len(),
+            disagreements.join("\n")
+        );
+    }
+
+    #[test]
+    fn debug_output_names_only_the_type() {
+        let key = PrivateKey {
+            public: PublicHalf::Ed25519 { public: [7; 32] },
+            encoding: KeyEncoding::Pkcs8,
+        };
+        assert_eq!(format!("{key:?}"), "PrivateKey(Ed25519, PKCS#8)");
+    }
+}
