@@ -258,13 +258,28 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
 
 /// Resolves every endpoint of the model.
 pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions) -> Vec<Resolution> {
+    use rayon::prelude::*;
     let mut chains: HashMap<(usize, String), Result<DecodedChain, DecodeProblem>> = HashMap::new();
-    model
+    let mut resolutions: Vec<Resolution> = model
         .endpoints
         .iter()
         .enumerate()
-        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains, options))
-        .collect()
+        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains))
+        .collect();
+    // Signature checks dominate: verdicts are computed in parallel.
+    resolutions.par_iter_mut().for_each(|resolution| {
+        if let (Certificate::Found(serving), Some(name)) =
+            (&resolution.certificate, &resolution.server_name)
+        {
+            resolution.verdict = verdict_for(
+                &model.endpoints[resolution.endpoint],
+                serving,
+                name,
+                options,
+            );
+        }
+    });
+    resolutions
 }
 
 fn resolve(
@@ -272,7 +287,6 @@ fn resolve(
     index: usize,
     endpoint: &Endpoint<'_>,
     chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
-    options: &ResolveOptions,
 ) -> Resolution {
     let target = target_of(endpoint);
     let server_name = match &target {
@@ -290,14 +304,15 @@ fn resolve(
         } => link_service(model, namespace, name, *port),
         _ => ServiceLink::NotApplicable,
     };
+    let skips_verification = endpoint
+        .insecure_skip_tls_verify
+        .is_some_and(|n| n.as_bool() == Some(true));
     let certificate = match &service {
+        // Nothing is verified, so there is no certificate to judge.
+        _ if skips_verification => Certificate::NotApplicable,
         ServiceLink::Found { backends, .. } => find_certificate(model, backends, chains),
         // webhook-service-missing reports it already.
         ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
-    };
-    let verdict = match (&certificate, &server_name) {
-        (Certificate::Found(serving), Some(name)) => verdict_for(endpoint, serving, name, options),
-        _ => None,
     };
     Resolution {
         endpoint: index,
@@ -305,7 +320,7 @@ fn resolve(
         server_name,
         service,
         certificate,
-        verdict,
+        verdict: None,
     }
 }
 

@@ -1169,7 +1169,8 @@ fn render_human(report: &InspectReport) -> String {
             "unusable" => format!("unusable: {}", b.error.as_deref().unwrap_or("")),
             _ => {
                 let list: Vec<String> = b.certificates.iter().map(usize::to_string).collect();
-                format!("certificates {}", list.join(", "))
+                let plural = if list.len() == 1 { "" } else { "s" };
+                format!("holds certificate{plural} {}", list.join(", "))
             }
         };
         out.push_str(&format!("  {state}\n\n"));

@@ -283,12 +283,13 @@ fn inspect_manifest_human() {
 #[test]
 fn inspect_manifest_json() {
     let run = inspect(&["--format", "json", "inspect.yaml"], None);
-    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let keys: Vec<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
+    serde_json::from_str::<serde_json::Value>(&run.stdout).expect("JSON");
+    // Top-level fields, in the documented order.
+    let keys: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("  \""))
+        .filter_map(|rest| rest.split('"').next())
         .collect();
     assert_eq!(
         keys,
@@ -383,7 +384,7 @@ fn key_needles(key_pem: &[u8]) -> Vec<String> {
             needles.push(window.iter().collect());
         }
     }
-    assert!(needles.len() > 1000);
+    assert!(needles.len() > 200, "{} windows", needles.len());
     needles
 }
 

@@ -7,6 +7,7 @@ mod certificate_expired;
 mod certificate_expiring;
 mod certificate_key_usage;
 mod certificate_undetermined;
+mod insecure_skip_tls_verify;
 mod invalid_yaml;
 mod newer_go_refusal;
 mod serving_key;
@@ -91,6 +92,7 @@ pub const RULES: &[&Rule] = &[
     &invalid_yaml::RULE,
     &webhook_client_config::RULE,
     &webhook_loopback::RULE,
+    &insecure_skip_tls_verify::RULE,
     &webhook_service_missing::RULE,
     &webhook_service_port::RULE,
     &webhook_target_port::RULE,

@@ -27,6 +27,8 @@ pub struct KeyPairInfo {
     pub pem_type: String,
     /// CERTIFICATE blocks in the certificate input; the first is the leaf the key matches.
     pub certificates: usize,
+    /// The leaf's subject, e.g. `CN=webhook.system.svc`.
+    pub leaf_subject: String,
 }
 
 /// A private key's algorithm and size, as Go would type it.
@@ -177,6 +179,7 @@ pub fn x509_key_pair(cert_pem: &[u8], key_pem: &[u8]) -> Result<KeyPairInfo, Key
             encoding: key.encoding(),
             pem_type: key_block.kind,
             certificates: certificates.len(),
+            leaf_subject: leaf.subject_display,
         }),
         KeyMatch::DifferentKey => Err(KeyPairError::new(
             "tls: private key does not match public key",
@@ -1428,6 +1431,40 @@ mod tests {
             disagreements.len(),
             disagreements.join("\n")
         );
+    }
+
+    #[test]
+    fn describe_key_names_the_matching_certificate() {
+        let ca = include_bytes!("../../testdata/tls/cli/ca.pem");
+        let leaf = include_bytes!("../../testdata/tls/cli/server.pem");
+        let key_pem = include_bytes!("../../testdata/tls/cli/server.key");
+        let parse = |pem_text: &[u8]| cert::parse_der(&pem::decode_all(pem_text)[0].bytes).unwrap();
+        let (ca, leaf) = (parse(ca), parse(leaf));
+        let block = &pem::decode_all(key_pem)[0];
+        let described = describe_key(block, &[&ca, &leaf]);
+        assert_eq!(described.pem_type, "RSA PRIVATE KEY");
+        assert_eq!(described.algorithm, Some(KeyAlgorithm::Rsa { bits: 2048 }));
+        assert_eq!(described.encoding, Some(KeyEncoding::Pkcs1));
+        assert_eq!(described.matches, Some(1));
+        assert_eq!(describe_key(block, &[&ca]).matches, None);
+
+        let info =
+            x509_key_pair(include_bytes!("../../testdata/tls/cli/server.pem"), key_pem).unwrap();
+        assert_eq!(info.leaf_subject, "CN=webhook.system.svc");
+        assert_eq!(info.certificates, 1);
+        // Nothing printable about a key pair carries the key.
+        let body: String = String::from_utf8_lossy(key_pem)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_string();
+        for text in [
+            format!("{info:?}"),
+            format!("{described:?}"),
+            format!("{:?}", parse_private_key(&block.bytes)),
+        ] {
+            assert!(!text.contains(&body[..20]), "{text}");
+        }
     }
 
     #[test]
