@@ -131,3 +131,51 @@ fn verifier_cost_per_webhook() {
     let per_call = started.elapsed() / rounds;
     println!("ECDSA P-256 leaf + CA, parse + verify: {per_call:?} per webhook");
 }
+
+/// The same vectors through `speclint tls verify`: `ok` or Go's exact message, exit 0 or 1.
+#[test]
+fn go_verify_vectors_through_tls_verify() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/tls/verify/cases.json");
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut disagreements = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let chain = dir.path().join(format!("chain-{i}.pem"));
+        let ca_bundle = dir.path().join(format!("ca-{i}.pem"));
+        std::fs::write(&chain, case["chain_pem"].as_str().unwrap()).unwrap();
+        // Written as the caBundle field is (base64 of the bytes the API server loads), which
+        // `tls verify` decodes once: a bundle that is itself base64 text stays so.
+        let bundle = case["ca_bundle_pem"].as_str().unwrap();
+        let field = if bundle.is_empty() {
+            String::new()
+        } else {
+            base64(bundle.as_bytes())
+        };
+        std::fs::write(&ca_bundle, field).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_speclint"))
+            .args(["tls", "verify", "--ca-bundle"])
+            .arg(&ca_bundle)
+            .args(["--server-name", case["server_name"].as_str().unwrap()])
+            .args(["--now", case["now"].as_str().unwrap()])
+            .arg(&chain)
+            .output()
+            .unwrap();
+        let go = case["verdict"].as_str().unwrap();
+        let printed = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
+        let expected_code = if go == "ok" { 0 } else { 1 };
+        if printed != go || out.status.code() != Some(expected_code) {
+            disagreements.push(format!(
+                "{}: Go {go:?}, speclint {printed:?} (exit {:?}; {})",
+                case["name"],
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+    }
+    println!(
+        "{} Go vectors checked through `speclint tls verify`",
+        cases.len()
+    );
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
