@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod input;
 pub mod model;
 pub mod pipeline;
+pub mod provision;
 pub mod report;
 pub mod resolve;
 pub mod rules;

@@ -146,9 +146,73 @@ pub struct Container<'a> {
     pub mounts: Vec<VolumeMount<'a>>,
     /// `command` then `args`, each a string node.
     pub arguments: Vec<NodeRef<'a>>,
+    /// `env` entries: name, and the literal value or where it comes from.
+    pub env: Vec<EnvVar<'a>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnvVar<'a> {
+    pub node: NodeRef<'a>,
+    pub name: &'a str,
+    pub value: EnvValue<'a>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvValue<'a> {
+    Literal(&'a str),
+    /// `valueFrom.fieldRef.fieldPath`, e.g. `metadata.namespace`.
+    FieldRef(&'a str),
+    /// Any other `valueFrom` (Secret, ConfigMap, resource): unknown until run time.
+    Other,
 }
 
 impl<'a> Container<'a> {
+    /// Expands `$(VAR)` references as the kubelet does: from this container's env, with
+    /// `metadata.namespace` field references taking `namespace`. Unknown references stay.
+    pub fn expand(&self, text: &str, namespace: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("$(") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find(')') else {
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            let name = &after[..end];
+            let value = self
+                .env
+                .iter()
+                .rev()
+                .find(|v| v.name == name)
+                .and_then(|v| match &v.value {
+                    EnvValue::Literal(s) => Some((*s).to_string()),
+                    EnvValue::FieldRef("metadata.namespace") => Some(namespace.to_string()),
+                    _ => None,
+                });
+            match value {
+                Some(value) => out.push_str(&value),
+                None => out.push_str(&rest[start..start + 3 + end]),
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A literal env value, or the pod's namespace for a `metadata.namespace` field reference.
+    pub fn env_value(&self, name: &str, namespace: &str) -> Option<String> {
+        self.env
+            .iter()
+            .rev()
+            .find(|v| v.name == name)
+            .and_then(|v| match &v.value {
+                EnvValue::Literal(s) => Some(self.expand(s, namespace)),
+                EnvValue::FieldRef("metadata.namespace") => Some(namespace.to_string()),
+                _ => None,
+            })
+    }
+
     /// The value of a command-line flag (`--name=v`, `-name=v`, `--name v`), with its node.
     pub fn flag(&self, name: &str) -> Option<(&'a str, NodeRef<'a>)> {
         let mut arguments = self.arguments.iter();
@@ -640,6 +704,28 @@ fn read_container(node: NodeRef<'_>) -> Container<'_> {
         .flat_map(|n| n.items())
         .filter(|n| n.as_str().is_some())
         .collect();
+    let env = node
+        .get("env")
+        .into_iter()
+        .flat_map(|n| n.items())
+        .filter_map(|var| {
+            let name = var.get("name")?.as_str()?;
+            let value = match (
+                var.get("value"),
+                var.path(&["valueFrom", "fieldRef", "fieldPath"]),
+            ) {
+                (Some(v), _) => EnvValue::Literal(v.as_str().unwrap_or("")),
+                (None, Some(path)) => EnvValue::FieldRef(path.as_str().unwrap_or("")),
+                (None, None) if var.get("valueFrom").is_some() => EnvValue::Other,
+                (None, None) => EnvValue::Literal(""),
+            };
+            Some(EnvVar {
+                node: var,
+                name,
+                value,
+            })
+        })
+        .collect();
     Container {
         node,
         name: node.get("name").and_then(|n| n.as_str()),
@@ -647,6 +733,7 @@ fn read_container(node: NodeRef<'_>) -> Container<'_> {
         ports,
         mounts,
         arguments,
+        env,
     }
 }
 

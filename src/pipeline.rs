@@ -58,11 +58,13 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
     }
     let model = Model::build(&documents, &options.default_namespace);
     let resolutions = resolve::resolve_all(&model, &resolve::ResolveOptions { now: options.now });
+    let provisioning = crate::provision::Provisioning::discover(&model);
     let context = rules::Context {
         model: &model,
         resolutions: &resolutions,
         now: options.now,
         min_validity: options.min_validity,
+        provisioning: &provisioning,
     };
     diagnostics.extend(rules::run(&context));
     // Stable: findings at one place keep the order their rule gave them (the API server's).

@@ -35,6 +35,8 @@ pub struct Context<'m, 'a> {
     pub now: i64,
     /// Expiry warning threshold, seconds.
     pub min_validity: i64,
+    /// Certificate provisioners and caBundle injectors found in the inputs.
+    pub provisioning: &'m crate::provision::Provisioning,
 }
 
 impl<'m, 'a> Context<'m, 'a> {

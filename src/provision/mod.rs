@@ -1,0 +1,131 @@
+//! Provisioners: whatever makes a serving certificate that is not in the render (cert-manager,
+//! kube-webhook-certgen Jobs, operators from the catalogue), and whatever fills a caBundle
+//! at run time (injectors).
+
+pub mod catalogue;
+pub mod cert_manager;
+pub mod certgen;
+
+use crate::model::{Model, ObjectId};
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProvisionerKind {
+    CertManager,
+    Certgen,
+    /// An operator from the catalogue (`rules/provisioners/<id>.yaml`).
+    Operator(&'static str),
+}
+
+/// Something that will write a serving certificate into a Secret.
+#[derive(Clone, Debug)]
+pub struct Provisioner {
+    pub kind: ProvisionerKind,
+    /// For messages: `cert-manager Certificate webhooks/serving-cert`.
+    pub description: String,
+    /// Where it is recognised (the Certificate's dnsNames, the Job's `--host`, the flag).
+    pub span: Span,
+    pub object: ObjectId,
+    /// The Secret it writes, as (namespace, name); None when it keeps the pair in memory.
+    pub secret: Option<(String, String)>,
+    /// DNS names the certificate will carry, with the node each came from when known.
+    pub dns_names: Vec<String>,
+    pub ip_addresses: Vec<String>,
+    /// False when the names cannot be predicted (a value only known at run time).
+    pub names_known: bool,
+    /// It keeps an existing Secret without checking its names (the upgrade trap).
+    pub reuses_without_check: bool,
+    /// Pod templates it runs in, for operators that serve their own certificate.
+    pub pod_templates: Vec<usize>,
+}
+
+/// What an injector targets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InjectTarget {
+    /// The object carrying the annotation (cert-manager's cainjector).
+    Object(ObjectId),
+    /// A webhook configuration by kind (None: both kinds) and name.
+    Configuration {
+        kind: Option<&'static str>,
+        name: String,
+    },
+    Crd(String),
+    ApiService(String),
+}
+
+/// Something that fills caBundles at run time.
+#[derive(Clone, Debug)]
+pub struct Injector {
+    pub kind: ProvisionerKind,
+    pub description: String,
+    pub span: Span,
+    pub object: ObjectId,
+    pub target: InjectTarget,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Provisioning {
+    pub provisioners: Vec<Provisioner>,
+    pub injectors: Vec<Injector>,
+}
+
+impl Provisioning {
+    pub fn discover(model: &Model<'_>) -> Provisioning {
+        let mut found = Provisioning::default();
+        cert_manager::discover(model, &mut found);
+        certgen::discover(model, &mut found);
+        catalogue::discover(model, &mut found);
+        found
+    }
+
+    /// Injectors that fill the caBundle of an endpoint's object.
+    pub fn injectors_for<'p>(
+        &'p self,
+        model: &Model<'_>,
+        object: ObjectId,
+    ) -> impl Iterator<Item = &'p Injector> + 'p {
+        let target = &model.objects[object];
+        let kind = target.kind.to_string();
+        let kind = kind_constant(&kind);
+        let name = target.name.to_string();
+        self.injectors
+            .iter()
+            .filter(move |injector| match &injector.target {
+                InjectTarget::Object(id) => *id == object,
+                InjectTarget::Configuration { kind: k, name: n } => {
+                    *n == name
+                        && matches!(
+                            kind,
+                            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"
+                        )
+                        && k.is_none_or(|k| k == kind)
+                }
+                InjectTarget::Crd(n) => kind == "CustomResourceDefinition" && *n == name,
+                InjectTarget::ApiService(n) => kind == "APIService" && *n == name,
+            })
+    }
+
+    /// Provisioners that write the Secret `namespace/name`.
+    pub fn for_secret<'p>(
+        &'p self,
+        namespace: &'p str,
+        name: &'p str,
+    ) -> impl Iterator<Item = &'p Provisioner> + 'p {
+        self.provisioners.iter().filter(move |p| {
+            p.secret
+                .as_ref()
+                .is_some_and(|(ns, n)| ns == namespace && n == name)
+        })
+    }
+}
+
+/// The kinds injectors target, as constants so filters need not borrow the model.
+fn kind_constant(kind: &str) -> &'static str {
+    match kind {
+        "ValidatingWebhookConfiguration" => "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration" => "MutatingWebhookConfiguration",
+        "CustomResourceDefinition" => "CustomResourceDefinition",
+        "APIService" => "APIService",
+        _ => "",
+    }
+}
