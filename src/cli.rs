@@ -40,6 +40,11 @@ pub struct Args {
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
+    /// Live cluster state (`kubectl get ... -o yaml`), linted with the other inputs; repeatable.
+    /// Objects with server-set fields (uid, resourceVersion, ...) are recognised as live anyway.
+    #[arg(long = "cluster-state", value_name = "PATH")]
+    pub cluster_state: Vec<String>,
+
     /// Namespace of objects that set none, as `helm template -n` / `kubectl apply -n` would place them.
     #[arg(short = 'n', long, default_value = "default")]
     pub namespace: String,
@@ -87,13 +92,22 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     if let Some(Command::Tls(command)) = &args.command {
         return crate::tls_cli::run(command, stdin, stdout);
     }
-    let sources = match input::read_all(&args.paths, stdin) {
+    let mut sources = match input::read_all(&args.paths, stdin) {
         Ok(sources) => sources,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
+    if !args.cluster_state.is_empty() {
+        match input::read_all(&args.cluster_state, stdin) {
+            Ok(live) => sources.append_live(live),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
     let mut options = Options::new(args.namespace.clone());
     if let Some(now) = &args.now {
         match crate::tls::time::parse_rfc3339(now) {

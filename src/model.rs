@@ -21,6 +21,8 @@ pub struct Object<'a> {
     /// The effective namespace: `metadata.namespace`, else the default one; empty when cluster-scoped.
     pub namespace: String,
     pub template: Option<&'a str>,
+    /// Read from the cluster (`kubectl get -o yaml`, or `--cluster-state`), not rendered.
+    pub live: bool,
 }
 
 impl<'a> Object<'a> {
@@ -413,13 +415,24 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     pub fn build(documents: &'a [Document], default_namespace: &str) -> Model<'a> {
+        Model::build_with_live(documents, default_namespace, &|_| false)
+    }
+
+    /// `live_file` tells which inputs are cluster state as a whole (`--cluster-state`).
+    pub fn build_with_live(
+        documents: &'a [Document],
+        default_namespace: &str,
+        live_file: &dyn Fn(FileId) -> bool,
+    ) -> Model<'a> {
         let mut model = Model::default();
         for document in documents {
             for root in &document.objects {
                 let node = document.node(root.node);
                 let template = root.template.as_deref();
-                if let Some(object) = read_object(node, document.file, template, default_namespace)
+                if let Some(mut object) =
+                    read_object(node, document.file, template, default_namespace)
                 {
+                    object.live |= live_file(document.file);
                     model.add(object);
                 }
             }
@@ -442,9 +455,32 @@ impl<'a> Model<'a> {
                 self.services.push(read_service(id, node));
             }
             ("", "Secret") => {
-                self.secrets_by_name
-                    .insert((namespace, name), self.secrets.len());
-                self.secrets.push(read_secret(id, node));
+                let secret = read_secret(id, node);
+                let index = self.secrets.len();
+                // A live and a rendered Secret of one identity are one object at two times:
+                // the one holding a certificate is served; the rendered one when both do.
+                let wins = match self.secrets_by_name.get(&(namespace.clone(), name)) {
+                    None => true,
+                    Some(&other) => {
+                        let has_cert = |s: &Secret<'_>| {
+                            s.entries.iter().any(|e| {
+                                e.value_node.as_str().is_some_and(|v| !v.trim().is_empty())
+                            })
+                        };
+                        let other_secret = &self.secrets[other];
+                        let other_live = self.objects[other_secret.object].live;
+                        let this_live = self.objects[id].live;
+                        match (has_cert(&secret), has_cert(other_secret)) {
+                            (true, false) => true,
+                            (false, true) => false,
+                            _ => other_live || !this_live,
+                        }
+                    }
+                };
+                if wins {
+                    self.secrets_by_name.insert((namespace, name), index);
+                }
+                self.secrets.push(secret);
             }
             (
                 "admissionregistration.k8s.io",
@@ -540,7 +576,20 @@ fn read_object<'a>(
         name,
         namespace,
         template,
+        live: metadata.is_some_and(has_server_set_fields),
     })
+}
+
+/// Fields only the API server writes: their presence marks an object read from a cluster.
+fn has_server_set_fields(metadata: NodeRef<'_>) -> bool {
+    [
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "managedFields",
+    ]
+    .iter()
+    .any(|key| metadata.get(key).is_some_and(|n| !n.is_null()))
 }
 
 fn string_map(node: Option<NodeRef<'_>>) -> Vec<(&str, &str)> {

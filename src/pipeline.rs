@@ -56,7 +56,9 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
         documents.extend(docs);
         diagnostics.extend(errors.iter().map(rules::yaml_error_diagnostic));
     }
-    let model = Model::build(&documents, &options.default_namespace);
+    let model = Model::build_with_live(&documents, &options.default_namespace, &|file| {
+        sources.get(file).live
+    });
     let resolutions = resolve::resolve_all(&model, &resolve::ResolveOptions { now: options.now });
     let provisioning = crate::provision::Provisioning::discover(&model);
     let context = rules::Context {

@@ -155,6 +155,14 @@ impl SourceMap {
         self.files.len() - 1
     }
 
+    /// Adds every file of `other`, marked as live cluster state.
+    pub fn append_live(&mut self, other: SourceMap) {
+        for mut file in other.files {
+            file.live = true;
+            self.files.push(file);
+        }
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id]
     }

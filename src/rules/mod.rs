@@ -1,12 +1,14 @@
 //! Rules: one file each, reading the resolved model. Their documentation lives in
 //! `rules/<id>.md`, embedded here and kept in step by a test.
 
+mod ca_bundle_empty;
 mod certificate_chain;
 mod certificate_decode;
 mod certificate_expired;
 mod certificate_expiring;
 mod certificate_key_usage;
 mod certificate_undetermined;
+mod configuration_collision;
 mod insecure_skip_tls_verify;
 mod invalid_yaml;
 mod newer_go_refusal;
@@ -93,6 +95,7 @@ pub(crate) use rule_doc;
 pub const RULES: &[&Rule] = &[
     &invalid_yaml::RULE,
     &webhook_client_config::RULE,
+    &configuration_collision::RULE,
     &webhook_loopback::RULE,
     &insecure_skip_tls_verify::RULE,
     &webhook_service_missing::RULE,
@@ -104,6 +107,7 @@ pub const RULES: &[&Rule] = &[
     &certificate_expired::RULE,
     &webhook_hostname::RULE,
     &webhook_unknown_authority::RULE,
+    &ca_bundle_empty::RULE,
     &certificate_key_usage::RULE,
     &certificate_chain::RULE,
     &certificate_expiring::RULE,

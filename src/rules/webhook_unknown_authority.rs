@@ -19,6 +19,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(VerifyErrorKind::UnknownAuthority { .. }) = failure.kind() else {
             continue;
         };
+        // An empty caBundle is ca-bundle-empty's finding.
+        if failure.verdict.system_roots {
+            continue;
+        }
         let chain = match &failure.serving.chain {
             Ok(chain) => &chain.certificates,
             Err(_) => continue,
@@ -37,12 +41,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             ),
         );
         let endpoint = context.endpoint(failure.resolution);
-        if failure.verdict.system_roots {
-            d.severity = Severity::Warning;
-            d = d
-                .with_note("there is no caBundle, so the API server trusts its own system store; this prediction uses the public roots (webpki-root-certs), which hold no private CA")
-                .with_note("if something injects the caBundle at run time (cert-manager, a certgen patch Job, the operator), this is expected: recognising injectors comes later");
-        } else if let Some(span) = ca_bundle_span(context, failure.resolution) {
+        if let Some(span) = ca_bundle_span(context, failure.resolution) {
             let roots: Vec<String> = failure.verdict.roots.iter().map(subject).collect();
             d = d.with_label(span, format!("caBundle trusts {}", roots.join("; ")));
         }
