@@ -45,6 +45,11 @@ pub struct Args {
     #[arg(long = "cluster-state", value_name = "PATH")]
     pub cluster_state: Vec<String>,
 
+    /// The previous release's render (the same chart at the old version), to predict the
+    /// upgrade trap: a Secret that carries over with names for a Service that was renamed.
+    #[arg(long, value_name = "PATH")]
+    pub previous: Vec<String>,
+
     /// Namespace of objects that set none, as `helm template -n` / `kubectl apply -n` would place them.
     #[arg(short = 'n', long, default_value = "default")]
     pub namespace: String,
@@ -99,6 +104,15 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
             return EXIT_USAGE;
         }
     };
+    if !args.previous.is_empty() {
+        match input::read_all(&args.previous, stdin) {
+            Ok(previous) => sources.append_previous(previous),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
     if !args.cluster_state.is_empty() {
         match input::read_all(&args.cluster_state, stdin) {
             Ok(live) => sources.append_live(live),

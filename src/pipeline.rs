@@ -51,9 +51,16 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
         .map(|id| yaml::load(id, sources.get(id)))
         .collect();
     let mut documents: Vec<Document> = Vec::new();
+    let mut previous_documents: Vec<Document> = Vec::new();
     let mut diagnostics = Vec::new();
     for (docs, errors) in loaded {
-        documents.extend(docs);
+        for doc in docs {
+            if sources.get(doc.file).previous {
+                previous_documents.push(doc);
+            } else {
+                documents.push(doc);
+            }
+        }
         diagnostics.extend(errors.iter().map(rules::yaml_error_diagnostic));
     }
     let model = Model::build_with_live(&documents, &options.default_namespace, &|file| {
@@ -61,12 +68,15 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
     });
     let resolutions = resolve::resolve_all(&model, &resolve::ResolveOptions { now: options.now });
     let provisioning = crate::provision::Provisioning::discover(&model);
+    let previous_model = Model::build(&previous_documents, &options.default_namespace);
+    let previous = (!previous_documents.is_empty()).then(|| crate::provision::Provisioning::discover(&previous_model));
     let context = rules::Context {
         model: &model,
         resolutions: &resolutions,
         now: options.now,
         min_validity: options.min_validity,
         provisioning: &provisioning,
+        previous: previous.as_ref().map(|p| (&previous_model, p)),
     };
     diagnostics.extend(rules::run(&context));
     // Stable: findings at one place keep the order their rule gave them (the API server's).
@@ -80,6 +90,11 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
     }
     for diagnostic in diagnostics.iter().filter(|d| d.rule == "invalid-yaml") {
         redact_line_of_broken_secret(sources, diagnostic.span, &mut redactions);
+    }
+    for secret in &previous_model.secrets {
+        for entry in &secret.entries {
+            redactions.add(entry.value_node.span());
+        }
     }
     let summary = Summary::count(sources.len(), documents.len(), &diagnostics);
     Outcome {

@@ -490,6 +490,38 @@ struct Candidate<'m, 'a> {
     secret_index: usize,
 }
 
+/// A Secret the serving pods take their certificate from, whether or not it is among the inputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretRef {
+    pub namespace: String,
+    pub name: String,
+    /// Where the pod template names it (volume or flag).
+    pub span: Span,
+    pub pod_template: usize,
+}
+
+/// Every Secret the serving pods mount (or name in a flag), in order, without duplicates.
+pub fn serving_secret_refs(model: &Model<'_>, backends: &[Backend]) -> Vec<SecretRef> {
+    let mut refs: Vec<SecretRef> = Vec::new();
+    for candidate in secret_candidates(model, backends) {
+        let namespace = model.objects[model.pod_templates[candidate.pod_template].object]
+            .namespace
+            .clone();
+        if !refs
+            .iter()
+            .any(|r| r.name == candidate.secret_name && r.namespace == namespace)
+        {
+            refs.push(SecretRef {
+                namespace,
+                name: candidate.secret_name.to_string(),
+                span: candidate.name_span,
+                pod_template: candidate.pod_template,
+            });
+        }
+    }
+    refs
+}
+
 fn find_certificate(
     model: &Model<'_>,
     backends: &[Backend],
@@ -500,6 +532,14 @@ fn find_certificate(
             "no pod template among the inputs matches the Service's selector".into(),
         );
     }
+    let candidates = secret_candidates(model, backends);
+    if candidates.is_empty() {
+        return Certificate::Undetermined("the pods behind the Service mount no Secret".into());
+    }
+    choose_certificate(candidates, chains)
+}
+
+fn secret_candidates<'m, 'a>(model: &'m Model<'a>, backends: &[Backend]) -> Vec<Candidate<'m, 'a>> {
     let mut candidates: Vec<Candidate<'_, '_>> = Vec::new();
     for backend in backends {
         let template = &model.pod_templates[backend.pod_template];
@@ -533,9 +573,13 @@ fn find_certificate(
     if candidates.is_empty() {
         candidates = secrets_named_by_flags(model, backends);
     }
-    if candidates.is_empty() {
-        return Certificate::Undetermined("the pods behind the Service mount no Secret".into());
-    }
+    candidates
+}
+
+fn choose_certificate(
+    candidates: Vec<Candidate<'_, '_>>,
+    chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
+) -> Certificate {
     let with_certificate: Vec<&Candidate<'_, '_>> = candidates
         .iter()
         .filter(|c| c.secret.is_some_and(|s| cert_entry(s).is_some()))

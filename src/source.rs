@@ -51,6 +51,8 @@ pub struct SourceFile {
     pub invalid_utf8: Vec<usize>,
     /// Marked live cluster state (`--cluster-state`), as opposed to rendered manifests.
     pub live: bool,
+    /// The previous release's render (`--previous`): read for comparison, not linted.
+    pub previous: bool,
     line_starts: Vec<usize>,
 }
 
@@ -66,6 +68,7 @@ impl SourceFile {
             text,
             invalid_utf8,
             live: false,
+            previous: false,
             line_starts,
         }
     }
@@ -153,6 +156,14 @@ impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         self.files.len() - 1
+    }
+
+    /// Adds every file of `other`, marked as the previous release's render.
+    pub fn append_previous(&mut self, other: SourceMap) {
+        for mut file in other.files {
+            file.previous = true;
+            self.files.push(file);
+        }
     }
 
     /// Adds every file of `other`, marked as live cluster state.

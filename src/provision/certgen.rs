@@ -1,6 +1,627 @@
-use super::Provisioning;
-use crate::model::Model;
+//! kube-webhook-certgen (ingress-nginx, kube-prometheus-stack and many others): `create`
+//! Jobs write a CA and a serving certificate for `--host` into `--secret-name`, `patch`
+//! Jobs copy that CA into the caBundles of `--webhook-name` / `--apiservice-name`.
+//!
+//! Also home of [`Generator`], the view the naming rules take of any run-time certificate
+//! generator (certgen `create` or a catalogue operator), and of the helpers that link a
+//! generator to the endpoints it serves.
+
+use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use crate::model::{Container, Model, ObjectId};
+use crate::resolve::{Backend, Resolution, ServiceLink};
+use crate::source::Span;
+use crate::yaml::NodeRef;
+use std::net::IpAddr;
+
+/// Image names that identify kube-webhook-certgen, wherever it is mirrored.
+const IMAGES: &[&str] = &["kube-webhook-certgen"];
+
+/// One certgen container of a Job, CronJob or Pod.
+#[derive(Clone, Debug)]
+pub struct Invocation<'a> {
+    /// The workload the container runs in.
+    pub object: ObjectId,
+    pub pod_template: usize,
+    pub container: usize,
+    pub pod_namespace: String,
+    pub command: Command<'a>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Command<'a> {
+    Create(Create<'a>),
+    Patch(Patch<'a>),
+}
+
+/// A flag's value after `$(VAR)` expansion, with the argument it came from.
+#[derive(Clone, Debug)]
+pub struct FlagValue<'a> {
+    pub value: String,
+    pub node: NodeRef<'a>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Create<'a> {
+    /// `--host`, split on commas as certgen splits it.
+    pub hosts: Vec<String>,
+    pub host: Option<FlagValue<'a>>,
+    /// `--namespace`, else the pod's namespace.
+    pub namespace: String,
+    pub secret_name: Option<FlagValue<'a>>,
+    /// False when a host keeps a `$(VAR)` the container's env does not define.
+    pub names_known: bool,
+    /// The `create` argument.
+    pub command_node: NodeRef<'a>,
+}
+
+/// A boolean flag as pflag reads it: `--x` is true, `--x=false` false, absent the default.
+#[derive(Clone, Copy, Debug)]
+pub struct BoolFlag<'a> {
+    pub value: bool,
+    pub node: Option<NodeRef<'a>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Patch<'a> {
+    pub webhook_name: Option<FlagValue<'a>>,
+    pub apiservice_name: Option<FlagValue<'a>>,
+    pub patch_validating: BoolFlag<'a>,
+    pub patch_mutating: BoolFlag<'a>,
+    pub namespace: String,
+    pub secret_name: Option<FlagValue<'a>>,
+    /// The `patch` argument.
+    pub command_node: NodeRef<'a>,
+}
+
+impl Patch<'_> {
+    /// The configuration kinds it patches, in the order certgen patches them.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let mut kinds = Vec::new();
+        if self.patch_validating.value {
+            kinds.push(VALIDATING);
+        }
+        if self.patch_mutating.value {
+            kinds.push(MUTATING);
+        }
+        kinds
+    }
+}
+
+pub const VALIDATING: &str = "ValidatingWebhookConfiguration";
+pub const MUTATING: &str = "MutatingWebhookConfiguration";
+
+pub fn is_certgen_image(image: Option<&str>) -> bool {
+    image.is_some_and(|image| IMAGES.iter().any(|name| image.contains(name)))
+}
+
+/// Every certgen `create` and `patch` container among the inputs.
+pub fn invocations<'a>(model: &Model<'a>) -> Vec<Invocation<'a>> {
+    let mut found = Vec::new();
+    for (pod_template, template) in model.pod_templates.iter().enumerate() {
+        let object = &model.objects[template.object];
+        for (index, container) in template.containers.iter().enumerate() {
+            if !is_certgen_image(container.image) {
+                continue;
+            }
+            let Some(command) = read_command(container, &object.namespace) else {
+                continue;
+            };
+            found.push(Invocation {
+                object: template.object,
+                pod_template,
+                container: index,
+                pod_namespace: object.namespace.clone(),
+                command,
+            });
+        }
+    }
+    found
+}
+
+fn read_command<'a>(container: &Container<'a>, pod_namespace: &str) -> Option<Command<'a>> {
+    let command_node = container
+        .arguments
+        .iter()
+        .find(|n| matches!(n.as_str(), Some("create" | "patch")))
+        .copied()?;
+    let flag = |name: &str| {
+        container.flag(name).map(|(value, node)| FlagValue {
+            value: container.expand(value, pod_namespace),
+            node,
+        })
+    };
+    let namespace = flag("namespace")
+        .map(|f| f.value)
+        .filter(|ns| !ns.is_empty())
+        .unwrap_or_else(|| pod_namespace.to_string());
+    let secret_name = flag("secret-name");
+    Some(match command_node.as_str() {
+        Some("create") => {
+            let host = flag("host");
+            let hosts: Vec<String> = host
+                .as_ref()
+                .map(|h| h.value.split(',').map(str::to_string).collect())
+                .unwrap_or_default();
+            let names_known = host.is_some() && hosts.iter().all(|h| !h.contains("$("));
+            Command::Create(Create {
+                hosts,
+                host,
+                namespace,
+                secret_name,
+                names_known,
+                command_node,
+            })
+        }
+        _ => Command::Patch(Patch {
+            webhook_name: flag("webhook-name").filter(|f| !f.value.is_empty()),
+            apiservice_name: flag("apiservice-name").filter(|f| !f.value.is_empty()),
+            patch_validating: bool_flag(container, "patch-validating", true),
+            patch_mutating: bool_flag(container, "patch-mutating", true),
+            namespace,
+            secret_name,
+            command_node,
+        }),
+    })
+}
+
+/// A boolean flag as Go's `flag` and pflag read it: bare is true, `=v` is `strconv.ParseBool(v)`.
+/// An unparseable value makes the program exit; it is read as the default here.
+pub fn bool_flag<'a>(container: &Container<'a>, name: &str, default: bool) -> BoolFlag<'a> {
+    let mut found = BoolFlag {
+        value: default,
+        node: None,
+    };
+    for node in &container.arguments {
+        let Some(text) = node.as_str() else { continue };
+        let bare = text.trim_start_matches('-');
+        if bare.len() == text.len() || bare.len() + 2 < text.len() {
+            continue;
+        }
+        if bare == name {
+            found = BoolFlag {
+                value: true,
+                node: Some(*node),
+            };
+        } else if let Some(value) = bare.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            found = BoolFlag {
+                value: parse_bool(value).unwrap_or(default),
+                node: Some(*node),
+            };
+        }
+    }
+    found
+}
+
+/// Go's `strconv.ParseBool`.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Splits names as the generators do: those that parse as an IP become IP SANs.
+pub fn split_names(names: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut dns = Vec::new();
+    let mut ips = Vec::new();
+    for name in names {
+        if name.parse::<IpAddr>().is_ok() {
+            ips.push(name.clone());
+        } else {
+            dns.push(name.clone());
+        }
+    }
+    (dns, ips)
+}
+
+/// Which input decides the names a generator issues for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameRole {
+    /// The Service name, completed with the namespace into `<svc>.<ns>.svc`.
+    Service,
+    Namespace,
+    /// A list of names taken as they are (`--host`, `AGENT_INJECT_TLS_AUTO_HOSTS`).
+    Hosts,
+}
+
+/// How a user changes an input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// A flag as written or as the program spells it (`--host`, `-s`); `separate` when its
+    /// value is the next argument.
+    Flag { spelled: String, separate: bool },
+    Env(String),
+    /// Compiled into the program: only the other side can change.
+    Fixed,
+}
+
+impl Setting {
+    /// The edit that sets it to `value`, in backquotes.
+    pub fn edit(&self, value: &str) -> String {
+        match self {
+            Setting::Flag {
+                spelled,
+                separate: true,
+            } => format!("`{spelled} {value}`"),
+            Setting::Flag { spelled, .. } => format!("`{spelled}={value}`"),
+            Setting::Env(name) => format!("env `{name}: {value}`"),
+            Setting::Fixed => format!("`{value}`"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NameInput {
+    pub role: NameRole,
+    /// The value in effect (after expansion and defaults).
+    pub value: String,
+    pub setting: Setting,
+    /// Where the value is written; None for a compiled-in default.
+    pub span: Option<Span>,
+}
+
+/// A run-time certificate generator as the naming rules see it.
+#[derive(Clone, Debug)]
+pub struct Generator {
+    pub provisioner: Provisioner,
+    /// The pod template and container it runs in.
+    pub pod_template: usize,
+    pub container: usize,
+    /// It serves the certificate itself (an operator), rather than writing it for others
+    /// (a Job).
+    pub serves_itself: bool,
+    /// The inputs the names come from, for help texts.
+    pub name_inputs: Vec<NameInput>,
+    /// `--secret-name` of a certgen `create`, for its own rule.
+    pub secret_span: Option<Span>,
+}
+
+/// The generators certgen `create` containers amount to.
+pub fn generators(model: &Model<'_>) -> Vec<Generator> {
+    invocations(model)
+        .into_iter()
+        .filter_map(|invocation| {
+            let Command::Create(create) = &invocation.command else {
+                return None;
+            };
+            let object = &model.objects[invocation.object];
+            let (dns_names, ip_addresses) = split_names(&create.hosts);
+            let span = create
+                .host
+                .as_ref()
+                .map(|h| h.node.span())
+                .unwrap_or_else(|| create.command_node.span());
+            let name_inputs = create
+                .host
+                .as_ref()
+                .map(|h| NameInput {
+                    role: NameRole::Hosts,
+                    value: h.value.clone(),
+                    setting: flag_setting(h.node, "host"),
+                    span: Some(h.node.span()),
+                })
+                .into_iter()
+                .collect();
+            Some(Generator {
+                provisioner: Provisioner {
+                    kind: ProvisionerKind::Certgen,
+                    description: format!(
+                        "kube-webhook-certgen create in {} {}/{}",
+                        object.kind, object.namespace, object.name
+                    ),
+                    span,
+                    object: invocation.object,
+                    secret: create
+                        .secret_name
+                        .as_ref()
+                        .map(|s| (create.namespace.clone(), s.value.clone())),
+                    dns_names,
+                    ip_addresses,
+                    names_known: create.names_known,
+                    reuses_without_check: true,
+                    pod_templates: Vec::new(),
+                },
+                pod_template: invocation.pod_template,
+                container: invocation.container,
+                serves_itself: false,
+                name_inputs,
+                secret_span: create.secret_name.as_ref().map(|s| s.node.span()),
+            })
+        })
+        .collect()
+}
+
+/// How the argument `node` spells flag `name`: `--host=x` or `-s x`.
+pub fn flag_setting(node: NodeRef<'_>, name: &str) -> Setting {
+    let text = node.as_str().unwrap_or("");
+    let dashes = text.len() - text.trim_start_matches('-').len();
+    if dashes == 0 {
+        // The value node of `-s x`: the flag itself is the argument before it.
+        return Setting::Flag {
+            spelled: format!("-{name}"),
+            separate: true,
+        };
+    }
+    Setting::Flag {
+        spelled: format!("{}{name}", &text[..dashes]),
+        separate: !text.contains('='),
+    }
+}
 
 pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
-    let _ = (model, found);
+    for generator in generators(model) {
+        found.provisioners.push(generator.provisioner);
+    }
+    for invocation in invocations(model) {
+        let Command::Patch(patch) = &invocation.command else {
+            continue;
+        };
+        let object = &model.objects[invocation.object];
+        let description = format!(
+            "kube-webhook-certgen patch in {} {}/{}",
+            object.kind, object.namespace, object.name
+        );
+        if let Some(name) = &patch.webhook_name {
+            for kind in patch.kinds() {
+                found.injectors.push(Injector {
+                    kind: ProvisionerKind::Certgen,
+                    description: description.clone(),
+                    span: name.node.span(),
+                    object: invocation.object,
+                    target: InjectTarget::Configuration {
+                        kind: Some(kind),
+                        name: name.value.clone(),
+                    },
+                });
+            }
+        }
+        if let Some(name) = &patch.apiservice_name {
+            found.injectors.push(Injector {
+                kind: ProvisionerKind::Certgen,
+                description: description.clone(),
+                span: name.node.span(),
+                object: invocation.object,
+                target: InjectTarget::ApiService(name.value.clone()),
+            });
+        }
+    }
+}
+
+/// A synthetic leaf carrying exactly these SANs, for Go's `VerifyHostname`.
+pub fn synthetic_certificate(dns_names: &[String], ip_addresses: &[String]) -> crate::tls::cert::Certificate {
+    use crate::tls::cert::{Certificate, PublicKeyAlgorithm, PublicKeyInfo, SignatureAlgorithm};
+    Certificate {
+        raw: Vec::new(),
+        raw_tbs: Vec::new(),
+        raw_subject: Vec::new(),
+        raw_issuer: Vec::new(),
+        raw_subject_public_key_info: Vec::new(),
+        version: 3,
+        serial_hex: String::new(),
+        subject_common_name: None,
+        issuer_common_name: None,
+        subject_display: String::new(),
+        issuer_display: String::new(),
+        signature_algorithm: SignatureAlgorithm {
+            oid: String::new(),
+            name: String::new(),
+        },
+        public_key: PublicKeyInfo {
+            algorithm: PublicKeyAlgorithm::Unknown,
+            bits: None,
+            curve: None,
+        },
+        not_before: 0,
+        not_after: 0,
+        dns_names: dns_names.to_vec(),
+        ip_addresses: ip_addresses
+            .iter()
+            .filter_map(|ip| match ip.parse::<IpAddr>().ok()? {
+                // Go marshals IPv4 SANs in their 4-byte form, and so parses them back.
+                IpAddr::V6(v6) => Some(
+                    v6.to_ipv4_mapped()
+                        .map(IpAddr::V4)
+                        .unwrap_or(IpAddr::V6(v6)),
+                ),
+                v4 => Some(v4),
+            })
+            .collect(),
+        email_addresses: Vec::new(),
+        uris: Vec::new(),
+        has_san_extension: true,
+        basic_constraints_valid: false,
+        is_ca: false,
+        max_path_len: 0,
+        key_usage: 0,
+        ext_key_usage: Vec::new(),
+        subject_key_id: Vec::new(),
+        authority_key_id: Vec::new(),
+        has_name_constraints: false,
+        unhandled_critical_extensions: Vec::new(),
+        signature_value: Vec::new(),
+        public_key_bytes: Vec::new(),
+        subject_organizations: Vec::new(),
+        not_before_utc_offset: 0,
+        not_after_utc_offset: 0,
+        subject_alt_name_raw: None,
+        name_constraints: None,
+    }
+}
+
+/// Go's verdict on whether a certificate for these names is valid for `server_name`:
+/// None when it is, else Go's message.
+pub fn names_refuse(dns_names: &[String], ip_addresses: &[String], server_name: &str) -> Option<String> {
+    let certificate = synthetic_certificate(dns_names, ip_addresses);
+    crate::tls::hostname::verify_hostname(&certificate, server_name)
+        .err()
+        .map(|e| e.to_string())
+}
+
+/// The Secrets the serving container of a backend mounts, as (namespace, name, span of the
+/// name in the volume).
+pub fn mounted_secrets<'a>(model: &Model<'a>, backend: &Backend) -> Vec<(String, &'a str, Span)> {
+    let template = &model.pod_templates[backend.pod_template];
+    let namespace = &model.objects[template.object].namespace;
+    let volume_names: Vec<&str> = match backend.container {
+        Some(c) => template.containers[c].mounts.iter().map(|m| m.name).collect(),
+        None => template.volumes.iter().map(|v| v.name).collect(),
+    };
+    let mut found = Vec::new();
+    for volume_name in volume_names {
+        let Some(volume) = template.volume(volume_name) else {
+            continue;
+        };
+        for source in &volume.secrets {
+            found.push((
+                namespace.clone(),
+                source.secret_name,
+                source.secret_name_node.span(),
+            ));
+        }
+    }
+    found
+}
+
+/// How a generator reaches an endpoint's pods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// The generator runs in the serving container.
+    Runs,
+    /// The serving container mounts the Secret the generator writes (its volume's name).
+    Mounts(Span),
+}
+
+/// The resolutions whose pods serve what the generator makes, with how.
+pub fn served_by<'r>(
+    model: &Model<'_>,
+    resolutions: &'r [Resolution],
+    generator: &Generator,
+) -> Vec<(&'r Resolution, Link)> {
+    let mut served = Vec::new();
+    for resolution in resolutions {
+        let ServiceLink::Found { backends, .. } = &resolution.service else {
+            continue;
+        };
+        let link = backends.iter().find_map(|backend| {
+            if generator.serves_itself
+                && backend.pod_template == generator.pod_template
+                && backend.container.is_none_or(|c| c == generator.container)
+            {
+                return Some(Link::Runs);
+            }
+            let (namespace, name) = generator.provisioner.secret.as_ref()?;
+            mounted_secrets(model, backend)
+                .into_iter()
+                .find(|(ns, n, _)| ns == namespace && n == name)
+                .map(|(_, _, span)| Link::Mounts(span))
+        });
+        if let Some(link) = link {
+            served.push((resolution, link));
+        }
+    }
+    served
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::yaml::Document;
+
+    fn documents(text: &str) -> Vec<Document> {
+        let file = SourceFile::new("t.yaml", text.as_bytes().to_vec());
+        let (docs, errors) = crate::yaml::load(0, &file);
+        assert!(errors.is_empty(), "{errors:?}");
+        docs
+    }
+
+    const JOBS: &str = r#"
+apiVersion: batch/v1
+kind: Job
+metadata: {name: create, namespace: ingress}
+spec:
+  template:
+    spec:
+      containers:
+      - name: create
+        image: registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9@sha256:0123
+        args:
+        - create
+        - --host=svc,svc.$(POD_NAMESPACE).svc,10.0.0.1
+        - --namespace=$(POD_NAMESPACE)
+        - --secret-name=admission
+        env:
+        - name: POD_NAMESPACE
+          valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: patch, namespace: ingress}
+spec:
+  template:
+    spec:
+      containers:
+      - name: patch
+        image: jettech/kube-webhook-certgen:v1.5.1
+        args: [patch, --webhook-name=admission, --patch-mutating=false, --apiservice-name=v1.x.io]
+"#;
+
+    #[test]
+    fn create_and_patch_are_read() {
+        let docs = documents(JOBS);
+        let model = Model::build(&docs, "default");
+        let found = invocations(&model);
+        assert_eq!(found.len(), 2);
+        let Command::Create(create) = &found[0].command else {
+            panic!("create first")
+        };
+        assert_eq!(create.hosts, ["svc", "svc.ingress.svc", "10.0.0.1"]);
+        assert_eq!(create.namespace, "ingress");
+        assert!(create.names_known);
+        let Command::Patch(patch) = &found[1].command else {
+            panic!("patch second")
+        };
+        assert_eq!(patch.kinds(), [VALIDATING]);
+        assert_eq!(patch.apiservice_name.as_ref().unwrap().value, "v1.x.io");
+
+        let mut provisioning = Provisioning::default();
+        discover(&model, &mut provisioning);
+        let p = &provisioning.provisioners[0];
+        assert_eq!(p.dns_names, ["svc", "svc.ingress.svc"]);
+        assert_eq!(p.ip_addresses, ["10.0.0.1"]);
+        assert_eq!(p.secret, Some(("ingress".into(), "admission".into())));
+        assert!(p.reuses_without_check);
+        assert_eq!(provisioning.injectors.len(), 2);
+    }
+
+    #[test]
+    fn names_are_judged_by_go_rules() {
+        let dns = vec!["svc".to_string(), "svc.ns.svc".to_string()];
+        let ips = vec!["10.0.0.1".to_string()];
+        assert_eq!(names_refuse(&dns, &ips, "svc.ns.svc"), None);
+        assert_eq!(
+            names_refuse(&dns, &ips, "other.ns.svc").as_deref(),
+            Some("x509: certificate is valid for svc, svc.ns.svc, not other.ns.svc")
+        );
+        assert_eq!(names_refuse(&dns, &ips, "10.0.0.1"), None);
+        assert_eq!(
+            names_refuse(&dns, &[], "10.0.0.1").as_deref(),
+            Some("x509: cannot validate certificate for 10.0.0.1 because it doesn't contain any IP SANs")
+        );
+    }
+
+    #[test]
+    fn bool_flags_read_like_pflag() {
+        let docs = documents(
+            "kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, args: [--a, --b=false, --c=bogus]}\n",
+        );
+        let model = Model::build(&docs, "default");
+        let c = &model.pod_templates[0].containers[0];
+        assert!(bool_flag(c, "a", false).value);
+        assert!(!bool_flag(c, "b", true).value);
+        assert!(bool_flag(c, "c", true).value);
+        assert!(!bool_flag(c, "d", false).value);
+        assert!(bool_flag(c, "d", false).node.is_none());
+    }
 }

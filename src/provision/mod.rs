@@ -69,6 +69,19 @@ pub struct Provisioning {
     pub injectors: Vec<Injector>,
 }
 
+impl Provisioner {
+    /// Go's `VerifyHostname` against the certificate this provisioner will issue.
+    pub fn verify_hostname(&self, server_name: &str) -> Result<(), crate::tls::hostname::HostnameError> {
+        let ips = self
+            .ip_addresses
+            .iter()
+            .filter_map(|ip| crate::tls::hostname::parse_ip(ip))
+            .collect();
+        let certificate = crate::tls::cert::Certificate::for_names(self.dns_names.clone(), ips, None);
+        crate::tls::hostname::verify_hostname(&certificate, server_name)
+    }
+}
+
 impl Provisioning {
     pub fn discover(model: &Model<'_>) -> Provisioning {
         let mut found = Provisioning::default();

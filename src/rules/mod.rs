@@ -13,6 +13,7 @@ mod insecure_skip_tls_verify;
 mod invalid_yaml;
 mod newer_go_refusal;
 mod serving_key;
+mod upgrade_trap;
 mod verdict;
 mod weak_key;
 mod webhook_client_config;
@@ -39,6 +40,8 @@ pub struct Context<'m, 'a> {
     pub min_validity: i64,
     /// Certificate provisioners and caBundle injectors found in the inputs.
     pub provisioning: &'m crate::provision::Provisioning,
+    /// The previous release's render and its provisioners (`--previous`).
+    pub previous: Option<(&'m Model<'m>, &'m crate::provision::Provisioning)>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -106,6 +109,7 @@ pub const RULES: &[&Rule] = &[
     &certificate_undetermined::RULE,
     &certificate_expired::RULE,
     &webhook_hostname::RULE,
+    &upgrade_trap::RULE,
     &webhook_unknown_authority::RULE,
     &ca_bundle_empty::RULE,
     &certificate_key_usage::RULE,

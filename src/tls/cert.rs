@@ -122,6 +122,58 @@ pub struct IpRange {
 }
 
 impl Certificate {
+    /// A certificate that is not issued yet, as far as `VerifyHostname` looks at it: exactly
+    /// these SANs (names a provisioner will request), a subjectAltName extension when any.
+    pub fn for_names(dns_names: Vec<String>, ip_addresses: Vec<IpAddr>, common_name: Option<String>) -> Certificate {
+        Certificate {
+            raw: Vec::new(),
+            raw_tbs: Vec::new(),
+            raw_subject: Vec::new(),
+            raw_issuer: Vec::new(),
+            raw_subject_public_key_info: Vec::new(),
+            version: 3,
+            serial_hex: String::new(),
+            subject_common_name: common_name,
+            issuer_common_name: None,
+            subject_display: String::new(),
+            issuer_display: String::new(),
+            signature_algorithm: SignatureAlgorithm {
+                oid: String::new(),
+                name: String::new(),
+            },
+            public_key: PublicKeyInfo {
+                algorithm: PublicKeyAlgorithm::Unknown,
+                bits: None,
+                curve: None,
+            },
+            not_before: 0,
+            not_after: 0,
+            has_san_extension: !dns_names.is_empty() || !ip_addresses.is_empty(),
+            dns_names,
+            ip_addresses,
+            email_addresses: Vec::new(),
+            uris: Vec::new(),
+            basic_constraints_valid: false,
+            is_ca: false,
+            max_path_len: -1,
+            key_usage: 0,
+            ext_key_usage: Vec::new(),
+            subject_key_id: Vec::new(),
+            authority_key_id: Vec::new(),
+            has_name_constraints: false,
+            unhandled_critical_extensions: Vec::new(),
+            signature_value: Vec::new(),
+            public_key_bytes: Vec::new(),
+            subject_organizations: Vec::new(),
+            not_before_utc_offset: 0,
+            not_after_utc_offset: 0,
+            subject_alt_name_raw: None,
+            name_constraints: None,
+        }
+    }
+}
+
+impl Certificate {
     /// Subject and issuer are byte-identical (Go's self-issued test).
     pub fn is_self_issued(&self) -> bool {
         self.raw_subject == self.raw_issuer
