@@ -594,10 +594,10 @@ fn choose_certificate(
             missing.dedup();
             let list = missing.join(", ");
             return Certificate::Undetermined(if candidates.iter().all(|c| c.secret.is_none()) {
-                format!("the mounted Secret {list} is not among the inputs (pass a `kubectl get secret -o yaml` dump to check it)")
+                format!("the Secret {list} the serving pods use is not among the inputs (pass a `kubectl get secret -o yaml` dump to check it)")
             } else {
                 format!(
-                    "the mounted Secret {list} holds no certificate yet ({} absent or empty): it is filled at run time",
+                    "the Secret {list} the serving pods use holds no certificate yet ({} absent or empty): it is filled at run time",
                     CERT_KEYS.join(", ")
                 )
             });

@@ -52,6 +52,18 @@ pub fn failures<'r>(context: &'r Context<'_, '_>) -> impl Iterator<Item = Failur
         };
         let verdict = resolution.verdict.as_ref()?;
         let error = verdict.result.as_ref().err()?;
+        // A live Secret whose provisioners all check it before reuse (cert-manager, Spark >= 2.2,
+        // cert-controller) is replaced when it no longer fits: the live certificate is not served.
+        let secret = &context.model.objects[context.model.secrets[serving.secret].object];
+        if secret.live {
+            let mut provisioners = context
+                .provisioning
+                .for_secret(&secret.namespace, secret.name)
+                .peekable();
+            if provisioners.peek().is_some() && provisioners.all(|p| !p.reuses_without_check) {
+                return None;
+            }
+        }
         Some(Failure {
             resolution,
             serving,

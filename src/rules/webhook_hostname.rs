@@ -47,6 +47,16 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             workload.name,
             workload.namespace,
         ));
+        let reuser = context
+            .provisioning
+            .for_secret(&secret_object.namespace, secret_object.name)
+            .find(|p| p.reuses_without_check);
+        let d = match reuser {
+            Some(reuser) if secret_object.live => d
+                .with_label(reuser.span, format!("{} reuses this Secret without checking its names", reuser.description))
+                .with_help("or upgrade to an operator version that verifies the certificate's names before reusing it"),
+            _ => d,
+        };
         out.push(if error.is_legacy_common_name() {
             d.with_help(format!(
                 "or reissue the certificate with a subjectAltName: DNS:{server_name} (Go has ignored the Common Name since 1.15, Kubernetes 1.19)"
