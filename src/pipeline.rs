@@ -69,7 +69,8 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
     let resolutions = resolve::resolve_all(&model, &resolve::ResolveOptions { now: options.now });
     let provisioning = crate::provision::Provisioning::discover(&model);
     let previous_model = Model::build(&previous_documents, &options.default_namespace);
-    let previous = (!previous_documents.is_empty()).then(|| crate::provision::Provisioning::discover(&previous_model));
+    let previous = (!previous_documents.is_empty())
+        .then(|| crate::provision::Provisioning::discover(&previous_model));
     let context = rules::Context {
         model: &model,
         resolutions: &resolutions,

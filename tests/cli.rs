@@ -74,7 +74,8 @@ fn fixtures() -> Vec<(String, PathBuf, Vec<String>)> {
             let name = dir.file_name().unwrap().to_string_lossy().into_owned();
             // An `args` file holds extra arguments (e.g. `--previous previous/x.yaml`).
             if let Ok(extra) = std::fs::read_to_string(dir.join("args")) {
-                let mut with_args: Vec<String> = extra.split_whitespace().map(str::to_string).collect();
+                let mut with_args: Vec<String> =
+                    extra.split_whitespace().map(str::to_string).collect();
                 with_args.extend(files);
                 files = with_args;
             }

@@ -161,7 +161,10 @@ fn fixture_corpus() -> Vec<Vec<u8>> {
     let mut corpus = Vec::new();
     for dir in std::fs::read_dir(root).unwrap() {
         for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            corpus.push(std::fs::read(file.unwrap().path()).unwrap());
+            let path = file.unwrap().path();
+            if path.is_file() {
+                corpus.push(std::fs::read(path).unwrap());
+            }
         }
     }
     corpus.sort();

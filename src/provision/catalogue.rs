@@ -8,7 +8,9 @@ mod schema;
 
 pub use schema::{Condition, Entry, InjectSpec, Source};
 
-use super::certgen::{flag_setting, split_names, Generator, NameInput, NameRole, Setting};
+use super::certgen::{
+    flag_occurrences, flag_setting, last_flag, split_names, Generator, NameInput, NameRole, Setting,
+};
 use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Container, EndpointKind, EnvValue, Model, PodTemplate};
 use crate::source::Span;
@@ -51,7 +53,8 @@ const FILES: &[(&str, &str)] = &[
 pub fn load_all() -> Result<Vec<Entry>, String> {
     let mut entries = Vec::new();
     for (id, text) in FILES {
-        let entry = schema::load(id, text).map_err(|e| format!("rules/provisioners/{id}.yaml: {e}"))?;
+        let entry =
+            schema::load(id, text).map_err(|e| format!("rules/provisioners/{id}.yaml: {e}"))?;
         entries.push(entry);
     }
     Ok(entries)
@@ -87,8 +90,8 @@ pub fn recognise(model: &Model<'_>) -> Vec<Recognition> {
     let mut found = Vec::new();
     for (pod_template, template) in model.pod_templates.iter().enumerate() {
         let namespace = &model.objects[template.object].namespace;
-        let version = version_of(model, template);
         for (index, container) in template.containers.iter().enumerate() {
+            let version = version_of(model, template, container);
             let mut best: Option<&'static Entry> = None;
             for entry in entries {
                 if best.is_some_and(|b| b.priority >= entry.priority) {
@@ -111,7 +114,12 @@ pub fn recognise(model: &Model<'_>) -> Vec<Recognition> {
     found
 }
 
-fn matches(entry: &Entry, container: &Container<'_>, namespace: &str, version: Option<Version>) -> bool {
+fn matches(
+    entry: &Entry,
+    container: &Container<'_>,
+    namespace: &str,
+    version: Option<Version>,
+) -> bool {
     let m = &entry.matcher;
     if !m.images.is_empty() {
         let Some(image) = container.image else {
@@ -128,7 +136,11 @@ fn matches(entry: &Entry, container: &Container<'_>, namespace: &str, version: O
     {
         return false;
     }
-    let arguments: Vec<&str> = container.arguments.iter().filter_map(|n| n.as_str()).collect();
+    let arguments: Vec<&str> = container
+        .arguments
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
     if !m
         .args
         .iter()
@@ -152,24 +164,35 @@ fn matches(entry: &Entry, container: &Container<'_>, namespace: &str, version: O
 /// Whether a condition holds for a container.
 pub fn holds(condition: &Condition, container: &Container<'_>, namespace: &str) -> bool {
     match condition {
-        Condition::Flag { name, value: None, bool: false } => flag_argument(container, name).is_some(),
-        Condition::Flag { name, bool: true, .. } => super::certgen::bool_flag(container, name, false).value,
-        Condition::Flag { name, value: Some(value), .. } => container
-            .flag(name)
+        Condition::Flag {
+            name, set: true, ..
+        } => super::certgen::bool_flag(container, name, false).value,
+        Condition::Flag {
+            name, value: None, ..
+        } => flag_argument(container, name).is_some(),
+        Condition::Flag {
+            name,
+            value: Some(value),
+            ..
+        } => last_flag(container, name)
             .is_some_and(|(v, _)| container.expand(v, namespace) == *value),
-        Condition::Env { name, value: None } => container.env.iter().any(|v| {
-            v.name == name && !matches!(v.value, EnvValue::Literal(""))
-        }),
-        Condition::Env { name, value: Some(value) } => {
-            container.env_value(name, namespace).as_deref() == Some(value.as_str())
-        }
+        Condition::Env { name, value: None } => container
+            .env
+            .iter()
+            .any(|v| v.name == name && !matches!(v.value, EnvValue::Literal(""))),
+        Condition::Env {
+            name,
+            value: Some(value),
+        } => container.env_value(name, namespace).as_deref() == Some(value.as_str()),
     }
 }
 
 /// The argument that sets flag `name`, in any form.
 fn flag_argument<'a>(container: &Container<'a>, name: &str) -> Option<crate::yaml::NodeRef<'a>> {
     container.arguments.iter().copied().find(|node| {
-        let Some(text) = node.as_str() else { return false };
+        let Some(text) = node.as_str() else {
+            return false;
+        };
         let bare = text.trim_start_matches('-');
         if bare.len() == text.len() || bare.len() + 2 < text.len() {
             return false;
@@ -178,24 +201,53 @@ fn flag_argument<'a>(container: &Container<'a>, name: &str) -> Option<crate::yam
     })
 }
 
-fn resolve_values(entry: &Entry, container: &Container<'_>, namespace: &str) -> HashMap<String, Resolved> {
+fn resolve_values(
+    entry: &Entry,
+    container: &Container<'_>,
+    namespace: &str,
+) -> HashMap<String, Resolved> {
     let mut values: HashMap<String, Resolved> = HashMap::new();
     for spec in &entry.values {
         let mut resolved = None;
         for source in &spec.sources {
             match source {
-                Source::Flag(name) => {
-                    let Some((value, node)) = container.flag(name) else {
+                Source::Flag { name, repeated } => {
+                    let mut occurrences = flag_occurrences(container, name);
+                    if !repeated && occurrences.len() > 1 {
+                        occurrences.drain(..occurrences.len() - 1);
+                    }
+                    let values: Vec<String> = occurrences
+                        .iter()
+                        .map(|(value, _)| container.expand(value, namespace))
+                        .filter(|value| !value.is_empty())
+                        .collect();
+                    let (Some((_, first)), Some((_, last))) =
+                        (occurrences.first(), occurrences.last())
+                    else {
                         continue;
                     };
-                    let value = container.expand(value, namespace);
-                    if value.is_empty() {
+                    if values.is_empty() {
                         continue;
+                    }
+                    let value = values.join(",");
+                    let (first, last) = (first.span(), last.span());
+                    let span = if first.file == last.file {
+                        Span::new(
+                            first.file,
+                            first.start.min(last.start),
+                            first.end.max(last.end),
+                        )
+                    } else {
+                        last
+                    };
+                    let mut setting = flag_setting(occurrences[0].1, name);
+                    if let Setting::Flag { repeated: r, .. } = &mut setting {
+                        *r = *repeated;
                     }
                     resolved = Some(Resolved {
                         text: (!value.contains("$(")).then_some(value),
-                        setting: flag_setting(node, name),
-                        span: Some(node.span()),
+                        setting,
+                        span: Some(span),
                     });
                 }
                 Source::Env(name) => {
@@ -244,9 +296,10 @@ fn preferred_setting(sources: &[Source]) -> Setting {
     sources
         .iter()
         .find_map(|s| match s {
-            Source::Flag(name) => Some(Setting::Flag {
+            Source::Flag { name, repeated } => Some(Setting::Flag {
                 spelled: format!("--{name}"),
                 separate: false,
+                repeated: *repeated,
             }),
             _ => None,
         })
@@ -260,7 +313,11 @@ fn preferred_setting(sources: &[Source]) -> Setting {
 }
 
 /// Fills `{value}` placeholders; None when one of them is unknown.
-pub fn substitute(template: &str, values: &HashMap<String, Resolved>, pod_namespace: &str) -> Option<String> {
+pub fn substitute(
+    template: &str,
+    values: &HashMap<String, Resolved>,
+    pod_namespace: &str,
+) -> Option<String> {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
@@ -299,18 +356,21 @@ pub fn parse_version(text: &str) -> Option<Version> {
     parts.next().is_none().then_some((major, minor, patch))
 }
 
-/// The version a pod template runs: its image tag, else the `app.kubernetes.io/version`
-/// label of the template or its workload, else the `helm.sh/chart` label's suffix.
-fn version_of(model: &Model<'_>, template: &PodTemplate<'_>) -> Option<Version> {
-    let from_tags = template.containers.iter().find_map(|c| {
-        let image = c.image?;
+/// The version a container runs: its image tag, else the `app.kubernetes.io/version` label
+/// of the pod template or its workload, else the `helm.sh/chart` label's suffix.
+fn version_of(
+    model: &Model<'_>,
+    template: &PodTemplate<'_>,
+    container: &Container<'_>,
+) -> Option<Version> {
+    let from_tag = container.image.and_then(|image| {
         let image = image.split('@').next()?;
         let last = image.rsplit('/').next()?;
         let (_, tag) = last.split_once(':')?;
         parse_version(tag)
     });
-    if from_tags.is_some() {
-        return from_tags;
+    if from_tag.is_some() {
+        return from_tag;
     }
     let object = &model.objects[template.object];
     let object_labels: Vec<(&str, &str)> = object
@@ -335,13 +395,12 @@ fn version_of(model: &Model<'_>, template: &PodTemplate<'_>) -> Option<Version> 
         .and_then(parse_version)
         .or_else(|| {
             let chart = label("helm.sh/chart")?;
-            parse_version(chart.rsplit_once('-').map(|(_, v)| v).unwrap_or(chart)).or_else(|| {
-                // `name-1.2.3-rc.1`: the version starts after the last dash followed by a digit.
-                let at = chart.char_indices().rev().find(|(i, c)| {
-                    *c == '-' && chart[i + 1..].starts_with(|d: char| d.is_ascii_digit())
-                })?;
-                parse_version(&chart[at.0 + 1..])
-            })
+            // `name-1.2.3` or `name-1.2.3-rc.1`: the version follows the last dash that is
+            // followed by a digit.
+            let (at, _) = chart.char_indices().rev().find(|(i, c)| {
+                *c == '-' && chart[i + 1..].starts_with(|d: char| d.is_ascii_digit())
+            })?;
+            parse_version(&chart[at + 1..])
         })
 }
 
@@ -365,7 +424,11 @@ fn generator(model: &Model<'_>, recognition: &Recognition) -> Option<Generator> 
     let mut names_known = true;
     for name in &certificate.names {
         match substitute(name, values, namespace) {
-            Some(text) => names.extend(text.split(',').filter(|n| !n.is_empty()).map(str::to_string)),
+            Some(text) => names.extend(
+                text.split(',')
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string),
+            ),
             None => names_known = false,
         }
     }
@@ -395,15 +458,22 @@ fn generator(model: &Model<'_>, recognition: &Recognition) -> Option<Generator> 
         .span();
     let span = name_inputs
         .iter()
+        .filter(|input| input.role != NameRole::Namespace)
         .find_map(|input| input.span)
         .unwrap_or(fallback_span);
     let secret = certificate.secret.as_ref().and_then(|(name, ns)| {
-        Some((substitute(ns, values, namespace)?, substitute(name, values, namespace)?))
+        Some((
+            substitute(ns, values, namespace)?,
+            substitute(name, values, namespace)?,
+        ))
     });
     Some(Generator {
         provisioner: Provisioner {
             kind: ProvisionerKind::Operator(entry.id.as_str()),
-            description: format!("{} in {} {}/{}", entry.name, object.kind, object.namespace, object.name),
+            description: format!(
+                "{} in {} {}/{}",
+                entry.name, object.kind, object.namespace, object.name
+            ),
             span,
             object: template.object,
             secret,
@@ -432,17 +502,19 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
     let container = &template.containers[recognition.container];
     let namespace = object.namespace.as_str();
     let values = &recognition.values;
-    let description = format!("{} in {} {}/{}", entry.name, object.kind, object.namespace, object.name);
-    let span = container
-        .node
-        .get("image")
-        .unwrap_or(container.node)
-        .span();
+    let description = format!(
+        "{} in {} {}/{}",
+        entry.name, object.kind, object.namespace, object.name
+    );
+    let span = container.node.get("image").unwrap_or(container.node).span();
     let mut targets: Vec<InjectTarget> = Vec::new();
     for inject in &entry.injects {
         match inject {
             InjectSpec::Named { kind, name, when } => {
-                if when.as_ref().is_some_and(|c| !holds(c, container, namespace)) {
+                if when
+                    .as_ref()
+                    .is_some_and(|c| !holds(c, container, namespace))
+                {
                     continue;
                 }
                 let Some(name) = substitute(name, values, namespace) else {
@@ -470,7 +542,10 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                         EndpointKind::ApiService => schema::API_SERVICE,
                     };
                     if kinds.contains(&kind) {
-                        targets.push(target(kind, model.objects[endpoint.object].name.to_string()));
+                        targets.push(target(
+                            kind,
+                            model.objects[endpoint.object].name.to_string(),
+                        ));
                     }
                 }
             }
@@ -542,19 +617,22 @@ mod tests {
     #[test]
     fn broken_entries_are_refused() {
         let cases = [
-            ("x", "id: y\nname: n\nmatch: {image: ['*a*']}\ncertificate: {names: [a]}\n", "id"),
-            ("x", "id: x\nname: n\nmatch: {}\ncertificate: {names: [a]}\n", "match"),
-            ("x", "id: x\nname: n\nmatch: {image: ['*a*']}\ncertificate: {names: ['{nope}.svc']}\n", "nope"),
-            ("x", "id: x\nname: n\nmatch: {image: ['*a*'], colour: red}\ncertificate: {names: [a]}\n", "colour"),
-            ("x", "id: x\nname: n\nmatch: {image: ['*a*'], version: '>=x'}\ncertificate: {names: [a]}\n", "version"),
-            ("x", "id: x\nname: n\nmatch: {image: ['*a*']}\ninjects: [{kind: Pod, name: a}]\n", "Pod"),
-            ("x", "id: x\nname: n\nmatch: {image: ['*a*']}\n", "certificate"),
+            ("x", "id: y\nname: demo\nmatch: {image: ['*a*']}\ncertificate: {names: [a]}\n", "id"),
+            ("x", "id: x\nname: demo\nmatch: {}\ncertificate: {names: [a]}\n", "match"),
+            ("x", "id: x\nname: demo\nmatch: {image: ['*a*']}\ncertificate: {names: ['{nope}.svc']}\n", "nope"),
+            ("x", "id: x\nname: demo\nmatch: {image: ['*a*'], colour: red}\ncertificate: {names: [a]}\n", "colour"),
+            ("x", "id: x\nname: demo\nmatch: {image: ['*a*'], version: '>=x'}\ncertificate: {names: [a]}\n", "version"),
+            ("x", "id: x\nname: demo\nmatch: {image: ['*a*']}\ninjects: [{kind: Pod, name: a}]\n", "Pod"),
+            ("x", "id: x\nname: demo\nmatch: {image: ['*a*']}\n", "certificate"),
             (
                 "x",
-                "id: x\nname: n\nmatch: {image: ['*a*']}\nvalues: {a: ['{b}'], b: [{default: c}]}\ncertificate: {names: ['{a}']}\n",
-                "a",
+                "id: x\nname: demo\nmatch: {image: ['*a*']}\nvalues: {a: [{default: '{b}'}], b: [{default: c}]}\ncertificate: {names: ['{a}']}\n",
+                "{b} is not a value defined before it",
             ),
         ];
+        let boolean = schema::load("x", "id: x\nname: n\nmatch: {image: ['*a*']}\ncertificate: {names: [a], reuses_without_check: true}\n")
+            .expect_err("n is a boolean");
+        assert!(boolean.contains("quote it"), "{boolean}");
         for (id, text, needle) in cases {
             let error = schema::load(id, text).expect_err(text);
             assert!(error.contains(needle), "{text}: {error}");
@@ -570,6 +648,38 @@ mod tests {
         let req = schema::VersionReq::parse(">=2.0.0, <2.2.0").unwrap();
         assert!(req.matches((2, 1, 9)));
         assert!(!req.matches((2, 2, 0)));
+    }
+
+    #[test]
+    fn versions_come_from_the_container_then_labels() {
+        let docs = documents(
+            r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, labels: {helm.sh/chart: spark-operator-2.1.0}}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: proxy, image: quay.io/brancz/kube-rbac-proxy:v0.13.1}
+      - {name: webhook, image: example.com/mirror/spark-operator:latest, args: [webhook, start]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: b}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: webhook, image: example.com/mirror/spark-operator:latest, args: [webhook, start]}
+"#,
+        );
+        let model = Model::build(&docs, "default");
+        let ids: Vec<&str> = recognise(&model)
+            .iter()
+            .map(|r| r.entry.id.as_str())
+            .collect();
+        assert_eq!(ids, ["spark-operator-2.0", "spark-operator-2.2"]);
     }
 
     fn documents(text: &str) -> Vec<Document> {
@@ -620,17 +730,27 @@ spec:
         assert_eq!(found.len(), 2, "{found:#?}");
         let spark = &found[0].provisioner;
         assert_eq!(spark.kind, ProvisionerKind::Operator("spark-operator-2.0"));
-        assert_eq!(spark.dns_names, ["localhost", "spark-operator-webhook.spark.svc"]);
+        assert_eq!(
+            spark.dns_names,
+            ["localhost", "spark-operator-webhook.spark.svc"]
+        );
         assert!(spark.reuses_without_check);
         assert_eq!(
             spark.secret,
-            Some(("spark-operator".into(), "spark-operator-webhook-certs".into()))
+            Some((
+                "spark-operator".into(),
+                "spark-operator-webhook-certs".into()
+            ))
         );
         let gatekeeper = &found[1].provisioner;
-        assert_eq!(gatekeeper.dns_names, ["gatekeeper-webhook-service.gatekeeper-system.svc"]);
+        assert_eq!(
+            gatekeeper.dns_names,
+            ["gatekeeper-webhook-service.gatekeeper-system.svc"]
+        );
         let mut provisioning = Provisioning::default();
         discover(&model, &mut provisioning);
-        let targets: Vec<&InjectTarget> = provisioning.injectors.iter().map(|i| &i.target).collect();
+        let targets: Vec<&InjectTarget> =
+            provisioning.injectors.iter().map(|i| &i.target).collect();
         assert!(targets.contains(&&InjectTarget::Configuration {
             kind: Some(schema::MUTATING),
             name: "m".into()

@@ -9,7 +9,7 @@ use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Model, ObjectId};
 use crate::resolve::{Resolution, ServiceLink};
 use crate::source::Span;
-use crate::tls::cert::{Certificate as X509, PublicKeyAlgorithm, PublicKeyInfo, SignatureAlgorithm};
+use crate::tls::cert::Certificate as X509;
 use crate::tls::hostname::{self, HostnameError};
 use crate::yaml::NodeRef;
 
@@ -42,10 +42,36 @@ pub const PLACEHOLDERS: &[&str] = &[
 
 /// The placeholder a value still holds (`SERVICE_NAME`, `$(SERVICE_NAME)`), if any.
 pub fn placeholder(text: &str) -> Option<&'static str> {
-    if text.contains("$(") {
-        return Some("$(...)");
+    placeholder_tokens(text).into_iter().next()
+}
+
+/// Every placeholder a value holds, in order of appearance, once each.
+pub fn placeholder_tokens(text: &str) -> Vec<&'static str> {
+    let mut found: Vec<&'static str> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Longest first: SERVICE_NAMESPACE before SERVICE_NAME.
+        let token = if rest.starts_with("$(") {
+            Some("$(...)")
+        } else {
+            PLACEHOLDERS.iter().copied().find(|p| rest.starts_with(p))
+        };
+        let step = match token {
+            Some(token) => {
+                if !found.contains(&token) {
+                    found.push(token);
+                }
+                if token == "$(...)" {
+                    rest.find(')').map_or(rest.len(), |i| i + 1)
+                } else {
+                    token.len()
+                }
+            }
+            None => rest.chars().next().map_or(1, char::len_utf8),
+        };
+        rest = &rest[step..];
     }
-    PLACEHOLDERS.iter().copied().find(|p| text.contains(p))
+    found
 }
 
 /// Key usages of cert-manager's `usages`; every other value is an extended key usage.
@@ -97,7 +123,10 @@ impl<'a> CmCertificate<'a> {
     }
 
     pub fn ip_address_texts(&self) -> Vec<&'a str> {
-        self.ip_addresses.iter().filter_map(|n| n.as_str()).collect()
+        self.ip_addresses
+            .iter()
+            .filter_map(|n| n.as_str())
+            .collect()
     }
 
     pub fn common_name_text(&self) -> Option<&'a str> {
@@ -173,52 +202,16 @@ impl<'a> CmCertificate<'a> {
             .into_iter()
             .filter_map(hostname::parse_ip)
             .collect();
-        let has_san_extension = !dns_names.is_empty() || !ip_addresses.is_empty() || self.other_sans;
-        X509 {
-            raw: Vec::new(),
-            raw_tbs: Vec::new(),
-            raw_subject: Vec::new(),
-            raw_issuer: Vec::new(),
-            raw_subject_public_key_info: Vec::new(),
-            version: 3,
-            serial_hex: String::new(),
-            subject_common_name: self.common_name_text().map(str::to_string),
-            issuer_common_name: None,
-            subject_display: String::new(),
-            issuer_display: String::new(),
-            signature_algorithm: SignatureAlgorithm {
-                oid: String::new(),
-                name: String::new(),
-            },
-            public_key: PublicKeyInfo {
-                algorithm: PublicKeyAlgorithm::Unknown,
-                bits: None,
-                curve: None,
-            },
-            not_before: 0,
-            not_after: 0,
+        let mut certificate = X509::for_names(
             dns_names,
             ip_addresses,
-            email_addresses: Vec::new(),
-            uris: Vec::new(),
-            has_san_extension,
-            basic_constraints_valid: self.is_ca,
-            is_ca: self.is_ca,
-            max_path_len: -1,
-            key_usage: 0,
-            ext_key_usage: Vec::new(),
-            subject_key_id: Vec::new(),
-            authority_key_id: Vec::new(),
-            has_name_constraints: false,
-            unhandled_critical_extensions: Vec::new(),
-            signature_value: Vec::new(),
-            public_key_bytes: Vec::new(),
-            subject_organizations: Vec::new(),
-            not_before_utc_offset: 0,
-            not_after_utc_offset: 0,
-            subject_alt_name_raw: None,
-            name_constraints: None,
-        }
+            self.common_name_text().map(str::to_string),
+        );
+        // URI and email SANs make a subjectAltName extension too (no CN fallback message).
+        certificate.has_san_extension |= self.other_sans;
+        certificate.basic_constraints_valid = self.is_ca;
+        certificate.is_ca = self.is_ca;
+        certificate
     }
 
     /// Go's `VerifyHostname` of the certificate this Certificate will produce.
@@ -313,11 +306,19 @@ pub enum Unresolved {
     Malformed,
     /// Still a kustomize placeholder (the placeholder rule reports it).
     Placeholder(&'static str),
-    NoSuchCertificate { namespace: String, name: String },
-    NoSuchSecret { namespace: String, name: String },
+    NoSuchCertificate {
+        namespace: String,
+        name: String,
+    },
+    NoSuchSecret {
+        namespace: String,
+        name: String,
+    },
     /// The annotation's group and the Certificate's differ (legacy vs cert-manager.io):
     /// no cainjector reads both.
-    GroupMismatch { certificate: usize },
+    GroupMismatch {
+        certificate: usize,
+    },
 }
 
 /// One cainjector annotation on an injectable object.
@@ -336,8 +337,13 @@ impl Injection<'_> {
         match &self.source {
             Source::Certificate(_) | Source::ApiserverCa => true,
             Source::Secret {
-                secret, written_by, direct, ..
-            } => (secret.is_some() || !written_by.is_empty()) && *direct == DirectInjection::Allowed,
+                secret,
+                written_by,
+                direct,
+                ..
+            } => {
+                (secret.is_some() || !written_by.is_empty()) && *direct == DirectInjection::Allowed
+            }
             Source::Off | Source::Unresolved(_) => false,
         }
     }
@@ -455,8 +461,7 @@ impl<'a> CertManager<'a> {
             return Source::Unresolved(Unresolved::Placeholder(p));
         }
         // cainjector's splitNamespacedName: SplitN on "/", and a namespace is required.
-        let Some((namespace, name)) = value.split_once('/').filter(|(ns, _)| !ns.is_empty())
-        else {
+        let Some((namespace, name)) = value.split_once('/').filter(|(ns, _)| !ns.is_empty()) else {
             return Source::Unresolved(Unresolved::Malformed);
         };
         match kind {
@@ -576,7 +581,11 @@ impl<'a> CertManager<'a> {
             .certificates
             .iter()
             .enumerate()
-            .filter(|(_, c)| serving_mounts.iter().any(|m| c.writes(&m.namespace, m.name)))
+            .filter(|(_, c)| {
+                serving_mounts
+                    .iter()
+                    .any(|m| c.writes(&m.namespace, m.name))
+            })
             .map(|(i, _)| i)
             .collect();
         serving.dedup();
@@ -824,7 +833,10 @@ mod tests {
         // The Secret is written by the Certificate, whose secretTemplate lacks the annotation.
         assert!(matches!(
             sources[1],
-            Source::Secret { direct: DirectInjection::Refused, .. }
+            Source::Secret {
+                direct: DirectInjection::Refused,
+                ..
+            }
         ));
         assert!(matches!(
             sources[2],
@@ -874,7 +886,14 @@ mod tests {
 
     #[test]
     fn placeholders_are_recognised() {
-        assert_eq!(placeholder("SERVICE_NAME.SERVICE_NAMESPACE.svc"), Some("SERVICE_NAMESPACE"));
+        assert_eq!(
+            placeholder_tokens("SERVICE_NAME.SERVICE_NAMESPACE.svc"),
+            vec!["SERVICE_NAME", "SERVICE_NAMESPACE"]
+        );
+        assert_eq!(
+            placeholder_tokens("$(SERVICE_NAME).$(SERVICE_NAMESPACE).svc"),
+            vec!["$(...)"]
+        );
         assert_eq!(placeholder("$(SERVICE_NAME).x.svc"), Some("$(...)"));
         assert_eq!(placeholder("webhook-service.system.svc"), None);
     }

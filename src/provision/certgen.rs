@@ -90,6 +90,38 @@ impl Patch<'_> {
 pub const VALIDATING: &str = "ValidatingWebhookConfiguration";
 pub const MUTATING: &str = "MutatingWebhookConfiguration";
 
+/// Every value of flag `name` (`--name=v`, `-name=v`, `--name v`, `-name v`), in order.
+/// Go's `flag` and pflag keep the last for a plain flag; slice flags append them all.
+pub fn flag_occurrences<'a>(container: &Container<'a>, name: &str) -> Vec<(&'a str, NodeRef<'a>)> {
+    let mut found = Vec::new();
+    let mut arguments = container.arguments.iter();
+    while let Some(node) = arguments.next() {
+        let Some(text) = node.as_str() else { continue };
+        let bare = text.trim_start_matches('-');
+        if bare.len() == text.len() || bare.len() + 2 < text.len() {
+            continue;
+        }
+        if let Some(value) = bare.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            found.push((value, *node));
+        } else if bare == name {
+            match arguments.next() {
+                Some(next) => {
+                    if let Some(value) = next.as_str() {
+                        found.push((value, *next));
+                    }
+                }
+                None => break,
+            }
+        }
+    }
+    found
+}
+
+/// The value a plain flag ends up with: its last occurrence.
+pub fn last_flag<'a>(container: &Container<'a>, name: &str) -> Option<(&'a str, NodeRef<'a>)> {
+    flag_occurrences(container, name).pop()
+}
+
 pub fn is_certgen_image(image: Option<&str>) -> bool {
     image.is_some_and(|image| IMAGES.iter().any(|name| image.contains(name)))
 }
@@ -125,7 +157,7 @@ fn read_command<'a>(container: &Container<'a>, pod_namespace: &str) -> Option<Co
         .find(|n| matches!(n.as_str(), Some("create" | "patch")))
         .copied()?;
     let flag = |name: &str| {
-        container.flag(name).map(|(value, node)| FlagValue {
+        last_flag(container, name).map(|(value, node)| FlagValue {
             value: container.expand(value, pod_namespace),
             node,
         })
@@ -229,8 +261,12 @@ pub enum NameRole {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Setting {
     /// A flag as written or as the program spells it (`--host`, `-s`); `separate` when its
-    /// value is the next argument.
-    Flag { spelled: String, separate: bool },
+    /// value is the next argument; `repeated` when each occurrence adds to a list.
+    Flag {
+        spelled: String,
+        separate: bool,
+        repeated: bool,
+    },
     Env(String),
     /// Compiled into the program: only the other side can change.
     Fixed,
@@ -243,6 +279,7 @@ impl Setting {
             Setting::Flag {
                 spelled,
                 separate: true,
+                ..
             } => format!("`{spelled} {value}`"),
             Setting::Flag { spelled, .. } => format!("`{spelled}={value}`"),
             Setting::Env(name) => format!("env `{name}: {value}`"),
@@ -341,11 +378,13 @@ pub fn flag_setting(node: NodeRef<'_>, name: &str) -> Setting {
         return Setting::Flag {
             spelled: format!("-{name}"),
             separate: true,
+            repeated: false,
         };
     }
     Setting::Flag {
         spelled: format!("{}{name}", &text[..dashes]),
         separate: !text.contains('='),
+        repeated: false,
     }
 }
 
@@ -389,7 +428,10 @@ pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
 }
 
 /// A synthetic leaf carrying exactly these SANs, for Go's `VerifyHostname`.
-pub fn synthetic_certificate(dns_names: &[String], ip_addresses: &[String]) -> crate::tls::cert::Certificate {
+pub fn synthetic_certificate(
+    dns_names: &[String],
+    ip_addresses: &[String],
+) -> crate::tls::cert::Certificate {
     use crate::tls::cert::{Certificate, PublicKeyAlgorithm, PublicKeyInfo, SignatureAlgorithm};
     Certificate {
         raw: Vec::new(),
@@ -451,7 +493,11 @@ pub fn synthetic_certificate(dns_names: &[String], ip_addresses: &[String]) -> c
 
 /// Go's verdict on whether a certificate for these names is valid for `server_name`:
 /// None when it is, else Go's message.
-pub fn names_refuse(dns_names: &[String], ip_addresses: &[String], server_name: &str) -> Option<String> {
+pub fn names_refuse(
+    dns_names: &[String],
+    ip_addresses: &[String],
+    server_name: &str,
+) -> Option<String> {
     let certificate = synthetic_certificate(dns_names, ip_addresses);
     crate::tls::hostname::verify_hostname(&certificate, server_name)
         .err()
@@ -464,7 +510,11 @@ pub fn mounted_secrets<'a>(model: &Model<'a>, backend: &Backend) -> Vec<(String,
     let template = &model.pod_templates[backend.pod_template];
     let namespace = &model.objects[template.object].namespace;
     let volume_names: Vec<&str> = match backend.container {
-        Some(c) => template.containers[c].mounts.iter().map(|m| m.name).collect(),
+        Some(c) => template.containers[c]
+            .mounts
+            .iter()
+            .map(|m| m.name)
+            .collect(),
         None => template.volumes.iter().map(|v| v.name).collect(),
     };
     let mut found = Vec::new();

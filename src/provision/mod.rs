@@ -71,13 +71,17 @@ pub struct Provisioning {
 
 impl Provisioner {
     /// Go's `VerifyHostname` against the certificate this provisioner will issue.
-    pub fn verify_hostname(&self, server_name: &str) -> Result<(), crate::tls::hostname::HostnameError> {
+    pub fn verify_hostname(
+        &self,
+        server_name: &str,
+    ) -> Result<(), crate::tls::hostname::HostnameError> {
         let ips = self
             .ip_addresses
             .iter()
             .filter_map(|ip| crate::tls::hostname::parse_ip(ip))
             .collect();
-        let certificate = crate::tls::cert::Certificate::for_names(self.dns_names.clone(), ips, None);
+        let certificate =
+            crate::tls::cert::Certificate::for_names(self.dns_names.clone(), ips, None);
         crate::tls::hostname::verify_hostname(&certificate, server_name)
     }
 }

@@ -5,7 +5,7 @@ use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::cert_manager::{
     AnnotationKind, CertManager, DirectInjection, Injection, Source, Unresolved,
-    ALLOW_DIRECT_INJECTION, INJECT_CA_FROM, LEGACY_INJECT_CA_FROM,
+    ALLOW_DIRECT_INJECTION, INJECT_CA_FROM, INJECT_CA_FROM_SECRET, LEGACY_INJECT_CA_FROM,
 };
 use crate::resolve::ca_bundle_pem;
 
@@ -36,7 +36,12 @@ fn finding(
     let key = injection.kind.key();
     let value = injection.value;
     let start = |message: String| {
-        context.diagnostic_for(&RULE, injection.object, message, injection.value_node.span())
+        context.diagnostic_for(
+            &RULE,
+            injection.object,
+            message,
+            injection.value_node.span(),
+        )
     };
     let d = match &injection.source {
         Source::Unresolved(Unresolved::NoSuchCertificate { namespace, name }) => {
@@ -45,6 +50,12 @@ fn finding(
             ))
             .with_span_label("cainjector finds no such Certificate and injects nothing");
             d = list_certificates(context, cm, d);
+            if let Some(c) = cm.certificates.iter().find(|c| c.writes(namespace, name)) {
+                d = d.with_note(format!(
+                    "{name} is the secretName of Certificate {}: {key} takes the Certificate's name ({INJECT_CA_FROM_SECRET} takes a Secret's)",
+                    c.id()
+                ));
+            }
             match suggestion(context, cm, injection, namespace, name) {
                 Some(i) => {
                     let c = &cm.certificates[i];
@@ -81,10 +92,7 @@ fn finding(
                 .iter()
                 .find(|c| c.name == value || c.secret_name_text() == Some(value));
             d = match known {
-                Some(c) => d.with_help(format!(
-                    "write it as `{key}: {}/{value}`",
-                    c.namespace
-                )),
+                Some(c) => d.with_help(format!("write it as `{key}: {}/{value}`", c.namespace)),
                 None => d.with_help(format!("write it as `{key}: {fix}`")),
             };
             d

@@ -4,7 +4,9 @@
 
 use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::cert_manager::{CertManager, Injection, Source, Unresolved};
+use crate::provision::cert_manager::{
+    placeholder_tokens, CertManager, Injection, Source, Unresolved,
+};
 
 pub const RULE: Rule = Rule {
     id: "cert-manager-placeholder",
@@ -41,7 +43,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 ),
                 first.span(),
             )
-            .with_span_label(format!("{token} was never replaced"));
+            .with_span_label(never_replaced(first.as_str().unwrap_or(token)));
         for &(node, _) in &found[1..] {
             d = d.with_label(node.span(), format!("{} too", field(node)));
         }
@@ -86,18 +88,23 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
     for injection in &cm.injections {
-        let Source::Unresolved(Unresolved::Placeholder(token)) = injection.source else {
-            continue;
-        };
-        out.push(annotation(context, &cm, injection, token));
+        if let Source::Unresolved(Unresolved::Placeholder(_)) = injection.source {
+            out.push(annotation(context, &cm, injection));
+        }
     }
+}
+
+/// `SERVICE_NAME, SERVICE_NAMESPACE were never replaced`.
+fn never_replaced(text: &str) -> String {
+    let tokens = placeholder_tokens(text);
+    let verb = if tokens.len() > 1 { "were" } else { "was" };
+    format!("{} {verb} never replaced", tokens.join(", "))
 }
 
 fn annotation(
     context: &Context<'_, '_>,
     cm: &CertManager<'_>,
     injection: &Injection<'_>,
-    token: &str,
 ) -> Diagnostic {
     let model = context.model;
     let key = injection.kind.key();
@@ -112,7 +119,7 @@ fn annotation(
             ),
             injection.value_node.span(),
         )
-        .with_span_label(format!("{token} was never replaced"));
+        .with_span_label(never_replaced(injection.value));
     let endpoints: Vec<_> = model
         .endpoints
         .iter()

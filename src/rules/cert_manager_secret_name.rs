@@ -47,7 +47,13 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             seen.push((certificate, service));
-            out.push(diagnostic(context, &cm, certificate, resolution, &links.mounted));
+            out.push(diagnostic(
+                context,
+                &cm,
+                certificate,
+                resolution,
+                &links.mounted,
+            ));
         }
     }
 }
@@ -115,7 +121,10 @@ fn diagnostic(
     let first = &mounted[0];
     let nobody_writes = mounted.iter().all(|m| {
         model.secret(&m.namespace, m.name).is_none()
-            && !cm.certificates.iter().any(|b| b.writes(&m.namespace, m.name))
+            && !cm
+                .certificates
+                .iter()
+                .any(|b| b.writes(&m.namespace, m.name))
     });
     d = if nobody_writes {
         d.with_note(match first.flag {

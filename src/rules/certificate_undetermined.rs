@@ -1,6 +1,7 @@
 use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resolve::Certificate;
+use crate::provision::Provisioner;
+use crate::resolve::{serving_secret_refs, Certificate, Resolution, ServiceLink};
 
 pub const RULE: Rule = Rule {
     id: "certificate-undetermined",
@@ -15,21 +16,79 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let endpoint = context.endpoint(resolution);
-        let mut diagnostic = context
-            .diagnostic_for(
-                &RULE,
-                endpoint.object,
-                format!(
-                    "the serving certificate of {} cannot be determined: {reason}",
-                    describe_endpoint(context.model, endpoint)
-                ),
-                endpoint.span(context.model),
-            )
-            .with_note("its TLS verdict is not checked");
+        let described = describe_endpoint(context.model, endpoint);
+        let provisioners = provisioners_of(context, resolution);
+        let mut diagnostic = if provisioners.is_empty() {
+            context
+                .diagnostic_for(
+                    &RULE,
+                    endpoint.object,
+                    format!("the serving certificate of {described} cannot be determined: {reason}"),
+                    endpoint.span(context.model),
+                )
+                .with_note("no provisioner speclint knows makes it (cert-manager, kube-webhook-certgen, or an operator of the catalogue in rules/provisioners/): its TLS verdict is not checked")
+        } else {
+            let names: Vec<&str> = provisioners
+                .iter()
+                .map(|p| p.description.as_str())
+                .collect();
+            let mut d = context
+                .diagnostic_for(
+                    &RULE,
+                    endpoint.object,
+                    format!(
+                        "the serving certificate of {described} is made at run time by {}",
+                        names.join(", ")
+                    ),
+                    endpoint.span(context.model),
+                )
+                .with_note(
+                    "the names it will carry are checked against the name the API server calls",
+                );
+            for provisioner in &provisioners {
+                d = d.with_label(
+                    provisioner.span,
+                    format!("{} makes the certificate here", provisioner.description),
+                );
+            }
+            d
+        };
         if let Some(server_name) = &resolution.server_name {
             diagnostic =
                 diagnostic.with_span_label(format!("the API server will verify {server_name}"));
         }
         out.push(diagnostic);
     }
+}
+
+/// Provisioners that write a Secret the serving pods use, or run in those pods.
+pub fn provisioners_of<'p>(
+    context: &'p Context<'_, '_>,
+    resolution: &Resolution,
+) -> Vec<&'p Provisioner> {
+    let ServiceLink::Found { backends, .. } = &resolution.service else {
+        return Vec::new();
+    };
+    let mut found: Vec<&Provisioner> = Vec::new();
+    for secret in serving_secret_refs(context.model, backends) {
+        let key = Some((secret.namespace, secret.name));
+        found.extend(
+            context
+                .provisioning
+                .provisioners
+                .iter()
+                .filter(|p| p.secret == key),
+        );
+    }
+    for provisioner in &context.provisioning.provisioners {
+        if backends
+            .iter()
+            .any(|b| provisioner.pod_templates.contains(&b.pod_template))
+        {
+            found.push(provisioner);
+        }
+    }
+    found.sort_by_key(|p| (p.span.file, p.span.start));
+    found.dedup_by_key(|p| (p.span.file, p.span.start));
+    found
 }

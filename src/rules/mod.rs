@@ -2,6 +2,16 @@
 //! `rules/<id>.md`, embedded here and kept in step by a test.
 
 mod ca_bundle_empty;
+mod cert_manager_ca_bundle_overwritten;
+mod cert_manager_dns_names;
+mod cert_manager_inject_unresolved;
+mod cert_manager_issuer_ref;
+mod cert_manager_placeholder;
+mod cert_manager_secret_name;
+mod cert_manager_usages;
+mod certgen_patch_kind;
+mod certgen_patch_missing;
+mod certgen_secret_not_mounted;
 mod certificate_chain;
 mod certificate_decode;
 mod certificate_expired;
@@ -12,6 +22,7 @@ mod configuration_collision;
 mod insecure_skip_tls_verify;
 mod invalid_yaml;
 mod newer_go_refusal;
+mod provisioner_names;
 mod serving_key;
 mod upgrade_trap;
 mod verdict;
@@ -112,6 +123,17 @@ pub const RULES: &[&Rule] = &[
     &upgrade_trap::RULE,
     &webhook_unknown_authority::RULE,
     &ca_bundle_empty::RULE,
+    &cert_manager_inject_unresolved::RULE,
+    &cert_manager_placeholder::RULE,
+    &cert_manager_dns_names::RULE,
+    &cert_manager_secret_name::RULE,
+    &cert_manager_issuer_ref::RULE,
+    &cert_manager_usages::RULE,
+    &cert_manager_ca_bundle_overwritten::RULE,
+    &provisioner_names::RULE,
+    &certgen_secret_not_mounted::RULE,
+    &certgen_patch_missing::RULE,
+    &certgen_patch_kind::RULE,
     &certificate_key_usage::RULE,
     &certificate_chain::RULE,
     &certificate_expiring::RULE,

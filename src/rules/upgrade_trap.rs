@@ -18,7 +18,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     };
     let model = context.model;
     for resolution in context.resolutions {
-        let (ServiceLink::Found { backends, .. }, Some(server_name)) = (&resolution.service, &resolution.server_name) else {
+        let (ServiceLink::Found { backends, .. }, Some(server_name)) =
+            (&resolution.service, &resolution.server_name)
+        else {
             continue;
         };
         let endpoint = context.endpoint(resolution);
@@ -31,12 +33,20 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            for old in previous.for_secret(&secret.namespace, &secret.name).filter(|p| p.names_known) {
+            for old in previous
+                .for_secret(&secret.namespace, &secret.name)
+                .filter(|p| p.names_known)
+            {
                 let Err(error) = old.verify_hostname(server_name) else {
                     continue;
                 };
                 let message = error.to_string();
-                let names: Vec<&str> = old.dns_names.iter().chain(old.ip_addresses.iter()).map(String::as_str).collect();
+                let names: Vec<&str> = old
+                    .dns_names
+                    .iter()
+                    .chain(old.ip_addresses.iter())
+                    .map(String::as_str)
+                    .collect();
                 out.push(
                     context
                         .diagnostic_for(&RULE, endpoint.object, message.clone(), endpoint.span(model))

@@ -124,7 +124,11 @@ pub struct IpRange {
 impl Certificate {
     /// A certificate that is not issued yet, as far as `VerifyHostname` looks at it: exactly
     /// these SANs (names a provisioner will request), a subjectAltName extension when any.
-    pub fn for_names(dns_names: Vec<String>, ip_addresses: Vec<IpAddr>, common_name: Option<String>) -> Certificate {
+    pub fn for_names(
+        dns_names: Vec<String>,
+        ip_addresses: Vec<IpAddr>,
+        common_name: Option<String>,
+    ) -> Certificate {
         Certificate {
             raw: Vec::new(),
             raw_tbs: Vec::new(),

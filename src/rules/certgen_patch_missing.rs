@@ -1,0 +1,110 @@
+//! kube-webhook-certgen `patch --webhook-name` / `--apiservice-name` must name an object
+//! among the inputs: certgen exits with an error when the object does not exist, and the
+//! caBundle it was meant for stays empty.
+
+use super::{rule_doc, Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::provision::certgen::{self, Command, Invocation, MUTATING, VALIDATING};
+
+pub const RULE: Rule = Rule {
+    id: "certgen-patch-missing",
+    severity: Severity::Error,
+    doc: rule_doc!("certgen-patch-missing"),
+    check,
+};
+
+fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let named = |kinds: &[&str], name: &str| {
+        model
+            .objects
+            .iter()
+            .any(|o| o.name == name && kinds.contains(&o.kind))
+    };
+    for invocation in certgen::invocations(model) {
+        let Command::Patch(patch) = &invocation.command else {
+            continue;
+        };
+        let kinds = patch.kinds();
+        if let Some(webhook) = &patch.webhook_name {
+            if !kinds.is_empty() && !named(&[VALIDATING, MUTATING], &webhook.value) {
+                let first = kinds[0];
+                let candidates = configuration_names(context);
+                let mut d = diagnostic(
+                    context,
+                    &invocation,
+                    webhook.node.span(),
+                    format!(
+                        "kube-webhook-certgen patch: no webhook configuration named \"{}\" among the inputs",
+                        webhook.value
+                    ),
+                    format!("patches the {} named {}", kinds.join(" and "), webhook.value),
+                )
+                .with_note(format!(
+                    "the patch Job exits with `failed getting {} webhook: {}.admissionregistration.k8s.io \"{}\" not found`, retries until its backoffLimit, and no caBundle is filled",
+                    if first == VALIDATING { "validating" } else { "mutating" },
+                    first.to_ascii_lowercase() + "s",
+                    webhook.value
+                ));
+                d = match candidates.as_slice() {
+                    [] => d.with_help(
+                        "lint the webhook configuration together with the Jobs, or set `--webhook-name` to its metadata.name",
+                    ),
+                    [only] => d.with_help(format!("set `--webhook-name={only}`")),
+                    many => d.with_help(format!(
+                        "set `--webhook-name` to the metadata.name of the configuration to fill: one of {}",
+                        many.join(", ")
+                    )),
+                };
+                out.push(d);
+            }
+        }
+        if let Some(api_service) = &patch.apiservice_name {
+            if !named(&["APIService"], &api_service.value) {
+                out.push(
+                    diagnostic(
+                        context,
+                        &invocation,
+                        api_service.node.span(),
+                        format!(
+                            "kube-webhook-certgen patch: no APIService named \"{}\" among the inputs",
+                            api_service.value
+                        ),
+                        format!("patches the APIService {}", api_service.value),
+                    )
+                    .with_note(format!(
+                        "the patch Job exits with `apiservices.apiregistration.k8s.io \"{}\" not found` and the APIService's caBundle stays empty",
+                        api_service.value
+                    ))
+                    .with_help("set `--apiservice-name` to the APIService's metadata.name (`<version>.<group>`)"),
+                );
+            }
+        }
+    }
+}
+
+fn diagnostic(
+    context: &Context<'_, '_>,
+    invocation: &Invocation<'_>,
+    span: crate::source::Span,
+    message: String,
+    label: String,
+) -> Diagnostic {
+    context
+        .diagnostic_for(&RULE, invocation.object, message, span)
+        .with_span_label(label)
+}
+
+/// Names of the webhook configurations among the inputs, sorted and distinct.
+fn configuration_names(context: &Context<'_, '_>) -> Vec<String> {
+    let mut names: Vec<String> = context
+        .model
+        .objects
+        .iter()
+        .filter(|o| o.kind == VALIDATING || o.kind == MUTATING)
+        .map(|o| o.name.to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
