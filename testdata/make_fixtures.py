@@ -367,3 +367,165 @@ data:
   tls.crt: {b64("leaf-good.pem")}
   tls.key: {b64("leaf-old-name-key.pem")}
 """, webhook())
+
+
+CHARTS = CERTS / "charts"
+
+
+def b64c(name):
+    return base64.b64encode((CHARTS / name).read_bytes()).decode()
+
+
+def aws_lbc(service_name):
+    """aws-load-balancer-controller as `helm template` renders it with the chart's genCA."""
+    return f"""---
+# Source: aws-load-balancer-controller/templates/webhook.yaml
+apiVersion: v1
+kind: Secret
+metadata:
+  name: aws-load-balancer-tls
+  namespace: kube-system
+  labels:
+    app.kubernetes.io/name: aws-load-balancer-controller
+type: kubernetes.io/tls
+data:
+  ca.crt: {b64c("ca.pem")}
+  tls.crt: {b64c("aws-lbc.pem")}
+  tls.key: {b64c("aws-lbc-key.pem")}
+---
+# Source: aws-load-balancer-controller/templates/webhook.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: {service_name}
+  namespace: kube-system
+spec:
+  ports:
+  - port: 443
+    targetPort: webhook-server
+  selector:
+    app.kubernetes.io/name: aws-load-balancer-controller
+    app.kubernetes.io/instance: aws-load-balancer-controller
+---
+# Source: aws-load-balancer-controller/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: aws-load-balancer-controller
+  namespace: kube-system
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: aws-load-balancer-controller
+      app.kubernetes.io/instance: aws-load-balancer-controller
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: aws-load-balancer-controller
+        app.kubernetes.io/instance: aws-load-balancer-controller
+    spec:
+      serviceAccountName: aws-load-balancer-controller
+      volumes:
+      - name: cert
+        secret:
+          defaultMode: 420
+          secretName: aws-load-balancer-tls
+      containers:
+      - name: aws-load-balancer-controller
+        image: public.ecr.aws/eks/aws-load-balancer-controller:v2.7.1
+        args:
+        - --cluster-name=demo
+        - --ingress-class=alb
+        volumeMounts:
+        - mountPath: /tmp/k8s-webhook-server/serving-certs
+          name: cert
+          readOnly: true
+        ports:
+        - name: webhook-server
+          containerPort: 9443
+          protocol: TCP
+        - name: metrics-server
+          containerPort: 8080
+          protocol: TCP
+---
+# Source: aws-load-balancer-controller/templates/webhook.yaml
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: aws-load-balancer-webhook
+webhooks:
+- clientConfig:
+    caBundle: {b64c("ca.pem")}
+    service:
+      name: {service_name}
+      namespace: kube-system
+      path: /mutate-v1-pod
+  failurePolicy: Fail
+  name: mpod.elbv2.k8s.aws
+  admissionReviewVersions:
+  - v1beta1
+  objectSelector:
+    matchExpressions:
+    - key: app.kubernetes.io/name
+      operator: NotIn
+      values:
+      - aws-load-balancer-controller
+  rules:
+  - apiGroups: [""]
+    apiVersions: [v1]
+    operations: [CREATE]
+    resources: [pods]
+  sideEffects: None
+---
+# Source: aws-load-balancer-controller/templates/webhook.yaml
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: aws-load-balancer-webhook
+webhooks:
+- clientConfig:
+    caBundle: {b64c("ca.pem")}
+    service:
+      name: {service_name}
+      namespace: kube-system
+      path: /validate-elbv2-k8s-aws-v1beta1-targetgroupbinding
+  failurePolicy: Fail
+  name: vtargetgroupbinding.elbv2.k8s.aws
+  admissionReviewVersions:
+  - v1beta1
+  rules:
+  - apiGroups: [elbv2.k8s.aws]
+    apiVersions: [v1beta1]
+    operations: [CREATE, UPDATE]
+    resources: [targetgroupbindings]
+  sideEffects: None
+"""
+
+
+write("cases/chart-aws-lbc-genca-ok/input.yaml", aws_lbc("aws-load-balancer-webhook-service"))
+# keepTLSSecret: the chart reuses the live Secret through `lookup`; a renamed Service keeps the old cert.
+write("cases/chart-aws-lbc-genca-renamed-service/input.yaml", aws_lbc("aws-lbc-webhook-service"))
+
+# Spark 2.1.0 after an upgrade whose live Secret already holds a certificate for the new name.
+spark = (HERE / "examples/spark-operator-upgrade/rendered.yaml").read_text()
+write("cases/operator-spark-2.1-live-secret-valid/rendered.yaml", spark)
+write("cases/operator-spark-2.1-live-secret-valid/cluster-state.yaml", f"""apiVersion: v1
+items:
+- apiVersion: v1
+  data:
+    ca-cert.pem: {b64c("ca.pem")}
+    server-cert.pem: {b64c("spark-2.x.pem")}
+    server-key.pem: {b64c("spark-2.x-key.pem")}
+  kind: Secret
+  metadata:
+    creationTimestamp: "2025-09-01T10:00:00Z"
+    name: spark-operator-webhook-certs
+    namespace: default
+    resourceVersion: "91822"
+    uid: 3d3c7a55-7b0e-4c55-bb0f-2f8f0b7f1c42
+  type: Opaque
+kind: List
+metadata:
+  resourceVersion: ""
+""")

@@ -194,6 +194,26 @@ const VERDICT_CASES: &[(&str, &str, &str)] = &[
     ("verdict-rsa-512", "rsa512", "demo-webhook.webhooks.svc"),
 ];
 
+/// Chart-shaped fixtures whose certificates testdata/certs/charts/gen.go made, with Go's
+/// verdicts in testdata/certs/charts/verdicts.json.
+const CHART_VERDICT_CASES: &[(&str, &str, &str)] = &[
+    (
+        "chart-aws-lbc-genca-ok",
+        "aws-lbc",
+        "aws-load-balancer-webhook-service.kube-system.svc",
+    ),
+    (
+        "chart-aws-lbc-genca-renamed-service",
+        "aws-lbc",
+        "aws-lbc-webhook-service.kube-system.svc",
+    ),
+    (
+        "operator-spark-2.1-live-secret-valid",
+        "spark-2.x",
+        "spark-operator-webhook-svc.default.svc",
+    ),
+];
+
 /// Rules that report the verdict's first failure, one of which must carry Go's message.
 const VERDICT_RULES: &[&str] = &[
     "webhook-hostname",
@@ -206,12 +226,21 @@ const VERDICT_RULES: &[&str] = &[
 
 #[test]
 fn verdicts_equal_gos() {
-    let verdicts: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(testdata().join("certs/verdicts.json")).unwrap(),
-    )
-    .unwrap();
+    let read = |path: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(testdata().join(path)).unwrap()).unwrap()
+    };
+    let demo = read("certs/verdicts.json");
+    let charts = read("certs/charts/verdicts.json");
     let all = fixtures();
-    for (case, leaf, host) in VERDICT_CASES {
+    let cases = VERDICT_CASES
+        .iter()
+        .map(|(case, leaf, host)| (case, leaf, host, &demo))
+        .chain(
+            CHART_VERDICT_CASES
+                .iter()
+                .map(|(case, leaf, host)| (case, leaf, host, &charts)),
+        );
+    for (case, leaf, host, verdicts) in cases {
         let (_, dir, files) = all
             .iter()
             .find(|(n, _, _)| n == case)
@@ -254,7 +283,10 @@ fn verdicts_equal_gos() {
 /// Base64 and PEM lines of every private key and certificate the fixtures embed.
 fn secret_fragments() -> Vec<String> {
     let mut fragments = Vec::new();
-    for entry in std::fs::read_dir(testdata().join("certs")).unwrap() {
+    let entries = std::fs::read_dir(testdata().join("certs"))
+        .unwrap()
+        .chain(std::fs::read_dir(testdata().join("certs/charts")).unwrap());
+    for entry in entries {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "pem") {
             let text = std::fs::read_to_string(&path).unwrap();
