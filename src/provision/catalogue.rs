@@ -34,11 +34,15 @@ macro_rules! entry_file {
 /// Every catalogue file, by id. A test keeps this list and the directory in step.
 const FILES: &[(&str, &str)] = &[
     entry_file!("cert-manager-webhook"),
+    entry_file!("external-secrets"),
     entry_file!("gatekeeper"),
+    entry_file!("istiod"),
+    entry_file!("istiod-revision"),
     entry_file!("knative"),
     entry_file!("knative-eventing"),
     entry_file!("knative-net-istio"),
     entry_file!("knative-serving"),
+    entry_file!("kueue"),
     entry_file!("kyverno"),
     entry_file!("metallb"),
     entry_file!("spark-operator-1.x-gencerts"),
@@ -46,6 +50,7 @@ const FILES: &[(&str, &str)] = &[
     entry_file!("spark-operator-1.4"),
     entry_file!("spark-operator-2.0"),
     entry_file!("spark-operator-2.2"),
+    entry_file!("spire-controller-manager"),
     entry_file!("vault-agent-injector"),
 ];
 
@@ -106,7 +111,7 @@ pub fn recognise(model: &Model<'_>) -> Vec<Recognition> {
                     entry,
                     pod_template,
                     container: index,
-                    values: resolve_values(entry, container, namespace),
+                    values: resolve_values(model, entry, container, namespace),
                 });
             }
         }
@@ -202,6 +207,7 @@ fn flag_argument<'a>(container: &Container<'a>, name: &str) -> Option<crate::yam
 }
 
 fn resolve_values(
+    model: &Model<'_>,
     entry: &Entry,
     container: &Container<'_>,
     namespace: &str,
@@ -271,6 +277,19 @@ fn resolve_values(
                         span: Some(node.span()),
                     });
                 }
+                Source::ConfigurationService(template) => {
+                    let Some(config) = substitute(template, &values, namespace) else {
+                        continue;
+                    };
+                    let Some((text, span)) = configuration_service(model, &config) else {
+                        continue;
+                    };
+                    resolved = Some(Resolved {
+                        text: Some(text),
+                        setting: Setting::Fixed,
+                        span: Some(span),
+                    });
+                }
                 Source::Default(template) => {
                     resolved = Some(Resolved {
                         text: substitute(template, &values, namespace),
@@ -289,6 +308,33 @@ fn resolve_values(
         values.insert(spec.name.clone(), resolved);
     }
     values
+}
+
+/// `<svc>.<ns>.svc` of the first service-backed webhook of the configuration `name`
+/// (validating first), with the span of its service reference.
+fn configuration_service(model: &Model<'_>, name: &str) -> Option<(String, Span)> {
+    [
+        EndpointKind::ValidatingWebhook,
+        EndpointKind::MutatingWebhook,
+    ]
+    .iter()
+    .find_map(|kind| {
+        model.endpoints.iter().find_map(|endpoint| {
+            if endpoint.kind != *kind || model.objects[endpoint.object].name != name {
+                return None;
+            }
+            let reference = endpoint.service.as_ref()?;
+            let span = endpoint
+                .client_config
+                .and_then(|c| c.get("service"))
+                .map(|n| n.span())
+                .unwrap_or_else(|| endpoint.span(model));
+            Some((
+                format!("{}.{}.svc", reference.name(), reference.namespace()),
+                span,
+            ))
+        })
+    })
 }
 
 /// How to set a value that was left to its default: its first flag, else its first env.
@@ -521,6 +567,53 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                     continue;
                 };
                 targets.push(target(kind, name));
+            }
+            InjectSpec::Labelled {
+                kind,
+                labels,
+                webhooks,
+                when,
+            } => {
+                if when
+                    .as_ref()
+                    .is_some_and(|c| !holds(c, container, namespace))
+                {
+                    continue;
+                }
+                let Some(labels) = labels
+                    .iter()
+                    .map(|(k, v)| Some((k.as_str(), substitute(v, values, namespace)?)))
+                    .collect::<Option<Vec<_>>>()
+                else {
+                    continue;
+                };
+                for (id, candidate) in model.objects.iter().enumerate() {
+                    if candidate.kind != *kind {
+                        continue;
+                    }
+                    let carried = candidate.node.path(&["metadata", "labels"]);
+                    let labelled = labels.iter().all(|(k, v)| {
+                        carried
+                            .and_then(|l| l.get(k))
+                            .and_then(|n| n.scalar_text())
+                            .as_deref()
+                            == Some(v.as_str())
+                    });
+                    if !labelled {
+                        continue;
+                    }
+                    // Injectors are per object: a configuration with a webhook the
+                    // generator leaves alone is not claimed.
+                    let all_match = webhooks.is_empty()
+                        || model
+                            .endpoints
+                            .iter()
+                            .filter(|e| e.object == id)
+                            .all(|e| webhooks.iter().any(|(_, g)| g.is_match(&e.name)));
+                    if all_match {
+                        targets.push(InjectTarget::Object(id));
+                    }
+                }
             }
             InjectSpec::CallingService { kinds } => {
                 let service = substitute("{service}", values, namespace);

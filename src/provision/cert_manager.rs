@@ -267,6 +267,26 @@ impl AnnotationKind {
     }
 }
 
+/// Catalogue provisioners that write their Secret with
+/// `cert-manager.io/allow-direct-injection: "true"`: cert-manager's webhook annotates its
+/// dynamic serving CA Secret (pkg/server/tls/authority).
+const ANNOTATING_OPERATORS: &[&str] = &["cert-manager-webhook"];
+
+/// The object of the catalogue provisioner among the inputs that writes the Secret
+/// `namespace/name` with the allow-direct-injection annotation.
+fn annotating_provisioner(model: &Model<'_>, namespace: &str, name: &str) -> Option<ObjectId> {
+    super::catalogue::generators(model)
+        .into_iter()
+        .map(|g| g.provisioner)
+        .find(|p| {
+            matches!(p.kind, ProvisionerKind::Operator(id) if ANNOTATING_OPERATORS.contains(&id))
+                && p.secret
+                    .as_ref()
+                    .is_some_and(|(ns, n)| ns == namespace && n == name)
+        })
+        .map(|p| p.object)
+}
+
 /// Whether a Secret carries `cert-manager.io/allow-direct-injection: "true"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DirectInjection {
@@ -336,14 +356,9 @@ impl Injection<'_> {
     pub fn resolves(&self) -> bool {
         match &self.source {
             Source::Certificate(_) | Source::ApiserverCa => true,
-            Source::Secret {
-                secret,
-                written_by,
-                direct,
-                ..
-            } => {
-                (secret.is_some() || !written_by.is_empty()) && *direct == DirectInjection::Allowed
-            }
+            // Allowed needs the Secret, a Certificate writing it, or a catalogue provisioner
+            // that makes it annotated at run time.
+            Source::Secret { direct, .. } => *direct == DirectInjection::Allowed,
             Source::Off | Source::Unresolved(_) => false,
         }
     }
@@ -522,7 +537,11 @@ impl<'a> CertManager<'a> {
         let direct = if allowed {
             DirectInjection::Allowed
         } else if secret.is_none() && written_by.is_empty() {
-            DirectInjection::Unknown
+            if annotating_provisioner(model, namespace, name).is_some() {
+                DirectInjection::Allowed
+            } else {
+                DirectInjection::Unknown
+            }
         } else {
             DirectInjection::Refused
         };
@@ -789,6 +808,9 @@ pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
             Source::Secret { written_by, .. } if !written_by.is_empty() => {
                 cert_manager.certificates[written_by[0]].object
             }
+            Source::Secret {
+                namespace, name, ..
+            } => annotating_provisioner(model, namespace, name).unwrap_or(injection.object),
             _ => injection.object,
         };
         found.injectors.push(Injector {

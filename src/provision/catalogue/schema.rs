@@ -68,6 +68,9 @@ pub enum Source {
         repeated: bool,
     },
     Env(String),
+    /// `<svc>.<ns>.svc` of the first service-backed webhook of the webhook configuration
+    /// named by the template (validating, else mutating) among the inputs.
+    ConfigurationService(String),
     /// A template; always the last source.
     Default(String),
 }
@@ -95,6 +98,15 @@ pub enum InjectSpec {
     Named {
         kind: &'static str,
         name: String,
+        when: Option<Condition>,
+    },
+    /// Every object of this kind among the inputs carrying these labels (values are
+    /// templates); for webhook configurations with `webhooks`, only those whose webhooks
+    /// all match one of the globs.
+    Labelled {
+        kind: &'static str,
+        labels: Vec<(String, String)>,
+        webhooks: Vec<(String, GlobMatcher)>,
         when: Option<Condition>,
     },
     /// Every object of these kinds whose webhooks call the entry's `service` in `namespace`.
@@ -399,10 +411,30 @@ fn read_values(node: Option<NodeRef<'_>>) -> Result<Vec<ValueSpec>, String> {
                 return Err(format!("{what}: nothing can follow a default"));
             }
             let map = Map::new(source, what.clone())?;
-            map.only(&["flag", "env", "default", "repeated"])?;
+            map.only(&[
+                "flag",
+                "env",
+                "default",
+                "repeated",
+                "configuration_service",
+            ])?;
             let repeated = map.boolean("repeated")?;
             if repeated.is_some() && map.get("flag").is_none() {
                 return Err(format!("{what}: repeated applies to flags only"));
+            }
+            let earlier: Vec<&str> = values.iter().map(|v| v.name.as_str()).collect();
+            if let Some(config) = map.string("configuration_service")? {
+                if map.get("flag").is_some()
+                    || map.get("env").is_some()
+                    || map.get("default").is_some()
+                {
+                    return Err(format!(
+                        "{what}: each source is one of flag, env, configuration_service, default"
+                    ));
+                }
+                check_template(&config, &earlier, &what)?;
+                sources.push(Source::ConfigurationService(config));
+                continue;
             }
             let source = match (map.string("flag")?, map.string("env")?, map.get("default")) {
                 (Some(name), None, None) => Source::Flag {
@@ -414,7 +446,6 @@ fn read_values(node: Option<NodeRef<'_>>) -> Result<Vec<ValueSpec>, String> {
                     let template = default
                         .scalar_text()
                         .ok_or_else(|| format!("{what}: default must be a scalar"))?;
-                    let earlier: Vec<&str> = values.iter().map(|v| v.name.as_str()).collect();
                     check_template(&template, &earlier, &what)?;
                     Source::Default(template)
                 }
@@ -482,9 +513,21 @@ fn read_injects(node: Option<NodeRef<'_>>, defined: &[&str]) -> Result<Vec<Injec
     let mut injects = Vec::new();
     for item in node.items() {
         let map = Map::new(item, "injects")?;
-        map.only(&["kind", "name", "when", "calling_service"])?;
+        map.only(&[
+            "kind",
+            "name",
+            "labels",
+            "webhooks",
+            "when",
+            "calling_service",
+        ])?;
         if map.get("calling_service").is_some() {
-            if map.get("kind").is_some() || map.get("name").is_some() || map.get("when").is_some() {
+            if map.get("kind").is_some()
+                || map.get("name").is_some()
+                || map.get("labels").is_some()
+                || map.get("webhooks").is_some()
+                || map.get("when").is_some()
+            {
                 return Err("injects: calling_service stands alone".into());
             }
             if !defined.contains(&"service") || !defined.contains(&"namespace") {
@@ -507,12 +550,51 @@ fn read_injects(node: Option<NodeRef<'_>>, defined: &[&str]) -> Result<Vec<Injec
             &map.string("kind")?.ok_or("injects: kind is required")?,
             "injects",
         )?;
-        let name = map.string("name")?.ok_or("injects: name is required")?;
-        check_template(&name, defined, "injects.name")?;
         let when = map
             .get("when")
             .map(|n| read_condition(n, "injects.when"))
             .transpose()?;
+        if let Some(labels_node) = map.get("labels") {
+            if map.get("name").is_some() {
+                return Err("injects: name and labels exclude each other".into());
+            }
+            if !labels_node.is_map() {
+                return Err("injects.labels must be a mapping".into());
+            }
+            let mut labels = Vec::new();
+            for (key, value) in labels_node.entries() {
+                let key = key
+                    .as_str()
+                    .filter(|k| !k.is_empty())
+                    .ok_or("injects.labels: keys must be strings")?;
+                let value = value
+                    .as_str()
+                    .ok_or("injects.labels: values must be strings (quote them)")?;
+                check_template(value, defined, "injects.labels")?;
+                labels.push((key.to_string(), value.to_string()));
+            }
+            if labels.is_empty() {
+                return Err("injects.labels lists no label".into());
+            }
+            let webhooks = map.globs("webhooks")?;
+            if !webhooks.is_empty() && (kind == CRD || kind == API_SERVICE) {
+                return Err(format!("injects.webhooks: {kind} has no webhooks"));
+            }
+            injects.push(InjectSpec::Labelled {
+                kind,
+                labels,
+                webhooks,
+                when,
+            });
+            continue;
+        }
+        if map.get("webhooks").is_some() {
+            return Err("injects.webhooks applies to labels only".into());
+        }
+        let name = map
+            .string("name")?
+            .ok_or("injects: name or labels is required")?;
+        check_template(&name, defined, "injects.name")?;
         injects.push(InjectSpec::Named { kind, name, when });
     }
     Ok(injects)
