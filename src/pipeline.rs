@@ -63,6 +63,16 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
         }
         diagnostics.extend(errors.iter().map(rules::yaml_error_diagnostic));
     }
+    for (file_id, file) in sources.files().filter(|(_, f)| !f.previous) {
+        for at in crate::yaml::implicit_document_starts(&file.text) {
+            let end = file.text[at..]
+                .find('\n')
+                .map_or(file.text.len(), |i| at + i);
+            diagnostics.push(rules::missing_separator_diagnostic(Span::new(
+                file_id, at, end,
+            )));
+        }
+    }
     let model = Model::build_with_live(&documents, &options.default_namespace, &|file| {
         sources.get(file).live
     });

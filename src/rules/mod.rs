@@ -21,6 +21,7 @@ mod certificate_undetermined;
 mod configuration_collision;
 mod insecure_skip_tls_verify;
 mod invalid_yaml;
+mod missing_document_separator;
 mod newer_go_refusal;
 mod provisioner_names;
 mod serving_key;
@@ -36,6 +37,7 @@ mod webhook_target_port;
 mod webhook_unknown_authority;
 
 pub use invalid_yaml::yaml_error_diagnostic;
+pub use missing_document_separator::missing_separator_diagnostic;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Endpoint, EndpointKind, Model};
@@ -108,6 +110,7 @@ pub(crate) use rule_doc;
 /// Every rule, in the order they run.
 pub const RULES: &[&Rule] = &[
     &invalid_yaml::RULE,
+    &missing_document_separator::RULE,
     &webhook_client_config::RULE,
     &configuration_collision::RULE,
     &webhook_loopback::RULE,

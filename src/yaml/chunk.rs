@@ -11,11 +11,27 @@ const BOM: &str = "\u{feff}";
 /// Lines before a `---` that hold only directives, comments or blanks stay with it, since
 /// they belong to that document.
 pub(super) fn split(text: &str) -> Vec<Range<usize>> {
+    split_with_implicit(text).0
+}
+
+/// Where a new manifest starts with no `---` before it: files concatenated without
+/// separators (`cat dir/*.yaml`). A column-0 `apiVersion:` in a chunk that already has one,
+/// or a column-0 `{` after such a YAML object, opens a new document there (with the comment
+/// lines just before it). Returns the byte offsets of those starts.
+pub fn implicit_document_starts(text: &str) -> Vec<usize> {
+    split_with_implicit(text).1
+}
+
+fn split_with_implicit(text: &str) -> (Vec<Range<usize>>, Vec<usize>) {
     let bytes = text.as_bytes();
     let mut chunks = Vec::new();
+    let mut implicit = Vec::new();
     let mut chunk_start = 0;
     let mut has_content = false;
     let mut has_start_marker = false;
+    let mut has_api_version = false;
+    // Start of the run of column-0 comment or blank lines just before this line.
+    let mut comment_run_start: Option<usize> = None;
     let mut line_start = 0;
     while line_start < bytes.len() {
         let line_end = memchr_newline(bytes, line_start).unwrap_or(bytes.len());
@@ -23,7 +39,27 @@ pub(super) fn split(text: &str) -> Vec<Range<usize>> {
         let mut line = &bytes[line_start..line_end];
         // A BOM may open any document of a stream (e.g. concatenated files).
         line = line.strip_prefix(BOM.as_bytes()).unwrap_or(line);
+        let opens_object =
+            line.starts_with(b"apiVersion:") || (line.starts_with(b"{") && has_api_version);
+        if opens_object && has_api_version && has_content {
+            let at = comment_run_start.unwrap_or(line_start);
+            chunks.push(chunk_start..at);
+            implicit.push(line_start);
+            chunk_start = at;
+            // A JSON object opened here is followed by YAML with no separator either.
+            has_api_version = line.starts_with(b"{");
+            has_start_marker = false;
+        }
+        if line.starts_with(b"apiVersion:") {
+            has_api_version = true;
+        }
+        if is_blank_comment_or_directive(line) && !line.starts_with(b"%") {
+            comment_run_start.get_or_insert(line_start);
+        } else {
+            comment_run_start = None;
+        }
         if is_marker(line, b'-') {
+            has_api_version = false;
             if has_content || has_start_marker {
                 chunks.push(chunk_start..line_start);
                 chunk_start = line_start;
@@ -35,6 +71,7 @@ pub(super) fn split(text: &str) -> Vec<Range<usize>> {
             chunk_start = next_line;
             has_content = false;
             has_start_marker = false;
+            has_api_version = false;
         } else if !has_content && !is_blank_comment_or_directive(line) {
             has_content = true;
         }
@@ -43,7 +80,7 @@ pub(super) fn split(text: &str) -> Vec<Range<usize>> {
     if chunk_start < bytes.len() {
         chunks.push(chunk_start..bytes.len());
     }
-    chunks
+    (chunks, implicit)
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
@@ -128,6 +165,25 @@ mod tests {
         assert_eq!(
             pieces("\u{feff}---\r\na: 1\r\n---\r\nb: 2"),
             vec!["\u{feff}---\r\na: 1\r\n", "---\r\nb: 2"]
+        );
+    }
+
+    #[test]
+    fn concatenated_manifests_without_separators_are_split() {
+        let text = "# license\napiVersion: v1\nkind: A\n# license\n\napiVersion: v1\nkind: B\n{\n  \"kind\": \"C\"\n}\napiVersion: v1\nkind: D\n";
+        assert_eq!(
+            pieces(text),
+            vec![
+                "# license\napiVersion: v1\nkind: A\n",
+                "# license\n\napiVersion: v1\nkind: B\n",
+                "{\n  \"kind\": \"C\"\n}\n",
+                "apiVersion: v1\nkind: D\n",
+            ]
+        );
+        assert_eq!(implicit_document_starts(text).len(), 3);
+        // A single manifest, or ones separated properly, are left alone.
+        assert!(
+            implicit_document_starts("apiVersion: v1\nkind: A\n---\napiVersion: v1\n").is_empty()
         );
     }
 }

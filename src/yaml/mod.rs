@@ -6,6 +6,8 @@
 
 mod build;
 mod chunk;
+
+pub use chunk::implicit_document_starts;
 mod fast;
 mod load;
 #[cfg(test)]
