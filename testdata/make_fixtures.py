@@ -529,3 +529,16 @@ kind: List
 metadata:
   resourceVersion: ""
 """)
+
+# A Secret the previous release rendered with `helm.sh/resource-policy: keep`: the new render no
+# longer carries it, the Service was renamed, and the kept certificate is served after the upgrade.
+previous = aws_lbc("aws-load-balancer-webhook-service").replace(
+    "  name: aws-load-balancer-tls\n  namespace: kube-system\n  labels:",
+    "  name: aws-load-balancer-tls\n  namespace: kube-system\n  annotations:\n    helm.sh/resource-policy: keep\n  labels:",
+)
+assert "resource-policy" in previous
+current = aws_lbc("aws-lbc-webhook-service")
+current = current[current.index("---\n# Source: aws-load-balancer-controller/templates/webhook.yaml\napiVersion: v1\nkind: Service"):]
+write("cases/upgrade-trap-kept-secret/previous/release-1.yaml", previous)
+write("cases/upgrade-trap-kept-secret/current.yaml", current)
+write("cases/upgrade-trap-kept-secret/args", "--previous previous/release-1.yaml\n")

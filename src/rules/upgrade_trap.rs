@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let Some((_, previous)) = context.previous else {
+    let Some((previous_model, previous)) = context.previous else {
         return;
     };
     let model = context.model;
@@ -25,6 +25,37 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         };
         let endpoint = context.endpoint(resolution);
         for secret in serving_secret_refs(model, backends) {
+            // A Secret the previous release rendered with `helm.sh/resource-policy: keep`
+            // survives the upgrade; when the new render has none, the kept one is served.
+            if model.secret(&secret.namespace, &secret.name).is_none() {
+                if let Some(kept) =
+                    kept_certificate(previous_model, &secret.namespace, &secret.name)
+                {
+                    if let Err(error) = crate::tls::hostname::verify_hostname(&kept.1, server_name)
+                    {
+                        let message = error.to_string();
+                        out.push(
+                            context
+                                .diagnostic_for(&RULE, endpoint.object, message.clone(), endpoint.span(model))
+                                .with_span_label(format!(
+                                    "after the upgrade {} is called as {server_name}",
+                                    describe_endpoint(model, endpoint)
+                                ))
+                                .with_label(kept.0, format!(
+                                    "the previous release's Secret {}/{} is kept (helm.sh/resource-policy: keep) with a certificate valid for {}",
+                                    secret.namespace,
+                                    secret.name,
+                                    error.valid_names().join(", ")
+                                ))
+                                .with_note(call_failure_note(context, resolution, &message))
+                                .with_help(format!(
+                                    "after upgrading, replace the kept Secret: `kubectl delete secret {} -n {}` and re-run the release so it is issued for {server_name}",
+                                    secret.name, secret.namespace
+                                )),
+                        );
+                    }
+                }
+            }
             // The new release's provisioner keeps whatever Secret it finds.
             let Some(reuser) = context
                 .provisioning
@@ -79,4 +110,26 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The certificate of a Secret the previous render keeps across upgrades, with its key's span.
+fn kept_certificate(
+    previous: &crate::model::Model<'_>,
+    namespace: &str,
+    name: &str,
+) -> Option<(crate::source::Span, crate::tls::cert::Certificate)> {
+    let secret = previous.secret(namespace, name)?;
+    let object = &previous.objects[secret.object];
+    let keep = object
+        .node
+        .path(&["metadata", "annotations", "helm.sh/resource-policy"])
+        .and_then(|n| n.as_str())
+        == Some("keep");
+    if !keep {
+        return None;
+    }
+    let entry = crate::resolve::cert_entry(secret)?;
+    let chain = crate::resolve::decode_chain(entry).ok()?;
+    let leaf = chain.certificates.into_iter().next()?;
+    Some((entry.key_node.span(), leaf))
 }
