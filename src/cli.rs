@@ -14,6 +14,14 @@ pub const EXIT_USAGE: i32 = 2;
 pub enum Format {
     Human,
     Json,
+    /// One line per finding: `file:line:col: severity[rule] message`.
+    Concise,
+    /// GitHub Actions annotations (`::error file=...::message`).
+    Github,
+    /// JUnit XML, a test suite per input file.
+    Junit,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -69,6 +77,18 @@ pub struct Args {
     /// When to use colour (NO_COLOR is honoured in `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Write the report to FILE instead of standard output; a one-line summary goes to stderr.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+
+    /// Print nothing unless there is an error (the exit code tells); `--output` is still written.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// After the report, print the number of findings per rule on stderr.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +96,14 @@ pub enum Command {
     /// Certificate tools for debugging by hand: `tls verify`, `tls inspect`.
     #[command(subcommand)]
     Tls(crate::tls_cli::TlsCommand),
+    /// List every rule: id, default severity and summary.
+    Rules(crate::docs_cli::RulesArgs),
+    /// Print a rule's documentation (rules/RULE.md).
+    Explain(crate::docs_cli::ExplainArgs),
+    /// Write a shell completion script to standard output.
+    Completions(crate::docs_cli::CompletionsArgs),
+    /// Write the man page (roff) to standard output.
+    Man,
 }
 
 pub fn main() -> i32 {
@@ -96,6 +124,13 @@ pub fn main() -> i32 {
 pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -> i32 {
     if let Some(Command::Tls(command)) = &args.command {
         return crate::tls_cli::run(command, stdin, stdout);
+    }
+    match &args.command {
+        Some(Command::Rules(a)) => return crate::docs_cli::rules(a, stdout),
+        Some(Command::Explain(a)) => return crate::docs_cli::explain(a, stdout),
+        Some(Command::Completions(a)) => return crate::docs_cli::completions(a, stdout),
+        Some(Command::Man) => return crate::docs_cli::man(stdout),
+        Some(Command::Tls(_)) | None => {}
     }
     let mut sources = match input::read_all(&args.paths, stdin) {
         Ok(sources) => sources,
@@ -143,22 +178,46 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         }
     }
     let outcome = pipeline::lint(&sources, &options);
-    let written = match args.format {
-        Format::Human => report::human::render(
-            stdout,
-            &outcome.diagnostics,
-            &sources,
-            &outcome.redactions,
-            use_color(args.color),
-        ),
-        Format::Json => {
-            report::json::render(stdout, &outcome.diagnostics, &sources, &outcome.summary)
+    // --quiet: nothing on stdout or stderr without an error; --output is still written.
+    let quiet = args.quiet && !outcome.has_errors();
+    let mut file = None;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if let Some(path) = &args.output {
+        match std::fs::File::create(path) {
+            Ok(f) => file.insert(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
         }
+    } else if quiet {
+        &mut sink
+    } else {
+        stdout
     };
-    if let Err(e) = written.and_then(|_| stdout.flush()) {
+    let color =
+        use_color(args.color) && (args.output.is_none() || args.color == ColorChoice::Always);
+    let diags = &outcome.diagnostics;
+    let written = match args.format {
+        Format::Human => report::human::render(out, diags, &sources, &outcome.redactions, color),
+        Format::Json => report::json::render(out, diags, &sources, &outcome.summary),
+        Format::Concise => report::concise::render(out, diags, &sources),
+        Format::Github => report::github::render(out, diags, &sources),
+        Format::Junit => report::junit::render(out, diags, &sources),
+        Format::Sarif => report::sarif::render(out, diags, &sources),
+    };
+    if let Err(e) = written.and_then(|_| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");
             return EXIT_USAGE;
+        }
+    }
+    if !quiet {
+        if args.output.is_some() {
+            eprintln!("{}", report::concise::summary_line(&outcome.summary));
+        }
+        if args.statistics {
+            let _ = report::concise::statistics(&mut std::io::stderr().lock(), diags);
         }
     }
     if outcome.has_errors() {

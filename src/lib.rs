@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod docs_cli;
 pub mod input;
 pub mod model;
 pub mod pipeline;

@@ -1,9 +1,14 @@
-//! Rendering diagnostics: rustc-style human output and JSON.
+//! Rendering diagnostics: rustc-style human output, JSON, and CI formats (concise,
+//! GitHub annotations, JUnit XML, SARIF).
 
+pub mod concise;
 mod excerpt;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 mod redact;
+pub mod sarif;
 
 pub use redact::Redactions;
 

@@ -1,0 +1,202 @@
+//! SARIF 2.1.0, for code scanning: every rule with its documentation, one result per
+//! finding with its region (1-based, columns in Unicode code points as in the JSON
+//! output), secondary labels as related locations, and a fingerprint that survives line
+//! shifts (rule, object identity and message, hashed with FNV-1a 64).
+//!
+//! Only messages are written, never source text.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{self, Rule, RULES};
+use crate::source::{SourceMap, Span};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub const INFORMATION_URI: &str = "https://github.com/speclint/speclint";
+pub const FINGERPRINT: &str = "speclintFingerprint/v1";
+
+pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &report(diags, sources))?;
+    writeln!(out)
+}
+
+pub fn report(diags: &[Diagnostic], sources: &SourceMap) -> Value {
+    let rules: Vec<Value> = RULES.iter().map(|r| rule(r)).collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let mut result = json!({
+                "ruleId": d.rule,
+                "level": level(d.severity),
+                "message": {"text": d.message},
+                "locations": [{"physicalLocation": physical(d.span, sources)}],
+            });
+            if let Some(index) = RULES.iter().position(|r| r.id == d.rule) {
+                result["ruleIndex"] = json!(index);
+            }
+            if !d.labels.is_empty() {
+                result["relatedLocations"] = d
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .map(|(id, l)| {
+                        json!({
+                            "id": id,
+                            "physicalLocation": physical(l.span, sources),
+                            "message": {"text": l.message},
+                        })
+                    })
+                    .collect();
+            }
+            let hash = format!("{:016x}", fnv1a64(identity(d, sources).as_bytes()));
+            let occurrence = seen.entry(hash.clone()).or_insert(0);
+            *occurrence += 1;
+            result["partialFingerprints"] = json!({ FINGERPRINT: format!("{hash}:{occurrence}") });
+            result
+        })
+        .collect();
+    let artifacts: Vec<Value> = sources
+        .files()
+        .map(|(_, f)| json!({"location": {"uri": uri(&f.name)}}))
+        .collect();
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "speclint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "artifacts": artifacts,
+            "results": results,
+        }],
+    })
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn rule(rule: &Rule) -> Value {
+    json!({
+        "id": rule.id,
+        "shortDescription": {"text": rule.summary()},
+        "fullDescription": {"text": full_description(rule)},
+        "help": {"text": rule.doc, "markdown": rule.doc},
+        "helpUri": format!("{INFORMATION_URI}/blob/main/rules/{}.md", rule.id),
+        "defaultConfiguration": {"level": level(rule.severity)},
+    })
+}
+
+/// The first paragraph of the rule's `## Why`, on one line; the summary if there is none.
+fn full_description(rule: &Rule) -> String {
+    let why = rule
+        .doc
+        .split_once("## Why")
+        .map(|(_, rest)| {
+            rest.trim_start()
+                .split("\n\n")
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    if why.is_empty() || why.starts_with('#') {
+        rules::doc_field(rule.doc, "Summary")
+            .unwrap_or("")
+            .to_string()
+    } else {
+        why
+    }
+}
+
+fn physical(span: Span, sources: &SourceMap) -> Value {
+    let (start, end) = sources.line_col(span);
+    json!({
+        "artifactLocation": {"uri": uri(&sources.get(span.file).name), "index": span.file},
+        "region": {
+            "startLine": start.line.max(1),
+            "startColumn": start.column.max(1),
+            "endLine": end.line.max(1),
+            "endColumn": end.column.max(1),
+        },
+    })
+}
+
+/// The path as given, as a relative URI reference: `<stdin>` becomes `stdin`, backslashes
+/// become slashes, and what a URI cannot hold is percent-encoded.
+pub fn uri(name: &str) -> String {
+    if name == "<stdin>" {
+        return "stdin".to_string();
+    }
+    let mut out = String::new();
+    for b in name.replace('\\', "/").bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// What identifies a finding across edits that move lines: rule, object (or file), message.
+fn identity(d: &Diagnostic, sources: &SourceMap) -> String {
+    let object = match &d.object {
+        Some(o) => format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}",
+            o.api_version,
+            o.kind,
+            o.namespace.as_deref().unwrap_or(""),
+            o.name
+        ),
+        None => sources.get(d.span.file).name.clone(),
+    };
+    format!("{}\u{0}{object}\u{0}{}", d.rule, d.message)
+}
+
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+    }
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri("<stdin>"), "stdin");
+        assert_eq!(uri("out\\a b.yaml"), "out/a%20b.yaml");
+        assert_eq!(uri("dir/x.yaml"), "dir/x.yaml");
+    }
+
+    #[test]
+    fn every_rule_has_a_full_description() {
+        for r in RULES {
+            assert!(!full_description(r).is_empty(), "{}", r.id);
+        }
+    }
+}
