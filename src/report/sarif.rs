@@ -134,13 +134,18 @@ fn physical(span: Span, sources: &SourceMap) -> Value {
     })
 }
 
-/// The path as given, as a relative URI reference: `<stdin>` becomes `stdin`, backslashes
-/// become slashes, and what a URI cannot hold is percent-encoded.
+/// The path as given, as a relative URI reference (an absolute path as a `file://` URI):
+/// `<stdin>` becomes `stdin`, backslashes become slashes, and what a URI cannot hold is
+/// percent-encoded.
 pub fn uri(name: &str) -> String {
     if name == "<stdin>" {
         return "stdin".to_string();
     }
     let mut out = String::new();
+    if name.starts_with('/') {
+        // A relative reference may not start with a slash (SARIF1004).
+        out.push_str("file://");
+    }
     for b in name.replace('\\', "/").bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
@@ -191,6 +196,7 @@ mod tests {
         assert_eq!(uri("<stdin>"), "stdin");
         assert_eq!(uri("out\\a b.yaml"), "out/a%20b.yaml");
         assert_eq!(uri("dir/x.yaml"), "dir/x.yaml");
+        assert_eq!(uri("/abs/x.yaml"), "file:///abs/x.yaml");
     }
 
     #[test]
