@@ -89,6 +89,18 @@ pub struct Args {
     /// After the report, print the number of findings per rule on stderr.
     #[arg(long)]
     pub statistics: bool,
+
+    /// Suppressions (`# speclint-ignore: rule -- reason`) without a reason are errors.
+    #[arg(long)]
+    pub require_reason: bool,
+
+    /// Write the findings as a baseline to FILE (after the report) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<std::path::PathBuf>,
+
+    /// Drop findings recorded in the baseline FILE (from `--write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,6 +189,16 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
             return EXIT_USAGE;
         }
     }
+    options.require_reason = args.require_reason;
+    if let Some(path) = &args.baseline {
+        match crate::baseline::load(path) {
+            Ok(known) => options.baseline = Some(known),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
     let outcome = pipeline::lint(&sources, &options);
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let quiet = args.quiet && !outcome.has_errors();
@@ -219,6 +241,14 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         if args.statistics {
             let _ = report::concise::statistics(&mut std::io::stderr().lock(), diags);
         }
+    }
+    if let Some(path) = &args.write_baseline {
+        let text = crate::baseline::render(diags, &sources);
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
     }
     if outcome.has_errors() {
         EXIT_FINDINGS

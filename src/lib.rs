@@ -3,6 +3,7 @@
 //!
 //! The pipeline: [`input`] -> [`yaml`] -> [`model`] -> [`resolve`] -> [`tls`] -> [`rules`] -> [`report`].
 
+pub mod baseline;
 pub mod cli;
 pub mod diagnostic;
 pub mod docs_cli;
@@ -14,6 +15,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod tls;
 pub mod tls_cli;
 pub mod yaml;

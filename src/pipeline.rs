@@ -16,6 +16,10 @@ pub struct Options {
     pub now: i64,
     /// Certificates expiring sooner than this many seconds are reported (`--min-validity`).
     pub min_validity: i64,
+    /// Suppressions must give a reason (`--require-reason`).
+    pub require_reason: bool,
+    /// Fingerprints of findings to drop (`--baseline`).
+    pub baseline: Option<std::collections::HashSet<String>>,
 }
 
 impl Options {
@@ -24,6 +28,8 @@ impl Options {
             default_namespace: default_namespace.into(),
             now: crate::tls::time::now(),
             min_validity: DEFAULT_MIN_VALIDITY,
+            require_reason: false,
+            baseline: None,
         }
     }
 }
@@ -93,6 +99,11 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
     // Stable: findings at one place keep the order their rule gave them (the API server's).
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     diagnostics.dedup();
+    crate::suppress::apply(sources, &model, &mut diagnostics, options.require_reason);
+    if let Some(known) = &options.baseline {
+        crate::baseline::apply(&mut diagnostics, sources, known);
+    }
+    diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     let mut redactions = Redactions::default();
     for secret in &model.secrets {
         for entry in &secret.entries {

@@ -25,6 +25,8 @@ mod missing_document_separator;
 mod newer_go_refusal;
 mod provisioner_names;
 mod serving_key;
+mod suppression_without_reason;
+mod unused_suppression;
 mod upgrade_trap;
 mod verdict;
 mod weak_key;
@@ -38,6 +40,8 @@ mod webhook_unknown_authority;
 
 pub use invalid_yaml::yaml_error_diagnostic;
 pub use missing_document_separator::missing_separator_diagnostic;
+pub use suppression_without_reason::suppression_without_reason_diagnostic;
+pub use unused_suppression::unused_suppression_diagnostic;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Endpoint, EndpointKind, Model};
@@ -142,6 +146,8 @@ pub const RULES: &[&Rule] = &[
     &certificate_expiring::RULE,
     &weak_key::RULE,
     &newer_go_refusal::RULE,
+    &unused_suppression::RULE,
+    &suppression_without_reason::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -1,0 +1,222 @@
+//! Suppression comments, the `speclint.io/ignore` annotation, `--require-reason` and baselines.
+
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_speclint");
+const NOW: &str = "2026-11-27T00:00:00Z";
+const HOSTNAME_LINE: &str =
+    "        name: demo-webhook\n        namespace: webhooks\n        path: /validate";
+
+fn base() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/cases/hostname-renamed-service/input.yaml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(HOSTNAME_LINE));
+    text
+}
+
+struct Run {
+    code: i32,
+    rules: Vec<(String, String)>,
+    stderr: String,
+}
+
+fn run(dir: &Path, input: &str, args: &[&str]) -> Run {
+    std::fs::write(dir.join("input.yaml"), input).unwrap();
+    let out = Command::new(BIN)
+        .args(["--now", NOW, "--format", "json"])
+        .args(args)
+        .arg("input.yaml")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    let rules = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        rules,
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn ids(run: &Run) -> Vec<&str> {
+    run.rules.iter().map(|(r, _)| r.as_str()).collect()
+}
+
+fn with_hostname_line(replacement: &str) -> String {
+    base().replacen(
+        HOSTNAME_LINE,
+        &format!("{replacement}\n        namespace: webhooks\n        path: /validate"),
+        1,
+    )
+}
+
+#[test]
+fn base_input_has_the_hostname_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &base(), &[]);
+    assert_eq!(ids(&r), ["webhook-hostname"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn trailing_comment_suppresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = with_hostname_line(
+        "        name: demo-webhook # speclint-ignore: webhook-hostname -- reissued on install",
+    );
+    let r = run(dir.path(), &input, &[]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn own_line_comment_suppresses_the_next_code_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = with_hostname_line(
+        "        # speclint-ignore: webhook-hostname -- reissued on install\n\n        # another comment\n        name: demo-webhook",
+    );
+    let r = run(dir.path(), &input, &[]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn document_comment_suppresses_its_document_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = base().replacen(
+        "# Source: demo/templates/webhook.yaml",
+        "# speclint-ignore-document: webhook-hostname -- reissued on install",
+        1,
+    );
+    let r = run(dir.path(), &input, &[]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    assert_eq!(r.code, 0);
+
+    let input = base().replacen(
+        "# Source: demo/templates/secret.yaml",
+        "# speclint-ignore-document: webhook-hostname -- wrong document",
+        1,
+    );
+    let r = run(dir.path(), &input, &[]);
+    assert_eq!(ids(&r), ["unused-suppression", "webhook-hostname"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn annotation_suppresses_the_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = base().replacen(
+        "metadata:\n  name: demo-webhook\nwebhooks:",
+        "metadata:\n  name: demo-webhook\n  annotations:\n    speclint.io/ignore: \"webhook-hostname\"\nwebhooks:",
+        1,
+    );
+    assert_ne!(input, base());
+    let r = run(dir.path(), &input, &[]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn unused_and_unknown_suppressions_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = base().replacen(
+        "kind: Service\n",
+        "kind: Service # speclint-ignore: webhook-hostname, no-such-rule\n",
+        1,
+    );
+    let r = run(dir.path(), &input, &[]);
+    assert_eq!(
+        ids(&r),
+        [
+            "unused-suppression",
+            "unused-suppression",
+            "webhook-hostname"
+        ]
+    );
+    assert!(r.rules[0].1.contains("unused"), "{:?}", r.rules);
+    assert!(r.rules[1].1.contains("unknown rule id `no-such-rule`"));
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn require_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let bare = with_hostname_line("        name: demo-webhook # speclint-ignore: webhook-hostname");
+    let r = run(dir.path(), &bare, &[]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    assert_eq!(r.code, 0);
+    let r = run(dir.path(), &bare, &["--require-reason"]);
+    assert_eq!(ids(&r), ["suppression-without-reason"]);
+    assert_eq!(r.code, 1);
+
+    let reasoned = with_hostname_line(
+        "        name: demo-webhook # speclint-ignore: webhook-hostname -- reissued on install",
+    );
+    let r = run(dir.path(), &reasoned, &["--require-reason"]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn baseline_survives_reformatting() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &base(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(ids(&r), ["webhook-hostname"]);
+    assert_eq!(r.code, 0, "--write-baseline exits 0");
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["findings"][0]["rule"], "webhook-hostname");
+    assert_eq!(
+        baseline["findings"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .len(),
+        16
+    );
+
+    let reformatted = format!(
+        "# a comment at the top\n\n\n{}",
+        base().replace("\n---\n", "\n\n---\n\n")
+    );
+    let r = run(dir.path(), &reformatted, &["--baseline", "baseline.json"]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn missing_baseline_file_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("input.yaml"), base()).unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--baseline",
+            "nope.json",
+            "input.yaml",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
