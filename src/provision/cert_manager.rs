@@ -202,13 +202,14 @@ impl<'a> CmCertificate<'a> {
             .into_iter()
             .filter_map(hostname::parse_ip)
             .collect();
+        let has_san_extension =
+            !dns_names.is_empty() || !ip_addresses.is_empty() || self.other_sans;
         let mut certificate = X509::for_names(
             dns_names,
             ip_addresses,
             self.common_name_text().map(str::to_string),
         );
-        // URI and email SANs make a subjectAltName extension too (no CN fallback message).
-        certificate.has_san_extension |= self.other_sans;
+        certificate.has_san_extension = has_san_extension;
         certificate.basic_constraints_valid = self.is_ca;
         certificate.is_ca = self.is_ca;
         certificate

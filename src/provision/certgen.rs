@@ -432,63 +432,21 @@ pub fn synthetic_certificate(
     dns_names: &[String],
     ip_addresses: &[String],
 ) -> crate::tls::cert::Certificate {
-    use crate::tls::cert::{Certificate, PublicKeyAlgorithm, PublicKeyInfo, SignatureAlgorithm};
-    Certificate {
-        raw: Vec::new(),
-        raw_tbs: Vec::new(),
-        raw_subject: Vec::new(),
-        raw_issuer: Vec::new(),
-        raw_subject_public_key_info: Vec::new(),
-        version: 3,
-        serial_hex: String::new(),
-        subject_common_name: None,
-        issuer_common_name: None,
-        subject_display: String::new(),
-        issuer_display: String::new(),
-        signature_algorithm: SignatureAlgorithm {
-            oid: String::new(),
-            name: String::new(),
-        },
-        public_key: PublicKeyInfo {
-            algorithm: PublicKeyAlgorithm::Unknown,
-            bits: None,
-            curve: None,
-        },
-        not_before: 0,
-        not_after: 0,
-        dns_names: dns_names.to_vec(),
-        ip_addresses: ip_addresses
-            .iter()
-            .filter_map(|ip| match ip.parse::<IpAddr>().ok()? {
-                // Go marshals IPv4 SANs in their 4-byte form, and so parses them back.
-                IpAddr::V6(v6) => Some(
-                    v6.to_ipv4_mapped()
-                        .map(IpAddr::V4)
-                        .unwrap_or(IpAddr::V6(v6)),
-                ),
-                v4 => Some(v4),
-            })
-            .collect(),
-        email_addresses: Vec::new(),
-        uris: Vec::new(),
-        has_san_extension: true,
-        basic_constraints_valid: false,
-        is_ca: false,
-        max_path_len: 0,
-        key_usage: 0,
-        ext_key_usage: Vec::new(),
-        subject_key_id: Vec::new(),
-        authority_key_id: Vec::new(),
-        has_name_constraints: false,
-        unhandled_critical_extensions: Vec::new(),
-        signature_value: Vec::new(),
-        public_key_bytes: Vec::new(),
-        subject_organizations: Vec::new(),
-        not_before_utc_offset: 0,
-        not_after_utc_offset: 0,
-        subject_alt_name_raw: None,
-        name_constraints: None,
-    }
+    let ips = ip_addresses
+        .iter()
+        .filter_map(|ip| match ip.parse::<IpAddr>().ok()? {
+            // Go marshals IPv4 SANs in their 4-byte form, and so parses them back.
+            IpAddr::V6(v6) => Some(
+                v6.to_ipv4_mapped()
+                    .map(IpAddr::V4)
+                    .unwrap_or(IpAddr::V6(v6)),
+            ),
+            v4 => Some(v4),
+        })
+        .collect();
+    let mut certificate = crate::tls::cert::Certificate::for_names(dns_names.to_vec(), ips, None);
+    certificate.has_san_extension = true;
+    certificate
 }
 
 /// Go's verdict on whether a certificate for these names is valid for `server_name`:
