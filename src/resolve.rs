@@ -539,35 +539,44 @@ fn find_certificate(
     choose_certificate(candidates, chains)
 }
 
+/// The Secret volume sources the serving container mounts (every volume's when the
+/// container is unknown), with their mount paths.
+pub fn mounted_secret_sources<'m, 'a>(
+    model: &'m Model<'a>,
+    backend: &Backend,
+) -> Vec<(&'m crate::model::SecretVolumeSource<'a>, Option<&'a str>)> {
+    let template = &model.pod_templates[backend.pod_template];
+    let mounted: Vec<(&str, Option<&'a str>)> = match backend.container {
+        Some(c) => template.containers[c]
+            .mounts
+            .iter()
+            .map(|m| (m.name, m.mount_path))
+            .collect(),
+        None => template.volumes.iter().map(|v| (v.name, None)).collect(),
+    };
+    mounted
+        .into_iter()
+        .filter_map(|(volume_name, mount_path)| Some((template.volume(volume_name)?, mount_path)))
+        .flat_map(|(volume, mount_path)| volume.secrets.iter().map(move |s| (s, mount_path)))
+        .collect()
+}
+
 fn secret_candidates<'m, 'a>(model: &'m Model<'a>, backends: &[Backend]) -> Vec<Candidate<'m, 'a>> {
     let mut candidates: Vec<Candidate<'_, '_>> = Vec::new();
     for backend in backends {
         let template = &model.pod_templates[backend.pod_template];
         let pod_namespace = &model.objects[template.object].namespace;
-        let mounted: Vec<(&str, Option<&str>)> = match backend.container {
-            Some(c) => template.containers[c]
-                .mounts
-                .iter()
-                .map(|m| (m.name, m.mount_path))
-                .collect(),
-            None => template.volumes.iter().map(|v| (v.name, None)).collect(),
-        };
-        for (volume_name, mount_path) in mounted {
-            let Some(volume) = template.volume(volume_name) else {
-                continue;
-            };
-            for source in &volume.secrets {
-                candidates.push(Candidate {
-                    secret_name: source.secret_name,
-                    name_span: source.secret_name_node.span(),
-                    mount_path,
-                    pod_template: backend.pod_template,
-                    secret_index: model
-                        .secret_index(pod_namespace, source.secret_name)
-                        .unwrap_or(usize::MAX),
-                    secret: model.secret(pod_namespace, source.secret_name),
-                });
-            }
+        for (source, mount_path) in mounted_secret_sources(model, backend) {
+            candidates.push(Candidate {
+                secret_name: source.secret_name,
+                name_span: source.secret_name_node.span(),
+                mount_path,
+                pod_template: backend.pod_template,
+                secret_index: model
+                    .secret_index(pod_namespace, source.secret_name)
+                    .unwrap_or(usize::MAX),
+                secret: model.secret(pod_namespace, source.secret_name),
+            });
         }
     }
     if candidates.is_empty() {

@@ -712,28 +712,15 @@ pub fn mounted_secrets<'a>(model: &Model<'a>, resolution: &Resolution) -> Vec<Mo
     for backend in backends {
         let template = &model.pod_templates[backend.pod_template];
         let namespace = &model.objects[template.object].namespace;
-        let mounted: Vec<(&'a str, Option<&'a str>)> = match backend.container {
-            Some(c) => template.containers[c]
-                .mounts
-                .iter()
-                .map(|m| (m.name, m.mount_path))
-                .collect(),
-            None => template.volumes.iter().map(|v| (v.name, None)).collect(),
-        };
-        for (volume_name, mount_path) in mounted {
-            let Some(volume) = template.volume(volume_name) else {
-                continue;
-            };
-            for source in &volume.secrets {
-                found.push(MountedSecret {
-                    namespace: namespace.clone(),
-                    name: source.secret_name,
-                    span: source.secret_name_node.span(),
-                    pod_template: backend.pod_template,
-                    mount_path,
-                    flag: None,
-                });
-            }
+        for (source, mount_path) in crate::resolve::mounted_secret_sources(model, backend) {
+            found.push(MountedSecret {
+                namespace: namespace.clone(),
+                name: source.secret_name,
+                span: source.secret_name_node.span(),
+                pod_template: backend.pod_template,
+                mount_path,
+                flag: None,
+            });
         }
     }
     if !found.is_empty() {
