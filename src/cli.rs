@@ -1,5 +1,7 @@
 //! Command line: parses arguments, runs the pipeline, renders the report, picks the exit code.
 
+use crate::config::{self, ConfigError};
+use crate::diagnostic::Severity;
 use crate::input;
 use crate::pipeline::{self, Options};
 use crate::report;
@@ -22,6 +24,23 @@ pub enum Format {
     Junit,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Note => Severity::Note,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -58,9 +77,10 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub previous: Vec<String>,
 
-    /// Namespace of objects that set none, as `helm template -n` / `kubectl apply -n` would place them.
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
+    /// Namespace of objects that set none, as `helm template -n` / `kubectl apply -n` would
+    /// place them [default: default].
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -70,9 +90,35 @@ pub struct Args {
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
 
-    /// Warn about certificates that expire sooner than this: days, or 30d, 720h, 90m, 3600s.
-    #[arg(long, value_name = "DURATION", default_value = "30d")]
-    pub min_validity: String,
+    /// Warn about certificates that expire sooner than this: days, or 30d, 720h, 90m, 3600s
+    /// [default: 30d].
+    #[arg(long, value_name = "DURATION")]
+    pub min_validity: Option<String>,
+
+    /// Exit 1 when a finding is at this severity or above [default: error].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Run these rules (ids, comma-separated, or `all`), even if the configuration disables them.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub enable: Vec<String>,
+
+    /// Do not run these rules (ids, comma-separated, or `all`); `--enable` wins over it.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub disable: Vec<String>,
+
+    /// Leave out paths matching this glob (gitignore-style, relative to the working directory);
+    /// repeatable, added to the configuration's `exclude`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Read the configuration from FILE instead of the nearest .speclint.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Ignore any .speclint.yaml.
+    #[arg(long)]
+    pub no_config: bool,
 
     /// When to use colour (NO_COLOR is honoured in `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -144,7 +190,31 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         Some(Command::Man) => return crate::docs_cli::man(stdout),
         Some(Command::Tls(_)) | None => {}
     }
-    let mut sources = match input::read_all(&args.paths, stdin) {
+    let config = match load_config(args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    for id in args.enable.iter().chain(&args.disable) {
+        if id != "all" && crate::rules::find(id).is_none_or(|r| r.id == "invalid-config") {
+            let hint = crate::docs_cli::closest_ids(id, 1)
+                .first()
+                .map(|near| format!("; did you mean `{near}`?"))
+                .unwrap_or_default();
+            eprintln!("error: unknown rule `{id}`{hint} (`speclint rules` lists them)");
+            return EXIT_USAGE;
+        }
+    }
+    let mut exclude = input::Exclude::default();
+    let excluded = match &config {
+        Some(config) => exclude.add(&config::base_dir(config), &config.exclude),
+        None => Ok(()),
+    }
+    .and_then(|()| exclude.add(std::path::Path::new("."), &args.exclude));
+    if let Err(e) = excluded {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
+    let mut sources = match input::read_all(&args.paths, stdin, &exclude) {
         Ok(sources) => sources,
         Err(e) => {
             eprintln!("error: {e}");
@@ -152,7 +222,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         }
     };
     if !args.previous.is_empty() {
-        match input::read_all(&args.previous, stdin) {
+        match input::read_all(&args.previous, stdin, &exclude) {
             Ok(previous) => sources.append_previous(previous),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -161,7 +231,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         }
     }
     if !args.cluster_state.is_empty() {
-        match input::read_all(&args.cluster_state, stdin) {
+        match input::read_all(&args.cluster_state, stdin, &exclude) {
             Ok(live) => sources.append_live(live),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -169,39 +239,22 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
             }
         }
     }
-    let mut options = Options::new(args.namespace.clone());
-    if let Some(now) = &args.now {
-        match crate::tls::time::parse_rfc3339(now) {
-            Ok(t) => options.now = t,
-            Err(e) => {
-                eprintln!("error: invalid --now {now:?}: {e}");
-                return EXIT_USAGE;
-            }
-        }
-    }
-    match parse_duration(&args.min_validity) {
-        Some(seconds) => options.min_validity = seconds,
-        None => {
-            eprintln!(
-                "error: invalid --min-validity {:?}: use a number of days, or a number with d, h, m or s (30d, 720h)",
-                args.min_validity
-            );
+    let options = match options(args, config.as_ref()) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
             return EXIT_USAGE;
         }
-    }
-    options.require_reason = args.require_reason;
-    if let Some(path) = &args.baseline {
-        match crate::baseline::load(path) {
-            Ok(known) => options.baseline = Some(known),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        }
-    }
+    };
+    let fail_on = args
+        .fail_on
+        .map(FailOn::severity)
+        .or(config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(Severity::Error);
     let outcome = pipeline::lint(&sources, &options);
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
-    let quiet = args.quiet && !outcome.has_errors();
+    let failed = outcome.fails(fail_on);
+    let quiet = args.quiet && !failed;
     let mut file = None;
     let mut sink = std::io::sink();
     let out: &mut dyn Write = if let Some(path) = &args.output {
@@ -217,8 +270,8 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     } else {
         stdout
     };
-    let color =
-        use_color(args.color) && (args.output.is_none() || args.color == ColorChoice::Always);
+    let color = use_color(args.color, std::io::stdout().is_terminal())
+        && (args.output.is_none() || args.color == ColorChoice::Always);
     let diags = &outcome.diagnostics;
     let written = match args.format {
         Format::Human => report::human::render(out, diags, &sources, &outcome.redactions, color),
@@ -250,21 +303,106 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         }
         return EXIT_OK;
     }
-    if outcome.has_errors() {
+    if failed {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+/// The configuration in force: `--config`, else the nearest `.speclint.yaml`, unless
+/// `--no-config`. A broken file is reported like any finding, on stderr, with exit code 2.
+fn load_config(args: &Args) -> Result<Option<config::Config>, i32> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None => match std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d))
+        {
+            Some(found) => relative_to_cwd(found),
+            None => return Ok(None),
+        },
+    };
+    match config::load(&path) {
+        Ok(config) => Ok(Some(config)),
+        Err(ConfigError::Io(message)) => {
+            eprintln!("error: {message}");
+            Err(EXIT_USAGE)
+        }
+        Err(ConfigError::Invalid {
+            sources,
+            diagnostics,
+        }) => {
+            let color = use_color(args.color, std::io::stderr().is_terminal());
+            let mut stderr = std::io::stderr().lock();
+            let _ = report::human::render(
+                &mut stderr,
+                &diagnostics,
+                &sources,
+                &report::Redactions::default(),
+                color,
+            );
+            let _ = writeln!(
+                stderr,
+                "error: the configuration {} is invalid; nothing was checked (--no-config ignores it)",
+                path.display()
+            );
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+/// A discovered configuration path, shown relative to the working directory when under it.
+fn relative_to_cwd(path: std::path::PathBuf) -> std::path::PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(|p| p.to_path_buf()))
+        .unwrap_or(path)
+}
+
+/// The pipeline's options: defaults, then the configuration file, then the command line.
+fn options(args: &Args, config: Option<&config::Config>) -> Result<Options, String> {
+    let namespace = args
+        .namespace
+        .clone()
+        .or_else(|| config.and_then(|c| c.namespace.clone()))
+        .unwrap_or_else(|| "default".to_string());
+    let mut options = Options::new(namespace);
+    if let Some(now) = &args.now {
+        options.now = crate::tls::time::parse_rfc3339(now)
+            .map_err(|e| format!("invalid --now {now:?}: {e}"))?;
+    } else if let Some(now) = config.and_then(|c| c.now) {
+        options.now = now;
+    }
+    if let Some(text) = &args.min_validity {
+        options.min_validity = parse_duration(text).ok_or_else(|| {
+            format!("invalid --min-validity {text:?}: use a number of days, or a number with d, h, m or s (30d, 720h)")
+        })?;
+    } else if let Some(seconds) = config.and_then(|c| c.min_validity) {
+        options.min_validity = seconds;
+    }
+    options.require_reason =
+        args.require_reason || config.and_then(|c| c.require_reason).unwrap_or(false);
+    if let Some(path) = &args.baseline {
+        options.baseline = Some(crate::baseline::load(path).map_err(|e| e.to_string())?);
+    }
+    options.rules = config::rule_settings(config, &args.enable, &args.disable);
+    if args.min_validity.is_some() {
+        // The flag wins over the file, including the rule's own threshold.
+        options.rules.expiring_min_validity = None;
+    }
+    Ok(options)
+}
+
+/// `terminal`: whether the stream the colours go to is a terminal.
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
     }
 }
 

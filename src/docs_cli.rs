@@ -143,7 +143,7 @@ pub fn closest_ids(wanted: &str, limit: usize) -> Vec<&'static str> {
     scored.into_iter().take(limit).map(|(_, id)| id).collect()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -21,10 +21,104 @@ impl std::error::Error for InputError {}
 const MANIFEST_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 const STDIN_NAME: &str = "<stdin>";
 
+/// Paths left out of every input (`exclude` in `.speclint.yaml`, `--exclude`), gitignore-style:
+/// a pattern without `/` matches a name at any depth, one with `/` is anchored at its base
+/// directory, and a pattern that matches a directory leaves out everything under it.
+#[derive(Default)]
+pub struct Exclude {
+    sets: Vec<(PathBuf, globset::GlobSet)>,
+}
+
+impl Exclude {
+    pub fn check_pattern(pattern: &str) -> Result<(), String> {
+        Self::globs(pattern).map(|_| ())
+    }
+
+    fn globs(pattern: &str) -> Result<Vec<globset::Glob>, String> {
+        let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
+        if trimmed.is_empty() {
+            return Err("the pattern is empty".to_string());
+        }
+        let anchored = match trimmed.strip_prefix('/') {
+            Some(rest) => rest.to_string(),
+            None if trimmed.contains('/') => trimmed.to_string(),
+            None => format!("**/{trimmed}"),
+        };
+        [anchored.clone(), format!("{anchored}/**")]
+            .iter()
+            .map(|p| {
+                GlobBuilder::new(p)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| e.kind().to_string())
+            })
+            .collect()
+    }
+
+    /// Adds `patterns`, relative to `base`.
+    pub fn add(&mut self, base: &Path, patterns: &[String]) -> Result<(), InputError> {
+        if patterns.is_empty() {
+            return Ok(());
+        }
+        let mut builder = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            for glob in Self::globs(pattern)
+                .map_err(|e| InputError(format!("invalid exclude pattern {pattern:?}: {e}")))?
+            {
+                builder.add(glob);
+            }
+        }
+        let set = builder
+            .build()
+            .map_err(|e| InputError(format!("invalid exclude pattern: {e}")))?;
+        self.sets.push((absolute(base), set));
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.sets.is_empty() {
+            return false;
+        }
+        let path = absolute(path);
+        self.sets.iter().any(|(base, set)| {
+            path.strip_prefix(base)
+                .is_ok_and(|relative| set.is_match(relative))
+        })
+    }
+}
+
+/// `path` made absolute against the working directory, with `.` and `..` resolved lexically.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Reads every input. No path, or `-`, reads standard input. Directories are walked
 /// recursively for manifests; arguments with glob characters are expanded here.
-/// Each file is read once even if named twice.
-pub fn read_all(paths: &[String], stdin: &mut dyn Read) -> Result<SourceMap, InputError> {
+/// Each file is read once even if named twice; excluded files are not read.
+pub fn read_all(
+    paths: &[String],
+    stdin: &mut dyn Read,
+    exclude: &Exclude,
+) -> Result<SourceMap, InputError> {
     let mut sources = SourceMap::default();
     let mut seen = std::collections::HashSet::new();
     let mut stdin_read = false;
@@ -46,7 +140,7 @@ pub fn read_all(paths: &[String], stdin: &mut dyn Read) -> Result<SourceMap, Inp
             continue;
         }
         for path in expand(arg)? {
-            if seen.insert(path.clone()) {
+            if !exclude.matches(&path) && seen.insert(path.clone()) {
                 let bytes = std::fs::read(&path)
                     .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
                 sources.add(SourceFile::new(display_path(&path), bytes));
@@ -145,7 +239,7 @@ mod tests {
 
     #[test]
     fn no_path_reads_stdin() {
-        let sources = read_all(&[], &mut &b"a: 1\n"[..]).unwrap();
+        let sources = read_all(&[], &mut &b"a: 1\n"[..], &Exclude::default()).unwrap();
         assert_eq!(names(&sources), vec!["<stdin>"]);
         assert_eq!(sources.get(0).text, "a: 1\n");
     }
@@ -164,7 +258,12 @@ mod tests {
         ] {
             std::fs::write(root.join(name), "k: v\n").unwrap();
         }
-        let sources = read_all(&[root.join("a").display().to_string()], &mut &b""[..]).unwrap();
+        let sources = read_all(
+            &[root.join("a").display().to_string()],
+            &mut &b""[..],
+            &Exclude::default(),
+        )
+        .unwrap();
         let got: Vec<String> = names(&sources)
             .iter()
             .map(|n| n.rsplit('/').next().unwrap().to_string())
@@ -172,17 +271,72 @@ mod tests {
         assert_eq!(got, vec![".hidden.yaml", "y.yml", "z.json", "x.yaml"]);
 
         let pattern = format!("{}/a/**/*.y*ml", root.display());
-        let sources = read_all(&[pattern], &mut &b""[..]).unwrap();
+        let sources = read_all(&[pattern], &mut &b""[..], &Exclude::default()).unwrap();
         assert_eq!(sources.len(), 3);
     }
 
     #[test]
     fn missing_path_and_empty_glob_are_errors() {
-        let err = read_all(&["/no/such/file.yaml".into()], &mut &b""[..]).unwrap_err();
+        let err = read_all(
+            &["/no/such/file.yaml".into()],
+            &mut &b""[..],
+            &Exclude::default(),
+        )
+        .unwrap_err();
         assert!(err.0.contains("no such file"), "{err}");
         let dir = tempfile::tempdir().unwrap();
-        let err =
-            read_all(&[format!("{}/*.yaml", dir.path().display())], &mut &b""[..]).unwrap_err();
+        let err = read_all(
+            &[format!("{}/*.yaml", dir.path().display())],
+            &mut &b""[..],
+            &Exclude::default(),
+        )
+        .unwrap_err();
         assert!(err.0.contains("no file matches"), "{err}");
+    }
+
+    #[test]
+    fn excludes_are_gitignore_style_under_their_base() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "charts/a/templates/x.yaml",
+            "charts/a/tests/t.yaml",
+            "charts/b/golden.yaml",
+            "envs/prod/y.yaml",
+            "z.golden.yaml",
+        ] {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), "k: v\n").unwrap();
+        }
+        let mut exclude = Exclude::default();
+        exclude
+            .add(
+                root,
+                &[
+                    "charts/*/tests".into(),
+                    "*.golden.yaml".into(),
+                    "golden.yaml".into(),
+                ],
+            )
+            .unwrap();
+        let sources = read_all(&[root.display().to_string()], &mut &b""[..], &exclude).unwrap();
+        let got: Vec<String> = names(&sources)
+            .iter()
+            .map(|n| {
+                n.strip_prefix(&format!("{}/", root.display()))
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(got, vec!["charts/a/templates/x.yaml", "envs/prod/y.yaml"]);
+        // A base elsewhere leaves these files alone; `..` is resolved.
+        let mut elsewhere = Exclude::default();
+        elsewhere
+            .add(&root.join("envs"), &["*.yaml".into()])
+            .unwrap();
+        assert!(!elsewhere.matches(&root.join("charts/a/templates/x.yaml")));
+        assert!(elsewhere.matches(&root.join("charts/../envs/prod/y.yaml")));
+        assert!(Exclude::check_pattern("a/[b").is_err());
+        assert!(Exclude::check_pattern("").is_err());
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod docs_cli;
 pub mod input;

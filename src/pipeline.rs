@@ -20,6 +20,8 @@ pub struct Options {
     pub require_reason: bool,
     /// Fingerprints of findings to drop (`--baseline`).
     pub baseline: Option<std::collections::HashSet<String>>,
+    /// Which rules run, their severities and options.
+    pub rules: rules::RuleSettings,
 }
 
 impl Options {
@@ -30,6 +32,7 @@ impl Options {
             min_validity: DEFAULT_MIN_VALIDITY,
             require_reason: false,
             baseline: None,
+            rules: rules::RuleSettings::default(),
         }
     }
 }
@@ -45,9 +48,12 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.fails(Severity::Error)
+    }
+
+    /// Whether a finding is at `level` or more severe (`--fail-on`).
+    pub fn fails(&self, level: Severity) -> bool {
+        self.diagnostics.iter().any(|d| d.severity <= level)
     }
 }
 
@@ -94,12 +100,20 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
         min_validity: options.min_validity,
         provisioning: &provisioning,
         previous: previous.as_ref().map(|p| (&previous_model, p)),
+        settings: &options.rules,
     };
     diagnostics.extend(rules::run(&context));
     // Stable: findings at one place keep the order their rule gave them (the API server's).
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     diagnostics.dedup();
-    crate::suppress::apply(sources, &model, &mut diagnostics, options.require_reason);
+    crate::suppress::apply(
+        sources,
+        &model,
+        &mut diagnostics,
+        options.require_reason,
+        &options.rules,
+    );
+    options.rules.apply(&mut diagnostics);
     if let Some(known) = &options.baseline {
         crate::baseline::apply(&mut diagnostics, sources, known);
     }

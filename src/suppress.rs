@@ -160,6 +160,7 @@ pub fn apply(
     model: &Model<'_>,
     diagnostics: &mut Vec<Diagnostic>,
     require_reason: bool,
+    settings: &rules::RuleSettings,
 ) {
     let mut suppressions = Vec::new();
     for (file, source) in sources.files().filter(|(_, f)| !f.previous) {
@@ -190,7 +191,9 @@ pub fn apply(
         for (id, used) in &suppression.ids {
             let message = if id != "all" && rules::find(id).is_none() {
                 format!("unknown rule id `{id}` in suppression")
-            } else if !used {
+            } else if !used && (id == "all" || settings.is_enabled(id)) {
+                // A suppression of a rule the configuration turned off is kept for when it is
+                // back on, not reported.
                 format!("unused suppression: no `{id}` finding here to suppress")
             } else {
                 continue;

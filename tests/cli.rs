@@ -42,10 +42,14 @@ fn speclint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
 
 /// `--now NOW` before the arguments, unless they run a subcommand or set it themselves.
 fn pinned<'a>(args: &[&'a str]) -> Vec<&'a str> {
-    if args.first() == Some(&"tls") || args.contains(&"--now") {
+    if args.first() == Some(&"tls") {
         return args.to_vec();
     }
-    let mut all = vec!["--now", NOW];
+    if args.contains(&"--now") {
+        return [&["--no-config"][..], args].concat();
+    }
+    // A .speclint.yaml above the checkout must not change the snapshots.
+    let mut all = vec!["--no-config", "--now", NOW];
     all.extend_from_slice(args);
     all
 }

@@ -28,7 +28,7 @@ struct Run {
 
 fn speclint(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(BIN)
-        .args(["--now", NOW])
+        .args(["--no-config", "--now", NOW])
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())

@@ -27,7 +27,7 @@ struct Run {
 fn run(dir: &Path, input: &str, args: &[&str]) -> Run {
     std::fs::write(dir.join("input.yaml"), input).unwrap();
     let out = Command::new(BIN)
-        .args(["--now", NOW, "--format", "json"])
+        .args(["--no-config", "--now", NOW, "--format", "json"])
         .args(args)
         .arg("input.yaml")
         .current_dir(dir)

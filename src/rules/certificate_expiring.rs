@@ -13,7 +13,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for met in certificates_met(context) {
         let left = met.certificate.not_after - context.now;
         // Already expired is certificate-expired's error, when Go gets that far.
-        if left < 0 || left >= context.min_validity {
+        let threshold = context
+            .settings
+            .expiring_min_validity
+            .unwrap_or(context.min_validity);
+        if left < 0 || left >= threshold {
             continue;
         }
         let days = left / 86_400;
@@ -33,7 +37,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_span_label(format!("expires {}", date(met.certificate.not_after)))
                 .with_note("from then on the API server refuses every call: x509: certificate has expired or is not yet valid")
-                .with_help("renew it before then, or let a provisioner that rotates certificates (cert-manager) manage it; --min-validity sets this threshold"),
+                .with_help("renew it before then, or let a provisioner that rotates certificates (cert-manager) manage it; --min-validity (or `min-validity` in .speclint.yaml) sets this threshold"),
         );
     }
 }

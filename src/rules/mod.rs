@@ -20,6 +20,7 @@ mod certificate_key_usage;
 mod certificate_undetermined;
 mod configuration_collision;
 mod insecure_skip_tls_verify;
+mod invalid_config;
 mod invalid_yaml;
 mod missing_document_separator;
 mod newer_go_refusal;
@@ -38,6 +39,7 @@ mod webhook_service_port;
 mod webhook_target_port;
 mod webhook_unknown_authority;
 
+pub use invalid_config::RULE as INVALID_CONFIG;
 pub use invalid_yaml::yaml_error_diagnostic;
 pub use missing_document_separator::missing_separator_diagnostic;
 pub use suppression_without_reason::suppression_without_reason_diagnostic;
@@ -59,6 +61,63 @@ pub struct Context<'m, 'a> {
     pub provisioning: &'m crate::provision::Provisioning,
     /// The previous release's render and its provisioners (`--previous`).
     pub previous: Option<(&'m Model<'m>, &'m crate::provision::Provisioning)>,
+    /// Which rules run, their severities and options (`.speclint.yaml`, `--enable`, `--disable`).
+    pub settings: &'m RuleSettings,
+}
+
+/// Which rules run, with what severity and options.
+#[derive(Clone, Debug)]
+pub struct RuleSettings {
+    disabled: std::collections::HashSet<&'static str>,
+    /// Severity overrides by rule id.
+    pub severity: std::collections::HashMap<&'static str, Severity>,
+    /// certificate-expiring's own threshold, seconds; otherwise `--min-validity`.
+    pub expiring_min_validity: Option<i64>,
+    /// weak-key's threshold.
+    pub min_rsa_bits: u32,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            disabled: Default::default(),
+            severity: Default::default(),
+            expiring_min_validity: None,
+            min_rsa_bits: 2048,
+        }
+    }
+}
+
+impl RuleSettings {
+    pub fn is_enabled(&self, id: &str) -> bool {
+        !self.disabled.contains(id)
+    }
+
+    /// `id` is a rule id or `all`; unknown ids are ignored (they are checked where they are read).
+    pub fn set_enabled(&mut self, id: &str, enabled: bool) {
+        let ids: Vec<&'static str> = if id == "all" {
+            RULES.iter().map(|r| r.id).collect()
+        } else {
+            find(id).map(|r| r.id).into_iter().collect()
+        };
+        for id in ids {
+            if enabled {
+                self.disabled.remove(id);
+            } else {
+                self.disabled.insert(id);
+            }
+        }
+    }
+
+    /// Drops findings of disabled rules and applies severity overrides.
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain(|d| self.is_enabled(d.rule));
+        for diagnostic in diagnostics {
+            if let Some(&severity) = self.severity.get(diagnostic.rule) {
+                diagnostic.severity = severity;
+            }
+        }
+    }
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -114,6 +173,7 @@ pub(crate) use rule_doc;
 /// Every rule, in the order they run.
 pub const RULES: &[&Rule] = &[
     &invalid_yaml::RULE,
+    &invalid_config::RULE,
     &missing_document_separator::RULE,
     &webhook_client_config::RULE,
     &configuration_collision::RULE,
@@ -156,7 +216,7 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 
 pub fn run(context: &Context<'_, '_>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| context.settings.is_enabled(r.id)) {
         (rule.check)(context, &mut diagnostics);
     }
     diagnostics

@@ -14,7 +14,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for met in certificates_met(context) {
         let key = &met.certificate.public_key;
         let bits = match (key.algorithm, key.bits) {
-            (PublicKeyAlgorithm::Rsa, Some(bits)) if bits < 2048 => bits,
+            (PublicKeyAlgorithm::Rsa, Some(bits))
+                if bits < context.settings.min_rsa_bits as usize =>
+            {
+                bits
+            }
             _ => continue,
         };
         // Keys a newer Go refuses outright are reported by newer-go-refusal instead.
@@ -34,9 +38,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     met.span,
                 )
                 .with_span_label(format!("{bits}-bit RSA"))
-                .with_help(
-                    "reissue it with an RSA key of at least 2048 bits, or an ECDSA P-256 key",
-                ),
+                .with_help(format!(
+                    "reissue it with an RSA key of at least {} bits, or an ECDSA P-256 key",
+                    context.settings.min_rsa_bits.max(2048)
+                )),
         );
     }
 }
