@@ -251,7 +251,21 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         .map(FailOn::severity)
         .or(config.as_ref().and_then(|c| c.fail_on))
         .unwrap_or(Severity::Error);
-    let outcome = pipeline::lint(&sources, &options);
+    let input_bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
+    let show_progress = crate::progress::wanted(
+        std::io::stderr().is_terminal(),
+        args.quiet,
+        std::env::var("CI").ok().as_deref(),
+        std::env::var("TERM").ok().as_deref(),
+        input_bytes as u64,
+    );
+    let outcome = if show_progress {
+        // The ticker erases its line when dropped, before the report is written.
+        let ticker = crate::progress::Ticker::start();
+        pipeline::lint_reporting(&sources, &options, Some(ticker.progress()))
+    } else {
+        pipeline::lint(&sources, &options)
+    };
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;

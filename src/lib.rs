@@ -11,6 +11,7 @@ pub mod docs_cli;
 pub mod input;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod provision;
 pub mod report;
 pub mod resolve;

@@ -58,9 +58,28 @@ impl Outcome {
 }
 
 pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
+    lint_reporting(sources, options, None)
+}
+
+/// [`lint`], advancing `progress` through the stages.
+pub fn lint_reporting(
+    sources: &SourceMap,
+    options: &Options,
+    progress: Option<&crate::progress::Progress>,
+) -> Outcome {
+    use crate::progress::{CHECKING, MODELLING, PARSING, VERIFYING};
+    let total_bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
+    if let Some(progress) = progress {
+        progress.start_stage(PARSING, total_bytes as u64);
+    }
+    let parsed_bytes = |n: usize| {
+        if let Some(progress) = progress {
+            progress.advance(n as u64);
+        }
+    };
     let loaded: Vec<_> = (0..sources.len())
         .into_par_iter()
-        .map(|id| yaml::load(id, sources.get(id)))
+        .map(|id| yaml::load_reporting(id, sources.get(id), &parsed_bytes))
         .collect();
     let mut documents: Vec<Document> = Vec::new();
     let mut previous_documents: Vec<Document> = Vec::new();
@@ -85,10 +104,30 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
             )));
         }
     }
+    if let Some(progress) = progress {
+        progress.start_stage(MODELLING, 0);
+    }
     let model = Model::build_with_live(&documents, &options.default_namespace, &|file| {
         sources.get(file).live
     });
-    let resolutions = resolve::resolve_all(&model, &resolve::ResolveOptions { now: options.now });
+    if let Some(progress) = progress {
+        progress.start_stage(VERIFYING, model.endpoints.len() as u64);
+    }
+    let verified = || {
+        if let Some(progress) = progress {
+            progress.advance(1);
+        }
+    };
+    let resolutions = resolve::resolve_all(
+        &model,
+        &resolve::ResolveOptions {
+            now: options.now,
+            on_verdict: &verified,
+        },
+    );
+    if let Some(progress) = progress {
+        progress.start_stage(CHECKING, 0);
+    }
     let provisioning = crate::provision::Provisioning::discover(&model);
     let previous_model = Model::build(&previous_documents, &options.default_namespace);
     let previous = (!previous_documents.is_empty())

@@ -110,10 +110,12 @@ pub struct Verdict {
 }
 
 /// Settings of the resolution that come from the command line.
-#[derive(Clone, Copy, Debug)]
-pub struct ResolveOptions {
+#[derive(Clone, Copy)]
+pub struct ResolveOptions<'a> {
     /// Evaluation time, unix seconds.
     pub now: i64,
+    /// Called once per endpoint whose verdict is computed (progress).
+    pub on_verdict: &'a (dyn Fn() + Sync),
 }
 
 /// The caBundle as PEM bytes: empty when absent, None when it cannot be decoded
@@ -132,7 +134,7 @@ fn verdict_for(
     endpoint: &Endpoint<'_>,
     serving: &ServingSecret,
     server_name: &str,
-    options: &ResolveOptions,
+    options: &ResolveOptions<'_>,
 ) -> Option<Verdict> {
     let chain = serving.chain.as_ref().ok()?;
     let pem = ca_bundle_pem(endpoint)?;
@@ -257,7 +259,7 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
 }
 
 /// Resolves every endpoint of the model.
-pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions) -> Vec<Resolution> {
+pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions<'_>) -> Vec<Resolution> {
     use rayon::prelude::*;
     let mut chains: HashMap<(usize, String), Result<DecodedChain, DecodeProblem>> = HashMap::new();
     let mut resolutions: Vec<Resolution> = model
@@ -277,6 +279,7 @@ pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions) -> Vec<Resolutio
                 name,
                 options,
             );
+            (options.on_verdict)();
         }
     });
     resolutions

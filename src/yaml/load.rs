@@ -9,10 +9,24 @@ use crate::source::{FileId, SourceFile, Span};
 /// Reads every document of one source file. Documents that fail are reported in the
 /// errors and skipped; the others are returned in stream order.
 pub fn load(file_id: FileId, file: &SourceFile) -> (Vec<Document>, Vec<YamlError>) {
+    load_reporting(file_id, file, &|_| {})
+}
+
+/// [`load`], calling `parsed_bytes` with the length of each part of the file once it is read.
+pub fn load_reporting(
+    file_id: FileId,
+    file: &SourceFile,
+    parsed_bytes: &(dyn Fn(usize) + Sync),
+) -> (Vec<Document>, Vec<YamlError>) {
     let chunks = chunk::split(&file.text);
     let parsed: Vec<Vec<Parsed>> = chunks
         .into_par_iter()
-        .map(|range| parse_checked(file_id, file, range))
+        .map(|range| {
+            let length = range.len();
+            let parsed = parse_checked(file_id, file, range);
+            parsed_bytes(length);
+            parsed
+        })
         .collect();
     let mut documents = Vec::new();
     let mut errors = Vec::new();

@@ -16,7 +16,7 @@ mod scalar;
 #[cfg(test)]
 mod tests;
 
-pub use load::load;
+pub use load::{load, load_reporting};
 
 use crate::source::{FileId, Span};
 
