@@ -192,7 +192,30 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     }
     let config = match load_config(args) {
         Ok(config) => config,
-        Err(code) => return code,
+        Err(ConfigError::Io(message)) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+        Err(ConfigError::Invalid {
+            sources,
+            diagnostics,
+        }) => {
+            // Reported like findings, in the format asked for, so CI annotates the file.
+            let summary = report::Summary::count(1, 1, &diagnostics);
+            let outcome = pipeline::Outcome {
+                diagnostics,
+                redactions: report::Redactions::default(),
+                summary,
+            };
+            if let Err(code) = write_report(args, &outcome, &sources, stdout, false) {
+                return code;
+            }
+            eprintln!(
+                "error: the configuration {} is invalid; nothing was checked (--no-config ignores it)",
+                sources.get(0).name
+            );
+            return EXIT_USAGE;
+        }
     };
     for id in args.enable.iter().chain(&args.disable) {
         if id != "all" && crate::rules::find(id).is_none_or(|r| r.id == "invalid-config") {
@@ -269,48 +292,11 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
-    let mut file = None;
-    let mut sink = std::io::sink();
-    let out: &mut dyn Write = if let Some(path) = &args.output {
-        match std::fs::File::create(path) {
-            Ok(f) => file.insert(std::io::BufWriter::new(f)),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
-        }
-    } else if quiet {
-        &mut sink
-    } else {
-        stdout
-    };
-    let color = use_color(args.color, std::io::stdout().is_terminal())
-        && (args.output.is_none() || args.color == ColorChoice::Always);
-    let diags = &outcome.diagnostics;
-    let written = match args.format {
-        Format::Human => report::human::render(out, diags, &sources, &outcome.redactions, color),
-        Format::Json => report::json::render(out, diags, &sources, &outcome.summary),
-        Format::Concise => report::concise::render(out, diags, &sources),
-        Format::Github => report::github::render(out, diags, &sources),
-        Format::Junit => report::junit::render(out, diags, &sources),
-        Format::Sarif => report::sarif::render(out, diags, &sources),
-    };
-    if let Err(e) = written.and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return EXIT_USAGE;
-        }
-    }
-    if !quiet {
-        if args.output.is_some() {
-            eprintln!("{}", report::concise::summary_line(&outcome.summary));
-        }
-        if args.statistics {
-            let _ = report::concise::statistics(&mut std::io::stderr().lock(), diags);
-        }
+    if let Err(code) = write_report(args, &outcome, &sources, stdout, quiet) {
+        return code;
     }
     if let Some(path) = &args.write_baseline {
-        let text = crate::baseline::render(diags, &sources);
+        let text = crate::baseline::render(&outcome.diagnostics, &sources);
         if let Err(e) = std::fs::write(path, text) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return EXIT_USAGE;
@@ -324,9 +310,60 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     }
 }
 
+/// Writes the report in the format asked for, to `--output` or stdout, then the stderr extras.
+fn write_report(
+    args: &Args,
+    outcome: &pipeline::Outcome,
+    sources: &crate::source::SourceMap,
+    stdout: &mut dyn Write,
+    quiet: bool,
+) -> Result<(), i32> {
+    let mut file = None;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if let Some(path) = &args.output {
+        match std::fs::File::create(path) {
+            Ok(f) => file.insert(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Err(EXIT_USAGE);
+            }
+        }
+    } else if quiet {
+        &mut sink
+    } else {
+        stdout
+    };
+    let color = use_color(args.color, std::io::stdout().is_terminal())
+        && (args.output.is_none() || args.color == ColorChoice::Always);
+    let diags = &outcome.diagnostics;
+    let written = match args.format {
+        Format::Human => report::human::render(out, diags, sources, &outcome.redactions, color),
+        Format::Json => report::json::render(out, diags, sources, &outcome.summary),
+        Format::Concise => report::concise::render(out, diags, sources),
+        Format::Github => report::github::render(out, diags, sources),
+        Format::Junit => report::junit::render(out, diags, sources),
+        Format::Sarif => report::sarif::render(out, diags, sources),
+    };
+    if let Err(e) = written.and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return Err(EXIT_USAGE);
+        }
+    }
+    if !quiet {
+        if args.output.is_some() {
+            eprintln!("{}", report::concise::summary_line(&outcome.summary));
+        }
+        if args.statistics {
+            let _ = report::concise::statistics(&mut std::io::stderr().lock(), diags);
+        }
+    }
+    Ok(())
+}
+
 /// The configuration in force: `--config`, else the nearest `.speclint.yaml`, unless
-/// `--no-config`. A broken file is reported like any finding, on stderr, with exit code 2.
-fn load_config(args: &Args) -> Result<Option<config::Config>, i32> {
+/// `--no-config`.
+fn load_config(args: &Args) -> Result<Option<config::Config>, ConfigError> {
     if args.no_config {
         return Ok(None);
     }
@@ -340,33 +377,7 @@ fn load_config(args: &Args) -> Result<Option<config::Config>, i32> {
             None => return Ok(None),
         },
     };
-    match config::load(&path) {
-        Ok(config) => Ok(Some(config)),
-        Err(ConfigError::Io(message)) => {
-            eprintln!("error: {message}");
-            Err(EXIT_USAGE)
-        }
-        Err(ConfigError::Invalid {
-            sources,
-            diagnostics,
-        }) => {
-            let color = use_color(args.color, std::io::stderr().is_terminal());
-            let mut stderr = std::io::stderr().lock();
-            let _ = report::human::render(
-                &mut stderr,
-                &diagnostics,
-                &sources,
-                &report::Redactions::default(),
-                color,
-            );
-            let _ = writeln!(
-                stderr,
-                "error: the configuration {} is invalid; nothing was checked (--no-config ignores it)",
-                path.display()
-            );
-            Err(EXIT_USAGE)
-        }
-    }
+    config::load(&path).map(Some)
 }
 
 /// A discovered configuration path, shown relative to the working directory when under it.

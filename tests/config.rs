@@ -328,8 +328,38 @@ fn a_broken_configuration_is_reported_with_spans_and_exits_2() {
         "hostname-ok",
         "namespace: webhooks\ndisable: [weak-kee]\nrules:\n  certificate-expiring:\n    min-validty: 60d\nfail-on: fatal\n",
     );
+    // Reported like findings, in the format asked for; the manifests are not checked.
     let run = speclint(dir.path(), &["--now", NOW, "manifests"]);
     assert_eq!(run.code, 2);
-    assert!(run.lines.is_empty(), "nothing is checked: {:?}", run.lines);
-    insta::assert_snapshot!(run.stderr);
+    assert_eq!(
+        run.lines,
+        vec![
+            ".speclint.yaml:2:11: error[invalid-config] unknown rule `weak-kee`",
+            ".speclint.yaml:5:5: error[invalid-config] unknown key `min-validty` in rule `certificate-expiring`",
+            ".speclint.yaml:6:10: error[invalid-config] unknown severity `fatal`",
+        ]
+    );
+    assert!(
+        run.stderr
+            .contains("error: the configuration .speclint.yaml is invalid; nothing was checked"),
+        "{}",
+        run.stderr
+    );
+    let human = Command::new(BIN)
+        .args(["--now", NOW, "--color", "never", "manifests"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(human.status.code(), Some(2));
+    insta::assert_snapshot!(String::from_utf8(human.stdout).unwrap());
+    let github = Command::new(BIN)
+        .args(["--format", "github", "manifests"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let annotations = String::from_utf8(github.stdout).unwrap();
+    assert!(
+        annotations.starts_with("::error file=.speclint.yaml,line=2,col=11,"),
+        "{annotations}"
+    );
 }
