@@ -54,15 +54,20 @@ pub struct SourceFile {
     /// The previous release's render (`--previous`): read for comparison, not linted.
     pub previous: bool,
     line_starts: Vec<usize>,
+    /// (byte offset, characters before it) every [`CHECKPOINT_BYTES`], so a column on a very
+    /// long line (one-line JSON) costs at most two short counts, not the whole line.
+    char_checkpoints: Vec<(usize, usize)>,
 }
 
 const MAX_INVALID_UTF8_RECORDED: usize = 16;
+const CHECKPOINT_BYTES: usize = 64 * 1024;
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
         let (text, invalid_utf8) = sanitize_utf8(bytes);
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        let char_checkpoints = char_checkpoints(&text);
         SourceFile {
             name: name.into(),
             text,
@@ -70,7 +75,18 @@ impl SourceFile {
             live: false,
             previous: false,
             line_starts,
+            char_checkpoints,
         }
+    }
+
+    /// Characters in `text[..offset]`; `offset` is on a character boundary.
+    fn chars_before(&self, offset: usize) -> usize {
+        let index = self
+            .char_checkpoints
+            .partition_point(|&(at, _)| at <= offset)
+            .saturating_sub(1);
+        let (at, chars) = self.char_checkpoints.get(index).copied().unwrap_or((0, 0));
+        chars + self.text.get(at..offset).map_or(0, |s| s.chars().count())
     }
 
     /// 1-based line and column of a byte offset (clamped to the text).
@@ -84,12 +100,13 @@ impl SourceFile {
         if line_index == 0 && self.text.starts_with('\u{feff}') {
             line_start = line_start.max(3.min(offset));
         }
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or_else(|| offset - line_start)
-            + 1;
+        let column = if !self.text.is_char_boundary(offset) {
+            offset - line_start + 1
+        } else if offset - line_start <= CHECKPOINT_BYTES {
+            self.text[line_start..offset].chars().count() + 1
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start) + 1
+        };
         LineCol {
             line: line_index + 1,
             column,
@@ -107,6 +124,22 @@ impl SourceFile {
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
+}
+
+fn char_checkpoints(text: &str) -> Vec<(usize, usize)> {
+    let mut checkpoints = vec![(0, 0)];
+    let mut at = 0;
+    let mut chars = 0;
+    while text.len() - at > CHECKPOINT_BYTES {
+        let mut next = at + CHECKPOINT_BYTES;
+        while !text.is_char_boundary(next) {
+            next += 1;
+        }
+        chars += text[at..next].chars().count();
+        checkpoints.push((next, chars));
+        at = next;
+    }
+    checkpoints
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
@@ -217,6 +250,30 @@ mod tests {
         assert_eq!(f.line_col(u), LineCol { line: 2, column: 6 });
         let b = f.text.find('b').unwrap();
         assert_eq!(f.line_col(b), LineCol { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn columns_on_very_long_lines_agree_with_counting() {
+        // Three lines, the middle one 400 KB of mixed one- to four-byte characters.
+        let mut text = String::from("\u{feff}{\"a\":\n");
+        let pieces = ["x", "é", "€", "𝄞", "\"", ","];
+        for i in 0..100_000 {
+            text.push_str(pieces[i % pieces.len()]);
+        }
+        text.push_str("\nend\n");
+        let f = SourceFile::new("x", text.clone().into_bytes());
+        let second_line = text.find('\n').unwrap() + 1;
+        for (offset, _) in text.char_indices().step_by(997) {
+            let expected = if offset < second_line {
+                text[3.min(offset)..offset].chars().count() + 1
+            } else {
+                let start = text[..offset].rfind('\n').unwrap() + 1;
+                text[start..offset].chars().count() + 1
+            };
+            assert_eq!(f.line_col(offset).column, expected, "offset {offset}");
+        }
+        let end = text.rfind("end").unwrap();
+        assert_eq!(f.line_col(end), LineCol { line: 3, column: 1 });
     }
 
     #[test]
