@@ -215,24 +215,39 @@ impl<'a> Container<'a> {
             })
     }
 
-    /// The value of a command-line flag (`--name=v`, `-name=v`, `--name v`), with its node.
+    /// The value a command-line flag ends up with (`--name=v`, `-name=v`, `--name v`), with
+    /// its node: the last occurrence, as Go's flag and pflag packages set it.
     pub fn flag(&self, name: &str) -> Option<(&'a str, NodeRef<'a>)> {
+        self.flag_occurrences(name).pop()
+    }
+
+    /// Every value given to a flag, in order. Arguments after `--` are not flags.
+    pub fn flag_occurrences(&self, name: &str) -> Vec<(&'a str, NodeRef<'a>)> {
+        let mut found = Vec::new();
         let mut arguments = self.arguments.iter();
         while let Some(node) = arguments.next() {
             let Some(text) = node.as_str() else { continue };
+            if text == "--" {
+                break;
+            }
             let bare = text.trim_start_matches('-');
             if bare.len() == text.len() || bare.len() + 2 < text.len() {
                 continue;
             }
             if let Some(value) = bare.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
-                return Some((value, *node));
-            }
-            if bare == name {
-                let next = arguments.next()?;
-                return Some((next.as_str()?, *next));
+                found.push((value, *node));
+            } else if bare == name {
+                match arguments.next() {
+                    Some(next) => {
+                        if let Some(value) = next.as_str() {
+                            found.push((value, *next));
+                        }
+                    }
+                    None => break,
+                }
             }
         }
-        None
+        found
     }
 }
 
@@ -996,6 +1011,24 @@ mod tests {
                 .0,
             "s1"
         );
+    }
+
+    #[test]
+    fn a_repeated_flag_ends_with_its_last_value_and_double_dash_ends_flags() {
+        let docs = documents(
+            "kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  containers:\n  - name: m\n    command: [/manager, --secret-name=first]\n    args: [-secret-name, second, --other, x, --, --secret-name=after-dashes]\n",
+        );
+        let model = Model::build(&docs, "default");
+        let container = &model.pod_templates[0].containers[0];
+        let values: Vec<&str> = container
+            .flag_occurrences("secret-name")
+            .iter()
+            .map(|(value, _)| *value)
+            .collect();
+        assert_eq!(values, vec!["first", "second"]);
+        assert_eq!(container.flag("secret-name").unwrap().0, "second");
+        assert_eq!(container.flag("other").unwrap().0, "x");
+        assert!(container.flag("missing").is_none());
     }
 
     #[test]

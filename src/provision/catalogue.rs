@@ -8,9 +8,7 @@ mod schema;
 
 pub use schema::{Condition, Entry, InjectSpec, Source};
 
-use super::certgen::{
-    flag_occurrences, flag_setting, last_flag, split_names, Generator, NameInput, NameRole, Setting,
-};
+use super::certgen::{flag_setting, split_names, Generator, NameInput, NameRole, Setting};
 use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Container, EndpointKind, EnvValue, Model, PodTemplate};
 use crate::source::Span;
@@ -179,7 +177,8 @@ pub fn holds(condition: &Condition, container: &Container<'_>, namespace: &str) 
             name,
             value: Some(value),
             ..
-        } => last_flag(container, name)
+        } => container
+            .flag(name)
             .is_some_and(|(v, _)| container.expand(v, namespace) == *value),
         Condition::Env { name, value: None } => container
             .env
@@ -218,7 +217,7 @@ fn resolve_values(
         for source in &spec.sources {
             match source {
                 Source::Flag { name, repeated } => {
-                    let mut occurrences = flag_occurrences(container, name);
+                    let mut occurrences = container.flag_occurrences(name);
                     if !repeated && occurrences.len() > 1 {
                         occurrences.drain(..occurrences.len() - 1);
                     }

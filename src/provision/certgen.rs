@@ -90,38 +90,6 @@ impl Patch<'_> {
 pub const VALIDATING: &str = "ValidatingWebhookConfiguration";
 pub const MUTATING: &str = "MutatingWebhookConfiguration";
 
-/// Every value of flag `name` (`--name=v`, `-name=v`, `--name v`, `-name v`), in order.
-/// Go's `flag` and pflag keep the last for a plain flag; slice flags append them all.
-pub fn flag_occurrences<'a>(container: &Container<'a>, name: &str) -> Vec<(&'a str, NodeRef<'a>)> {
-    let mut found = Vec::new();
-    let mut arguments = container.arguments.iter();
-    while let Some(node) = arguments.next() {
-        let Some(text) = node.as_str() else { continue };
-        let bare = text.trim_start_matches('-');
-        if bare.len() == text.len() || bare.len() + 2 < text.len() {
-            continue;
-        }
-        if let Some(value) = bare.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
-            found.push((value, *node));
-        } else if bare == name {
-            match arguments.next() {
-                Some(next) => {
-                    if let Some(value) = next.as_str() {
-                        found.push((value, *next));
-                    }
-                }
-                None => break,
-            }
-        }
-    }
-    found
-}
-
-/// The value a plain flag ends up with: its last occurrence.
-pub fn last_flag<'a>(container: &Container<'a>, name: &str) -> Option<(&'a str, NodeRef<'a>)> {
-    flag_occurrences(container, name).pop()
-}
-
 pub fn is_certgen_image(image: Option<&str>) -> bool {
     image.is_some_and(|image| IMAGES.iter().any(|name| image.contains(name)))
 }
@@ -157,7 +125,7 @@ fn read_command<'a>(container: &Container<'a>, pod_namespace: &str) -> Option<Co
         .find(|n| matches!(n.as_str(), Some("create" | "patch")))
         .copied()?;
     let flag = |name: &str| {
-        last_flag(container, name).map(|(value, node)| FlagValue {
+        container.flag(name).map(|(value, node)| FlagValue {
             value: container.expand(value, pod_namespace),
             node,
         })
