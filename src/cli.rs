@@ -112,6 +112,29 @@ pub struct Args {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// Render Helm charts among the inputs (directories with a Chart.yaml) with `helm template`
+    /// and lint the output; without it, their templates are skipped.
+    #[arg(long)]
+    pub helm: bool,
+
+    /// Release name for `helm template`.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "release-name",
+        requires = "helm"
+    )]
+    pub helm_release: String,
+
+    /// One more argument for `helm template`, e.g. `--helm-arg=--values=prod.yaml`; repeatable.
+    #[arg(
+        long,
+        value_name = "ARG",
+        allow_hyphen_values = true,
+        requires = "helm"
+    )]
+    pub helm_arg: Vec<String>,
+
     /// Read the configuration from FILE instead of the nearest .speclint.yaml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<std::path::PathBuf>,
@@ -237,31 +260,6 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         eprintln!("error: {e}");
         return EXIT_USAGE;
     }
-    let mut sources = match input::read_all(&args.paths, stdin, &exclude) {
-        Ok(sources) => sources,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    if !args.previous.is_empty() {
-        match input::read_all(&args.previous, stdin, &exclude) {
-            Ok(previous) => sources.append_previous(previous),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        }
-    }
-    if !args.cluster_state.is_empty() {
-        match input::read_all(&args.cluster_state, stdin, &exclude) {
-            Ok(live) => sources.append_live(live),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        }
-    }
     let options = match options(args, config.as_ref()) {
         Ok(options) => options,
         Err(message) => {
@@ -269,6 +267,50 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
             return EXIT_USAGE;
         }
     };
+    let read_options = input::ReadOptions {
+        exclude,
+        helm: args.helm.then(|| input::Helm {
+            program: "helm".to_string(),
+            release: args.helm_release.clone(),
+            namespace: options.default_namespace.clone(),
+            args: args.helm_arg.clone(),
+        }),
+    };
+    let mut skipped_charts = Vec::new();
+    let mut read = |paths: &[String]| match input::read_all(paths, stdin, &read_options) {
+        Ok(inputs) => {
+            skipped_charts.extend(inputs.skipped_charts);
+            Ok(inputs.sources)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(EXIT_USAGE)
+        }
+    };
+    let mut sources = match read(&args.paths) {
+        Ok(sources) => sources,
+        Err(code) => return code,
+    };
+    if !args.previous.is_empty() {
+        match read(&args.previous) {
+            Ok(previous) => sources.append_previous(previous),
+            Err(code) => return code,
+        }
+    }
+    if !args.cluster_state.is_empty() {
+        match read(&args.cluster_state) {
+            Ok(live) => sources.append_live(live),
+            Err(code) => return code,
+        }
+    }
+    if !args.quiet {
+        for (chart, files) in &skipped_charts {
+            eprintln!(
+                "note: skipped {files} template file{} of the Helm chart {chart}: templates are not manifests until rendered; --helm renders the chart with `helm template`",
+                if *files == 1 { "" } else { "s" }
+            );
+        }
+    }
     let fail_on = args
         .fail_on
         .map(FailOn::severity)

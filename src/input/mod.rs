@@ -1,5 +1,9 @@
 //! Input stage: standard input, files, directories and glob patterns, read into a [`SourceMap`].
 
+mod helm;
+
+pub use helm::Helm;
+
 use crate::source::{SourceFile, SourceMap};
 use globset::{GlobBuilder, GlobMatcher};
 use std::fmt;
@@ -111,15 +115,36 @@ fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// How inputs are read.
+#[derive(Default)]
+pub struct ReadOptions {
+    pub exclude: Exclude,
+    /// Render Helm charts with `helm template` (`--helm`); without it their templates are skipped.
+    pub helm: Option<Helm>,
+}
+
+/// What was read.
+#[derive(Default)]
+pub struct Inputs {
+    pub sources: SourceMap,
+    /// Charts whose templates were skipped (no `--helm`), with the number of files.
+    pub skipped_charts: Vec<(String, usize)>,
+}
+
 /// Reads every input. No path, or `-`, reads standard input. Directories are walked
 /// recursively for manifests; arguments with glob characters are expanded here.
-/// Each file is read once even if named twice; excluded files are not read.
+/// Each file is read once even if named twice; excluded files are not read. Files of a
+/// Helm chart are replaced by the chart's render with `--helm`, else its templates are skipped.
 pub fn read_all(
     paths: &[String],
     stdin: &mut dyn Read,
-    exclude: &Exclude,
-) -> Result<SourceMap, InputError> {
+    options: &ReadOptions,
+) -> Result<Inputs, InputError> {
+    let exclude = &options.exclude;
     let mut sources = SourceMap::default();
+    let mut charts = helm::Charts::default();
+    let mut rendered = std::collections::HashSet::new();
+    let mut skipped: Vec<(String, usize)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut stdin_read = false;
     let wanted: Vec<String> = if paths.is_empty() {
@@ -140,14 +165,41 @@ pub fn read_all(
             continue;
         }
         for path in expand(arg)? {
-            if !exclude.matches(&path) && seen.insert(path.clone()) {
-                let bytes = std::fs::read(&path)
-                    .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-                sources.add(SourceFile::new(display_path(&path), bytes));
+            if exclude.matches(&path) || !seen.insert(path.clone()) {
+                continue;
+            }
+            let chart = match charts.membership(&path) {
+                helm::Membership::None => None,
+                helm::Membership::Chart(root) if options.helm.is_some() => Some(root),
+                helm::Membership::Chart(_) => None,
+                helm::Membership::Template(root) => Some(root),
+            };
+            match (chart, &options.helm) {
+                (None, _) => {
+                    let bytes = std::fs::read(&path)
+                        .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
+                    sources.add(SourceFile::new(display_path(&path), bytes));
+                }
+                (Some(root), Some(settings)) => {
+                    if rendered.insert(absolute(&root)) {
+                        let bytes = helm::render(settings, &root)?;
+                        sources.add(SourceFile::new(helm::source_name(&root), bytes));
+                    }
+                }
+                (Some(root), None) => {
+                    let name = display_path(&root);
+                    match skipped.iter_mut().find(|(chart, _)| *chart == name) {
+                        Some((_, count)) => *count += 1,
+                        None => skipped.push((name, 1)),
+                    }
+                }
             }
         }
     }
-    Ok(sources)
+    Ok(Inputs {
+        sources,
+        skipped_charts: skipped,
+    })
 }
 
 fn display_path(path: &Path) -> String {
@@ -239,7 +291,9 @@ mod tests {
 
     #[test]
     fn no_path_reads_stdin() {
-        let sources = read_all(&[], &mut &b"a: 1\n"[..], &Exclude::default()).unwrap();
+        let sources = read_all(&[], &mut &b"a: 1\n"[..], &ReadOptions::default())
+            .map(|i| i.sources)
+            .unwrap();
         assert_eq!(names(&sources), vec!["<stdin>"]);
         assert_eq!(sources.get(0).text, "a: 1\n");
     }
@@ -271,7 +325,9 @@ mod tests {
         assert_eq!(got, vec![".hidden.yaml", "y.yml", "z.json", "x.yaml"]);
 
         let pattern = format!("{}/a/**/*.y*ml", root.display());
-        let sources = read_all(&[pattern], &mut &b""[..], &Exclude::default()).unwrap();
+        let sources = read_all(&[pattern], &mut &b""[..], &ReadOptions::default())
+            .map(|i| i.sources)
+            .unwrap();
         assert_eq!(sources.len(), 3);
     }
 
@@ -319,7 +375,13 @@ mod tests {
                 ],
             )
             .unwrap();
-        let sources = read_all(&[root.display().to_string()], &mut &b""[..], &exclude).unwrap();
+        let options = ReadOptions {
+            exclude,
+            helm: None,
+        };
+        let sources = read_all(&[root.display().to_string()], &mut &b""[..], &options)
+            .unwrap()
+            .sources;
         let got: Vec<String> = names(&sources)
             .iter()
             .map(|n| {

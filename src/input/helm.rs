@@ -1,0 +1,182 @@
+//! Helm charts among the inputs. Their templates are Go templates, not manifests: without
+//! `--helm` they are skipped (and said so); with it, each chart is rendered by `helm template`
+//! and its output is linted in their place.
+
+use super::InputError;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// How charts are rendered (`--helm`).
+#[derive(Clone, Debug)]
+pub struct Helm {
+    /// The helm program: `helm`, found on PATH.
+    pub program: String,
+    /// `helm template`'s release name.
+    pub release: String,
+    pub namespace: String,
+    /// More arguments for `helm template` (`--helm-arg`), e.g. `--values=prod.yaml`.
+    pub args: Vec<String>,
+}
+
+/// Finds the chart a file belongs to, with a cache of which directories hold a Chart.yaml.
+#[derive(Default)]
+pub struct Charts {
+    has_chart_yaml: HashMap<PathBuf, bool>,
+}
+
+/// Where a file stands with respect to Helm charts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Membership {
+    /// Not in a chart: a manifest like any other.
+    None,
+    /// In a chart, outside `templates/` and `charts/` (Chart.yaml, values, crds/, ci/).
+    Chart(PathBuf),
+    /// A template, or a subchart's file: not a manifest until rendered.
+    Template(PathBuf),
+}
+
+impl Charts {
+    fn is_chart(&mut self, dir: &Path) -> bool {
+        if let Some(&known) = self.has_chart_yaml.get(dir) {
+            return known;
+        }
+        let found = dir.join("Chart.yaml").is_file();
+        self.has_chart_yaml.insert(dir.to_path_buf(), found);
+        found
+    }
+
+    /// The outermost chart holding `file` (subcharts are rendered by their parent), and
+    /// whether the file is one of its templates. The returned root is `file`'s own prefix.
+    pub fn membership(&mut self, file: &Path) -> Membership {
+        let absolute = super::absolute(file);
+        let mut outermost: Option<(usize, bool)> = None;
+        for (depth, dir) in absolute.ancestors().skip(1).enumerate() {
+            if !self.is_chart(dir) {
+                continue;
+            }
+            let relative = absolute.strip_prefix(dir).unwrap_or(&absolute);
+            let first = relative
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned());
+            let template = matches!(first.as_deref(), Some("templates" | "charts"))
+                && relative.components().count() > 1;
+            outermost = Some((depth, template));
+        }
+        let Some((depth, template)) = outermost else {
+            return Membership::None;
+        };
+        // The chart root as the user named the file: strip as many components as it is deep.
+        let mut root = file.to_path_buf();
+        for _ in 0..=depth {
+            if !root.pop() {
+                root = super::absolute(file);
+                for _ in 0..=depth {
+                    root.pop();
+                }
+                break;
+            }
+        }
+        if root.as_os_str().is_empty() {
+            root = PathBuf::from(".");
+        }
+        if template {
+            Membership::Template(root)
+        } else {
+            Membership::Chart(root)
+        }
+    }
+}
+
+/// `helm template`'s output for one chart.
+pub fn render(helm: &Helm, chart: &Path) -> Result<Vec<u8>, InputError> {
+    let output = Command::new(&helm.program)
+        .arg("template")
+        .arg(&helm.release)
+        .arg(chart)
+        .args(["--namespace", &helm.namespace, "--include-crds"])
+        .args(&helm.args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                InputError(format!(
+                    "{} is a Helm chart, and `{}` is not on PATH to render it: install Helm, or render it yourself (helm template {} | speclint -)",
+                    chart.display(),
+                    helm.program,
+                    chart.display()
+                ))
+            } else {
+                InputError(format!("cannot run {}: {e}", helm.program))
+            }
+        })?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(InputError(format!(
+            "helm template {} failed ({}): {}",
+            chart.display(),
+            output.status,
+            stderr.trim()
+        )));
+    }
+    Ok(output.stdout)
+}
+
+/// How a render is named in reports: like `<stdin>`, it is no file on disk.
+pub fn source_name(chart: &Path) -> String {
+    let text = chart.to_string_lossy();
+    format!(
+        "<helm template {}>",
+        text.strip_prefix("./").unwrap_or(&text)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_belong_to_the_outermost_chart() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "charts/a/Chart.yaml",
+            "charts/a/values.yaml",
+            "charts/a/templates/webhook.yaml",
+            "charts/a/crds/crd.yaml",
+            "charts/a/charts/sub/Chart.yaml",
+            "charts/a/charts/sub/templates/x.yaml",
+            "plain/x.yaml",
+        ] {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), "k: v\n").unwrap();
+        }
+        let mut charts = Charts::default();
+        let a = root.join("charts/a");
+        assert_eq!(
+            charts.membership(&root.join("charts/a/templates/webhook.yaml")),
+            Membership::Template(a.clone())
+        );
+        assert_eq!(
+            charts.membership(&root.join("charts/a/charts/sub/templates/x.yaml")),
+            Membership::Template(a.clone())
+        );
+        assert_eq!(
+            charts.membership(&root.join("charts/a/values.yaml")),
+            Membership::Chart(a.clone())
+        );
+        assert_eq!(
+            charts.membership(&root.join("charts/a/crds/crd.yaml")),
+            Membership::Chart(a)
+        );
+        assert_eq!(
+            charts.membership(&root.join("plain/x.yaml")),
+            Membership::None
+        );
+        assert_eq!(
+            source_name(Path::new("./charts/a")),
+            "<helm template charts/a>"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Helm charts among the inputs: skipped with a note by default, rendered with `--helm`.
+//! A fake `helm` on PATH records its arguments and prints a render, so this runs offline.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_speclint");
+const NOW: &str = "2026-11-27T00:00:00Z";
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs speclint from testdata/ with PATH = `path`.
+fn speclint(path: &str, args: &[&str]) -> Run {
+    let out = Command::new(BIN)
+        .args(["--no-config", "--now", NOW, "--color", "never"])
+        .args(args)
+        .current_dir(testdata())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// A directory holding a fake `helm` that appends its arguments to `calls` and prints
+/// `render` (or fails with `failure` on stderr).
+#[cfg(unix)]
+fn fake_helm(render: &Path, failure: Option<&str>) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls");
+    let body = match failure {
+        Some(message) => format!("echo '{message}' >&2\nexit 1\n"),
+        None => format!("cat '{}'\n", render.display()),
+    };
+    let script = format!("#!/bin/sh\necho \"$@\" >> '{}'\n{body}", calls.display());
+    let helm = dir.path().join("helm");
+    std::fs::write(&helm, script).unwrap();
+    std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+fn path_with(dir: &Path) -> String {
+    format!("{}:/usr/bin:/bin", dir.display())
+}
+
+#[test]
+fn chart_templates_are_skipped_with_a_note_not_reported_as_broken_yaml() {
+    let run = speclint("/usr/bin:/bin", &["charts/demo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "note: skipped 2 template files of the Helm chart charts/demo: templates are not manifests until rendered; --helm renders the chart with `helm template`\n"
+    );
+    let quiet = speclint("/usr/bin:/bin", &["--quiet", "charts/demo"]);
+    assert_eq!(quiet.stderr, "");
+}
+
+#[cfg(unix)]
+#[test]
+fn helm_renders_each_chart_once_and_its_output_is_linted() {
+    let render = testdata().join("cases/hostname-renamed-service/input.yaml");
+    let helm = fake_helm(&render, None);
+    // As pre-commit passes them: several files of one chart.
+    let run = speclint(
+        &path_with(helm.path()),
+        &[
+            "--helm",
+            "-n",
+            "webhooks",
+            "--helm-release",
+            "demo",
+            "--helm-arg=--values=charts/demo/values.yaml",
+            "--format",
+            "concise",
+            "charts/demo/templates/webhook.yaml",
+            "charts/demo/values.yaml",
+            "charts/demo/Chart.yaml",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().next().unwrap(),
+        "<helm template charts/demo>:70:15: error[webhook-hostname] x509: certificate is valid for demo-webhook-old, demo-webhook-old.webhooks, demo-webhook-old.webhooks.svc, not demo-webhook.webhooks.svc"
+    );
+    let calls = std::fs::read_to_string(helm.path().join("calls")).unwrap();
+    assert_eq!(
+        calls,
+        "template demo charts/demo --namespace webhooks --include-crds --values=charts/demo/values.yaml\n"
+    );
+
+    // The human report names the render and the template it came from.
+    let human = speclint(&path_with(helm.path()), &["--helm", "charts/demo"]);
+    assert!(
+        human
+            .stdout
+            .contains("--> <helm template charts/demo>:70:15")
+            && human
+                .stdout
+                .contains("= note: rendered from demo/templates/webhook.yaml"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn helm_missing_or_failing_is_a_usage_failure() {
+    let missing = speclint("/nonexistent", &["--helm", "charts/demo"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("charts/demo is a Helm chart, and `helm` is not on PATH"),
+        "{}",
+        missing.stderr
+    );
+    let helm = fake_helm(
+        Path::new("/dev/null"),
+        Some(
+            "Error: execution error at (demo/templates/webhook.yaml:1:4): serviceName is required",
+        ),
+    );
+    let failing = speclint(&path_with(helm.path()), &["--helm", "charts/demo"]);
+    assert_eq!(failing.code, 2);
+    assert!(
+        failing.stderr.contains("helm template charts/demo failed")
+            && failing.stderr.contains("serviceName is required"),
+        "{}",
+        failing.stderr
+    );
+}
