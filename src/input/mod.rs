@@ -124,7 +124,7 @@ pub struct ReadOptions {
 }
 
 /// What was read.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Inputs {
     pub sources: SourceMap,
     /// Charts whose templates were skipped (no `--helm`), with the number of files.
@@ -315,9 +315,10 @@ mod tests {
         let sources = read_all(
             &[root.join("a").display().to_string()],
             &mut &b""[..],
-            &Exclude::default(),
+            &ReadOptions::default(),
         )
-        .unwrap();
+        .unwrap()
+        .sources;
         let got: Vec<String> = names(&sources)
             .iter()
             .map(|n| n.rsplit('/').next().unwrap().to_string())
@@ -336,7 +337,7 @@ mod tests {
         let err = read_all(
             &["/no/such/file.yaml".into()],
             &mut &b""[..],
-            &Exclude::default(),
+            &ReadOptions::default(),
         )
         .unwrap_err();
         assert!(err.0.contains("no such file"), "{err}");
@@ -344,7 +345,7 @@ mod tests {
         let err = read_all(
             &[format!("{}/*.yaml", dir.path().display())],
             &mut &b""[..],
-            &Exclude::default(),
+            &ReadOptions::default(),
         )
         .unwrap_err();
         assert!(err.0.contains("no file matches"), "{err}");
