@@ -464,3 +464,60 @@ fn no_format_prints_secret_material() {
         }
     }
 }
+
+/// testdata/cases/secret-canary holds recognisable values in data, stringData, a block scalar
+/// and a broken Secret document; findings point right at some of them.
+#[test]
+fn the_canary_secret_appears_in_no_output() {
+    let dir = testdata().join("cases/secret-canary");
+    let needles = ["CANARY", "U1BFQ0xJTlQtQ0FOQVJZLVBBU1NXT1JELWRhdGE="];
+    let input = std::fs::read_to_string(dir.join("input.yaml")).unwrap();
+    assert!(
+        needles.iter().all(|n| input.contains(n)),
+        "the fixture holds them"
+    );
+    let check = |what: &str, text: &str| {
+        for needle in needles {
+            assert!(!text.contains(needle), "{what} prints {needle}:\n{text}");
+        }
+    };
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("report");
+    let baseline = out.path().join("baseline.json");
+    for format in ["human", "json", "concise", "github", "junit", "sarif"] {
+        for color in ["always", "never"] {
+            let run = speclint(
+                &dir,
+                &[
+                    "--format",
+                    format,
+                    "--color",
+                    color,
+                    "--statistics",
+                    "input.yaml",
+                ],
+            );
+            assert_eq!(run.code, 1, "{format}: the fixture has errors");
+            check(format, &run.stdout);
+            check(format, &run.stderr);
+        }
+        let report_arg = report.display().to_string();
+        let run = speclint(&dir, &["--format", format, "-o", &report_arg, "input.yaml"]);
+        check(format, &run.stderr);
+        check(format, &std::fs::read_to_string(&report).unwrap());
+    }
+    let baseline_arg = baseline.display().to_string();
+    speclint(&dir, &["--write-baseline", &baseline_arg, "input.yaml"]);
+    check("baseline", &std::fs::read_to_string(&baseline).unwrap());
+    for format in ["human", "json"] {
+        let run = Command::new(BIN)
+            .args(["tls", "inspect", "--format", format, "input.yaml"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(run.stdout).unwrap();
+        assert!(stdout.contains("caBundle"), "tls inspect ran: {stdout}");
+        check("tls inspect", &stdout);
+        check("tls inspect", &String::from_utf8(run.stderr).unwrap());
+    }
+}
