@@ -117,22 +117,12 @@ pub struct Args {
     #[arg(long)]
     pub helm: bool,
 
-    /// Release name for `helm template`.
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = "release-name",
-        requires = "helm"
-    )]
-    pub helm_release: String,
+    /// Release name for `helm template` [default: release-name].
+    #[arg(long, value_name = "NAME")]
+    pub helm_release: Option<String>,
 
     /// One more argument for `helm template`, e.g. `--helm-arg=--values=prod.yaml`; repeatable.
-    #[arg(
-        long,
-        value_name = "ARG",
-        allow_hyphen_values = true,
-        requires = "helm"
-    )]
+    #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
     pub helm_arg: Vec<String>,
 
     /// Read the configuration from FILE instead of the nearest .speclint.yaml.
@@ -269,12 +259,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     };
     let read_options = input::ReadOptions {
         exclude,
-        helm: args.helm.then(|| input::Helm {
-            program: "helm".to_string(),
-            release: args.helm_release.clone(),
-            namespace: options.default_namespace.clone(),
-            args: args.helm_arg.clone(),
-        }),
+        helm: helm_settings(args, config.as_ref(), &options.default_namespace),
     };
     let mut skipped_charts = Vec::new();
     let mut read = |paths: &[String]| match input::read_all(paths, stdin, &read_options) {
@@ -420,6 +405,32 @@ fn load_config(args: &Args) -> Result<Option<config::Config>, ConfigError> {
         },
     };
     config::load(&path).map(Some)
+}
+
+/// `--helm` and its flags, over the configuration's `helm:`; None when charts are not rendered.
+fn helm_settings(
+    args: &Args,
+    config: Option<&config::Config>,
+    namespace: &str,
+) -> Option<input::Helm> {
+    let file = config.map(|c| c.helm.clone()).unwrap_or_default();
+    if !(args.helm || file.render == Some(true)) {
+        return None;
+    }
+    Some(input::Helm {
+        program: "helm".to_string(),
+        release: args
+            .helm_release
+            .clone()
+            .or(file.release)
+            .unwrap_or_else(|| "release-name".to_string()),
+        namespace: namespace.to_string(),
+        args: if args.helm_arg.is_empty() {
+            file.args
+        } else {
+            args.helm_arg.clone()
+        },
+    })
 }
 
 /// A discovered configuration path, shown relative to the working directory when under it.

@@ -34,7 +34,10 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "enable",
     "disable",
     "rules",
+    "helm",
 ];
+
+const HELM_KEYS: &[&str] = &["render", "release", "args"];
 
 /// What a configuration file sets; `None` leaves the default (or the CLI flag) in place.
 #[derive(Clone, Debug, Default)]
@@ -52,6 +55,15 @@ pub struct Config {
     pub enable: Vec<String>,
     pub disable: Vec<String>,
     pub rules: Vec<(&'static str, RuleConfig)>,
+    pub helm: HelmConfig,
+}
+
+/// `helm:`: how charts among the inputs are rendered (like `--helm`, `--helm-release`, `--helm-arg`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HelmConfig {
+    pub render: Option<bool>,
+    pub release: Option<String>,
+    pub args: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -204,6 +216,7 @@ impl Reader<'_> {
                 "enable" => config.enable = self.rule_ids(value),
                 "disable" => config.disable = self.rule_ids(value),
                 "rules" => config.rules = self.rule_table(value),
+                "helm" => config.helm = self.helm(value),
                 _ => self.unknown_key(key, name, TOP_LEVEL_KEYS, "the configuration"),
             }
         }
@@ -407,6 +420,47 @@ impl Reader<'_> {
         out
     }
 
+    fn helm(&mut self, node: NodeRef<'_>) -> HelmConfig {
+        let mut helm = HelmConfig::default();
+        for (key, name, value) in self.entries(node, "`helm`") {
+            match name {
+                "render" => helm.render = self.boolean(value),
+                "release" => helm.release = self.release(value),
+                "args" => {
+                    for item in self.list(value, "`helm.args`") {
+                        if let Some(arg) = self.string(item, "a helm argument") {
+                            helm.args.push(arg.to_string());
+                        }
+                    }
+                }
+                _ => self.unknown_key(key, name, HELM_KEYS, "`helm`"),
+            }
+        }
+        helm
+    }
+
+    /// Helm's own rule for release names: a DNS-1123 label of at most 53 characters.
+    fn release(&mut self, node: NodeRef<'_>) -> Option<String> {
+        let text = self.string(node, "`helm.release`")?;
+        let valid = !text.is_empty()
+            && text.len() <= 53
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !text.starts_with('-')
+            && !text.ends_with('-');
+        if !valid {
+            self.error(
+                node,
+                format!("`{text}` is not a valid Helm release name"),
+                "not a release name",
+                "at most 53 lowercase letters, digits and `-`, starting and ending with a letter or digit",
+            );
+            return None;
+        }
+        Some(text.to_string())
+    }
+
     fn bits(&mut self, node: NodeRef<'_>) -> Option<u32> {
         let bits = node
             .as_i64()
@@ -524,6 +578,7 @@ mod tests {
             "c.yaml",
             b"namespace: webhooks\nnow: 2026-01-01T00:00:00Z\nmin-validity: 60d\nfail-on: warning\n\
 require-reason: true\nexclude: [charts/*/tests/**, '*.golden.yaml']\nenable: [all]\ndisable: [weak-key]\n\
+helm: {render: true, release: web, args: [--values=ci/prod.yaml]}\n\
 rules:\n  certificate-expiring:\n    severity: error\n    min-validity: 90d\n  weak-key:\n    min-rsa-bits: 3072\n"
                 .to_vec(),
         )
@@ -536,6 +591,14 @@ rules:\n  certificate-expiring:\n    severity: error\n    min-validity: 90d\n  w
         assert_eq!(config.require_reason, Some(true));
         assert_eq!(config.exclude.len(), 2);
         assert_eq!(config.disable, vec!["weak-key"]);
+        assert_eq!(
+            config.helm,
+            HelmConfig {
+                render: Some(true),
+                release: Some("web".into()),
+                args: vec!["--values=ci/prod.yaml".into()]
+            }
+        );
         assert_eq!(
             config.rules,
             vec![
@@ -626,6 +689,13 @@ rules:\n  certificate-expiring:\n    severity: error\n    min-validity: 90d\n  w
             vec!["3:1: a configuration file holds one YAML document"]
         );
         assert_eq!(errors("a: [\n").len(), 1, "a YAML error is reported");
+        assert_eq!(
+            errors("helm: {release: My_Release, valuess: x}\n"),
+            vec![
+                "1:17: `My_Release` is not a valid Helm release name",
+                "1:29: unknown key `valuess` in `helm`"
+            ]
+        );
     }
 
     #[test]

@@ -142,3 +142,58 @@ fn helm_missing_or_failing_is_a_usage_failure() {
         failing.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn the_configuration_can_render_charts_and_the_flags_win() {
+    let render = testdata().join("cases/hostname-ok/input.yaml");
+    let helm = fake_helm(&render, None);
+    let project = tempfile::tempdir().unwrap();
+    let chart = project.path().join("charts/demo");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    for file in ["Chart.yaml", "values.yaml", "templates/webhook.yaml"] {
+        std::fs::copy(testdata().join("charts/demo").join(file), chart.join(file)).unwrap();
+    }
+    std::fs::write(
+        project.path().join(".speclint.yaml"),
+        "namespace: webhooks\nhelm:\n  render: true\n  release: from-config\n  args: [--values=charts/demo/values.yaml]\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(["--now", NOW])
+            .args(args)
+            .arg("charts")
+            .current_dir(project.path())
+            .env("PATH", path_with(helm.path()))
+            .output()
+            .unwrap()
+    };
+    let calls = helm.path().join("calls");
+    assert_eq!(run(&[]).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&calls).unwrap(),
+        "template from-config charts/demo --namespace webhooks --include-crds --values=charts/demo/values.yaml\n"
+    );
+    std::fs::remove_file(&calls).unwrap();
+    run(&[
+        "--helm-release",
+        "cli",
+        "--helm-arg=--set=a=b",
+        "-n",
+        "other",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&calls).unwrap(),
+        "template cli charts/demo --namespace other --include-crds --set=a=b\n"
+    );
+    std::fs::remove_file(&calls).unwrap();
+    let skipped = run(&["--no-config"]);
+    assert!(
+        !calls.exists(),
+        "without the configuration, charts are not rendered"
+    );
+    assert!(String::from_utf8(skipped.stderr)
+        .unwrap()
+        .contains("skipped 1 template file of the Helm chart charts/demo"));
+}
