@@ -1,6 +1,6 @@
 //! kube-webhook-certgen `patch --webhook-name` / `--apiservice-name` must name an object
-//! among the inputs: certgen exits with an error when the object does not exist, and the
-//! caBundle it was meant for stays empty.
+//! among the inputs, and `--secret-name` the Secret a `create` Job writes: certgen exits with
+//! an error when either does not exist, and the caBundle it was meant for stays empty.
 
 use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -21,10 +21,57 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .any(|o| o.name == name && kinds.contains(&o.kind))
     };
-    for invocation in certgen::invocations(model) {
+    let invocations = certgen::invocations(model);
+    // (namespace, name) of the Secrets that `create` Jobs write.
+    let created: Vec<(&str, &str)> = invocations
+        .iter()
+        .filter_map(|i| match &i.command {
+            Command::Create(create) => create
+                .secret_name
+                .as_ref()
+                .map(|s| (create.namespace.as_str(), s.value.as_str())),
+            Command::Patch(_) => None,
+        })
+        .collect();
+    for invocation in &invocations {
         let Command::Patch(patch) = &invocation.command else {
             continue;
         };
+        if let Some(secret) = &patch.secret_name {
+            let written = created
+                .iter()
+                .any(|&(ns, name)| ns == patch.namespace && name == secret.value);
+            let present = model.secrets.iter().any(|s| {
+                let object = &model.objects[s.object];
+                object.name == secret.value && object.namespace == patch.namespace
+            });
+            // Without any create Job among the inputs the Secret may come from elsewhere.
+            if !created.is_empty() && !written && !present {
+                let mut d = diagnostic(
+                    context,
+                    invocation,
+                    secret.node.span(),
+                    format!(
+                        "kube-webhook-certgen patch reads its CA from Secret \"{}\" in namespace \"{}\", which no create Job writes",
+                        secret.value, patch.namespace
+                    ),
+                    format!("reads the CA from {}/{}", patch.namespace, secret.value),
+                )
+                .with_note(format!(
+                    "the patch Job exits with `no secret with '{}' in '{}'`, retries until its backoffLimit, and no caBundle is filled",
+                    secret.value, patch.namespace
+                ));
+                let writers: Vec<String> = created
+                    .iter()
+                    .map(|(ns, name)| format!("{ns}/{name}"))
+                    .collect();
+                d = d.with_help(format!(
+                    "set the patch Job's `--secret-name` (and `--namespace`) to the Secret the create Job writes: {}",
+                    writers.join(", ")
+                ));
+                out.push(d);
+            }
+        }
         let kinds = patch.kinds();
         if let Some(webhook) = &patch.webhook_name {
             if !kinds.is_empty() && !named(&[VALIDATING, MUTATING], &webhook.value) {
