@@ -79,7 +79,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 let candidates = configuration_names(context);
                 let mut d = diagnostic(
                     context,
-                    &invocation,
+                    invocation,
                     webhook.node.span(),
                     format!(
                         "kube-webhook-certgen patch: no webhook configuration named \"{}\" among the inputs",
@@ -111,7 +111,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 out.push(
                     diagnostic(
                         context,
-                        &invocation,
+                        invocation,
                         api_service.node.span(),
                         format!(
                             "kube-webhook-certgen patch: no APIService named \"{}\" among the inputs",
