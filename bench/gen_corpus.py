@@ -128,9 +128,16 @@ data:
     return docs
 
 
+USAGE = "usage: gen_corpus.py OUTPUT.yaml [RELEASES (default 1000)]"
+
+
 def main():
-    out = pathlib.Path(sys.argv[1])
-    releases = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    args = sys.argv[1:]
+    if not args or len(args) > 2 or args[0].startswith("-") or (len(args) == 2 and not args[1].isdigit()):
+        print(USAGE, file=sys.stderr)
+        sys.exit(0 if args and args[0] in ("-h", "--help") else 2)
+    out = pathlib.Path(args[0])
+    releases = int(args[1]) if len(args) > 1 else 1000
     with out.open("w") as f:
         for i in range(releases):
             for doc in release(i):
