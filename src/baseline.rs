@@ -1,9 +1,15 @@
 //! Baselines: `--write-baseline FILE` records the current findings' fingerprints,
-//! `--baseline FILE` drops findings whose fingerprint is recorded.
+//! `--baseline FILE` drops as many findings of each fingerprint as it records.
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
-use std::collections::HashSet;
+use std::collections::HashMap;
+
+/// The baseline file format this speclint writes and reads.
+pub const VERSION: u64 = 2;
+
+/// Fingerprint -> how many findings with it the baseline records.
+pub type Known = HashMap<String, usize>;
 
 /// FNV-1a, 64 bits.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -27,8 +33,86 @@ pub fn fingerprint(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
         ),
         None => sources.get(diagnostic.span.file).name.clone(),
     };
-    let text = format!("{}\0{identity}\0{}", diagnostic.rule, diagnostic.message);
+    let text = format!(
+        "{}\0{identity}\0{}",
+        diagnostic.rule,
+        normalise(&diagnostic.message)
+    );
     format!("{:016x}", fnv1a(text.as_bytes()))
+}
+
+/// The message without what changes as time passes: RFC 3339 times become `<time>`, and
+/// `in N days` becomes `in <n> days`. Otherwise an expiry finding would be new every day.
+pub fn normalise(message: &str) -> String {
+    let bytes = message.as_bytes();
+    let mut out = String::with_capacity(message.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(length) = rfc3339_at(&bytes[i..]) {
+            out.push_str("<time>");
+            i += length;
+            continue;
+        }
+        if let Some(length) = days_at(&bytes[i..]) {
+            out.push_str("in <n> days");
+            i += length;
+            continue;
+        }
+        let c = message[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` at the start of `b`: its length.
+fn rfc3339_at(b: &[u8]) -> Option<usize> {
+    const SHAPE: &[u8] = b"dddd-dd-ddTdd:dd:dd";
+    if b.len() < SHAPE.len() {
+        return None;
+    }
+    for (&want, &got) in SHAPE.iter().zip(b) {
+        let ok = if want == b'd' {
+            got.is_ascii_digit()
+        } else {
+            got == want
+        };
+        if !ok {
+            return None;
+        }
+    }
+    let mut at = SHAPE.len();
+    if b.get(at) == Some(&b'.') {
+        at += 1;
+        while b.get(at).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+        }
+    }
+    match b.get(at) {
+        Some(b'Z') => at += 1,
+        Some(b'+' | b'-')
+            if b.len() >= at + 6
+                && b[at + 1..at + 3].iter().all(u8::is_ascii_digit)
+                && b[at + 3] == b':'
+                && b[at + 4..at + 6].iter().all(u8::is_ascii_digit) =>
+        {
+            at += 6
+        }
+        _ => {}
+    }
+    Some(at)
+}
+
+/// `in N day` or `in N days` at the start of `b`: its length.
+fn days_at(b: &[u8]) -> Option<usize> {
+    let rest = b.strip_prefix(b"in ")?;
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let after = rest[digits..].strip_prefix(b" day")?;
+    let plural = usize::from(after.first() == Some(&b's'));
+    Some(3 + digits + 4 + plural)
 }
 
 /// The baseline file's JSON.
@@ -44,39 +128,102 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             })
         })
         .collect();
-    let value = serde_json::json!({ "version": 1, "findings": findings });
+    let value = serde_json::json!({ "version": VERSION, "findings": findings });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
 }
 
-/// Reads a baseline file's fingerprints.
-pub fn load(path: &std::path::Path) -> Result<HashSet<String>, String> {
+/// Reads a baseline file: how many findings of each fingerprint it records.
+pub fn load(path: &std::path::Path) -> Result<Known, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("invalid baseline {}: {e}", path.display()))?;
+    parse(&text).map_err(|e| format!("invalid baseline {}: {e}", path.display()))
+}
+
+fn parse(text: &str) -> Result<Known, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    match value.get("version").and_then(|v| v.as_u64()) {
+        Some(VERSION) => {}
+        Some(other) => {
+            return Err(format!(
+                "version {other} is not supported (this speclint writes version {VERSION}); write it again with --write-baseline"
+            ))
+        }
+        None => return Err("no `version`".to_string()),
+    }
     let findings = value
         .get("findings")
         .and_then(|f| f.as_array())
-        .ok_or_else(|| format!("invalid baseline {}: no `findings` array", path.display()))?;
-    Ok(findings
-        .iter()
-        .filter_map(|f| f.get("fingerprint").and_then(|v| v.as_str()))
-        .map(str::to_string)
-        .collect())
+        .ok_or("no `findings` array")?;
+    let mut known = Known::new();
+    for finding in findings {
+        let fingerprint = finding
+            .get("fingerprint")
+            .and_then(|v| v.as_str())
+            .ok_or("a finding has no `fingerprint`")?;
+        *known.entry(fingerprint.to_string()).or_insert(0) += 1;
+    }
+    Ok(known)
 }
 
-/// Drops the findings the baseline records.
-pub fn apply(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap, known: &HashSet<String>) {
-    diagnostics.retain(|d| !known.contains(&fingerprint(d, sources)));
+/// Moves the findings the baseline records (as many of each fingerprint as it holds) out of
+/// `diagnostics`; returns them, and how many recorded findings no longer occur.
+pub fn apply(
+    diagnostics: &mut Vec<Diagnostic>,
+    sources: &SourceMap,
+    known: &Known,
+) -> (Vec<Diagnostic>, usize) {
+    let mut left = known.clone();
+    let mut hidden = Vec::new();
+    diagnostics.retain(|d| match left.get_mut(&fingerprint(d, sources)) {
+        Some(count) if *count > 0 => {
+            *count -= 1;
+            hidden.push(d.clone());
+            false
+        }
+        _ => true,
+    });
+    let stale = left.values().sum();
+    (hidden, stale)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_lose_what_time_changes() {
+        assert_eq!(
+            normalise("x509: certificate has expired or is not yet valid: current time 2026-11-27T00:00:01Z is after 2026-11-26T23:59:59.5+01:00"),
+            "x509: certificate has expired or is not yet valid: current time <time> is after <time>"
+        );
+        assert_eq!(
+            normalise("tls.crt (CN=é) expires on 2026-12-10T00:00:00Z, in 13 days"),
+            "tls.crt (CN=é) expires on <time>, in <n> days"
+        );
+        assert_eq!(normalise("in 1 day"), "in <n> days");
+        assert_eq!(
+            normalise("port 8443 in namespace 2026-11"),
+            "port 8443 in namespace 2026-11"
+        );
+    }
+
+    #[test]
+    fn counts_and_versions() {
+        let known =
+            parse(r#"{"version": 2, "findings": [{"fingerprint": "a"}, {"fingerprint": "a"}]}"#)
+                .unwrap();
+        assert_eq!(known.get("a"), Some(&2));
+        assert!(parse(r#"{"version": 1, "findings": []}"#)
+            .unwrap_err()
+            .contains("version 1 is not supported"));
+        assert!(parse(r#"{"findings": []}"#).is_err());
+    }
+
     #[test]
     fn fnv1a_vectors() {
-        assert_eq!(super::fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(super::fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 }

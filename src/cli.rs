@@ -219,6 +219,8 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
                 diagnostics,
                 redactions: report::Redactions::default(),
                 summary,
+                baselined: Vec::new(),
+                baseline_stale: 0,
             };
             if let Err(code) = write_report(args, &outcome, &sources, stdout, false) {
                 return code;
@@ -322,8 +324,25 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     if let Err(code) = write_report(args, &outcome, &sources, stdout, quiet) {
         return code;
     }
+    if !quiet && args.baseline.is_some() {
+        let hidden = outcome.baselined.len();
+        let stale = outcome.baseline_stale;
+        eprintln!(
+            "note: the baseline hid {hidden} known finding{}{}",
+            if hidden == 1 { "" } else { "s" },
+            if stale > 0 {
+                format!("; {stale} of its findings no longer occur (--write-baseline records the current ones)")
+            } else {
+                String::new()
+            }
+        );
+    }
     if let Some(path) = &args.write_baseline {
-        let text = crate::baseline::render(&outcome.diagnostics, &sources);
+        // Every current finding, those a --baseline hid included.
+        let mut all = outcome.diagnostics.clone();
+        all.extend(outcome.baselined.iter().cloned());
+        all.sort_by_key(|d| (d.span.file, d.span.start));
+        let text = crate::baseline::render(&all, &sources);
         if let Err(e) = std::fs::write(path, text) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return EXIT_USAGE;

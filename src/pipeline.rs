@@ -18,8 +18,8 @@ pub struct Options {
     pub min_validity: i64,
     /// Suppressions must give a reason (`--require-reason`).
     pub require_reason: bool,
-    /// Fingerprints of findings to drop (`--baseline`).
-    pub baseline: Option<std::collections::HashSet<String>>,
+    /// Fingerprints of findings to drop, with counts (`--baseline`).
+    pub baseline: Option<crate::baseline::Known>,
     /// Which rules run, their severities and options.
     pub rules: rules::RuleSettings,
 }
@@ -44,6 +44,10 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub redactions: Redactions,
     pub summary: Summary,
+    /// Findings the baseline hid (`--baseline`).
+    pub baselined: Vec<Diagnostic>,
+    /// Findings the baseline records that no longer occur.
+    pub baseline_stale: usize,
 }
 
 impl Outcome {
@@ -153,8 +157,10 @@ pub fn lint_reporting(
         &options.rules,
     );
     options.rules.apply(&mut diagnostics);
+    let mut baselined = Vec::new();
+    let mut baseline_stale = 0;
     if let Some(known) = &options.baseline {
-        crate::baseline::apply(&mut diagnostics, sources, known);
+        (baselined, baseline_stale) = crate::baseline::apply(&mut diagnostics, sources, known);
     }
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     let mut redactions = Redactions::default();
@@ -176,6 +182,8 @@ pub fn lint_reporting(
         diagnostics,
         redactions,
         summary,
+        baselined,
+        baseline_stale,
     }
 }
 

@@ -182,7 +182,7 @@ fn baseline_survives_reformatting() {
     let baseline: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap())
             .unwrap();
-    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["version"], 2);
     assert_eq!(baseline["findings"][0]["rule"], "webhook-hostname");
     assert_eq!(
         baseline["findings"][0]["fingerprint"]
@@ -219,4 +219,85 @@ fn missing_baseline_file_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+fn run_at(dir: &Path, fixture: &str, now: &str, args: &[&str]) -> (i32, Vec<String>, String) {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/cases")
+        .join(fixture)
+        .join("input.yaml");
+    let out = Command::new(BIN)
+        .args(["--no-config", "--format", "concise", "--now", now])
+        .args(args)
+        .arg(input)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let findings = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split(' ').nth(1).map(str::to_string))
+        .collect();
+    (
+        out.status.code().unwrap_or(-1),
+        findings,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn baseline_survives_time_passing() {
+    let dir = tempfile::tempdir().unwrap();
+    // "current time ... is after ..." and "expires on ..., in N days" change every run.
+    for (fixture, finding) in [
+        ("verdict-expired-leaf", "error[certificate-expired]"),
+        ("verdict-expiring-soon", "warning[certificate-expiring]"),
+    ] {
+        let (_, found, _) = run_at(dir.path(), fixture, NOW, &["--write-baseline", "b.json"]);
+        assert_eq!(found, vec![finding]);
+        let (code, found, stderr) = run_at(
+            dir.path(),
+            fixture,
+            "2026-12-01T00:00:01Z",
+            &["--baseline", "b.json", "--fail-on", "warning"],
+        );
+        assert_eq!((code, found), (0, vec![]), "{fixture}: {stderr}");
+        assert_eq!(stderr, "note: the baseline hid 1 known finding\n");
+    }
+}
+
+#[test]
+fn baseline_counts_findings_and_rewriting_it_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // One webhook-hostname finding recorded; a second webhook with the same fault is new.
+    run(dir.path(), &base(), &["--write-baseline", "b.json"]);
+    let text = base();
+    let start = text
+        .find("  - name: validate.demo.example.org")
+        .expect("the webhook");
+    let webhook = &text[start..];
+    let twice = format!(
+        "{text}{}",
+        webhook.replacen("validate.demo.example.org", "validate2.demo.example.org", 1)
+    );
+    let r = run(dir.path(), &twice, &["--baseline", "b.json"]);
+    assert_eq!(ids(&r), ["webhook-hostname"], "the second one is new");
+    assert_eq!(r.code, 1);
+
+    // --baseline with --write-baseline to the same file records every current finding.
+    let r = run(
+        dir.path(),
+        &twice,
+        &["--baseline", "b.json", "--write-baseline", "b.json"],
+    );
+    assert_eq!(r.code, 0);
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("b.json")).unwrap()).unwrap();
+    assert_eq!(written["findings"].as_array().unwrap().len(), 2);
+    let r = run(dir.path(), &base(), &["--baseline", "b.json"]);
+    assert_eq!((r.code, r.rules.len()), (0, 0));
+    assert_eq!(
+        r.stderr,
+        "note: the baseline hid 1 known finding; 1 of its findings no longer occur (--write-baseline records the current ones)\n"
+    );
 }

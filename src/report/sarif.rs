@@ -50,7 +50,7 @@ pub fn report(diags: &[Diagnostic], sources: &SourceMap) -> Value {
                     })
                     .collect();
             }
-            let hash = format!("{:016x}", fnv1a64(identity(d, sources).as_bytes()));
+            let hash = crate::baseline::fingerprint(d, sources);
             let occurrence = seen.entry(hash.clone()).or_insert(0);
             *occurrence += 1;
             result["partialFingerprints"] = json!({ FINGERPRINT: format!("{hash}:{occurrence}") });
@@ -157,39 +157,9 @@ pub fn uri(name: &str) -> String {
     out
 }
 
-/// What identifies a finding across edits that move lines: rule, object (or file), message.
-fn identity(d: &Diagnostic, sources: &SourceMap) -> String {
-    let object = match &d.object {
-        Some(o) => format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}",
-            o.api_version,
-            o.kind,
-            o.namespace.as_deref().unwrap_or(""),
-            o.name
-        ),
-        None => sources.get(d.span.file).name.clone(),
-    };
-    format!("{}\u{0}{object}\u{0}{}", d.rule, d.message)
-}
-
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv_vectors() {
-        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
-    }
 
     #[test]
     fn uris() {
