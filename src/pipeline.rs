@@ -151,6 +151,7 @@ pub fn lint_reporting(
     diagnostics.dedup();
     crate::suppress::apply(
         sources,
+        &documents,
         &model,
         &mut diagnostics,
         options.require_reason,

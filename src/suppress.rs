@@ -1,11 +1,79 @@
-//! Suppressions: `# speclint-ignore: rule[, rule] -- reason` comments (the line they trail,
-//! or the next code line), `# speclint-ignore-document: ...` (the whole YAML document), and
-//! the `speclint.io/ignore: "rule-a,rule-b"` annotation (the object it is on).
+//! Suppressions: `# speclint-ignore: rule[, rule] -- reason` comments (the node on the line
+//! they trail, or on the next line with content: a key with everything under it, a list item
+//! with all its fields), `# speclint-ignore-document: ...` (the whole YAML document), and
+//! the `speclint.io/ignore: "rule-a,rule-b"` annotation (the object it is on). A `#` inside
+//! a string (quoted, block or JSON) is text, not a comment.
 
 use crate::diagnostic::{Diagnostic, ObjectRef};
 use crate::model::Model;
 use crate::rules;
 use crate::source::{SourceMap, Span};
+use crate::yaml::{Document, Value};
+
+/// What the parsed documents say about one file's text.
+#[derive(Default)]
+struct Layout {
+    /// Spans of string scalars, sorted by start.
+    strings: Vec<(usize, usize)>,
+    /// Spans of `key: value` entries and of list items: what a line can begin. (Not the
+    /// mapping or list that merely starts on a line: that would cover its later siblings.)
+    nodes: Vec<(usize, usize)>,
+}
+
+impl Layout {
+    fn of(file: usize, documents: &[Document]) -> Layout {
+        let mut layout = Layout::default();
+        for document in documents.iter().filter(|d| d.file == file) {
+            let span_of = |id: u32| document.tree.nodes[id as usize].span;
+            for node in &document.tree.nodes {
+                match &node.value {
+                    Value::Str(_) => layout.strings.push((node.span.start, node.span.end)),
+                    Value::Map(entries) => {
+                        for (key, value) in entries {
+                            let (key, value) = (span_of(*key), span_of(*value));
+                            layout.nodes.push((key.start, value.end.max(key.end)));
+                        }
+                    }
+                    Value::Seq(items) => {
+                        for item in items {
+                            let item = span_of(*item);
+                            layout.nodes.push((item.start, item.end));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        layout.strings.sort_unstable();
+        layout.nodes.sort_unstable();
+        layout
+    }
+
+    /// Whether `at` lies inside a string scalar. Scalars do not overlap, so only the last
+    /// one starting before `at` can hold it. A block scalar's header line (`key: |  # x`)
+    /// may carry a real comment.
+    fn in_string(&self, text: &str, at: usize) -> bool {
+        let index = self.strings.partition_point(|&(start, _)| start < at);
+        let Some(&(start, end)) = self.strings[..index].last() else {
+            return false;
+        };
+        if at >= end {
+            return false;
+        }
+        let header = text[start..].starts_with(['|', '>']) && !text[start..at].contains('\n');
+        !header
+    }
+
+    /// The end of the largest node that starts in `start..end` (a line), at least `end`.
+    fn extent_of_line(&self, start: usize, end: usize) -> usize {
+        let first = self.nodes.partition_point(|&(s, _)| s < start);
+        self.nodes[first..]
+            .iter()
+            .take_while(|&&(s, _)| s < end)
+            .map(|&(_, e)| e)
+            .fold(end, usize::max)
+    }
+}
 
 /// The annotation that suppresses rules for the object it is on.
 pub const ANNOTATION: &str = "speclint.io/ignore";
@@ -83,7 +151,7 @@ fn is_document_marker(line: &str) -> bool {
 }
 
 /// Comment suppressions in one file.
-fn scan_file(file: usize, text: &str, out: &mut Vec<Suppression>) {
+fn scan_file(file: usize, text: &str, layout: &Layout, out: &mut Vec<Suppression>) {
     // (start offset, line without its newline)
     let mut lines = Vec::new();
     let mut at = 0;
@@ -96,6 +164,9 @@ fn scan_file(file: usize, text: &str, out: &mut Vec<Suppression>) {
         let Some(hash) = comment_start(line) else {
             continue;
         };
+        if layout.in_string(text, line_start + hash) {
+            continue;
+        }
         let comment = line[hash + 1..].trim_start();
         let (body, document) = if let Some(rest) = comment.strip_prefix("speclint-ignore-document:")
         {
@@ -118,10 +189,16 @@ fn scan_file(file: usize, text: &str, out: &mut Vec<Suppression>) {
                 .map_or(text.len() + 1, |i| lines[i].0);
             (lines[first].0, next)
         } else if !line[..hash].trim().is_empty() {
-            (line_start, line_end(index))
+            (
+                line_start,
+                layout.extent_of_line(line_start, line_end(index)),
+            )
         } else {
             match (index + 1..lines.len()).find(|&i| !is_blank_or_comment(lines[i].1)) {
-                Some(target) => (lines[target].0, line_end(target)),
+                Some(target) => (
+                    lines[target].0,
+                    layout.extent_of_line(lines[target].0, line_end(target)),
+                ),
                 None => (0, 0),
             }
         };
@@ -157,6 +234,7 @@ fn scan_annotations(model: &Model<'_>, out: &mut Vec<Suppression>) {
 /// `suppression-without-reason`) findings.
 pub fn apply(
     sources: &SourceMap,
+    documents: &[Document],
     model: &Model<'_>,
     diagnostics: &mut Vec<Diagnostic>,
     require_reason: bool,
@@ -165,7 +243,8 @@ pub fn apply(
     let mut suppressions = Vec::new();
     for (file, source) in sources.files().filter(|(_, f)| !f.previous) {
         if source.text.contains("speclint-ignore") {
-            scan_file(file, &source.text, &mut suppressions);
+            let layout = Layout::of(file, documents);
+            scan_file(file, &source.text, &layout, &mut suppressions);
         }
     }
     scan_annotations(model, &mut suppressions);

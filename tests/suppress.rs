@@ -301,3 +301,65 @@ fn baseline_counts_findings_and_rewriting_it_keeps_them() {
         "note: the baseline hid 1 known finding; 1 of its findings no longer occur (--write-baseline records the current ones)\n"
     );
 }
+
+#[test]
+fn a_hash_inside_a_string_is_not_a_suppression() {
+    let dir = tempfile::tempdir().unwrap();
+    for (what, annotation) in [
+        (
+            "block scalar",
+            "  annotations:\n    note: |\n      # speclint-ignore-document: webhook-hostname -- like this\n",
+        ),
+        (
+            "single-quoted",
+            "  annotations:\n    note: 'x # speclint-ignore-document: webhook-hostname'\n",
+        ),
+        (
+            "multi-line double-quoted",
+            "  annotations:\n    note: \"x\n      # speclint-ignore-document: webhook-hostname\"\n",
+        ),
+    ] {
+        let input = base().replacen(
+            "kind: ValidatingWebhookConfiguration\nmetadata:\n",
+            &format!("kind: ValidatingWebhookConfiguration\nmetadata:\n{annotation}"),
+            1,
+        );
+        assert!(input.contains("note:"), "{what}: the fixture changed");
+        let r = run(dir.path(), &input, &[]);
+        assert_eq!(ids(&r), ["webhook-hostname"], "{what}");
+    }
+    // JSON has no comments at all.
+    let json = r##"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"a": "b # speclint-ignore: weak-key"}}"##;
+    let r = run(dir.path(), json, &[]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+}
+
+#[test]
+fn a_comment_covers_the_whole_next_node() {
+    let dir = tempfile::tempdir().unwrap();
+    // Above the webhook's list item: the finding five lines below, on clientConfig, is covered.
+    let input = base().replacen(
+        "  - name: validate.demo.example.org",
+        "  # speclint-ignore: webhook-hostname -- the Service is renamed in the next release\n  - name: validate.demo.example.org",
+        1,
+    );
+    let r = run(dir.path(), &input, &[]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    // Trailing a key whose value is a mapping: the mapping is covered.
+    let input = base().replacen(
+        "    clientConfig:\n",
+        "    clientConfig: # speclint-ignore: webhook-hostname -- same\n",
+        1,
+    );
+    assert!(input.contains("clientConfig: # speclint-ignore"));
+    let r = run(dir.path(), &input, &[]);
+    assert!(r.rules.is_empty(), "{:?}", r.rules);
+    // The node after the comment only: the next list item is not covered.
+    let input = base().replacen(
+        "  - name: validate.demo.example.org",
+        "  # speclint-ignore: webhook-hostname -- not this one\n  - name: other.demo.example.org\n    clientConfig: {url: \"https://example.org\"}\n    admissionReviewVersions: [v1]\n    sideEffects: None\n  - name: validate.demo.example.org",
+        1,
+    );
+    let r = run(dir.path(), &input, &[]);
+    assert!(ids(&r).contains(&"webhook-hostname"), "{:?}", r.rules);
+}
