@@ -219,10 +219,12 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
                 diagnostics,
                 redactions: report::Redactions::default(),
                 summary,
+                objects: Vec::new(),
                 baselined: Vec::new(),
                 baseline_stale: 0,
             };
-            if let Err(code) = write_report(args, &outcome, &sources, stdout, false) {
+            let fail_on = Severity::Error;
+            if let Err(code) = write_report(args, &outcome, &sources, stdout, false, fail_on) {
                 return code;
             }
             eprintln!(
@@ -321,7 +323,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
-    if let Err(code) = write_report(args, &outcome, &sources, stdout, quiet) {
+    if let Err(code) = write_report(args, &outcome, &sources, stdout, quiet, fail_on) {
         return code;
     }
     if !quiet && args.baseline.is_some() {
@@ -363,6 +365,7 @@ fn write_report(
     sources: &crate::source::SourceMap,
     stdout: &mut dyn Write,
     quiet: bool,
+    fail_on: Severity,
 ) -> Result<(), i32> {
     let mut file = None;
     let mut sink = std::io::sink();
@@ -387,7 +390,7 @@ fn write_report(
         Format::Json => report::json::render(out, diags, sources, &outcome.summary),
         Format::Concise => report::concise::render(out, diags, sources),
         Format::Github => report::github::render(out, diags, sources),
-        Format::Junit => report::junit::render(out, diags, sources),
+        Format::Junit => report::junit::render(out, diags, sources, &outcome.objects, fail_on),
         Format::Sarif => report::sarif::render(out, diags, sources),
     };
     if let Err(e) = written.and_then(|_| out.flush()) {

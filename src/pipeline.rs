@@ -44,6 +44,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub redactions: Redactions,
     pub summary: Summary,
+    /// Every object checked, and where (for JUnit's test cases).
+    pub objects: Vec<crate::report::junit::Checked>,
     /// Findings the baseline hid (`--baseline`).
     pub baselined: Vec<Diagnostic>,
     /// Findings the baseline records that no longer occur.
@@ -179,10 +181,16 @@ pub fn lint_reporting(
         }
     }
     let summary = Summary::count(sources.len(), documents.len(), &diagnostics);
+    let objects = model
+        .objects
+        .iter()
+        .map(|o| (o.object_ref(), o.node.span()))
+        .collect();
     Outcome {
         diagnostics,
         redactions,
         summary,
+        objects,
         baselined,
         baseline_stale,
     }

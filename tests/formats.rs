@@ -161,28 +161,58 @@ fn concise_and_github_have_one_line_per_finding() {
     }
 }
 
+/// JUnit: a test case per object, a failure per finding at the --fail-on level, and the
+/// failing test cases counted, as the JSON report and the exit code say.
 #[test]
 fn junit_counts_failures() {
     for (name, dir) in all_fixtures() {
-        let json = run_format(&dir, "json", &[]);
-        let value: Value = serde_json::from_str(&json.stdout).unwrap();
-        let summary = &value["summary"];
-        let failing = summary["errors"].as_u64().unwrap() + summary["warnings"].as_u64().unwrap();
+        for fail_on in ["error", "warning"] {
+            let json = run_format(&dir, "json", &["--fail-on", fail_on]);
+            let value: Value = serde_json::from_str(&json.stdout).unwrap();
+            let levels: &[&str] = if fail_on == "error" {
+                &["error"]
+            } else {
+                &["error", "warning"]
+            };
+            let failing: Vec<&Value> = value["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| levels.contains(&d["severity"].as_str().unwrap()))
+                .collect();
+            // The failing test cases: one per object, or per object-less finding.
+            let mut cases: Vec<String> = failing
+                .iter()
+                .map(|d| match d["object"].as_object() {
+                    Some(o) => format!("{o:?}"),
+                    None => format!("{}:{}", d["file"], d["line"]),
+                })
+                .collect();
+            cases.sort();
+            cases.dedup();
+            let run = run_format(&dir, "junit", &["--fail-on", fail_on]);
+            assert_eq!(run.code, json.code, "{name}: exit code");
+            assert_eq!(
+                run.code == 1,
+                !failing.is_empty(),
+                "{name}: --fail-on {fail_on}"
+            );
+            assert_eq!(
+                run.stdout.matches("<failure ").count(),
+                failing.len(),
+                "{name}"
+            );
+            assert!(
+                run.stdout
+                    .contains(&format!("failures=\"{}\" errors=\"0\">\n", cases.len())),
+                "{name} --fail-on {fail_on}: {}",
+                run.stdout
+            );
+        }
         let run = run_format(&dir, "junit", &[]);
-        assert_eq!(run.code, json.code, "{name}: exit code");
         assert!(run
             .stdout
             .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "));
-        assert_eq!(
-            run.stdout.matches("<failure ").count() as u64,
-            failing,
-            "{name}"
-        );
-        assert!(
-            run.stdout
-                .contains(&format!("failures=\"{failing}\" errors=\"0\">\n")),
-            "{name}"
-        );
         assert_eq!(
             run.stdout.matches("<testsuite ").count(),
             run.stdout.matches("</testsuite>").count()

@@ -1,89 +1,134 @@
-//! JUnit XML: a `<testsuite>` per input file, a `<testcase>` per finding, with a
-//! `<failure>` for each error or warning (notes pass). A file without findings gets one
-//! passing test case, so a clean run is a suite with zero failures.
+//! JUnit XML: a `<testsuite>` per input file and a `<testcase>` per object checked in it,
+//! with a `<failure>` per finding at the `--fail-on` level or above; findings below it are
+//! listed in the test case's `<system-out>`. Findings about no object (a YAML error) get a
+//! test case of their own. A file without objects or findings gets one passing test case.
 //!
 //! Only messages, locations and help are written, never source text.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceMap;
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::source::{SourceMap, Span};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
-    let failing = |d: &Diagnostic| d.severity != Severity::Note;
+/// An object that was checked, and where it is.
+pub type Checked = (ObjectRef, Span);
+
+struct Case<'d> {
+    name: String,
+    line: usize,
+    findings: Vec<&'d Diagnostic>,
+}
+
+pub fn render(
+    out: &mut dyn Write,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    objects: &[Checked],
+    fail_on: Severity,
+) -> io::Result<()> {
+    let failing = |d: &Diagnostic| d.severity <= fail_on;
+    // Each finding goes to its object's case: the one in the finding's file, else the first.
+    let mut owner: Vec<Option<usize>> = Vec::with_capacity(diags.len());
+    for d in diags {
+        let found = d.object.as_ref().and_then(|o| {
+            let mut candidates = objects.iter().enumerate().filter(|(_, (r, _))| r == o);
+            let first = candidates.clone().next().map(|(i, _)| i);
+            candidates
+                .find(|(_, (_, span))| span.file == d.span.file)
+                .map(|(i, _)| i)
+                .or(first)
+        });
+        owner.push(found);
+    }
     let mut suites = String::new();
     let (mut tests, mut failures) = (0, 0);
     for (id, file) in sources.files() {
-        let in_file: Vec<&Diagnostic> = diags.iter().filter(|d| d.span.file == id).collect();
-        let file_failures = in_file.iter().filter(|d| failing(d)).count();
-        let file_tests = in_file.len().max(1);
-        tests += file_tests;
+        let mut cases: Vec<Case> = Vec::new();
+        let mut case_of_object = std::collections::HashMap::new();
+        for (index, (object, span)) in objects.iter().enumerate() {
+            if span.file == id {
+                case_of_object.insert(index, cases.len());
+                cases.push(Case {
+                    name: object_name(object),
+                    line: sources.line_col(*span).0.line,
+                    findings: Vec::new(),
+                });
+            }
+        }
+        for (d, owner) in diags.iter().zip(&owner) {
+            match owner.and_then(|o| case_of_object.get(&o)) {
+                Some(&case) => cases[case].findings.push(d),
+                None if owner.is_none() && d.span.file == id => {
+                    let (start, _) = sources.line_col(d.span);
+                    cases.push(Case {
+                        name: format!("{}:{}", file.name, start.line),
+                        line: start.line,
+                        findings: vec![d],
+                    });
+                }
+                None => {}
+            }
+        }
+        if cases.is_empty() {
+            cases.push(Case {
+                name: "no objects".to_string(),
+                line: 1,
+                findings: Vec::new(),
+            });
+        }
+        let file_failures = cases
+            .iter()
+            .filter(|c| c.findings.iter().any(|d| failing(d)))
+            .count();
+        tests += cases.len();
         failures += file_failures;
         let name = escape(&file.name);
         let _ = writeln!(
             suites,
-            "  <testsuite name=\"{name}\" tests=\"{file_tests}\" failures=\"{file_failures}\" errors=\"0\" skipped=\"0\">"
+            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{file_failures}\" errors=\"0\" skipped=\"0\">",
+            cases.len()
         );
-        if in_file.is_empty() {
-            let _ = writeln!(
-                suites,
-                "    <testcase name=\"no findings\" classname=\"speclint\" file=\"{name}\"/>"
-            );
-        }
-        for d in in_file {
-            let (start, _) = sources.line_col(d.span);
-            let object = d
-                .object
-                .as_ref()
-                .map(|o| match &o.namespace {
-                    Some(ns) => format!("{}/{ns}/{}", o.kind, o.name),
-                    None => format!("{}/{}", o.kind, o.name),
-                })
-                .unwrap_or_else(|| file.name.clone());
+        for case in cases {
             let _ = write!(
                 suites,
-                "    <testcase name=\"{}\" classname=\"speclint.{}\" file=\"{name}\" line=\"{}\"",
-                escape(&format!("{}: {object}", d.rule)),
-                escape(d.rule),
-                start.line
+                "    <testcase name=\"{}\" classname=\"speclint\" file=\"{name}\" line=\"{}\"",
+                escape(&case.name),
+                case.line
             );
-            if !failing(d) {
+            if case.findings.is_empty() {
                 suites.push_str("/>\n");
                 continue;
             }
-            let mut text = format!(
-                "{}:{}:{}: {}[{}] {}",
-                file.name,
-                start.line,
-                start.column,
-                d.severity.as_str(),
-                d.rule,
-                d.message
-            );
-            for label in &d.labels {
-                let (at, _) = sources.line_col(label.span);
-                let _ = write!(
-                    text,
-                    "\n  {}:{}:{}: {}",
-                    sources.get(label.span.file).name,
-                    at.line,
-                    at.column,
-                    label.message
+            suites.push_str(">\n");
+            let mut below = String::new();
+            for d in case.findings {
+                let text = finding_text(d, sources);
+                if failing(d) {
+                    let _ = writeln!(
+                        suites,
+                        "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                        escape(&format!(
+                            "{}[{}] {}",
+                            d.severity.as_str(),
+                            d.rule,
+                            d.message
+                        )),
+                        d.severity.as_str(),
+                        escape(&text).replace("&#10;", "\n")
+                    );
+                } else {
+                    below.push_str(&text);
+                    below.push('\n');
+                }
+            }
+            if !below.is_empty() {
+                let _ = writeln!(
+                    suites,
+                    "      <system-out>{}</system-out>",
+                    escape(&below).replace("&#10;", "\n")
                 );
             }
-            for note in &d.notes {
-                let _ = write!(text, "\nnote: {note}");
-            }
-            for help in &d.help {
-                let _ = write!(text, "\nhelp: {help}");
-            }
-            let _ = writeln!(
-                suites,
-                ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
-                escape(&d.message),
-                d.severity.as_str(),
-                escape(&text).replace("&#10;", "\n")
-            );
+            suites.push_str("    </testcase>\n");
         }
         suites.push_str("  </testsuite>\n");
     }
@@ -91,6 +136,45 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"speclint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{suites}</testsuites>\n"
     )
+}
+
+fn object_name(o: &ObjectRef) -> String {
+    match &o.namespace {
+        Some(ns) => format!("{}/{ns}/{}", o.kind, o.name),
+        None => format!("{}/{}", o.kind, o.name),
+    }
+}
+
+/// `file:line:col: severity[rule] message`, then labels, notes and help.
+fn finding_text(d: &Diagnostic, sources: &SourceMap) -> String {
+    let (start, _) = sources.line_col(d.span);
+    let mut text = format!(
+        "{}:{}:{}: {}[{}] {}",
+        sources.get(d.span.file).name,
+        start.line,
+        start.column,
+        d.severity.as_str(),
+        d.rule,
+        d.message
+    );
+    for label in &d.labels {
+        let (at, _) = sources.line_col(label.span);
+        let _ = write!(
+            text,
+            "\n  {}:{}:{}: {}",
+            sources.get(label.span.file).name,
+            at.line,
+            at.column,
+            label.message
+        );
+    }
+    for note in &d.notes {
+        let _ = write!(text, "\nnote: {note}");
+    }
+    for help in &d.help {
+        let _ = write!(text, "\nhelp: {help}");
+    }
+    text
 }
 
 /// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold,
