@@ -100,11 +100,11 @@ pub struct Args {
     pub fail_on: Option<FailOn>,
 
     /// Run these rules (ids, comma-separated, or `all`), even if the configuration disables them.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = rule_id)]
     pub enable: Vec<String>,
 
     /// Do not run these rules (ids, comma-separated, or `all`); `--enable` wins over it.
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = rule_id)]
     pub disable: Vec<String>,
 
     /// Leave out paths matching this glob (gitignore-style, relative to the working directory);
@@ -228,14 +228,23 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
                 return code;
             }
             eprintln!(
-                "error: the configuration {} is invalid; nothing was checked (--no-config ignores it)",
-                sources.get(0).name
+                "error: the configuration {} is invalid; nothing was checked{}",
+                sources.get(0).name,
+                if args.config.is_some() {
+                    ""
+                } else {
+                    " (--no-config ignores it)"
+                }
             );
             return EXIT_USAGE;
         }
     };
     for id in args.enable.iter().chain(&args.disable) {
-        if id != "all" && crate::rules::find(id).is_none_or(|r| r.id == "invalid-config") {
+        if id == crate::rules::INVALID_CONFIG.id {
+            eprintln!("error: `{id}` cannot be enabled or disabled: a configuration with mistakes is never used");
+            return EXIT_USAGE;
+        }
+        if id != "all" && crate::rules::find(id).is_none() {
             let hint = crate::docs_cli::closest_ids(id, 1)
                 .first()
                 .map(|near| format!("; did you mean `{near}`?"))
@@ -504,6 +513,11 @@ fn use_color(choice: ColorChoice, terminal: bool) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
     }
+}
+
+/// A rule id as given on the command line: `a, b` reads as `a` and `b`.
+fn rule_id(text: &str) -> Result<String, std::convert::Infallible> {
+    Ok(text.trim().to_string())
 }
 
 /// `30`, `30d`, `720h`, `90m` or `3600s`, in seconds.

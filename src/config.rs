@@ -378,7 +378,16 @@ impl Reader<'_> {
     }
 
     fn rule(&mut self, node: NodeRef<'_>, id: &str) -> Option<&'static Rule> {
-        let rule = rules::find(id).filter(|r| r.id != rules::INVALID_CONFIG.id);
+        if id == rules::INVALID_CONFIG.id {
+            self.error(
+                node,
+                format!("`{id}` cannot be configured"),
+                "not configurable",
+                "a configuration with mistakes is never used, so this rule always applies",
+            );
+            return None;
+        }
+        let rule = rules::find(id);
         if rule.is_none() {
             let near = crate::docs_cli::closest_ids(id, 1);
             let help = match near.first() {

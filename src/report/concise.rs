@@ -14,7 +14,7 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            sources.get(d.span.file).name,
+            one_line(&sources.get(d.span.file).name),
             start.line,
             start.column,
             d.severity.as_str(),
@@ -25,9 +25,11 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
     Ok(())
 }
 
-/// The message on one line: line breaks become spaces.
+/// The text on one line (line breaks become spaces), control characters made visible.
 pub(crate) fn one_line(text: &str) -> String {
-    text.replace("\r\n", " ").replace(['\r', '\n'], " ")
+    super::visible(text)
+        .replace("\r\n", " ")
+        .replace(['\r', '\n'], " ")
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -38,7 +38,8 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
 
 /// `escapeData` of @actions/core.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    super::visible(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -56,5 +57,6 @@ mod tests {
     fn escaping_matches_the_toolkit() {
         assert_eq!(escape_data("100% a:b,c\r\nd"), "100%25 a:b,c%0D%0Ad");
         assert_eq!(escape_property("C:\\x,y%\n"), "C%3A\\x%2Cy%25%0A");
+        assert_eq!(escape_data("a\u{1b}[31m"), "a\u{241b}[31m");
     }
 }
