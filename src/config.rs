@@ -659,6 +659,10 @@ rules:\n  certificate-expiring:\n    severity: error\n    min-validity: 90d\n  w
             vec!["1:11: unknown rule `weak-kee`"]
         );
         assert_eq!(
+            errors("disable: [invalid-config]\n"),
+            vec!["1:11: `invalid-config` cannot be configured"]
+        );
+        assert_eq!(
             errors("fail-on: fatal\nmin-validity: 3w\n"),
             vec!["1:10: unknown severity `fatal`", "2:15: not a duration"]
         );

@@ -197,7 +197,7 @@ fn enable_and_disable_layers() {
             "--now",
             NOW,
             "--disable",
-            "weak-key,newer-go-refusal",
+            "weak-key, newer-go-refusal",
             "manifests",
         ],
     );
