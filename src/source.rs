@@ -53,6 +53,9 @@ pub struct SourceFile {
     pub live: bool,
     /// The previous release's render (`--previous`): read for comparison, not linted.
     pub previous: bool,
+    /// For a `helm template` render (`--helm`): the chart's directory, where the templates
+    /// named by `# Source:` comments are.
+    pub chart: Option<String>,
     line_starts: Vec<usize>,
     /// (byte offset, characters before it) every [`CHECKPOINT_BYTES`], so a column on a very
     /// long line (one-line JSON) costs at most two short counts, not the whole line.
@@ -74,6 +77,7 @@ impl SourceFile {
             invalid_utf8,
             live: false,
             previous: false,
+            chart: None,
             line_starts,
             char_checkpoints,
         }

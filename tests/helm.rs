@@ -197,3 +197,49 @@ fn the_configuration_can_render_charts_and_the_flags_win() {
         .unwrap()
         .contains("skipped 1 template file of the Helm chart charts/demo"));
 }
+
+/// The render is no file: GitHub annotations and SARIF results go to the template that
+/// `# Source:` names, under the chart's directory; the render's place stays in the text.
+#[cfg(unix)]
+#[test]
+fn ci_formats_point_at_the_template_file() {
+    let render = testdata().join("cases/hostname-renamed-service/input.yaml");
+    let helm = fake_helm(&render, None);
+    let github = speclint(
+        &path_with(helm.path()),
+        &["--helm", "--format", "github", "charts/demo"],
+    );
+    assert!(
+        github.stdout.starts_with(
+            "::error file=charts/demo/templates/webhook.yaml,title=webhook-hostname::x509: certificate is valid for"
+        ) && github
+            .stdout
+            .contains("%0A(rendered at <helm template charts/demo>:70:15)"),
+        "{}",
+        github.stdout
+    );
+    let sarif = speclint(
+        &path_with(helm.path()),
+        &["--helm", "--format", "sarif", "charts/demo"],
+    );
+    let value: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let result = &value["runs"][0]["results"][0];
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "charts/demo/templates/webhook.yaml"
+    );
+    let template_lines =
+        std::fs::read_to_string(testdata().join("charts/demo/templates/webhook.yaml"))
+            .unwrap()
+            .lines()
+            .count();
+    assert_eq!(location["region"]["endLine"], template_lines);
+    let related = result["relatedLocations"].as_array().unwrap();
+    let rendered = related.last().unwrap();
+    assert_eq!(
+        rendered["message"]["text"],
+        "where helm template rendered it"
+    );
+    assert_eq!(rendered["physicalLocation"]["region"]["startLine"], 70);
+}

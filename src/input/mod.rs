@@ -183,7 +183,9 @@ pub fn read_all(
                 (Some(root), Some(settings)) => {
                     if rendered.insert(absolute(&root)) {
                         let bytes = helm::render(settings, &root)?;
-                        sources.add(SourceFile::new(helm::source_name(&root), bytes));
+                        let mut render = SourceFile::new(helm::source_name(&root), bytes);
+                        render.chart = Some(display_path(&root));
+                        sources.add(render);
                     }
                 }
                 (Some(root), None) => {

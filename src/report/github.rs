@@ -21,6 +21,23 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
+        if let Some(template) = super::template_file(d, sources) {
+            // Lines of a render are not lines of the template: a file-level annotation.
+            message.push_str(&format!(
+                "\n(rendered at {}:{}:{})",
+                sources.get(d.span.file).name,
+                start.line,
+                start.column
+            ));
+            writeln!(
+                out,
+                "::{command} file={},title={}::{}",
+                escape_property(&template),
+                escape_property(d.rule),
+                escape_data(&message)
+            )?;
+            continue;
+        }
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",

@@ -38,6 +38,19 @@ impl Summary {
     }
 }
 
+/// For a finding in a `helm template` render: the template file it came from, on disk
+/// (`# Source: chart/templates/x.yaml` under the chart's directory). Code scanning and pull
+/// request annotations can attach to it; the render itself is no file.
+pub fn template_file(
+    d: &crate::diagnostic::Diagnostic,
+    sources: &crate::source::SourceMap,
+) -> Option<String> {
+    let chart = sources.get(d.span.file).chart.as_deref()?;
+    let template = d.template.as_deref()?;
+    let (_, inside) = template.split_once('/')?;
+    Some(format!("{}/{inside}", chart.trim_end_matches('/')))
+}
+
 /// Control characters made visible, as the human report shows them (U+2400 control
 /// pictures; C1 controls as U+FFFD), so text from manifests cannot drive a terminal.
 /// Line breaks and tabs are left to the caller.

@@ -36,19 +36,36 @@ pub fn report(diags: &[Diagnostic], sources: &SourceMap) -> Value {
             if let Some(index) = RULES.iter().position(|r| r.id == d.rule) {
                 result["ruleIndex"] = json!(index);
             }
-            if !d.labels.is_empty() {
-                result["relatedLocations"] = d
-                    .labels
-                    .iter()
-                    .enumerate()
-                    .map(|(id, l)| {
-                        json!({
-                            "id": id,
-                            "physicalLocation": physical(l.span, sources),
-                            "message": {"text": l.message},
-                        })
+            let mut related: Vec<Value> = d
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(id, l)| {
+                    json!({
+                        "id": id,
+                        "physicalLocation": physical(l.span, sources),
+                        "message": {"text": l.message},
                     })
-                    .collect();
+                })
+                .collect();
+            if let Some(template) = super::template_file(d, sources) {
+                // The render is no file: the result is on its template, the render's place
+                // (whose lines are not the template's) a related location.
+                let mut location = json!({"artifactLocation": {"uri": uri(&template)}});
+                // The whole template, as SARIF expresses a finding about a whole file.
+                if let Ok(text) = std::fs::read_to_string(&template) {
+                    location["region"] =
+                        json!({"startLine": 1, "endLine": text.lines().count().max(1)});
+                }
+                result["locations"] = json!([{ "physicalLocation": location }]);
+                related.push(json!({
+                    "id": related.len(),
+                    "physicalLocation": physical(d.span, sources),
+                    "message": {"text": "where helm template rendered it"},
+                }));
+            }
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
             }
             let hash = crate::baseline::fingerprint(d, sources);
             let occurrence = seen.entry(hash.clone()).or_insert(0);
