@@ -96,6 +96,8 @@ fn completions() {
         let run = speclint(&["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
         assert!(run.stdout.contains("speclint"), "{shell}");
+        // Rule ids complete for --enable, --disable and explain.
+        assert!(run.stdout.contains("webhook-hostname"), "{shell}");
     }
     assert_eq!(speclint(&["completions", "tcsh"]).code, 2);
 }
@@ -111,6 +113,14 @@ fn man_page() {
         .unwrap_or("");
     assert!(th.starts_with(".TH speclint 1"), "{}", run.stdout);
     assert!(run.stdout.contains("explain"), "subcommands are listed");
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH FILES",
+        ".SH SUPPRESSIONS",
+        ".SH ENVIRONMENT",
+    ] {
+        assert!(run.stdout.contains(section), "{section}");
+    }
 }
 
 #[test]
@@ -137,4 +147,19 @@ fn pre_commit_hook() {
         .filter_map(|n| n.as_str())
         .collect();
     assert_eq!(types, ["yaml", "json"]);
+    let ids: Vec<&str> = root
+        .items()
+        .filter_map(|h| h.get("id").and_then(|n| n.as_str()))
+        .collect();
+    assert_eq!(ids, ["speclint", "speclint-all", "speclint-helm"]);
+    let all = root.items().nth(1).unwrap();
+    assert_eq!(
+        all.get("pass_filenames").and_then(|n| n.as_bool()),
+        Some(false)
+    );
+    let helm = root.items().nth(2).unwrap();
+    assert_eq!(
+        helm.get("entry").and_then(|n| n.as_str()),
+        Some("speclint --helm")
+    );
 }
