@@ -96,8 +96,11 @@ fn completions() {
         let run = speclint(&["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
         assert!(run.stdout.contains("speclint"), "{shell}");
-        // Rule ids complete for --enable, --disable and explain.
-        assert!(run.stdout.contains("webhook-hostname"), "{shell}");
+        // Rule ids complete for --enable, --disable and explain (clap_complete writes value
+        // lists for these three shells).
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(run.stdout.contains("webhook-hostname"), "{shell}");
+        }
     }
     assert_eq!(speclint(&["completions", "tcsh"]).code, 2);
 }
