@@ -356,14 +356,48 @@ pub fn flag_setting(node: NodeRef<'_>, name: &str) -> Setting {
     }
 }
 
+/// Whether a `patch` reads its CA from a Secret that no `create` among `invocations` writes
+/// and that is not among the inputs either (certgen then exits: `no secret with ...`).
+/// Without any `create` among the inputs, the Secret may come from elsewhere: false.
+pub fn patch_secret_missing(
+    model: &Model<'_>,
+    invocations: &[Invocation<'_>],
+    patch: &Patch<'_>,
+) -> bool {
+    let Some(secret) = &patch.secret_name else {
+        return false;
+    };
+    let creates: Vec<&Create<'_>> = invocations
+        .iter()
+        .filter_map(|i| match &i.command {
+            Command::Create(create) => Some(create),
+            Command::Patch(_) => None,
+        })
+        .collect();
+    let written = creates.iter().any(|create| {
+        create.namespace == patch.namespace
+            && create.secret_name.as_ref().map(|s| s.value.as_str()) == Some(secret.value.as_str())
+    });
+    let present = model.secrets.iter().any(|s| {
+        let object = &model.objects[s.object];
+        object.name == secret.value && object.namespace == patch.namespace
+    });
+    !creates.is_empty() && !written && !present
+}
+
 pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
     for generator in generators(model) {
         found.provisioners.push(generator.provisioner);
     }
-    for invocation in invocations(model) {
+    let all = invocations(model);
+    for invocation in &all {
         let Command::Patch(patch) = &invocation.command else {
             continue;
         };
+        // A patch that will find no CA fills nothing (certgen-patch-missing says why).
+        if patch_secret_missing(model, &all, patch) {
+            continue;
+        }
         let object = &model.objects[invocation.object];
         let description = format!(
             "kube-webhook-certgen patch in {} {}/{}",

@@ -22,7 +22,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .any(|o| o.name == name && kinds.contains(&o.kind))
     };
     let invocations = certgen::invocations(model);
-    // (namespace, name) of the Secrets that `create` Jobs write.
+    // (namespace, name) of the Secrets that `create` Jobs write, for the help.
     let created: Vec<(&str, &str)> = invocations
         .iter()
         .filter_map(|i| match &i.command {
@@ -38,15 +38,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some(secret) = &patch.secret_name {
-            let written = created
-                .iter()
-                .any(|&(ns, name)| ns == patch.namespace && name == secret.value);
-            let present = model.secrets.iter().any(|s| {
-                let object = &model.objects[s.object];
-                object.name == secret.value && object.namespace == patch.namespace
-            });
-            // Without any create Job among the inputs the Secret may come from elsewhere.
-            if !created.is_empty() && !written && !present {
+            if certgen::patch_secret_missing(model, &invocations, patch) {
                 let mut d = diagnostic(
                     context,
                     invocation,
