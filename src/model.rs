@@ -949,14 +949,8 @@ fn read_api_service<'a>(object: ObjectId, node: NodeRef<'a>, name: &str) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
-    fn documents(text: &str) -> Vec<Document> {
-        let file = SourceFile::new("t.yaml", text.as_bytes().to_vec());
-        let (docs, errors) = crate::yaml::load(0, &file);
-        assert!(errors.is_empty(), "{errors:?}");
-        docs
-    }
+    use crate::yaml::documents_for_test as documents;
 
     #[test]
     fn namespaces_default_except_for_cluster_scoped_kinds() {

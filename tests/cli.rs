@@ -4,6 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod common;
+
+use common::{secret_fragments, testdata};
+
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 /// The time testdata/certs/gen.go recorded Go's verdicts at; every fixture run pins it.
 const NOW: &str = "2026-11-27T00:00:00Z";
@@ -52,10 +56,6 @@ fn pinned<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec!["--no-config", "--now", NOW];
     all.extend_from_slice(args);
     all
-}
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
 /// Fixture folders, each linted as one run of all its manifests.
@@ -282,41 +282,6 @@ fn verdicts_equal_gos() {
             );
         }
     }
-}
-
-/// Base64 and PEM lines of every private key and certificate the fixtures embed.
-fn secret_fragments() -> Vec<String> {
-    let mut fragments = Vec::new();
-    let entries = std::fs::read_dir(testdata().join("certs"))
-        .unwrap()
-        .chain(std::fs::read_dir(testdata().join("certs/charts")).unwrap());
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "pem") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            fragments.extend(
-                text.lines()
-                    .filter(|l| !l.starts_with("-----") && l.len() >= 40)
-                    .map(|l| l[..40].to_string()),
-            );
-            fragments.push(base64_prefix(text.as_bytes()));
-        }
-    }
-    fragments
-}
-
-fn base64_prefix(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3).take(20) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for shift in [18, 12, 6, 0] {
-            out.push(ALPHABET[((n >> shift) & 63) as usize] as char);
-        }
-    }
-    out[40..].to_string()
 }
 
 #[test]

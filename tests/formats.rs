@@ -5,6 +5,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod common;
+
+use common::{secret_fragments, testdata};
+
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
 const FORMATS: &[&str] = &["concise", "github", "junit", "sarif"];
@@ -39,10 +43,6 @@ fn speclint(dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
     }
-}
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
 /// The fixture's directory and its arguments (an `args` file, then its manifests).
@@ -440,41 +440,6 @@ fn statistics_count_per_rule_on_stderr() {
     let run = run_format(&dir, "concise", &["--statistics"]);
     assert_eq!(run.stdout, plain.stdout);
     assert_eq!(run.stderr, "3  ca-bundle-empty\n3  webhook-hostname\n");
-}
-
-/// Lines of the fixtures' certificates and keys (testdata/certs), as tests/cli.rs does.
-fn secret_fragments() -> Vec<String> {
-    let mut fragments = Vec::new();
-    let entries = std::fs::read_dir(testdata().join("certs"))
-        .unwrap()
-        .chain(std::fs::read_dir(testdata().join("certs/charts")).unwrap());
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "pem") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            fragments.extend(
-                text.lines()
-                    .filter(|l| !l.starts_with("-----") && l.len() >= 40)
-                    .map(|l| l[..40].to_string()),
-            );
-            fragments.push(base64_prefix(text.as_bytes()));
-        }
-    }
-    fragments
-}
-
-fn base64_prefix(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3).take(20) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for shift in [18, 12, 6, 0] {
-            out.push(ALPHABET[((n >> shift) & 63) as usize] as char);
-        }
-    }
-    out[40..].to_string()
 }
 
 #[test]

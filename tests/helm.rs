@@ -1,15 +1,15 @@
 //! Helm charts among the inputs: skipped with a note by default, rendered with `--helm`.
 //! A fake `helm` on PATH records its arguments and prints a render, so this runs offline.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+mod common;
+
+use common::testdata;
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
-}
 
 struct Run {
     code: i32,

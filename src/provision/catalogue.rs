@@ -682,8 +682,6 @@ pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-    use crate::yaml::Document;
 
     #[test]
     fn every_entry_loads_and_the_list_matches_the_directory() {
@@ -774,12 +772,7 @@ spec:
         assert_eq!(ids, ["spark-operator-2.0", "spark-operator-2.2"]);
     }
 
-    fn documents(text: &str) -> Vec<Document> {
-        let file = SourceFile::new("t.yaml", text.as_bytes().to_vec());
-        let (docs, errors) = crate::yaml::load(0, &file);
-        assert!(errors.is_empty(), "{errors:?}");
-        docs
-    }
+    use crate::yaml::documents_for_test as documents;
 
     #[test]
     fn spark_versions_and_defaults() {

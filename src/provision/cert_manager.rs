@@ -818,15 +818,8 @@ pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-    use crate::yaml::Document;
 
-    fn documents(text: &str) -> Vec<Document> {
-        let file = SourceFile::new("t.yaml", text.as_bytes().to_vec());
-        let (docs, errors) = crate::yaml::load(0, &file);
-        assert!(errors.is_empty(), "{errors:?}");
-        docs
-    }
+    use crate::yaml::documents_for_test as documents;
 
     const SETUP: &str = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: serving-cert, namespace: sys}\nspec:\n  dnsNames: [svc.sys.svc, svc.sys.svc.cluster.local]\n  secretName: webhook-server-cert\n  issuerRef: {kind: Issuer, name: selfsigned}\n---\napiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata: {name: selfsigned, namespace: sys}\nspec: {selfSigned: {}}\n---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: v\n  annotations:\n    cert-manager.io/inject-ca-from: sys/serving-cert\n    cert-manager.io/inject-ca-from-secret: sys/webhook-server-cert\nwebhooks:\n- name: a\n  clientConfig: {service: {name: svc, namespace: sys}}\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x.y\n  annotations: {cert-manager.io/inject-ca-from: other/serving-cert, cert-manager.io/inject-apiserver-ca: 'true'}\n---\napiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: v1.x\n  annotations: {cert-manager.io/inject-ca-from: SERVICE_NAMESPACE/serving-cert, certmanager.k8s.io/inject-ca-from: sys/serving-cert}\n";
 

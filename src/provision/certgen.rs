@@ -536,15 +536,8 @@ pub fn served_by<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-    use crate::yaml::Document;
 
-    fn documents(text: &str) -> Vec<Document> {
-        let file = SourceFile::new("t.yaml", text.as_bytes().to_vec());
-        let (docs, errors) = crate::yaml::load(0, &file);
-        assert!(errors.is_empty(), "{errors:?}");
-        docs
-    }
+    use crate::yaml::documents_for_test as documents;
 
     const JOBS: &str = r#"
 apiVersion: batch/v1

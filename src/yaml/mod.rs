@@ -18,6 +18,15 @@ mod tests;
 
 pub use load::{load, load_reporting};
 
+/// Every document of `text`, which must parse without error: for unit tests.
+#[cfg(test)]
+pub(crate) fn documents_for_test(text: &str) -> Vec<Document> {
+    let file = crate::source::SourceFile::new("t.yaml", text.as_bytes().to_vec());
+    let (docs, errors) = load(0, &file);
+    assert!(errors.is_empty(), "{errors:?}");
+    docs
+}
+
 use crate::source::{FileId, Span};
 
 pub type NodeId = u32;
