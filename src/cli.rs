@@ -27,23 +27,6 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Note,
-}
-
-impl FailOn {
-    fn severity(self) -> Severity {
-        match self {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-            FailOn::Note => Severity::Note,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
@@ -96,8 +79,8 @@ pub struct Args {
     pub min_validity: Option<String>,
 
     /// Exit 1 when a finding is at this severity or above [default: error].
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<FailOn>,
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_arg())]
+    pub fail_on: Option<Severity>,
 
     /// Run these rules (ids, comma-separated, or `all`), even if the configuration disables them.
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = rule_id)]
@@ -311,10 +294,9 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     }
     let fail_on = args
         .fail_on
-        .map(FailOn::severity)
         .or(config.as_ref().and_then(|c| c.fail_on))
         .unwrap_or(Severity::Error);
-    let input_bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
+    let input_bytes = sources.total_bytes();
     let show_progress = crate::progress::wanted(
         std::io::stderr().is_terminal(),
         args.quiet,
@@ -325,7 +307,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     let outcome = if show_progress {
         // The ticker erases its line when dropped, before the report is written.
         let ticker = crate::progress::Ticker::start();
-        pipeline::lint_reporting(&sources, &options, Some(ticker.progress()))
+        pipeline::lint_reporting(&sources, &options, ticker.progress())
     } else {
         pipeline::lint(&sources, &options)
     };
@@ -513,6 +495,13 @@ fn use_color(choice: ColorChoice, terminal: bool) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
     }
+}
+
+/// error, warning or note, as `.speclint.yaml` reads them.
+fn severity_arg() -> impl clap::builder::TypedValueParser<Value = Severity> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["error", "warning", "note"])
+        .map(|s| config::parse_severity(&s).unwrap_or(Severity::Error))
 }
 
 /// A rule id as given on the command line: `a, b` reads as `a` and `b`.

@@ -53,10 +53,6 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn has_errors(&self) -> bool {
-        self.fails(Severity::Error)
-    }
-
     /// Whether a finding is at `level` or more severe (`--fail-on`).
     pub fn fails(&self, level: Severity) -> bool {
         self.diagnostics.iter().any(|d| d.severity <= level)
@@ -64,25 +60,18 @@ impl Outcome {
 }
 
 pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
-    lint_reporting(sources, options, None)
+    lint_reporting(sources, options, &crate::progress::Progress::default())
 }
 
-/// [`lint`], advancing `progress` through the stages.
+/// [`lint`], advancing `progress` through the stages (a few relaxed atomic additions).
 pub fn lint_reporting(
     sources: &SourceMap,
     options: &Options,
-    progress: Option<&crate::progress::Progress>,
+    progress: &crate::progress::Progress,
 ) -> Outcome {
     use crate::progress::{CHECKING, MODELLING, PARSING, VERIFYING};
-    let total_bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
-    if let Some(progress) = progress {
-        progress.start_stage(PARSING, total_bytes as u64);
-    }
-    let parsed_bytes = |n: usize| {
-        if let Some(progress) = progress {
-            progress.advance(n as u64);
-        }
-    };
+    progress.start_stage(PARSING, sources.total_bytes() as u64);
+    let parsed_bytes = |n: usize| progress.advance(n as u64);
     let loaded: Vec<_> = (0..sources.len())
         .into_par_iter()
         .map(|id| yaml::load_reporting(id, sources.get(id), &parsed_bytes))
@@ -110,20 +99,12 @@ pub fn lint_reporting(
             )));
         }
     }
-    if let Some(progress) = progress {
-        progress.start_stage(MODELLING, 0);
-    }
+    progress.start_stage(MODELLING, 0);
     let model = Model::build_with_live(&documents, &options.default_namespace, &|file| {
         sources.get(file).live
     });
-    if let Some(progress) = progress {
-        progress.start_stage(VERIFYING, model.endpoints.len() as u64);
-    }
-    let verified = || {
-        if let Some(progress) = progress {
-            progress.advance(1);
-        }
-    };
+    progress.start_stage(VERIFYING, model.endpoints.len() as u64);
+    let verified = || progress.advance(1);
     let resolutions = resolve::resolve_all(
         &model,
         &resolve::ResolveOptions {
@@ -131,9 +112,7 @@ pub fn lint_reporting(
             on_verdict: &verified,
         },
     );
-    if let Some(progress) = progress {
-        progress.start_stage(CHECKING, 0);
-    }
+    progress.start_stage(CHECKING, 0);
     let provisioning = crate::provision::Provisioning::discover(&model);
     let previous_model = Model::build(&previous_documents, &options.default_namespace);
     let previous = (!previous_documents.is_empty())

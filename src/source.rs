@@ -219,6 +219,11 @@ impl SourceMap {
         self.files.iter().enumerate()
     }
 
+    /// The bytes of text of every file.
+    pub fn total_bytes(&self) -> usize {
+        self.files.iter().map(|f| f.text.len()).sum()
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }
