@@ -413,7 +413,7 @@ fn load_config(args: &Args) -> Result<Option<config::Config>, ConfigError> {
             .ok()
             .and_then(|d| config::discover(&d))
         {
-            Some(found) => relative_to_cwd(found),
+            Some(found) => input::relative_to_cwd(found),
             None => return Ok(None),
         },
     };
@@ -444,14 +444,6 @@ fn helm_settings(
             args.helm_arg.clone()
         },
     })
-}
-
-/// A discovered configuration path, shown relative to the working directory when under it.
-fn relative_to_cwd(path: std::path::PathBuf) -> std::path::PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(|p| p.to_path_buf()))
-        .unwrap_or(path)
 }
 
 /// The pipeline's options: defaults, then the configuration file, then the command line.

@@ -252,14 +252,7 @@ impl Reader<'_> {
 
     fn namespace(&mut self, node: NodeRef<'_>) -> Option<String> {
         let text = self.string(node, "`namespace`")?;
-        let valid = !text.is_empty()
-            && text.len() <= 63
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !text.starts_with('-')
-            && !text.ends_with('-');
-        if valid {
+        if is_dns_label(text, 63) {
             Some(text.to_string())
         } else {
             self.error(
@@ -451,14 +444,7 @@ impl Reader<'_> {
     /// Helm's own rule for release names: a DNS-1123 label of at most 53 characters.
     fn release(&mut self, node: NodeRef<'_>) -> Option<String> {
         let text = self.string(node, "`helm.release`")?;
-        let valid = !text.is_empty()
-            && text.len() <= 53
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !text.starts_with('-')
-            && !text.ends_with('-');
-        if !valid {
+        if !is_dns_label(text, 53) {
             self.error(
                 node,
                 format!("`{text}` is not a valid Helm release name"),
@@ -485,6 +471,18 @@ impl Reader<'_> {
         }
         bits
     }
+}
+
+/// An RFC 1123 label of at most `max` characters: lowercase letters, digits and `-`,
+/// starting and ending with a letter or digit.
+fn is_dns_label(text: &str, max: usize) -> bool {
+    !text.is_empty()
+        && text.len() <= max
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !text.starts_with('-')
+        && !text.ends_with('-')
 }
 
 pub fn parse_severity(text: &str) -> Option<Severity> {

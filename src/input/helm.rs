@@ -47,7 +47,8 @@ impl Charts {
     }
 
     /// The outermost chart holding `file` (subcharts are rendered by their parent), and
-    /// whether the file is one of its templates. The returned root is `file`'s own prefix.
+    /// whether the file is one of its templates. The root is relative to the working
+    /// directory when under it.
     pub fn membership(&mut self, file: &Path) -> Membership {
         let absolute = super::absolute(file);
         let mut outermost: Option<(usize, bool)> = None;
@@ -67,20 +68,10 @@ impl Charts {
         let Some((depth, template)) = outermost else {
             return Membership::None;
         };
-        // The chart root as the user named the file: strip as many components as it is deep.
-        let mut root = file.to_path_buf();
-        for _ in 0..=depth {
-            if !root.pop() {
-                root = super::absolute(file);
-                for _ in 0..=depth {
-                    root.pop();
-                }
-                break;
-            }
-        }
-        if root.as_os_str().is_empty() {
-            root = PathBuf::from(".");
-        }
+        let Some(root) = absolute.ancestors().nth(depth + 1) else {
+            return Membership::None;
+        };
+        let root = super::relative_to_cwd(root.to_path_buf());
         if template {
             Membership::Template(root)
         } else {

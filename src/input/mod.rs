@@ -95,6 +95,21 @@ impl Exclude {
     }
 }
 
+/// `path` relative to the working directory when it is under it, as users name paths.
+pub fn relative_to_cwd(path: PathBuf) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(path)
+}
+
 /// `path` made absolute against the working directory, with `.` and `..` resolved lexically.
 fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
