@@ -231,11 +231,22 @@ fn severity_overrides_and_fail_on() {
         (warning_fails.code, warning_fails.findings()),
         (1, vec!["warning[weak-key]".to_string()])
     );
+    // --quiet stays quiet only when nothing fails at the --fail-on level.
+    let quiet = speclint(dir.path(), &["--now", NOW, "--quiet", "manifests"]);
+    assert_eq!(
+        (quiet.code, quiet.findings()),
+        (1, vec!["warning[weak-key]".to_string()])
+    );
     let flag = speclint(
         dir.path(),
         &["--now", NOW, "--fail-on", "error", "manifests"],
     );
     assert_eq!(flag.code, 0, "--fail-on wins over the file");
+    let quiet = speclint(
+        dir.path(),
+        &["--now", NOW, "--fail-on", "error", "--quiet", "manifests"],
+    );
+    assert_eq!((quiet.code, quiet.lines.len()), (0, 0));
     let note = speclint(
         dir.path(),
         &[
