@@ -29,7 +29,7 @@ pub struct Label {
 }
 
 /// The Kubernetes object a finding is about.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct ObjectRef {
     #[serde(rename = "apiVersion")]
     pub api_version: String,

@@ -7,6 +7,7 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::source::{SourceMap, Span};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -27,48 +28,48 @@ pub fn render(
     fail_on: Severity,
 ) -> io::Result<()> {
     let failing = |d: &Diagnostic| d.severity <= fail_on;
-    // Each finding goes to its object's case: the one in the finding's file, else the first.
-    let mut owner: Vec<Option<usize>> = Vec::with_capacity(diags.len());
-    for d in diags {
-        let found = d.object.as_ref().and_then(|o| {
-            let mut candidates = objects.iter().enumerate().filter(|(_, (r, _))| r == o);
-            let first = candidates.clone().next().map(|(i, _)| i);
-            candidates
-                .find(|(_, (_, span))| span.file == d.span.file)
-                .map(|(i, _)| i)
-                .or(first)
+    // A case per object, by file. Each finding joins its object's case (the one in the
+    // finding's file, else the first), or gets a case of its own.
+    let mut cases: Vec<Vec<Case>> = (0..sources.len()).map(|_| Vec::new()).collect();
+    let mut case_of: HashMap<&ObjectRef, Vec<(usize, usize)>> = HashMap::new();
+    for (object, span) in objects {
+        let in_file = &mut cases[span.file];
+        case_of
+            .entry(object)
+            .or_default()
+            .push((span.file, in_file.len()));
+        in_file.push(Case {
+            name: object_name(object),
+            line: sources.line_col(*span).0.line,
+            findings: Vec::new(),
         });
-        owner.push(found);
     }
-    let mut suites = String::new();
-    let (mut tests, mut failures) = (0, 0);
-    for (id, file) in sources.files() {
-        let mut cases: Vec<Case> = Vec::new();
-        let mut case_of_object = std::collections::HashMap::new();
-        for (index, (object, span)) in objects.iter().enumerate() {
-            if span.file == id {
-                case_of_object.insert(index, cases.len());
-                cases.push(Case {
-                    name: object_name(object),
-                    line: sources.line_col(*span).0.line,
-                    findings: Vec::new(),
+    for d in diags {
+        let home = d
+            .object
+            .as_ref()
+            .and_then(|o| case_of.get(o))
+            .and_then(|places| {
+                places
+                    .iter()
+                    .find(|(file, _)| *file == d.span.file)
+                    .or(places.first())
+            });
+        match home {
+            Some(&(file, case)) => cases[file][case].findings.push(d),
+            None => {
+                let (start, _) = sources.line_col(d.span);
+                cases[d.span.file].push(Case {
+                    name: format!("{}:{}", sources.get(d.span.file).name, start.line),
+                    line: start.line,
+                    findings: vec![d],
                 });
             }
         }
-        for (d, owner) in diags.iter().zip(&owner) {
-            match owner.and_then(|o| case_of_object.get(&o)) {
-                Some(&case) => cases[case].findings.push(d),
-                None if owner.is_none() && d.span.file == id => {
-                    let (start, _) = sources.line_col(d.span);
-                    cases.push(Case {
-                        name: format!("{}:{}", file.name, start.line),
-                        line: start.line,
-                        findings: vec![d],
-                    });
-                }
-                None => {}
-            }
-        }
+    }
+    let mut suites = String::new();
+    let (mut tests, mut failures) = (0, 0);
+    for ((_, file), mut cases) in sources.files().zip(cases) {
         if cases.is_empty() {
             cases.push(Case {
                 name: "no objects".to_string(),
