@@ -175,17 +175,17 @@ pub fn apply(
     known: &Known,
 ) -> (Vec<Diagnostic>, usize) {
     let mut left = known.clone();
-    let mut hidden = Vec::new();
-    diagnostics.retain(|d| match left.get_mut(&fingerprint(d, sources)) {
-        Some(count) if *count > 0 => {
-            *count -= 1;
-            hidden.push(d.clone());
-            false
+    let (hidden, kept): (Vec<_>, Vec<_>) = std::mem::take(diagnostics).into_iter().partition(|d| {
+        match left.get_mut(&fingerprint(d, sources)) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                true
+            }
+            _ => false,
         }
-        _ => true,
     });
-    let stale = left.values().sum();
-    (hidden, stale)
+    *diagnostics = kept;
+    (hidden, left.values().sum())
 }
 
 #[cfg(test)]
