@@ -129,7 +129,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         })
         .collect();
     let value = serde_json::json!({ "version": VERSION, "findings": findings });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut text = crate::report::untrusted::json_string(&value, true);
     text.push('\n');
     text
 }

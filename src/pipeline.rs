@@ -146,18 +146,14 @@ pub fn lint_reporting(
     }
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     let mut redactions = Redactions::default();
-    for secret in &model.secrets {
-        for entry in &secret.entries {
-            redactions.add(entry.value_node.span());
+    for document in documents.iter().chain(&previous_documents) {
+        let text = &sources.get(document.file).text;
+        for object in &document.objects {
+            redactions.cover_secret_object(document.node(object.node), text);
         }
     }
     for diagnostic in diagnostics.iter().filter(|d| d.rule == "invalid-yaml") {
         redact_line_of_broken_secret(sources, diagnostic.span, &mut redactions);
-    }
-    for secret in &previous_model.secrets {
-        for entry in &secret.entries {
-            redactions.add(entry.value_node.span());
-        }
     }
     let summary = Summary::count(sources.len(), documents.len(), &diagnostics);
     let objects = model

@@ -25,11 +25,9 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
     Ok(())
 }
 
-/// The text on one line (line breaks become spaces), control characters made visible.
-pub(crate) fn one_line(text: &str) -> String {
-    super::visible(text)
-        .replace("\r\n", " ")
-        .replace(['\r', '\n'], " ")
+/// Text from an input on one line: line breaks and control characters shown, not emitted.
+pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    super::escape(text)
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -88,6 +86,6 @@ mod tests {
             summary_line(&s(0, 0, 3)),
             "speclint: 0 errors, 0 warnings, 3 notes"
         );
-        assert_eq!(one_line("a\r\nb\nc"), "a b c");
+        assert_eq!(one_line("a\r\nb\nc"), "a\u{240d}\u{240a}b\u{240a}c");
     }
 }

@@ -1,13 +1,14 @@
 //! The few lines of a file one code frame shows, rewritten for display, with a map
 //! from file offsets to offsets in the rewritten text.
 //!
-//! Rewriting: secret values become `<redacted>`, the BOM and CRs of CRLF endings are
-//! dropped, lines the frame will fold away are left empty, and very long lines are
+//! Rewriting: secret values become `<redacted>`, characters that could drive a terminal
+//! are shown as [`super::escape`] shows them, the BOM and CRs of CRLF endings are dropped, lines the frame will fold away are left empty, and very long lines are
 //! clipped to windows around the marked positions. Line structure is always kept, so
 //! line numbers stay right.
 
 use super::Redactions;
 use crate::source::{FileId, SourceFile};
+use std::borrow::Cow;
 use std::ops::Range;
 
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -74,7 +75,8 @@ impl Excerpt {
             }
             let content = content_range(file, line);
             let secrets = redactions.overlapping(file_id, content.clone());
-            let mut segments = redact(&file.text, content.clone(), secrets);
+            let mut segments =
+                show_hidden(&file.text, redact(&file.text, content.clone(), secrets));
             let shown_len: usize = segments.iter().map(Segment::shown_len).sum();
             if shown_len > LONG_LINE_BYTES {
                 segments = clip(&file.text, content.clone(), &segments, marked);
@@ -84,15 +86,17 @@ impl Excerpt {
                 .into_iter()
                 .map(|segment| {
                     let start = text.len();
+                    let verbatim = segment.replacement.is_none();
                     text.push_str(
                         segment
                             .replacement
+                            .as_deref()
                             .unwrap_or(&file.text[segment.source.clone()]),
                     );
                     Piece {
                         source: segment.source,
                         shown: start..text.len(),
-                        verbatim: segment.replacement.is_none(),
+                        verbatim,
                     }
                 })
                 .collect();
@@ -179,13 +183,60 @@ fn content_range(file: &SourceFile, line: usize) -> Range<usize> {
 struct Segment {
     source: Range<usize>,
     /// `None`: shown as is.
-    replacement: Option<&'static str>,
+    replacement: Option<Cow<'static, str>>,
 }
 
 impl Segment {
     fn shown_len(&self) -> usize {
-        self.replacement.map_or(self.source.len(), str::len)
+        self.replacement
+            .as_ref()
+            .map_or(self.source.len(), |r| r.len())
     }
+}
+
+/// Splits verbatim segments around characters that must not be written as themselves
+/// (tabs stay: annotate-snippets expands them).
+fn show_hidden(text: &str, segments: Vec<Segment>) -> Vec<Segment> {
+    let hidden = |c: char| c != '\t' && super::untrusted::is_hidden(c);
+    if !segments
+        .iter()
+        .any(|s| s.replacement.is_none() && text[s.source.clone()].chars().any(hidden))
+    {
+        return segments;
+    }
+    let mut out = Vec::with_capacity(segments.len() + 2);
+    for segment in segments {
+        if segment.replacement.is_some() {
+            out.push(segment);
+            continue;
+        }
+        let mut cursor = segment.source.start;
+        for (at, c) in text[segment.source.clone()].char_indices() {
+            if !hidden(c) {
+                continue;
+            }
+            let at = segment.source.start + at;
+            if cursor < at {
+                out.push(Segment {
+                    source: cursor..at,
+                    replacement: None,
+                });
+            }
+            let end = at + c.len_utf8();
+            out.push(Segment {
+                source: at..end,
+                replacement: Some(Cow::Owned(super::escape(&text[at..end]).into_owned())),
+            });
+            cursor = end;
+        }
+        if cursor < segment.source.end {
+            out.push(Segment {
+                source: cursor..segment.source.end,
+                replacement: None,
+            });
+        }
+    }
+    out
 }
 
 /// Splits a line into verbatim text and `<redacted>` secrets. Only the non-blank part of
@@ -222,7 +273,7 @@ fn redact(
         }
         segments.push(Segment {
             source: start..end,
-            replacement: Some(REDACTED),
+            replacement: Some(Cow::Borrowed(REDACTED)),
         });
         cursor = end;
     }
@@ -261,12 +312,16 @@ fn clip(text: &str, content: Range<usize>, segments: &[Segment], marked: &[usize
     }
 
     let mut clipped: Vec<Segment> = Vec::new();
-    let mut push = |source: Range<usize>, replacement: Option<&'static str>| {
+    let elision = || Some(Cow::Borrowed(ELISION));
+    let mut push = |source: Range<usize>, replacement: Option<Cow<'static, str>>| {
         if source.is_empty() {
             return;
         }
         match clipped.last_mut() {
-            Some(last) if replacement == Some(ELISION) && last.replacement == Some(ELISION) => {
+            Some(last)
+                if replacement.as_deref() == Some(ELISION)
+                    && last.replacement.as_deref() == Some(ELISION) =>
+            {
                 last.source.end = source.end;
             }
             _ => clipped.push(Segment {
@@ -283,9 +338,9 @@ fn clip(text: &str, content: Range<usize>, segments: &[Segment], marked: &[usize
             push(
                 segment.source.clone(),
                 if keep {
-                    segment.replacement
+                    segment.replacement.clone()
                 } else {
-                    Some(ELISION)
+                    elision()
                 },
             );
             continue;
@@ -294,11 +349,11 @@ fn clip(text: &str, content: Range<usize>, segments: &[Segment], marked: &[usize
         for window in merged.iter().filter(overlaps) {
             let start = window.start.max(cursor);
             let end = window.end.min(segment.source.end);
-            push(cursor..start, Some(ELISION));
+            push(cursor..start, elision());
             push(start..end, None);
             cursor = end;
         }
-        push(cursor..segment.source.end, Some(ELISION));
+        push(cursor..segment.source.end, elision());
     }
     clipped
 }

@@ -1,8 +1,9 @@
 //! GitHub Actions workflow commands, one annotation per finding:
 //! `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=RULE::message`.
 //!
-//! Values are escaped as `@actions/core` does: `%`, `\r`, `\n` in the message, and
-//! additionally `:` and `,` in properties. Only messages are printed, never source text.
+//! Text from inputs is first shown by [`super::escape`] (a line break in a name can never
+//! start a line of the log), then escaped as `@actions/core` does: `%`, `\r`, `\n` in the
+//! message, and additionally `:` and `,` in properties. Only messages are printed, never source text.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceMap;
@@ -16,25 +17,27 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
             Severity::Note => "notice",
         };
         let (start, end) = sources.line_col(d.span);
-        let mut message = d.message.clone();
+        // Each piece is escaped on its own; the line breaks between them are speclint's.
+        let mut message = escape_data(&d.message);
         for help in &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str("%0Ahelp: ");
+            message.push_str(&escape_data(help));
         }
         if let Some(template) = super::template_file(d, sources) {
             // Lines of a render are not lines of the template: a file-level annotation.
-            message.push_str(&format!(
-                "\n(rendered at {}:{}:{})",
+            message.push_str("%0A");
+            message.push_str(&escape_data(&format!(
+                "(rendered at {}:{}:{})",
                 sources.get(d.span.file).name,
                 start.line,
                 start.column
-            ));
+            )));
             writeln!(
                 out,
                 "::{command} file={},title={}::{}",
                 escape_property(&template),
                 escape_property(d.rule),
-                escape_data(&message)
+                message
             )?;
             continue;
         }
@@ -47,15 +50,16 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
             end.line,
             end.column,
             escape_property(d.rule),
-            escape_data(&message)
+            message
         )?;
     }
     Ok(())
 }
 
-/// `escapeData` of @actions/core.
+/// `escapeData` of @actions/core, applied to text shown by [`super::escape`]: line
+/// breaks from an input are shown as `␊`, so only speclint's own become `%0A`.
 pub fn escape_data(text: &str) -> String {
-    super::visible(text)
+    super::escape(text)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
@@ -72,8 +76,12 @@ mod tests {
 
     #[test]
     fn escaping_matches_the_toolkit() {
-        assert_eq!(escape_data("100% a:b,c\r\nd"), "100%25 a:b,c%0D%0Ad");
-        assert_eq!(escape_property("C:\\x,y%\n"), "C%3A\\x%2Cy%25%0A");
+        assert_eq!(escape_data("100% a:b,c"), "100%25 a:b,c");
+        assert_eq!(escape_property("C:\\x,y%"), "C%3A\\x%2Cy%25");
+        assert_eq!(
+            escape_data("a\r\n::error::x"),
+            "a\u{240d}\u{240a}::error::x"
+        );
         assert_eq!(escape_data("a\u{1b}[31m"), "a\u{241b}[31m");
     }
 }

@@ -7,11 +7,12 @@
 //! replaced by the true location from
 //! [`SourceFile::line_col`](crate::source::SourceFile::line_col) after rendering.
 
+use super::escape;
 use super::excerpt::{line_of, snap_to_chars, Edge, Excerpt};
 use super::{Redactions, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, SourceMap};
-use annotate_snippets::{normalize_untrusted_str, AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::{self, Write};
 
 /// Spans of one file closer than this many lines share a frame (the lines between are
@@ -162,7 +163,7 @@ fn render_diagnostic(
                         AnnotationKind::Context
                     };
                     kind.span(start..end)
-                        .label((!mark.label.is_empty()).then_some(mark.label))
+                        .label((!mark.label.is_empty()).then(|| escape(mark.label)))
                 });
                 Snippet::source(excerpt.text.as_str())
                     .line_start(excerpt.first_line)
@@ -172,23 +173,13 @@ fn render_diagnostic(
 
     let mut messages = Vec::new();
     if let Some(template) = &diag.template {
-        messages.push(Level::NOTE.message(normalize_untrusted_str(&format!(
-            "rendered from {template}"
-        ))));
+        messages.push(Level::NOTE.message(format!("rendered from {}", escape(template))));
     }
-    messages.extend(
-        diag.notes
-            .iter()
-            .map(|n| Level::NOTE.message(normalize_untrusted_str(n))),
-    );
-    messages.extend(
-        diag.help
-            .iter()
-            .map(|h| Level::HELP.message(normalize_untrusted_str(h))),
-    );
+    messages.extend(diag.notes.iter().map(|n| Level::NOTE.message(escape(n))));
+    messages.extend(diag.help.iter().map(|h| Level::HELP.message(escape(h))));
 
     let group = level(diag.severity)
-        .primary_title(diag.message.as_str())
+        .primary_title(escape(&diag.message))
         .id(diag.rule)
         .elements(snippets)
         .elements(messages);
@@ -205,12 +196,7 @@ fn render_diagnostic(
                 .min_by_key(|m| (!m.primary, m.start))
                 .map_or(0, |m| m.start);
             let at = file.line_col(anchor);
-            let location = format!(
-                "{}:{}:{}",
-                normalize_untrusted_str(&file.name),
-                at.line,
-                at.column
-            );
+            let location = format!("{}:{}:{}", escape(&file.name), at.line, at.column);
             (placeholder.as_str(), location)
         });
     replace_placeholders(rendered, locations)

@@ -108,7 +108,7 @@ pub fn render(
         diagnostics,
         summary,
     };
-    serde_json::to_writer(&mut *out, &report)?;
+    super::untrusted::write_json(out, &report, false)?;
     writeln!(out)
 }
 

@@ -115,7 +115,7 @@ pub fn render(
                             d.message
                         )),
                         d.severity.as_str(),
-                        escape(&text).replace("&#10;", "\n")
+                        escape_lines(&text)
                     );
                 } else {
                     below.push_str(&text);
@@ -126,7 +126,7 @@ pub fn render(
                 let _ = writeln!(
                     suites,
                     "      <system-out>{}</system-out>",
-                    escape(&below).replace("&#10;", "\n")
+                    escape_lines(&below)
                 );
             }
             suites.push_str("    </testcase>\n");
@@ -149,38 +149,41 @@ fn object_name(o: &ObjectRef) -> String {
 /// `file:line:col: severity[rule] message`, then labels, notes and help.
 fn finding_text(d: &Diagnostic, sources: &SourceMap) -> String {
     let (start, _) = sources.line_col(d.span);
+    // Pieces from inputs are shown on one line each; the line breaks are speclint's.
     let mut text = format!(
         "{}:{}:{}: {}[{}] {}",
-        sources.get(d.span.file).name,
+        super::escape(&sources.get(d.span.file).name),
         start.line,
         start.column,
         d.severity.as_str(),
         d.rule,
-        d.message
+        super::escape(&d.message)
     );
     for label in &d.labels {
         let (at, _) = sources.line_col(label.span);
         let _ = write!(
             text,
             "\n  {}:{}:{}: {}",
-            sources.get(label.span.file).name,
+            super::escape(&sources.get(label.span.file).name),
             at.line,
             at.column,
-            label.message
+            super::escape(&label.message)
         );
     }
     for note in &d.notes {
-        let _ = write!(text, "\nnote: {note}");
+        let _ = write!(text, "\nnote: {}", super::escape(note));
     }
     for help in &d.help {
-        let _ = write!(text, "\nhelp: {help}");
+        let _ = write!(text, "\nhelp: {}", super::escape(help));
     }
     text
 }
 
-/// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold,
-/// and writes line breaks and tabs as references so attributes keep them.
+/// Escapes one piece of text for XML attributes and content, after showing its hidden
+/// characters (line breaks included) as [`super::escape`] does; drops the two
+/// noncharacters XML 1.0 cannot hold.
 pub fn escape(text: &str) -> String {
+    let text = super::escape(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -189,14 +192,16 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Text whose line breaks are speclint's own: each line escaped on its own.
+fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]
@@ -206,8 +211,8 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(
-            escape("a<b>&\"c'\n\u{1}d"),
-            "a&lt;b&gt;&amp;&quot;c&apos;&#10;d"
+            escape("a<b>&\"c'\n\u{1}d\u{202e}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{240a}\u{2401}d&lt;U+202E&gt;"
         );
     }
 }

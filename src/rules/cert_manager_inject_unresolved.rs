@@ -1,6 +1,7 @@
 //! cainjector annotations that lead nowhere: the caBundle they should fill stays as it is
 //! (usually empty).
 
+use super::shell_command::{self, Command};
 use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::cert_manager::{
@@ -127,7 +128,14 @@ fn finding(
             .with_span_label("cainjector finds no such Secret and injects nothing");
             let d = list_certificates(context, cm, d);
             d.with_help(format!(
-                "if the Secret exists in the cluster, pass it too (`kubectl get secret {name} -n {namespace} -o yaml`); otherwise inject from the Certificate that writes the serving Secret: `{INJECT_CA_FROM}: <namespace>/<Certificate>`"
+                "if the Secret exists in the cluster, pass it too{}; otherwise inject from the Certificate that writes the serving Secret: `{INJECT_CA_FROM}: <namespace>/<Certificate>`",
+                Command::kubectl()
+                    .args(&["get", "secret"])
+                    .name(name)
+                    .namespace(namespace)
+                    .args(&["-o", "yaml"])
+                    .build()
+                    .map_or_else(String::new, |c| format!(" (`{c}`)"))
             ))
         }
         Source::Secret {
@@ -171,9 +179,18 @@ fn finding(
                             "or add to Certificate {}: `spec.secretTemplate.annotations: {{{ALLOW_DIRECT_INJECTION}: \"true\"}}`",
                             c.id()
                         )),
-                    None => d.with_help(format!(
-                        "annotate the Secret: `kubectl annotate secret {name} -n {namespace} {ALLOW_DIRECT_INJECTION}=true` (and in its manifest)"
-                    )),
+                    None => d.with_help(
+                        match Command::kubectl()
+                            .args(&["annotate", "secret"])
+                            .name(name)
+                            .namespace(namespace)
+                            .annotation(ALLOW_DIRECT_INJECTION, "true")
+                            .build()
+                        {
+                            Some(command) => format!("annotate the Secret: `{command}` (and in its manifest)"),
+                            None => format!("annotate the Secret with {ALLOW_DIRECT_INJECTION}: \"true\""),
+                        },
+                    ),
                 }
             }
             DirectInjection::Unknown => {
@@ -187,7 +204,15 @@ fn finding(
                 ));
                 d.severity = Severity::Note;
                 d = d.with_help(format!(
-                    "check it in the cluster: `kubectl get secret {name} -n {namespace} -o jsonpath='{{.metadata.annotations}}'`"
+                    "check it in the cluster{}",
+                    shell_command::shown(
+                        Command::kubectl()
+                            .args(&["get", "secret"])
+                            .name(name)
+                            .namespace(namespace)
+                            .args(&["-o", "jsonpath={.metadata.annotations}"])
+                            .build()
+                    )
                 ));
                 return Some(d);
             }

@@ -128,15 +128,17 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 "set `issuerRef.name: {}` (kustomize's namePrefix renames the Issuer but not the reference unless a nameReference configuration covers issuerRef.name)",
                 only.name
             )),
-            _ => d.with_help(format!(
-                "create the {kind} or pass the file that defines it; check the cluster with `kubectl get {} {name}{}`",
-                kind.to_ascii_lowercase(),
-                if cluster {
-                    String::new()
-                } else {
-                    format!(" -n {}", c.namespace)
-                }
-            )),
+            _ => {
+                let get = super::shell_command::Command::kubectl()
+                    .args(&["get", &kind.to_ascii_lowercase()])
+                    .name(name);
+                let get = if cluster { get } else { get.namespace(&c.namespace) };
+                d.with_help(format!(
+                    "create the {kind} or pass the file that defines it{}",
+                    get.build()
+                        .map_or_else(String::new, |c| format!("; check the cluster with `{c}`"))
+                ))
+            }
         };
         out.push(d);
     }

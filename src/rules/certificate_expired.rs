@@ -43,8 +43,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         d = if expired {
             d.with_help(format!(
-                "renew it: if a provisioner made Secret {}/{}, delete the Secret so it is issued again (`kubectl delete secret {} -n {}`) and restart the webhook; a CA certificate must be replaced in the caBundle as well",
-                secret.namespace, secret.name, secret.name, secret.namespace
+                "renew it: if a provisioner made Secret {}/{}, delete the Secret so it is issued again{} and restart the webhook; a CA certificate must be replaced in the caBundle as well",
+                secret.namespace,
+                secret.name,
+                super::shell_command::delete_secret(secret.name, &secret.namespace)
+                    .map_or_else(String::new, |c| format!(" (`{c}`)"))
             ))
         } else {
             d.with_help("check the clock of whatever issued it, or wait until it becomes valid; pass --now to lint for another time")

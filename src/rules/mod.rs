@@ -26,6 +26,7 @@ mod missing_document_separator;
 mod newer_go_refusal;
 mod provisioner_names;
 mod serving_key;
+mod shell_command;
 mod suppression_without_reason;
 mod unused_suppression;
 mod upgrade_trap;

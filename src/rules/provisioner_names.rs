@@ -193,7 +193,8 @@ fn diagnostic(
     if provisioner.reuses_without_check {
         if let Some((namespace, name)) = &provisioner.secret {
             d = d.with_help(format!(
-                "it keeps an existing Secret without checking its names: after the fix, delete it so it is generated again: `kubectl delete secret {name} -n {namespace}`"
+                "it keeps an existing Secret without checking its names: after the fix, delete it so it is generated again{}",
+                super::shell_command::shown(super::shell_command::delete_secret(name, namespace))
             ));
         }
     }

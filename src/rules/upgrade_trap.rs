@@ -49,8 +49,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                                 ))
                                 .with_note(call_failure_note(context, resolution, &message))
                                 .with_help(format!(
-                                    "after upgrading, replace the kept Secret: `kubectl delete secret {} -n {}` and re-run the release so it is issued for {server_name}",
-                                    secret.name, secret.namespace
+                                    "after upgrading, replace the kept Secret{} and re-run the release so it is issued for {server_name}",
+                                    super::shell_command::shown(super::shell_command::delete_secret(&secret.name, &secret.namespace))
                                 )),
                         );
                     }
@@ -102,8 +102,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         .with_note("the Secret was created outside the chart's resources, so `helm upgrade` keeps it")
                         .with_note(call_failure_note(context, resolution, &message))
                         .with_help(format!(
-                            "after upgrading, delete the Secret so it is issued again for {server_name}: `kubectl delete secret {} -n {}`, then restart the webhook",
-                            secret.name, secret.namespace
+                            "after upgrading, delete the Secret so it is issued again for {server_name}{}, then restart the webhook",
+                            super::shell_command::shown(super::shell_command::delete_secret(&secret.name, &secret.namespace))
                         ))
                         .with_help("or upgrade to a version of the operator that verifies the certificate's names before reusing it"),
                 );

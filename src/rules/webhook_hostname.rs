@@ -2,7 +2,7 @@
 //! step of the verdict it is in Go's order (after the validity window).
 
 use super::verdict::{diagnostic, failures};
-use super::{rule_doc, service_field, Context, Rule};
+use super::{rule_doc, service_field, shell_command, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tls::verify::VerifyErrorKind;
 
@@ -40,12 +40,15 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             )
         };
         let d = diagnostic(context, &RULE, &failure, certificate_label).with_help(format!(
-            "if a provisioner made this Secret (cert-manager, a certgen Job, the operator itself), delete it so it is issued again for {server_name}: `kubectl delete secret {} -n {}`, then restart the webhook: `kubectl rollout restart {}/{} -n {}`",
-            secret_object.name,
-            secret_object.namespace,
-            workload.kind.to_ascii_lowercase(),
-            workload.name,
-            workload.namespace,
+            "if a provisioner made this Secret (cert-manager, a certgen Job, the operator itself), delete it so it is issued again for {server_name}{}, then restart the webhook{}",
+            shell_command::shown(shell_command::delete_secret(secret_object.name, &secret_object.namespace)),
+            shell_command::shown(
+                shell_command::Command::kubectl()
+                    .args(&["rollout", "restart"])
+                    .resource(&workload.kind.to_ascii_lowercase(), workload.name)
+                    .namespace(&workload.namespace)
+                    .build()
+            ),
         ));
         let reuser = context
             .provisioning

@@ -54,12 +54,17 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         });
         d = match ca_in_secret {
             Some(key) => d.with_help(format!(
-                "set {}.caBundle to the CA that signed the serving certificate; Secret {} keeps it under {key}: `kubectl get secret {} -n {} -o jsonpath='{{.data.{}}}'`",
+                "set {}.caBundle to the CA that signed the serving certificate; Secret {} keeps it under {key}{}",
                 endpoint.field_path,
                 secret_object.name,
-                secret_object.name,
-                secret_object.namespace,
-                key.replace('.', "\\."),
+                super::shell_command::shown(
+                    super::shell_command::Command::kubectl()
+                        .args(&["get", "secret"])
+                        .name(secret_object.name)
+                        .namespace(&secret_object.namespace)
+                        .args(&["-o", &format!("jsonpath={{.data.{}}}", key.replace('.', "\\."))])
+                        .build()
+                ),
             )),
             None => d.with_help(format!(
                 "set {}.caBundle to the base64 of the PEM of the CA that signed the serving certificate ({issuer})",
