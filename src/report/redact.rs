@@ -77,10 +77,11 @@ impl Redactions {
 
     /// Masks what a Secret object (`kind: Secret`, any apiVersion) can carry of its data:
     /// every value under every `data` and `stringData` key (duplicates included; keys stay
-    /// visible), the `last-applied-configuration` annotation and any annotation holding a
-    /// serialised object, and any other string that contains one of its values (as
-    /// written, resolved, base64-decoded, or JSON-escaped). Identity fields (`apiVersion`,
-    /// `kind`, `type`, `metadata.name`, `metadata.namespace`) stay visible.
+    /// visible); every annotation value (free text that tools fill with copies of the
+    /// object, such as `last-applied-configuration`); and any other string that holds a
+    /// value, or [`SHARED_RUN_BYTES`] of one, as written, resolved, base64-decoded or
+    /// JSON-escaped. Identity fields (`apiVersion`, `kind`, `type`, `metadata.name`,
+    /// `metadata.namespace`) stay visible.
     pub fn cover_secret_object(&mut self, object: NodeRef<'_>, source: &str) {
         if object.get("kind").and_then(|k| k.as_str()) != Some("Secret") {
             return;
@@ -94,28 +95,24 @@ impl Redactions {
                 }
             }
         }
-        let mut needles: Vec<String> = Vec::new();
+        let mut copies = CopyFinder::default();
         for value in &values {
             let span = value.span();
             self.add(span);
             if let Some(written) = source.get(span.start..span.end) {
-                needles.push(written.trim().to_string());
+                copies.add(written.trim());
             }
             if let Some(text) = value.as_str() {
-                needles.push(text.to_string());
-                needles.push(json_escaped(text));
+                copies.add(text);
+                copies.add(&json_escaped(text));
                 if let Ok(decoded) = crate::tls::base64::decode_std(text.as_bytes()) {
-                    if let Ok(decoded) = String::from_utf8(decoded) {
-                        needles.push(json_escaped(&decoded));
-                        needles.push(decoded);
-                    }
+                    let decoded = String::from_utf8_lossy(&decoded);
+                    copies.add(&decoded);
+                    copies.add(&json_escaped(&decoded));
                 }
             }
         }
-        needles.retain(|n| n.len() >= MIN_SEARCHED_SECRET_BYTES);
-        needles.sort();
-        needles.dedup();
-        let finder = aho_corasick::AhoCorasick::new(&needles).ok();
+        let copies = copies.build();
 
         let mut visited = vec![false; object.tree.nodes.len()];
         let mut pending = vec![(object, Place::Root)];
@@ -130,20 +127,16 @@ impl Redactions {
             match node.value() {
                 Value::Map(_) => {
                     for (key, value) in node.entries() {
-                        let key_text = key.as_str().unwrap_or("");
-                        let child = match (place, key_text) {
+                        let child = match (place, key.as_str().unwrap_or("")) {
                             (Place::Root, "data" | "stringData") => continue,
                             (Place::Root, "apiVersion" | "kind" | "type") => continue,
                             (Place::Root, "metadata") => Place::Metadata,
                             (Place::Metadata, "name" | "namespace") => continue,
                             (Place::Metadata, "annotations") => Place::Annotations,
-                            (Place::Annotations, key)
-                                if key.ends_with("last-applied-configuration") =>
-                            {
+                            (Place::Annotations, _) => {
                                 self.add(value.span());
                                 continue;
                             }
-                            (Place::Annotations, _) => Place::Annotation,
                             _ => Place::Other,
                         };
                         pending.push((value, child));
@@ -151,14 +144,8 @@ impl Redactions {
                 }
                 Value::Seq(_) => pending.extend(node.items().map(|item| (item, Place::Other))),
                 Value::Str(text) => {
-                    let serialised =
-                        place == Place::Annotation && text.trim_start().starts_with(['{', '[']);
-                    let holds_a_value =
-                        finder.as_ref().is_some_and(|f| f.is_match(text.as_str()))
-                            || source.get(node.span().start..node.span().end).is_some_and(
-                                |written| finder.as_ref().is_some_and(|f| f.is_match(written)),
-                            );
-                    if serialised || holds_a_value {
+                    let written = source.get(node.span().start..node.span().end).unwrap_or("");
+                    if copies.found_in(text) || copies.found_in(written) {
                         self.add(node.span());
                     }
                 }
@@ -168,13 +155,76 @@ impl Redactions {
     }
 }
 
+/// A run this long shared with a Secret value marks a string as a (partial) copy of it.
+const SHARED_RUN_BYTES: usize = 24;
+/// Pieces of this length, taken every `STRIDE` bytes of each value, are looked for: any
+/// run of `SHARED_RUN_BYTES` of a value holds one of them.
+const PIECE_BYTES: usize = 16;
+const STRIDE: usize = SHARED_RUN_BYTES - PIECE_BYTES;
+
+/// Finds strings that hold a Secret value, or a long run of one, in time linear in
+/// both (whole short values by Aho-Corasick, long runs by hashed pieces).
+#[derive(Default)]
+struct CopyFinder {
+    short_values: Vec<String>,
+    pieces: std::collections::HashSet<u64>,
+}
+
+struct BuiltCopyFinder {
+    short_values: Option<aho_corasick::AhoCorasick>,
+    pieces: std::collections::HashSet<u64>,
+}
+
+impl CopyFinder {
+    fn add(&mut self, value: &str) {
+        let bytes = value.as_bytes();
+        if bytes.len() < MIN_SEARCHED_SECRET_BYTES {
+            return;
+        }
+        if bytes.len() < SHARED_RUN_BYTES {
+            self.short_values.push(value.to_string());
+            return;
+        }
+        for start in (0..=bytes.len() - PIECE_BYTES).step_by(STRIDE) {
+            self.pieces
+                .insert(piece_hash(&bytes[start..start + PIECE_BYTES]));
+        }
+    }
+
+    fn build(self) -> BuiltCopyFinder {
+        BuiltCopyFinder {
+            short_values: (!self.short_values.is_empty())
+                .then(|| aho_corasick::AhoCorasick::new(&self.short_values).ok())
+                .flatten(),
+            pieces: self.pieces,
+        }
+    }
+}
+
+impl BuiltCopyFinder {
+    fn found_in(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        self.short_values.as_ref().is_some_and(|f| f.is_match(text))
+            || (!self.pieces.is_empty()
+                && bytes
+                    .windows(PIECE_BYTES)
+                    .any(|piece| self.pieces.contains(&piece_hash(piece))))
+    }
+}
+
+fn piece_hash(piece: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    piece.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Where a node sits in a Secret, for [`Redactions::cover_secret_object`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
     Root,
     Metadata,
     Annotations,
-    Annotation,
     Other,
 }
 
@@ -220,5 +270,36 @@ mod tests {
         assert_eq!(collect(&r, 2, 0..50), Vec::<Range<usize>>::new());
         assert!(r.touches(Span::new(1, 5, 5)));
         assert!(!r.touches(Span::new(0, 20, 20)));
+    }
+
+    fn shown(text: &str) -> String {
+        let mut r = Redactions::default();
+        for doc in crate::yaml::documents_for_test(text) {
+            for object in &doc.objects {
+                r.cover_secret_object(doc.node(object.node), text);
+            }
+        }
+        let mut out = String::new();
+        let mut cursor = 0;
+        for range in r.overlapping(0, 0..text.len()) {
+            out.push_str(&text[cursor..range.start]);
+            out.push('#');
+            cursor = range.end;
+        }
+        out.push_str(&text[cursor..]);
+        out
+    }
+
+    #[test]
+    fn a_secret_is_masked_wherever_it_can_carry_its_data() {
+        let key = "c2VjcmV0LWtleS1tYXRlcmlhbC10aGF0LWlzLWxvbmc=";
+        let text = format!(
+            "kind: Secret\nmetadata:\n  name: s\n  namespace: ns\n  labels:\n    copy: x{}\n    short: ok\n  annotations:\n    note: harmless\n    other: &a {key}\ndata:\n  tls.key: {key}\n  dup: one\ndata:\n  dup: *a\nstringData:\n  password: hunter2-pw\nfield: [\"has hunter2-pw inside\"]\n---\nkind: ConfigMap\ndata:\n  k: {key}\n",
+            &key[4..30]
+        );
+        assert_eq!(
+            shown(&text),
+            "kind: Secret\nmetadata:\n  name: s\n  namespace: ns\n  labels:\n    copy: #\n    short: ok\n  annotations:\n    note: #\n    other: &a #\ndata:\n  tls.key: #\n  dup: #\ndata:\n  dup: *a\nstringData:\n  password: #\nfield: [#]\n---\nkind: ConfigMap\ndata:\n  k: c2VjcmV0LWtleS1tYXRlcmlhbC10aGF0LWlzLWxvbmc=\n"
+        );
     }
 }
