@@ -153,7 +153,7 @@ pub fn lint_reporting(
         }
     }
     for diagnostic in diagnostics.iter().filter(|d| d.rule == "invalid-yaml") {
-        redact_line_of_broken_secret(sources, diagnostic.span, &mut redactions);
+        redact_broken_secret_document(sources, diagnostic.span, &mut redactions);
     }
     let summary = Summary::count(sources.len(), documents.len(), &diagnostics);
     let objects = model
@@ -171,9 +171,11 @@ pub fn lint_reporting(
     }
 }
 
-/// A document that failed to parse has no model, so its Secret values are unknown. When it
-/// looks like a Secret, the value part of the line shown for the error is hidden.
-fn redact_line_of_broken_secret(sources: &SourceMap, span: Span, redactions: &mut Redactions) {
+/// A document that failed to parse has no model, so which of its bytes are Secret data is
+/// unknown. When the document mentions `Secret` anywhere, the value part of every one of
+/// its lines is hidden: what follows the first `: ` (a key's value, or all of a one-line
+/// JSON document), else the whole line (block scalar and list lines). Keys stay visible.
+fn redact_broken_secret_document(sources: &SourceMap, span: Span, redactions: &mut Redactions) {
     let text = &sources.get(span.file).text;
     let at = span.start.min(text.len());
     let is_marker = |line: &str| line.starts_with("---") || line.starts_with("...");
@@ -188,17 +190,20 @@ fn redact_line_of_broken_secret(sources: &SourceMap, span: Span, redactions: &mu
         .find(|&i| is_marker(&text[i..]))
         .unwrap_or(text.len());
     let document = &text[document_start..document_end];
-    let looks_like_secret = document.contains("kind: Secret")
-        || document.contains("\"kind\": \"Secret\"")
-        || document.contains("kind: \"Secret\"");
-    if !looks_like_secret {
+    if !document.contains("Secret") {
         return;
     }
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let line = &text[line_start..line_end];
-    let value_start = line.find(": ").map_or(0, |i| i + 2);
-    if line_start + value_start < line_end {
-        redactions.add(Span::new(span.file, line_start + value_start, line_end));
+    let mut line_start = document_start;
+    for line in document.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let value_start = content.find(": ").map_or(0, |i| i + 2);
+        if !is_marker(content) && value_start < content.len() {
+            redactions.add(Span::new(
+                span.file,
+                line_start + value_start,
+                line_start + content.len(),
+            ));
+        }
+        line_start += line.len();
     }
 }

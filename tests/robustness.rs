@@ -14,21 +14,11 @@ fn lint_bytes(bytes: &[u8]) -> speclint::pipeline::Outcome {
     lint(&sources, &Options::new("default"))
 }
 
+/// Every format's output for `bytes`, checked for the escaping properties.
 fn render_all(bytes: &[u8]) {
-    let mut sources = SourceMap::default();
-    sources.add(SourceFile::new("input.yaml", bytes.to_vec()));
-    let outcome = lint(&sources, &Options::new("default"));
-    let mut out = Vec::new();
-    speclint::report::human::render(
-        &mut out,
-        &outcome.diagnostics,
-        &sources,
-        &outcome.redactions,
-        true,
-    )
-    .unwrap();
-    speclint::report::json::render(&mut out, &outcome.diagnostics, &sources, &outcome.summary)
-        .unwrap();
+    for (format, out, findings) in every_format("input.yaml", bytes) {
+        assert_safe(format, &out, findings, None);
+    }
 }
 
 /// A valid webhook wiring whose certificate is for the wrong name: one hostname error.
@@ -156,6 +146,120 @@ fn binary_does_not_crash_on_garbage_from_stdin() {
     assert!(value["summary"]["errors"].as_u64().unwrap() >= 1);
 }
 
+/// Every format's output for `bytes` (file `name`), human with and without colour.
+fn every_format(name: &str, bytes: &[u8]) -> Vec<(&'static str, Vec<u8>, usize)> {
+    let mut sources = SourceMap::default();
+    sources.add(SourceFile::new(name, bytes.to_vec()));
+    let outcome = lint(&sources, &Options::new("default"));
+    let diags = &outcome.diagnostics;
+    let mut outputs = Vec::new();
+    for (format, color) in [("human color", true), ("human", false)] {
+        let mut out = Vec::new();
+        speclint::report::human::render(&mut out, diags, &sources, &outcome.redactions, color)
+            .unwrap();
+        outputs.push((format, out));
+    }
+    let mut out = Vec::new();
+    speclint::report::concise::render(&mut out, diags, &sources).unwrap();
+    outputs.push(("concise", out));
+    let mut out = Vec::new();
+    speclint::report::github::render(&mut out, diags, &sources).unwrap();
+    outputs.push(("github", out));
+    let mut out = Vec::new();
+    speclint::report::json::render(&mut out, diags, &sources, &outcome.summary).unwrap();
+    outputs.push(("json", out));
+    let mut out = Vec::new();
+    speclint::report::sarif::render(&mut out, diags, &sources).unwrap();
+    outputs.push(("sarif", out));
+    let mut out = Vec::new();
+    speclint::report::junit::render(
+        &mut out,
+        diags,
+        &sources,
+        &outcome.objects,
+        speclint::diagnostic::Severity::Error,
+    )
+    .unwrap();
+    outputs.push(("junit", out));
+    outputs
+        .into_iter()
+        .map(|(format, out)| (format, out, diags.len()))
+        .collect()
+}
+
+/// The escaping and redaction properties of one output: no control byte but newline and
+/// tab, ESC only in SGR colour codes, no raw C1, bidi or line-separator character, no
+/// line a CI runner would read as a workflow command except the github format's own
+/// annotations, and no `canary`.
+fn assert_safe(format: &str, bytes: &[u8], findings: usize, canary: Option<&str>) {
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == 0x1b {
+            let rest = &bytes[at + 1..];
+            let digits = rest
+                .iter()
+                .skip(1)
+                .take_while(|b| b.is_ascii_digit() || **b == b';')
+                .count();
+            assert!(
+                format == "human color"
+                    && rest.first() == Some(&b'[')
+                    && rest.get(1 + digits) == Some(&b'm'),
+                "{format}: stray ESC at {at}"
+            );
+            at += 2 + digits + 1;
+            continue;
+        }
+        assert!(
+            bytes[at] >= 0x20 || bytes[at] == b'\n' || bytes[at] == b'\t',
+            "{format}: control byte {:#04x} at {at}",
+            bytes[at]
+        );
+        at += 1;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    assert!(
+        !text.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+            || matches!(c, '\u{2028}' | '\u{2029}')),
+        "{format}: raw hidden character"
+    );
+    let commands = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("::"))
+        .count();
+    let expected = if format == "github" { findings } else { 0 };
+    assert_eq!(commands, expected, "{format}: workflow commands\n{text}");
+    if let Some(canary) = canary {
+        assert!(!text.contains(canary), "{format} shows the canary\n{text}");
+    }
+}
+
+/// The renamed-service wiring with `name` as every object's name and namespace (a JSON
+/// string is a YAML double-quoted scalar), and a Secret whose data, stringData and
+/// last-applied annotation carry `canary`.
+fn hostile_wiring(name: &str, canary: &str) -> Vec<u8> {
+    let quoted = serde_json::to_string(name).unwrap();
+    let text = String::from_utf8(renamed_service_fixture()).unwrap();
+    let text = text
+        .replace("namespace: webhooks", &format!("namespace: {quoted}"))
+        .replace("name: demo-webhook\n", &format!("name: {quoted}\n"))
+        .replace(
+            "- name: validate.demo.example.org",
+            &format!("- name: {quoted}"),
+        );
+    let applied = serde_json::to_string(&serde_json::json!({
+        "kind": "Secret", "data": {"tls.key": canary}, "stringData": {"p": canary}
+    }))
+    .unwrap();
+    format!(
+        "{text}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {quoted}\n  namespace: {quoted}\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: {}\ndata:\n  tls.crt: {canary}\nstringData:\n  password: \"{canary}\"\n",
+        serde_json::to_string(&applied).unwrap()
+    )
+    .into_bytes()
+}
+
 fn fixture_corpus() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases");
     let mut corpus = Vec::new();
@@ -199,5 +303,41 @@ proptest! {
             }
         }
         render_all(&bytes);
+    }
+
+    /// Names made of what attacks terminals and CI logs, in every object of a wiring, a
+    /// Secret carrying a canary, and a few byte edits: every format shows the names
+    /// escaped, emits no workflow command of theirs, and never shows the canary.
+    #[test]
+    fn hostile_names_are_escaped_and_secrets_masked_in_every_format(
+        name in proptest::collection::vec(
+            prop_oneof![
+                Just("\n::error::x".to_string()),
+                Just("\r\n::warning file=a::b".to_string()),
+                Just("\u{1b}[2J".to_string()),
+                Just("\u{1b}]0;title\u{7}".to_string()),
+                Just("%0A::".to_string()),
+                "[\u{0}-\u{1f}\u{7f}-\u{9f}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{2028}\u{2029}]",
+                "[a-z0-9.-]{1,8}",
+            ],
+            0..6,
+        ),
+        file_name in "[a-z]{1,4}[\n\u{1b}\u{202e}]?[a-z]{0,4}",
+        canary in "[A-Za-z0-9+/]{24,40}",
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+    ) {
+        let canary = format!("CANARY{canary}");
+        let mut bytes = hostile_wiring(&name.concat(), &canary);
+        // A document whose kind is no longer Secret is not a Secret: its kind stays.
+        let kind = String::from_utf8_lossy(&bytes).rfind("kind: Secret").unwrap();
+        for (at, byte) in edits {
+            let i = at.index(bytes.len());
+            if !(kind..kind + "kind: Secret".len()).contains(&i) {
+                bytes[i] = b"-:[]{}&*!|>'\"#\n \t"[usize::from(byte) % 17];
+            }
+        }
+        for (format, out, findings) in every_format(&file_name, &bytes) {
+            assert_safe(format, &out, findings, Some(&canary));
+        }
     }
 }
