@@ -179,10 +179,10 @@ pub fn main() -> i32 {
         }
     };
     if args.command.is_none() && args.paths.is_empty() && std::io::stdin().is_terminal() {
-        // Nothing is piped in: waiting for typed YAML is never what was meant.
-        let help = <Args as clap::CommandFactory>::command().render_help();
-        eprintln!("{help}");
-        eprintln!("error: no PATH given and standard input is a terminal: name files or directories, or pipe manifests in (`-` reads the terminal)");
+        // Nothing is piped in: waiting for typed YAML is never what was meant. Said as clap
+        // says a missing argument.
+        let usage = <Args as clap::CommandFactory>::command().render_usage();
+        eprintln!("error: no PATH given, and standard input is a terminal: name files or directories, or pipe manifests in (`-` reads the terminal)\n\n{usage}\n\nFor more information, try '--help'.");
         return EXIT_USAGE;
     }
     run(

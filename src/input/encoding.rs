@@ -148,24 +148,30 @@ pub fn describe(name: &str, encoding: &Encoding) -> Option<(bool, String)> {
                 "UTF-16 ({}-endian, with a byte-order mark)",
                 if *big_endian { "big" } else { "little" }
             );
-            let Some(first) = invalid.first() else {
+            if invalid.is_empty() {
                 return Some((
                     false,
                     format!("{name} is {form}: it was converted to UTF-8 and linted, as kubectl reads it; lines and columns refer to the converted text"),
                 ));
-            };
-            let what = match first.kind {
-                InvalidKind::UnpairedSurrogate => "an unpaired surrogate",
-                InvalidKind::OddTrailingByte => "an odd number of bytes (a lone last byte)",
-            };
-            let more = match invalid_count - 1 {
-                0 => String::new(),
-                1 => " and 1 more place".to_string(),
-                n => format!(" and {n} more places"),
-            };
+            }
+            let mut places: Vec<String> = invalid
+                .iter()
+                .map(|place| match place.kind {
+                    InvalidKind::UnpairedSurrogate => {
+                        format!("an unpaired surrogate at byte {}", place.at)
+                    }
+                    InvalidKind::OddTrailingByte => format!(
+                        "a lone last byte at byte {} (the length is odd)",
+                        place.at
+                    ),
+                })
+                .collect();
+            if *invalid_count > invalid.len() {
+                places.push(format!("{} more", invalid_count - invalid.len()));
+            }
             Some((
                 true,
-                format!("{name} is {form} but not valid UTF-16: {what} at byte {}{more}; each was read as U+FFFD, as kubectl reads it", first.at),
+                format!("{name} is {form} but not valid UTF-16: {}; each was read as U+FFFD, as kubectl reads it", places.join(", ")),
             ))
         }
         Encoding::LooksLikeUtf16WithoutBom => Some((
