@@ -416,7 +416,7 @@ fn clean_summary(files: usize, objects: usize, endpoints: usize) -> String {
 struct ReadReport {
     skipped_charts: Vec<(String, usize)>,
     empty: Vec<input::EmptyInput>,
-    skipped_special: Vec<std::path::PathBuf>,
+    skipped_special: Vec<String>,
     notices: Vec<input::Notice>,
 }
 
@@ -456,7 +456,7 @@ impl ReadReport {
             eprintln!("{level}: {}", notice.text);
         }
         if let Some(first) = self.skipped_special.first() {
-            let first = input::shown(&first.to_string_lossy());
+            let first = input::shown(first);
             let which = match self.skipped_special.len() {
                 1 => format!("skipped {first}, which is not a regular file (a FIFO, socket or device)"),
                 n => format!("skipped {n} entries that are not regular files (FIFOs, sockets or devices), {first} first"),

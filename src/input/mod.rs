@@ -188,8 +188,8 @@ pub struct Inputs {
     /// Arguments that named nothing to lint.
     pub empty: Vec<EmptyInput>,
     /// Entries of walked directories that are not regular files (FIFOs, sockets, devices):
-    /// never opened, since opening a FIFO blocks until a writer comes.
-    pub skipped_special: Vec<PathBuf>,
+    /// never opened, since opening a FIFO blocks until a writer comes. As reports name files.
+    pub skipped_special: Vec<String>,
     /// About encodings (UTF-16), in input order.
     pub notices: Vec<Notice>,
 }
@@ -226,7 +226,9 @@ pub fn read_all(
             continue;
         }
         let expanded = expand(arg)?;
-        inputs.skipped_special.extend(expanded.special);
+        inputs
+            .skipped_special
+            .extend(expanded.special.iter().map(|path| display_path(path)));
         let mut found = 0;
         let mut excluded = 0;
         for path in expanded.files {
