@@ -350,13 +350,12 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     }
     if !quiet && outcome.diagnostics.is_empty() && args.output.is_none() {
         let line = clean_summary(files, outcome.objects.len(), outcome.endpoints);
-        // Machine formats keep stdout to their own syntax; people read the line after the
-        // (empty) report, as ruff's `All checks passed!`.
+        // People read the line after the (empty) human report, as ruff's `All checks
+        // passed!`; the other formats keep stdout to their own syntax (concise: one line per
+        // finding, for problem matchers).
         let written = match args.format {
-            Format::Human | Format::Concise => {
-                writeln!(stdout, "{line}").and_then(|()| stdout.flush())
-            }
-            Format::Json | Format::Github | Format::Junit | Format::Sarif => {
+            Format::Human => writeln!(stdout, "{line}").and_then(|()| stdout.flush()),
+            Format::Concise | Format::Json | Format::Github | Format::Junit | Format::Sarif => {
                 writeln!(std::io::stderr().lock(), "{line}")
             }
         };

@@ -373,16 +373,13 @@ fn a_clean_run_says_what_it_checked_where_each_format_allows() {
     )
     .unwrap();
     let line = "checked 2 files, 3 objects, 0 webhook endpoints: no problems\n";
-    for format in ["human", "concise"] {
-        let run = speclint(dir.path(), &["--format", format, "."]);
-        assert_eq!(
-            (run.code, run.stdout.as_str(), run.stderr.as_str()),
-            (0, line, ""),
-            "{format}"
-        );
-    }
-    // Machine formats keep stdout to themselves.
-    for format in ["json", "sarif", "junit", "github"] {
+    let run = speclint(dir.path(), &["--format", "human", "."]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, line, "")
+    );
+    // The other formats keep stdout to themselves: concise has one line per finding.
+    for format in ["concise", "json", "sarif", "junit", "github"] {
         let run = speclint(dir.path(), &["--format", format, "."]);
         assert_eq!(run.code, 0, "{format}");
         assert_eq!(run.stderr, line, "{format}");
