@@ -53,7 +53,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 /// `512 MiB`, `1536 KiB`, `1000 bytes`: the largest binary unit that divides the size.
 pub fn format_size(bytes: u64) -> String {
     for (unit, name) in [(GIB, "GiB"), (MIB, "MiB"), (KIB, "KiB")] {
-        if bytes >= unit && bytes % unit == 0 {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
             return format!("{} {name}", bytes / unit);
         }
     }
