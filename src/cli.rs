@@ -275,8 +275,11 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         exclude,
         helm: helm_settings(args, config.as_ref(), &options.default_namespace),
     };
-    let mut budget =
-        input::InputBudget::new(args.max_input_size.unwrap_or(input::DEFAULT_MAX_INPUT_SIZE));
+    let max_input_size = args
+        .max_input_size
+        .or(config.as_ref().and_then(|c| c.max_input_size))
+        .unwrap_or(input::DEFAULT_MAX_INPUT_SIZE);
+    let mut budget = input::InputBudget::new(max_input_size);
     let mut read_report = ReadReport::default();
     let mut read =
         |paths: &[String]| match input::read_all(paths, stdin, &read_options, &mut budget) {

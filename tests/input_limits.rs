@@ -517,3 +517,39 @@ fn utf16_without_a_bom_is_named_as_such() {
         run.stderr
     );
 }
+
+#[test]
+fn the_configuration_can_set_the_limit_and_the_flag_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = format!("{MANIFEST}# {}\n", "x".repeat(2048));
+    std::fs::write(dir.path().join("a.yaml"), big).unwrap();
+    let with_config = |config: &str, args: &[&str]| {
+        std::fs::write(dir.path().join(".speclint.yaml"), config).unwrap();
+        let started = Instant::now();
+        let child = Command::new(BIN)
+            .args(args)
+            .arg("a.yaml")
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        finish(child, started)
+    };
+    let run = with_config("max-input-size: 1KiB\n", &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: a.yaml is larger than the input size limit of 1 KiB"),
+        "{}",
+        run.stderr
+    );
+    let run = with_config("max-input-size: 4096\n", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = with_config("max-input-size: 1KiB\n", &["--max-input-size", "1M"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = with_config("max-input-size: lots\n", &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("not a size"), "{}", run.stdout);
+}
