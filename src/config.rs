@@ -312,12 +312,7 @@ impl Reader<'_> {
         match parsed {
             Ok(bytes) => Some(bytes),
             Err(why) => {
-                self.error(
-                    node,
-                    "not a size",
-                    &why,
-                    "use a number of bytes, or a number with K, M, G, KiB, MiB, GiB, KB, MB or GB (512MiB)",
-                );
+                self.error(node, "not a size", "expected a size, such as 512MiB", &why);
                 None
             }
         }

@@ -567,4 +567,71 @@ mod tests {
         assert!(Exclude::check_pattern("a/[b").is_err());
         assert!(Exclude::check_pattern("").is_err());
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn walks_take_links_to_files_and_set_special_files_aside_unopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.yaml"), "k: v\n").unwrap();
+        std::os::unix::fs::symlink(root.join("a.yaml"), root.join("link.yaml")).unwrap();
+        std::os::unix::fs::symlink(root.join("gone.yaml"), root.join("dangling.yaml")).unwrap();
+        let fifo = root.join("pipe.yaml");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        std::os::unix::fs::symlink(&fifo, root.join("to-pipe.yaml")).unwrap();
+        let inputs = read_all(
+            &[root.display().to_string()],
+            &mut &b""[..],
+            &ReadOptions::default(),
+            &mut InputBudget::default(),
+        )
+        .unwrap();
+        let base = |n: &String| n.rsplit('/').next().unwrap().to_string();
+        let read: Vec<String> = names(&inputs.sources).iter().map(base).collect();
+        assert_eq!(read, vec!["a.yaml", "link.yaml"]);
+        let skipped: Vec<String> = inputs.skipped_special.iter().map(base).collect();
+        assert_eq!(skipped, vec!["pipe.yaml", "to-pipe.yaml"]);
+        assert!(inputs.empty.is_empty());
+    }
+
+    #[test]
+    fn arguments_that_name_nothing_are_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        std::fs::create_dir_all(root.join("out")).unwrap();
+        std::fs::write(root.join("out/a.yaml"), "k: v\n").unwrap();
+        let mut exclude = Exclude::default();
+        exclude.add(root, &["out/a.yaml".into()]).unwrap();
+        let options = ReadOptions {
+            exclude,
+            helm: None,
+        };
+        let args = [
+            root.join("empty").display().to_string(),
+            root.join("out").display().to_string(),
+        ];
+        let inputs = read_all(&args, &mut &b""[..], &options, &mut InputBudget::default()).unwrap();
+        assert_eq!(
+            inputs.empty,
+            vec![
+                EmptyInput {
+                    arg: args[0].clone(),
+                    excluded: 0
+                },
+                EmptyInput {
+                    arg: args[1].clone(),
+                    excluded: 1
+                },
+            ]
+        );
+        assert!(inputs.empty[0]
+            .message()
+            .ends_with("(looked for *.yaml, *.yml, *.json)"));
+        assert!(inputs.empty[1].message().contains("is excluded"));
+    }
 }
