@@ -344,7 +344,8 @@ fn expand(arg: &str) -> Result<Expanded, InputError> {
         .map_err(|e| InputError(format!("invalid glob pattern {}: {e}", shown(arg))))?
         .compile_matcher();
     let expanded = walk(&glob_base(arg), Some(&matcher))?;
-    if expanded.files.is_empty() {
+    // A pattern that matched only special files did match: they are noted, not missing.
+    if expanded.files.is_empty() && expanded.special.is_empty() {
         return Err(InputError(format!(
             "{}: no file matches this pattern",
             shown(arg)
