@@ -338,7 +338,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     if nothing_checked {
         let message = format!(
             "no Kubernetes objects found in {}; nothing was checked",
-            read_report.what_was_read(&sources, files)
+            what_was_read(&sources, files)
         );
         if args.fail_on_empty {
             eprintln!("error: {message}; --fail-on-empty makes this an error");
@@ -470,16 +470,16 @@ impl ReadReport {
         }
         Ok(())
     }
+}
 
-    /// `standard input`, `a.yaml`, or `the 3 inputs`, for the nothing-checked warning.
-    fn what_was_read(&self, sources: &crate::source::SourceMap, files: usize) -> String {
-        let mut linted = sources.files().filter(|(_, f)| !f.previous);
-        match (files, linted.next()) {
-            (1, Some((_, file))) if file.name == "<stdin>" => "standard input".to_string(),
-            (1, Some((_, file))) => input::shown(&file.name),
-            (0, _) => "the inputs".to_string(),
-            (n, _) => format!("the {n} inputs"),
-        }
+/// `standard input`, `a.yaml`, or `the 3 inputs`: what the nothing-checked warning names.
+fn what_was_read(sources: &crate::source::SourceMap, files: usize) -> String {
+    let mut linted = sources.files().filter(|(_, f)| !f.previous);
+    match (files, linted.next()) {
+        (1, Some((_, file))) if file.name == "<stdin>" => "standard input".to_string(),
+        (1, Some((_, file))) => input::shown(&file.name),
+        (0, _) => "the inputs".to_string(),
+        (n, _) => format!("the {n} inputs"),
     }
 }
 

@@ -83,10 +83,6 @@ impl InputBudget {
         InputBudget { limit, used: 0 }
     }
 
-    pub fn limit(&self) -> u64 {
-        self.limit
-    }
-
     /// Bytes read so far, by every input.
     pub fn used(&self) -> u64 {
         self.used
