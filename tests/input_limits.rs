@@ -208,6 +208,9 @@ fn a_fifo_inside_a_directory_is_skipped_unopened() {
         "note: skipped pipe.yaml, which is not a regular file (a FIFO, socket or device): only regular files are read from a directory; name one on the command line to read it as a stream\n"
     );
     assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    // Left out by --exclude, it is not worth a note.
+    let run = speclint(dir.path(), &["--exclude", "pipe.yaml", "."]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod helm;
 mod limit;
 
 pub use helm::Helm;
-pub use limit::{format_size, parse_size, InputBudget, DEFAULT_MAX_INPUT_SIZE};
+pub use limit::{parse_size, InputBudget, DEFAULT_MAX_INPUT_SIZE};
 
 use crate::source::{SourceFile, SourceMap};
 use globset::{GlobBuilder, GlobMatcher};
@@ -226,9 +226,13 @@ pub fn read_all(
             continue;
         }
         let expanded = expand(arg)?;
-        inputs
-            .skipped_special
-            .extend(expanded.special.iter().map(|path| display_path(path)));
+        inputs.skipped_special.extend(
+            expanded
+                .special
+                .iter()
+                .filter(|path| !exclude.matches(path))
+                .map(|path| display_path(path)),
+        );
         let mut found = 0;
         let mut excluded = 0;
         for path in expanded.files {
