@@ -556,3 +556,28 @@ fn the_configuration_can_set_the_limit_and_the_flag_wins() {
     assert_eq!(run.code, 2);
     assert!(run.stdout.contains("not a size"), "{}", run.stdout);
 }
+
+#[test]
+fn names_from_inputs_are_shown_escaped_in_these_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "out\u{1b}[2J\n::error file=x::pwned";
+    std::fs::create_dir_all(dir.path().join(hostile)).unwrap();
+    let fifo = dir.path().join(hostile).join("fifo\u{1b}]0;t.yaml");
+    // A FIFO, the only manifest-named entry: a note names it, and a warning the directory.
+    mkfifo(&fifo);
+    let run = speclint(dir.path(), &[hostile]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for line in run.stderr.lines() {
+        assert!(!line.starts_with("::"), "{line:?}");
+        assert!(
+            !line.chars().any(|c| c.is_control() && c != '\t'),
+            "{line:?}"
+        );
+    }
+    assert!(
+        run.stderr.contains("no Kubernetes manifests found in out"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("skipped out"), "{}", run.stderr);
+}
