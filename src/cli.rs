@@ -143,6 +143,16 @@ pub struct Args {
     /// Drop findings recorded in the baseline FILE (from `--write-baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<std::path::PathBuf>,
+
+    /// Refuse (exit 2) an input larger than SIZE, and inputs larger than SIZE together:
+    /// bytes, or with K, M, G (KiB, MiB, GiB) or KB, MB, GB [default: 512MiB].
+    #[arg(long, value_name = "SIZE", value_parser = input::parse_size)]
+    pub max_input_size: Option<u64>,
+
+    /// Exit 2 when an input holds no manifest (an empty directory, everything excluded, no
+    /// Kubernetes object), instead of warning.
+    #[arg(long)]
+    pub fail_on_empty: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,6 +178,13 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    if args.command.is_none() && args.paths.is_empty() && std::io::stdin().is_terminal() {
+        // Nothing is piped in: waiting for typed YAML is never what was meant. Said as clap
+        // says a missing argument.
+        let usage = <Args as clap::CommandFactory>::command().render_usage();
+        eprintln!("error: no PATH given, and standard input is a terminal: name files or directories, or pipe manifests in (`-` reads the terminal)\n\n{usage}\n\nFor more information, try '--help'.");
+        return EXIT_USAGE;
+    }
     run(
         &args,
         &mut std::io::stdin().lock(),
@@ -202,6 +219,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
                 diagnostics,
                 redactions: report::Redactions::default(),
                 summary,
+                endpoints: 0,
                 objects: Vec::new(),
                 baselined: Vec::new(),
                 baseline_stale: 0,
@@ -257,17 +275,20 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         exclude,
         helm: helm_settings(args, config.as_ref(), &options.default_namespace),
     };
-    let mut skipped_charts = Vec::new();
-    let mut read = |paths: &[String]| match input::read_all(paths, stdin, &read_options) {
-        Ok(inputs) => {
-            skipped_charts.extend(inputs.skipped_charts);
-            Ok(inputs.sources)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Err(EXIT_USAGE)
-        }
-    };
+    let max_input_size = args
+        .max_input_size
+        .or(config.as_ref().and_then(|c| c.max_input_size))
+        .unwrap_or(input::DEFAULT_MAX_INPUT_SIZE);
+    let mut budget = input::InputBudget::new(max_input_size);
+    let mut read_report = ReadReport::default();
+    let mut read =
+        |paths: &[String]| match input::read_all(paths, stdin, &read_options, &mut budget) {
+            Ok(inputs) => Ok(read_report.take(inputs)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                Err(EXIT_USAGE)
+            }
+        };
     let mut sources = match read(&args.paths) {
         Ok(sources) => sources,
         Err(code) => return code,
@@ -284,13 +305,8 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
             Err(code) => return code,
         }
     }
-    if !args.quiet {
-        for (chart, files) in &skipped_charts {
-            eprintln!(
-                "note: skipped {files} template file{} of the Helm chart {chart}: templates are not manifests until rendered; --helm renders the chart with `helm template`",
-                if *files == 1 { "" } else { "s" }
-            );
-        }
+    if let Err(code) = read_report.print(args.quiet, args.fail_on_empty) {
+        return code;
     }
     let fail_on = args
         .fail_on
@@ -314,8 +330,44 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
+    let files = sources.files().filter(|(_, f)| !f.previous).count();
+    let nothing_checked = outcome.objects.is_empty()
+        && outcome.diagnostics.is_empty()
+        && outcome.baselined.is_empty()
+        && read_report.empty.is_empty();
+    if nothing_checked {
+        let message = format!(
+            "no Kubernetes objects found in {}; nothing was checked",
+            what_was_read(&sources, files)
+        );
+        if args.fail_on_empty {
+            eprintln!("error: {message}; --fail-on-empty makes this an error");
+            return EXIT_USAGE;
+        }
+        if !quiet {
+            eprintln!("warning: {message}");
+        }
+    }
     if let Err(code) = write_report(args, &outcome, &sources, stdout, quiet, fail_on) {
         return code;
+    }
+    if !quiet && outcome.diagnostics.is_empty() && args.output.is_none() {
+        let line = clean_summary(files, outcome.objects.len(), outcome.endpoints);
+        // People read the line after the (empty) human report, as ruff's `All checks
+        // passed!`; the other formats keep stdout to their own syntax (concise: one line per
+        // finding, for problem matchers).
+        let written = match args.format {
+            Format::Human => writeln!(stdout, "{line}").and_then(|()| stdout.flush()),
+            Format::Concise | Format::Json | Format::Github | Format::Junit | Format::Sarif => {
+                writeln!(std::io::stderr().lock(), "{line}")
+            }
+        };
+        if let Err(e) = written {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the report: {e}");
+                return EXIT_USAGE;
+            }
+        }
     }
     if !quiet && args.baseline.is_some() {
         let hidden = outcome.baselined.len();
@@ -346,6 +398,88 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// `checked 12 files, 40 objects, 3 webhook endpoints: no problems`.
+fn clean_summary(files: usize, objects: usize, endpoints: usize) -> String {
+    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "checked {}, {}, {}: no problems",
+        count(files, "file"),
+        count(objects, "object"),
+        count(endpoints, "webhook endpoint")
+    )
+}
+
+/// What reading the inputs has to say on stderr, gathered over every read (paths,
+/// `--previous`, `--cluster-state`) and said once, before the report.
+#[derive(Default)]
+struct ReadReport {
+    skipped_charts: Vec<(String, usize)>,
+    empty: Vec<input::EmptyInput>,
+    skipped_special: Vec<String>,
+    notices: Vec<input::Notice>,
+}
+
+impl ReadReport {
+    fn take(&mut self, inputs: input::Inputs) -> crate::source::SourceMap {
+        self.skipped_charts.extend(inputs.skipped_charts);
+        self.empty.extend(inputs.empty);
+        self.skipped_special.extend(inputs.skipped_special);
+        self.notices.extend(inputs.notices);
+        inputs.sources
+    }
+
+    /// Notes and warnings, unless `quiet`. With `fail_on_empty`, an input that named nothing
+    /// is an error: exit 2 before anything is linted.
+    fn print(&self, quiet: bool, fail_on_empty: bool) -> Result<(), i32> {
+        if fail_on_empty && !self.empty.is_empty() {
+            for empty in &self.empty {
+                eprintln!(
+                    "error: {}; --fail-on-empty makes this an error",
+                    empty.message()
+                );
+            }
+            return Err(EXIT_USAGE);
+        }
+        if quiet {
+            return Ok(());
+        }
+        for (chart, files) in &self.skipped_charts {
+            eprintln!(
+                "note: skipped {files} template file{} of the Helm chart {}: templates are not manifests until rendered; --helm renders the chart with `helm template`",
+                if *files == 1 { "" } else { "s" },
+                input::shown(chart)
+            );
+        }
+        for notice in &self.notices {
+            let level = if notice.warning { "warning" } else { "note" };
+            eprintln!("{level}: {}", notice.text);
+        }
+        if let Some(first) = self.skipped_special.first() {
+            let first = input::shown(first);
+            let which = match self.skipped_special.len() {
+                1 => format!("skipped {first}, which is not a regular file (a FIFO, socket or device)"),
+                n => format!("skipped {n} entries that are not regular files (FIFOs, sockets or devices), {first} first"),
+            };
+            eprintln!("note: {which}: only regular files are read from a directory; name one on the command line to read it as a stream");
+        }
+        for empty in &self.empty {
+            eprintln!("warning: {}", empty.message());
+        }
+        Ok(())
+    }
+}
+
+/// `standard input`, `a.yaml`, or `the 3 inputs`: what the nothing-checked warning names.
+fn what_was_read(sources: &crate::source::SourceMap, files: usize) -> String {
+    let mut linted = sources.files().filter(|(_, f)| !f.previous);
+    match (files, linted.next()) {
+        (1, Some((_, file))) if file.name == "<stdin>" => "standard input".to_string(),
+        (1, Some((_, file))) => input::shown(&file.name),
+        (0, _) => "the inputs".to_string(),
+        (n, _) => format!("the {n} inputs"),
     }
 }
 

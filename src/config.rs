@@ -35,6 +35,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "disable",
     "rules",
     "helm",
+    "max-input-size",
 ];
 
 const HELM_KEYS: &[&str] = &["render", "release", "args"];
@@ -56,6 +57,8 @@ pub struct Config {
     pub disable: Vec<String>,
     pub rules: Vec<(&'static str, RuleConfig)>,
     pub helm: HelmConfig,
+    /// Bytes, like `--max-input-size`.
+    pub max_input_size: Option<u64>,
 }
 
 /// `helm:`: how charts among the inputs are rendered (like `--helm`, `--helm-release`, `--helm-arg`).
@@ -217,6 +220,7 @@ impl Reader<'_> {
                 "disable" => config.disable = self.rule_ids(value),
                 "rules" => config.rules = self.rule_table(value),
                 "helm" => config.helm = self.helm(value),
+                "max-input-size" => config.max_input_size = self.size(value),
                 _ => self.unknown_key(key, name, TOP_LEVEL_KEYS, "the configuration"),
             }
         }
@@ -296,6 +300,22 @@ impl Reader<'_> {
             );
         }
         seconds
+    }
+
+    /// A number of bytes, or a size with a unit, as `--max-input-size` takes it.
+    fn size(&mut self, node: NodeRef<'_>) -> Option<u64> {
+        let parsed = match node.value() {
+            Value::Int(bytes) => crate::input::parse_size(&bytes.to_string()),
+            Value::Str(text) => crate::input::parse_size(text),
+            _ => Err(format!("found {}", kind_of(node))),
+        };
+        match parsed {
+            Ok(bytes) => Some(bytes),
+            Err(why) => {
+                self.error(node, "not a size", "expected a size, such as 512MiB", &why);
+                None
+            }
+        }
     }
 
     fn severity(&mut self, node: NodeRef<'_>) -> Option<Severity> {

@@ -44,6 +44,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub redactions: Redactions,
     pub summary: Summary,
+    /// Endpoints the API server would call (webhooks, CRD conversion, APIServices).
+    pub endpoints: usize,
     /// Every object checked, and where (for JUnit's test cases).
     pub objects: Vec<crate::report::junit::Checked>,
     /// Findings the baseline hid (`--baseline`).
@@ -165,6 +167,7 @@ pub fn lint_reporting(
         diagnostics,
         redactions,
         summary,
+        endpoints: model.endpoints.len(),
         objects,
         baselined,
         baseline_stale,

@@ -262,7 +262,11 @@ fn baseline_survives_time_passing() {
             &["--baseline", "b.json", "--fail-on", "warning"],
         );
         assert_eq!((code, found), (0, vec![]), "{fixture}: {stderr}");
-        assert_eq!(stderr, "note: the baseline hid 1 known finding\n");
+        assert_eq!(
+            stderr,
+            "checked 1 file, 4 objects, 1 webhook endpoint: no problems\n\
+             note: the baseline hid 1 known finding\n"
+        );
     }
 }
 
@@ -298,7 +302,8 @@ fn baseline_counts_findings_and_rewriting_it_keeps_them() {
     assert_eq!((r.code, r.rules.len()), (0, 0));
     assert_eq!(
         r.stderr,
-        "note: the baseline hid 1 known finding; 1 of its findings no longer occur (--write-baseline records the current ones)\n"
+        "checked 1 file, 4 objects, 1 webhook endpoint: no problems\n\
+         note: the baseline hid 1 known finding; 1 of its findings no longer occur (--write-baseline records the current ones)\n"
     );
 }
 

@@ -80,39 +80,73 @@ impl Charts {
     }
 }
 
-/// `helm template`'s output for one chart.
-pub fn render(helm: &Helm, chart: &Path) -> Result<Vec<u8>, InputError> {
-    let output = Command::new(&helm.program)
+/// `helm template`'s output for one chart, bounded by `budget` like any input: a render
+/// larger than the limit stops helm rather than memory.
+pub fn render(
+    helm: &Helm,
+    chart: &Path,
+    budget: &mut super::InputBudget,
+) -> Result<Vec<u8>, InputError> {
+    let shown_chart = super::shown(&chart.to_string_lossy());
+    let mut child = Command::new(&helm.program)
         .arg("template")
         .arg(&helm.release)
         .arg(chart)
         .args(["--namespace", &helm.namespace, "--include-crds"])
         .args(&helm.args)
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 InputError(format!(
-                    "{} is a Helm chart, and `{}` is not on PATH to render it: install Helm, or render it yourself (helm template {} | speclint -)",
-                    chart.display(),
+                    "{shown_chart} is a Helm chart, and `{}` is not on PATH to render it: install Helm, or render it yourself (helm template {shown_chart} | speclint -)",
                     helm.program,
-                    chart.display()
                 ))
             } else {
                 InputError(format!("cannot run {}: {e}", helm.program))
             }
         })?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    // stderr is drained on its own thread so helm never blocks on a full pipe; only its
+    // start is kept for the message.
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let _ = std::io::Read::read_to_end(
+                &mut std::io::Read::take(&mut pipe, MAX_STDERR_KEPT),
+                &mut kept,
+            );
+            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+            kept
+        })
+    });
+    let name = format!("the output of helm template {shown_chart}");
+    let stdout = match child.stdout.take() {
+        Some(mut pipe) => budget.read(&mut pipe, &name, None),
+        None => Ok(Vec::new()),
+    };
+    if stdout.is_err() {
+        let _ = child.kill();
+    }
+    let status = child.wait();
+    let stderr = stderr
+        .and_then(|thread| thread.join().ok())
+        .unwrap_or_default();
+    let stdout = stdout?;
+    let status = status.map_err(|e| InputError(format!("cannot run {}: {e}", helm.program)))?;
+    if !status.success() {
+        let stderr = String::from_utf8_lossy(&stderr);
         return Err(InputError(format!(
-            "helm template {} failed ({}): {}",
-            chart.display(),
-            output.status,
-            stderr.trim()
+            "helm template {shown_chart} failed ({status}): {}",
+            crate::report::visible(stderr.trim())
         )));
     }
-    Ok(output.stdout)
+    Ok(stdout)
 }
+
+/// How much of helm's stderr is kept for an error message.
+const MAX_STDERR_KEPT: u64 = 64 * 1024;
 
 /// How a render is named in reports: like `<stdin>`, it is no file on disk.
 pub fn source_name(chart: &Path) -> String {

@@ -1,8 +1,16 @@
 //! Input stage: standard input, files, directories and glob patterns, read into a [`SourceMap`].
+//!
+//! Every read is bounded by [`InputBudget`] (`--max-input-size`). A FIFO or device named on the
+//! command line is read as a stream; inside a directory only regular files are opened, so a
+//! walk never blocks. UTF-16 with a byte-order mark is converted as kubectl converts it
+//! ([`encoding`]). What named nothing to lint is recorded in [`Inputs::empty`].
 
+mod encoding;
 mod helm;
+mod limit;
 
 pub use helm::Helm;
+pub use limit::{parse_size, InputBudget, DEFAULT_MAX_INPUT_SIZE};
 
 use crate::source::{SourceFile, SourceMap};
 use globset::{GlobBuilder, GlobMatcher};
@@ -138,28 +146,69 @@ pub struct ReadOptions {
     pub helm: Option<Helm>,
 }
 
+/// An argument that named nothing to lint: a directory without manifests, or manifests
+/// that are all excluded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmptyInput {
+    /// The argument as given.
+    pub arg: String,
+    /// How many files it named that the exclude patterns left out.
+    pub excluded: usize,
+}
+
+impl EmptyInput {
+    /// `no Kubernetes manifests found in out/ (looked for *.yaml, *.yml, *.json)`.
+    pub fn message(&self) -> String {
+        let arg = shown(&self.arg);
+        match self.excluded {
+            0 => format!(
+                "no Kubernetes manifests found in {arg} (looked for {})",
+                MANIFEST_EXTENSIONS.map(|e| format!("*.{e}")).join(", ")
+            ),
+            1 => format!("no Kubernetes manifests found in {arg}: the one file it names is excluded (--exclude, or exclude in the configuration)"),
+            n => format!("no Kubernetes manifests found in {arg}: the {n} files it names are all excluded (--exclude, or exclude in the configuration)"),
+        }
+    }
+}
+
+/// A line for stderr about how an input was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// A warning; a note otherwise.
+    pub warning: bool,
+    pub text: String,
+}
+
 /// What was read.
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub sources: SourceMap,
     /// Charts whose templates were skipped (no `--helm`), with the number of files.
     pub skipped_charts: Vec<(String, usize)>,
+    /// Arguments that named nothing to lint.
+    pub empty: Vec<EmptyInput>,
+    /// Entries of walked directories that are not regular files (FIFOs, sockets, devices):
+    /// never opened, since opening a FIFO blocks until a writer comes. As reports name files.
+    pub skipped_special: Vec<String>,
+    /// About encodings (UTF-16), in input order.
+    pub notices: Vec<Notice>,
 }
 
 /// Reads every input. No path, or `-`, reads standard input. Directories are walked
 /// recursively for manifests; arguments with glob characters are expanded here.
 /// Each file is read once even if named twice; excluded files are not read. Files of a
 /// Helm chart are replaced by the chart's render with `--helm`, else its templates are skipped.
+/// Every read counts against `budget`.
 pub fn read_all(
     paths: &[String],
     stdin: &mut dyn Read,
     options: &ReadOptions,
+    budget: &mut InputBudget,
 ) -> Result<Inputs, InputError> {
     let exclude = &options.exclude;
-    let mut sources = SourceMap::default();
+    let mut inputs = Inputs::default();
     let mut charts = helm::Charts::default();
     let mut rendered = std::collections::HashSet::new();
-    let mut skipped: Vec<(String, usize)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut stdin_read = false;
     let wanted: Vec<String> = if paths.is_empty() {
@@ -171,16 +220,28 @@ pub fn read_all(
         if arg == "-" {
             if !stdin_read {
                 stdin_read = true;
-                let mut bytes = Vec::new();
-                stdin
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| InputError(format!("cannot read standard input: {e}")))?;
-                sources.add(SourceFile::new(STDIN_NAME, bytes));
+                let bytes = budget.read(stdin, "standard input", None)?;
+                inputs.add_decoded(STDIN_NAME.to_string(), bytes);
             }
             continue;
         }
-        for path in expand(arg)? {
-            if exclude.matches(&path) || !seen.insert(path.clone()) {
+        let expanded = expand(arg)?;
+        inputs.skipped_special.extend(
+            expanded
+                .special
+                .iter()
+                .filter(|path| !exclude.matches(path))
+                .map(|path| display_path(path)),
+        );
+        let mut found = 0;
+        let mut excluded = 0;
+        for path in expanded.files {
+            if exclude.matches(&path) {
+                excluded += 1;
+                continue;
+            }
+            found += 1;
+            if !seen.insert(path.clone()) {
                 continue;
             }
             let chart = match charts.membership(&path) {
@@ -191,32 +252,65 @@ pub fn read_all(
             };
             match (chart, &options.helm) {
                 (None, _) => {
-                    let bytes = std::fs::read(&path)
-                        .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-                    sources.add(SourceFile::new(display_path(&path), bytes));
+                    let bytes = read_file(&path, budget)?;
+                    inputs.add_decoded(display_path(&path), bytes);
                 }
                 (Some(root), Some(settings)) => {
                     if rendered.insert(absolute(&root)) {
-                        let bytes = helm::render(settings, &root)?;
+                        let bytes = helm::render(settings, &root, budget)?;
                         let mut render = SourceFile::new(helm::source_name(&root), bytes);
                         render.chart = Some(display_path(&root));
-                        sources.add(render);
+                        inputs.sources.add(render);
                     }
                 }
                 (Some(root), None) => {
                     let name = display_path(&root);
-                    match skipped.iter_mut().find(|(chart, _)| *chart == name) {
+                    match inputs.skipped_charts.iter_mut().find(|(c, _)| *c == name) {
                         Some((_, count)) => *count += 1,
-                        None => skipped.push((name, 1)),
+                        None => inputs.skipped_charts.push((name, 1)),
                     }
                 }
             }
         }
+        if found == 0 {
+            inputs.empty.push(EmptyInput {
+                arg: arg.clone(),
+                excluded,
+            });
+        }
     }
-    Ok(Inputs {
-        sources,
-        skipped_charts: skipped,
-    })
+    Ok(inputs)
+}
+
+impl Inputs {
+    /// Adds an input, converted from UTF-16 as kubectl would, with a notice when it was.
+    fn add_decoded(&mut self, name: String, bytes: Vec<u8>) {
+        let (bytes, found) = encoding::decode(bytes);
+        if let Some((warning, text)) = encoding::describe(&shown(&name), &found) {
+            self.notices.push(Notice { warning, text });
+        }
+        self.sources.add(SourceFile::new(name, bytes));
+    }
+}
+
+/// A file named on the command line or found by a walk. A FIFO or a device is read as a
+/// stream, as `cat` would; only the budget bounds it.
+fn read_file(path: &Path, budget: &mut InputBudget) -> Result<Vec<u8>, InputError> {
+    let name = shown(&display_path(path));
+    let mut file =
+        std::fs::File::open(path).map_err(|e| InputError(format!("cannot read {name}: {e}")))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    budget.read(&mut file, &name, size)
+}
+
+/// Text from an input (a path, an argument) as it may be shown on a terminal: control
+/// characters visible, on one line.
+pub fn shown(text: &str) -> String {
+    crate::report::concise::one_line(text)
 }
 
 fn display_path(path: &Path) -> String {
@@ -224,27 +318,44 @@ fn display_path(path: &Path) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
-fn expand(arg: &str) -> Result<Vec<PathBuf>, InputError> {
+/// The files an argument names, and the special files its walk passed over.
+#[derive(Default)]
+struct Expanded {
+    files: Vec<PathBuf>,
+    special: Vec<PathBuf>,
+}
+
+fn expand(arg: &str) -> Result<Expanded, InputError> {
     let path = Path::new(arg);
     if path.is_dir() {
         return walk(path, None);
     }
     if path.exists() {
-        return Ok(vec![path.to_path_buf()]);
+        return Ok(Expanded {
+            files: vec![path.to_path_buf()],
+            special: Vec::new(),
+        });
     }
     if !has_glob_chars(arg) {
-        return Err(InputError(format!("{arg}: no such file or directory")));
+        return Err(InputError(format!(
+            "{}: no such file or directory",
+            shown(arg)
+        )));
     }
     let matcher = GlobBuilder::new(arg)
         .literal_separator(true)
         .build()
-        .map_err(|e| InputError(format!("invalid glob pattern {arg}: {e}")))?
+        .map_err(|e| InputError(format!("invalid glob pattern {}: {e}", shown(arg))))?
         .compile_matcher();
-    let files = walk(&glob_base(arg), Some(&matcher))?;
-    if files.is_empty() {
-        return Err(InputError(format!("{arg}: no file matches this pattern")));
+    let expanded = walk(&glob_base(arg), Some(&matcher))?;
+    // A pattern that matched only special files did match: they are noted, not missing.
+    if expanded.files.is_empty() && expanded.special.is_empty() {
+        return Err(InputError(format!(
+            "{}: no file matches this pattern",
+            shown(arg)
+        )));
     }
-    Ok(files)
+    Ok(expanded)
 }
 
 fn has_glob_chars(arg: &str) -> bool {
@@ -269,19 +380,38 @@ fn glob_base(pattern: &str) -> PathBuf {
 
 /// Manifests under `dir`, sorted, with gitignore-style filters off: rendered output often
 /// lives in ignored folders. With a glob, every file it matches counts, whatever its extension.
-fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Vec<PathBuf>, InputError> {
-    let mut files = Vec::new();
+/// Only regular files (and links to them, which kubectl follows too) are taken; FIFOs,
+/// sockets and devices are set aside unopened.
+fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Expanded, InputError> {
+    let mut expanded = Expanded::default();
     let walker = ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .hidden(false)
         .sort_by_file_path(|a, b| a.cmp(b))
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| InputError(format!("cannot read {}: {e}", dir.display())))?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        let entry = entry.map_err(|e| {
+            InputError(format!(
+                "cannot read {}: {e}",
+                shown(&dir.to_string_lossy())
+            ))
+        })?;
+        let Some(file_type) = entry.file_type() else {
             continue;
-        }
+        };
         let path = entry.path();
+        let regular = if file_type.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(target) if target.is_dir() => continue,
+                Ok(target) => target.is_file(),
+                // A dangling link: nothing to read, as before.
+                Err(_) => continue,
+            }
+        } else if file_type.is_dir() {
+            continue;
+        } else {
+            file_type.is_file()
+        };
         let wanted = match glob {
             Some(glob) => {
                 glob.is_match(path) || glob.is_match(path.strip_prefix("./").unwrap_or(path))
@@ -291,11 +421,16 @@ fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Vec<PathBuf>, InputErr
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| MANIFEST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())),
         };
-        if wanted {
-            files.push(path.to_path_buf());
+        if !wanted {
+            continue;
+        }
+        if regular {
+            expanded.files.push(path.to_path_buf());
+        } else {
+            expanded.special.push(path.to_path_buf());
         }
     }
-    Ok(files)
+    Ok(expanded)
 }
 
 #[cfg(test)]
@@ -308,9 +443,14 @@ mod tests {
 
     #[test]
     fn no_path_reads_stdin() {
-        let sources = read_all(&[], &mut &b"a: 1\n"[..], &ReadOptions::default())
-            .map(|i| i.sources)
-            .unwrap();
+        let sources = read_all(
+            &[],
+            &mut &b"a: 1\n"[..],
+            &ReadOptions::default(),
+            &mut InputBudget::default(),
+        )
+        .map(|i| i.sources)
+        .unwrap();
         assert_eq!(names(&sources), vec!["<stdin>"]);
         assert_eq!(sources.get(0).text, "a: 1\n");
     }
@@ -333,6 +473,7 @@ mod tests {
             &[root.join("a").display().to_string()],
             &mut &b""[..],
             &ReadOptions::default(),
+            &mut InputBudget::default(),
         )
         .unwrap()
         .sources;
@@ -343,9 +484,14 @@ mod tests {
         assert_eq!(got, vec![".hidden.yaml", "y.yml", "z.json", "x.yaml"]);
 
         let pattern = format!("{}/a/**/*.y*ml", root.display());
-        let sources = read_all(&[pattern], &mut &b""[..], &ReadOptions::default())
-            .map(|i| i.sources)
-            .unwrap();
+        let sources = read_all(
+            &[pattern],
+            &mut &b""[..],
+            &ReadOptions::default(),
+            &mut InputBudget::default(),
+        )
+        .map(|i| i.sources)
+        .unwrap();
         assert_eq!(sources.len(), 3);
     }
 
@@ -355,6 +501,7 @@ mod tests {
             &["/no/such/file.yaml".into()],
             &mut &b""[..],
             &ReadOptions::default(),
+            &mut InputBudget::default(),
         )
         .unwrap_err();
         assert!(err.0.contains("no such file"), "{err}");
@@ -363,6 +510,7 @@ mod tests {
             &[format!("{}/*.yaml", dir.path().display())],
             &mut &b""[..],
             &ReadOptions::default(),
+            &mut InputBudget::default(),
         )
         .unwrap_err();
         assert!(err.0.contains("no file matches"), "{err}");
@@ -397,9 +545,14 @@ mod tests {
             exclude,
             helm: None,
         };
-        let sources = read_all(&[root.display().to_string()], &mut &b""[..], &options)
-            .unwrap()
-            .sources;
+        let sources = read_all(
+            &[root.display().to_string()],
+            &mut &b""[..],
+            &options,
+            &mut InputBudget::default(),
+        )
+        .unwrap()
+        .sources;
         let got: Vec<String> = names(&sources)
             .iter()
             .map(|n| {
@@ -418,5 +571,72 @@ mod tests {
         assert!(elsewhere.matches(&root.join("charts/../envs/prod/y.yaml")));
         assert!(Exclude::check_pattern("a/[b").is_err());
         assert!(Exclude::check_pattern("").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walks_take_links_to_files_and_set_special_files_aside_unopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.yaml"), "k: v\n").unwrap();
+        std::os::unix::fs::symlink(root.join("a.yaml"), root.join("link.yaml")).unwrap();
+        std::os::unix::fs::symlink(root.join("gone.yaml"), root.join("dangling.yaml")).unwrap();
+        let fifo = root.join("pipe.yaml");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        std::os::unix::fs::symlink(&fifo, root.join("to-pipe.yaml")).unwrap();
+        let inputs = read_all(
+            &[root.display().to_string()],
+            &mut &b""[..],
+            &ReadOptions::default(),
+            &mut InputBudget::default(),
+        )
+        .unwrap();
+        let base = |n: &String| n.rsplit('/').next().unwrap().to_string();
+        let read: Vec<String> = names(&inputs.sources).iter().map(base).collect();
+        assert_eq!(read, vec!["a.yaml", "link.yaml"]);
+        let skipped: Vec<String> = inputs.skipped_special.iter().map(base).collect();
+        assert_eq!(skipped, vec!["pipe.yaml", "to-pipe.yaml"]);
+        assert!(inputs.empty.is_empty());
+    }
+
+    #[test]
+    fn arguments_that_name_nothing_are_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        std::fs::create_dir_all(root.join("out")).unwrap();
+        std::fs::write(root.join("out/a.yaml"), "k: v\n").unwrap();
+        let mut exclude = Exclude::default();
+        exclude.add(root, &["out/a.yaml".into()]).unwrap();
+        let options = ReadOptions {
+            exclude,
+            helm: None,
+        };
+        let args = [
+            root.join("empty").display().to_string(),
+            root.join("out").display().to_string(),
+        ];
+        let inputs = read_all(&args, &mut &b""[..], &options, &mut InputBudget::default()).unwrap();
+        assert_eq!(
+            inputs.empty,
+            vec![
+                EmptyInput {
+                    arg: args[0].clone(),
+                    excluded: 0
+                },
+                EmptyInput {
+                    arg: args[1].clone(),
+                    excluded: 1
+                },
+            ]
+        );
+        assert!(inputs.empty[0]
+            .message()
+            .ends_with("(looked for *.yaml, *.yml, *.json)"));
+        assert!(inputs.empty[1].message().contains("is excluded"));
     }
 }
