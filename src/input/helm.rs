@@ -138,8 +138,14 @@ pub fn render(
     if !status.success() {
         let stderr = String::from_utf8_lossy(&stderr);
         return Err(InputError(format!(
-            "helm template {shown_chart} failed ({status}): {}",
-            crate::report::visible(stderr.trim())
+            "helm template {shown_chart} failed ({status}):\n  | {}",
+            // helm's lines (a chart's `fail` message among them), each shown and indented.
+            stderr
+                .trim()
+                .lines()
+                .map(|line| super::shown(line))
+                .collect::<Vec<_>>()
+                .join("\n  | ")
         )));
     }
     Ok(stdout)

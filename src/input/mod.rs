@@ -308,9 +308,9 @@ fn read_file(path: &Path, budget: &mut InputBudget) -> Result<Vec<u8>, InputErro
 }
 
 /// Text from an input (a path, an argument) as it may be shown on a terminal: control
-/// characters visible, on one line.
+/// characters visible, on one line (see [`crate::report::untrusted`]).
 pub fn shown(text: &str) -> String {
-    crate::report::concise::one_line(text)
+    crate::report::escape(text).into_owned()
 }
 
 fn display_path(path: &Path) -> String {
