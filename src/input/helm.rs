@@ -143,7 +143,7 @@ pub fn render(
             stderr
                 .trim()
                 .lines()
-                .map(|line| super::shown(line))
+                .map(super::shown)
                 .collect::<Vec<_>>()
                 .join("\n  | ")
         )));
