@@ -443,10 +443,8 @@ fn link_service(model: &Model<'_>, namespace: &str, name: &str, port: i64) -> Se
     let target_port = port_index.and_then(|i| service.ports[i].target_port);
     let backends = match &service.selector {
         Some(selector) if !selector.is_empty() => model
-            .pod_templates_in(namespace)
-            .iter()
-            .copied()
-            .filter(|i| selects(selector, &model.pod_templates[*i]))
+            .pod_templates_selected(namespace, selector)
+            .into_iter()
             .map(|i| Backend {
                 pod_template: i,
                 container: target_port
@@ -460,12 +458,6 @@ fn link_service(model: &Model<'_>, namespace: &str, name: &str, port: i64) -> Se
         port: port_index,
         backends,
     }
-}
-
-fn selects(selector: &[(&str, &str)], template: &PodTemplate<'_>) -> bool {
-    selector
-        .iter()
-        .all(|(k, v)| template.labels.iter().any(|(lk, lv)| lk == k && lv == v))
 }
 
 /// The container owning the target port. A numeric port nobody declares still reaches the
@@ -717,6 +709,70 @@ pub fn cert_entry<'s, 'a>(secret: &'s Secret<'a>) -> Option<&'s SecretEntry<'a>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::documents_for_test as documents;
+
+    fn service(namespace: &str, name: &str, selector: &str) -> String {
+        format!("kind: Service\napiVersion: v1\nmetadata: {{name: {name}, namespace: {namespace}}}\nspec: {{selector: {selector}, ports: [{{port: 443}}]}}\n---\n")
+    }
+
+    fn deployment(namespace: &str, name: &str, labels: &str) -> String {
+        format!("kind: Deployment\napiVersion: apps/v1\nmetadata: {{name: {name}, namespace: {namespace}}}\nspec:\n  template:\n    metadata: {{labels: {labels}}}\n    spec: {{containers: [{{name: c}}]}}\n---\n")
+    }
+
+    /// The templates a Service selects, by name, as the linking stage finds them.
+    fn backends_of(model: &Model<'_>, namespace: &str, name: &str) -> Vec<String> {
+        let ServiceLink::Found { backends, .. } = link_service(model, namespace, name, 443) else {
+            panic!("Service {namespace}/{name} is among the inputs");
+        };
+        backends
+            .iter()
+            .map(|b| {
+                model.objects[model.pod_templates[b.pod_template].object]
+                    .name
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn linking_by_label_index_finds_what_a_scan_of_every_template_finds() {
+        let text = [
+            service("a", "same", "{app: web}"),
+            service("b", "same", "{app: web}"),
+            service("a", "pair", "{app: web, tier: api}"),
+            service("a", "empty", "{}"),
+            service("a", "none", "{app: absent}"),
+            service("a", "common-first", "{team: t, app: rare}"),
+            deployment("a", "d1", "{app: web, tier: api, team: t}"),
+            deployment("b", "d2", "{app: web}"),
+            deployment("a", "d3", "{tier: api, app: web}"),
+            deployment("a", "d4", "{app: web, tier: db, team: t}"),
+            deployment("a", "d5", "{team: t, app: rare}"),
+            deployment("a", "d6", "{app: other}"),
+            deployment("a", "d7", "{app: web}"),
+        ]
+        .concat();
+        let docs = documents(&text);
+        let model = Model::build(&docs, "default");
+        assert_eq!(backends_of(&model, "a", "same"), ["d1", "d3", "d4", "d7"]);
+        assert_eq!(backends_of(&model, "b", "same"), ["d2"]);
+        assert_eq!(backends_of(&model, "a", "pair"), ["d1", "d3"]);
+        assert!(backends_of(&model, "a", "empty").is_empty());
+        assert!(backends_of(&model, "a", "none").is_empty());
+        assert_eq!(backends_of(&model, "a", "common-first"), ["d5"]);
+        // The index agrees with a scan of every template of the namespace, in order.
+        for service in &model.services {
+            let namespace = &model.objects[service.object].namespace;
+            let selector = service.selector.clone().unwrap_or_default();
+            let scanned: Vec<usize> = model
+                .pod_templates_in(namespace)
+                .iter()
+                .copied()
+                .filter(|&i| !selector.is_empty() && model.pod_templates[i].carries_all(&selector))
+                .collect();
+            assert_eq!(model.pod_templates_selected(namespace, &selector), scanned);
+        }
+    }
 
     #[test]
     fn urls_split_like_go() {
