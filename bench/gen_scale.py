@@ -144,7 +144,7 @@ data:
 
 
 def webhook(name, service_name, namespace, ca_bundle):
-    bundle = f", caBundle: {ca_bundle}" if ca_bundle is not None else ""
+    bundle = f"\n      caBundle: {ca_bundle}" if ca_bundle is not None else ""
     return f"""apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingWebhookConfiguration
 metadata: {{name: {name}}}

@@ -5,6 +5,7 @@ use crate::model::{Endpoint, Model, PodTemplate, Secret, SecretEncoding, SecretE
 use crate::source::Span;
 use crate::tls;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Key names that hold the serving chain, in order of preference (provisioners.md).
 pub const CERT_KEYS: &[&str] = &["tls.crt", "cert", "server-cert.pem"];
@@ -52,7 +53,8 @@ pub enum ServiceLink {
 /// The serving chain, decoded.
 #[derive(Clone, Debug)]
 pub struct DecodedChain {
-    pub certificates: Vec<tls::cert::Certificate>,
+    /// Shared by every endpoint the chain serves.
+    pub certificates: Arc<[tls::cert::Certificate]>,
 }
 
 /// Why a value that should hold certificates does not.
@@ -105,8 +107,9 @@ pub struct Verdict {
     pub result: Result<(), tls::verify::ServerVerifyError>,
     /// The caBundle is empty: the API server's system trust store is used instead.
     pub system_roots: bool,
-    /// The caBundle's usable certificates (the roots), for explanations.
-    pub roots: Vec<tls::cert::Certificate>,
+    /// The caBundle's usable certificates (the roots), for explanations; shared by every
+    /// endpoint with the same caBundle.
+    pub roots: Arc<[tls::cert::Certificate]>,
 }
 
 /// Settings of the resolution that come from the command line.
@@ -130,35 +133,96 @@ pub fn ca_bundle_pem(endpoint: &Endpoint<'_>) -> Option<Vec<u8>> {
     }
 }
 
-fn verdict_for(
-    endpoint: &Endpoint<'_>,
-    serving: &ServingSecret,
-    server_name: &str,
-    options: &ResolveOptions<'_>,
-) -> Option<Verdict> {
-    let chain = serving.chain.as_ref().ok()?;
-    let pem = ca_bundle_pem(endpoint)?;
-    let system_roots = pem.is_empty();
-    let roots: Vec<tls::cert::Certificate> = if system_roots {
-        Vec::new()
-    } else {
-        tls::cert::append_certs_from_pem(&pem)
+/// Whether the caBundle is absent or decodes to nothing, as `ca_bundle_pem` would find,
+/// without decoding a long one: Go's decoder skips only `\r` and `\n`, and any other byte
+/// is either data or an error.
+pub fn ca_bundle_is_empty(endpoint: &Endpoint<'_>) -> bool {
+    match endpoint.ca_bundle {
+        None => true,
+        Some(node) => node
+            .as_str()
+            .is_some_and(|text| text.bytes().all(|b| b == b'\r' || b == b'\n')),
+    }
+}
+
+/// A caBundle as client-go loads it into its root pool.
+enum LoadedBundle {
+    /// Empty or absent: the API server's system trust store.
+    SystemRoots,
+    /// `AppendCertsFromPEM` found these roots.
+    Roots(Arc<[tls::cert::Certificate]>),
+    /// No usable certificate: client-go's `createErrorParsingCAData` detail.
+    Unusable(String),
+}
+
+impl LoadedBundle {
+    /// None when the text is not base64 (no verdict; certificate-decode reports it).
+    fn load(text: Option<&str>) -> Option<LoadedBundle> {
+        let pem = match text {
+            None => Vec::new(),
+            Some(text) => tls::base64::decode_std(text.as_bytes()).ok()?,
+        };
+        if pem.is_empty() {
+            return Some(LoadedBundle::SystemRoots);
+        }
+        let roots: Arc<[tls::cert::Certificate]> = tls::cert::append_certs_from_pem(&pem)
             .into_iter()
             .map(|(_, c)| c)
-            .collect()
-    };
-    let result = tls::verify::verify_server(
-        &chain.certificates,
-        &pem,
-        server_name,
-        options.now,
-        Some(tls::roots::system_roots()),
-    );
-    Some(Verdict {
-        result,
-        system_roots,
-        roots,
-    })
+            .collect();
+        Some(if roots.is_empty() {
+            LoadedBundle::Unusable(tls::verify::ca_data_error(&pem))
+        } else {
+            LoadedBundle::Roots(roots)
+        })
+    }
+}
+
+/// The caBundle (by its text) and the chain (by Secret and key) of each endpoint needing a
+/// verdict, each loaded and pooled once however many endpoints share it.
+struct TrustInputs<'a> {
+    /// By the caBundle's base64 text; `None` for an absent caBundle.
+    bundles: HashMap<Option<&'a str>, Option<LoadedBundle>>,
+    chains: HashMap<(usize, &'a str), &'a DecodedChain>,
+}
+
+impl<'a> TrustInputs<'a> {
+    fn collect(model: &Model<'a>, resolutions: &'a [Resolution]) -> TrustInputs<'a> {
+        use rayon::prelude::*;
+        let mut texts: Vec<Option<&'a str>> = Vec::new();
+        let mut chains = HashMap::new();
+        for resolution in resolutions {
+            let Some((serving, chain)) = verdict_inputs(resolution) else {
+                continue;
+            };
+            chains
+                .entry((serving.secret, serving.cert_key.as_str()))
+                .or_insert(chain);
+            let text = match model.endpoints[resolution.endpoint].ca_bundle {
+                None => None,
+                // A caBundle that is not a string gives no verdict, as when it is not base64.
+                Some(node) => match node.as_str() {
+                    Some(text) => Some(text),
+                    None => continue,
+                },
+            };
+            texts.push(text);
+        }
+        texts.sort_unstable();
+        texts.dedup();
+        let bundles = texts
+            .into_par_iter()
+            .map(|text| (text, LoadedBundle::load(text)))
+            .collect();
+        TrustInputs { bundles, chains }
+    }
+}
+
+/// The serving chain of an endpoint whose verdict is computed, when it decoded.
+fn verdict_inputs(resolution: &Resolution) -> Option<(&ServingSecret, &DecodedChain)> {
+    match (&resolution.certificate, &resolution.server_name) {
+        (Certificate::Found(serving), Some(_)) => Some((serving, serving.chain.as_ref().ok()?)),
+        _ => None,
+    }
 }
 
 /// Decodes a Secret value to bytes: base64 for `data`, the text for `stringData`.
@@ -235,12 +299,16 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
     if pem.is_empty() {
         return None;
     }
-    let blocks = tls::pem::decode_all(pem);
-    let usable = blocks.iter().any(|b| {
-        b.kind == "CERTIFICATE" && b.headers.is_empty() && tls::cert::parse_der(&b.bytes).is_ok()
-    });
-    if usable {
-        return None;
+    // Blocks are decoded one at a time: a long caBundle is usable by its first certificate.
+    let mut rest = pem;
+    while let Some((block, consumed)) = tls::pem::decode(rest) {
+        if block.kind == "CERTIFICATE"
+            && block.headers.is_empty()
+            && tls::cert::parse_der(&block.bytes).is_ok()
+        {
+            return None;
+        }
+        rest = &rest[consumed.min(rest.len())..];
     }
     let mut rest = pem;
     while !rest.is_empty() {
@@ -260,7 +328,6 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
 
 /// Resolves every endpoint of the model.
 pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions<'_>) -> Vec<Resolution> {
-    use rayon::prelude::*;
     let mut chains: HashMap<(usize, String), Result<DecodedChain, DecodeProblem>> = HashMap::new();
     let mut resolutions: Vec<Resolution> = model
         .endpoints
@@ -268,21 +335,87 @@ pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions<'_>) -> Vec<Resol
         .enumerate()
         .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains))
         .collect();
-    // Signature checks dominate: verdicts are computed in parallel.
-    resolutions.par_iter_mut().for_each(|resolution| {
-        if let (Certificate::Found(serving), Some(name)) =
-            (&resolution.certificate, &resolution.server_name)
-        {
-            resolution.verdict = verdict_for(
-                &model.endpoints[resolution.endpoint],
-                serving,
-                name,
-                options,
-            );
-            (options.on_verdict)();
-        }
-    });
+    let verdicts = verdicts(model, &resolutions, options);
+    for (resolution, verdict) in resolutions.iter_mut().zip(verdicts) {
+        resolution.verdict = verdict;
+    }
     resolutions
+}
+
+/// The verdict of each resolution, in order. Each caBundle and chain is parsed and indexed
+/// once for every endpoint sharing it; signature checks dominate, so verdicts run in parallel.
+fn verdicts(
+    model: &Model<'_>,
+    resolutions: &[Resolution],
+    options: &ResolveOptions<'_>,
+) -> Vec<Option<Verdict>> {
+    use rayon::prelude::*;
+    use tls::verify::{CertPool, ServedChain};
+    let inputs = TrustInputs::collect(model, resolutions);
+    let root_pools: HashMap<Option<&str>, CertPool<'_>> = inputs
+        .bundles
+        .iter()
+        .filter_map(|(text, bundle)| match bundle {
+            Some(LoadedBundle::Roots(roots)) => Some((*text, CertPool::new(roots))),
+            _ => None,
+        })
+        .collect();
+    let needs_system_roots = inputs
+        .bundles
+        .values()
+        .any(|b| matches!(b, Some(LoadedBundle::SystemRoots)));
+    let system_pool = needs_system_roots.then(|| CertPool::new(tls::roots::system_roots()));
+    let served: HashMap<(usize, &str), ServedChain<'_>> = inputs
+        .chains
+        .iter()
+        .map(|(key, chain)| (*key, ServedChain::new(&chain.certificates)))
+        .collect();
+    let no_roots: Arc<[tls::cert::Certificate]> = Arc::from(Vec::new());
+    let verdict_of = |resolution: &Resolution| -> Option<Verdict> {
+        let (serving, _) = verdict_inputs(resolution)?;
+        let server_name = resolution.server_name.as_deref()?;
+        let text = match model.endpoints[resolution.endpoint].ca_bundle {
+            None => None,
+            Some(node) => Some(node.as_str()?),
+        };
+        let bundle = inputs.bundles.get(&text)?.as_ref()?;
+        let chain = &served[&(serving.secret, serving.cert_key.as_str())];
+        let verify = |roots: &CertPool<'_>| {
+            tls::verify::verify_served_chain(chain, roots, server_name, options.now)
+        };
+        Some(match bundle {
+            LoadedBundle::SystemRoots => Verdict {
+                result: verify(system_pool.as_ref()?),
+                system_roots: true,
+                roots: no_roots.clone(),
+            },
+            LoadedBundle::Roots(roots) => Verdict {
+                result: verify(root_pools.get(&text)?),
+                system_roots: false,
+                roots: roots.clone(),
+            },
+            LoadedBundle::Unusable(detail) => Verdict {
+                result: Err(tls::verify::ServerVerifyError::RootCertificates {
+                    detail: detail.clone(),
+                }),
+                system_roots: false,
+                roots: no_roots.clone(),
+            },
+        })
+    };
+    resolutions
+        .par_iter()
+        .map(|resolution| {
+            let verdict = verdict_of(resolution);
+            // Progress counts every endpoint with a certificate and a name, verdict or not.
+            if let (Certificate::Found(_), Some(_)) =
+                (&resolution.certificate, &resolution.server_name)
+            {
+                (options.on_verdict)();
+            }
+            verdict
+        })
+        .collect()
 }
 
 fn resolve(
@@ -732,6 +865,44 @@ mod tests {
                     .to_string()
             })
             .collect()
+    }
+
+    #[test]
+    fn an_empty_ca_bundle_is_told_without_decoding_as_decoding_tells_it() {
+        let values = [
+            "",
+            "\\n",
+            "\\r\\n\\n",
+            " ",
+            "=",
+            "==",
+            "====",
+            "\\n=\\n",
+            "A",
+            "AA==",
+            "QQ==",
+            "\\tQQ==",
+            "LS0t",
+        ];
+        let mut text = String::from("kind: ValidatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1\nmetadata: {name: w}\nwebhooks:\n- name: absent\n  clientConfig: {url: 'https://x'}\n- name: number\n  clientConfig: {url: 'https://x', caBundle: 5}\n");
+        for (i, value) in values.iter().enumerate() {
+            text.push_str(&format!(
+                "- name: v{i}\n  clientConfig: {{url: 'https://x', caBundle: \"{value}\"}}\n"
+            ));
+        }
+        let docs = documents(&text);
+        let model = Model::build(&docs, "default");
+        assert_eq!(model.endpoints.len(), values.len() + 2);
+        for endpoint in &model.endpoints {
+            assert_eq!(
+                ca_bundle_is_empty(endpoint),
+                ca_bundle_pem(endpoint).is_some_and(|pem| pem.is_empty()),
+                "{}",
+                endpoint.name
+            );
+        }
+        assert!(ca_bundle_is_empty(&model.endpoints[0]));
+        assert!(ca_bundle_is_empty(&model.endpoints[3]));
     }
 
     #[test]
