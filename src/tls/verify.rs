@@ -2001,6 +2001,82 @@ pub(crate) mod bigint {
 mod tests {
     use super::*;
 
+    /// Every distinct certificate of the Go verification vectors, in order of appearance.
+    fn vector_certificates() -> Vec<Certificate> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/tls/verify/cases.json"
+        );
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut seen = HashMap::new();
+        let mut certificates = Vec::new();
+        for case in &cases {
+            for field in ["chain_pem", "ca_bundle_pem"] {
+                let pem_text = case[field].as_str().unwrap_or("");
+                for (_, c) in cert::append_certs_from_pem(pem_text.as_bytes()) {
+                    if seen.insert(c.raw.clone(), ()).is_none() {
+                        certificates.push(c);
+                    }
+                }
+            }
+        }
+        certificates
+    }
+
+    /// Leaving a member out of a pool lists candidates as a pool built without it does:
+    /// the same certificates in the same order, for every issuer looked up.
+    #[test]
+    fn leaving_a_member_out_equals_building_the_pool_without_it() {
+        let distinct = vector_certificates();
+        // Each certificate twice, then others sharing their subjects: a member left out
+        // whose second copy must take its place before those.
+        let (first, second): (Vec<_>, Vec<_>) = distinct
+            .iter()
+            .cloned()
+            .enumerate()
+            .partition(|(i, _)| i % 2 == 0);
+        let first: Vec<Certificate> = first.into_iter().map(|(_, c)| c).collect();
+        let group: Vec<Certificate> = first
+            .iter()
+            .chain(&first)
+            .cloned()
+            .chain(second.into_iter().map(|(_, c)| c))
+            .collect();
+        let pool = CertPool::new(&group);
+        let mut reordered = 0;
+        for excluded in 0..group.len() {
+            let others: Vec<Certificate> = group
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != excluded)
+                .map(|(_, c)| c.clone())
+                .collect();
+            let rebuilt = CertPool::new(&others);
+            for child in &distinct {
+                let left_out: Vec<&[u8]> = pool
+                    .potential_parents(child, Some(excluded))
+                    .iter()
+                    .map(|&i| group[i].raw.as_slice())
+                    .collect();
+                let expected: Vec<&[u8]> = rebuilt
+                    .potential_parents(child, None)
+                    .iter()
+                    .map(|&i| others[i].raw.as_slice())
+                    .collect();
+                assert_eq!(left_out, expected, "member {excluded}");
+                let whole: Vec<&[u8]> = pool
+                    .potential_parents(child, None)
+                    .iter()
+                    .map(|&i| group[i].raw.as_slice())
+                    .collect();
+                reordered += usize::from(whole != expected);
+            }
+        }
+        // The fixture must hold cases where leaving out changes the order.
+        assert!(reordered > 0);
+    }
+
     #[test]
     fn reverse_labels_follow_go() {
         assert_eq!(
