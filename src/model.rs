@@ -272,6 +272,8 @@ pub struct PodTemplate<'a> {
     pub labels: Vec<(&'a str, &'a str)>,
     pub containers: Vec<Container<'a>>,
     pub volumes: Vec<Volume<'a>>,
+    /// The first volume of each name, for mounts to find theirs without a scan.
+    volumes_by_name: HashMap<&'a str, usize>,
 }
 
 impl<'a> PodTemplate<'a> {
@@ -283,7 +285,7 @@ impl<'a> PodTemplate<'a> {
     }
 
     pub fn volume(&self, name: &str) -> Option<&Volume<'a>> {
-        self.volumes.iter().find(|v| v.name == name)
+        self.volumes_by_name.get(name).map(|&i| &self.volumes[i])
     }
 }
 
@@ -773,17 +775,22 @@ fn read_pod_template<'a>(
         .chain(restartable_init_containers)
         .map(read_container)
         .collect();
-    let volumes = spec
+    let volumes: Vec<Volume<'a>> = spec
         .get("volumes")
         .into_iter()
         .flat_map(|n| n.items())
         .filter_map(read_volume)
         .collect();
+    let mut volumes_by_name = HashMap::new();
+    for (i, volume) in volumes.iter().enumerate() {
+        volumes_by_name.entry(volume.name).or_insert(i);
+    }
     Some(PodTemplate {
         object,
         labels,
         containers,
         volumes,
+        volumes_by_name,
     })
 }
 

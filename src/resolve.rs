@@ -329,11 +329,12 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
 /// Resolves every endpoint of the model.
 pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions<'_>) -> Vec<Resolution> {
     let mut chains: HashMap<(usize, String), Result<DecodedChain, DecodeProblem>> = HashMap::new();
+    let mut links = LinkCache::new();
     let mut resolutions: Vec<Resolution> = model
         .endpoints
         .iter()
         .enumerate()
-        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains))
+        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains, &mut links))
         .collect();
     let verdicts = verdicts(model, &resolutions, options);
     for (resolution, verdict) in resolutions.iter_mut().zip(verdicts) {
@@ -418,11 +419,16 @@ fn verdicts(
         .collect()
 }
 
+/// What a Service target (namespace, name, port) links to, and its certificate once asked
+/// for: computed once for all the endpoints that call it.
+type LinkCache = HashMap<(String, String, i64), (ServiceLink, Option<Certificate>)>;
+
 fn resolve(
     model: &Model<'_>,
     index: usize,
     endpoint: &Endpoint<'_>,
     chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
+    links: &mut LinkCache,
 ) -> Resolution {
     let target = target_of(endpoint);
     let server_name = match &target {
@@ -432,23 +438,30 @@ fn resolve(
         Target::Url { host } => Some(host.clone()),
         Target::Loopback | Target::Invalid => None,
     };
-    let service = match &target {
+    let skips_verification = endpoint
+        .insecure_skip_tls_verify
+        .is_some_and(|n| n.as_bool() == Some(true));
+    let (service, certificate) = match &target {
         Target::Service {
             name,
             namespace,
             port,
-        } => link_service(model, namespace, name, *port),
-        _ => ServiceLink::NotApplicable,
-    };
-    let skips_verification = endpoint
-        .insecure_skip_tls_verify
-        .is_some_and(|n| n.as_bool() == Some(true));
-    let certificate = match &service {
-        // Nothing is verified, so there is no certificate to judge.
-        _ if skips_verification => Certificate::NotApplicable,
-        ServiceLink::Found { backends, .. } => find_certificate(model, backends, chains),
-        // webhook-service-missing reports it already.
-        ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
+        } => {
+            let (link, certificate) = links
+                .entry((namespace.clone(), name.clone(), *port))
+                .or_insert_with(|| (link_service(model, namespace, name, *port), None));
+            let certificate = match &*link {
+                // Nothing is verified, so there is no certificate to judge.
+                _ if skips_verification => Certificate::NotApplicable,
+                ServiceLink::Found { backends, .. } => certificate
+                    .get_or_insert_with(|| find_certificate(model, backends, chains))
+                    .clone(),
+                // webhook-service-missing reports it already.
+                ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
+            };
+            (link.clone(), certificate)
+        }
+        _ => (ServiceLink::NotApplicable, Certificate::NotApplicable),
     };
     Resolution {
         endpoint: index,
@@ -631,16 +644,13 @@ pub struct SecretRef {
 /// Every Secret the serving pods mount (or name in a flag), in order, without duplicates.
 pub fn serving_secret_refs(model: &Model<'_>, backends: &[Backend]) -> Vec<SecretRef> {
     let mut refs: Vec<SecretRef> = Vec::new();
+    let mut seen: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for candidate in secret_candidates(model, backends) {
-        let namespace = model.objects[model.pod_templates[candidate.pod_template].object]
-            .namespace
-            .clone();
-        if !refs
-            .iter()
-            .any(|r| r.name == candidate.secret_name && r.namespace == namespace)
-        {
+        let namespace =
+            &model.objects[model.pod_templates[candidate.pod_template].object].namespace;
+        if seen.insert((namespace, candidate.secret_name)) {
             refs.push(SecretRef {
-                namespace,
+                namespace: namespace.clone(),
                 name: candidate.secret_name.to_string(),
                 span: candidate.name_span,
                 pod_template: candidate.pod_template,
