@@ -272,11 +272,20 @@ pub struct PodTemplate<'a> {
     pub labels: Vec<(&'a str, &'a str)>,
     pub containers: Vec<Container<'a>>,
     pub volumes: Vec<Volume<'a>>,
+    /// The first volume of each name, for mounts to find theirs without a scan.
+    volumes_by_name: HashMap<&'a str, usize>,
 }
 
 impl<'a> PodTemplate<'a> {
+    /// Whether the template's labels hold every `(key, value)` pair of `selector`.
+    pub fn carries_all(&self, selector: &[(&str, &str)]) -> bool {
+        selector
+            .iter()
+            .all(|pair| self.labels.iter().any(|label| label == pair))
+    }
+
     pub fn volume(&self, name: &str) -> Option<&Volume<'a>> {
-        self.volumes.iter().find(|v| v.name == name)
+        self.volumes_by_name.get(name).map(|&i| &self.volumes[i])
     }
 }
 
@@ -425,7 +434,17 @@ pub struct Model<'a> {
     pub endpoints: Vec<Endpoint<'a>>,
     services_by_name: HashMap<(String, &'a str), usize>,
     secrets_by_name: HashMap<(String, &'a str), usize>,
-    pod_templates_by_namespace: HashMap<String, Vec<usize>>,
+    pod_templates_by_namespace: HashMap<String, NamespaceTemplates<'a>>,
+}
+
+/// The pod templates of one namespace, also by label, so a selector is matched against
+/// the templates carrying one of its pairs rather than against every template.
+#[derive(Debug, Default)]
+struct NamespaceTemplates<'a> {
+    /// Indexes into `pod_templates`, ascending.
+    all: Vec<usize>,
+    /// Label `(key, value)` to the templates carrying it, ascending, without repeats.
+    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> Model<'a> {
@@ -518,10 +537,19 @@ impl<'a> Model<'a> {
             }
             _ => {
                 if let Some(template) = read_pod_template(id, kind, node) {
-                    self.pod_templates_by_namespace
+                    let index = self.pod_templates.len();
+                    let in_namespace = self
+                        .pod_templates_by_namespace
                         .entry(namespace)
-                        .or_default()
-                        .push(self.pod_templates.len());
+                        .or_default();
+                    in_namespace.all.push(index);
+                    for &label in &template.labels {
+                        let carriers = in_namespace.by_label.entry(label).or_default();
+                        // A label repeated in one template lists the template once.
+                        if carriers.last() != Some(&index) {
+                            carriers.push(index);
+                        }
+                    }
                     self.pod_templates.push(template);
                 }
             }
@@ -548,8 +576,30 @@ impl<'a> Model<'a> {
     pub fn pod_templates_in(&self, namespace: &str) -> &[usize] {
         self.pod_templates_by_namespace
             .get(namespace)
-            .map(Vec::as_slice)
+            .map(|templates| templates.all.as_slice())
             .unwrap_or(&[])
+    }
+
+    /// Indexes into `pod_templates` of the templates in a namespace carrying every pair of
+    /// `selector`, ascending. An empty selector selects nothing, as for a Service.
+    pub fn pod_templates_selected(&self, namespace: &str, selector: &[(&str, &str)]) -> Vec<usize> {
+        let Some(templates) = self.pod_templates_by_namespace.get(namespace) else {
+            return Vec::new();
+        };
+        // The pair carried by the fewest templates narrows the candidates most.
+        let mut fewest: Option<&[usize]> = None;
+        for pair in selector {
+            let carriers = templates.by_label.get(pair).map_or(&[][..], Vec::as_slice);
+            if fewest.is_none_or(|f| carriers.len() < f.len()) {
+                fewest = Some(carriers);
+            }
+        }
+        fewest
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(|&i| self.pod_templates[i].carries_all(selector))
+            .collect()
     }
 
     pub fn object(&self, id: ObjectId) -> &Object<'a> {
@@ -725,17 +775,22 @@ fn read_pod_template<'a>(
         .chain(restartable_init_containers)
         .map(read_container)
         .collect();
-    let volumes = spec
+    let volumes: Vec<Volume<'a>> = spec
         .get("volumes")
         .into_iter()
         .flat_map(|n| n.items())
         .filter_map(read_volume)
         .collect();
+    let mut volumes_by_name = HashMap::new();
+    for (i, volume) in volumes.iter().enumerate() {
+        volumes_by_name.entry(volume.name).or_insert(i);
+    }
     Some(PodTemplate {
         object,
         labels,
         containers,
         volumes,
+        volumes_by_name,
     })
 }
 

@@ -5,6 +5,7 @@ use crate::model::{Endpoint, Model, PodTemplate, Secret, SecretEncoding, SecretE
 use crate::source::Span;
 use crate::tls;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Key names that hold the serving chain, in order of preference (provisioners.md).
 pub const CERT_KEYS: &[&str] = &["tls.crt", "cert", "server-cert.pem"];
@@ -52,7 +53,8 @@ pub enum ServiceLink {
 /// The serving chain, decoded.
 #[derive(Clone, Debug)]
 pub struct DecodedChain {
-    pub certificates: Vec<tls::cert::Certificate>,
+    /// Shared by every endpoint the chain serves.
+    pub certificates: Arc<[tls::cert::Certificate]>,
 }
 
 /// Why a value that should hold certificates does not.
@@ -105,8 +107,9 @@ pub struct Verdict {
     pub result: Result<(), tls::verify::ServerVerifyError>,
     /// The caBundle is empty: the API server's system trust store is used instead.
     pub system_roots: bool,
-    /// The caBundle's usable certificates (the roots), for explanations.
-    pub roots: Vec<tls::cert::Certificate>,
+    /// The caBundle's usable certificates (the roots), for explanations; shared by every
+    /// endpoint with the same caBundle.
+    pub roots: Arc<[tls::cert::Certificate]>,
 }
 
 /// Settings of the resolution that come from the command line.
@@ -130,35 +133,96 @@ pub fn ca_bundle_pem(endpoint: &Endpoint<'_>) -> Option<Vec<u8>> {
     }
 }
 
-fn verdict_for(
-    endpoint: &Endpoint<'_>,
-    serving: &ServingSecret,
-    server_name: &str,
-    options: &ResolveOptions<'_>,
-) -> Option<Verdict> {
-    let chain = serving.chain.as_ref().ok()?;
-    let pem = ca_bundle_pem(endpoint)?;
-    let system_roots = pem.is_empty();
-    let roots: Vec<tls::cert::Certificate> = if system_roots {
-        Vec::new()
-    } else {
-        tls::cert::append_certs_from_pem(&pem)
+/// Whether the caBundle is absent or decodes to nothing, as `ca_bundle_pem` would find,
+/// without decoding a long one: Go's decoder skips only `\r` and `\n`, and any other byte
+/// is either data or an error.
+pub fn ca_bundle_is_empty(endpoint: &Endpoint<'_>) -> bool {
+    match endpoint.ca_bundle {
+        None => true,
+        Some(node) => node
+            .as_str()
+            .is_some_and(|text| text.bytes().all(|b| b == b'\r' || b == b'\n')),
+    }
+}
+
+/// A caBundle as client-go loads it into its root pool.
+enum LoadedBundle {
+    /// Empty or absent: the API server's system trust store.
+    SystemRoots,
+    /// `AppendCertsFromPEM` found these roots.
+    Roots(Arc<[tls::cert::Certificate]>),
+    /// No usable certificate: client-go's `createErrorParsingCAData` detail.
+    Unusable(String),
+}
+
+impl LoadedBundle {
+    /// None when the text is not base64 (no verdict; certificate-decode reports it).
+    fn load(text: Option<&str>) -> Option<LoadedBundle> {
+        let pem = match text {
+            None => Vec::new(),
+            Some(text) => tls::base64::decode_std(text.as_bytes()).ok()?,
+        };
+        if pem.is_empty() {
+            return Some(LoadedBundle::SystemRoots);
+        }
+        let roots: Arc<[tls::cert::Certificate]> = tls::cert::append_certs_from_pem(&pem)
             .into_iter()
             .map(|(_, c)| c)
-            .collect()
-    };
-    let result = tls::verify::verify_server(
-        &chain.certificates,
-        &pem,
-        server_name,
-        options.now,
-        Some(tls::roots::system_roots()),
-    );
-    Some(Verdict {
-        result,
-        system_roots,
-        roots,
-    })
+            .collect();
+        Some(if roots.is_empty() {
+            LoadedBundle::Unusable(tls::verify::ca_data_error(&pem))
+        } else {
+            LoadedBundle::Roots(roots)
+        })
+    }
+}
+
+/// The caBundle (by its text) and the chain (by Secret and key) of each endpoint needing a
+/// verdict, each loaded and pooled once however many endpoints share it.
+struct TrustInputs<'a> {
+    /// By the caBundle's base64 text; `None` for an absent caBundle.
+    bundles: HashMap<Option<&'a str>, Option<LoadedBundle>>,
+    chains: HashMap<(usize, &'a str), &'a DecodedChain>,
+}
+
+impl<'a> TrustInputs<'a> {
+    fn collect(model: &Model<'a>, resolutions: &'a [Resolution]) -> TrustInputs<'a> {
+        use rayon::prelude::*;
+        let mut texts: Vec<Option<&'a str>> = Vec::new();
+        let mut chains = HashMap::new();
+        for resolution in resolutions {
+            let Some((serving, chain)) = verdict_inputs(resolution) else {
+                continue;
+            };
+            chains
+                .entry((serving.secret, serving.cert_key.as_str()))
+                .or_insert(chain);
+            let text = match model.endpoints[resolution.endpoint].ca_bundle {
+                None => None,
+                // A caBundle that is not a string gives no verdict, as when it is not base64.
+                Some(node) => match node.as_str() {
+                    Some(text) => Some(text),
+                    None => continue,
+                },
+            };
+            texts.push(text);
+        }
+        texts.sort_unstable();
+        texts.dedup();
+        let bundles = texts
+            .into_par_iter()
+            .map(|text| (text, LoadedBundle::load(text)))
+            .collect();
+        TrustInputs { bundles, chains }
+    }
+}
+
+/// The serving chain of an endpoint whose verdict is computed, when it decoded.
+fn verdict_inputs(resolution: &Resolution) -> Option<(&ServingSecret, &DecodedChain)> {
+    match (&resolution.certificate, &resolution.server_name) {
+        (Certificate::Found(serving), Some(_)) => Some((serving, serving.chain.as_ref().ok()?)),
+        _ => None,
+    }
 }
 
 /// Decodes a Secret value to bytes: base64 for `data`, the text for `stringData`.
@@ -235,12 +299,16 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
     if pem.is_empty() {
         return None;
     }
-    let blocks = tls::pem::decode_all(pem);
-    let usable = blocks.iter().any(|b| {
-        b.kind == "CERTIFICATE" && b.headers.is_empty() && tls::cert::parse_der(&b.bytes).is_ok()
-    });
-    if usable {
-        return None;
+    // Blocks are decoded one at a time: a long caBundle is usable by its first certificate.
+    let mut rest = pem;
+    while let Some((block, consumed)) = tls::pem::decode(rest) {
+        if block.kind == "CERTIFICATE"
+            && block.headers.is_empty()
+            && tls::cert::parse_der(&block.bytes).is_ok()
+        {
+            return None;
+        }
+        rest = &rest[consumed.min(rest.len())..];
     }
     let mut rest = pem;
     while !rest.is_empty() {
@@ -260,36 +328,107 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
 
 /// Resolves every endpoint of the model.
 pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions<'_>) -> Vec<Resolution> {
-    use rayon::prelude::*;
     let mut chains: HashMap<(usize, String), Result<DecodedChain, DecodeProblem>> = HashMap::new();
+    let mut links = LinkCache::new();
     let mut resolutions: Vec<Resolution> = model
         .endpoints
         .iter()
         .enumerate()
-        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains))
+        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains, &mut links))
         .collect();
-    // Signature checks dominate: verdicts are computed in parallel.
-    resolutions.par_iter_mut().for_each(|resolution| {
-        if let (Certificate::Found(serving), Some(name)) =
-            (&resolution.certificate, &resolution.server_name)
-        {
-            resolution.verdict = verdict_for(
-                &model.endpoints[resolution.endpoint],
-                serving,
-                name,
-                options,
-            );
-            (options.on_verdict)();
-        }
-    });
+    let verdicts = verdicts(model, &resolutions, options);
+    for (resolution, verdict) in resolutions.iter_mut().zip(verdicts) {
+        resolution.verdict = verdict;
+    }
     resolutions
 }
+
+/// The verdict of each resolution, in order. Each caBundle and chain is parsed and indexed
+/// once for every endpoint sharing it; signature checks dominate, so verdicts run in parallel.
+fn verdicts(
+    model: &Model<'_>,
+    resolutions: &[Resolution],
+    options: &ResolveOptions<'_>,
+) -> Vec<Option<Verdict>> {
+    use rayon::prelude::*;
+    use tls::verify::{CertPool, ServedChain};
+    let inputs = TrustInputs::collect(model, resolutions);
+    let root_pools: HashMap<Option<&str>, CertPool<'_>> = inputs
+        .bundles
+        .iter()
+        .filter_map(|(text, bundle)| match bundle {
+            Some(LoadedBundle::Roots(roots)) => Some((*text, CertPool::new(roots))),
+            _ => None,
+        })
+        .collect();
+    let needs_system_roots = inputs
+        .bundles
+        .values()
+        .any(|b| matches!(b, Some(LoadedBundle::SystemRoots)));
+    let system_pool = needs_system_roots.then(|| CertPool::new(tls::roots::system_roots()));
+    let served: HashMap<(usize, &str), ServedChain<'_>> = inputs
+        .chains
+        .iter()
+        .map(|(key, chain)| (*key, ServedChain::new(&chain.certificates)))
+        .collect();
+    let no_roots: Arc<[tls::cert::Certificate]> = Arc::from(Vec::new());
+    let verdict_of = |resolution: &Resolution| -> Option<Verdict> {
+        let (serving, _) = verdict_inputs(resolution)?;
+        let server_name = resolution.server_name.as_deref()?;
+        let text = match model.endpoints[resolution.endpoint].ca_bundle {
+            None => None,
+            Some(node) => Some(node.as_str()?),
+        };
+        let bundle = inputs.bundles.get(&text)?.as_ref()?;
+        let chain = &served[&(serving.secret, serving.cert_key.as_str())];
+        let verify = |roots: &CertPool<'_>| {
+            tls::verify::verify_served_chain(chain, roots, server_name, options.now)
+        };
+        Some(match bundle {
+            LoadedBundle::SystemRoots => Verdict {
+                result: verify(system_pool.as_ref()?),
+                system_roots: true,
+                roots: no_roots.clone(),
+            },
+            LoadedBundle::Roots(roots) => Verdict {
+                result: verify(root_pools.get(&text)?),
+                system_roots: false,
+                roots: roots.clone(),
+            },
+            LoadedBundle::Unusable(detail) => Verdict {
+                result: Err(tls::verify::ServerVerifyError::RootCertificates {
+                    detail: detail.clone(),
+                }),
+                system_roots: false,
+                roots: no_roots.clone(),
+            },
+        })
+    };
+    resolutions
+        .par_iter()
+        .map(|resolution| {
+            let verdict = verdict_of(resolution);
+            // Progress counts every endpoint with a certificate and a name, verdict or not.
+            if let (Certificate::Found(_), Some(_)) =
+                (&resolution.certificate, &resolution.server_name)
+            {
+                (options.on_verdict)();
+            }
+            verdict
+        })
+        .collect()
+}
+
+/// What a Service target (namespace, name, port) links to, and its certificate once asked
+/// for: computed once for all the endpoints that call it.
+type LinkCache = HashMap<(String, String, i64), (ServiceLink, Option<Certificate>)>;
 
 fn resolve(
     model: &Model<'_>,
     index: usize,
     endpoint: &Endpoint<'_>,
     chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
+    links: &mut LinkCache,
 ) -> Resolution {
     let target = target_of(endpoint);
     let server_name = match &target {
@@ -299,23 +438,30 @@ fn resolve(
         Target::Url { host } => Some(host.clone()),
         Target::Loopback | Target::Invalid => None,
     };
-    let service = match &target {
+    let skips_verification = endpoint
+        .insecure_skip_tls_verify
+        .is_some_and(|n| n.as_bool() == Some(true));
+    let (service, certificate) = match &target {
         Target::Service {
             name,
             namespace,
             port,
-        } => link_service(model, namespace, name, *port),
-        _ => ServiceLink::NotApplicable,
-    };
-    let skips_verification = endpoint
-        .insecure_skip_tls_verify
-        .is_some_and(|n| n.as_bool() == Some(true));
-    let certificate = match &service {
-        // Nothing is verified, so there is no certificate to judge.
-        _ if skips_verification => Certificate::NotApplicable,
-        ServiceLink::Found { backends, .. } => find_certificate(model, backends, chains),
-        // webhook-service-missing reports it already.
-        ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
+        } => {
+            let (link, certificate) = links
+                .entry((namespace.clone(), name.clone(), *port))
+                .or_insert_with(|| (link_service(model, namespace, name, *port), None));
+            let certificate = match &*link {
+                // Nothing is verified, so there is no certificate to judge.
+                _ if skips_verification => Certificate::NotApplicable,
+                ServiceLink::Found { backends, .. } => certificate
+                    .get_or_insert_with(|| find_certificate(model, backends, chains))
+                    .clone(),
+                // webhook-service-missing reports it already.
+                ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
+            };
+            (link.clone(), certificate)
+        }
+        _ => (ServiceLink::NotApplicable, Certificate::NotApplicable),
     };
     Resolution {
         endpoint: index,
@@ -443,10 +589,8 @@ fn link_service(model: &Model<'_>, namespace: &str, name: &str, port: i64) -> Se
     let target_port = port_index.and_then(|i| service.ports[i].target_port);
     let backends = match &service.selector {
         Some(selector) if !selector.is_empty() => model
-            .pod_templates_in(namespace)
-            .iter()
-            .copied()
-            .filter(|i| selects(selector, &model.pod_templates[*i]))
+            .pod_templates_selected(namespace, selector)
+            .into_iter()
             .map(|i| Backend {
                 pod_template: i,
                 container: target_port
@@ -460,12 +604,6 @@ fn link_service(model: &Model<'_>, namespace: &str, name: &str, port: i64) -> Se
         port: port_index,
         backends,
     }
-}
-
-fn selects(selector: &[(&str, &str)], template: &PodTemplate<'_>) -> bool {
-    selector
-        .iter()
-        .all(|(k, v)| template.labels.iter().any(|(lk, lv)| lk == k && lv == v))
 }
 
 /// The container owning the target port. A numeric port nobody declares still reaches the
@@ -506,16 +644,13 @@ pub struct SecretRef {
 /// Every Secret the serving pods mount (or name in a flag), in order, without duplicates.
 pub fn serving_secret_refs(model: &Model<'_>, backends: &[Backend]) -> Vec<SecretRef> {
     let mut refs: Vec<SecretRef> = Vec::new();
+    let mut seen: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for candidate in secret_candidates(model, backends) {
-        let namespace = model.objects[model.pod_templates[candidate.pod_template].object]
-            .namespace
-            .clone();
-        if !refs
-            .iter()
-            .any(|r| r.name == candidate.secret_name && r.namespace == namespace)
-        {
+        let namespace =
+            &model.objects[model.pod_templates[candidate.pod_template].object].namespace;
+        if seen.insert((namespace, candidate.secret_name)) {
             refs.push(SecretRef {
-                namespace,
+                namespace: namespace.clone(),
                 name: candidate.secret_name.to_string(),
                 span: candidate.name_span,
                 pod_template: candidate.pod_template,
@@ -717,6 +852,108 @@ pub fn cert_entry<'s, 'a>(secret: &'s Secret<'a>) -> Option<&'s SecretEntry<'a>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::documents_for_test as documents;
+
+    fn service(namespace: &str, name: &str, selector: &str) -> String {
+        format!("kind: Service\napiVersion: v1\nmetadata: {{name: {name}, namespace: {namespace}}}\nspec: {{selector: {selector}, ports: [{{port: 443}}]}}\n---\n")
+    }
+
+    fn deployment(namespace: &str, name: &str, labels: &str) -> String {
+        format!("kind: Deployment\napiVersion: apps/v1\nmetadata: {{name: {name}, namespace: {namespace}}}\nspec:\n  template:\n    metadata: {{labels: {labels}}}\n    spec: {{containers: [{{name: c}}]}}\n---\n")
+    }
+
+    /// The templates a Service selects, by name, as the linking stage finds them.
+    fn backends_of(model: &Model<'_>, namespace: &str, name: &str) -> Vec<String> {
+        let ServiceLink::Found { backends, .. } = link_service(model, namespace, name, 443) else {
+            panic!("Service {namespace}/{name} is among the inputs");
+        };
+        backends
+            .iter()
+            .map(|b| {
+                model.objects[model.pod_templates[b.pod_template].object]
+                    .name
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_ca_bundle_is_told_without_decoding_as_decoding_tells_it() {
+        let values = [
+            "",
+            "\\n",
+            "\\r\\n\\n",
+            " ",
+            "=",
+            "==",
+            "====",
+            "\\n=\\n",
+            "A",
+            "AA==",
+            "QQ==",
+            "\\tQQ==",
+            "LS0t",
+        ];
+        let mut text = String::from("kind: ValidatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1\nmetadata: {name: w}\nwebhooks:\n- name: absent\n  clientConfig: {url: 'https://x'}\n- name: number\n  clientConfig: {url: 'https://x', caBundle: 5}\n");
+        for (i, value) in values.iter().enumerate() {
+            text.push_str(&format!(
+                "- name: v{i}\n  clientConfig: {{url: 'https://x', caBundle: \"{value}\"}}\n"
+            ));
+        }
+        let docs = documents(&text);
+        let model = Model::build(&docs, "default");
+        assert_eq!(model.endpoints.len(), values.len() + 2);
+        for endpoint in &model.endpoints {
+            assert_eq!(
+                ca_bundle_is_empty(endpoint),
+                ca_bundle_pem(endpoint).is_some_and(|pem| pem.is_empty()),
+                "{}",
+                endpoint.name
+            );
+        }
+        assert!(ca_bundle_is_empty(&model.endpoints[0]));
+        assert!(ca_bundle_is_empty(&model.endpoints[3]));
+    }
+
+    #[test]
+    fn linking_by_label_index_finds_what_a_scan_of_every_template_finds() {
+        let text = [
+            service("a", "same", "{app: web}"),
+            service("b", "same", "{app: web}"),
+            service("a", "pair", "{app: web, tier: api}"),
+            service("a", "empty", "{}"),
+            service("a", "none", "{app: absent}"),
+            service("a", "common-first", "{team: t, app: rare}"),
+            deployment("a", "d1", "{app: web, tier: api, team: t}"),
+            deployment("b", "d2", "{app: web}"),
+            deployment("a", "d3", "{tier: api, app: web}"),
+            deployment("a", "d4", "{app: web, tier: db, team: t}"),
+            deployment("a", "d5", "{team: t, app: rare}"),
+            deployment("a", "d6", "{app: other}"),
+            deployment("a", "d7", "{app: web}"),
+        ]
+        .concat();
+        let docs = documents(&text);
+        let model = Model::build(&docs, "default");
+        assert_eq!(backends_of(&model, "a", "same"), ["d1", "d3", "d4", "d7"]);
+        assert_eq!(backends_of(&model, "b", "same"), ["d2"]);
+        assert_eq!(backends_of(&model, "a", "pair"), ["d1", "d3"]);
+        assert!(backends_of(&model, "a", "empty").is_empty());
+        assert!(backends_of(&model, "a", "none").is_empty());
+        assert_eq!(backends_of(&model, "a", "common-first"), ["d5"]);
+        // The index agrees with a scan of every template of the namespace, in order.
+        for service in &model.services {
+            let namespace = &model.objects[service.object].namespace;
+            let selector = service.selector.clone().unwrap_or_default();
+            let scanned: Vec<usize> = model
+                .pod_templates_in(namespace)
+                .iter()
+                .copied()
+                .filter(|&i| !selector.is_empty() && model.pod_templates[i].carries_all(&selector))
+                .collect();
+            assert_eq!(model.pod_templates_selected(namespace, &selector), scanned);
+        }
+    }
 
     #[test]
     fn urls_split_like_go() {

@@ -4,6 +4,7 @@
 //! or a manifest (YAML or JSON, possibly a `List`). Private keys are only ever
 //! described (type, size, which certificate they belong to), never printed.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -14,8 +15,8 @@ use crate::cli::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::model::{Model, Object, SecretEntry};
 use crate::source::SourceFile;
 use crate::tls::cert::{self, key_usage, Certificate, PublicKeyAlgorithm};
-use crate::tls::key::{self, KeyMatch, PrivateKey};
-use crate::tls::verify::{self, ServerVerifyError, VerifyOptions};
+use crate::tls::key::{self, KeyIdentity, PrivateKey};
+use crate::tls::verify::{self, CertPool, PooledOptions, ServerVerifyError};
 use crate::tls::{base64, pem, roots, time};
 use crate::yaml::Document;
 
@@ -493,8 +494,6 @@ struct FoundKey {
 struct FoundBundle {
     /// Every field holding this exact value, first one first.
     origins: Vec<Origin>,
-    /// The decoded value (certificates only: nothing secret).
-    bytes: Vec<u8>,
     state: BundleState,
 }
 
@@ -512,6 +511,8 @@ struct Inventory {
     certificates: Vec<FoundCertificate>,
     keys: Vec<FoundKey>,
     bundles: Vec<FoundBundle>,
+    /// Index into `bundles` by decoded value (certificates only: nothing secret).
+    bundle_by_bytes: HashMap<Vec<u8>, usize>,
     other_blocks: Vec<(Origin, String)>,
     problems: Vec<(Origin, String)>,
     groups: usize,
@@ -630,11 +631,12 @@ impl Inventory {
     }
 
     fn add_bundle(&mut self, origin: Origin, bytes: &[u8]) {
-        if let Some(bundle) = self.bundles.iter_mut().find(|b| b.bytes == bytes) {
-            bundle.origins.push(origin);
+        if let Some(&index) = self.bundle_by_bytes.get(bytes) {
+            self.bundles[index].origins.push(origin);
             return;
         }
         let index = self.bundles.len();
+        self.bundle_by_bytes.insert(bytes.to_vec(), index);
         if unwrap_base64(bytes).1 {
             self.problems.push((
                 origin.clone(),
@@ -661,7 +663,6 @@ impl Inventory {
         };
         self.bundles.push(FoundBundle {
             origins: vec![origin.clone()],
-            bytes: bytes.to_vec(),
             state,
         });
         self.add_pem(&origin, bytes, Some(index));
@@ -806,10 +807,25 @@ fn build_report(inventory: &Inventory, now: i64) -> InspectReport {
     let certificates = inventory
         .certificates
         .iter()
+        .zip(chain_checks(inventory, now))
         .enumerate()
-        .map(|(i, found)| certificate_report(inventory, i, found, now))
+        .map(|(i, (found, chains_to))| certificate_report(i, found, chains_to, now))
         .collect();
-    let candidates: Vec<&Certificate> = inventory.certificates.iter().map(|f| &f.cert).collect();
+    // The first certificate of each public key, for keys to find theirs by lookup.
+    let mut first_with_key: HashMap<KeyIdentity, usize> = HashMap::new();
+    if !inventory.keys.is_empty() {
+        for (i, found) in inventory.certificates.iter().enumerate() {
+            if let Some(identity) = KeyIdentity::of_certificate(&found.cert) {
+                first_with_key.entry(identity).or_insert(i);
+            }
+        }
+    }
+    let mut bundle_certificates: Vec<Vec<usize>> = vec![Vec::new(); inventory.bundles.len()];
+    for (i, found) in inventory.certificates.iter().enumerate() {
+        if let Some(bundle) = found.bundle {
+            bundle_certificates[bundle].push(i + 1);
+        }
+    }
     let private_keys = inventory
         .keys
         .iter()
@@ -828,20 +844,21 @@ fn build_report(inventory: &Inventory, now: i64) -> InspectReport {
                     _ => None,
                 },
                 encoding: found.key.as_ref().map(|k| k.encoding().name()),
-                matches_certificate: found.key.as_ref().and_then(|k| {
-                    candidates
-                        .iter()
-                        .position(|c| k.compare(c) == KeyMatch::Matches)
-                        .map(|i| i + 1)
-                }),
+                matches_certificate: found
+                    .key
+                    .as_ref()
+                    .and_then(KeyIdentity::of_key)
+                    .and_then(|identity| first_with_key.get(&identity))
+                    .map(|i| i + 1),
             }
         })
         .collect();
     let ca_bundles = inventory
         .bundles
         .iter()
+        .zip(bundle_certificates)
         .enumerate()
-        .map(|(i, bundle)| BundleReport {
+        .map(|(i, (bundle, certificates))| BundleReport {
             index: i + 1,
             sources: bundle.origins.clone(),
             state: match bundle.state {
@@ -853,13 +870,7 @@ fn build_report(inventory: &Inventory, now: i64) -> InspectReport {
                 BundleState::Unusable(message) => Some(message.clone()),
                 _ => None,
             },
-            certificates: inventory
-                .certificates
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.bundle == Some(i))
-                .map(|(index, _)| index + 1)
-                .collect(),
+            certificates,
         })
         .collect();
     InspectReport {
@@ -887,9 +898,9 @@ fn build_report(inventory: &Inventory, now: i64) -> InspectReport {
 }
 
 fn certificate_report(
-    inventory: &Inventory,
     position: usize,
     found: &FoundCertificate,
+    chains_to: Vec<ChainReport>,
     now: i64,
 ) -> CertificateReport {
     let c = &found.cert;
@@ -936,53 +947,71 @@ fn certificate_report(
         extended_key_usage: c.ext_key_usage.iter().map(|oid| eku_name(oid)).collect(),
         sha256_fingerprint: fingerprint(&c.raw),
         ca_bundle: found.bundle.map(|b| b + 1),
-        chains_to: if found.bundle.is_some() {
-            Vec::new()
-        } else {
-            chain_checks(inventory, position, now)
-        },
+        chains_to,
     }
 }
 
-/// Go's `Verify` of one certificate against each caBundle, with the other
-/// certificates of its value as intermediates (the server sends them together).
-fn chain_checks(inventory: &Inventory, position: usize, now: i64) -> Vec<ChainReport> {
-    let found = &inventory.certificates[position];
-    let intermediates: Vec<Certificate> = inventory
-        .certificates
-        .iter()
-        .enumerate()
-        .filter(|(i, other)| *i != position && other.group == found.group)
-        .map(|(_, other)| other.cert.clone())
-        .collect();
-    inventory
+/// Go's `Verify` of each certificate not read from a caBundle against each caBundle, with
+/// the other certificates of its value as intermediates (the server sends them together).
+/// Each caBundle and each value is pooled once, not once per certificate.
+fn chain_checks(inventory: &Inventory, now: i64) -> Vec<Vec<ChainReport>> {
+    use rayon::prelude::*;
+    let certificates = &inventory.certificates;
+    if inventory.bundles.is_empty() {
+        return certificates.iter().map(|_| Vec::new()).collect();
+    }
+    // The certificates of each value, and each certificate's place among them.
+    let mut members: Vec<Vec<Certificate>> = vec![Vec::new(); inventory.groups];
+    let mut places = Vec::with_capacity(certificates.len());
+    for found in certificates {
+        let group = &mut members[found.group];
+        places.push(group.len());
+        if found.bundle.is_none() {
+            group.push(found.cert.clone());
+        }
+    }
+    let group_pools: Vec<CertPool<'_>> = members.iter().map(|m| CertPool::new(m)).collect();
+    let root_pools: Vec<Result<CertPool<'_>, &str>> = inventory
         .bundles
         .iter()
-        .enumerate()
-        .map(|(i, bundle)| {
-            let roots: &[Certificate] = match &bundle.state {
-                BundleState::Empty => roots::system_roots(),
-                BundleState::Usable(roots) => roots,
-                BundleState::Unusable(message) => {
-                    return ChainReport {
-                        ca_bundle: i + 1,
-                        result: message.clone(),
-                    }
-                }
-            };
-            let options = VerifyOptions {
-                roots,
-                intermediates: &intermediates,
-                dns_name: "",
-                now,
-            };
-            ChainReport {
-                ca_bundle: i + 1,
-                result: match verify::verify(&found.cert, &options) {
+        .map(|bundle| match &bundle.state {
+            BundleState::Empty => Ok(CertPool::new(roots::system_roots())),
+            BundleState::Usable(roots) => Ok(CertPool::new(roots)),
+            BundleState::Unusable(message) => Err(message.as_str()),
+        })
+        .collect();
+    // Signature checks dominate: certificates are verified in parallel.
+    certificates
+        .par_iter()
+        .zip(places)
+        .map(|(found, place)| {
+            if found.bundle.is_some() {
+                return Vec::new();
+            }
+            let verify = |roots: &CertPool<'_>| {
+                let options = PooledOptions {
+                    roots,
+                    intermediates: &group_pools[found.group],
+                    excluded_intermediate: Some(place),
+                    dns_name: "",
+                    now,
+                };
+                match verify::verify_pooled(&found.cert, &options) {
                     Ok(_) => "ok".to_string(),
                     Err(e) => e.message().to_string(),
-                },
-            }
+                }
+            };
+            root_pools
+                .iter()
+                .enumerate()
+                .map(|(i, roots)| ChainReport {
+                    ca_bundle: i + 1,
+                    result: match roots {
+                        Ok(roots) => verify(roots),
+                        Err(message) => message.to_string(),
+                    },
+                })
+                .collect()
         })
         .collect()
 }

@@ -4,8 +4,9 @@
 use super::verdict::{diagnostic, failures};
 use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resolve::{ca_bundle_pem, Target};
+use crate::resolve::{ca_bundle_is_empty, Target};
 use crate::tls::verify::VerifyErrorKind;
+use std::collections::HashMap;
 
 pub const RULE: Rule = Rule {
     id: "ca-bundle-empty",
@@ -18,10 +19,10 @@ const UNKNOWN_AUTHORITY: &str = "x509: certificate signed by unknown authority";
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let failed: std::collections::HashSet<usize> = failures(context)
+    let failed: HashMap<usize, _> = failures(context)
         .filter(|f| f.verdict.system_roots)
         .filter(|f| matches!(f.kind(), Some(VerifyErrorKind::UnknownAuthority { .. })))
-        .map(|f| f.resolution.endpoint)
+        .map(|f| (f.resolution.endpoint, f))
         .collect();
     for resolution in context.resolutions {
         let endpoint = context.endpoint(resolution);
@@ -34,7 +35,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        if !ca_bundle_pem(endpoint).is_some_and(|pem| pem.is_empty()) {
+        if !ca_bundle_is_empty(endpoint) {
             continue;
         }
         let injectors: Vec<&str> = context
@@ -61,11 +62,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             out.last_mut().expect("just pushed").severity = Severity::Note;
             continue;
         }
-        let mut d = if failed.contains(&resolution.endpoint) {
-            let failure = failures(context)
-                .find(|f| f.resolution.endpoint == resolution.endpoint)
-                .expect("in the failed set");
-            diagnostic(context, &RULE, &failure, format!("{} is signed by a private CA", failure.serving.cert_key))
+        let failure = failed.get(&resolution.endpoint);
+        let mut d = if let Some(failure) = failure {
+            diagnostic(context, &RULE, failure, format!("{} is signed by a private CA", failure.serving.cert_key))
                 .with_note("there is no caBundle, so the API server trusts its own system store; predicted with the public roots (webpki-root-certs), which hold no private CA")
         } else {
             context
@@ -77,7 +76,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .with_note("if an operator speclint does not know fills it at run time, this is expected")
         };
         d = d.with_note("nothing among the inputs injects this caBundle: no cert-manager annotation, certgen patch Job or known operator targets it");
-        if failed.contains(&resolution.endpoint) {
+        if failure.is_some() {
             d.severity = if endpoint.never_called {
                 Severity::Warning
             } else {

@@ -11,13 +11,21 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    // Endpoints calling one Service port share its pods: their provisioners are found once.
+    let mut by_service_port = std::collections::HashMap::new();
     for resolution in context.resolutions {
         let Certificate::Undetermined(reason) = &resolution.certificate else {
             continue;
         };
         let endpoint = context.endpoint(resolution);
         let described = describe_endpoint(context.model, endpoint);
-        let provisioners = provisioners_of(context, resolution);
+        let provisioners = match &resolution.service {
+            ServiceLink::Found { service, port, .. } => by_service_port
+                .entry((*service, *port))
+                .or_insert_with(|| provisioners_of(context, resolution))
+                .clone(),
+            _ => provisioners_of(context, resolution),
+        };
         let mut diagnostic = if provisioners.is_empty() {
             context
                 .diagnostic_for(

@@ -130,6 +130,6 @@ fn kept_certificate(
     }
     let entry = crate::resolve::cert_entry(secret)?;
     let chain = crate::resolve::decode_chain(entry).ok()?;
-    let leaf = chain.certificates.into_iter().next()?;
+    let leaf = chain.certificates.first()?.clone();
     Some((entry.key_node.span(), leaf))
 }

@@ -1,7 +1,7 @@
 //! The point check of Go's `elliptic.Unmarshal` for the NIST curves Go parses:
 //! coordinates below p and y² = x³ - 3x + b (mod p). Go refuses a certificate
-//! whose ECDSA key fails it, so the port must too. Speed is irrelevant here
-//! (one check per certificate), so the arithmetic is plain schoolbook.
+//! whose ECDSA key fails it, so the port must too. Schoolbook arithmetic, but
+//! reduction by Knuth's division: a caBundle may hold thousands of certificates.
 
 use std::cmp::Ordering;
 
@@ -102,8 +102,25 @@ fn mul(a: &Int, b: &Int) -> Int {
     normalize(out)
 }
 
-/// `a mod p` by binary long division.
+/// `a mod p`, by the RSA code's Knuth division on 64-bit limbs.
 fn reduce(a: &Int, p: &Int) -> Int {
+    let wide = |x: &Int| -> Vec<u64> {
+        x.chunks(2)
+            .map(|pair| u64::from(pair[0]) | pair.get(1).map_or(0, |&high| u64::from(high) << 32))
+            .collect()
+    };
+    let remainder = super::verify::bigint::rem(&wide(a), &wide(p));
+    normalize(
+        remainder
+            .iter()
+            .flat_map(|&limb| [limb as u32, (limb >> 32) as u32])
+            .collect(),
+    )
+}
+
+/// `a mod p` by binary long division: the reference `reduce` is checked against.
+#[cfg(test)]
+fn reduce_by_long_division(a: &Int, p: &Int) -> Int {
     let mut r: Int = Vec::new();
     for bit in (0..a.len() * 32).rev() {
         r = add(&r, &r);
@@ -156,5 +173,45 @@ mod tests {
         bad[31] ^= 1;
         assert!(!is_on_curve(&P256, &gx, &bad));
         assert!(!is_on_curve(&P256, &hex_bytes(P256.p), &gy));
+    }
+
+    #[test]
+    fn knuth_reduction_agrees_with_long_division() {
+        // A fixed xorshift stream: products of every size up to p² and beyond, zero limbs,
+        // all-ones limbs, and values just around p.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for curve in [&P224, &P256, &P384, &P521] {
+            let p = from_hex(curve.p);
+            let p_minus_one = sub(&p, &vec![1]);
+            let mut samples = vec![
+                Vec::new(),
+                vec![1],
+                p.clone(),
+                p_minus_one.clone(),
+                add(&p, &vec![1]),
+                mul(&p_minus_one, &p_minus_one),
+                vec![u32::MAX; 2 * p.len()],
+            ];
+            for _ in 0..300 {
+                let limbs = (next() % (2 * p.len() as u64 + 2)) as usize;
+                let value: Int = (0..limbs)
+                    .map(|_| match next() % 4 {
+                        0 => 0,
+                        1 => u32::MAX,
+                        _ => next() as u32,
+                    })
+                    .collect();
+                samples.push(normalize(value));
+            }
+            for a in &samples {
+                assert_eq!(reduce(a, &p), reduce_by_long_division(a, &p), "{a:x?}");
+            }
+        }
     }
 }

@@ -714,10 +714,38 @@ mod p224 {
 // ---------------------------------------------------------------------------
 // The certificate side.
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum CertificateKey {
     Rsa { modulus: Nat },
     Ecdsa { x: Nat, y: Nat },
     Ed25519 { public: [u8; 32] },
+}
+
+/// What [`PrivateKey::compare`] compares, hashable: a key matches a certificate exactly when
+/// both have an identity and the two are equal, so many keys are matched against many
+/// certificates by lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyIdentity(CertificateKey);
+
+impl KeyIdentity {
+    /// None for DSA and unknown algorithms, which match no key.
+    pub fn of_certificate(certificate: &Certificate) -> Option<KeyIdentity> {
+        certificate_public_key(certificate).map(KeyIdentity)
+    }
+
+    /// None for the zero ECDSA scalar, whose point matches no certificate.
+    pub fn of_key(key: &PrivateKey) -> Option<KeyIdentity> {
+        Some(KeyIdentity(match &key.public {
+            PublicHalf::Rsa { modulus } => CertificateKey::Rsa {
+                modulus: modulus.clone(),
+            },
+            PublicHalf::Ecdsa { point, .. } => {
+                let (x, y) = point.clone()?;
+                CertificateKey::Ecdsa { x, y }
+            }
+            PublicHalf::Ed25519 { public } => CertificateKey::Ed25519 { public: *public },
+        }))
+    }
 }
 
 /// The leaf's public key as Go's x509 holds it; `None` for DSA and unknown algorithms.
@@ -1132,7 +1160,7 @@ fn parse_sequence_of<'a>(
 // Unsigned big integers: just enough for RSA key validation and P-224.
 
 /// Little-endian 32-bit limbs, no high zero limbs.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Nat(Vec<u32>);
 
 /// Only the size: a `Nat` may hold a private exponent or prime while a key is parsed.
@@ -1431,6 +1459,38 @@ mod tests {
             disagreements.len(),
             disagreements.join("\n")
         );
+    }
+
+    /// Identities stand in for `compare` in lookups: equal exactly when it says Matches.
+    #[test]
+    fn key_identities_are_equal_exactly_when_compare_matches() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/tls/keys/cases.json");
+        let text = std::fs::read_to_string(path).expect("cases.json");
+        let go: GoCases = serde_json::from_str(&text).expect("cases.json parses");
+        let certificates: Vec<Certificate> = go
+            .certificates
+            .values()
+            .flat_map(|pem_text| pem::decode_all(pem_text.as_bytes()))
+            .filter_map(|block| cert::parse_der(&block.bytes).ok())
+            .collect();
+        let keys: Vec<PrivateKey> = go
+            .cases
+            .iter()
+            .flat_map(|case| pem::decode_all(case.key_pem.as_bytes()))
+            .filter_map(|block| parse_private_key(&block.bytes))
+            .collect();
+        assert!(certificates.len() > 5 && keys.len() > 100);
+        let mut matches = 0;
+        for key in &keys {
+            for certificate in &certificates {
+                let compared = key.compare(certificate) == KeyMatch::Matches;
+                let identified = KeyIdentity::of_key(key).is_some()
+                    && KeyIdentity::of_key(key) == KeyIdentity::of_certificate(certificate);
+                assert_eq!(compared, identified, "{key:?}");
+                matches += usize::from(compared);
+            }
+        }
+        assert!(matches > 10, "only {matches} matching pairs");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! step for step (candidate order, the 100 signature-check budget, the error
 //! left by the last candidate), because which error Go reports depends on it.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -32,13 +33,29 @@ pub struct VerifyOptions<'a> {
     pub now: i64,
 }
 
+/// [`VerifyOptions`] with the certificates already pooled: verifying many certificates
+/// against the same roots or intermediates indexes them once rather than per call.
+#[derive(Debug, Clone, Copy)]
+pub struct PooledOptions<'a> {
+    pub roots: &'a CertPool<'a>,
+    pub intermediates: &'a CertPool<'a>,
+    /// A certificate of `intermediates` (by index) left out as if the pool had been built
+    /// without it, so one pool of a group serves each member with the others as intermediates.
+    /// `CertRef::Intermediate` still indexes the whole pool.
+    pub excluded_intermediate: Option<usize>,
+    /// Checked with `VerifyHostname` when not empty.
+    pub dns_name: &'a str,
+    /// Unix seconds (Go's `CurrentTime`).
+    pub now: i64,
+}
+
 /// A certificate of a chain or an error, by where it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CertRef {
     Leaf,
-    /// Index into [`VerifyOptions::roots`].
+    /// Index into [`VerifyOptions::roots`] (the roots pool's certificates).
     Root(usize),
-    /// Index into [`VerifyOptions::intermediates`].
+    /// Index into [`VerifyOptions::intermediates`] (the intermediates pool's certificates).
     Intermediate(usize),
 }
 
@@ -250,6 +267,31 @@ pub fn verify_with_subsec_nanos(
     options: &VerifyOptions<'_>,
     now_subsec_nanos: u32,
 ) -> Result<Chain, VerifyError> {
+    let roots = CertPool::new(options.roots);
+    let intermediates = CertPool::new(options.intermediates);
+    let pooled = PooledOptions {
+        roots: &roots,
+        intermediates: &intermediates,
+        excluded_intermediate: None,
+        dns_name: options.dns_name,
+        now: options.now,
+    };
+    verify_pooled_with_subsec_nanos(leaf, &pooled, now_subsec_nanos)
+}
+
+/// [`verify`] against pools built once for many calls.
+pub fn verify_pooled(
+    leaf: &Certificate,
+    options: &PooledOptions<'_>,
+) -> Result<Chain, VerifyError> {
+    verify_pooled_with_subsec_nanos(leaf, options, 0)
+}
+
+fn verify_pooled_with_subsec_nanos(
+    leaf: &Certificate,
+    options: &PooledOptions<'_>,
+    now_subsec_nanos: u32,
+) -> Result<Chain, VerifyError> {
     let mut verifier = Verifier::new(leaf, options);
     verifier.now_subsec_nanos = now_subsec_nanos;
     verifier.is_valid(CertRef::Leaf, CertKind::Leaf, &[])?;
@@ -354,25 +396,61 @@ pub fn verify_server(
         }
         &bundle_roots
     };
+    verify_served_chain(
+        &ServedChain::new(chain),
+        &CertPool::new(roots),
+        server_name,
+        now,
+    )
+}
 
-    let Some((leaf, intermediates)) = chain.split_first() else {
-        return Err(ServerVerifyError::NoCertificate);
-    };
-    for (position, c) in chain.iter().enumerate() {
-        if let Some(bits) = rsa_bits(c) {
-            if bits > MAX_SERVER_RSA_KEY_BITS {
-                return Err(ServerVerifyError::RsaKeyTooLarge { position, bits });
-            }
+/// The certificates a server sends (leaf first) with its intermediates pooled, so a chain
+/// served to many endpoints is indexed once.
+#[derive(Debug)]
+pub struct ServedChain<'a> {
+    certificates: &'a [Certificate],
+    intermediates: CertPool<'a>,
+    /// The first certificate crypto/tls refuses for its RSA key size: position and bits.
+    oversized_rsa_key: Option<(usize, usize)>,
+}
+
+impl<'a> ServedChain<'a> {
+    pub fn new(certificates: &'a [Certificate]) -> Self {
+        ServedChain {
+            certificates,
+            intermediates: CertPool::new(certificates.get(1..).unwrap_or(&[])),
+            oversized_rsa_key: certificates.iter().enumerate().find_map(|(position, c)| {
+                rsa_bits(c)
+                    .filter(|&bits| bits > MAX_SERVER_RSA_KEY_BITS)
+                    .map(|bits| (position, bits))
+            }),
         }
     }
+}
 
-    let options = VerifyOptions {
+/// [`verify_server`] once client-go has loaded its roots (a usable caBundle's, or the
+/// system roots): endpoints sharing a caBundle or a chain share their parsed, indexed pools.
+pub fn verify_served_chain(
+    chain: &ServedChain<'_>,
+    roots: &CertPool<'_>,
+    server_name: &str,
+    now: i64,
+) -> Result<(), ServerVerifyError> {
+    let Some(leaf) = chain.certificates.first() else {
+        return Err(ServerVerifyError::NoCertificate);
+    };
+    if let Some((position, bits)) = chain.oversized_rsa_key {
+        return Err(ServerVerifyError::RsaKeyTooLarge { position, bits });
+    }
+
+    let options = PooledOptions {
         roots,
-        intermediates,
+        intermediates: &chain.intermediates,
+        excluded_intermediate: None,
         dns_name: server_name,
         now,
     };
-    verify(leaf, &options)
+    verify_pooled(leaf, &options)
         .map(|_| ())
         .map_err(ServerVerifyError::Verify)
 }
@@ -511,44 +589,72 @@ const MAX_CHAIN_SIGNATURE_CHECKS: usize = 100;
 const MAX_CONSTRAINT_COMPARISONS: usize = 250_000;
 
 /// Go's `CertPool`: certificates deduplicated by their encoding, indexed by subject.
-struct Pool<'a> {
+#[derive(Debug)]
+pub struct CertPool<'a> {
     certs: &'a [Certificate],
+    /// Index of the first copy of each encoding, ascending, by subject.
     by_subject: HashMap<&'a [u8], Vec<usize>>,
-    raw: HashSet<&'a [u8]>,
+    /// Each encoding's first copy and second copy (the one kept if the first is excluded).
+    by_raw: HashMap<&'a [u8], (usize, Option<usize>)>,
 }
 
-impl<'a> Pool<'a> {
-    fn new(certs: &'a [Certificate]) -> Self {
-        let mut pool = Pool {
+impl<'a> CertPool<'a> {
+    pub fn new(certs: &'a [Certificate]) -> Self {
+        let mut pool = CertPool {
             certs,
             by_subject: HashMap::new(),
-            raw: HashSet::new(),
+            by_raw: HashMap::new(),
         };
         for (index, c) in certs.iter().enumerate() {
-            if pool.raw.insert(&c.raw) {
-                pool.by_subject
-                    .entry(c.raw_subject.as_slice())
-                    .or_default()
-                    .push(index);
+            match pool.by_raw.entry(c.raw.as_slice()) {
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert((index, None));
+                    pool.by_subject
+                        .entry(c.raw_subject.as_slice())
+                        .or_default()
+                        .push(index);
+                }
+                std::collections::hash_map::Entry::Occupied(mut entry) => {
+                    entry.get_mut().1.get_or_insert(index);
+                }
             }
         }
         pool
     }
 
     fn contains(&self, c: &Certificate) -> bool {
-        self.raw.contains(c.raw.as_slice())
+        self.by_raw.contains_key(c.raw.as_slice())
+    }
+
+    /// The indexes of the pool's certificates with `child`'s issuer as subject, in the
+    /// order Go's pool holds them, as if `excluded` had never been added.
+    fn with_subject_of_issuer(
+        &self,
+        child: &Certificate,
+        excluded: Option<usize>,
+    ) -> Cow<'_, [usize]> {
+        let Some(indexes) = self.by_subject.get(child.raw_issuer.as_slice()) else {
+            return Cow::Borrowed(&[]);
+        };
+        let Some(excluded) = excluded.filter(|&e| indexes.binary_search(&e).is_ok()) else {
+            return Cow::Borrowed(indexes);
+        };
+        // Without its first copy, an encoding is held from its second copy on, if any.
+        let mut indexes: Vec<usize> = indexes.iter().copied().filter(|&i| i != excluded).collect();
+        if let Some(&(_, Some(second))) = self.by_raw.get(self.certs[excluded].raw.as_slice()) {
+            let at = indexes.partition_point(|&i| i < second);
+            indexes.insert(at, second);
+        }
+        Cow::Owned(indexes)
     }
 
     /// Go's `findPotentialParents`: same subject as `child`'s issuer; matching key
     /// IDs first, then one key ID missing, then mismatching key IDs.
-    fn potential_parents(&self, child: &Certificate) -> Vec<usize> {
-        let Some(indexes) = self.by_subject.get(child.raw_issuer.as_slice()) else {
-            return Vec::new();
-        };
+    fn potential_parents(&self, child: &Certificate, excluded: Option<usize>) -> Vec<usize> {
         let mut matching = Vec::new();
         let mut one_missing = Vec::new();
         let mut mismatching = Vec::new();
-        for &index in indexes {
+        for &index in self.with_subject_of_issuer(child, excluded).iter() {
             let candidate = &self.certs[index];
             if candidate.subject_key_id == child.authority_key_id {
                 matching.push(index);
@@ -566,20 +672,22 @@ impl<'a> Pool<'a> {
 
 struct Verifier<'a> {
     leaf: &'a Certificate,
-    options: &'a VerifyOptions<'a>,
-    roots: Pool<'a>,
-    intermediates: Pool<'a>,
+    now: i64,
+    roots: &'a CertPool<'a>,
+    intermediates: &'a CertPool<'a>,
+    excluded_intermediate: Option<usize>,
     signature_checks: usize,
     now_subsec_nanos: u32,
 }
 
 impl<'a> Verifier<'a> {
-    fn new(leaf: &'a Certificate, options: &'a VerifyOptions<'a>) -> Self {
+    fn new(leaf: &'a Certificate, options: &PooledOptions<'a>) -> Self {
         Verifier {
             leaf,
-            options,
-            roots: Pool::new(options.roots),
-            intermediates: Pool::new(options.intermediates),
+            now: options.now,
+            roots: options.roots,
+            intermediates: options.intermediates,
+            excluded_intermediate: options.excluded_intermediate,
             signature_checks: 0,
             now_subsec_nanos: 0,
         }
@@ -588,8 +696,8 @@ impl<'a> Verifier<'a> {
     fn cert(&self, r: CertRef) -> &'a Certificate {
         match r {
             CertRef::Leaf => self.leaf,
-            CertRef::Root(i) => &self.options.roots[i],
-            CertRef::Intermediate(i) => &self.options.intermediates[i],
+            CertRef::Root(i) => &self.roots.certs[i],
+            CertRef::Intermediate(i) => &self.intermediates.certs[i],
         }
     }
 
@@ -601,12 +709,12 @@ impl<'a> Verifier<'a> {
         let child = self.cert(child_ref);
         let candidates: Vec<(CertRef, CertKind)> = self
             .roots
-            .potential_parents(child)
+            .potential_parents(child, None)
             .into_iter()
             .map(|i| (CertRef::Root(i), CertKind::Root))
             .chain(
                 self.intermediates
-                    .potential_parents(child)
+                    .potential_parents(child, self.excluded_intermediate)
                     .into_iter()
                     .map(|i| (CertRef::Intermediate(i), CertKind::Intermediate)),
             )
@@ -699,7 +807,7 @@ impl<'a> Verifier<'a> {
             ));
         }
 
-        let now = self.options.now;
+        let now = self.now;
         if now < c.not_before {
             return Err(VerifyError::new(VerifyErrorKind::NotYetValid {
                 cert: cert_ref,
@@ -1666,9 +1774,9 @@ fn ed25519_verify(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
 /// `s^e mod n` to any positive modulus and exponent, so a general-purpose
 /// routine (schoolbook multiplication, Knuth's division) is used rather than one
 /// that assumes an odd modulus or a bounded exponent.
-mod bigint {
+pub(crate) mod bigint {
     /// Little-endian 64-bit limbs without trailing zero limbs (zero is empty).
-    pub(super) type Nat = Vec<u64>;
+    pub(crate) type Nat = Vec<u64>;
 
     const LIMB_BITS: u32 = 64;
     const LOW_MASK: u128 = u64::MAX as u128;
@@ -1740,7 +1848,7 @@ mod bigint {
     }
 
     /// `u mod v` for non-zero `v` (Knuth, TAOCP vol. 2, 4.3.1, algorithm D).
-    fn rem(u: &Nat, v: &Nat) -> Nat {
+    pub(crate) fn rem(u: &Nat, v: &Nat) -> Nat {
         if less_than(u, v) {
             return u.clone();
         }
@@ -1892,6 +2000,82 @@ mod bigint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every distinct certificate of the Go verification vectors, in order of appearance.
+    fn vector_certificates() -> Vec<Certificate> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/tls/verify/cases.json"
+        );
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut seen = HashMap::new();
+        let mut certificates = Vec::new();
+        for case in &cases {
+            for field in ["chain_pem", "ca_bundle_pem"] {
+                let pem_text = case[field].as_str().unwrap_or("");
+                for (_, c) in cert::append_certs_from_pem(pem_text.as_bytes()) {
+                    if seen.insert(c.raw.clone(), ()).is_none() {
+                        certificates.push(c);
+                    }
+                }
+            }
+        }
+        certificates
+    }
+
+    /// Leaving a member out of a pool lists candidates as a pool built without it does:
+    /// the same certificates in the same order, for every issuer looked up.
+    #[test]
+    fn leaving_a_member_out_equals_building_the_pool_without_it() {
+        let distinct = vector_certificates();
+        // Each certificate twice, then others sharing their subjects: a member left out
+        // whose second copy must take its place before those.
+        let (first, second): (Vec<_>, Vec<_>) = distinct
+            .iter()
+            .cloned()
+            .enumerate()
+            .partition(|(i, _)| i % 2 == 0);
+        let first: Vec<Certificate> = first.into_iter().map(|(_, c)| c).collect();
+        let group: Vec<Certificate> = first
+            .iter()
+            .chain(&first)
+            .cloned()
+            .chain(second.into_iter().map(|(_, c)| c))
+            .collect();
+        let pool = CertPool::new(&group);
+        let mut reordered = 0;
+        for excluded in 0..group.len() {
+            let others: Vec<Certificate> = group
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != excluded)
+                .map(|(_, c)| c.clone())
+                .collect();
+            let rebuilt = CertPool::new(&others);
+            for child in &distinct {
+                let left_out: Vec<&[u8]> = pool
+                    .potential_parents(child, Some(excluded))
+                    .iter()
+                    .map(|&i| group[i].raw.as_slice())
+                    .collect();
+                let expected: Vec<&[u8]> = rebuilt
+                    .potential_parents(child, None)
+                    .iter()
+                    .map(|&i| others[i].raw.as_slice())
+                    .collect();
+                assert_eq!(left_out, expected, "member {excluded}");
+                let whole: Vec<&[u8]> = pool
+                    .potential_parents(child, None)
+                    .iter()
+                    .map(|&i| group[i].raw.as_slice())
+                    .collect();
+                reordered += usize::from(whole != expected);
+            }
+        }
+        // The fixture must hold cases where leaving out changes the order.
+        assert!(reordered > 0);
+    }
 
     #[test]
     fn reverse_labels_follow_go() {
