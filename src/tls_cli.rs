@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cli::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::model::{Model, Object, SecretEntry};
+use crate::report::escape;
 use crate::source::SourceFile;
 use crate::tls::cert::{self, key_usage, Certificate, PublicKeyAlgorithm};
 use crate::tls::key::{self, KeyIdentity, PrivateKey};
@@ -81,7 +82,7 @@ pub fn run(command: &TlsCommand, stdin: &mut dyn Read, stdout: &mut dyn Write) -
     match outcome {
         Ok(code) => code,
         Err(Usage(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape(&message));
             EXIT_USAGE
         }
     }
@@ -99,7 +100,7 @@ impl From<String> for Usage {
 type CliResult<T> = Result<T, Usage>;
 
 fn note(message: &str) {
-    eprintln!("note: {message}");
+    eprintln!("note: {}", escape(message));
 }
 
 fn write_output(stdout: &mut dyn Write, text: &str) -> CliResult<()> {
@@ -245,7 +246,7 @@ fn run_verify(args: &VerifyArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -
     } else {
         EXIT_FINDINGS
     };
-    write_output(stdout, &format!("{verdict}\n"))?;
+    write_output(stdout, &format!("{}\n", escape(&verdict)))?;
     Ok(code)
 }
 
@@ -792,8 +793,7 @@ fn run_inspect(args: &InspectArgs, stdin: &mut dyn Read, stdout: &mut dyn Write)
     let report = build_report(&inventory, now);
     let text = match args.format {
         InspectFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&report)
-                .map_err(|e| Usage(format!("cannot encode JSON: {e}")))?;
+            let mut text = crate::report::untrusted::json_string(&report, true);
             text.push('\n');
             text
         }
@@ -1084,6 +1084,8 @@ fn eku_name(oid: &str) -> String {
     .to_string()
 }
 
+/// Every text from an input (paths, subjects, names, messages that quote them) is shown
+/// through [`escape`]: the line breaks are speclint's own.
 fn render_human(report: &InspectReport) -> String {
     let mut out = String::new();
     if report.certificates.is_empty()
@@ -1098,13 +1100,13 @@ fn render_human(report: &InspectReport) -> String {
         out.push_str(&format!(
             "certificate {}: {}\n",
             c.index,
-            c.source.describe()
+            escape(&c.source.describe())
         ));
         let mut field = |label: &str, value: String| {
             out.push_str(&format!("  {label:<20}{value}\n"));
         };
-        field("subject", c.subject.clone());
-        field("issuer", c.issuer.clone());
+        field("subject", escape(&c.subject).into_owned());
+        field("issuer", escape(&c.issuer).into_owned());
         field("serial", format!("{} (0x{})", c.serial, c.serial_hex));
         let sans = [
             ("DNS names", &c.sans.dns),
@@ -1117,7 +1119,7 @@ fn render_human(report: &InspectReport) -> String {
         }
         for (label, values) in sans {
             if !values.is_empty() {
-                field(label, values.join(", "));
+                field(label, escape(&values.join(", ")).into_owned());
             }
         }
         field("not before", c.not_before.clone());
@@ -1157,7 +1159,7 @@ fn render_human(report: &InspectReport) -> String {
         for (i, check) in c.chains_to.iter().enumerate() {
             field(
                 if i == 0 { "chains to" } else { "" },
-                format!("caBundle {}: {}", check.ca_bundle, check.result),
+                format!("caBundle {}: {}", check.ca_bundle, escape(&check.result)),
             );
         }
         out.push('\n');
@@ -1182,20 +1184,28 @@ fn render_human(report: &InspectReport) -> String {
         out.push_str(&format!(
             "private key {} ({what}): present, {verdict}\n  {}\n\n",
             k.index,
-            k.source.describe()
+            escape(&k.source.describe())
         ));
     }
     for b in &report.ca_bundles {
         let mut sources = b.sources.iter();
         if let Some(first) = sources.next() {
-            out.push_str(&format!("caBundle {}: {}\n", b.index, first.describe()));
+            out.push_str(&format!(
+                "caBundle {}: {}\n",
+                b.index,
+                escape(&first.describe())
+            ));
         }
         for other in sources {
-            out.push_str(&format!("  {:<20}{}\n", "same value in", other.describe()));
+            out.push_str(&format!(
+                "  {:<20}{}\n",
+                "same value in",
+                escape(&other.describe())
+            ));
         }
         let state = match b.state {
             "empty" => "empty: the API server uses its own trust store".to_string(),
-            "unusable" => format!("unusable: {}", b.error.as_deref().unwrap_or("")),
+            "unusable" => format!("unusable: {}", escape(b.error.as_deref().unwrap_or(""))),
             _ => {
                 let list: Vec<String> = b.certificates.iter().map(usize::to_string).collect();
                 let plural = if list.len() == 1 { "" } else { "s" };
@@ -1208,14 +1218,14 @@ fn render_human(report: &InspectReport) -> String {
         out.push_str(&format!(
             "PEM block {:?} ignored: {}\n",
             block.pem_type,
-            block.source.describe()
+            escape(&block.source.describe())
         ));
     }
     for problem in &report.problems {
         out.push_str(&format!(
             "problem: {}: {}\n",
-            problem.source.describe(),
-            problem.message
+            escape(&problem.source.describe()),
+            escape(&problem.message)
         ));
     }
     while out.ends_with("\n\n") {

@@ -304,3 +304,47 @@ fn long_lines_are_cut_around_the_label_and_masked() {
         }
     }
 }
+
+/// A certificate is input too: its subject and names, in `tls inspect` and `tls verify`.
+#[test]
+fn certificate_names_are_shown_never_emitted_by_the_tls_commands() {
+    let dir = testdata().join("hostile");
+    let runs = [
+        vec!["tls", "inspect", "evil-cert.pem"],
+        vec!["tls", "inspect", "--format", "json", "evil-cert.pem"],
+        vec![
+            "tls",
+            "verify",
+            "--ca-bundle",
+            "evil-cert.pem",
+            "--server-name",
+            "x.ns.svc",
+            "evil-cert.pem",
+        ],
+    ];
+    for args in runs {
+        let run = Command::new(env!("CARGO_BIN_EXE_speclint"))
+            .current_dir(&dir)
+            .args(&args)
+            .output()
+            .unwrap();
+        let what = args.join(" ");
+        assert_no_hidden_characters(&what, &run.stdout);
+        assert_no_hidden_characters(&format!("{what} (stderr)"), &run.stderr);
+        assert_no_injected_workflow_commands(&what, &run.stdout, 0);
+        let text = String::from_utf8_lossy(&run.stdout);
+        if args.contains(&"json") {
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let subject = value["certificates"][0]["subject"].as_str().unwrap();
+            assert!(
+                subject.contains("evil\n::error file=cert.pem"),
+                "{subject:?}"
+            );
+        } else {
+            assert!(
+                text.contains("evil\u{240a}::error") || text.contains("a\u{240a}::error::san"),
+                "{what}: {text}"
+            );
+        }
+    }
+}
