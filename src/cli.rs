@@ -351,7 +351,9 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     if let Err(code) = write_report(args, &outcome, &sources, stdout, quiet, fail_on) {
         return code;
     }
-    if !quiet && outcome.diagnostics.is_empty() && args.output.is_none() {
+    // After a "nothing found" warning, "no problems" would read as a pass.
+    let nothing_found = nothing_checked || outcome.objects.is_empty();
+    if !quiet && outcome.diagnostics.is_empty() && args.output.is_none() && !nothing_found {
         let line = clean_summary(files, outcome.objects.len(), outcome.endpoints);
         // People read the line after the (empty) human report, as ruff's `All checks
         // passed!`; the other formats keep stdout to their own syntax (concise: one line per
