@@ -3,13 +3,13 @@
 //! reaches the Rust stack.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
 
+use super::mapping::{self, Mapping};
 use super::scalar::{resolve_plain, resolve_tagged, Scalar};
-use super::{Node, NodeId, Tree, Value, YamlError};
+use super::{DuplicateKey, Node, NodeId, Tree, Value, YamlError};
 use crate::source::{FileId, Span};
 
 /// Collections nested deeper than this are refused.
@@ -25,6 +25,7 @@ pub(super) struct DocDraft {
     pub span: Span,
     /// `# Source:` comments seen in the document: (byte offset, path), in source order.
     pub sources: Vec<(usize, String)>,
+    pub duplicate_keys: Vec<DuplicateKey>,
 }
 
 #[derive(Debug)]
@@ -120,6 +121,9 @@ struct Builder<'t> {
     anchors: Vec<Option<Anchor>>,
     /// Ids of `<<` keys, ascending (ids are handed out in order).
     merge_keys: Vec<NodeId>,
+    /// The decoded bytes of `!!binary` keys, by id (ascending): go-yaml compares those.
+    binary_keys: Vec<(NodeId, Vec<u8>)>,
+    duplicate_keys: Vec<DuplicateKey>,
     root: Option<NodeId>,
     root_is_implicit_null: bool,
     doc_start: usize,
@@ -142,6 +146,8 @@ impl<'t> Builder<'t> {
             children: Vec::new(),
             anchors: Vec::new(),
             merge_keys: Vec::new(),
+            binary_keys: Vec::new(),
+            duplicate_keys: Vec::new(),
             root: None,
             root_is_implicit_null: false,
             doc_start: chunk_start,
@@ -158,6 +164,8 @@ impl<'t> Builder<'t> {
         self.children.clear();
         self.anchors.clear();
         self.merge_keys.clear();
+        self.binary_keys.clear();
+        self.duplicate_keys.clear();
         self.root = None;
         self.root_is_implicit_null = false;
         self.decode_count = 1;
@@ -298,7 +306,11 @@ impl<'t> Builder<'t> {
                 resolve_tagged(suffix, &value).map_err(|message| self.error(start, end, message))?
             }
         };
-        let is_merge_key = self.in_key_position()
+        let in_key_position = self.in_key_position();
+        let binary_key = (in_key_position && core_suffix == Some(Some("binary")))
+            .then(|| crate::tls::base64::decode_std(value.as_bytes()).ok())
+            .flatten();
+        let is_merge_key = in_key_position
             && match core_suffix {
                 None => style == ScalarStyle::Plain && value == "<<",
                 Some(suffix) => suffix == Some("merge"),
@@ -315,6 +327,9 @@ impl<'t> Builder<'t> {
             Scalar::Str => Value::Str(value.into_owned()),
         };
         let id = self.push_node(value, start, end);
+        if let Some(bytes) = binary_key {
+            self.binary_keys.push((id, bytes));
+        }
         if is_merge_key {
             if let Some(frame) = self.frames.last_mut() {
                 frame.has_merge_key = true;
@@ -487,8 +502,12 @@ impl<'t> Builder<'t> {
         let end = if frame.flow { end } else { frame.last_end }.max(frame.start);
         let base = frame.child_base.min(self.children.len());
         let value = if frame.is_map {
-            let map = self.build_map(base, frame.has_merge_key)?;
-            Value::Map(map)
+            let Mapping {
+                entries,
+                duplicates,
+            } = self.build_map(frame.node, base, frame.has_merge_key)?;
+            self.duplicate_keys.extend(duplicates);
+            Value::Map(entries)
         } else {
             Value::Seq(self.children[base..].to_vec())
         };
@@ -513,9 +532,10 @@ impl<'t> Builder<'t> {
 
     fn build_map(
         &self,
+        map: NodeId,
         base: usize,
         has_merge_key: bool,
-    ) -> Result<Vec<(NodeId, NodeId)>, YamlError> {
+    ) -> Result<Mapping, YamlError> {
         let flat = &self.children[base..];
         let pairs = flat.chunks_exact(2).map(|kv| (kv[0], kv[1]));
         for (key, _) in pairs.clone() {
@@ -524,10 +544,16 @@ impl<'t> Builder<'t> {
                 return Err(self.error(span.start, span.end, "invalid map key: a collection"));
             }
         }
-        if !has_merge_key {
-            return Ok(pairs.collect());
-        }
-        merge_map(&self.nodes, pairs.collect(), &self.merge_keys).map_err(|at| {
+        let merge_keys: &[NodeId] = if has_merge_key { &self.merge_keys } else { &[] };
+        mapping::resolve(
+            &self.nodes,
+            self.text,
+            &self.binary_keys,
+            map,
+            pairs.collect(),
+            merge_keys,
+        )
+        .map_err(|at| {
             self.error(
                 at.start,
                 at.end,
@@ -591,6 +617,7 @@ impl<'t> Builder<'t> {
             root,
             span: root_span,
             sources: std::mem::take(&mut self.sources),
+            duplicate_keys: std::mem::take(&mut self.duplicate_keys),
         };
         self.reset();
         Ok(Some(doc))
@@ -616,79 +643,4 @@ pub(super) fn excessive_aliasing(decode_count: u64, alias_count: u64) -> bool {
     alias_count > 100
         && decode_count > 1000
         && alias_count as f64 / decode_count as f64 > allowed_alias_ratio(decode_count)
-}
-
-/// Key identity for merging: scalars by value, collections by node.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum KeyId<'a> {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(u64),
-    Str(&'a str),
-    Node(NodeId),
-}
-
-fn key_id(nodes: &[Node], id: NodeId) -> KeyId<'_> {
-    match nodes.get(id as usize).map(|n| &n.value) {
-        Some(Value::Null) => KeyId::Null,
-        Some(Value::Bool(b)) => KeyId::Bool(*b),
-        Some(Value::Int(i)) => KeyId::Int(*i),
-        Some(Value::Float(f)) => KeyId::Float(f.to_bits()),
-        Some(Value::Str(s)) => KeyId::Str(s),
-        _ => KeyId::Node(id),
-    }
-}
-
-/// Applies `<<` merge keys: merged entries first, explicit entries after them, and an
-/// explicit key removes the merged entry with the same key. Among merge sources the
-/// earlier map of a `<<` sequence wins, as in go-yaml. Errors give the offending span.
-fn merge_map(
-    nodes: &[Node],
-    pairs: Vec<(NodeId, NodeId)>,
-    merge_keys: &[NodeId],
-) -> Result<Vec<(NodeId, NodeId)>, Span> {
-    let mut explicit = Vec::with_capacity(pairs.len());
-    let mut sources: Vec<NodeId> = Vec::new();
-    // Later `<<` keys override earlier ones (go-yaml applies them in order).
-    for &(key, value) in pairs.iter().rev() {
-        if merge_keys.binary_search(&key).is_err() {
-            continue;
-        }
-        let span = nodes[value as usize].span;
-        match &nodes[value as usize].value {
-            Value::Map(_) => sources.push(value),
-            Value::Seq(items) => {
-                for &item in items {
-                    if !matches!(nodes[item as usize].value, Value::Map(_)) {
-                        return Err(nodes[item as usize].span);
-                    }
-                    sources.push(item);
-                }
-            }
-            _ => return Err(span),
-        }
-    }
-    for &(key, value) in &pairs {
-        if merge_keys.binary_search(&key).is_err() {
-            explicit.push((key, value));
-        }
-    }
-    let mut seen: HashSet<KeyId<'_>> = explicit.iter().map(|&(k, _)| key_id(nodes, k)).collect();
-    let mut merged = Vec::new();
-    for source in sources {
-        let Value::Map(entries) = &nodes[source as usize].value else {
-            continue;
-        };
-        // The last of duplicated keys wins inside one map, as NodeRef::entry reads it.
-        let from = merged.len();
-        for &(k, v) in entries.iter().rev() {
-            if seen.insert(key_id(nodes, k)) {
-                merged.push((k, v));
-            }
-        }
-        merged[from..].reverse();
-    }
-    merged.extend(explicit);
-    Ok(merged)
 }

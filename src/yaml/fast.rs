@@ -7,8 +7,9 @@
 use std::ops::Range;
 
 use super::build::{DocDraft, Parsed, MAX_DEPTH, MAX_SCALAR_BYTES};
+use super::mapping;
 use super::scalar::{resolve_plain, Scalar};
-use super::{Node, NodeId, Tree, Value};
+use super::{DuplicateKey, Node, NodeId, Tree, Value};
 use crate::source::{FileId, Span};
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
@@ -36,6 +37,7 @@ pub(super) fn parse_simple(file: FileId, text: &str, range: Range<usize>) -> Opt
         sources: Vec::new(),
         pending: None,
         max_indent: usize::MAX,
+        duplicate_keys: Vec::new(),
     };
     let draft = parser.run(range.start)?;
     Some(draft.map(Parsed::Doc).into_iter().collect())
@@ -122,6 +124,7 @@ struct SimpleParser<'t> {
     pending: Option<Pending>,
     /// The deepest indentation the next content line may have.
     max_indent: usize,
+    duplicate_keys: Vec<DuplicateKey>,
 }
 
 impl SimpleParser<'_> {
@@ -309,7 +312,15 @@ impl SimpleParser<'_> {
         let base = frame.child_base.min(self.children.len());
         let children = &self.children[base..];
         let value = if frame.is_map {
-            Value::Map(children.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect())
+            let entries: Vec<_> = children.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
+            self.duplicate_keys.extend(mapping::duplicates(
+                &self.nodes,
+                self.text,
+                &[],
+                frame.node,
+                &entries,
+            ));
+            Value::Map(entries)
         } else {
             Value::Seq(children.to_vec())
         };
@@ -340,6 +351,7 @@ impl SimpleParser<'_> {
             root,
             span,
             sources: std::mem::take(&mut self.sources),
+            duplicate_keys: std::mem::take(&mut self.duplicate_keys),
         }))
     }
 
@@ -738,7 +750,15 @@ impl SimpleParser<'_> {
             return None;
         }
         let value = if is_map {
-            Value::Map(items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect())
+            let entries: Vec<_> = items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
+            self.duplicate_keys.extend(mapping::duplicates(
+                &self.nodes,
+                self.text,
+                &[],
+                id,
+                &entries,
+            ));
+            Value::Map(entries)
         } else {
             Value::Seq(items)
         };

@@ -10,6 +10,7 @@ mod chunk;
 pub use chunk::implicit_document_starts;
 mod fast;
 mod load;
+mod mapping;
 #[cfg(test)]
 mod proptests;
 mod scalar;
@@ -78,6 +79,30 @@ pub struct Document {
     pub template: Option<String>,
     /// The objects it holds: the root, or the flattened items of a List.
     pub objects: Vec<ObjectRoot>,
+    /// Keys assigned twice in a mapping, in the order go-yaml meets them.
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+/// One assignment of a mapping key, as go-yaml makes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyEntry {
+    pub key: NodeId,
+    pub value: NodeId,
+    /// The `<<` key of the mapping that merged this entry in from another mapping.
+    pub merged_by: Option<NodeId>,
+}
+
+/// A mapping key assigned twice (written twice, or also brought in by a `<<` merge).
+/// go-yaml's lenient decoders keep the last value; the strict ones (`UnmarshalStrict`,
+/// sigs.k8s.io/yaml's `YAMLToJSONStrict`) refuse the document: `key "x" already set in map`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The mapping both assignments are in.
+    pub map: NodeId,
+    /// The first assignment of the key.
+    pub first: KeyEntry,
+    /// A later one (go-yaml's error line is its value's).
+    pub again: KeyEntry,
 }
 
 /// A document (or part of one) that could not be read. `span` points at the fault.
