@@ -307,13 +307,26 @@ impl<'t> Builder<'t> {
             }
         };
         let in_key_position = self.in_key_position();
-        let binary_key = (in_key_position && core_suffix == Some(Some("binary")))
-            .then(|| crate::tls::base64::decode_std(value.as_bytes()).ok())
-            .flatten();
+        // granit's core suffixes are YAML 1.2's; go-yaml also knows `!!binary`, `!!merge`.
+        let yaml_tag = tag
+            .as_deref()
+            .and_then(|t| t.suffix_in_namespace("tag:yaml.org,2002:"));
+        // go-yaml decodes `!!binary` to the string of its bytes (and JSON carries that
+        // string with invalid UTF-8 replaced); keys compare as those bytes.
+        let binary = if yaml_tag.as_deref() == Some("binary") {
+            let bytes = crate::tls::base64::decode_std(value.as_bytes()).map_err(|_| {
+                self.error(start, end, "!!binary value contains invalid base64 data")
+            })?;
+            Some(bytes)
+        } else {
+            None
+        };
+        // go-yaml's isMerge: the text `<<`, plain and untagged or tagged `!!merge`.
         let is_merge_key = in_key_position
-            && match core_suffix {
-                None => style == ScalarStyle::Plain && value == "<<",
-                Some(suffix) => suffix == Some("merge"),
+            && value == "<<"
+            && match &yaml_tag {
+                None => tag.is_none() && style == ScalarStyle::Plain,
+                Some(name) => name == "merge",
             };
         let (start, end) = match style {
             ScalarStyle::Literal | ScalarStyle::Folded => self.block_scalar_span(start, end),
@@ -324,10 +337,13 @@ impl<'t> Builder<'t> {
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Int(i) => Value::Int(i),
             Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(value.into_owned()),
+            Scalar::Str => match &binary {
+                Some(bytes) => Value::Str(String::from_utf8_lossy(bytes).into_owned()),
+                None => Value::Str(value.into_owned()),
+            },
         };
         let id = self.push_node(value, start, end);
-        if let Some(bytes) = binary_key {
+        if let (Some(bytes), true) = (binary, in_key_position) {
             self.binary_keys.push((id, bytes));
         }
         if is_merge_key {
