@@ -151,6 +151,9 @@ pub fn lint_reporting(
             redactions.add(entry.value_node.span());
         }
     }
+    for span in rules::spans_to_redact(&model) {
+        redactions.add(span);
+    }
     for diagnostic in diagnostics.iter().filter(|d| d.rule == "invalid-yaml") {
         redact_line_of_broken_secret(sources, diagnostic.span, &mut redactions);
     }

@@ -19,11 +19,13 @@ mod certificate_expiring;
 mod certificate_key_usage;
 mod certificate_undetermined;
 mod configuration_collision;
+mod duplicate_key;
 mod insecure_skip_tls_verify;
 mod invalid_config;
 mod invalid_yaml;
 mod missing_document_separator;
 mod newer_go_refusal;
+mod non_object_document;
 mod provisioner_names;
 mod serving_key;
 mod suppression_without_reason;
@@ -42,6 +44,14 @@ mod webhook_unknown_authority;
 pub use invalid_config::RULE as INVALID_CONFIG;
 pub use invalid_yaml::yaml_error_diagnostic;
 pub use missing_document_separator::missing_separator_diagnostic;
+
+/// Text the labels of these rules show that must not be printed: values of a Secret's
+/// keys set twice, and documents that are bare strings.
+pub fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
+    let mut spans = duplicate_key::overridden_secret_values(model);
+    spans.extend(non_object_document::string_document_text(model));
+    spans
+}
 pub use suppression_without_reason::suppression_without_reason_diagnostic;
 pub use unused_suppression::unused_suppression_diagnostic;
 
@@ -175,6 +185,8 @@ pub const RULES: &[&Rule] = &[
     &invalid_yaml::RULE,
     &invalid_config::RULE,
     &missing_document_separator::RULE,
+    &duplicate_key::RULE,
+    &non_object_document::RULE,
     &webhook_client_config::RULE,
     &configuration_collision::RULE,
     &webhook_loopback::RULE,
