@@ -460,3 +460,32 @@ fn a_broken_secret_document_does_not_leak_its_values() {
         run.stdout
     );
 }
+
+/// A Secret key set twice: the label on the first one shows its line, whose value the
+/// model does not use; it is redacted as the used one is, in every format.
+#[test]
+fn secret_values_of_a_key_set_twice_are_not_printed() {
+    let dir = testdata().join("cases/duplicate-key");
+    let input = std::fs::read_to_string(dir.join("input.yaml")).unwrap();
+    let values: Vec<&str> = input
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("  tls.crt: ")
+                .or_else(|| l.strip_prefix("  tls.key: "))
+        })
+        .collect();
+    assert_eq!(values.len(), 3);
+    for format in ["human", "json", "concise", "github", "junit", "sarif"] {
+        let run = speclint(&dir, &["--format", format, "input.yaml"], None);
+        assert!(run.stdout.contains("duplicate-key"), "{format}");
+        for value in &values {
+            // Past the base64 of `-----BEGIN ...-----\nMII`, which every PEM shares, and
+            // within what an excerpt shows of a long line.
+            let inner = &value[42..56];
+            assert!(
+                !run.stdout.contains(inner) && !run.stderr.contains(inner),
+                "{format} prints secret material {inner}"
+            );
+        }
+    }
+}

@@ -19,15 +19,18 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn diagnostic(context: &Context<'_, '_>, document: &Document, duplicate: &DuplicateKey) -> Diagnostic {
+fn diagnostic(
+    context: &Context<'_, '_>,
+    document: &Document,
+    duplicate: &DuplicateKey,
+) -> Diagnostic {
     let node = |id| document.node(id);
     let key = node(duplicate.again.key);
     let name = key_text(key);
     let first_key = node(duplicate.first.key).span();
     let again_key = key.span();
     let go_error = format!("key {} already set in map", go_key(key));
-    let (message, span, span_label) = match (duplicate.first.merged_by, duplicate.again.merged_by)
-    {
+    let (message, span, span_label) = match (duplicate.first.merged_by, duplicate.again.merged_by) {
         (None, None) => (
             format!("duplicate key `{name}`"),
             again_key,

@@ -33,7 +33,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             )
             .with_template(document.template.clone())
             .with_span_label(format!("this document is {what}"))
-            .with_note("kubectl and Helm read every document as one object, a mapping with `apiVersion` and `kind`; they skip only empty and `null` documents")
+            .with_note("Helm stops on such a document (`YAML parse error`: it reads every document's `apiVersion`, `kind` and `metadata`), and kubectl decodes it as an object; both skip only empty and `null` documents")
             .with_help(if matches!(root.value(), Value::Seq(_)) {
                 "to check a list of objects, write each as its own document after a `---` line, or wrap them in `kind: List` with `items:`"
             } else {
