@@ -199,10 +199,15 @@ fn duplicates_among(
     }
     let id_of = |i: usize| key_id(nodes, text, binary, assignment(i).key);
     // Most mappings are small: comparing pairs is cheaper than hashing.
-    if count <= 16 {
+    const SMALL: usize = 16;
+    if count <= SMALL {
+        let mut ids: [Option<KeyId<'_>>; SMALL] = [None; SMALL];
+        for (i, id) in ids.iter_mut().enumerate().take(count) {
+            *id = id_of(i);
+        }
         for i in 1..count {
-            let Some(id) = id_of(i) else { continue };
-            if let Some(f) = (0..i).find(|&j| id_of(j) == Some(id)) {
+            let Some(id) = ids[i] else { continue };
+            if let Some(f) = ids[..i].iter().position(|&other| other == Some(id)) {
                 duplicates.push(DuplicateKey {
                     map,
                     first: assignment(f),

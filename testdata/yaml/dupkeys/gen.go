@@ -1,12 +1,14 @@
 // Command gen records how Go's YAML decoders, the ones Kubernetes tools use, treat
 // mapping keys that repeat: which refuse the document, with what message, and which
 // value the lenient ones keep. speclint's duplicate-key rule is checked against it
-// (src/yaml/tests.rs, dupkeys_agree_with_go_strict_decoders).
+// (src/yaml/tests.rs, duplicate_keys_agree_with_go_strict_decoders).
 //
 // Built offline against Debian's golang-gopkg-yaml.v2-dev (2.4.0) and
 // golang-k8s-sigs-yaml-dev (1.3.0):
 //
-//	cd testdata/yaml/dupkeys && GOPATH=/usr/share/gocode GO111MODULE=off go run gen.go > verdicts.json
+//	cd testdata/yaml/dupkeys && GOPATH=/usr/share/gocode GO111MODULE=off go run gen.go > verdicts.json 2> summary.txt
+//
+// summary.txt lists, per input, which strict decoders refuse it.
 package main
 
 import (
