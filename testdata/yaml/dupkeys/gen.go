@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	yamlv2 "gopkg.in/yaml.v2"
@@ -99,8 +100,9 @@ type verdict struct {
 	Error string `json:"error,omitempty"`
 	// What the decoder produced, as JSON with sorted keys, when it succeeded.
 	Result string `json:"result,omitempty"`
-	// The decoder's result differed between runs (Go's map iteration order).
-	Nondeterministic bool `json:"nondeterministic,omitempty"`
+	// When the result differs between runs (it depends on Go's map iteration order):
+	// every result seen, sorted, instead of Result.
+	Nondeterministic []string `json:"nondeterministic,omitempty"`
 }
 
 type record struct {
@@ -140,21 +142,25 @@ func show(v interface{}) string {
 // run calls a decoder many times: Go randomises map iteration, so a result that
 // depends on it shows up as differing runs.
 func run(decode func() (string, error)) verdict {
-	var first verdict
+	seen := map[string]bool{}
+	var v verdict
 	for i := 0; i < 64; i++ {
 		result, err := decode()
-		v := verdict{OK: err == nil, Result: result}
+		v = verdict{OK: err == nil, Result: result}
 		if err != nil {
 			v.Error = err.Error()
 			v.Result = ""
 		}
-		if i == 0 {
-			first = v
-		} else if v != first && !(v.OK == first.OK && v.Error == first.Error && v.Result == first.Result) {
-			first.Nondeterministic = true
-		}
+		seen[v.Error+"\x00"+v.Result] = true
 	}
-	return first
+	if len(seen) > 1 {
+		for key := range seen {
+			v.Nondeterministic = append(v.Nondeterministic, key[strings.Index(key, "\x00")+1:])
+		}
+		sort.Strings(v.Nondeterministic)
+		v.Result = ""
+	}
+	return v
 }
 
 func main() {
