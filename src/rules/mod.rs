@@ -44,6 +44,12 @@ mod webhook_unknown_authority;
 pub use invalid_config::RULE as INVALID_CONFIG;
 pub use invalid_yaml::yaml_error_diagnostic;
 pub use missing_document_separator::missing_separator_diagnostic;
+pub use suppression_without_reason::suppression_without_reason_diagnostic;
+pub use unused_suppression::unused_suppression_diagnostic;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Endpoint, EndpointKind, Model};
+use crate::resolve::Resolution;
 
 /// Text the labels of these rules show that must not be printed: values of a Secret's
 /// keys set twice, and documents that are bare strings.
@@ -52,12 +58,6 @@ pub fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
     spans.extend(non_object_document::string_document_text(model));
     spans
 }
-pub use suppression_without_reason::suppression_without_reason_diagnostic;
-pub use unused_suppression::unused_suppression_diagnostic;
-
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Endpoint, EndpointKind, Model};
-use crate::resolve::Resolution;
 
 /// What a rule needs to look at.
 pub struct Context<'m, 'a> {

@@ -3,6 +3,8 @@
 //! Public API (other stages rely on it; keep it stable):
 //! - [`load`]: one source file to its documents and the errors found while reading them.
 //! - [`Document`], [`Tree`], [`NodeRef`]: read-only access to nodes with their spans.
+//! - [`DuplicateKey`]: a mapping key assigned twice, listed per document (go-yaml's strict
+//!   decoders refuse those; testdata/yaml/dupkeys holds their verdicts).
 
 mod build;
 mod chunk;
