@@ -185,8 +185,6 @@ pub const RULES: &[&Rule] = &[
     &invalid_yaml::RULE,
     &invalid_config::RULE,
     &missing_document_separator::RULE,
-    &duplicate_key::RULE,
-    &non_object_document::RULE,
     &webhook_client_config::RULE,
     &configuration_collision::RULE,
     &webhook_loopback::RULE,
@@ -220,6 +218,9 @@ pub const RULES: &[&Rule] = &[
     &newer_go_refusal::RULE,
     &unused_suppression::RULE,
     &suppression_without_reason::RULE,
+    // Last, so that the indexes of the others (SARIF's ruleIndex) stay as they were.
+    &duplicate_key::RULE,
+    &non_object_document::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
