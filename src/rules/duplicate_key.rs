@@ -2,7 +2,7 @@ use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 use crate::source::Span;
-use crate::yaml::{Document, DuplicateKey, NodeRef, Value};
+use crate::yaml::{Document, DuplicateKey, KeyEntry, NodeId, NodeRef, Value};
 
 pub const RULE: Rule = Rule {
     id: "duplicate-key",
@@ -27,19 +27,32 @@ fn diagnostic(
     let node = |id| document.node(id);
     let key = node(duplicate.again.key);
     let name = key_text(key);
-    let first_key = node(duplicate.first.key).span();
-    let again_key = key.span();
+    let (first_key, first_is_alias) = written_at(document, duplicate.map, duplicate.first);
+    let (again_key, again_is_alias) = written_at(document, duplicate.map, duplicate.again);
+    let alias_note = |label: &str, is_alias: bool| {
+        if is_alias {
+            format!("{label} (by an alias: its value is shown)")
+        } else {
+            label.to_string()
+        }
+    };
     let go_error = format!("key {} already set in map", go_key(key));
     let (message, span, span_label) = match (duplicate.first.merged_by, duplicate.again.merged_by) {
         (None, None) => (
             format!("duplicate key `{name}`"),
             again_key,
-            "set again here: lenient decoders keep this value".to_string(),
+            alias_note(
+                "set again here: lenient decoders keep this value",
+                again_is_alias,
+            ),
         ),
         (Some(_), None) => (
             format!("key `{name}` overrides the value a `<<` merge key brought in"),
             again_key,
-            "set again here: lenient decoders keep this value".to_string(),
+            alias_note(
+                "set again here: lenient decoders keep this value",
+                again_is_alias,
+            ),
         ),
         (_, Some(merge)) => (
             format!("the `<<` merge key sets `{name}` again"),
@@ -56,7 +69,7 @@ fn diagnostic(
     if let Some(merge) = duplicate.first.merged_by {
         diagnostic = diagnostic.with_label(node(merge).span(), format!("`{name}` merged in here"));
     }
-    diagnostic = diagnostic.with_label(first_key, "first defined here");
+    diagnostic = diagnostic.with_label(first_key, alias_note("first defined here", first_is_alias));
     if duplicate.again.merged_by.is_some() && again_key != first_key {
         diagnostic = diagnostic.with_label(again_key, "merged from here");
     }
@@ -69,6 +82,16 @@ fn diagnostic(
         } else {
             format!("remove one of the two `{name}` keys, keeping the value you meant")
         })
+}
+
+/// Where an entry of `map` is written: its key, or, when the key is an alias (its node was
+/// built before the mapping, at its anchor) and the value is not, its value.
+fn written_at(document: &Document, map: NodeId, entry: KeyEntry) -> (Span, bool) {
+    let key = document.node(entry.key).span();
+    if entry.merged_by.is_some() || entry.key > map || entry.value < map {
+        return (key, false);
+    }
+    (document.node(entry.value).span(), true)
 }
 
 /// The innermost object of the document whose node holds `span`.
