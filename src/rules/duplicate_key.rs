@@ -155,7 +155,8 @@ fn scalar_spans(node: NodeRef<'_>, out: &mut Vec<Span>) {
             return;
         }
         match node.value() {
-            Value::Map(_) => stack.extend(node.entries().map(|(_, v)| v)),
+            // Every value, those of keys set twice too (`entries` leaves them out).
+            Value::Map(_) => stack.extend(node.all_entries().map(|(_, v)| v)),
             Value::Seq(_) => stack.extend(node.items()),
             _ => out.push(node.span()),
         }

@@ -124,6 +124,8 @@ struct Builder<'t> {
     /// The decoded bytes of `!!binary` keys, by id (ascending): go-yaml compares those.
     binary_keys: Vec<(NodeId, Vec<u8>)>,
     duplicate_keys: Vec<DuplicateKey>,
+    /// Entries set again later in their mapping (see `Tree::overridden`).
+    overridden: Vec<(NodeId, u32)>,
     root: Option<NodeId>,
     root_is_implicit_null: bool,
     doc_start: usize,
@@ -148,6 +150,7 @@ impl<'t> Builder<'t> {
             merge_keys: Vec::new(),
             binary_keys: Vec::new(),
             duplicate_keys: Vec::new(),
+            overridden: Vec::new(),
             root: None,
             root_is_implicit_null: false,
             doc_start: chunk_start,
@@ -166,6 +169,7 @@ impl<'t> Builder<'t> {
         self.merge_keys.clear();
         self.binary_keys.clear();
         self.duplicate_keys.clear();
+        self.overridden.clear();
         self.root = None;
         self.root_is_implicit_null = false;
         self.decode_count = 1;
@@ -522,7 +526,16 @@ impl<'t> Builder<'t> {
                 entries,
                 duplicates,
             } = self.build_map(frame.node, base, frame.has_merge_key)?;
-            self.duplicate_keys.extend(duplicates);
+            if !duplicates.is_empty() {
+                self.overridden.extend(mapping::overridden(
+                    &self.nodes,
+                    self.text,
+                    &self.binary_keys,
+                    frame.node,
+                    &entries,
+                ));
+                self.duplicate_keys.extend(duplicates);
+            }
             Value::Map(entries)
         } else {
             Value::Seq(self.children[base..].to_vec())
@@ -629,6 +642,11 @@ impl<'t> Builder<'t> {
         let doc = DocDraft {
             tree: Tree {
                 nodes: std::mem::take(&mut self.nodes),
+                overridden: {
+                    let mut overridden = std::mem::take(&mut self.overridden);
+                    overridden.sort_unstable();
+                    overridden
+                },
             },
             root,
             span: root_span,

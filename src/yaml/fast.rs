@@ -38,6 +38,7 @@ pub(super) fn parse_simple(file: FileId, text: &str, range: Range<usize>) -> Opt
         pending: None,
         max_indent: usize::MAX,
         duplicate_keys: Vec::new(),
+        overridden: Vec::new(),
     };
     let draft = parser.run(range.start)?;
     Some(draft.map(Parsed::Doc).into_iter().collect())
@@ -125,6 +126,8 @@ struct SimpleParser<'t> {
     /// The deepest indentation the next content line may have.
     max_indent: usize,
     duplicate_keys: Vec<DuplicateKey>,
+    /// Entries set again later in their mapping (see `Tree::overridden`).
+    overridden: Vec<(NodeId, u32)>,
 }
 
 impl SimpleParser<'_> {
@@ -313,13 +316,7 @@ impl SimpleParser<'_> {
         let children = &self.children[base..];
         let value = if frame.is_map {
             let entries: Vec<_> = children.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
-            self.duplicate_keys.extend(mapping::duplicates(
-                &self.nodes,
-                self.text,
-                &[],
-                frame.node,
-                &entries,
-            ));
+            self.note_duplicates(frame.node, &entries);
             Value::Map(entries)
         } else {
             Value::Seq(children.to_vec())
@@ -331,6 +328,22 @@ impl SimpleParser<'_> {
             node.span.end = end;
         }
         self.attach(frame.node, end);
+    }
+
+    /// Records the keys the mapping `map` sets twice, and which entries are overridden.
+    fn note_duplicates(&mut self, map: NodeId, entries: &[(NodeId, NodeId)]) {
+        let duplicates = mapping::duplicates(&self.nodes, self.text, &[], map, entries);
+        if duplicates.is_empty() {
+            return;
+        }
+        self.overridden.extend(mapping::overridden(
+            &self.nodes,
+            self.text,
+            &[],
+            map,
+            entries,
+        ));
+        self.duplicate_keys.extend(duplicates);
     }
 
     fn finish(&mut self) -> Option<Option<DocDraft>> {
@@ -347,6 +360,11 @@ impl SimpleParser<'_> {
         Some(Some(DocDraft {
             tree: Tree {
                 nodes: std::mem::take(&mut self.nodes),
+                overridden: {
+                    let mut overridden = std::mem::take(&mut self.overridden);
+                    overridden.sort_unstable();
+                    overridden
+                },
             },
             root,
             span,
@@ -751,13 +769,7 @@ impl SimpleParser<'_> {
         }
         let value = if is_map {
             let entries: Vec<_> = items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
-            self.duplicate_keys.extend(mapping::duplicates(
-                &self.nodes,
-                self.text,
-                &[],
-                id,
-                &entries,
-            ));
+            self.note_duplicates(id, &entries);
             Value::Map(entries)
         } else {
             Value::Seq(items)

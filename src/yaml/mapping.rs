@@ -168,6 +168,32 @@ pub(super) fn resolve(
     })
 }
 
+/// The entries (by index) of the mapping `map` that a later entry sets again; only worth
+/// calling when it has duplicates.
+pub(super) fn overridden(
+    nodes: &[Node],
+    text: &str,
+    binary: &BinaryKeys,
+    map: NodeId,
+    entries: &[(NodeId, NodeId)],
+) -> Vec<(NodeId, u32)> {
+    let ids: Vec<Option<KeyId<'_>>> = entries
+        .iter()
+        .map(|&(key, _)| key_id(nodes, text, binary, key))
+        .collect();
+    let mut last: HashMap<KeyId<'_>, usize> = HashMap::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            last.insert(*id, i);
+        }
+    }
+    ids.iter()
+        .enumerate()
+        .filter(|(i, id)| id.is_some_and(|id| last.get(&id) != Some(i)))
+        .map(|(i, _)| (map, i as u32))
+        .collect()
+}
+
 /// The keys a mapping without merge keys assigns twice.
 pub(super) fn duplicates(
     nodes: &[Node],

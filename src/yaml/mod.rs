@@ -57,6 +57,9 @@ pub struct Node {
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
     pub nodes: Vec<Node>,
+    /// Entries a later entry of the same mapping sets again, as (mapping, entry index),
+    /// sorted: go-yaml keeps only the last, and so does [`NodeRef::entries`].
+    pub overridden: Vec<(NodeId, u32)>,
 }
 
 /// One Kubernetes object inside a document: the root, or an item of a `kind: List`/`*List`.
@@ -219,8 +222,28 @@ impl<'a> NodeRef<'a> {
         ids.iter().map(move |id| NodeRef { tree, id: *id })
     }
 
-    /// Entries of a mapping (empty for anything else).
+    /// Entries of a mapping (empty for anything else), as go-yaml keeps them: an entry
+    /// whose key a later entry sets again is left out.
     pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+        let tree = self.tree;
+        let map = self.id;
+        let entries: &'a [(NodeId, NodeId)] = match &self.node().value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        };
+        let overridden = &tree.overridden;
+        entries
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| {
+                overridden.is_empty() || overridden.binary_search(&(map, *i as u32)).is_err()
+            })
+            .map(move |(_, (k, v))| (NodeRef { tree, id: *k }, NodeRef { tree, id: *v }))
+    }
+
+    /// Every entry of a mapping as written, keys set twice included (empty for anything
+    /// else); merge keys are applied.
+    pub fn all_entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
         let tree = self.tree;
         let entries: &'a [(NodeId, NodeId)] = match &self.node().value {
             Value::Map(entries) => entries,

@@ -505,8 +505,8 @@ fn canonical(parsed: &[build::Parsed]) -> Vec<String> {
                 let mut sources = d.sources.clone();
                 sources.sort();
                 format!(
-                    "{:?} {} {:?} {:?} {:?}",
-                    d.tree.nodes, d.root, d.span, sources, d.duplicate_keys
+                    "{:?} {} {:?} {:?} {:?} {:?}",
+                    d.tree.nodes, d.root, d.span, sources, d.duplicate_keys, d.tree.overridden
                 )
             }
             build::Parsed::Error(_) => "error".to_string(),

@@ -182,9 +182,10 @@ fn tag_mismatch_is_a_document_error() {
 }
 
 #[test]
-fn duplicate_keys_are_kept_and_the_last_wins() {
+fn duplicate_keys_are_recorded_and_the_last_wins() {
     let l = load_ok("a: 1\na: 2\n");
-    assert_eq!(l.root(0).entries().count(), 2);
+    assert_eq!(l.doc(0).duplicate_keys.len(), 1);
+    assert_eq!(l.root(0).entries().count(), 1);
     assert_eq!(l.root(0).get("a").unwrap().as_i64(), Some(2));
 }
 
@@ -818,4 +819,40 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         }
         _ => a == b,
     }
+}
+
+#[test]
+fn entries_leave_out_keys_set_again_later_as_go_yaml_does() {
+    let l = load_ok(
+        "m: {a: 1, b: 2, a: 3}\np:\n  x: 1\n  x: 2\n  z: 0\n  x: 3\nmerged:\n  a: 1\n  <<: {a: 2}\n",
+    );
+    let pairs = |key: &str| -> Vec<(String, String)> {
+        l.root(0)
+            .get(key)
+            .unwrap()
+            .entries()
+            .map(|(k, v)| {
+                (
+                    k.scalar_text().unwrap(),
+                    v.scalar_text().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let expect = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(pairs("m"), expect(&[("b", "2"), ("a", "3")]));
+    assert_eq!(pairs("p"), expect(&[("z", "0"), ("x", "3")]));
+    // The merge comes after the explicit key: go-yaml keeps the merged value.
+    assert_eq!(pairs("merged"), expect(&[("a", "2")]));
+    assert_eq!(l.doc(0).duplicate_keys.len(), 4);
+    // The tree keeps every entry (suppression comments and spans need them).
+    let all = |key: &str| match l.root(0).get(key).unwrap().value() {
+        Value::Map(entries) => entries.len(),
+        _ => 0,
+    };
+    assert_eq!((all("m"), all("p"), all("merged")), (3, 4, 2));
 }
