@@ -489,3 +489,26 @@ fn secret_values_of_a_key_set_twice_are_not_printed() {
         }
     }
 }
+
+/// A selector with a key written twice selects as Kubernetes reads it: by the last value.
+#[test]
+fn a_selector_key_written_twice_selects_by_its_last_value() {
+    let manifest = "apiVersion: v1\nkind: Service\nmetadata: {name: svc, namespace: ns}\nspec:\n  selector: {app: old, app: web}\n  ports: [{port: 443, targetPort: https}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ns}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: c\n          image: x\n          ports: [{name: https, containerPort: 8443}]\n---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: w}\nwebhooks:\n  - name: w.example.org\n    clientConfig:\n      service: {name: svc, namespace: ns}\n";
+    let run = speclint(
+        &testdata(),
+        &["--format", "concise"],
+        Some(manifest.as_bytes()),
+    );
+    assert!(
+        run.stdout
+            .contains("warning[duplicate-key] duplicate key `app`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the pods behind the Service mount no Secret"),
+        "the Deployment is selected: {}",
+        run.stdout
+    );
+}
