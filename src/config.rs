@@ -182,7 +182,7 @@ impl Reader<'_> {
         }
         let mut seen: Vec<&str> = Vec::new();
         let mut out = Vec::new();
-        for (key, value) in node.entries() {
+        for (key, value) in node.all_entries() {
             let Some(name) = key.as_str() else {
                 self.error(
                     key,

@@ -427,6 +427,8 @@ impl<'a> Endpoint<'a> {
 /// All typed views of one run, with hash indexes for lookups.
 #[derive(Debug, Default)]
 pub struct Model<'a> {
+    /// The documents the model was built from (for rules about YAML itself).
+    pub documents: &'a [Document],
     pub objects: Vec<Object<'a>>,
     pub services: Vec<Service<'a>>,
     pub pod_templates: Vec<PodTemplate<'a>>,
@@ -458,7 +460,10 @@ impl<'a> Model<'a> {
         default_namespace: &str,
         live_file: &dyn Fn(FileId) -> bool,
     ) -> Model<'a> {
-        let mut model = Model::default();
+        let mut model = Model {
+            documents,
+            ..Model::default()
+        };
         for document in documents {
             for root in &document.objects {
                 let node = document.node(root.node);

@@ -154,6 +154,9 @@ pub fn lint_reporting(
             redactions.cover_secret_object(document.node(object.node), text);
         }
     }
+    for span in rules::spans_to_redact(&model) {
+        redactions.add(span);
+    }
     for diagnostic in diagnostics.iter().filter(|d| d.rule == "invalid-yaml") {
         redact_broken_secret_document(sources, diagnostic.span, &mut redactions);
     }

@@ -460,3 +460,55 @@ fn a_broken_secret_document_does_not_leak_its_values() {
         run.stdout
     );
 }
+
+/// A Secret key set twice: the label on the first one shows its line, whose value the
+/// model does not use; it is redacted as the used one is, in every format.
+#[test]
+fn secret_values_of_a_key_set_twice_are_not_printed() {
+    let dir = testdata().join("cases/duplicate-key");
+    let input = std::fs::read_to_string(dir.join("input.yaml")).unwrap();
+    let values: Vec<&str> = input
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("  tls.crt: ")
+                .or_else(|| l.strip_prefix("  tls.key: "))
+        })
+        .collect();
+    assert_eq!(values.len(), 3);
+    for format in ["human", "json", "concise", "github", "junit", "sarif"] {
+        let run = speclint(&dir, &["--format", format, "input.yaml"], None);
+        assert!(run.stdout.contains("duplicate-key"), "{format}");
+        for value in &values {
+            // Past the base64 of `-----BEGIN ...-----\nMII`, which every PEM shares, and
+            // within what an excerpt shows of a long line.
+            let inner = &value[42..56];
+            assert!(
+                !run.stdout.contains(inner) && !run.stderr.contains(inner),
+                "{format} prints secret material {inner}"
+            );
+        }
+    }
+}
+
+/// A selector with a key written twice selects as Kubernetes reads it: by the last value.
+#[test]
+fn a_selector_key_written_twice_selects_by_its_last_value() {
+    let manifest = "apiVersion: v1\nkind: Service\nmetadata: {name: svc, namespace: ns}\nspec:\n  selector: {app: old, app: web}\n  ports: [{port: 443, targetPort: https}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ns}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: c\n          image: x\n          ports: [{name: https, containerPort: 8443}]\n---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: w}\nwebhooks:\n  - name: w.example.org\n    clientConfig:\n      service: {name: svc, namespace: ns}\n";
+    let run = speclint(
+        &testdata(),
+        &["--format", "concise"],
+        Some(manifest.as_bytes()),
+    );
+    assert!(
+        run.stdout
+            .contains("warning[duplicate-key] duplicate key `app`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the pods behind the Service mount no Secret"),
+        "the Deployment is selected: {}",
+        run.stdout
+    );
+}

@@ -19,11 +19,13 @@ mod certificate_expiring;
 mod certificate_key_usage;
 mod certificate_undetermined;
 mod configuration_collision;
+mod duplicate_key;
 mod insecure_skip_tls_verify;
 mod invalid_config;
 mod invalid_yaml;
 mod missing_document_separator;
 mod newer_go_refusal;
+mod non_object_document;
 mod provisioner_names;
 mod serving_key;
 mod shell_command;
@@ -49,6 +51,14 @@ pub use unused_suppression::unused_suppression_diagnostic;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Endpoint, EndpointKind, Model};
 use crate::resolve::Resolution;
+
+/// Text the labels of these rules show that must not be printed: values of a Secret's
+/// keys set twice, and documents that are bare strings.
+pub fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
+    let mut spans = duplicate_key::overridden_secret_values(model);
+    spans.extend(non_object_document::string_document_text(model));
+    spans
+}
 
 /// What a rule needs to look at.
 pub struct Context<'m, 'a> {
@@ -209,6 +219,9 @@ pub const RULES: &[&Rule] = &[
     &newer_go_refusal::RULE,
     &unused_suppression::RULE,
     &suppression_without_reason::RULE,
+    // Last, so that the indexes of the others (SARIF's ruleIndex) stay as they were.
+    &duplicate_key::RULE,
+    &non_object_document::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

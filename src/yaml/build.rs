@@ -3,13 +3,13 @@
 //! reaches the Rust stack.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
 
+use super::mapping::{self, Mapping};
 use super::scalar::{resolve_plain, resolve_tagged, Scalar};
-use super::{Node, NodeId, Tree, Value, YamlError};
+use super::{DuplicateKey, Node, NodeId, Tree, Value, YamlError};
 use crate::source::{FileId, Span};
 
 /// Collections nested deeper than this are refused.
@@ -25,6 +25,7 @@ pub(super) struct DocDraft {
     pub span: Span,
     /// `# Source:` comments seen in the document: (byte offset, path), in source order.
     pub sources: Vec<(usize, String)>,
+    pub duplicate_keys: Vec<DuplicateKey>,
 }
 
 #[derive(Debug)]
@@ -120,6 +121,11 @@ struct Builder<'t> {
     anchors: Vec<Option<Anchor>>,
     /// Ids of `<<` keys, ascending (ids are handed out in order).
     merge_keys: Vec<NodeId>,
+    /// The decoded bytes of `!!binary` keys, by id (ascending): go-yaml compares those.
+    binary_keys: Vec<(NodeId, Vec<u8>)>,
+    duplicate_keys: Vec<DuplicateKey>,
+    /// Entries set again later in their mapping (see `Tree::overridden`).
+    overridden: Vec<(NodeId, u32)>,
     root: Option<NodeId>,
     root_is_implicit_null: bool,
     doc_start: usize,
@@ -142,6 +148,9 @@ impl<'t> Builder<'t> {
             children: Vec::new(),
             anchors: Vec::new(),
             merge_keys: Vec::new(),
+            binary_keys: Vec::new(),
+            duplicate_keys: Vec::new(),
+            overridden: Vec::new(),
             root: None,
             root_is_implicit_null: false,
             doc_start: chunk_start,
@@ -158,6 +167,9 @@ impl<'t> Builder<'t> {
         self.children.clear();
         self.anchors.clear();
         self.merge_keys.clear();
+        self.binary_keys.clear();
+        self.duplicate_keys.clear();
+        self.overridden.clear();
         self.root = None;
         self.root_is_implicit_null = false;
         self.decode_count = 1;
@@ -298,10 +310,27 @@ impl<'t> Builder<'t> {
                 resolve_tagged(suffix, &value).map_err(|message| self.error(start, end, message))?
             }
         };
-        let is_merge_key = self.in_key_position()
-            && match core_suffix {
-                None => style == ScalarStyle::Plain && value == "<<",
-                Some(suffix) => suffix == Some("merge"),
+        let in_key_position = self.in_key_position();
+        // granit's core suffixes are YAML 1.2's; go-yaml also knows `!!binary`, `!!merge`.
+        let yaml_tag = tag
+            .as_deref()
+            .and_then(|t| t.suffix_in_namespace("tag:yaml.org,2002:"));
+        // go-yaml decodes `!!binary` to the string of its bytes (and JSON carries that
+        // string with invalid UTF-8 replaced); keys compare as those bytes.
+        let binary = if yaml_tag.as_deref() == Some("binary") {
+            let bytes = crate::tls::base64::decode_std(value.as_bytes()).map_err(|_| {
+                self.error(start, end, "!!binary value contains invalid base64 data")
+            })?;
+            Some(bytes)
+        } else {
+            None
+        };
+        // go-yaml's isMerge: the text `<<`, plain and untagged or tagged `!!merge`.
+        let is_merge_key = in_key_position
+            && value == "<<"
+            && match &yaml_tag {
+                None => tag.is_none() && style == ScalarStyle::Plain,
+                Some(name) => name == "merge",
             };
         let (start, end) = match style {
             ScalarStyle::Literal | ScalarStyle::Folded => self.block_scalar_span(start, end),
@@ -312,9 +341,15 @@ impl<'t> Builder<'t> {
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Int(i) => Value::Int(i),
             Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(value.into_owned()),
+            Scalar::Str => match &binary {
+                Some(bytes) => Value::Str(String::from_utf8_lossy(bytes).into_owned()),
+                None => Value::Str(value.into_owned()),
+            },
         };
         let id = self.push_node(value, start, end);
+        if let (Some(bytes), true) = (binary, in_key_position) {
+            self.binary_keys.push((id, bytes));
+        }
         if is_merge_key {
             if let Some(frame) = self.frames.last_mut() {
                 frame.has_merge_key = true;
@@ -487,8 +522,21 @@ impl<'t> Builder<'t> {
         let end = if frame.flow { end } else { frame.last_end }.max(frame.start);
         let base = frame.child_base.min(self.children.len());
         let value = if frame.is_map {
-            let map = self.build_map(base, frame.has_merge_key)?;
-            Value::Map(map)
+            let Mapping {
+                entries,
+                duplicates,
+            } = self.build_map(frame.node, base, frame.has_merge_key)?;
+            if !duplicates.is_empty() {
+                self.overridden.extend(mapping::overridden(
+                    &self.nodes,
+                    self.text,
+                    &self.binary_keys,
+                    frame.node,
+                    &entries,
+                ));
+                self.duplicate_keys.extend(duplicates);
+            }
+            Value::Map(entries)
         } else {
             Value::Seq(self.children[base..].to_vec())
         };
@@ -513,9 +561,10 @@ impl<'t> Builder<'t> {
 
     fn build_map(
         &self,
+        map: NodeId,
         base: usize,
         has_merge_key: bool,
-    ) -> Result<Vec<(NodeId, NodeId)>, YamlError> {
+    ) -> Result<Mapping, YamlError> {
         let flat = &self.children[base..];
         let pairs = flat.chunks_exact(2).map(|kv| (kv[0], kv[1]));
         for (key, _) in pairs.clone() {
@@ -524,10 +573,16 @@ impl<'t> Builder<'t> {
                 return Err(self.error(span.start, span.end, "invalid map key: a collection"));
             }
         }
-        if !has_merge_key {
-            return Ok(pairs.collect());
-        }
-        merge_map(&self.nodes, pairs.collect(), &self.merge_keys).map_err(|at| {
+        let merge_keys: &[NodeId] = if has_merge_key { &self.merge_keys } else { &[] };
+        mapping::resolve(
+            &self.nodes,
+            self.text,
+            &self.binary_keys,
+            map,
+            pairs.collect(),
+            merge_keys,
+        )
+        .map_err(|at| {
             self.error(
                 at.start,
                 at.end,
@@ -587,10 +642,16 @@ impl<'t> Builder<'t> {
         let doc = DocDraft {
             tree: Tree {
                 nodes: std::mem::take(&mut self.nodes),
+                overridden: {
+                    let mut overridden = std::mem::take(&mut self.overridden);
+                    overridden.sort_unstable();
+                    overridden
+                },
             },
             root,
             span: root_span,
             sources: std::mem::take(&mut self.sources),
+            duplicate_keys: std::mem::take(&mut self.duplicate_keys),
         };
         self.reset();
         Ok(Some(doc))
@@ -616,79 +677,4 @@ pub(super) fn excessive_aliasing(decode_count: u64, alias_count: u64) -> bool {
     alias_count > 100
         && decode_count > 1000
         && alias_count as f64 / decode_count as f64 > allowed_alias_ratio(decode_count)
-}
-
-/// Key identity for merging: scalars by value, collections by node.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum KeyId<'a> {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(u64),
-    Str(&'a str),
-    Node(NodeId),
-}
-
-fn key_id(nodes: &[Node], id: NodeId) -> KeyId<'_> {
-    match nodes.get(id as usize).map(|n| &n.value) {
-        Some(Value::Null) => KeyId::Null,
-        Some(Value::Bool(b)) => KeyId::Bool(*b),
-        Some(Value::Int(i)) => KeyId::Int(*i),
-        Some(Value::Float(f)) => KeyId::Float(f.to_bits()),
-        Some(Value::Str(s)) => KeyId::Str(s),
-        _ => KeyId::Node(id),
-    }
-}
-
-/// Applies `<<` merge keys: merged entries first, explicit entries after them, and an
-/// explicit key removes the merged entry with the same key. Among merge sources the
-/// earlier map of a `<<` sequence wins, as in go-yaml. Errors give the offending span.
-fn merge_map(
-    nodes: &[Node],
-    pairs: Vec<(NodeId, NodeId)>,
-    merge_keys: &[NodeId],
-) -> Result<Vec<(NodeId, NodeId)>, Span> {
-    let mut explicit = Vec::with_capacity(pairs.len());
-    let mut sources: Vec<NodeId> = Vec::new();
-    // Later `<<` keys override earlier ones (go-yaml applies them in order).
-    for &(key, value) in pairs.iter().rev() {
-        if merge_keys.binary_search(&key).is_err() {
-            continue;
-        }
-        let span = nodes[value as usize].span;
-        match &nodes[value as usize].value {
-            Value::Map(_) => sources.push(value),
-            Value::Seq(items) => {
-                for &item in items {
-                    if !matches!(nodes[item as usize].value, Value::Map(_)) {
-                        return Err(nodes[item as usize].span);
-                    }
-                    sources.push(item);
-                }
-            }
-            _ => return Err(span),
-        }
-    }
-    for &(key, value) in &pairs {
-        if merge_keys.binary_search(&key).is_err() {
-            explicit.push((key, value));
-        }
-    }
-    let mut seen: HashSet<KeyId<'_>> = explicit.iter().map(|&(k, _)| key_id(nodes, k)).collect();
-    let mut merged = Vec::new();
-    for source in sources {
-        let Value::Map(entries) = &nodes[source as usize].value else {
-            continue;
-        };
-        // The last of duplicated keys wins inside one map, as NodeRef::entry reads it.
-        let from = merged.len();
-        for &(k, v) in entries.iter().rev() {
-            if seen.insert(key_id(nodes, k)) {
-                merged.push((k, v));
-            }
-        }
-        merged[from..].reverse();
-    }
-    merged.extend(explicit);
-    Ok(merged)
 }

@@ -7,8 +7,9 @@
 use std::ops::Range;
 
 use super::build::{DocDraft, Parsed, MAX_DEPTH, MAX_SCALAR_BYTES};
+use super::mapping;
 use super::scalar::{resolve_plain, Scalar};
-use super::{Node, NodeId, Tree, Value};
+use super::{DuplicateKey, Node, NodeId, Tree, Value};
 use crate::source::{FileId, Span};
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
@@ -36,6 +37,8 @@ pub(super) fn parse_simple(file: FileId, text: &str, range: Range<usize>) -> Opt
         sources: Vec::new(),
         pending: None,
         max_indent: usize::MAX,
+        duplicate_keys: Vec::new(),
+        overridden: Vec::new(),
     };
     let draft = parser.run(range.start)?;
     Some(draft.map(Parsed::Doc).into_iter().collect())
@@ -122,6 +125,9 @@ struct SimpleParser<'t> {
     pending: Option<Pending>,
     /// The deepest indentation the next content line may have.
     max_indent: usize,
+    duplicate_keys: Vec<DuplicateKey>,
+    /// Entries set again later in their mapping (see `Tree::overridden`).
+    overridden: Vec<(NodeId, u32)>,
 }
 
 impl SimpleParser<'_> {
@@ -309,7 +315,9 @@ impl SimpleParser<'_> {
         let base = frame.child_base.min(self.children.len());
         let children = &self.children[base..];
         let value = if frame.is_map {
-            Value::Map(children.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect())
+            let entries: Vec<_> = children.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
+            self.note_duplicates(frame.node, &entries);
+            Value::Map(entries)
         } else {
             Value::Seq(children.to_vec())
         };
@@ -320,6 +328,22 @@ impl SimpleParser<'_> {
             node.span.end = end;
         }
         self.attach(frame.node, end);
+    }
+
+    /// Records the keys the mapping `map` sets twice, and which entries are overridden.
+    fn note_duplicates(&mut self, map: NodeId, entries: &[(NodeId, NodeId)]) {
+        let duplicates = mapping::duplicates(&self.nodes, self.text, &[], map, entries);
+        if duplicates.is_empty() {
+            return;
+        }
+        self.overridden.extend(mapping::overridden(
+            &self.nodes,
+            self.text,
+            &[],
+            map,
+            entries,
+        ));
+        self.duplicate_keys.extend(duplicates);
     }
 
     fn finish(&mut self) -> Option<Option<DocDraft>> {
@@ -336,10 +360,16 @@ impl SimpleParser<'_> {
         Some(Some(DocDraft {
             tree: Tree {
                 nodes: std::mem::take(&mut self.nodes),
+                overridden: {
+                    let mut overridden = std::mem::take(&mut self.overridden);
+                    overridden.sort_unstable();
+                    overridden
+                },
             },
             root,
             span,
             sources: std::mem::take(&mut self.sources),
+            duplicate_keys: std::mem::take(&mut self.duplicate_keys),
         }))
     }
 
@@ -738,7 +768,9 @@ impl SimpleParser<'_> {
             return None;
         }
         let value = if is_map {
-            Value::Map(items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect())
+            let entries: Vec<_> = items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
+            self.note_duplicates(id, &entries);
+            Value::Map(entries)
         } else {
             Value::Seq(items)
         };

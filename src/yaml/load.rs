@@ -56,6 +56,7 @@ fn document(file: FileId, index: usize, draft: DocDraft) -> Document {
         root,
         span,
         mut sources,
+        duplicate_keys,
     } = draft;
     sources.sort_by_key(|(at, _)| *at);
     let template = sources
@@ -70,6 +71,7 @@ fn document(file: FileId, index: usize, draft: DocDraft) -> Document {
         root: Some(root),
         template,
         objects: Vec::new(),
+        duplicate_keys,
     };
     doc.objects = objects(&doc, &sources);
     doc

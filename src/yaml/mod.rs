@@ -3,6 +3,8 @@
 //! Public API (other stages rely on it; keep it stable):
 //! - [`load`]: one source file to its documents and the errors found while reading them.
 //! - [`Document`], [`Tree`], [`NodeRef`]: read-only access to nodes with their spans.
+//! - [`DuplicateKey`]: a mapping key assigned twice, listed per document (go-yaml's strict
+//!   decoders refuse those; testdata/yaml/dupkeys holds their verdicts).
 
 mod build;
 mod chunk;
@@ -10,6 +12,7 @@ mod chunk;
 pub use chunk::implicit_document_starts;
 mod fast;
 mod load;
+mod mapping;
 #[cfg(test)]
 mod proptests;
 mod scalar;
@@ -54,6 +57,9 @@ pub struct Node {
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
     pub nodes: Vec<Node>,
+    /// Entries a later entry of the same mapping sets again, as (mapping, entry index),
+    /// sorted: go-yaml keeps only the last, and so does [`NodeRef::entries`].
+    pub overridden: Vec<(NodeId, u32)>,
 }
 
 /// One Kubernetes object inside a document: the root, or an item of a `kind: List`/`*List`.
@@ -78,6 +84,30 @@ pub struct Document {
     pub template: Option<String>,
     /// The objects it holds: the root, or the flattened items of a List.
     pub objects: Vec<ObjectRoot>,
+    /// Keys assigned twice in a mapping, in the order go-yaml meets them.
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+/// One assignment of a mapping key, as go-yaml makes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyEntry {
+    pub key: NodeId,
+    pub value: NodeId,
+    /// The `<<` key of the mapping that merged this entry in from another mapping.
+    pub merged_by: Option<NodeId>,
+}
+
+/// A mapping key assigned twice (written twice, or also brought in by a `<<` merge).
+/// go-yaml's lenient decoders keep the last value; the strict ones (`UnmarshalStrict`,
+/// sigs.k8s.io/yaml's `YAMLToJSONStrict`) refuse the document: `key "x" already set in map`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The mapping both assignments are in.
+    pub map: NodeId,
+    /// The first assignment of the key.
+    pub first: KeyEntry,
+    /// A later one (go-yaml's error line is its value's).
+    pub again: KeyEntry,
 }
 
 /// A document (or part of one) that could not be read. `span` points at the fault.
@@ -192,8 +222,28 @@ impl<'a> NodeRef<'a> {
         ids.iter().map(move |id| NodeRef { tree, id: *id })
     }
 
-    /// Entries of a mapping (empty for anything else).
+    /// Entries of a mapping (empty for anything else), as go-yaml keeps them: an entry
+    /// whose key a later entry sets again is left out.
     pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+        let tree = self.tree;
+        let map = self.id;
+        let entries: &'a [(NodeId, NodeId)] = match &self.node().value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        };
+        let overridden = &tree.overridden;
+        entries
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| {
+                overridden.is_empty() || overridden.binary_search(&(map, *i as u32)).is_err()
+            })
+            .map(move |(_, (k, v))| (NodeRef { tree, id: *k }, NodeRef { tree, id: *v }))
+    }
+
+    /// Every entry of a mapping as written, keys set twice included (empty for anything
+    /// else); merge keys are applied.
+    pub fn all_entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
         let tree = self.tree;
         let entries: &'a [(NodeId, NodeId)] = match &self.node().value {
             Value::Map(entries) => entries,

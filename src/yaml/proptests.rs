@@ -201,6 +201,10 @@ const KEYS: &[&str] = &[
     "0x10",
     "~",
     "\"\"",
+    // Equal to keys above once resolved: duplicates.
+    "'a'",
+    "true",
+    "16",
     // Not taken by the fast path:
     "<<",
     "a[0]",
@@ -210,7 +214,7 @@ const KEYS: &[&str] = &[
     "? k",
     "\"a\"b",
 ];
-const CLEAN_KEYS: usize = 18;
+const CLEAN_KEYS: usize = 21;
 
 const SCALARS: &[&str] = &[
     "a",
@@ -500,7 +504,10 @@ fn canonical(parsed: &[build::Parsed]) -> Vec<String> {
             build::Parsed::Doc(d) => {
                 let mut sources = d.sources.clone();
                 sources.sort();
-                format!("{:?} {} {:?} {:?}", d.tree.nodes, d.root, d.span, sources)
+                format!(
+                    "{:?} {} {:?} {:?} {:?} {:?}",
+                    d.tree.nodes, d.root, d.span, sources, d.duplicate_keys, d.tree.overridden
+                )
             }
             build::Parsed::Error(_) => "error".to_string(),
         })
@@ -579,4 +586,25 @@ fn fast_path_takes_helm_output() {
     let text = super::tests::HELM_DOC.repeat(3);
     let (accepted, total) = fast_matches_full(&text);
     assert_eq!(accepted, total);
+}
+
+/// The generator repeats keys, so the comparison above covers the duplicates found.
+#[test]
+fn generated_documents_repeat_keys_the_fast_path_reads() {
+    let mut with_duplicates = 0;
+    for seed in 0..500 {
+        let text = generate(seed * 7919 + 13);
+        for range in chunk::split(&text) {
+            if let Some(parsed) = fast::parse_simple(0, &text, range) {
+                with_duplicates += parsed
+                    .iter()
+                    .filter(|p| matches!(p, build::Parsed::Doc(d) if !d.duplicate_keys.is_empty()))
+                    .count();
+            }
+        }
+    }
+    assert!(
+        with_duplicates >= 50,
+        "{with_duplicates} documents with duplicates"
+    );
 }

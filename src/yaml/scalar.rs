@@ -125,6 +125,16 @@ fn resolve_number(text: &str) -> Option<Scalar> {
     None
 }
 
+/// The `uint64` go-yaml makes of a plain scalar beyond `int64` (speclint keeps it as a
+/// float, which go-yaml tells apart from a float written as such).
+pub(super) fn plain_uint(text: &str) -> Option<u64> {
+    let digits = text.replace('_', "");
+    if parse_go_int(&digits).is_some() {
+        return None;
+    }
+    parse_go_uint(&digits)
+}
+
 /// Text starting with `.` is handed to `strconv.ParseFloat` as is.
 fn parse_dot_float(text: &str) -> Option<Scalar> {
     if is_yaml_style_float(text) {

@@ -1,0 +1,164 @@
+use super::{rule_doc, Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Model;
+use crate::source::Span;
+use crate::yaml::{Document, DuplicateKey, KeyEntry, NodeId, NodeRef, Value};
+
+pub const RULE: Rule = Rule {
+    id: "duplicate-key",
+    severity: Severity::Warning,
+    doc: rule_doc!("duplicate-key"),
+    check,
+};
+
+fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    for document in context.model.documents {
+        for duplicate in &document.duplicate_keys {
+            out.push(diagnostic(context, document, duplicate));
+        }
+    }
+}
+
+fn diagnostic(
+    context: &Context<'_, '_>,
+    document: &Document,
+    duplicate: &DuplicateKey,
+) -> Diagnostic {
+    let node = |id| document.node(id);
+    let key = node(duplicate.again.key);
+    let name = key_text(key);
+    let (first_key, first_is_alias) = written_at(document, duplicate.map, duplicate.first);
+    let (again_key, again_is_alias) = written_at(document, duplicate.map, duplicate.again);
+    let alias_note = |label: &str, is_alias: bool| {
+        if is_alias {
+            format!("{label} (by an alias: its value is shown)")
+        } else {
+            label.to_string()
+        }
+    };
+    let go_error = format!("key {} already set in map", go_key(key));
+    let (message, span, span_label) = match (duplicate.first.merged_by, duplicate.again.merged_by) {
+        (None, None) => (
+            format!("duplicate key `{name}`"),
+            again_key,
+            alias_note(
+                "set again here: lenient decoders keep this value",
+                again_is_alias,
+            ),
+        ),
+        (Some(_), None) => (
+            format!("key `{name}` overrides the value a `<<` merge key brought in"),
+            again_key,
+            alias_note(
+                "set again here: lenient decoders keep this value",
+                again_is_alias,
+            ),
+        ),
+        (_, Some(merge)) => (
+            format!("the `<<` merge key sets `{name}` again"),
+            node(merge).span(),
+            format!("merges `{name}` in again: lenient decoders keep the merged value"),
+        ),
+    };
+    let mut diagnostic = match object_containing(context.model, document, span) {
+        Some(object) => context.diagnostic_for(&RULE, object, message, span),
+        None => Diagnostic::new(RULE.id, RULE.severity, message, span)
+            .with_template(document.template.clone()),
+    }
+    .with_span_label(span_label);
+    if let Some(merge) = duplicate.first.merged_by {
+        diagnostic = diagnostic.with_label(node(merge).span(), format!("`{name}` merged in here"));
+    }
+    diagnostic = diagnostic.with_label(first_key, alias_note("first defined here", first_is_alias));
+    if duplicate.again.merged_by.is_some() && again_key != first_key {
+        diagnostic = diagnostic.with_label(again_key, "merged from here");
+    }
+    diagnostic
+        .with_note(format!(
+            "kubectl, Helm and the API server's default decoding keep the last value; strict decoders (sigs.k8s.io/yaml's YAMLToJSONStrict, the API server under fieldValidation=Strict given this YAML as is) refuse the document: {go_error}"
+        ))
+        .with_help(if duplicate.first.merged_by.is_some() || duplicate.again.merged_by.is_some() {
+            format!("set `{name}` in one place only: drop it from the merged mapping or from this one")
+        } else {
+            format!("remove one of the two `{name}` keys, keeping the value you meant")
+        })
+}
+
+/// Where an entry of `map` is written: its key, or, when the key is an alias (its node was
+/// built before the mapping, at its anchor) and the value is not, its value.
+fn written_at(document: &Document, map: NodeId, entry: KeyEntry) -> (Span, bool) {
+    let key = document.node(entry.key).span();
+    if entry.merged_by.is_some() || entry.key > map || entry.value < map {
+        return (key, false);
+    }
+    (document.node(entry.value).span(), true)
+}
+
+/// The innermost object of the document whose node holds `span`.
+fn object_containing(model: &Model<'_>, document: &Document, span: Span) -> Option<usize> {
+    model
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| std::ptr::eq(o.node.tree, &document.tree))
+        .filter(|(_, o)| {
+            let s = o.node.span();
+            s.start <= span.start && span.end <= s.end
+        })
+        .min_by_key(|(_, o)| o.node.span().len())
+        .map(|(i, _)| i)
+}
+
+fn key_text(key: NodeRef<'_>) -> String {
+    key.scalar_text().unwrap_or_default()
+}
+
+/// The key as go-yaml's message prints it (`%#v`): strings quoted.
+fn go_key(key: NodeRef<'_>) -> String {
+    match key.value() {
+        Value::Str(s) => format!("{s:?}"),
+        Value::Null => "<nil>".to_string(),
+        _ => key_text(key),
+    }
+}
+
+/// Values of a Secret's keys that are set twice: speclint's model keeps only the value
+/// used, so these are not redacted as its entries are, yet the labels here show their lines.
+pub fn overridden_secret_values(model: &Model<'_>) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for document in model.documents {
+        for duplicate in &document.duplicate_keys {
+            let at = document.node(duplicate.again.key).span();
+            let Some(object) = object_containing(model, document, at) else {
+                continue;
+            };
+            let object = &model.objects[object];
+            if object.group() != "" || object.kind != "Secret" {
+                continue;
+            }
+            for value in [duplicate.first.value, duplicate.again.value] {
+                scalar_spans(document.node(value), &mut spans);
+            }
+        }
+    }
+    spans
+}
+
+/// The spans of every scalar under `node` (the values, not the keys, of mappings).
+fn scalar_spans(node: NodeRef<'_>, out: &mut Vec<Span>) {
+    let mut stack = vec![node];
+    let mut visited = 0usize;
+    while let Some(node) = stack.pop() {
+        // Aliases share nodes; a bound keeps a billion-laughs document cheap.
+        visited += 1;
+        if visited > 100_000 {
+            return;
+        }
+        match node.value() {
+            // Every value, those of keys set twice too (`entries` leaves them out).
+            Value::Map(_) => stack.extend(node.all_entries().map(|(_, v)| v)),
+            Value::Seq(_) => stack.extend(node.items()),
+            _ => out.push(node.span()),
+        }
+    }
+}
