@@ -87,10 +87,10 @@ impl Redactions {
             return;
         }
         let mut values = Vec::new();
-        for (key, value) in object.entries() {
+        for (key, value) in object.all_entries() {
             if matches!(key.as_str(), Some("data" | "stringData")) {
                 match value.value() {
-                    Value::Map(_) => values.extend(value.entries().map(|(_, v)| v)),
+                    Value::Map(_) => values.extend(value.all_entries().map(|(_, v)| v)),
                     _ => values.push(value),
                 }
             }
@@ -126,7 +126,7 @@ impl Redactions {
             }
             match node.value() {
                 Value::Map(_) => {
-                    for (key, value) in node.entries() {
+                    for (key, value) in node.all_entries() {
                         let child = match (place, key.as_str().unwrap_or("")) {
                             (Place::Root, "data" | "stringData") => continue,
                             (Place::Root, "apiVersion" | "kind" | "type") => continue,

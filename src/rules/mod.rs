@@ -52,12 +52,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Endpoint, EndpointKind, Model};
 use crate::resolve::Resolution;
 
-/// Text the labels of these rules show that must not be printed: values of a Secret's
-/// keys set twice, and documents that are bare strings.
+/// Text the labels of these rules show that must not be printed beyond what
+/// [`crate::report::Redactions::cover_secret_object`] masks: documents that are bare strings.
 pub fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
-    let mut spans = duplicate_key::overridden_secret_values(model);
-    spans.extend(non_object_document::string_document_text(model));
-    spans
+    non_object_document::string_document_text(model)
 }
 
 /// What a rule needs to look at.
