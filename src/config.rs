@@ -256,7 +256,7 @@ impl Reader<'_> {
 
     fn namespace(&mut self, node: NodeRef<'_>) -> Option<String> {
         let text = self.string(node, "`namespace`")?;
-        if is_dns_label(text, 63) {
+        if crate::names::is_dns_label(text, 63) {
             Some(text.to_string())
         } else {
             self.error(
@@ -464,7 +464,7 @@ impl Reader<'_> {
     /// Helm's own rule for release names: a DNS-1123 label of at most 53 characters.
     fn release(&mut self, node: NodeRef<'_>) -> Option<String> {
         let text = self.string(node, "`helm.release`")?;
-        if !is_dns_label(text, 53) {
+        if !crate::names::is_dns_label(text, 53) {
             self.error(
                 node,
                 format!("`{text}` is not a valid Helm release name"),
@@ -491,18 +491,6 @@ impl Reader<'_> {
         }
         bits
     }
-}
-
-/// An RFC 1123 label of at most `max` characters: lowercase letters, digits and `-`,
-/// starting and ending with a letter or digit.
-fn is_dns_label(text: &str, max: usize) -> bool {
-    !text.is_empty()
-        && text.len() <= max
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !text.starts_with('-')
-        && !text.ends_with('-')
 }
 
 pub fn parse_severity(text: &str) -> Option<Severity> {

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod docs_cli;
 pub mod input;
 pub mod model;
+pub mod names;
 pub mod pipeline;
 pub mod progress;
 pub mod provision;

@@ -5,6 +5,7 @@
 //! command at all (the help then says what to do in words); every other argument is
 //! quoted when the shell would read it as anything but one plain word.
 
+use crate::names::{is_dns_label, is_dns_subdomain};
 use std::borrow::Cow;
 
 /// A `kubectl` command line under construction; see [`Command::build`].
@@ -47,7 +48,7 @@ impl Command {
 
     /// `-n NAMESPACE`, the namespace an RFC 1123 label.
     pub fn namespace(mut self, namespace: &str) -> Command {
-        self.valid &= is_dns_label(namespace);
+        self.valid &= is_dns_label(namespace, 63);
         self.words.push("-n".to_string());
         self.words.push(quote(namespace).into_owned());
         self
@@ -89,23 +90,6 @@ pub fn quote(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     Cow::Owned(format!("'{}'", text.replace('\'', r"'\''")))
-}
-
-/// An RFC 1123 label: at most 63 lowercase letters, digits and `-`, starting and ending
-/// with a letter or digit (`metadata.namespace`).
-pub fn is_dns_label(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= 63
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !text.starts_with('-')
-        && !text.ends_with('-')
-}
-
-/// An RFC 1123 subdomain: at most 253 characters of dot-separated labels.
-pub fn is_dns_subdomain(text: &str) -> bool {
-    text.len() <= 253 && text.split('.').all(is_dns_label)
 }
 
 /// A qualified name (`prefix/name`), as annotation and label keys are.
