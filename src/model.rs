@@ -256,6 +256,8 @@ impl<'a> Container<'a> {
 pub struct SecretVolumeSource<'a> {
     pub secret_name: &'a str,
     pub secret_name_node: NodeRef<'a>,
+    /// `optional: true`: the pod starts without the Secret.
+    pub optional: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -863,19 +865,25 @@ fn read_container(node: NodeRef<'_>) -> Container<'_> {
 
 fn read_volume(node: NodeRef<'_>) -> Option<Volume<'_>> {
     let name = node.get("name")?.as_str()?;
+    // (the secret source, the key naming the Secret): a volume's `secret.secretName`,
+    // a projected volume's `sources[].secret.name`.
     let projected = node
         .path(&["projected", "sources"])
         .into_iter()
         .flat_map(|n| n.items())
-        .filter_map(|source| source.path(&["secret", "name"]));
+        .filter_map(|source| source.get("secret"))
+        .map(|secret| (secret, "name"));
     let secrets = node
-        .path(&["secret", "secretName"])
+        .get("secret")
+        .map(|secret| (secret, "secretName"))
         .into_iter()
         .chain(projected)
-        .filter_map(|name_node| {
+        .filter_map(|(secret, key)| {
+            let name_node = secret.get(key)?;
             Some(SecretVolumeSource {
                 secret_name: name_node.as_str()?,
                 secret_name_node: name_node,
+                optional: secret.get("optional").and_then(|n| n.as_bool()) == Some(true),
             })
         })
         .collect();

@@ -115,16 +115,16 @@ pub fn lint_reporting(
         },
     );
     progress.start_stage(CHECKING, 0);
-    let provisioning = crate::provision::Provisioning::discover(&model);
+    let provenance = crate::provision::Provenance::compute(&model, &resolutions);
     let previous_model = Model::build(&previous_documents, &options.default_namespace);
     let previous = (!previous_documents.is_empty())
-        .then(|| crate::provision::Provisioning::discover(&previous_model));
+        .then(|| crate::provision::Provenance::compute(&previous_model, &[]));
     let context = rules::Context {
         model: &model,
         resolutions: &resolutions,
         now: options.now,
         min_validity: options.min_validity,
-        provisioning: &provisioning,
+        provenance: &provenance,
         previous: previous.as_ref().map(|p| (&previous_model, p)),
         settings: &options.rules,
     };

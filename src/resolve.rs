@@ -622,42 +622,56 @@ pub fn serving_container(template: &PodTemplate<'_>, target: TargetPort<'_>) -> 
     }
 }
 
-struct Candidate<'m, 'a> {
-    secret_name: &'a str,
-    name_span: Span,
-    mount_path: Option<&'a str>,
-    pod_template: usize,
-    secret: Option<&'m Secret<'a>>,
-    secret_index: usize,
-}
-
-/// A Secret the serving pods take their certificate from, whether or not it is among the inputs.
+/// A Secret the pods behind an endpoint's Service serve from: a Secret volume of the
+/// serving container, or a Secret named in a `--webhook-secret-name`-style flag. Whether or
+/// not the Secret is among the inputs. [`serving_secrets`] is the one place that finds them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecretRef {
+pub struct MountedSecret<'a> {
     pub namespace: String,
-    pub name: String,
-    /// Where the pod template names it (volume or flag).
+    pub name: &'a str,
+    /// The volume's `secretName` (or the flag).
     pub span: Span,
     pub pod_template: usize,
+    pub mount_path: Option<&'a str>,
+    /// The flag naming it, when it is read through the API rather than mounted.
+    pub flag: Option<&'static str>,
+    /// The volume says `optional: true`: the pod starts without it.
+    pub optional: bool,
 }
 
-/// Every Secret the serving pods mount (or name in a flag), in order, without duplicates.
-pub fn serving_secret_refs(model: &Model<'_>, backends: &[Backend]) -> Vec<SecretRef> {
-    let mut refs: Vec<SecretRef> = Vec::new();
-    let mut seen: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
-    for candidate in secret_candidates(model, backends) {
-        let namespace =
-            &model.objects[model.pod_templates[candidate.pod_template].object].namespace;
-        if seen.insert((namespace, candidate.secret_name)) {
-            refs.push(SecretRef {
+/// Every Secret the serving pods use, in order: the Secret volumes of the serving
+/// containers, else the Secrets their flags name (namespace flags expanded as the kubelet
+/// expands `$(VAR)`).
+pub fn serving_secrets<'a>(model: &Model<'a>, backends: &[Backend]) -> Vec<MountedSecret<'a>> {
+    let mut found: Vec<MountedSecret<'a>> = Vec::new();
+    for backend in backends {
+        let template = &model.pod_templates[backend.pod_template];
+        let namespace = &model.objects[template.object].namespace;
+        for (source, mount_path) in mounted_secret_sources(model, backend) {
+            found.push(MountedSecret {
                 namespace: namespace.clone(),
-                name: candidate.secret_name.to_string(),
-                span: candidate.name_span,
-                pod_template: candidate.pod_template,
+                name: source.secret_name,
+                span: source.secret_name_node.span(),
+                pod_template: backend.pod_template,
+                mount_path,
+                flag: None,
+                optional: source.optional,
             });
         }
     }
-    refs
+    if found.is_empty() {
+        found = secrets_named_by_flags(model, backends);
+    }
+    found
+}
+
+/// [`serving_secrets`] without repeats of one Secret.
+pub fn distinct_secrets<'s, 'a>(mounted: &'s [MountedSecret<'a>]) -> Vec<&'s MountedSecret<'a>> {
+    let mut seen = std::collections::HashSet::new();
+    mounted
+        .iter()
+        .filter(|m| seen.insert((m.namespace.as_str(), m.name)))
+        .collect()
 }
 
 fn find_certificate(
@@ -670,11 +684,11 @@ fn find_certificate(
             "no pod template among the inputs matches the Service's selector".into(),
         );
     }
-    let candidates = secret_candidates(model, backends);
-    if candidates.is_empty() {
+    let mounted = serving_secrets(model, backends);
+    if mounted.is_empty() {
         return Certificate::Undetermined("the pods behind the Service mount no Secret".into());
     }
-    choose_certificate(candidates, chains)
+    choose_certificate(model, &mounted, chains)
 }
 
 /// The Secret volume sources the serving container mounts (every volume's when the
@@ -699,48 +713,27 @@ pub fn mounted_secret_sources<'m, 'a>(
         .collect()
 }
 
-fn secret_candidates<'m, 'a>(model: &'m Model<'a>, backends: &[Backend]) -> Vec<Candidate<'m, 'a>> {
-    let mut candidates: Vec<Candidate<'_, '_>> = Vec::new();
-    for backend in backends {
-        let template = &model.pod_templates[backend.pod_template];
-        let pod_namespace = &model.objects[template.object].namespace;
-        for (source, mount_path) in mounted_secret_sources(model, backend) {
-            candidates.push(Candidate {
-                secret_name: source.secret_name,
-                name_span: source.secret_name_node.span(),
-                mount_path,
-                pod_template: backend.pod_template,
-                secret_index: model
-                    .secret_index(pod_namespace, source.secret_name)
-                    .unwrap_or(usize::MAX),
-                secret: model.secret(pod_namespace, source.secret_name),
-            });
-        }
-    }
-    if candidates.is_empty() {
-        candidates = secrets_named_by_flags(model, backends);
-    }
-    candidates
-}
-
 fn choose_certificate(
-    candidates: Vec<Candidate<'_, '_>>,
+    model: &Model<'_>,
+    mounted: &[MountedSecret<'_>],
     chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
 ) -> Certificate {
-    let with_certificate: Vec<&Candidate<'_, '_>> = candidates
+    let present = |m: &MountedSecret<'_>| model.secret_index(&m.namespace, m.name);
+    let with_certificate: Vec<(&MountedSecret<'_>, usize)> = mounted
         .iter()
-        .filter(|c| c.secret.is_some_and(|s| cert_entry(s).is_some()))
+        .filter_map(|m| Some((m, present(m)?)))
+        .filter(|(_, i)| cert_entry(&model.secrets[*i]).is_some())
         .collect();
-    let mut names: Vec<&str> = with_certificate.iter().map(|c| c.secret_name).collect();
+    let mut names: Vec<&str> = with_certificate.iter().map(|(m, _)| m.name).collect();
     names.sort_unstable();
     names.dedup();
-    let chosen = match names.len() {
+    let (chosen, secret_index) = match names.len() {
         0 => {
-            let mut missing: Vec<&str> = candidates.iter().map(|c| c.secret_name).collect();
+            let mut missing: Vec<&str> = mounted.iter().map(|m| m.name).collect();
             missing.sort_unstable();
             missing.dedup();
             let list = missing.join(", ");
-            return Certificate::Undetermined(if candidates.iter().all(|c| c.secret.is_none()) {
+            return Certificate::Undetermined(if mounted.iter().all(|m| present(m).is_none()) {
                 format!("the Secret {list} the serving pods use is not among the inputs (pass a `kubectl get secret -o yaml` dump to check it)")
             } else {
                 format!(
@@ -751,11 +744,11 @@ fn choose_certificate(
         }
         1 => with_certificate[0],
         _ => {
-            let webhook_mounts: Vec<&Candidate<'_, '_>> = with_certificate
+            let webhook_mounts: Vec<(&MountedSecret<'_>, usize)> = with_certificate
                 .iter()
                 .copied()
-                .filter(|c| {
-                    c.mount_path
+                .filter(|(m, _)| {
+                    m.mount_path
                         .is_some_and(|p| p.contains("webhook") || p.contains("serving-cert"))
                 })
                 .collect();
@@ -770,9 +763,8 @@ fn choose_certificate(
             }
         }
     };
-    let secret = chosen.secret.expect("filtered on presence");
+    let secret = &model.secrets[secret_index];
     let entry = cert_entry(secret).expect("filtered on presence");
-    let secret_index = chosen.secret_index;
     let chain = chains
         .entry((secret_index, entry.key.to_string()))
         .or_insert_with(|| decode_chain(entry))
@@ -781,7 +773,7 @@ fn choose_certificate(
         secret: secret_index,
         cert_key: entry.key.to_string(),
         cert_key_span: entry.key_node.span(),
-        mounted_at: chosen.name_span,
+        mounted_at: chosen.span,
         mounted_by: chosen.pod_template,
         chain,
     }))
@@ -789,10 +781,7 @@ fn choose_certificate(
 
 /// Webhook servers that read their certificate through the API name the Secret in a flag
 /// (`--webhook-secret-name=x`, `-webhook-secret-name x`), optionally with its namespace.
-fn secrets_named_by_flags<'m, 'a>(
-    model: &'m Model<'a>,
-    backends: &[Backend],
-) -> Vec<Candidate<'m, 'a>> {
+fn secrets_named_by_flags<'a>(model: &Model<'a>, backends: &[Backend]) -> Vec<MountedSecret<'a>> {
     let mut found = Vec::new();
     for backend in backends {
         let template = &model.pod_templates[backend.pod_template];
@@ -808,18 +797,17 @@ fn secrets_named_by_flags<'m, 'a>(
                 };
                 let namespace = container
                     .flag(&flag.replace("-name", "-namespace"))
-                    .map(|(ns, _)| ns)
+                    .map(|(ns, _)| container.expand(ns, pod_namespace))
                     .filter(|ns| !ns.is_empty() && !ns.contains("$("))
-                    .unwrap_or(pod_namespace);
-                found.push(Candidate {
-                    secret_name,
-                    name_span: node.span(),
-                    mount_path: None,
+                    .unwrap_or_else(|| pod_namespace.to_string());
+                found.push(MountedSecret {
+                    namespace,
+                    name: secret_name,
+                    span: node.span(),
                     pod_template: backend.pod_template,
-                    secret_index: model
-                        .secret_index(namespace, secret_name)
-                        .unwrap_or(usize::MAX),
-                    secret: model.secret(namespace, secret_name),
+                    mount_path: None,
+                    flag: Some(flag),
+                    optional: false,
                 });
             }
         }

@@ -449,9 +449,9 @@ fn version_of(
         })
 }
 
-/// The generators and injectors of every recognised container.
-pub fn generators(model: &Model<'_>) -> Vec<Generator> {
-    recognise(model)
+/// The generators of the recognised containers.
+pub fn generators(model: &Model<'_>, recognitions: &[Recognition]) -> Vec<Generator> {
+    recognitions
         .iter()
         .filter_map(|r| generator(model, r))
         .collect()
@@ -670,12 +670,14 @@ fn target(kind: &'static str, name: String) -> InjectTarget {
     }
 }
 
-pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
-    for recognition in recognise(model) {
-        if let Some(generator) = generator(model, &recognition) {
-            found.provisioners.push(generator.provisioner);
-        }
-        injectors(model, &recognition, &mut found.injectors);
+/// The caBundles the recognised containers fill.
+pub fn discover_injectors(
+    model: &Model<'_>,
+    recognitions: &[Recognition],
+    found: &mut Provisioning,
+) {
+    for recognition in recognitions {
+        injectors(model, recognition, &mut found.injectors);
     }
 }
 
@@ -811,7 +813,7 @@ spec:
 "#,
         );
         let model = Model::build(&docs, "default");
-        let found = generators(&model);
+        let found = generators(&model, &recognise(&model));
         assert_eq!(found.len(), 2, "{found:#?}");
         let spark = &found[0].provisioner;
         assert_eq!(spark.kind, ProvisionerKind::Operator("spark-operator-2.0"));
@@ -832,8 +834,7 @@ spec:
             gatekeeper.dns_names,
             ["gatekeeper-webhook-service.gatekeeper-system.svc"]
         );
-        let mut provisioning = Provisioning::default();
-        discover(&model, &mut provisioning);
+        let provisioning = crate::provision::Provenance::compute(&model, &[]).provisioning;
         let targets: Vec<&InjectTarget> =
             provisioning.injectors.iter().map(|i| &i.target).collect();
         assert!(targets.contains(&&InjectTarget::Configuration {

@@ -7,7 +7,8 @@
 
 use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Model, ObjectId};
-use crate::resolve::{Resolution, ServiceLink};
+pub use crate::resolve::MountedSecret;
+use crate::resolve::Resolution;
 use crate::source::Span;
 use crate::tls::cert::Certificate as X509;
 use crate::tls::hostname::{self, HostnameError};
@@ -273,19 +274,32 @@ impl AnnotationKind {
 /// dynamic serving CA Secret (pkg/server/tls/authority).
 const ANNOTATING_OPERATORS: &[&str] = &["cert-manager-webhook"];
 
-/// The object of the catalogue provisioner among the inputs that writes the Secret
-/// `namespace/name` with the allow-direct-injection annotation.
-fn annotating_provisioner(model: &Model<'_>, namespace: &str, name: &str) -> Option<ObjectId> {
-    super::catalogue::generators(model)
-        .into_iter()
-        .map(|g| g.provisioner)
-        .find(|p| {
+/// The Secrets catalogue provisioners write with the allow-direct-injection annotation.
+fn annotating_provisioners(
+    generators: &[super::certgen::Generator],
+) -> Vec<(String, String, ObjectId)> {
+    generators
+        .iter()
+        .map(|g| &g.provisioner)
+        .filter(|p| {
             matches!(p.kind, ProvisionerKind::Operator(id) if ANNOTATING_OPERATORS.contains(&id))
-                && p.secret
-                    .as_ref()
-                    .is_some_and(|(ns, n)| ns == namespace && n == name)
         })
-        .map(|p| p.object)
+        .filter_map(|p| {
+            let (namespace, name) = p.secret.clone()?;
+            Some((namespace, name, p.object))
+        })
+        .collect()
+}
+
+impl CertManager<'_> {
+    /// The object of the catalogue provisioner among the inputs that writes the Secret
+    /// `namespace/name` with the allow-direct-injection annotation.
+    fn annotating_provisioner(&self, namespace: &str, name: &str) -> Option<ObjectId> {
+        self.annotated_secrets
+            .iter()
+            .find(|(ns, n, _)| ns == namespace && n == name)
+            .map(|(_, _, object)| *object)
+    }
 }
 
 /// Whether a Secret carries `cert-manager.io/allow-direct-injection: "true"`.
@@ -374,20 +388,6 @@ impl Injection<'_> {
     }
 }
 
-/// A Secret the pods behind an endpoint's Service serve from: a Secret volume of the
-/// serving container, or a Secret named in a `--webhook-secret-name`-style flag.
-#[derive(Clone, Debug)]
-pub struct MountedSecret<'a> {
-    pub namespace: String,
-    pub name: &'a str,
-    /// The volume's `secretName` (or the flag).
-    pub span: Span,
-    pub pod_template: usize,
-    pub mount_path: Option<&'a str>,
-    /// The flag naming it, when it is read through the API rather than mounted.
-    pub flag: Option<&'static str>,
-}
-
 /// How an endpoint is tied to cert-manager.
 #[derive(Clone, Debug, Default)]
 pub struct EndpointLinks<'a> {
@@ -405,19 +405,19 @@ pub struct CertManager<'a> {
     pub certificates: Vec<CmCertificate<'a>>,
     pub issuers: Vec<CmIssuer<'a>>,
     pub injections: Vec<Injection<'a>>,
+    /// Secrets `(namespace, name, writer)` a catalogue operator writes with the
+    /// allow-direct-injection annotation.
+    annotated_secrets: Vec<(String, String, ObjectId)>,
 }
 
-/// Flags by which webhook servers name the Secret they read their pair from (as resolve).
-const SECRET_NAME_FLAGS: &[&str] = &[
-    "webhook-secret-name",
-    "secret-name",
-    "tls-secret-name",
-    "cert-secret-name",
-];
-
 impl<'a> CertManager<'a> {
-    pub fn read(model: &Model<'a>) -> CertManager<'a> {
-        let mut found = CertManager::default();
+    /// `generators`: the run-time generators among the inputs, some of which annotate the
+    /// Secrets they write for direct injection.
+    pub fn read(model: &Model<'a>, generators: &[super::certgen::Generator]) -> CertManager<'a> {
+        let mut found = CertManager {
+            annotated_secrets: annotating_provisioners(generators),
+            ..CertManager::default()
+        };
         for (id, object) in model.objects.iter().enumerate() {
             let group = object.group();
             if group != GROUP && group != LEGACY_GROUP {
@@ -538,7 +538,7 @@ impl<'a> CertManager<'a> {
         let direct = if allowed {
             DirectInjection::Allowed
         } else if secret.is_none() && written_by.is_empty() {
-            if annotating_provisioner(model, namespace, name).is_some() {
+            if self.annotating_provisioner(namespace, name).is_some() {
                 DirectInjection::Allowed
             } else {
                 DirectInjection::Unknown
@@ -558,7 +558,12 @@ impl<'a> CertManager<'a> {
 
     /// How an endpoint is tied to cert-manager: what injects its caBundle, what its pods
     /// serve from, and which Certificates write that.
-    pub fn links(&self, model: &Model<'a>, resolution: &Resolution) -> EndpointLinks<'a> {
+    pub fn links(
+        &self,
+        model: &Model<'a>,
+        resolution: &Resolution,
+        mounted: &[MountedSecret<'a>],
+    ) -> EndpointLinks<'a> {
         let endpoint = &model.endpoints[resolution.endpoint];
         let mut injected: Vec<usize> = self
             .injections
@@ -568,7 +573,7 @@ impl<'a> CertManager<'a> {
             .collect();
         injected.sort_unstable();
         injected.dedup();
-        let mounted = mounted_secrets(model, resolution);
+        let mounted = mounted.to_vec();
         // Several certificate Secrets (webhook and metrics): the webhook's is the one the
         // caBundle comes from, else the one mounted where webhook servers look.
         let serving_mounts: Vec<&MountedSecret<'a>> = if mounted.len() > 1 {
@@ -614,19 +619,6 @@ impl<'a> CertManager<'a> {
             mounted,
             serving,
         }
-    }
-
-    /// Certificates that back some endpoint: their CA is injected into it, or the pods
-    /// behind it serve their Secret.
-    pub fn backing(&self, model: &Model<'a>, resolutions: &[Resolution]) -> Vec<bool> {
-        let mut backs = vec![false; self.certificates.len()];
-        for resolution in resolutions {
-            let links = self.links(model, resolution);
-            for i in links.injected.into_iter().chain(links.serving) {
-                backs[i] = true;
-            }
-        }
-        backs
     }
 
     pub fn issuer(&self, cluster: bool, namespace: &str, name: &str) -> Option<&CmIssuer<'a>> {
@@ -701,64 +693,7 @@ fn workloads_naming(model: &Model<'_>, namespace: &str, name: &str) -> Vec<usize
         .collect()
 }
 
-/// The Secrets the pods behind the endpoint's Service serve from, read as resolve reads
-/// them (volumes of the container owning the target port, else `--webhook-secret-name`
-/// flags) but kept even when the Secret is not among the inputs.
-pub fn mounted_secrets<'a>(model: &Model<'a>, resolution: &Resolution) -> Vec<MountedSecret<'a>> {
-    let ServiceLink::Found { backends, .. } = &resolution.service else {
-        return Vec::new();
-    };
-    let mut found: Vec<MountedSecret<'a>> = Vec::new();
-    for backend in backends {
-        let template = &model.pod_templates[backend.pod_template];
-        let namespace = &model.objects[template.object].namespace;
-        for (source, mount_path) in crate::resolve::mounted_secret_sources(model, backend) {
-            found.push(MountedSecret {
-                namespace: namespace.clone(),
-                name: source.secret_name,
-                span: source.secret_name_node.span(),
-                pod_template: backend.pod_template,
-                mount_path,
-                flag: None,
-            });
-        }
-    }
-    if !found.is_empty() {
-        return found;
-    }
-    for backend in backends {
-        let template = &model.pod_templates[backend.pod_template];
-        let pod_namespace = &model.objects[template.object].namespace;
-        let containers = match backend.container {
-            Some(c) => &template.containers[c..=c],
-            None => &template.containers[..],
-        };
-        for container in containers {
-            for flag in SECRET_NAME_FLAGS {
-                let Some((name, node)) = container.flag(flag) else {
-                    continue;
-                };
-                let namespace = container
-                    .flag(&flag.replace("-name", "-namespace"))
-                    .map(|(ns, _)| container.expand(ns, pod_namespace))
-                    .filter(|ns| !ns.is_empty() && !ns.contains("$("))
-                    .unwrap_or_else(|| pod_namespace.clone());
-                found.push(MountedSecret {
-                    namespace,
-                    name,
-                    span: node.span(),
-                    pod_template: backend.pod_template,
-                    mount_path: None,
-                    flag: Some(flag),
-                });
-            }
-        }
-    }
-    found
-}
-
-pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
-    let cert_manager = CertManager::read(model);
+pub fn discover(model: &Model<'_>, cert_manager: &CertManager<'_>, found: &mut Provisioning) {
     for certificate in &cert_manager.certificates {
         found.provisioners.push(Provisioner {
             kind: ProvisionerKind::CertManager,
@@ -798,7 +733,9 @@ pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
             }
             Source::Secret {
                 namespace, name, ..
-            } => annotating_provisioner(model, namespace, name).unwrap_or(injection.object),
+            } => cert_manager
+                .annotating_provisioner(namespace, name)
+                .unwrap_or(injection.object),
             _ => injection.object,
         };
         found.injectors.push(Injector {
@@ -827,7 +764,7 @@ mod tests {
     fn reads_certificates_and_resolves_annotations() {
         let docs = documents(SETUP);
         let model = Model::build(&docs, "default");
-        let cm = CertManager::read(&model);
+        let cm = CertManager::read(&model, &[]);
         assert_eq!(cm.certificates.len(), 1);
         assert_eq!(cm.issuers.len(), 1);
         assert!(cm.self_signed(&cm.certificates[0]));
@@ -854,8 +791,7 @@ mod tests {
             sources[5],
             &Source::Unresolved(Unresolved::GroupMismatch { certificate: 0 })
         );
-        let mut found = Provisioning::default();
-        discover(&model, &mut found);
+        let found = crate::provision::Provenance::compute(&model, &[]).provisioning;
         assert_eq!(found.provisioners.len(), 1);
         assert_eq!(
             found.provisioners[0].secret,
@@ -869,7 +805,7 @@ mod tests {
     fn names_are_verified_as_go_verifies_them() {
         let docs = documents(SETUP);
         let model = Model::build(&docs, "default");
-        let cm = CertManager::read(&model);
+        let cm = CertManager::read(&model, &[]);
         let c = &cm.certificates[0];
         assert!(c.verify_hostname("svc.sys.svc").is_ok());
         assert_eq!(
@@ -878,7 +814,7 @@ mod tests {
         );
         let docs = documents("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\nspec: {commonName: svc.sys.svc, usages: [digital signature, client auth]}\n");
         let model = Model::build(&docs, "default");
-        let cm = CertManager::read(&model);
+        let cm = CertManager::read(&model, &[]);
         let c = &cm.certificates[0];
         assert_eq!(
             c.verify_hostname("svc.sys.svc").unwrap_err().to_string(),

@@ -8,7 +8,7 @@
 
 use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Container, Model, ObjectId};
-use crate::resolve::{Backend, Resolution, ServiceLink};
+use crate::resolve::{Resolution, ServiceLink};
 use crate::source::Span;
 use crate::yaml::NodeRef;
 use std::net::IpAddr;
@@ -283,9 +283,9 @@ pub struct Generator {
 }
 
 /// The generators certgen `create` containers amount to.
-pub fn generators(model: &Model<'_>) -> Vec<Generator> {
-    invocations(model)
-        .into_iter()
+pub fn generators(model: &Model<'_>, invocations: &[Invocation<'_>]) -> Vec<Generator> {
+    invocations
+        .iter()
         .filter_map(|invocation| {
             let Command::Create(create) = &invocation.command else {
                 return None;
@@ -385,17 +385,14 @@ pub fn patch_secret_missing(
     !creates.is_empty() && !written && !present
 }
 
-pub fn discover(model: &Model<'_>, found: &mut Provisioning) {
-    for generator in generators(model) {
-        found.provisioners.push(generator.provisioner);
-    }
-    let all = invocations(model);
-    for invocation in &all {
+/// The caBundles certgen `patch` containers fill.
+pub fn discover_injectors(model: &Model<'_>, all: &[Invocation<'_>], found: &mut Provisioning) {
+    for invocation in all {
         let Command::Patch(patch) = &invocation.command else {
             continue;
         };
         // A patch that will find no CA fills nothing (certgen-patch-missing says why).
-        if patch_secret_missing(model, &all, patch) {
+        if patch_secret_missing(model, all, patch) {
             continue;
         }
         let object = &model.objects[invocation.object];
@@ -464,35 +461,6 @@ pub fn names_refuse(
         .map(|e| e.to_string())
 }
 
-/// The Secrets the serving container of a backend mounts, as (namespace, name, span of the
-/// name in the volume).
-pub fn mounted_secrets<'a>(model: &Model<'a>, backend: &Backend) -> Vec<(String, &'a str, Span)> {
-    let template = &model.pod_templates[backend.pod_template];
-    let namespace = &model.objects[template.object].namespace;
-    let volume_names: Vec<&str> = match backend.container {
-        Some(c) => template.containers[c]
-            .mounts
-            .iter()
-            .map(|m| m.name)
-            .collect(),
-        None => template.volumes.iter().map(|v| v.name).collect(),
-    };
-    let mut found = Vec::new();
-    for volume_name in volume_names {
-        let Some(volume) = template.volume(volume_name) else {
-            continue;
-        };
-        for source in &volume.secrets {
-            found.push((
-                namespace.clone(),
-                source.secret_name,
-                source.secret_name_node.span(),
-            ));
-        }
-    }
-    found
-}
-
 /// How a generator reaches an endpoint's pods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Link {
@@ -504,7 +472,7 @@ pub enum Link {
 
 /// The resolutions whose pods serve what the generator makes, with how.
 pub fn served_by<'r>(
-    model: &Model<'_>,
+    provenance: &super::Provenance<'_>,
     resolutions: &'r [Resolution],
     generator: &Generator,
 ) -> Vec<(&'r Resolution, Link)> {
@@ -521,10 +489,15 @@ pub fn served_by<'r>(
                 return Some(Link::Runs);
             }
             let (namespace, name) = generator.provisioner.secret.as_ref()?;
-            mounted_secrets(model, backend)
-                .into_iter()
-                .find(|(ns, n, _)| ns == namespace && n == name)
-                .map(|(_, _, span)| Link::Mounts(span))
+            provenance
+                .mounted(resolution.endpoint)
+                .iter()
+                .find(|m| {
+                    m.pod_template == backend.pod_template
+                        && m.namespace == *namespace
+                        && m.name == name
+                })
+                .map(|m| Link::Mounts(m.span))
         });
         if let Some(link) = link {
             served.push((resolution, link));
@@ -588,8 +561,7 @@ spec:
         assert_eq!(patch.kinds(), [VALIDATING]);
         assert_eq!(patch.apiservice_name.as_ref().unwrap().value, "v1.x.io");
 
-        let mut provisioning = Provisioning::default();
-        discover(&model, &mut provisioning);
+        let provisioning = crate::provision::Provenance::compute(&model, &[]).provisioning;
         let p = &provisioning.provisioners[0];
         assert_eq!(p.dns_names, ["svc", "svc.ingress.svc"]);
         assert_eq!(p.ip_addresses, ["10.0.0.1"]);

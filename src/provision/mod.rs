@@ -5,6 +5,9 @@
 pub mod catalogue;
 pub mod cert_manager;
 pub mod certgen;
+pub mod provenance;
+
+pub use provenance::Provenance;
 
 use crate::model::{Model, ObjectId};
 use crate::source::Span;
@@ -87,14 +90,6 @@ impl Provisioner {
 }
 
 impl Provisioning {
-    pub fn discover(model: &Model<'_>) -> Provisioning {
-        let mut found = Provisioning::default();
-        cert_manager::discover(model, &mut found);
-        certgen::discover(model, &mut found);
-        catalogue::discover(model, &mut found);
-        found
-    }
-
     /// Injectors that fill the caBundle of an endpoint's object.
     pub fn injectors_for<'p>(
         &'p self,

@@ -39,6 +39,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let injectors: Vec<&str> = context
+            .provenance
             .provisioning
             .injectors_for(model, endpoint.object)
             .map(|i| i.description.as_str())

@@ -3,7 +3,7 @@
 
 use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::cert_manager::{AnnotationKind, CertManager, Source};
+use crate::provision::cert_manager::{AnnotationKind, Source};
 use crate::resolve::ca_bundle_pem;
 
 pub const RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let cm = CertManager::read(model);
+    let cm = &context.provenance.cert_manager;
     let mut seen = Vec::new();
     for injection in &cm.injections {
         if seen.contains(&injection.object)

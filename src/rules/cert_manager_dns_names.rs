@@ -26,8 +26,7 @@ struct Group<'r> {
 }
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    let cm = CertManager::read(model);
+    let cm = &context.provenance.cert_manager;
     if cm.certificates.is_empty() {
         return;
     }
@@ -37,8 +36,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let endpoint = context.endpoint(resolution);
-        let links = cm.links(model, resolution);
-        for (certificate, serves) in judged(&cm, &links) {
+        let links = context.provenance.cert_manager_links(resolution.endpoint);
+        for (certificate, serves) in judged(cm, links) {
             let c = &cm.certificates[certificate];
             // Placeholders are cert-manager-placeholder's finding.
             if !c.placeholders().is_empty() {
@@ -65,7 +64,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for group in groups {
-        out.push(diagnostic(context, &cm, &group));
+        out.push(diagnostic(context, cm, &group));
     }
 }
 

@@ -18,10 +18,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    let cm = CertManager::read(model);
+    let cm = &context.provenance.cert_manager;
     for injection in &cm.injections {
-        let Some(d) = finding(context, &cm, injection) else {
+        let Some(d) = finding(context, cm, injection) else {
             continue;
         };
         out.push(with_consequence(context, injection, d));
@@ -310,14 +309,9 @@ fn suggestion(
     name: &str,
 ) -> Option<usize> {
     let model = context.model;
-    let mut serving: Vec<usize> = context
-        .resolutions
-        .iter()
-        .filter(|r| model.endpoints[r.endpoint].object == injection.object)
-        .flat_map(|r| cm.links(model, r).serving)
-        .collect();
-    serving.sort_unstable();
-    serving.dedup();
+    let serving = context
+        .provenance
+        .cert_manager_serving_object(model, injection.object);
     if let [only] = serving.as_slice() {
         return Some(*only);
     }

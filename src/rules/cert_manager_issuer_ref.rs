@@ -3,7 +3,6 @@
 
 use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::cert_manager::CertManager;
 
 pub const RULE: Rule = Rule {
     id: "cert-manager-issuer-ref",
@@ -14,7 +13,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let cm = CertManager::read(model);
+    let cm = &context.provenance.cert_manager;
     for c in &cm.certificates {
         let object = &model.objects[c.object];
         let span = c

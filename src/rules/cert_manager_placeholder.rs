@@ -16,13 +16,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    let cm = CertManager::read(model);
+    let cm = &context.provenance.cert_manager;
     // Linking every endpoint to its Certificates costs a walk of its pods' mounts each.
     if cm.certificates.iter().all(|c| c.placeholders().is_empty()) {
         return;
     }
-    let backing = cm.backing(model, context.resolutions);
+    let backing = context.provenance.cert_manager_backing();
     for (i, c) in cm.certificates.iter().enumerate() {
         let found = c.placeholders();
         let Some(&(first, token)) = found.first() else {
@@ -57,7 +56,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 let Some(server_name) = resolution.server_name.as_deref() else {
                     continue;
                 };
-                let links = cm.links(model, resolution);
+                let links = context.provenance.cert_manager_links(resolution.endpoint);
                 if seen.contains(&server_name)
                     || !(links.injected.contains(&i) || links.serving.contains(&i))
                 {
@@ -93,7 +92,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     for injection in &cm.injections {
         if let Source::Unresolved(Unresolved::Placeholder(_)) = injection.source {
-            out.push(annotation(context, &cm, injection));
+            out.push(annotation(context, cm, injection));
         }
     }
 }
@@ -140,14 +139,9 @@ fn annotation(
             "with an empty caBundle the API server trusts only its system store, and every call fails with `x509: certificate signed by unknown authority`",
         );
     }
-    let mut serving: Vec<usize> = context
-        .resolutions
-        .iter()
-        .filter(|r| model.endpoints[r.endpoint].object == injection.object)
-        .flat_map(|r| cm.links(model, r).serving)
-        .collect();
-    serving.sort_unstable();
-    serving.dedup();
+    let serving = context
+        .provenance
+        .cert_manager_serving_object(model, injection.object);
     if let [only] = serving.as_slice() {
         d = d.with_help(format!(
             "it should read `{key}: {}`",

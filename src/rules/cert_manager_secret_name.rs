@@ -15,8 +15,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    let cm = CertManager::read(model);
+    let cm = &context.provenance.cert_manager;
     if cm.certificates.is_empty() {
         return;
     }
@@ -25,7 +24,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ServiceLink::Found { service, .. } = resolution.service else {
             continue;
         };
-        let links = cm.links(model, resolution);
+        let links = context.provenance.cert_manager_links(resolution.endpoint);
         if links.mounted.is_empty() {
             continue;
         }
@@ -49,7 +48,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             seen.push((certificate, service));
             out.push(diagnostic(
                 context,
-                &cm,
+                cm,
                 certificate,
                 resolution,
                 &links.mounted,

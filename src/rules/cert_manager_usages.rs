@@ -3,7 +3,6 @@
 
 use super::{call_failure_note, describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::cert_manager::CertManager;
 
 pub const RULE: Rule = Rule {
     id: "cert-manager-usages",
@@ -17,7 +16,7 @@ const GO_MESSAGE: &str = "x509: certificate specifies an incompatible key usage"
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let cm = CertManager::read(model);
+    let cm = &context.provenance.cert_manager;
     for (i, c) in cm.certificates.iter().enumerate() {
         let (Some(extended), Some(usages)) = (c.usages_without_server_auth(), c.usages) else {
             continue;
@@ -27,7 +26,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .resolutions
             .iter()
             .filter(|r| {
-                let links = cm.links(model, r);
+                let links = context.provenance.cert_manager_links(r.endpoint);
                 links.serving.contains(&i)
                     || (links.serving.is_empty() && !c.is_ca && links.injected.contains(&i))
             })

@@ -6,7 +6,7 @@
 use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ObjectId;
-use crate::provision::certgen::{self, BoolFlag, Command, Invocation, Patch, MUTATING, VALIDATING};
+use crate::provision::certgen::{BoolFlag, Command, Invocation, Patch, MUTATING, VALIDATING};
 use crate::provision::ProvisionerKind;
 
 pub const RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for invocation in certgen::invocations(model) {
+    for invocation in &context.provenance.certgen_invocations {
         let Command::Patch(patch) = &invocation.command else {
             continue;
         };
@@ -87,26 +87,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         ] {
             match (flag.value, exists) {
                 (true, None) => out.push(patched_but_absent(
-                    context,
-                    &invocation,
-                    patch,
-                    kind,
-                    flag_name,
-                    flag,
-                    other,
-                    &place,
+                    context, invocation, patch, kind, flag_name, flag, other, &place,
                 )),
-                (false, Some(object)) if stays_empty(context, &invocation, object) => {
-                    out.push(skipped_but_present(
-                        context,
-                        &invocation,
-                        kind,
-                        flag_name,
-                        flag,
-                        object,
-                        &place,
-                    ))
-                }
+                (false, Some(object)) if stays_empty(context, invocation, object) => out.push(
+                    skipped_but_present(context, invocation, kind, flag_name, flag, object, &place),
+                ),
                 _ => {}
             }
         }
@@ -224,6 +209,7 @@ fn stays_empty(context: &Context<'_, '_>, invocation: &Invocation<'_>, object: O
     });
     let all_urls = !endpoints.is_empty() && endpoints.iter().all(|e| e.service.is_none());
     let filled_elsewhere = context
+        .provenance
         .provisioning
         .injectors_for(model, object)
         .any(|i| !(i.kind == ProvisionerKind::Certgen && i.object == invocation.object));

@@ -21,7 +21,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .any(|o| o.name == name && kinds.contains(&o.kind))
     };
-    let invocations = certgen::invocations(model);
+    let invocations = &context.provenance.certgen_invocations;
     // (namespace, name) of the Secrets that `create` Jobs write, for the help.
     let created: Vec<(&str, &str)> = invocations
         .iter()
@@ -33,12 +33,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             Command::Patch(_) => None,
         })
         .collect();
-    for invocation in &invocations {
+    for invocation in invocations {
         let Command::Patch(patch) = &invocation.command else {
             continue;
         };
         if let Some(secret) = &patch.secret_name {
-            if certgen::patch_secret_missing(model, &invocations, patch) {
+            if certgen::patch_secret_missing(model, invocations, patch) {
                 let mut d = diagnostic(
                     context,
                     invocation,

@@ -26,8 +26,13 @@ struct Elsewhere {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let invocations = certgen::invocations(model);
-    for generator in certgen::generators(model) {
+    let invocations = &context.provenance.certgen_invocations;
+    let certgen_generators = context
+        .provenance
+        .generators
+        .iter()
+        .filter(|g| g.provisioner.kind == crate::provision::ProvisionerKind::Certgen);
+    for generator in certgen_generators {
         let provisioner = &generator.provisioner;
         let (Some((namespace, secret)), Some(secret_span)) =
             (&provisioner.secret, generator.secret_span)
@@ -37,7 +42,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         // What the certificate is for: the configurations a patch Job of the same Secret
         // fills, and the endpoints whose name the hosts cover.
         let mut patched: Vec<ObjectId> = Vec::new();
-        for invocation in &invocations {
+        for invocation in invocations {
             let Command::Patch(patch) = &invocation.command else {
                 continue;
             };
@@ -78,14 +83,16 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             for backend in backends {
-                let mounts = certgen::mounted_secrets(model, backend);
-                if mounts
+                let mounts = context
+                    .provenance
+                    .mounted(resolution.endpoint)
                     .iter()
-                    .any(|(ns, name, _)| ns == namespace && name == secret)
-                {
-                    served_here = true;
-                }
-                for (_, name, span) in mounts {
+                    .filter(|m| m.pod_template == backend.pod_template && m.flag.is_none());
+                for mounted in mounts {
+                    if mounted.namespace == *namespace && mounted.name == secret {
+                        served_here = true;
+                    }
+                    let (name, span) = (mounted.name, mounted.span);
                     if elsewhere.iter().all(|e| e.span != span) {
                         elsewhere.push(Elsewhere {
                             span,

@@ -1,7 +1,7 @@
 use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::Provisioner;
-use crate::resolve::{serving_secret_refs, Certificate, Resolution, ServiceLink};
+use crate::resolve::{distinct_secrets, Certificate, Resolution, ServiceLink};
 
 pub const RULE: Rule = Rule {
     id: "certificate-undetermined",
@@ -78,17 +78,18 @@ pub fn provisioners_of<'p>(
         return Vec::new();
     };
     let mut found: Vec<&Provisioner> = Vec::new();
-    for secret in serving_secret_refs(context.model, backends) {
-        let key = Some((secret.namespace, secret.name));
+    for secret in distinct_secrets(context.provenance.mounted(resolution.endpoint)) {
+        let key = Some((secret.namespace.clone(), secret.name.to_string()));
         found.extend(
             context
+                .provenance
                 .provisioning
                 .provisioners
                 .iter()
                 .filter(|p| p.secret == key),
         );
     }
-    for provisioner in &context.provisioning.provisioners {
+    for provisioner in &context.provenance.provisioning.provisioners {
         if backends
             .iter()
             .any(|b| provisioner.pod_templates.contains(&b.pod_template))

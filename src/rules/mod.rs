@@ -66,10 +66,10 @@ pub struct Context<'m, 'a> {
     pub now: i64,
     /// Expiry warning threshold, seconds.
     pub min_validity: i64,
-    /// Certificate provisioners and caBundle injectors found in the inputs.
-    pub provisioning: &'m crate::provision::Provisioning,
-    /// The previous release's render and its provisioners (`--previous`).
-    pub previous: Option<(&'m Model<'m>, &'m crate::provision::Provisioning)>,
+    /// Who makes each certificate and fills each caBundle, computed once (provision stage).
+    pub provenance: &'m crate::provision::Provenance<'a>,
+    /// The previous release's render and its provenance (`--previous`).
+    pub previous: Option<(&'m Model<'m>, &'m crate::provision::Provenance<'m>)>,
     /// Which rules run, their severities and options (`.speclint.yaml`, `--enable`, `--disable`).
     pub settings: &'m RuleSettings,
 }

@@ -4,7 +4,6 @@
 
 use super::{call_failure_note, describe_endpoint, rule_doc, service_field, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::catalogue;
 use crate::provision::certgen::{self, Generator, Link, NameRole, Setting};
 use crate::resolve::Target;
 
@@ -16,15 +15,14 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    let mut generators = certgen::generators(model);
-    generators.extend(catalogue::generators(model));
-    for generator in &generators {
+    for generator in &context.provenance.generators {
         let provisioner = &generator.provisioner;
         if !provisioner.names_known {
             continue;
         }
-        for (resolution, link) in certgen::served_by(model, context.resolutions, generator) {
+        for (resolution, link) in
+            certgen::served_by(context.provenance, context.resolutions, generator)
+        {
             let endpoint = context.endpoint(resolution);
             if endpoint
                 .insecure_skip_tls_verify

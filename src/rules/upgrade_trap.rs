@@ -3,7 +3,7 @@
 
 use super::{call_failure_note, describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resolve::{serving_secret_refs, ServiceLink};
+use crate::resolve::{distinct_secrets, ServiceLink};
 
 pub const RULE: Rule = Rule {
     id: "upgrade-trap",
@@ -18,18 +18,17 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     };
     let model = context.model;
     for resolution in context.resolutions {
-        let (ServiceLink::Found { backends, .. }, Some(server_name)) =
+        let (ServiceLink::Found { .. }, Some(server_name)) =
             (&resolution.service, &resolution.server_name)
         else {
             continue;
         };
         let endpoint = context.endpoint(resolution);
-        for secret in serving_secret_refs(model, backends) {
+        for secret in distinct_secrets(context.provenance.mounted(resolution.endpoint)) {
             // A Secret the previous release rendered with `helm.sh/resource-policy: keep`
             // survives the upgrade; when the new render has none, the kept one is served.
-            if model.secret(&secret.namespace, &secret.name).is_none() {
-                if let Some(kept) =
-                    kept_certificate(previous_model, &secret.namespace, &secret.name)
+            if model.secret(&secret.namespace, secret.name).is_none() {
+                if let Some(kept) = kept_certificate(previous_model, &secret.namespace, secret.name)
                 {
                     if let Err(error) = crate::tls::hostname::verify_hostname(&kept.1, server_name)
                     {
@@ -50,7 +49,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                                 .with_note(call_failure_note(context, resolution, &message))
                                 .with_help(format!(
                                     "after upgrading, replace the kept Secret{} and re-run the release so it is issued for {server_name}",
-                                    super::shell_command::shown(super::shell_command::delete_secret(&secret.name, &secret.namespace))
+                                    super::shell_command::shown(super::shell_command::delete_secret(secret.name, &secret.namespace))
                                 )),
                         );
                     }
@@ -58,14 +57,16 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             }
             // The new release's provisioner keeps whatever Secret it finds.
             let Some(reuser) = context
+                .provenance
                 .provisioning
-                .for_secret(&secret.namespace, &secret.name)
+                .for_secret(&secret.namespace, secret.name)
                 .find(|p| p.reuses_without_check)
             else {
                 continue;
             };
             for old in previous
-                .for_secret(&secret.namespace, &secret.name)
+                .provisioning
+                .for_secret(&secret.namespace, secret.name)
                 .filter(|p| p.names_known)
             {
                 let Err(error) = old.verify_hostname(server_name) else {
@@ -103,7 +104,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         .with_note(call_failure_note(context, resolution, &message))
                         .with_help(format!(
                             "after upgrading, delete the Secret so it is issued again for {server_name}{}, then restart the webhook",
-                            super::shell_command::shown(super::shell_command::delete_secret(&secret.name, &secret.namespace))
+                            super::shell_command::shown(super::shell_command::delete_secret(secret.name, &secret.namespace))
                         ))
                         .with_help("or upgrade to a version of the operator that verifies the certificate's names before reusing it"),
                 );

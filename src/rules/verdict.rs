@@ -57,6 +57,7 @@ pub fn failures<'r>(context: &'r Context<'_, '_>) -> impl Iterator<Item = Failur
         let secret = &context.model.objects[context.model.secrets[serving.secret].object];
         if secret.live {
             let mut provisioners = context
+                .provenance
                 .provisioning
                 .for_secret(&secret.namespace, secret.name)
                 .peekable();

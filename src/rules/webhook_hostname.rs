@@ -51,6 +51,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             ),
         ));
         let reuser = context
+            .provenance
             .provisioning
             .for_secret(&secret_object.namespace, secret_object.name)
             .find(|p| p.reuses_without_check);
