@@ -1,0 +1,248 @@
+//! Published install manifests with verdicts written from each project's source before
+//! speclint ran on them: testdata/realworld/*/expect.yaml (our corpus) and
+//! testdata/realworld-shared/expect.yaml (../shared/realworld, read in place).
+//!
+//! Every error and warning speclint raises must be one the verdict names (a real failure
+//! or an `allowed` warning that holds for a working install), and every real failure must
+//! be caught with its severity. The inventory's share of endpoints whose certificate and
+//! caBundle sources are both known is printed and held to the target.
+
+use speclint::source::SourceFile;
+use speclint::yaml::NodeRef;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The corpus' certificates were valid at this time; verdicts do not drift with the clock.
+const NOW: &str = "2026-12-01T00:00:00Z";
+
+#[derive(Debug)]
+struct Failure {
+    kind: String,
+    name: String,
+    severity: String,
+    rule: Option<String>,
+    /// Only the program's source can show it (a compiled-in path, say): not held against us.
+    detectable: bool,
+}
+
+#[derive(Debug)]
+struct Verdict {
+    input: String,
+    allowed: Vec<String>,
+    failures: Vec<Failure>,
+}
+
+fn full_kind(kind: &str) -> &str {
+    match kind {
+        "VWC" => "ValidatingWebhookConfiguration",
+        "MWC" => "MutatingWebhookConfiguration",
+        "CRD" => "CustomResourceDefinition",
+        other => other,
+    }
+}
+
+fn strings(node: Option<NodeRef<'_>>) -> Vec<String> {
+    node.map(|n| n.items().filter_map(|i| i.scalar_text()).collect())
+        .unwrap_or_default()
+}
+
+fn read_verdicts(path: &Path) -> Vec<Verdict> {
+    let text = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let file = SourceFile::new(path.display().to_string(), text);
+    let (documents, errors) = speclint::yaml::load(0, &file);
+    assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    let root = documents[0].root().expect("a list of verdicts");
+    root.items()
+        .map(|entry| {
+            let text = |key: &str| entry.get(key).and_then(|n| n.scalar_text());
+            let failures = entry
+                .get("failures")
+                .map(|f| f.items().collect::<Vec<_>>())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|failure| {
+                    let get = |key: &str| failure.get(key).and_then(|n| n.scalar_text());
+                    let object = get("object").expect("failure object");
+                    let (kind, name) = object.split_once(' ').expect("`Kind name`");
+                    Failure {
+                        kind: full_kind(kind).to_string(),
+                        name: name.to_string(),
+                        severity: get("severity").expect("failure severity"),
+                        rule: get("rule"),
+                        detectable: get("detectable").as_deref() != Some("false"),
+                    }
+                })
+                .collect();
+            Verdict {
+                input: text("input").expect("input"),
+                allowed: strings(entry.get("allowed")),
+                failures,
+            }
+        })
+        .collect()
+}
+
+/// The files of an input: a file, or every YAML/JSON file of a directory but its verdicts.
+fn input_files(base: &Path, input: &str) -> Vec<PathBuf> {
+    let path = base.join(input);
+    if !path.is_dir() {
+        assert!(path.is_file(), "{} does not exist", path.display());
+        return vec![path];
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
+                && name != "expect.yaml"
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+struct Finding {
+    rule: String,
+    severity: String,
+    kind: String,
+    name: String,
+    message: String,
+}
+
+struct Run {
+    findings: Vec<Finding>,
+    endpoints: usize,
+    /// Endpoints whose certificate source and caBundle source are both known.
+    known: usize,
+}
+
+fn run(files: &[PathBuf]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_speclint"))
+        .args(["--no-config", "--now", NOW, "--format", "json"])
+        .args(files)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{files:?}: no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let text = |v: &serde_json::Value, key: &str| v[key].as_str().unwrap_or("").to_string();
+    let findings = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| matches!(d["severity"].as_str(), Some("error" | "warning")))
+        .map(|d| Finding {
+            rule: text(d, "rule"),
+            severity: text(d, "severity"),
+            kind: text(&d["object"], "kind"),
+            name: text(&d["object"], "name"),
+            message: text(d, "message"),
+        })
+        .collect();
+    let inventory = report["endpoints"].as_array().cloned().unwrap_or_default();
+    let known = inventory
+        .iter()
+        .filter(|e| {
+            let certificate = e["certificate"]["source"].as_str().unwrap_or("unknown");
+            let ca_bundle = e["ca_bundle"]["source"].as_str().unwrap_or("none");
+            certificate != "unknown" && ca_bundle != "none"
+        })
+        .count();
+    Run {
+        findings,
+        endpoints: inventory.len(),
+        known,
+    }
+}
+
+fn explains(failure: &Failure, finding: &Finding) -> bool {
+    let on_object = (finding.kind == failure.kind && finding.name == failure.name)
+        || finding.message.contains(&failure.name);
+    on_object
+        && finding.severity == failure.severity
+        && failure.rule.as_ref().is_none_or(|r| *r == finding.rule)
+}
+
+/// Checks every verdict of one expect.yaml; returns (problems, endpoints, known).
+fn check(expect: &Path, base: &Path) -> (Vec<String>, usize, usize) {
+    let mut problems = Vec::new();
+    let (mut endpoints, mut known) = (0, 0);
+    for verdict in read_verdicts(expect) {
+        let files = input_files(base, &verdict.input);
+        let result = run(&files);
+        endpoints += result.endpoints;
+        known += result.known;
+        let label = format!("{}: {}", expect.display(), verdict.input);
+        for finding in &result.findings {
+            let explained = verdict.allowed.contains(&finding.rule)
+                || verdict.failures.iter().any(|f| explains(f, finding));
+            if !explained {
+                problems.push(format!(
+                    "{label}: unexpected {}[{}] on {} {}: {}",
+                    finding.severity, finding.rule, finding.kind, finding.name, finding.message
+                ));
+            }
+        }
+        for failure in verdict.failures.iter().filter(|f| f.detectable) {
+            if !result.findings.iter().any(|finding| explains(failure, finding)) {
+                problems.push(format!(
+                    "{label}: missed {} {}{} on {} {}",
+                    failure.severity,
+                    failure.rule.as_deref().unwrap_or("(any rule)"),
+                    "",
+                    failure.kind,
+                    failure.name
+                ));
+            }
+        }
+    }
+    (problems, endpoints, known)
+}
+
+#[test]
+fn published_installs_get_their_written_verdicts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/realworld");
+    assert!(
+        shared.is_dir(),
+        "{} is missing: the shared corpus must lie beside the clone",
+        shared.display()
+    );
+    let mut expects: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(root.join("testdata/realworld"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expect.yaml").is_file())
+        .map(|dir| (dir.join("expect.yaml"), dir))
+        .collect();
+    expects.sort();
+    assert!(expects.len() >= 25, "the corpus lost projects: {}", expects.len());
+    expects.push((
+        root.join("testdata/realworld-shared/expect.yaml"),
+        shared.clone(),
+    ));
+    let mut problems = Vec::new();
+    let (mut endpoints, mut known) = (0, 0);
+    for (expect, base) in &expects {
+        let (found, e, k) = check(expect, base);
+        problems.extend(found);
+        endpoints += e;
+        known += k;
+    }
+    let share = if endpoints == 0 {
+        0.0
+    } else {
+        known as f64 / endpoints as f64
+    };
+    println!("endpoints: {endpoints}, certificate and caBundle source both known: {known} ({:.1}%)", share * 100.0);
+    assert!(
+        problems.is_empty(),
+        "{} verdicts not met:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(share >= 0.9, "only {known} of {endpoints} endpoints have known sources");
+}
