@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod cert_manager;
 pub mod certgen;
+pub mod rbac;
 
 use crate::model::{Model, ObjectId};
 use crate::source::Span;
