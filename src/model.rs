@@ -256,7 +256,7 @@ impl<'a> Container<'a> {
 pub struct SecretVolumeSource<'a> {
     pub secret_name: &'a str,
     pub secret_name_node: NodeRef<'a>,
-    /// `optional: true`: the pod starts without the Secret.
+    /// `optional: true`: the kubelet starts the pod without the Secret.
     pub optional: bool,
 }
 
@@ -274,6 +274,10 @@ pub struct PodTemplate<'a> {
     pub labels: Vec<(&'a str, &'a str)>,
     pub containers: Vec<Container<'a>>,
     pub volumes: Vec<Volume<'a>>,
+    /// `spec.serviceAccountName`, else the deprecated `spec.serviceAccount` (pkg/apis/core/v1
+    /// conversion.go: the new field wins when both are set); None when neither is set.
+    pub service_account: Option<&'a str>,
+    pub service_account_node: Option<NodeRef<'a>>,
     /// The first volume of each name, for mounts to find theirs without a scan.
     volumes_by_name: HashMap<&'a str, usize>,
 }
@@ -288,6 +292,12 @@ impl<'a> PodTemplate<'a> {
 
     pub fn volume(&self, name: &str) -> Option<&Volume<'a>> {
         self.volumes_by_name.get(name).map(|&i| &self.volumes[i])
+    }
+
+    /// The ServiceAccount the pods run as: `default` when the template names none, as the
+    /// ServiceAccount admission plugin sets it (plugin/pkg/admission/serviceaccount/admission.go).
+    pub fn service_account_name(&self) -> &'a str {
+        self.service_account.unwrap_or("default")
     }
 }
 
@@ -792,11 +802,18 @@ fn read_pod_template<'a>(
     for (i, volume) in volumes.iter().enumerate() {
         volumes_by_name.entry(volume.name).or_insert(i);
     }
+    // An empty string is no name: the conversion falls back to the deprecated field.
+    let service_account_node = ["serviceAccountName", "serviceAccount"]
+        .iter()
+        .filter_map(|key| spec.get(key))
+        .find(|n| n.as_str().is_some_and(|s| !s.is_empty()));
     Some(PodTemplate {
         object,
         labels,
         containers,
         volumes,
+        service_account: service_account_node.and_then(|n| n.as_str()),
+        service_account_node,
         volumes_by_name,
     })
 }
@@ -871,19 +888,18 @@ fn read_volume(node: NodeRef<'_>) -> Option<Volume<'_>> {
         .path(&["projected", "sources"])
         .into_iter()
         .flat_map(|n| n.items())
-        .filter_map(|source| source.get("secret"))
-        .map(|secret| (secret, "name"));
+        .filter_map(|source| Some((source.get("secret")?, "name")));
     let secrets = node
         .get("secret")
         .map(|secret| (secret, "secretName"))
         .into_iter()
         .chain(projected)
-        .filter_map(|(secret, key)| {
-            let name_node = secret.get(key)?;
+        .filter_map(|(source, key)| {
+            let name_node = source.get(key)?;
             Some(SecretVolumeSource {
                 secret_name: name_node.as_str()?,
                 secret_name_node: name_node,
-                optional: secret.get("optional").and_then(|n| n.as_bool()) == Some(true),
+                optional: source.get("optional").and_then(|n| n.as_bool()) == Some(true),
             })
         })
         .collect();
@@ -1072,6 +1088,29 @@ mod tests {
                 .unwrap()
                 .0,
             "s1"
+        );
+    }
+
+    #[test]
+    fn service_accounts_and_optional_secret_volumes() {
+        let docs = documents(
+            "kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  serviceAccount: legacy\n  containers: [{name: m}]\n  volumes:\n  - {name: a, secret: {secretName: s1, optional: true}}\n  - {name: b, secret: {secretName: s2}}\n  - name: c\n    projected: {sources: [{secret: {name: s3, optional: true}}, {secret: {name: s4, optional: false}}]}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: q}\nspec: {serviceAccountName: new, serviceAccount: legacy, containers: [{name: m}]}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: r}\nspec: {containers: [{name: m}]}\n",
+        );
+        let model = Model::build(&docs, "default");
+        let names: Vec<&str> = model
+            .pod_templates
+            .iter()
+            .map(|t| t.service_account_name())
+            .collect();
+        assert_eq!(names, ["legacy", "new", "default"]);
+        let optional: Vec<(&str, bool)> = model.pod_templates[0]
+            .volumes
+            .iter()
+            .flat_map(|v| v.secrets.iter().map(|s| (s.secret_name, s.optional)))
+            .collect();
+        assert_eq!(
+            optional,
+            [("s1", true), ("s2", false), ("s3", true), ("s4", false)]
         );
     }
 

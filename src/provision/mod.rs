@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod cert_manager;
 pub mod certgen;
 pub mod provenance;
+pub mod rbac;
 
 pub use provenance::Provenance;
 
