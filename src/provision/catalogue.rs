@@ -655,6 +655,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
             span,
             object: template.object,
             target,
+            evidence: Vec::new(),
         });
     }
 }

@@ -248,6 +248,8 @@ pub struct CmIssuer<'a> {
     pub namespace: String,
     /// `spec.selfSigned`: each certificate is its own CA, so `ca.crt` is the leaf itself.
     pub self_signed: bool,
+    /// `spec.acme`: a public ACME CA (Let's Encrypt) signs, which system roots trust.
+    pub acme: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -431,6 +433,7 @@ impl<'a> CertManager<'a> {
                     name: object.name,
                     namespace: object.namespace.clone(),
                     self_signed: object.node.path(&["spec", "selfSigned"]).is_some(),
+                    acme: object.node.path(&["spec", "acme"]).is_some(),
                 }),
                 _ => {}
             }
@@ -748,6 +751,7 @@ pub fn discover(model: &Model<'_>, cert_manager: &CertManager<'_>, found: &mut P
             span: injection.value_node.span(),
             object: source_object,
             target: InjectTarget::Object(injection.object),
+            evidence: Vec::new(),
         });
     }
 }

@@ -411,6 +411,7 @@ pub fn discover_injectors(model: &Model<'_>, all: &[Invocation<'_>], found: &mut
                         kind: Some(kind),
                         name: name.value.clone(),
                     },
+                    evidence: Vec::new(),
                 });
             }
         }
@@ -421,6 +422,7 @@ pub fn discover_injectors(model: &Model<'_>, all: &[Invocation<'_>], found: &mut
                 span: name.node.span(),
                 object: invocation.object,
                 target: InjectTarget::ApiService(name.value.clone()),
+                evidence: Vec::new(),
             });
         }
     }

@@ -19,6 +19,8 @@ pub enum ProvisionerKind {
     Certgen,
     /// An operator from the catalogue (`rules/provisioners/<id>.yaml`).
     Operator(&'static str),
+    /// A workload the inputs' RBAC allows to write the Secret or patch the caBundle.
+    Rbac,
 }
 
 /// Something that will write a serving certificate into a Secret.
@@ -65,6 +67,8 @@ pub struct Injector {
     pub span: Span,
     pub object: ObjectId,
     pub target: InjectTarget,
+    /// Further places that prove it (an RBAC rule, the binding), as (span, label).
+    pub evidence: Vec<(Span, String)>,
 }
 
 #[derive(Clone, Debug, Default)]

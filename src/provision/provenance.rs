@@ -4,9 +4,11 @@
 
 use super::cert_manager::{CertManager, EndpointLinks};
 use super::certgen::{self, Generator, Invocation};
-use super::{catalogue, cert_manager, Provisioning};
+use super::rbac::{Authorization, Grant, Request};
+use super::{catalogue, cert_manager, InjectTarget, Injector, Provisioner, ProvisionerKind};
+use super::Provisioning;
 use crate::model::{Model, ObjectId};
-use crate::resolve::{serving_secrets, MountedSecret, Resolution, ServiceLink};
+use crate::resolve::{distinct_secrets, serving_secrets, Certificate, MountedSecret, Resolution, ServiceLink, Target};
 
 /// Everything the provision stage found, for the rules.
 pub struct Provenance<'a> {
@@ -23,6 +25,97 @@ pub struct Provenance<'a> {
     mounted: Vec<Vec<MountedSecret<'a>>>,
     /// By endpoint index: how cert-manager reaches it.
     cert_manager_links: Vec<EndpointLinks<'a>>,
+    /// Workloads RBAC allows to patch a caBundle, on weak evidence only (a grant without
+    /// resourceNames, held by a workload that does not serve the endpoint): named in
+    /// findings, but they silence nothing.
+    pub injector_candidates: Vec<Injector>,
+    /// By endpoint index: where its certificate and its caBundle come from.
+    pub sources: Vec<EndpointSources>,
+}
+
+/// Where an endpoint's serving certificate comes from, for the inventory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertificateSource {
+    /// A Secret among the rendered inputs.
+    Render,
+    /// A Secret from a `kubectl get -o yaml` dump.
+    Live,
+    CertManager,
+    Certgen,
+    ServiceCa,
+    Catalogue(&'static str),
+    /// A workload RBAC allows to write the Secret: `Deployment ns/name`.
+    Rbac(String),
+    /// The API server calls itself (loopback): nothing to provision.
+    Loopback,
+    Unknown,
+}
+
+/// Where an endpoint's caBundle comes from, for the inventory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaBundleSource {
+    Literal,
+    /// An injector speclint recognises: `cert-manager`, `certgen`, `service-ca`, `catalogue:<id>`.
+    Injector(String),
+    /// A workload RBAC allows to patch it: `Deployment ns/name`.
+    Rbac(String),
+    /// `insecureSkipTLSVerify: true`: nothing is verified.
+    Insecure,
+    Loopback,
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct EndpointSources {
+    pub certificate: CertificateSource,
+    pub ca_bundle: CaBundleSource,
+}
+
+impl CertificateSource {
+    pub fn code(&self) -> String {
+        match self {
+            CertificateSource::Render => "render".into(),
+            CertificateSource::Live => "live".into(),
+            CertificateSource::CertManager => "cert-manager".into(),
+            CertificateSource::Certgen => "certgen".into(),
+            CertificateSource::ServiceCa => "service-ca".into(),
+            CertificateSource::Catalogue(id) => format!("catalogue:{id}"),
+            CertificateSource::Rbac(workload) => format!("rbac:{workload}"),
+            CertificateSource::Loopback => "loopback".into(),
+            CertificateSource::Unknown => "unknown".into(),
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        *self != CertificateSource::Unknown
+    }
+}
+
+impl CaBundleSource {
+    pub fn code(&self) -> String {
+        match self {
+            CaBundleSource::Literal => "literal".into(),
+            CaBundleSource::Injector(what) => format!("injector:{what}"),
+            CaBundleSource::Rbac(workload) => format!("rbac:{workload}"),
+            CaBundleSource::Insecure => "insecure".into(),
+            CaBundleSource::Loopback => "loopback".into(),
+            CaBundleSource::None => "none".into(),
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        *self != CaBundleSource::None
+    }
+}
+
+/// The kind of a provisioner, as the inventory names it.
+fn kind_code(kind: ProvisionerKind) -> String {
+    match kind {
+        ProvisionerKind::CertManager => "cert-manager".into(),
+        ProvisionerKind::Certgen => "certgen".into(),
+        ProvisionerKind::Operator(id) => format!("catalogue:{id}"),
+        ProvisionerKind::Rbac => "rbac".into(),
+    }
 }
 
 impl<'a> Provenance<'a> {
@@ -52,13 +145,253 @@ impl<'a> Provenance<'a> {
             cert_manager_links[resolution.endpoint] =
                 cert_manager.links(model, resolution, &mounted[resolution.endpoint]);
         }
-        Provenance {
+        let mut provenance = Provenance {
             provisioning,
             cert_manager,
             certgen_invocations,
             generators,
             mounted,
             cert_manager_links,
+            injector_candidates: Vec::new(),
+            sources: Vec::new(),
+        };
+        let authorization = Authorization::build(model);
+        provenance.add_rbac_injectors(model, resolutions, &authorization);
+        provenance.add_rbac_generators(model, resolutions, &authorization);
+        provenance.sources = resolutions
+            .iter()
+            .map(|r| provenance.endpoint_sources(model, r))
+            .collect();
+        provenance
+    }
+
+    /// Workloads RBAC allows to patch the caBundle of an endpoint object nothing else fills.
+    /// A grant naming the object, or one held by a workload serving it, establishes the
+    /// injector; any other grant only makes a candidate (cert-manager's cainjector may
+    /// patch every configuration, yet fills only the annotated ones).
+    fn add_rbac_injectors(
+        &mut self,
+        model: &Model<'a>,
+        resolutions: &[Resolution],
+        authorization: &Authorization<'a>,
+    ) {
+        let mut objects: Vec<ObjectId> = model.endpoints.iter().map(|e| e.object).collect();
+        objects.dedup();
+        for object in objects {
+            if self.provisioning.injectors_for(model, object).next().is_some() {
+                continue;
+            }
+            let target = &model.objects[object];
+            let Some((group, resource)) = injectable_resource(target.kind) else {
+                continue;
+            };
+            let serving: Vec<usize> = resolutions
+                .iter()
+                .filter(|r| model.endpoints[r.endpoint].object == object)
+                .flat_map(|r| match &r.service {
+                    ServiceLink::Found { backends, .. } => {
+                        backends.iter().map(|b| b.pod_template).collect()
+                    }
+                    _ => Vec::new(),
+                })
+                .collect();
+            let mut allowed: Vec<(usize, Grant, Request<'_>)> = Vec::new();
+            for verb in ["patch", "update"] {
+                let request = Request {
+                    verb,
+                    group,
+                    resource,
+                    namespace: None,
+                    name: Some(target.name),
+                };
+                for (template, grants) in authorization.templates_allowed(model, &request) {
+                    if let Some(grant) = grants.into_iter().next() {
+                        if allowed.iter().all(|(t, _, _)| *t != template) {
+                            allowed.push((template, grant, request));
+                        }
+                    }
+                }
+            }
+            for (template, grant, request) in allowed {
+                let established = grant.names_object || serving.contains(&template);
+                let workload = &model.objects[model.pod_templates[template].object];
+                let evidence = authorization.describe(model, &grant, &request);
+                let injector = Injector {
+                    kind: ProvisionerKind::Rbac,
+                    description: format!(
+                        "{} {}/{} (RBAC: {evidence})",
+                        workload.kind, workload.namespace, workload.name
+                    ),
+                    span: grant.rule,
+                    object: model.pod_templates[template].object,
+                    target: InjectTarget::Object(object),
+                    evidence: vec![(
+                        grant.subject_span,
+                        format!("binds {} to it", grant.subject),
+                    )],
+                };
+                if established {
+                    self.provisioning.injectors.push(injector);
+                } else {
+                    self.injector_candidates.push(injector);
+                }
+            }
+        }
+    }
+
+    /// Workloads RBAC allows to write a Secret the serving pods use, when nothing else
+    /// makes it. Which names they put in the certificate is not known.
+    fn add_rbac_generators(
+        &mut self,
+        model: &Model<'a>,
+        resolutions: &[Resolution],
+        authorization: &Authorization<'a>,
+    ) {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for resolution in resolutions {
+            let Certificate::Undetermined(_) = &resolution.certificate else {
+                continue;
+            };
+            let ServiceLink::Found { backends, .. } = &resolution.service else {
+                continue;
+            };
+            let serving: Vec<usize> = backends.iter().map(|b| b.pod_template).collect();
+            let mounted_here: Vec<(String, &'a str)> =
+                distinct_secrets(self.mounted(resolution.endpoint))
+                    .into_iter()
+                    .map(|m| (m.namespace.clone(), m.name))
+                    .collect();
+            for (namespace, name) in mounted_here {
+                let mounted = MountedRef {
+                    namespace: &namespace,
+                    name,
+                };
+                let key = (namespace.clone(), name.to_string());
+                if seen.contains(&key)
+                    || self
+                        .provisioning
+                        .for_secret(mounted.namespace, mounted.name)
+                        .next()
+                        .is_some()
+                {
+                    continue;
+                }
+                seen.push(key.clone());
+                let request = Request {
+                    verb: "update",
+                    group: "",
+                    resource: "secrets",
+                    namespace: Some(mounted.namespace),
+                    name: Some(mounted.name),
+                };
+                let mut writers = authorization.may_create(model, &request);
+                for verb in ["update", "patch"] {
+                    let request = Request { verb, ..request };
+                    for found in authorization.templates_allowed(model, &request) {
+                        if writers.iter().all(|(t, _)| *t != found.0) {
+                            writers.push(found);
+                        }
+                    }
+                }
+                // The serving workload itself, else a grant naming the Secret.
+                let chosen = writers
+                    .iter()
+                    .find(|(t, _)| serving.contains(t))
+                    .or_else(|| writers.iter().find(|(_, g)| g.iter().any(|g| g.names_object)));
+                let Some((template, grants)) = chosen else {
+                    continue;
+                };
+                let Some(grant) = grants.first() else {
+                    continue;
+                };
+                let workload = &model.objects[model.pod_templates[*template].object];
+                let evidence = authorization.describe(model, grant, &request);
+                self.provisioning.provisioners.push(Provisioner {
+                    kind: ProvisionerKind::Rbac,
+                    description: format!(
+                        "{} {}/{} (RBAC: {evidence})",
+                        workload.kind, workload.namespace, workload.name
+                    ),
+                    span: grant.rule,
+                    object: model.pod_templates[*template].object,
+                    secret: Some(key),
+                    dns_names: Vec::new(),
+                    ip_addresses: Vec::new(),
+                    names_known: false,
+                    reuses_without_check: false,
+                    pod_templates: Vec::new(),
+                });
+            }
+        }
+    }
+
+    /// Provisioners that write a Secret the serving pods use, or run in those pods.
+    pub fn provisioners_for(&self, resolution: &Resolution) -> Vec<&Provisioner> {
+        let ServiceLink::Found { backends, .. } = &resolution.service else {
+            return Vec::new();
+        };
+        let mut found: Vec<&Provisioner> = Vec::new();
+        for secret in distinct_secrets(self.mounted(resolution.endpoint)) {
+            found.extend(self.provisioning.for_secret(&secret.namespace, secret.name));
+        }
+        for provisioner in &self.provisioning.provisioners {
+            if backends
+                .iter()
+                .any(|b| provisioner.pod_templates.contains(&b.pod_template))
+            {
+                found.push(provisioner);
+            }
+        }
+        found.sort_by_key(|p| (p.span.file, p.span.start));
+        found.dedup_by_key(|p| (p.span.file, p.span.start));
+        found
+    }
+
+    fn endpoint_sources(&self, model: &Model<'a>, resolution: &Resolution) -> EndpointSources {
+        let endpoint = &model.endpoints[resolution.endpoint];
+        if resolution.target == Target::Loopback {
+            return EndpointSources {
+                certificate: CertificateSource::Loopback,
+                ca_bundle: CaBundleSource::Loopback,
+            };
+        }
+        let certificate = match &resolution.certificate {
+            Certificate::Found(serving) => {
+                if model.objects[model.secrets[serving.secret].object].live {
+                    CertificateSource::Live
+                } else {
+                    CertificateSource::Render
+                }
+            }
+            _ => match self.provisioners_for(resolution).first() {
+                Some(p) => match p.kind {
+                    ProvisionerKind::CertManager => CertificateSource::CertManager,
+                    ProvisionerKind::Certgen => CertificateSource::Certgen,
+                    ProvisionerKind::Operator(id) => CertificateSource::Catalogue(id),
+                    ProvisionerKind::Rbac => CertificateSource::Rbac(workload_name(model, p.object)),
+                },
+                None => CertificateSource::Unknown,
+            },
+        };
+        let insecure = endpoint
+            .insecure_skip_tls_verify
+            .is_some_and(|n| n.as_bool() == Some(true));
+        let injector = self.provisioning.injectors_for(model, endpoint.object).next();
+        let ca_bundle = if insecure {
+            CaBundleSource::Insecure
+        } else if let Some(injector) = injector {
+            match injector.kind {
+                ProvisionerKind::Rbac => CaBundleSource::Rbac(workload_name(model, injector.object)),
+                kind => CaBundleSource::Injector(kind_code(kind)),
+            }
+        } else if crate::resolve::ca_bundle_is_empty(endpoint) {
+            CaBundleSource::None
+        } else {
+            CaBundleSource::Literal
+        };
+        EndpointSources {
+            certificate,
+            ca_bundle,
         }
     }
 
@@ -101,4 +434,32 @@ impl<'a> Provenance<'a> {
         serving.dedup();
         serving
     }
+}
+
+struct MountedRef<'r> {
+    namespace: &'r str,
+    name: &'r str,
+}
+
+/// `Deployment ns/name`.
+fn workload_name(model: &Model<'_>, object: ObjectId) -> String {
+    let object = &model.objects[object];
+    format!("{} {}/{}", object.kind, object.namespace, object.name)
+}
+
+/// The (group, resource) whose patch fills the caBundle of an endpoint object of `kind`.
+fn injectable_resource(kind: &str) -> Option<(&'static str, &'static str)> {
+    Some(match kind {
+        "ValidatingWebhookConfiguration" => (
+            "admissionregistration.k8s.io",
+            "validatingwebhookconfigurations",
+        ),
+        "MutatingWebhookConfiguration" => (
+            "admissionregistration.k8s.io",
+            "mutatingwebhookconfigurations",
+        ),
+        "CustomResourceDefinition" => ("apiextensions.k8s.io", "customresourcedefinitions"),
+        "APIService" => ("apiregistration.k8s.io", "apiservices"),
+        _ => return None,
+    })
 }

@@ -38,31 +38,50 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if !ca_bundle_is_empty(endpoint) {
             continue;
         }
-        let injectors: Vec<&str> = context
-            .provenance
+        let provenance = context.provenance;
+        let injectors: Vec<&crate::provision::Injector> = provenance
             .provisioning
             .injectors_for(model, endpoint.object)
-            .map(|i| i.description.as_str())
             .collect();
         let span = endpoint
             .ca_bundle_key_span()
             .unwrap_or_else(|| endpoint.span(model));
         let described = describe_endpoint(model, endpoint);
         if !injectors.is_empty() {
-            out.push(
-                context
-                    .diagnostic_for(
-                        &RULE,
-                        endpoint.object,
-                        format!("the caBundle of {described} is filled at run time"),
-                        span,
-                    )
-                    .with_span_label(format!("filled by {}", injectors.join(", ")))
-                    .with_note("its TLS verdict is judged against the CA that injector will copy"),
-            );
-            out.last_mut().expect("just pushed").severity = Severity::Note;
+            let names: Vec<&str> = injectors.iter().map(|i| i.description.as_str()).collect();
+            let mut d = context
+                .diagnostic_for(
+                    &RULE,
+                    endpoint.object,
+                    format!("the caBundle of {described} is filled at run time"),
+                    span,
+                )
+                .with_span_label(format!("filled by {}", names.join(", ")))
+                .with_note("its TLS verdict is judged against the CA that injector will copy");
+            for injector in &injectors {
+                if injector.kind == crate::provision::ProvisionerKind::Rbac {
+                    d = d.with_label(injector.span, "this rule lets it patch the caBundle");
+                    for (at, label) in &injector.evidence {
+                        d = d.with_label(*at, label.clone());
+                    }
+                }
+            }
+            d.severity = Severity::Note;
+            out.push(d);
             continue;
         }
+        let candidates: Vec<&crate::provision::Injector> = provenance
+            .injector_candidates
+            .iter()
+            .filter(|i| i.target == crate::provision::InjectTarget::Object(endpoint.object))
+            .collect();
+        // An injector annotation that does not resolve is its own rule's error.
+        let annotated = provenance
+            .cert_manager
+            .injections
+            .iter()
+            .any(|i| i.object == endpoint.object);
+        let private_maker = private_certificate_maker(context, resolution).filter(|_| !annotated);
         let failure = failed.get(&resolution.endpoint);
         let mut d = if let Some(failure) = failure {
             diagnostic(context, &RULE, failure, format!("{} is signed by a private CA", failure.serving.cert_key))
@@ -71,23 +90,65 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             context
                 .diagnostic_for(&RULE, endpoint.object, format!("{described} has no caBundle and nothing among the inputs fills it"), span)
                 .with_span_label("no caBundle")
-                .with_note(format!(
-                    "the API server then trusts only its system store; unless the webhook serves a publicly trusted certificate, every call fails: {UNKNOWN_AUTHORITY}"
-                ))
-                .with_note("if an operator speclint does not know fills it at run time, this is expected")
         };
-        d = d.with_note("nothing among the inputs injects this caBundle: no cert-manager annotation, certgen patch Job or known operator targets it");
-        if failure.is_some() {
-            d.severity = if endpoint.never_called {
-                Severity::Warning
-            } else {
-                Severity::Error
+        if failure.is_none() {
+            d = match &private_maker {
+                Some(maker) => d
+                    .with_label(maker.span, format!("{} makes a privately signed certificate", maker.description))
+                    .with_note(format!("the API server then trusts only its system store, which holds no private CA: every call fails with {UNKNOWN_AUTHORITY}")),
+                None => d
+                    .with_note(format!(
+                        "the API server then trusts only its system store; unless the webhook serves a publicly trusted certificate, every call fails: {UNKNOWN_AUTHORITY}"
+                    ))
+                    .with_note("if a program speclint cannot see fills it at run time, this is expected"),
             };
-        } else {
-            d.severity = Severity::Warning;
         }
+        d = d.with_note("nothing among the inputs fills this caBundle: no injector annotation, certgen patch Job, known operator, or workload whose RBAC lets it patch this object");
+        for candidate in &candidates {
+            d = d.with_label(
+                candidate.span,
+                format!(
+                    "{} may patch it, but by a grant that names no object and from a workload that does not serve it: that alone does not show it fills this caBundle",
+                    candidate.description
+                ),
+            );
+        }
+        d.severity = match (failure.is_some() || private_maker.is_some(), endpoint.never_called) {
+            // The API server never calls it (a CRD serving one version): nothing fails today.
+            (_, true) if failure.is_none() => Severity::Note,
+            (true, true) => Severity::Warning,
+            (true, false) => Severity::Error,
+            (false, _) => Severity::Warning,
+        };
         out.push(d.with_help(
             "set caBundle to the base64 of the CA that signed the serving certificate, or let an injector fill it (the `cert-manager.io/inject-ca-from: <namespace>/<Certificate>` annotation)",
         ));
     }
+}
+
+/// A provisioner of the serving certificate known to sign it with a private CA: certgen, an
+/// operator of the catalogue, or cert-manager with a non-ACME issuer among the inputs.
+fn private_certificate_maker<'p>(
+    context: &'p Context<'_, '_>,
+    resolution: &crate::resolve::Resolution,
+) -> Option<&'p crate::provision::Provisioner> {
+    use crate::provision::ProvisionerKind;
+    let cm = &context.provenance.cert_manager;
+    context
+        .provenance
+        .provisioners_for(resolution)
+        .into_iter()
+        .find(|p| match p.kind {
+            ProvisionerKind::Certgen | ProvisionerKind::Operator(_) => true,
+            ProvisionerKind::CertManager => cm
+                .certificates
+                .iter()
+                .find(|c| c.object == p.object)
+                .and_then(|c| {
+                    let (_, kind, name) = c.issuer()?;
+                    cm.issuer(kind == "ClusterIssuer", &c.namespace, name)
+                })
+                .is_some_and(|issuer| !issuer.acme),
+            ProvisionerKind::Rbac => false,
+        })
 }

@@ -59,6 +59,26 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(problem) = endpoint.ca_bundle.and_then(ca_bundle_problem) else {
             continue;
         };
+        let injectors: Vec<&str> = context
+            .provenance
+            .provisioning
+            .injectors_for(model, endpoint.object)
+            .map(|i| i.description.as_str())
+            .collect();
+        if !injectors.is_empty() && !problem.refused_on_write {
+            // A placeholder (`Cg==`) the injector overwrites before any call.
+            let mut d = context
+                .diagnostic_for(
+                    &RULE,
+                    endpoint.object,
+                    format!("{} (a placeholder: it is overwritten at run time)", problem.message),
+                    endpoint.ca_bundle_key_span().unwrap_or(problem.span),
+                )
+                .with_span_label(format!("replaced by {}", injectors.join(", ")));
+            d.severity = Severity::Note;
+            out.push(d);
+            continue;
+        }
         let mut diagnostic = context
             .diagnostic_for(
                 &RULE,

@@ -1,7 +1,6 @@
 use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::Provisioner;
-use crate::resolve::{distinct_secrets, Certificate, Resolution, ServiceLink};
+use crate::resolve::{Certificate, ServiceLink};
 
 pub const RULE: Rule = Rule {
     id: "certificate-undetermined",
@@ -22,9 +21,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let provisioners = match &resolution.service {
             ServiceLink::Found { service, port, .. } => by_service_port
                 .entry((*service, *port))
-                .or_insert_with(|| provisioners_of(context, resolution))
+                .or_insert_with(|| context.provenance.provisioners_for(resolution))
                 .clone(),
-            _ => provisioners_of(context, resolution),
+            _ => context.provenance.provisioners_for(resolution),
         };
         let mut diagnostic = if provisioners.is_empty() {
             context
@@ -50,9 +49,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     ),
                     endpoint.span(context.model),
                 )
-                .with_note(
-                    "the names it will carry are checked against the name the API server calls",
-                );
+                .with_note(if provisioners.iter().all(|p| p.names_known) {
+                    "the names it will carry are checked against the name the API server calls"
+                } else {
+                    "which names it will put in the certificate cannot be read from the inputs (RBAC shows who may write the Secret, not what): its TLS verdict is not checked"
+                });
             for provisioner in &provisioners {
                 d = d.with_label(
                     provisioner.span,
@@ -67,37 +68,4 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
-}
-
-/// Provisioners that write a Secret the serving pods use, or run in those pods.
-pub fn provisioners_of<'p>(
-    context: &'p Context<'_, '_>,
-    resolution: &Resolution,
-) -> Vec<&'p Provisioner> {
-    let ServiceLink::Found { backends, .. } = &resolution.service else {
-        return Vec::new();
-    };
-    let mut found: Vec<&Provisioner> = Vec::new();
-    for secret in distinct_secrets(context.provenance.mounted(resolution.endpoint)) {
-        let key = Some((secret.namespace.clone(), secret.name.to_string()));
-        found.extend(
-            context
-                .provenance
-                .provisioning
-                .provisioners
-                .iter()
-                .filter(|p| p.secret == key),
-        );
-    }
-    for provisioner in &context.provenance.provisioning.provisioners {
-        if backends
-            .iter()
-            .any(|b| provisioner.pod_templates.contains(&b.pod_template))
-        {
-            found.push(provisioner);
-        }
-    }
-    found.sort_by_key(|p| (p.span.file, p.span.start));
-    found.dedup_by_key(|p| (p.span.file, p.span.start));
-    found
 }
