@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod cert_manager;
 pub mod certgen;
+pub mod service_ca;
 
 use crate::model::{Model, ObjectId};
 use crate::source::Span;
@@ -15,6 +16,8 @@ pub enum ProvisionerKind {
     Certgen,
     /// An operator from the catalogue (`rules/provisioners/<id>.yaml`).
     Operator(&'static str),
+    /// OpenShift's service CA (`service.beta.openshift.io/*` annotations).
+    ServiceCa,
 }
 
 /// Something that will write a serving certificate into a Secret.
@@ -92,6 +95,7 @@ impl Provisioning {
         cert_manager::discover(model, &mut found);
         certgen::discover(model, &mut found);
         catalogue::discover(model, &mut found);
+        service_ca::discover(model, &mut found);
         found
     }
 
