@@ -27,7 +27,7 @@ mod missing_document_separator;
 mod newer_go_refusal;
 mod non_object_document;
 mod provisioner_names;
-mod service_ca_hostname;
+mod service_ca_dns_names;
 mod service_ca_inject_missing;
 mod service_ca_secret_name;
 mod serving_key;
@@ -224,7 +224,7 @@ pub const RULES: &[&Rule] = &[
     &duplicate_key::RULE,
     &non_object_document::RULE,
     &service_ca_inject_missing::RULE,
-    &service_ca_hostname::RULE,
+    &service_ca_dns_names::RULE,
     &service_ca_secret_name::RULE,
 ];
 

@@ -9,9 +9,9 @@ use crate::provision::service_ca::{ServiceCa, ServingCert, SERVING_CERT_SECRET_N
 use crate::resolve::{Certificate, Target};
 
 pub const RULE: Rule = Rule {
-    id: "service-ca-hostname",
+    id: "service-ca-dns-names",
     severity: Severity::Error,
-    doc: rule_doc!("service-ca-hostname"),
+    doc: rule_doc!("service-ca-dns-names"),
     check,
 };
 
@@ -22,9 +22,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for resolution in context.resolutions {
-        // A certificate among the inputs is judged by webhook-hostname.
-        if matches!(resolution.certificate, Certificate::Found(_)) {
-            continue;
+        // A rendered certificate is judged by webhook-hostname; a live one the service CA
+        // replaces when its names are not the Service's, so the names it will issue count.
+        if let Certificate::Found(serving) = &resolution.certificate {
+            if !model.objects[model.secrets[serving.secret].object].live {
+                continue;
+            }
         }
         let endpoint = context.endpoint(resolution);
         if endpoint
