@@ -154,6 +154,9 @@ fn matches(
     if !m.all.iter().all(|c| holds(c, container, namespace)) {
         return false;
     }
+    if !m.any.is_empty() && !m.any.iter().any(|c| holds(c, container, namespace)) {
+        return false;
+    }
     if m.none.iter().any(|c| holds(c, container, namespace)) {
         return false;
     }

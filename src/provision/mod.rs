@@ -7,6 +7,7 @@ pub mod cert_manager;
 pub mod certgen;
 pub mod provenance;
 pub mod rbac;
+pub mod service_ca;
 
 pub use provenance::Provenance;
 
@@ -21,6 +22,8 @@ pub enum ProvisionerKind {
     Operator(&'static str),
     /// A workload the inputs' RBAC allows to write the Secret or patch the caBundle.
     Rbac,
+    /// OpenShift's service CA (`service.beta.openshift.io/*` annotations).
+    ServiceCa,
 }
 
 /// Something that will write a serving certificate into a Secret.

@@ -16,6 +16,8 @@ pub struct Provenance<'a> {
     pub provisioning: Provisioning,
     /// The one reading of the cert-manager objects.
     pub cert_manager: CertManager<'a>,
+    /// The one reading of OpenShift's service-CA annotations.
+    pub service_ca: super::service_ca::ServiceCa<'a>,
     /// Every kube-webhook-certgen `create` and `patch` container.
     pub certgen_invocations: Vec<Invocation<'a>>,
     /// Run-time generators with the inputs their names come from: certgen `create`
@@ -115,6 +117,7 @@ fn kind_code(kind: ProvisionerKind) -> String {
         ProvisionerKind::Certgen => "certgen".into(),
         ProvisionerKind::Operator(id) => format!("catalogue:{id}"),
         ProvisionerKind::Rbac => "rbac".into(),
+        ProvisionerKind::ServiceCa => "service-ca".into(),
     }
 }
 
@@ -133,6 +136,8 @@ impl<'a> Provenance<'a> {
             .extend(generators.iter().map(|g| g.provisioner.clone()));
         certgen::discover_injectors(model, &certgen_invocations, &mut provisioning);
         catalogue::discover_injectors(model, &recognitions, &mut provisioning);
+        let service_ca = super::service_ca::ServiceCa::read(model);
+        super::service_ca::discover(&service_ca, &mut provisioning);
 
         let mut mounted = vec![Vec::new(); model.endpoints.len()];
         for resolution in resolutions {
@@ -148,6 +153,7 @@ impl<'a> Provenance<'a> {
         let mut provenance = Provenance {
             provisioning,
             cert_manager,
+            service_ca,
             certgen_invocations,
             generators,
             mounted,
@@ -369,6 +375,7 @@ impl<'a> Provenance<'a> {
                     ProvisionerKind::Certgen => CertificateSource::Certgen,
                     ProvisionerKind::Operator(id) => CertificateSource::Catalogue(id),
                     ProvisionerKind::Rbac => CertificateSource::Rbac(workload_name(model, p.object)),
+                    ProvisionerKind::ServiceCa => CertificateSource::ServiceCa,
                 },
                 None => CertificateSource::Unknown,
             },

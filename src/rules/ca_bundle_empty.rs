@@ -139,7 +139,7 @@ fn private_certificate_maker<'p>(
         .provisioners_for(resolution)
         .into_iter()
         .find(|p| match p.kind {
-            ProvisionerKind::Certgen | ProvisionerKind::Operator(_) => true,
+            ProvisionerKind::Certgen | ProvisionerKind::Operator(_) | ProvisionerKind::ServiceCa => true,
             ProvisionerKind::CertManager => cm
                 .certificates
                 .iter()

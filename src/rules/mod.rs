@@ -27,6 +27,9 @@ mod missing_document_separator;
 mod newer_go_refusal;
 mod non_object_document;
 mod provisioner_names;
+mod service_ca_dns_names;
+mod service_ca_inject_missing;
+mod service_ca_secret_name;
 mod serving_key;
 mod shell_command;
 mod suppression_without_reason;
@@ -220,6 +223,9 @@ pub const RULES: &[&Rule] = &[
     // Last, so that the indexes of the others (SARIF's ruleIndex) stay as they were.
     &duplicate_key::RULE,
     &non_object_document::RULE,
+    &service_ca_inject_missing::RULE,
+    &service_ca_dns_names::RULE,
+    &service_ca_secret_name::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -40,6 +40,8 @@ pub struct Matcher {
     /// Each must match some argument (command or args) as a whole.
     pub args: Vec<(String, GlobMatcher)>,
     pub all: Vec<Condition>,
+    /// At least one must hold (when not empty).
+    pub any: Vec<Condition>,
     pub none: Vec<Condition>,
     pub version: Option<VersionReq>,
     /// Whether the entry applies when the version cannot be read.
@@ -311,6 +313,7 @@ fn read_matcher(node: NodeRef<'_>) -> Result<Matcher, String> {
         "not_image",
         "args",
         "all",
+        "any",
         "none",
         "version",
         "version_unknown",
@@ -331,6 +334,7 @@ fn read_matcher(node: NodeRef<'_>) -> Result<Matcher, String> {
         not_images: map.globs("not_image")?,
         args: map.globs("args")?,
         all: conditions("all")?,
+        any: conditions("any")?,
         none: conditions("none")?,
         version: map
             .string("version")?
@@ -338,8 +342,12 @@ fn read_matcher(node: NodeRef<'_>) -> Result<Matcher, String> {
             .transpose()?,
         version_unknown: map.boolean("version_unknown")?.unwrap_or(false),
     };
-    if matcher.images.is_empty() && matcher.args.is_empty() && matcher.all.is_empty() {
-        return Err("match needs image, args or all: it would match every container".into());
+    if matcher.images.is_empty()
+        && matcher.args.is_empty()
+        && matcher.all.is_empty()
+        && matcher.any.is_empty()
+    {
+        return Err("match needs image, args, all or any: it would match every container".into());
     }
     if matcher.version.is_none() && map.get("version_unknown").is_some() {
         return Err("match.version_unknown without match.version".into());
