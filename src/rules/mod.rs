@@ -62,8 +62,8 @@ pub fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
 pub struct Context<'m, 'a> {
     pub model: &'m Model<'a>,
     pub resolutions: &'m [Resolution],
-    /// Evaluation time, unix seconds.
-    pub now: i64,
+    /// Evaluation time, to the nanosecond (Go's `CurrentTime`).
+    pub now: crate::tls::time::Time,
     /// Expiry warning threshold, seconds.
     pub min_validity: i64,
     /// Certificate provisioners and caBundle injectors found in the inputs.
