@@ -270,6 +270,8 @@ pub struct Volume<'a> {
 pub struct PodTemplate<'a> {
     pub object: ObjectId,
     pub labels: Vec<(&'a str, &'a str)>,
+    /// `metadata.labels` of the template, to point at.
+    pub labels_node: Option<NodeRef<'a>>,
     pub containers: Vec<Container<'a>>,
     pub volumes: Vec<Volume<'a>>,
     /// The first volume of each name, for mounts to find theirs without a scan.
@@ -767,7 +769,8 @@ fn read_pod_template<'a>(
 ) -> Option<PodTemplate<'a>> {
     let template = node.path(pod_template_path(kind)?)?;
     let spec = template.get("spec")?;
-    let labels = string_map(template.path(&["metadata", "labels"]));
+    let labels_node = template.path(&["metadata", "labels"]);
+    let labels = string_map(labels_node);
     let restartable_init_containers = spec
         .get("initContainers")
         .into_iter()
@@ -793,6 +796,7 @@ fn read_pod_template<'a>(
     Some(PodTemplate {
         object,
         labels,
+        labels_node,
         containers,
         volumes,
         volumes_by_name,

@@ -27,6 +27,7 @@ mod missing_document_separator;
 mod newer_go_refusal;
 mod non_object_document;
 mod provisioner_names;
+mod service_selects_no_pods;
 mod serving_key;
 mod shell_command;
 mod suppression_without_reason;
@@ -220,6 +221,7 @@ pub const RULES: &[&Rule] = &[
     // Last, so that the indexes of the others (SARIF's ruleIndex) stay as they were.
     &duplicate_key::RULE,
     &non_object_document::RULE,
+    &service_selects_no_pods::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
