@@ -69,7 +69,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Evaluation time, RFC 3339 (e.g. 2026-01-01T00:00:00Z), for reproducible CI; default: now.
+    /// Evaluation time, RFC 3339 (e.g. 2026-01-01T00:00:00Z, or with a fraction of a second:
+    /// Go compares to the nanosecond), for reproducible CI; default: now.
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
 

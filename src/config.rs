@@ -46,7 +46,7 @@ pub struct Config {
     /// The file it was read from.
     pub path: PathBuf,
     pub namespace: Option<String>,
-    pub now: Option<i64>,
+    pub now: Option<crate::tls::time::Time>,
     pub min_validity: Option<i64>,
     pub fail_on: Option<Severity>,
     pub require_reason: Option<bool>,
@@ -269,7 +269,7 @@ impl Reader<'_> {
         }
     }
 
-    fn time(&mut self, node: NodeRef<'_>) -> Option<i64> {
+    fn time(&mut self, node: NodeRef<'_>) -> Option<crate::tls::time::Time> {
         let text = self.string(node, "`now`")?;
         match crate::tls::time::parse_rfc3339(text) {
             Ok(t) => Some(t),
@@ -600,7 +600,10 @@ rules:\n  certificate-expiring:\n    severity: error\n    min-validity: 90d\n  w
         .ok()
         .expect("valid");
         assert_eq!(config.namespace.as_deref(), Some("webhooks"));
-        assert_eq!(config.now, Some(1_767_225_600));
+        assert_eq!(
+            config.now,
+            Some(crate::tls::time::Time::from_unix(1_767_225_600))
+        );
         assert_eq!(config.min_validity, Some(60 * 86_400));
         assert_eq!(config.fail_on, Some(Severity::Warning));
         assert_eq!(config.require_reason, Some(true));

@@ -272,6 +272,8 @@ pub struct Volume<'a> {
 pub struct PodTemplate<'a> {
     pub object: ObjectId,
     pub labels: Vec<(&'a str, &'a str)>,
+    /// `metadata.labels` of the template, to point at.
+    pub labels_node: Option<NodeRef<'a>>,
     pub containers: Vec<Container<'a>>,
     pub volumes: Vec<Volume<'a>>,
     /// `spec.serviceAccountName`, else the deprecated `spec.serviceAccount` (pkg/apis/core/v1
@@ -779,7 +781,8 @@ fn read_pod_template<'a>(
 ) -> Option<PodTemplate<'a>> {
     let template = node.path(pod_template_path(kind)?)?;
     let spec = template.get("spec")?;
-    let labels = string_map(template.path(&["metadata", "labels"]));
+    let labels_node = template.path(&["metadata", "labels"]);
+    let labels = string_map(labels_node);
     let restartable_init_containers = spec
         .get("initContainers")
         .into_iter()
@@ -810,6 +813,7 @@ fn read_pod_template<'a>(
     Some(PodTemplate {
         object,
         labels,
+        labels_node,
         containers,
         volumes,
         service_account: service_account_node.and_then(|n| n.as_str()),

@@ -12,8 +12,8 @@ use rayon::prelude::*;
 pub struct Options {
     /// Namespace for objects that name none (`-n`).
     pub default_namespace: String,
-    /// Evaluation time, unix seconds (`--now`).
-    pub now: i64,
+    /// Evaluation time, to the nanosecond (`--now`).
+    pub now: crate::tls::time::Time,
     /// Certificates expiring sooner than this many seconds are reported (`--min-validity`).
     pub min_validity: i64,
     /// Suppressions must give a reason (`--require-reason`).
@@ -28,7 +28,7 @@ impl Options {
     pub fn new(default_namespace: impl Into<String>) -> Self {
         Options {
             default_namespace: default_namespace.into(),
-            now: crate::tls::time::now(),
+            now: crate::tls::time::Time::now(),
             min_validity: DEFAULT_MIN_VALIDITY,
             require_reason: false,
             baseline: None,

@@ -115,8 +115,8 @@ pub struct Verdict {
 /// Settings of the resolution that come from the command line.
 #[derive(Clone, Copy)]
 pub struct ResolveOptions<'a> {
-    /// Evaluation time, unix seconds.
-    pub now: i64,
+    /// Evaluation time, to the nanosecond (Go's `CurrentTime`).
+    pub now: tls::time::Time,
     /// Called once per endpoint whose verdict is computed (progress).
     pub on_verdict: &'a (dyn Fn() + Sync),
 }

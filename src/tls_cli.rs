@@ -17,8 +17,9 @@ use crate::report::escape;
 use crate::source::SourceFile;
 use crate::tls::cert::{self, key_usage, Certificate, PublicKeyAlgorithm};
 use crate::tls::key::{self, KeyIdentity, PrivateKey};
+use crate::tls::time::{self, Time};
 use crate::tls::verify::{self, CertPool, PooledOptions, ServerVerifyError};
-use crate::tls::{base64, pem, roots, time};
+use crate::tls::{base64, pem, roots};
 use crate::yaml::Document;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -50,7 +51,7 @@ pub struct VerifyArgs {
     /// The name the API server dials, e.g. `my-svc.my-ns.svc`.
     #[arg(long, value_name = "NAME")]
     pub server_name: String,
-    /// Evaluation time, RFC 3339 (default: now).
+    /// Evaluation time, RFC 3339, a fraction of a second included (default: now).
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
     /// The serving chain: PEM (leaf first), or a Secret manifest to take it from; `-` is stdin.
@@ -115,9 +116,9 @@ fn write_output(stdout: &mut dyn Write, text: &str) -> CliResult<()> {
     }
 }
 
-fn evaluation_time(now: &Option<String>) -> CliResult<i64> {
+fn evaluation_time(now: &Option<String>) -> CliResult<Time> {
     match now {
-        None => Ok(time::now()),
+        None => Ok(Time::now()),
         Some(text) => time::parse_rfc3339(text).map_err(|e| Usage(format!("--now: {e}"))),
     }
 }
@@ -252,7 +253,12 @@ fn run_verify(args: &VerifyArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -
 
 /// `ok` or Go's error, in the order the API server meets them: the client's root
 /// pool, the server's certificates, then `Verify`.
-fn verdict(pair: &ServingPair, ca_bundle: &[u8], server_name: &str, now: i64) -> CliResult<String> {
+fn verdict(
+    pair: &ServingPair,
+    ca_bundle: &[u8],
+    server_name: &str,
+    now: Time,
+) -> CliResult<String> {
     if !ca_bundle.is_empty() && cert::append_certs_from_pem(ca_bundle).is_empty() {
         return Ok(ServerVerifyError::RootCertificates {
             detail: verify::ca_data_error(ca_bundle),
@@ -803,7 +809,7 @@ fn run_inspect(args: &InspectArgs, stdin: &mut dyn Read, stdout: &mut dyn Write)
     Ok(EXIT_OK)
 }
 
-fn build_report(inventory: &Inventory, now: i64) -> InspectReport {
+fn build_report(inventory: &Inventory, now: Time) -> InspectReport {
     let certificates = inventory
         .certificates
         .iter()
@@ -874,7 +880,7 @@ fn build_report(inventory: &Inventory, now: i64) -> InspectReport {
         })
         .collect();
     InspectReport {
-        now: time::format_rfc3339(now),
+        now: now.rfc3339_nano(),
         certificates,
         private_keys,
         ca_bundles,
@@ -901,12 +907,12 @@ fn certificate_report(
     position: usize,
     found: &FoundCertificate,
     chains_to: Vec<ChainReport>,
-    now: i64,
+    now: Time,
 ) -> CertificateReport {
     let c = &found.cert;
-    let validity = if now < c.not_before {
+    let validity = if now.before(c.not_before) {
         "not yet valid"
-    } else if now > c.not_after {
+    } else if now.after(c.not_after) {
         "expired"
     } else {
         "valid"
@@ -926,7 +932,7 @@ fn certificate_report(
         },
         not_before: time::format_rfc3339(c.not_before),
         not_after: time::format_rfc3339(c.not_after),
-        days_left: (i128::from(c.not_after) - i128::from(now)).div_euclid(86_400) as i64,
+        days_left: now.seconds_until(c.not_after).div_euclid(86_400),
         validity,
         public_key: PublicKeyReport {
             algorithm: match c.public_key.algorithm {
@@ -954,7 +960,7 @@ fn certificate_report(
 /// Go's `Verify` of each certificate not read from a caBundle against each caBundle, with
 /// the other certificates of its value as intermediates (the server sends them together).
 /// Each caBundle and each value is pooled once, not once per certificate.
-fn chain_checks(inventory: &Inventory, now: i64) -> Vec<Vec<ChainReport>> {
+fn chain_checks(inventory: &Inventory, now: Time) -> Vec<Vec<ChainReport>> {
     use rayon::prelude::*;
     let certificates = &inventory.certificates;
     if inventory.bundles.is_empty() {

@@ -512,3 +512,42 @@ fn a_selector_key_written_twice_selects_by_its_last_value() {
         run.stdout
     );
 }
+
+/// `--now` keeps its fraction of a second: the leaf of verdict-expiring-soon has notAfter
+/// 2026-12-10T00:00:00Z, valid at that instant (Go's `now.After(NotAfter)`) and expired
+/// one nanosecond later.
+#[test]
+fn now_keeps_fractions_of_a_second() {
+    let dir = testdata().join("cases/verdict-expiring-soon");
+    let rules_at = |now: &str| -> Vec<String> {
+        let run = speclint(
+            &dir,
+            &["--format", "json", "--now", now, "input.yaml"],
+            None,
+        );
+        json(&run)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{}: {}", d["rule"], d["message"]))
+            .collect()
+    };
+    let at_not_after = rules_at("2026-12-10T00:00:00Z");
+    assert!(
+        !at_not_after
+            .iter()
+            .any(|d| d.contains("certificate-expired")),
+        "{at_not_after:?}"
+    );
+    for now in [
+        "2026-12-10T00:00:00.000000001Z",
+        "2026-12-10T01:00:00.005+01:00",
+    ] {
+        let later = rules_at(now);
+        assert!(
+            later.iter().any(|d| d.contains("certificate-expired")
+                && d.contains("current time 2026-12-10T00:00:00Z is after 2026-12-10T00:00:00Z")),
+            "{now}: {later:?}"
+        );
+    }
+}

@@ -119,6 +119,39 @@ fn verify_error(name: &str) -> VerifyErrorKind {
     }
 }
 
+/// Go compares the evaluation time with the validity window to the nanosecond:
+/// `now.After(NotAfter)` and `now.Before(NotBefore)`, so both bounds are inside it.
+#[test]
+fn the_validity_window_is_compared_to_the_nanosecond() {
+    use speclint::tls::time::Time;
+    let case = case("san-exact");
+    let chain = chain_of(&case);
+    let roots = roots_of(&case);
+    let all: Vec<&Certificate> = chain.iter().chain(&roots).collect();
+    let first_expiry = all.iter().map(|c| c.not_after).min().unwrap();
+    let last_start = all.iter().map(|c| c.not_before).max().unwrap();
+    let at = |now: Time| {
+        let options = VerifyOptions {
+            now,
+            ..options_of(&case, &chain, &roots)
+        };
+        verify::verify(&chain[0], &options)
+            .map(|_| ())
+            .map_err(|e| e.kind().clone())
+    };
+    assert_eq!(at(Time::from_unix(first_expiry)), Ok(()));
+    assert!(matches!(
+        at(Time::new(first_expiry, 1)),
+        Err(VerifyErrorKind::Expired { now, not_after, .. })
+            if now == Time::new(first_expiry, 1) && not_after == first_expiry
+    ));
+    assert_eq!(at(Time::from_unix(last_start)), Ok(()));
+    assert!(matches!(
+        at(Time::new(last_start - 1, 999_999_999)),
+        Err(VerifyErrorKind::NotYetValid { not_before, .. }) if not_before == last_start
+    ));
+}
+
 #[test]
 fn errors_say_which_certificate_failed() {
     assert!(matches!(

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 use speclint::tls::cert::{self, Certificate};
-use speclint::tls::time::{parse_rfc3339, parse_rfc3339_with_nanos};
+use speclint::tls::time::parse_rfc3339;
 use speclint::tls::verify::{self, VerifyOptions};
 
 /// Cases allowed to disagree, with the newer-Go difference that explains each.
@@ -66,10 +66,10 @@ fn our_verdict(case: &LimboCase, go: &GoVerdict) -> Result<(), String> {
     let intermediates = parse_usable(&case.untrusted_intermediates);
     let roots = parse_usable(&case.trusted_certs);
     let time = case.validation_time.as_deref().unwrap_or(&go.time);
-    let (now, nanos) = parse_rfc3339_with_nanos(time)?;
+    let now = parse_rfc3339(time)?;
     assert_eq!(
-        parse_rfc3339(&go.time),
-        Ok(now),
+        parse_rfc3339(&go.time).map(|t| t.seconds),
+        Ok(now.seconds),
         "{}: the suite's time and Go's differ",
         go.id
     );
@@ -79,7 +79,7 @@ fn our_verdict(case: &LimboCase, go: &GoVerdict) -> Result<(), String> {
         dns_name: &go.name,
         now,
     };
-    verify::verify_with_subsec_nanos(&peer, &options, nanos)
+    verify::verify(&peer, &options)
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
@@ -131,5 +131,80 @@ fn limbo_server_cases_agree_with_go() {
         "{} disagree:\n{}",
         disagreements.len(),
         disagreements.join("\n")
+    );
+}
+
+/// Runs `speclint tls verify` on a limbo case at `now`: the peer and the untrusted
+/// intermediates as the served chain, the trusted certificates as the caBundle.
+fn tls_verify(case: &LimboCase, server_name: &str, now: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = dir.path().join("chain.pem");
+    let ca_bundle = dir.path().join("ca.pem");
+    let mut served = case.peer_certificate.clone();
+    for intermediate in &case.untrusted_intermediates {
+        served.push('\n');
+        served.push_str(intermediate);
+    }
+    std::fs::write(&chain, served).unwrap();
+    std::fs::write(&ca_bundle, case.trusted_certs.join("\n")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_speclint"))
+        .args(["tls", "verify", "--ca-bundle"])
+        .arg(&ca_bundle)
+        .args(["--server-name", server_name, "--now", now])
+        .arg(&chain)
+        .output()
+        .expect("speclint runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+/// `--now` keeps its fraction of a second through `speclint tls verify`, and the validity
+/// window is compared as Go compares it: `now.After(NotAfter)`, `now.Before(NotBefore)`.
+#[test]
+fn fractional_now_through_tls_verify() {
+    if !limbo_dir().join("go-verdicts.json").exists() {
+        println!("skipping: {} not found", limbo_dir().display());
+        return;
+    }
+    let limbo: Limbo = read("limbo.json");
+    let verdicts: Vec<GoVerdict> = read("go-verdicts.json");
+    let case = |id: &str| {
+        let case = limbo.testcases.iter().find(|c| c.id == id).unwrap();
+        let go = verdicts.iter().find(|v| v.id == id).unwrap();
+        (case, go)
+    };
+    let expired = |go: &GoVerdict| {
+        assert_eq!(go.result, "FAILURE");
+        (1, format!("{}\n", go.error))
+    };
+
+    // EE's notAfter is 2024-04-01T00:00:00Z; the suite validates 5 ms later, and Go refuses.
+    let (after, go) = case("rfc5280::validity::notafter-fractional");
+    let now = after.validation_time.as_deref().unwrap();
+    assert_eq!(now, "2024-04-01T00:00:00.005+00:00");
+    assert_eq!(tls_verify(after, &go.name, now), expired(go));
+    // One nanosecond after notAfter is expired; notAfter itself is still valid.
+    assert_eq!(
+        tls_verify(after, &go.name, "2024-04-01T00:00:00.000000001Z"),
+        expired(go)
+    );
+    assert_eq!(
+        tls_verify(after, &go.name, "2024-04-01T00:00:00Z"),
+        (0, "ok\n".to_string())
+    );
+
+    // EE's notBefore is 2024-03-01T00:00:01Z; 1 ms earlier it is not yet valid.
+    let (before, go) = case("rfc5280::validity::notbefore-fractional");
+    let now = before.validation_time.as_deref().unwrap();
+    assert_eq!(tls_verify(before, &go.name, now), expired(go));
+    assert_eq!(
+        tls_verify(before, &go.name, "2024-03-01T00:00:01Z"),
+        (0, "ok\n".to_string())
+    );
+    assert_eq!(
+        tls_verify(before, &go.name, "2024-03-01T00:00:00.999999999Z").0,
+        1
     );
 }

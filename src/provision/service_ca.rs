@@ -358,7 +358,7 @@ metadata: {name: a.b, annotations: {service.beta.openshift.io/inject-cabundle: "
             [None, Some(Ignored::AlphaKey), None, Some(Ignored::NotTrue)]
         );
         let mut found = Provisioning::default();
-        discover(&model, &mut found);
+        discover(&ServiceCa::read(&model), &mut found);
         assert_eq!(found.provisioners.len(), 2);
         assert_eq!(found.injectors.len(), 2);
         assert_eq!(found.injectors[0].target, InjectTarget::Object(3));

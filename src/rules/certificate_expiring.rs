@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for met in certificates_met(context) {
-        let left = met.certificate.not_after - context.now;
+        let left = context.now.seconds_until(met.certificate.not_after);
         // Already expired is certificate-expired's error, when Go gets that far.
         let threshold = context
             .settings

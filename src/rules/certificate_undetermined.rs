@@ -12,10 +12,26 @@ pub const RULE: Rule = Rule {
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Endpoints calling one Service port share its pods: their provisioners are found once.
     let mut by_service_port = std::collections::HashMap::new();
+    // service-selects-no-pods reports these Services' selectors: no second word on that cause.
+    let mut selects_nothing: Option<Vec<usize>> = None;
     for resolution in context.resolutions {
         let Certificate::Undetermined(reason) = &resolution.certificate else {
             continue;
         };
+        if let ServiceLink::Found {
+            service, backends, ..
+        } = &resolution.service
+        {
+            if backends.is_empty()
+                && selects_nothing
+                    .get_or_insert_with(|| {
+                        super::service_selects_no_pods::reported_services(context)
+                    })
+                    .contains(service)
+            {
+                continue;
+            }
+        }
         let endpoint = context.endpoint(resolution);
         let described = describe_endpoint(context.model, endpoint);
         let provisioners = match &resolution.service {

@@ -30,6 +30,7 @@ mod provisioner_names;
 mod service_ca_dns_names;
 mod service_ca_inject_missing;
 mod service_ca_secret_name;
+mod service_selects_no_pods;
 mod serving_key;
 mod shell_command;
 mod suppression_without_reason;
@@ -65,8 +66,8 @@ pub fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
 pub struct Context<'m, 'a> {
     pub model: &'m Model<'a>,
     pub resolutions: &'m [Resolution],
-    /// Evaluation time, unix seconds.
-    pub now: i64,
+    /// Evaluation time, to the nanosecond (Go's `CurrentTime`).
+    pub now: crate::tls::time::Time,
     /// Expiry warning threshold, seconds.
     pub min_validity: i64,
     /// Who makes each certificate and fills each caBundle, computed once (provision stage).
@@ -226,6 +227,7 @@ pub const RULES: &[&Rule] = &[
     &service_ca_inject_missing::RULE,
     &service_ca_dns_names::RULE,
     &service_ca_secret_name::RULE,
+    &service_selects_no_pods::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

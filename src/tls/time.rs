@@ -1,8 +1,94 @@
 //! Unix seconds to and from RFC 3339 text, as Go's `time` package prints and
 //! parses it (`time.RFC3339`). Go's verifier puts these strings in its expiry
 //! messages, so the formatting must match byte for byte.
+//!
+//! The evaluation time is a [`Time`]: like Go's `time.Time` it keeps nanoseconds, since
+//! Go compares instants, not seconds (5 ms after a whole-second NotAfter is expired).
 
 const SECONDS_PER_DAY: i128 = 86_400;
+const NANOS_PER_SECOND: u32 = 1_000_000_000;
+
+/// An instant as Go's `time.Time` keeps it: Unix seconds and the nanoseconds within that
+/// second (`0..1_000_000_000`, so a time before 1970 has a floored second). The derived
+/// order is chronological.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Time {
+    pub seconds: i64,
+    pub nanos: u32,
+}
+
+impl Time {
+    /// A whole second, as certificate validity times are (X.509 encodes no fraction).
+    pub const fn from_unix(seconds: i64) -> Time {
+        Time { seconds, nanos: 0 }
+    }
+
+    /// Seconds and nanoseconds, the nanoseconds carried into the seconds when they exceed one.
+    pub fn new(seconds: i64, nanos: u32) -> Time {
+        Time {
+            seconds: seconds.saturating_add(i64::from(nanos / NANOS_PER_SECOND)),
+            nanos: nanos % NANOS_PER_SECOND,
+        }
+    }
+
+    /// The current time.
+    pub fn now() -> Time {
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(elapsed) => Time::new(
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
+                elapsed.subsec_nanos(),
+            ),
+            Err(before) => {
+                let before = before.duration();
+                let seconds = i64::try_from(before.as_secs()).map_or(i64::MIN, |s| -s);
+                match before.subsec_nanos() {
+                    0 => Time::from_unix(seconds),
+                    n => Time::new(seconds.saturating_sub(1), NANOS_PER_SECOND - n),
+                }
+            }
+        }
+    }
+
+    /// Go's `t.Before(time.Unix(unix, 0))`.
+    pub fn before(self, unix: i64) -> bool {
+        self < Time::from_unix(unix)
+    }
+
+    /// Go's `t.After(time.Unix(unix, 0))`.
+    pub fn after(self, unix: i64) -> bool {
+        self > Time::from_unix(unix)
+    }
+
+    /// Nanoseconds since the Unix epoch.
+    pub fn unix_nanos(self) -> i128 {
+        i128::from(self.seconds) * i128::from(NANOS_PER_SECOND) + i128::from(self.nanos)
+    }
+
+    /// Whole seconds from this instant until `unix`, rounded down (negative once past).
+    pub fn seconds_until(self, unix: i64) -> i64 {
+        let left = Time::from_unix(unix).unix_nanos() - self.unix_nanos();
+        let seconds = left.div_euclid(i128::from(NANOS_PER_SECOND));
+        i64::try_from(seconds).unwrap_or(if seconds < 0 { i64::MIN } else { i64::MAX })
+    }
+
+    /// Go's `t.UTC().Format(time.RFC3339)`: whole seconds, as Go's verifier prints the
+    /// current time in its expiry messages.
+    pub fn rfc3339(self) -> String {
+        format_rfc3339(self.seconds)
+    }
+
+    /// Go's `t.UTC().Format(time.RFC3339Nano)`: the fraction without trailing zeros, if any.
+    pub fn rfc3339_nano(self) -> String {
+        let whole = format_rfc3339(self.seconds);
+        if self.nanos == 0 {
+            return whole;
+        }
+        let fraction = format!("{:09}", self.nanos);
+        let fraction = fraction.trim_end_matches('0');
+        let stem = whole.strip_suffix('Z').unwrap_or(&whole);
+        format!("{stem}.{fraction}Z")
+    }
+}
 
 /// Go's `time.Unix(unix, 0).UTC().Format(time.RFC3339)`, e.g. `2026-11-27T11:44:22Z`.
 ///
@@ -40,15 +126,9 @@ pub fn format_rfc3339_with_offset(unix: i64, offset_seconds: i32) -> String {
 }
 
 /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±hh:mm)` as Go's
-/// `time.Parse(time.RFC3339, s)` accepts it; returns Unix seconds, dropping any
-/// fraction of a second.
-pub fn parse_rfc3339(s: &str) -> Result<i64, String> {
-    parse_rfc3339_with_nanos(s).map(|(seconds, _)| seconds)
-}
-
-/// Like [`parse_rfc3339`], also returning the fraction of a second in
-/// nanoseconds (digits past the ninth are ignored).
-pub fn parse_rfc3339_with_nanos(s: &str) -> Result<(i64, u32), String> {
+/// `time.Parse(time.RFC3339, s)` accepts it, keeping the fraction of a second to the
+/// nanosecond (digits past the ninth are ignored, as Go ignores them).
+pub fn parse_rfc3339(s: &str) -> Result<Time, String> {
     let bad = |why: &str| format!("cannot parse {s:?} as RFC 3339: {why}");
     let b = s.as_bytes();
     if b.len() < 20 {
@@ -113,18 +193,10 @@ pub fn parse_rfc3339_with_nanos(s: &str) -> Result<(i64, u32), String> {
         _ => return Err(bad("expected Z or a ±hh:mm offset")),
     };
     let days = days_from_civil(year, month, day);
-    Ok((
+    Ok(Time::new(
         days * 86_400 + hour * 3600 + minute * 60 + second - offset,
         nanos,
     ))
-}
-
-/// The current time in Unix seconds.
-pub fn now() -> i64 {
-    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        Ok(elapsed) => i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
-    }
 }
 
 fn is_leap(year: i64) -> bool {
@@ -197,20 +269,32 @@ mod tests {
         let _ = format_rfc3339(i64::MIN);
     }
 
+    fn unix(seconds: i64) -> Result<Time, String> {
+        Ok(Time::from_unix(seconds))
+    }
+
     #[test]
     fn parses_rfc3339() {
-        assert_eq!(parse_rfc3339("2026-11-27T11:44:22Z"), Ok(1_795_779_862));
-        assert_eq!(parse_rfc3339("1970-01-01T01:00:00+01:00"), Ok(0));
-        assert_eq!(parse_rfc3339("1969-12-31T22:30:00-01:30"), Ok(0));
-        assert_eq!(parse_rfc3339("1970-01-01T00:00:00.999999Z"), Ok(0));
-        assert_eq!(parse_rfc3339("2000-02-29T00:00:00Z"), Ok(951_782_400));
+        assert_eq!(parse_rfc3339("2026-11-27T11:44:22Z"), unix(1_795_779_862));
+        assert_eq!(parse_rfc3339("1970-01-01T01:00:00+01:00"), unix(0));
+        assert_eq!(parse_rfc3339("1969-12-31T22:30:00-01:30"), unix(0));
         assert_eq!(
-            parse_rfc3339_with_nanos("2024-04-01T00:00:00.005+00:00"),
-            Ok((1_711_929_600, 5_000_000))
+            parse_rfc3339("1970-01-01T00:00:00.999999Z"),
+            Ok(Time::new(0, 999_999_000))
+        );
+        assert_eq!(parse_rfc3339("2000-02-29T00:00:00Z"), unix(951_782_400));
+        assert_eq!(
+            parse_rfc3339("2024-04-01T00:00:00.005+00:00"),
+            Ok(Time::new(1_711_929_600, 5_000_000))
         );
         assert_eq!(
-            parse_rfc3339_with_nanos("1970-01-01T00:00:00.1234567891Z"),
-            Ok((0, 123_456_789))
+            parse_rfc3339("1970-01-01T00:00:00.1234567891Z"),
+            Ok(Time::new(0, 123_456_789))
+        );
+        // A fraction before 1970 floors the second, as Go's time.Time keeps it.
+        assert_eq!(
+            parse_rfc3339("1969-12-31T23:59:59.5Z"),
+            Ok(Time::new(-1, 500_000_000))
         );
         for bad in [
             "2001-02-29T00:00:00Z",
@@ -223,8 +307,39 @@ mod tests {
         ] {
             assert!(parse_rfc3339(bad).is_err(), "{bad}");
         }
-        for unix in [0, 1, -1, 951_782_400, 4_102_444_800, -62_135_596_800] {
-            assert_eq!(parse_rfc3339(&format_rfc3339(unix)), Ok(unix));
+        for seconds in [0, 1, -1, 951_782_400, 4_102_444_800, -62_135_596_800] {
+            assert_eq!(parse_rfc3339(&format_rfc3339(seconds)), unix(seconds));
         }
+    }
+
+    #[test]
+    fn compares_instants_as_go_does() {
+        let not_after = 1_711_929_600; // 2024-04-01T00:00:00Z
+        let at = |s: &str| parse_rfc3339(s).unwrap();
+        // Go's `now.After(NotAfter)`: exactly NotAfter is still valid, 1 ns later is not.
+        assert!(!at("2024-04-01T00:00:00Z").after(not_after));
+        assert!(at("2024-04-01T00:00:00.000000001Z").after(not_after));
+        assert!(at("2024-04-01T00:00:00.005Z").after(not_after));
+        assert!(!at("2024-03-31T23:59:59.999999999Z").after(not_after));
+        // Go's `now.Before(NotBefore)`: exactly NotBefore is valid, 1 ns earlier is not.
+        assert!(!at("2024-04-01T00:00:00Z").before(not_after));
+        assert!(at("2024-03-31T23:59:59.999999999Z").before(not_after));
+        assert!(!at("2024-04-01T00:00:00.000000001Z").before(not_after));
+        // Printed as Go's RFC3339 (no fraction) and RFC3339Nano.
+        let t = at("2024-04-01T02:00:00.0050+02:00");
+        assert_eq!(t.rfc3339(), "2024-04-01T00:00:00Z");
+        assert_eq!(t.rfc3339_nano(), "2024-04-01T00:00:00.005Z");
+        assert_eq!(
+            at("1969-12-31T23:59:59.5Z").rfc3339(),
+            "1969-12-31T23:59:59Z"
+        );
+        assert_eq!(Time::from_unix(0).rfc3339_nano(), "1970-01-01T00:00:00Z");
+        // Whole seconds left, rounded down.
+        assert_eq!(at("2024-03-31T23:59:58.5Z").seconds_until(not_after), 1);
+        assert_eq!(at("2024-04-01T00:00:00Z").seconds_until(not_after), 0);
+        assert_eq!(at("2024-04-01T00:00:00.005Z").seconds_until(not_after), -1);
+        assert_eq!(Time::new(5, 2_500_000_000), Time::new(7, 500_000_000));
+        let _ = Time::from_unix(i64::MIN).seconds_until(i64::MAX);
+        assert!(Time::now() > at("2024-04-01T00:00:00Z"));
     }
 }

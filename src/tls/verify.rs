@@ -18,7 +18,7 @@ use super::cert::{self, key_usage, Certificate, IpRange, PublicKeyAlgorithm};
 use super::der::{self, Reader, TAG_INTEGER, TAG_SEQUENCE};
 use super::hostname::{self, HostnameError};
 use super::pem;
-use super::time::{format_rfc3339, format_rfc3339_with_offset};
+use super::time::{format_rfc3339_with_offset, Time};
 
 /// What `verify` checks, as Go's `x509.VerifyOptions`.
 #[derive(Debug, Clone, Copy)]
@@ -29,8 +29,8 @@ pub struct VerifyOptions<'a> {
     pub intermediates: &'a [Certificate],
     /// Checked with `VerifyHostname` when not empty.
     pub dns_name: &'a str,
-    /// Unix seconds (Go's `CurrentTime`).
-    pub now: i64,
+    /// Go's `CurrentTime`, to the nanosecond.
+    pub now: Time,
 }
 
 /// [`VerifyOptions`] with the certificates already pooled: verifying many certificates
@@ -45,8 +45,8 @@ pub struct PooledOptions<'a> {
     pub excluded_intermediate: Option<usize>,
     /// Checked with `VerifyHostname` when not empty.
     pub dns_name: &'a str,
-    /// Unix seconds (Go's `CurrentTime`).
-    pub now: i64,
+    /// Go's `CurrentTime`, to the nanosecond.
+    pub now: Time,
 }
 
 /// A certificate of a chain or an error, by where it came from.
@@ -103,14 +103,14 @@ pub enum VerifyErrorKind {
     /// `... current time X is after <NotAfter>`.
     Expired {
         cert: CertRef,
-        now: i64,
+        now: Time,
         not_after: i64,
         not_after_utc_offset: i32,
     },
     /// `... current time X is before <NotBefore>`.
     NotYetValid {
         cert: CertRef,
-        now: i64,
+        now: Time,
         not_before: i64,
         not_before_utc_offset: i32,
     },
@@ -151,7 +151,7 @@ impl VerifyErrorKind {
                 ..
             } => format!(
                 "x509: certificate has expired or is not yet valid: current time {} is after {}",
-                format_rfc3339(*now),
+                now.rfc3339(),
                 format_rfc3339_with_offset(*not_after, *not_after_utc_offset)
             ),
             VerifyErrorKind::NotYetValid {
@@ -161,7 +161,7 @@ impl VerifyErrorKind {
                 ..
             } => format!(
                 "x509: certificate has expired or is not yet valid: current time {} is before {}",
-                format_rfc3339(*now),
+                now.rfc3339(),
                 format_rfc3339_with_offset(*not_before, *not_before_utc_offset)
             ),
             VerifyErrorKind::Hostname(error) => error.to_string(),
@@ -256,17 +256,6 @@ impl fmt::Display for SignatureError {
 /// Go's `(*Certificate).Verify(opts)` with `KeyUsages: [ExtKeyUsageServerAuth]`.
 /// Returns the first chain Go would return.
 pub fn verify(leaf: &Certificate, options: &VerifyOptions<'_>) -> Result<Chain, VerifyError> {
-    verify_with_subsec_nanos(leaf, options, 0)
-}
-
-/// [`verify`] at `options.now` plus a fraction of a second: Go compares instants
-/// to the nanosecond, so 5 ms after a whole-second NotAfter is already expired
-/// (while the message prints both times alike, without the fraction).
-pub fn verify_with_subsec_nanos(
-    leaf: &Certificate,
-    options: &VerifyOptions<'_>,
-    now_subsec_nanos: u32,
-) -> Result<Chain, VerifyError> {
     let roots = CertPool::new(options.roots);
     let intermediates = CertPool::new(options.intermediates);
     let pooled = PooledOptions {
@@ -276,7 +265,7 @@ pub fn verify_with_subsec_nanos(
         dns_name: options.dns_name,
         now: options.now,
     };
-    verify_pooled_with_subsec_nanos(leaf, &pooled, now_subsec_nanos)
+    verify_pooled(leaf, &pooled)
 }
 
 /// [`verify`] against pools built once for many calls.
@@ -284,16 +273,7 @@ pub fn verify_pooled(
     leaf: &Certificate,
     options: &PooledOptions<'_>,
 ) -> Result<Chain, VerifyError> {
-    verify_pooled_with_subsec_nanos(leaf, options, 0)
-}
-
-fn verify_pooled_with_subsec_nanos(
-    leaf: &Certificate,
-    options: &PooledOptions<'_>,
-    now_subsec_nanos: u32,
-) -> Result<Chain, VerifyError> {
     let mut verifier = Verifier::new(leaf, options);
-    verifier.now_subsec_nanos = now_subsec_nanos;
     verifier.is_valid(CertRef::Leaf, CertKind::Leaf, &[])?;
 
     if !options.dns_name.is_empty() {
@@ -378,7 +358,7 @@ pub fn verify_server(
     chain: &[Certificate],
     ca_bundle_pem: &[u8],
     server_name: &str,
-    now: i64,
+    now: Time,
     system_roots: Option<&[Certificate]>,
 ) -> Result<(), ServerVerifyError> {
     let bundle_roots: Vec<Certificate>;
@@ -434,7 +414,7 @@ pub fn verify_served_chain(
     chain: &ServedChain<'_>,
     roots: &CertPool<'_>,
     server_name: &str,
-    now: i64,
+    now: Time,
 ) -> Result<(), ServerVerifyError> {
     let Some(leaf) = chain.certificates.first() else {
         return Err(ServerVerifyError::NoCertificate);
@@ -672,12 +652,11 @@ impl<'a> CertPool<'a> {
 
 struct Verifier<'a> {
     leaf: &'a Certificate,
-    now: i64,
+    now: Time,
     roots: &'a CertPool<'a>,
     intermediates: &'a CertPool<'a>,
     excluded_intermediate: Option<usize>,
     signature_checks: usize,
-    now_subsec_nanos: u32,
 }
 
 impl<'a> Verifier<'a> {
@@ -689,7 +668,6 @@ impl<'a> Verifier<'a> {
             intermediates: options.intermediates,
             excluded_intermediate: options.excluded_intermediate,
             signature_checks: 0,
-            now_subsec_nanos: 0,
         }
     }
 
@@ -807,8 +785,9 @@ impl<'a> Verifier<'a> {
             ));
         }
 
+        // Go compares instants: `now.Before(NotBefore)`, `now.After(NotAfter)`.
         let now = self.now;
-        if now < c.not_before {
+        if now.before(c.not_before) {
             return Err(VerifyError::new(VerifyErrorKind::NotYetValid {
                 cert: cert_ref,
                 now,
@@ -816,7 +795,7 @@ impl<'a> Verifier<'a> {
                 not_before_utc_offset: c.not_before_utc_offset,
             }));
         }
-        if now > c.not_after || (now == c.not_after && self.now_subsec_nanos > 0) {
+        if now.after(c.not_after) {
             return Err(VerifyError::new(VerifyErrorKind::Expired {
                 cert: cert_ref,
                 now,
