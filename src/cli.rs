@@ -221,6 +221,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
                 redactions: report::Redactions::default(),
                 summary,
                 endpoints: 0,
+                inventory: Vec::new(),
                 objects: Vec::new(),
                 baselined: Vec::new(),
                 baseline_stale: 0,
@@ -515,7 +516,9 @@ fn write_report(
     let diags = &outcome.diagnostics;
     let written = match args.format {
         Format::Human => report::human::render(out, diags, sources, &outcome.redactions, color),
-        Format::Json => report::json::render(out, diags, sources, &outcome.summary),
+        Format::Json => {
+            report::json::render(out, diags, sources, &outcome.summary, &outcome.inventory)
+        }
         Format::Concise => report::concise::render(out, diags, sources),
         Format::Github => report::github::render(out, diags, sources),
         Format::Junit => report::junit::render(out, diags, sources, &outcome.objects, fail_on),

@@ -46,6 +46,8 @@ pub struct Outcome {
     pub summary: Summary,
     /// Endpoints the API server would call (webhooks, CRD conversion, APIServices).
     pub endpoints: usize,
+    /// Each endpoint's wiring, provenance and verdict (`endpoints` in JSON).
+    pub inventory: Vec<crate::report::inventory::Entry>,
     /// Every object checked, and where (for JUnit's test cases).
     pub objects: Vec<crate::report::junit::Checked>,
     /// Findings the baseline hid (`--baseline`).
@@ -161,6 +163,8 @@ pub fn lint_reporting(
         redact_broken_secret_document(sources, diagnostic.span, &mut redactions);
     }
     let summary = Summary::count(sources.len(), documents.len(), &diagnostics);
+    let inventory =
+        crate::report::inventory::build(&model, &resolutions, &provenance, &diagnostics);
     let objects = model
         .objects
         .iter()
@@ -171,6 +175,7 @@ pub fn lint_reporting(
         redactions,
         summary,
         endpoints: model.endpoints.len(),
+        inventory,
         objects,
         baselined,
         baseline_stale,

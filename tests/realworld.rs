@@ -47,7 +47,8 @@ fn strings(node: Option<NodeRef<'_>>) -> Vec<String> {
 }
 
 fn read_verdicts(path: &Path) -> Vec<Verdict> {
-    let text = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text =
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let file = SourceFile::new(path.display().to_string(), text);
     let (documents, errors) = speclint::yaml::load(0, &file);
     assert!(errors.is_empty(), "{}: {errors:?}", path.display());
@@ -188,7 +189,11 @@ fn check(expect: &Path, base: &Path) -> (Vec<String>, usize, usize) {
             }
         }
         for failure in verdict.failures.iter().filter(|f| f.detectable) {
-            if !result.findings.iter().any(|finding| explains(failure, finding)) {
+            if !result
+                .findings
+                .iter()
+                .any(|finding| explains(failure, finding))
+            {
                 problems.push(format!(
                     "{label}: missed {} {}{} on {} {}",
                     failure.severity,
@@ -219,7 +224,11 @@ fn published_installs_get_their_written_verdicts() {
         .map(|dir| (dir.join("expect.yaml"), dir))
         .collect();
     expects.sort();
-    assert!(expects.len() >= 25, "the corpus lost projects: {}", expects.len());
+    assert!(
+        expects.len() >= 25,
+        "the corpus lost projects: {}",
+        expects.len()
+    );
     expects.push((
         root.join("testdata/realworld-shared/expect.yaml"),
         shared.clone(),
@@ -237,12 +246,18 @@ fn published_installs_get_their_written_verdicts() {
     } else {
         known as f64 / endpoints as f64
     };
-    println!("endpoints: {endpoints}, certificate and caBundle source both known: {known} ({:.1}%)", share * 100.0);
+    println!(
+        "endpoints: {endpoints}, certificate and caBundle source both known: {known} ({:.1}%)",
+        share * 100.0
+    );
     assert!(
         problems.is_empty(),
         "{} verdicts not met:\n{}",
         problems.len(),
         problems.join("\n")
     );
-    assert!(share >= 0.9, "only {known} of {endpoints} endpoints have known sources");
+    assert!(
+        share >= 0.9,
+        "only {known} of {endpoints} endpoints have known sources"
+    );
 }

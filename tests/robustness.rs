@@ -166,7 +166,14 @@ fn every_format(name: &str, bytes: &[u8]) -> Vec<(&'static str, Vec<u8>, usize)>
     speclint::report::github::render(&mut out, diags, &sources).unwrap();
     outputs.push(("github", out));
     let mut out = Vec::new();
-    speclint::report::json::render(&mut out, diags, &sources, &outcome.summary).unwrap();
+    speclint::report::json::render(
+        &mut out,
+        diags,
+        &sources,
+        &outcome.summary,
+        &outcome.inventory,
+    )
+    .unwrap();
     outputs.push(("json", out));
     let mut out = Vec::new();
     speclint::report::sarif::render(&mut out, diags, &sources).unwrap();

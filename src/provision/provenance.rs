@@ -5,10 +5,12 @@
 use super::cert_manager::{CertManager, EndpointLinks};
 use super::certgen::{self, Generator, Invocation};
 use super::rbac::{Authorization, Grant, Request};
-use super::{catalogue, cert_manager, InjectTarget, Injector, Provisioner, ProvisionerKind};
 use super::Provisioning;
+use super::{catalogue, cert_manager, InjectTarget, Injector, Provisioner, ProvisionerKind};
 use crate::model::{Model, ObjectId};
-use crate::resolve::{distinct_secrets, serving_secrets, Certificate, MountedSecret, Resolution, ServiceLink, Target};
+use crate::resolve::{
+    distinct_secrets, serving_secrets, Certificate, MountedSecret, Resolution, ServiceLink, Target,
+};
 
 /// Everything the provision stage found, for the rules.
 pub struct Provenance<'a> {
@@ -33,6 +35,12 @@ pub struct Provenance<'a> {
     pub injector_candidates: Vec<Injector>,
     /// By endpoint index: where its certificate and its caBundle come from.
     pub sources: Vec<EndpointSources>,
+    /// By endpoint index, when the Service's selector matches no pod template: templates
+    /// that serve its targetPort, lack (not contradict) the selector's labels, and whose RBAC
+    /// lets them patch pods: they label their own pods at run time.
+    pub labelled_at_run_time: Vec<Vec<(usize, String)>>,
+    /// The authorisation graph of the inputs.
+    pub authorization: Authorization<'a>,
 }
 
 /// Where an endpoint's serving certificate comes from, for the inventory.
@@ -160,10 +168,18 @@ impl<'a> Provenance<'a> {
             cert_manager_links,
             injector_candidates: Vec::new(),
             sources: Vec::new(),
+            labelled_at_run_time: Vec::new(),
+            authorization: Authorization::build(model),
         };
-        let authorization = Authorization::build(model);
+        // Taken out while the methods below read it and amend the rest.
+        let authorization = std::mem::take(&mut provenance.authorization);
+        provenance.labelled_at_run_time = resolutions
+            .iter()
+            .map(|r| labelled_at_run_time(model, &authorization, r))
+            .collect();
         provenance.add_rbac_injectors(model, resolutions, &authorization);
         provenance.add_rbac_generators(model, resolutions, &authorization);
+        provenance.authorization = authorization;
         provenance.sources = resolutions
             .iter()
             .map(|r| provenance.endpoint_sources(model, r))
@@ -184,7 +200,12 @@ impl<'a> Provenance<'a> {
         let mut objects: Vec<ObjectId> = model.endpoints.iter().map(|e| e.object).collect();
         objects.dedup();
         for object in objects {
-            if self.provisioning.injectors_for(model, object).next().is_some() {
+            if self
+                .provisioning
+                .injectors_for(model, object)
+                .next()
+                .is_some()
+            {
                 continue;
             }
             let target = &model.objects[object];
@@ -195,9 +216,15 @@ impl<'a> Provenance<'a> {
                 .iter()
                 .filter(|r| model.endpoints[r.endpoint].object == object)
                 .flat_map(|r| match &r.service {
-                    ServiceLink::Found { backends, .. } => {
-                        backends.iter().map(|b| b.pod_template).collect()
-                    }
+                    ServiceLink::Found { backends, .. } => backends
+                        .iter()
+                        .map(|b| b.pod_template)
+                        .chain(
+                            self.labelled_at_run_time[r.endpoint]
+                                .iter()
+                                .map(|(t, _)| *t),
+                        )
+                        .collect(),
                     _ => Vec::new(),
                 })
                 .collect();
@@ -231,10 +258,7 @@ impl<'a> Provenance<'a> {
                     span: grant.rule,
                     object: model.pod_templates[template].object,
                     target: InjectTarget::Object(object),
-                    evidence: vec![(
-                        grant.subject_span,
-                        format!("binds {} to it", grant.subject),
-                    )],
+                    evidence: vec![(grant.subject_span, format!("binds {} to it", grant.subject))],
                 };
                 if established {
                     self.provisioning.injectors.push(injector);
@@ -303,7 +327,11 @@ impl<'a> Provenance<'a> {
                 let chosen = writers
                     .iter()
                     .find(|(t, _)| serving.contains(t))
-                    .or_else(|| writers.iter().find(|(_, g)| g.iter().any(|g| g.names_object)));
+                    .or_else(|| {
+                        writers
+                            .iter()
+                            .find(|(_, g)| g.iter().any(|g| g.names_object))
+                    });
                 let Some((template, grants)) = chosen else {
                     continue;
                 };
@@ -374,7 +402,9 @@ impl<'a> Provenance<'a> {
                     ProvisionerKind::CertManager => CertificateSource::CertManager,
                     ProvisionerKind::Certgen => CertificateSource::Certgen,
                     ProvisionerKind::Operator(id) => CertificateSource::Catalogue(id),
-                    ProvisionerKind::Rbac => CertificateSource::Rbac(workload_name(model, p.object)),
+                    ProvisionerKind::Rbac => {
+                        CertificateSource::Rbac(workload_name(model, p.object))
+                    }
                     ProvisionerKind::ServiceCa => CertificateSource::ServiceCa,
                 },
                 None => CertificateSource::Unknown,
@@ -383,12 +413,17 @@ impl<'a> Provenance<'a> {
         let insecure = endpoint
             .insecure_skip_tls_verify
             .is_some_and(|n| n.as_bool() == Some(true));
-        let injector = self.provisioning.injectors_for(model, endpoint.object).next();
+        let injector = self
+            .provisioning
+            .injectors_for(model, endpoint.object)
+            .next();
         let ca_bundle = if insecure {
             CaBundleSource::Insecure
         } else if let Some(injector) = injector {
             match injector.kind {
-                ProvisionerKind::Rbac => CaBundleSource::Rbac(workload_name(model, injector.object)),
+                ProvisionerKind::Rbac => {
+                    CaBundleSource::Rbac(workload_name(model, injector.object))
+                }
                 kind => CaBundleSource::Injector(kind_code(kind)),
             }
         } else if crate::resolve::ca_bundle_is_empty(endpoint) {
@@ -446,6 +481,64 @@ impl<'a> Provenance<'a> {
 struct MountedRef<'r> {
     namespace: &'r str,
     name: &'r str,
+}
+
+/// Templates that will carry the selector of the endpoint's Service at run time: none
+/// matches it, and these serve its targetPort, carry no contradicting label, and may patch
+/// pods in their namespace (longhorn-manager labels its own pod once its webhook is up).
+fn labelled_at_run_time(
+    model: &Model<'_>,
+    authorization: &Authorization<'_>,
+    resolution: &Resolution,
+) -> Vec<(usize, String)> {
+    let ServiceLink::Found {
+        service,
+        port: Some(port),
+        backends,
+    } = &resolution.service
+    else {
+        return Vec::new();
+    };
+    let service = &model.services[*service];
+    let Some(target) = service.ports[*port].target_port else {
+        return Vec::new();
+    };
+    let selector = service.selector.as_deref().unwrap_or(&[]);
+    if !backends.is_empty() || selector.is_empty() {
+        return Vec::new();
+    }
+    let namespace = model.objects[service.object].namespace.as_str();
+    let mut found = Vec::new();
+    for &t in model.pod_templates_in(namespace) {
+        let template = &model.pod_templates[t];
+        let contradicts = selector
+            .iter()
+            .any(|(k, v)| template.labels.iter().any(|(lk, lv)| lk == k && lv != v));
+        if contradicts || crate::resolve::serving_container(template, target).is_none() {
+            continue;
+        }
+        if template.containers.iter().all(|c| {
+            c.ports.iter().all(|p| match target {
+                crate::model::TargetPort::Number(n) => p.container_port != Some(n),
+                crate::model::TargetPort::Name(name) => p.name != Some(name),
+            })
+        }) {
+            // Only a declared port is evidence that this workload is the server.
+            continue;
+        }
+        let request = Request {
+            verb: "patch",
+            group: "",
+            resource: "pods",
+            namespace: Some(namespace),
+            name: None,
+        };
+        let grants = authorization.grants_to_template(model, t, &request);
+        if let Some(grant) = grants.first() {
+            found.push((t, authorization.describe(model, grant, &request)));
+        }
+    }
+    found
 }
 
 /// `Deployment ns/name`.

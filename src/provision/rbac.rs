@@ -207,7 +207,7 @@ struct Evidence {
 type RoleGrants = HashMap<usize, Vec<Evidence>>;
 
 /// The authorisation graph of one run.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Authorization<'a> {
     roles: Vec<Role<'a>>,
     bindings: Vec<Binding<'a>>,

@@ -582,7 +582,7 @@ data:
 
         let mut json = Vec::new();
         let summary = Summary::count(1, 1, &diags);
-        crate::report::json::render(&mut json, &diags, &sources, &summary).unwrap();
+        crate::report::json::render(&mut json, &diags, &sources, &summary, &[]).unwrap();
         let json = String::from_utf8(json).unwrap();
         assert!(!json.contains("TOPSECRET"), "{json}");
     }

@@ -5,8 +5,13 @@
 //!  "diagnostics":[{"rule","severity","message","file","line","column","end_line",
 //!                  "end_column","offset","length","template","object","labels",
 //!                  "notes","help"}],
+//!  "endpoints":[{"kind","object","webhook","server_name","port","service",
+//!                "pod_templates","secret","certificate","ca_bundle","verdict","findings"}],
 //!  "summary":{"files","documents","errors","warnings","notes"}}
 //! ```
+//!
+//! `endpoints` is the inventory ([`super::inventory::Entry`]): one entry per webhook, CRD
+//! conversion webhook and APIService, with where its certificate and caBundle come from.
 //!
 //! Lines and columns are 1-based, columns count characters; `end_line`/`end_column` is
 //! the position just after the span. `offset`/`length` are in bytes. `template` and
@@ -26,6 +31,7 @@ pub const FORMAT_VERSION: u32 = 1;
 struct Report<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    endpoints: &'a [super::inventory::Entry],
     summary: &'a Summary,
 }
 
@@ -79,6 +85,7 @@ pub fn render(
     diags: &[Diagnostic],
     sources: &SourceMap,
     summary: &Summary,
+    endpoints: &[super::inventory::Entry],
 ) -> io::Result<()> {
     let diagnostics = diags
         .iter()
@@ -106,6 +113,7 @@ pub fn render(
     let report = Report {
         version: FORMAT_VERSION,
         diagnostics,
+        endpoints,
         summary,
     };
     super::untrusted::write_json(out, &report, false)?;
@@ -152,7 +160,7 @@ mod tests {
         ];
         let summary = Summary::count(2, 3, &diags);
         let mut out = Vec::new();
-        render(&mut out, &diags, &sources, &summary).unwrap();
+        render(&mut out, &diags, &sources, &summary, &[]).unwrap();
         let out = String::from_utf8(out).unwrap();
         assert!(
             out.ends_with("}\n") && out.matches('\n').count() == 1,
@@ -199,6 +207,7 @@ mod tests {
                         "help": []
                     }
                 ],
+                "endpoints": [],
                 "summary": {"files": 2, "documents": 3, "errors": 1, "warnings": 0, "notes": 1}
             })
         );

@@ -5,6 +5,7 @@ pub mod concise;
 mod excerpt;
 pub mod github;
 pub mod human;
+pub mod inventory;
 pub mod json;
 pub mod junit;
 mod redact;

@@ -88,7 +88,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .with_note("there is no caBundle, so the API server trusts its own system store; predicted with the public roots (webpki-root-certs), which hold no private CA")
         } else {
             context
-                .diagnostic_for(&RULE, endpoint.object, format!("{described} has no caBundle and nothing among the inputs fills it"), span)
+                .diagnostic_for(
+                    &RULE,
+                    endpoint.object,
+                    format!("{described} has no caBundle and nothing among the inputs fills it"),
+                    span,
+                )
                 .with_span_label("no caBundle")
         };
         if failure.is_none() {
@@ -113,7 +118,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
-        d.severity = match (failure.is_some() || private_maker.is_some(), endpoint.never_called) {
+        d.severity = match (
+            failure.is_some() || private_maker.is_some(),
+            endpoint.never_called,
+        ) {
             // The API server never calls it (a CRD serving one version): nothing fails today.
             (_, true) if failure.is_none() => Severity::Note,
             (true, true) => Severity::Warning,
@@ -139,7 +147,9 @@ fn private_certificate_maker<'p>(
         .provisioners_for(resolution)
         .into_iter()
         .find(|p| match p.kind {
-            ProvisionerKind::Certgen | ProvisionerKind::Operator(_) | ProvisionerKind::ServiceCa => true,
+            ProvisionerKind::Certgen
+            | ProvisionerKind::Operator(_)
+            | ProvisionerKind::ServiceCa => true,
             ProvisionerKind::CertManager => cm
                 .certificates
                 .iter()

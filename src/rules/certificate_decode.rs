@@ -71,7 +71,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .diagnostic_for(
                     &RULE,
                     endpoint.object,
-                    format!("{} (a placeholder: it is overwritten at run time)", problem.message),
+                    format!(
+                        "{} (a placeholder: it is overwritten at run time)",
+                        problem.message
+                    ),
                     endpoint.ca_bundle_key_span().unwrap_or(problem.span),
                 )
                 .with_span_label(format!("replaced by {}", injectors.join(", ")));

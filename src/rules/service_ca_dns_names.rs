@@ -41,7 +41,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let Some(links) = service_ca.links(model, resolution, context.provenance.mounted(resolution.endpoint)) else {
+        let Some(links) = service_ca.links(
+            model,
+            resolution,
+            context.provenance.mounted(resolution.endpoint),
+        ) else {
             continue;
         };
         let mut judged: Vec<&ServingCert<'_>> = Vec::new();

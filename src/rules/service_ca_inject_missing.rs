@@ -43,7 +43,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let Some(links) = service_ca.links(model, resolution, context.provenance.mounted(resolution.endpoint)) else {
+        let Some(links) = service_ca.links(
+            model,
+            resolution,
+            context.provenance.mounted(resolution.endpoint),
+        ) else {
             continue;
         };
         // The pods serve a Secret the service CA writes; or they name none, and the Service
@@ -53,7 +57,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             (None, Some(called)) if links.mounted.is_empty() => called,
             _ => continue,
         };
-        if context.provenance.provisioning
+        if context
+            .provenance
+            .provisioning
             .injectors_for(model, endpoint.object)
             .next()
             .is_some()

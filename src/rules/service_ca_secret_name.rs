@@ -22,7 +22,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     let mut seen: Vec<usize> = Vec::new();
     for resolution in context.resolutions {
-        let Some(links) = service_ca.links(model, resolution, context.provenance.mounted(resolution.endpoint)) else {
+        let Some(links) = service_ca.links(
+            model,
+            resolution,
+            context.provenance.mounted(resolution.endpoint),
+        ) else {
             continue;
         };
         let Some(called) = links.called else {
@@ -44,7 +48,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             model
                 .secret(&m.namespace, m.name)
                 .is_some_and(|s| cert_entry(s).is_some())
-                || context.provenance.provisioning
+                || context
+                    .provenance
+                    .provisioning
                     .for_secret(&m.namespace, m.name)
                     .next()
                     .is_some()
@@ -112,7 +118,9 @@ fn diagnostic(
     let written_by_service_ca = service_ca.for_secret(&first.namespace, first.name);
     let nobody_writes = links.mounted.iter().all(|m| {
         model.secret(&m.namespace, m.name).is_none()
-            && context.provenance.provisioning
+            && context
+                .provenance
+                .provisioning
                 .for_secret(&m.namespace, m.name)
                 .next()
                 .is_none()

@@ -40,6 +40,9 @@ enum Cause {
     /// Templates carrying some selector pairs and lacking the other keys entirely: their
     /// pods may be labelled at run time (leader election).
     LabelledAtRunTime(Vec<usize>),
+    /// Templates serving the targetPort that lack the selector's labels and whose RBAC
+    /// lets them patch pods: they label their own pods at run time (a note).
+    LabelledByRbac(Vec<(usize, String)>),
     /// Nothing comes close.
     Unmatched,
 }
@@ -114,6 +117,20 @@ fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> 
     }
     if has_custom_endpoint_slices(model, &object.namespace, object.name) {
         return None;
+    }
+    let labelled: Vec<(usize, String)> = callers
+        .iter()
+        .flat_map(|&i| {
+            context.provenance.labelled_at_run_time[context.resolutions[i].endpoint].clone()
+        })
+        .fold(Vec::new(), |mut all, (t, evidence)| {
+            if all.iter().all(|(seen, _)| *seen != t) {
+                all.push((t, evidence));
+            }
+            all
+        });
+    if !labelled.is_empty() {
+        return Some(Cause::LabelledByRbac(labelled));
     }
     let target_ports: Vec<TargetPort<'_>> = callers
         .iter()
@@ -442,6 +459,29 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding) -> Diagnostic {
                 "a Service selects pods of its own namespace only: deploy the webhook server in {} or point the webhook at a Service in the pods' namespace",
                 object.namespace
             ))
+        }
+        Cause::LabelledByRbac(templates) => {
+            let names: Vec<String> = templates.iter().map(|(t, _)| workload(*t)).collect();
+            let mut d = context
+                .diagnostic_for(
+                    &RULE,
+                    service.object,
+                    format!(
+                        "Service {id} selects no pod template among the inputs: {} serves its targetPort and labels its own pods at run time",
+                        names.join(", ")
+                    ),
+                    selector_node.span(),
+                )
+                .with_span_label(format!("selects {wanted}"));
+            d.severity = Severity::Note;
+            for (t, evidence) in templates.iter().take(MAX_TEMPLATE_LABELS) {
+                d = d.with_label(
+                    labels_span(*t),
+                    format!("{} may add {wanted}: {evidence}", workload(*t)),
+                );
+            }
+            with_endpoint_labels(context, d, finding)
+                .with_note("its pods are taken as the ones serving the endpoint")
         }
         Cause::LabelledAtRunTime(templates) => {
             let mut d = context

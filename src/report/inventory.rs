@@ -1,0 +1,208 @@
+//! The endpoint inventory (`endpoints` in `--format json`): one entry per webhook, CRD
+//! conversion webhook and APIService, saying where its certificate and caBundle come from
+//! and what speclint concluded. Only names: no certificate or Secret data.
+
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::model::{EndpointKind, Model};
+use crate::provision::Provenance;
+use crate::resolve::{Certificate, Resolution, ServiceLink, Target};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    /// `validating webhook`, `mutating webhook`, `conversion webhook`, `APIService`.
+    pub kind: &'static str,
+    pub object: ObjectRef,
+    /// The webhook's name; null for conversion webhooks and APIServices.
+    pub webhook: Option<String>,
+    /// The name the API server verifies, and the port it calls.
+    pub server_name: Option<String>,
+    pub port: Option<i64>,
+    pub service: Option<NamespacedName>,
+    /// `Deployment ns/name` of each pod template behind the Service.
+    pub pod_templates: Vec<String>,
+    /// The Secret the serving pods take their certificate from, and its key when found.
+    pub secret: Option<SecretRef>,
+    pub certificate: Source,
+    pub ca_bundle: Source,
+    /// `ok`, `error` or `undetermined`.
+    pub verdict: &'static str,
+    /// Ids of the findings on the endpoint's object, its Service or its workloads.
+    pub findings: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NamespacedName {
+    pub namespace: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SecretRef {
+    pub namespace: String,
+    pub name: String,
+    pub key: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Source {
+    /// `render`, `live`, `cert-manager`, `certgen`, `service-ca`, `catalogue:<id>`,
+    /// `rbac:<workload>`, `loopback` or `unknown`; for caBundles `literal`,
+    /// `injector:<what>`, `rbac:<workload>`, `insecure`, `loopback` or `none`.
+    pub source: String,
+}
+
+impl Entry {
+    /// Both sources known: the certificate's maker and the caBundle's filler.
+    pub fn sources_known(&self) -> bool {
+        self.certificate.source != "unknown" && self.ca_bundle.source != "none"
+    }
+}
+
+pub fn build(
+    model: &Model<'_>,
+    resolutions: &[Resolution],
+    provenance: &Provenance<'_>,
+    diagnostics: &[Diagnostic],
+) -> Vec<Entry> {
+    resolutions
+        .iter()
+        .map(|resolution| entry(model, resolution, provenance, diagnostics))
+        .collect()
+}
+
+fn entry(
+    model: &Model<'_>,
+    resolution: &Resolution,
+    provenance: &Provenance<'_>,
+    diagnostics: &[Diagnostic],
+) -> Entry {
+    let endpoint = &model.endpoints[resolution.endpoint];
+    let object = &model.objects[endpoint.object];
+    let kind = match endpoint.kind {
+        EndpointKind::ValidatingWebhook => "validating webhook",
+        EndpointKind::MutatingWebhook => "mutating webhook",
+        EndpointKind::CrdConversion => "conversion webhook",
+        EndpointKind::ApiService => "APIService",
+    };
+    let webhook = matches!(
+        endpoint.kind,
+        EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook
+    )
+    .then(|| endpoint.name.clone());
+    let (service, port) = match &resolution.target {
+        Target::Service {
+            name,
+            namespace,
+            port,
+        } => (
+            Some(NamespacedName {
+                namespace: namespace.clone(),
+                name: name.clone(),
+            }),
+            Some(*port),
+        ),
+        _ => (None, None),
+    };
+    let templates: Vec<usize> = match &resolution.service {
+        ServiceLink::Found { backends, .. } => {
+            let mut t: Vec<usize> = backends.iter().map(|b| b.pod_template).collect();
+            t.extend(
+                provenance
+                    .labelled_at_run_time
+                    .get(resolution.endpoint)
+                    .into_iter()
+                    .flatten()
+                    .map(|(t, _)| *t),
+            );
+            t.dedup();
+            t
+        }
+        _ => Vec::new(),
+    };
+    let workload = |t: usize| {
+        let o = &model.objects[model.pod_templates[t].object];
+        format!("{} {}/{}", o.kind, o.namespace, o.name)
+    };
+    let secret = match &resolution.certificate {
+        Certificate::Found(serving) => {
+            let o = &model.objects[model.secrets[serving.secret].object];
+            Some(SecretRef {
+                namespace: o.namespace.clone(),
+                name: o.name.to_string(),
+                key: Some(serving.cert_key.clone()),
+            })
+        }
+        _ => provenance
+            .mounted(resolution.endpoint)
+            .first()
+            .map(|m| SecretRef {
+                namespace: m.namespace.clone(),
+                name: m.name.to_string(),
+                key: None,
+            }),
+    };
+    let sources = &provenance.sources[resolution.endpoint];
+    // Findings on this object, its Service, or the workloads behind it.
+    let mut concerned: Vec<ObjectRef> = vec![object.object_ref()];
+    if let ServiceLink::Found { service, .. } = &resolution.service {
+        concerned.push(model.objects[model.services[*service].object].object_ref());
+    }
+    concerned.extend(
+        templates
+            .iter()
+            .map(|&t| model.objects[model.pod_templates[t].object].object_ref()),
+    );
+    let related: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.object.as_ref().is_some_and(|o| concerned.contains(o)))
+        .filter(|d| !is_about_other_webhook(d, endpoint, object))
+        .collect();
+    let mut findings: Vec<&'static str> = related.iter().map(|d| d.rule).collect();
+    findings.sort_unstable();
+    findings.dedup();
+    let certificate = Source {
+        source: sources.certificate.code(),
+    };
+    let ca_bundle = Source {
+        source: sources.ca_bundle.code(),
+    };
+    let verdict = if related.iter().any(|d| d.severity == Severity::Error) {
+        "error"
+    } else if sources.certificate.is_known() && sources.ca_bundle.is_known() {
+        "ok"
+    } else {
+        "undetermined"
+    };
+    Entry {
+        kind,
+        object: object.object_ref(),
+        webhook,
+        server_name: resolution.server_name.clone(),
+        port,
+        service,
+        pod_templates: templates.into_iter().map(workload).collect(),
+        secret,
+        certificate,
+        ca_bundle,
+        verdict,
+        findings,
+    }
+}
+
+/// A finding on a webhook configuration that names another of its webhooks.
+fn is_about_other_webhook(
+    diagnostic: &Diagnostic,
+    endpoint: &crate::model::Endpoint<'_>,
+    object: &crate::model::Object<'_>,
+) -> bool {
+    if !matches!(
+        endpoint.kind,
+        EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook
+    ) || diagnostic.object.as_ref() != Some(&object.object_ref())
+    {
+        return false;
+    }
+    let quoted = format!("webhook \"{}\"", endpoint.name);
+    diagnostic.message.contains("webhook \"") && !diagnostic.message.contains(&quoted)
+}
