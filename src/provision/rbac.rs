@@ -205,6 +205,8 @@ struct Evidence {
 }
 
 type RoleGrants = HashMap<usize, Vec<Evidence>>;
+/// (verb, group, resource, name) of a request.
+type MemoKey = (String, String, String, Option<String>);
 
 /// The authorisation graph of one run.
 #[derive(Debug, Default)]
@@ -225,7 +227,7 @@ pub struct Authorization<'a> {
     templates_by_user: HashMap<String, Vec<usize>>,
     template_count: usize,
     incomplete: bool,
-    memo: Mutex<HashMap<(String, String, String, Option<String>), Arc<RoleGrants>>>,
+    memo: Mutex<HashMap<MemoKey, Arc<RoleGrants>>>,
 }
 
 fn service_account_user(namespace: &str, name: &str) -> String {
@@ -1053,9 +1055,8 @@ mod tests {
             .map(|(t, grants)| {
                 assert!(!grants.is_empty());
                 // The per-template answer agrees with the all-templates one.
-                assert_eq!(
-                    authorization.grants_to_template(&model, t, &req).is_empty(),
-                    false
+                assert!(
+                    !authorization.grants_to_template(&model, t, &req).is_empty()
                 );
                 model.objects[model.pod_templates[t].object]
                     .name

@@ -76,7 +76,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for group in &groups {
-        out.push(diagnostic(context, &service_ca, group));
+        out.push(diagnostic(context, service_ca, group));
     }
 }
 

@@ -59,7 +59,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         seen.push(called.service);
-        out.push(diagnostic(context, &service_ca, resolution, &links));
+        out.push(diagnostic(context, service_ca, resolution, &links));
     }
 }
 
