@@ -28,6 +28,7 @@ mod newer_go_refusal;
 mod non_object_document;
 mod provisioner_names;
 mod serving_key;
+mod serving_secret_missing;
 mod shell_command;
 mod suppression_without_reason;
 mod unused_suppression;
@@ -220,6 +221,7 @@ pub const RULES: &[&Rule] = &[
     // Last, so that the indexes of the others (SARIF's ruleIndex) stay as they were.
     &duplicate_key::RULE,
     &non_object_document::RULE,
+    &serving_secret_missing::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
