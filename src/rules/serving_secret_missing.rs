@@ -81,7 +81,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // The graph is built only when some Secret is neither an input nor provisioned.
     let mut authorization: Option<Authorization<'_>> = None;
     // Secrets by (namespace, name) to the templates that mount them without `optional`.
-    let mut mounted_by: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut mounted_by: HashMap<(&str, &str), HashSet<usize>> = HashMap::new();
     for mount in &mounts {
         let template = &model.pod_templates[mount.template];
         let source = &template.volumes[mount.volume].secrets[mount.source];
@@ -89,7 +89,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         mounted_by
             .entry((namespace, source.secret_name))
             .or_default()
-            .push(mount.template);
+            .insert(mount.template);
     }
     let live_secret_namespaces: HashSet<&str> = model
         .secrets
@@ -446,5 +446,50 @@ subjects: [{kind: ServiceAccount, name: SUBJECT}]
         assert!(findings(&elsewhere)
             .iter()
             .all(|d| d.severity == Severity::Warning));
+    }
+
+    /// Names from the manifest reach the message raw (JSON keeps them exact); the human
+    /// and GitHub reports show their control characters, never emit them.
+    #[test]
+    fn hostile_names_are_shown_not_emitted() {
+        let text = SERVING.replace(
+            "{secretName: tls}",
+            "{secretName: \"tls\\n::error::owned\\e[2J\\u202e\"}",
+        );
+        let mut sources = SourceMap::default();
+        sources.add(SourceFile::new("in.yaml", text.as_bytes().to_vec()));
+        let mut options = Options::new("default");
+        options.now = 1_800_000_000;
+        let outcome = lint(&sources, &options);
+        let found: Vec<&Diagnostic> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "serving-secret-missing")
+            .collect();
+        assert!(found[0].message.contains("tls\n::error::owned"));
+        // No command is suggested for a name no Secret can have.
+        assert!(found[0].help.iter().all(|h| !h.contains("kubectl")));
+        for color in [false, true] {
+            let mut out = Vec::new();
+            crate::report::human::render(
+                &mut out,
+                &outcome.diagnostics,
+                &sources,
+                &outcome.redactions,
+                color,
+            )
+            .unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert!(out.contains("tls␊::error::owned␛[2J<U+202E>"), "{out}");
+            assert!(!out.contains("\n::error"));
+            assert!(!out.contains('\u{202e}'));
+        }
+        let mut out = Vec::new();
+        crate::report::github::render(&mut out, &outcome.diagnostics, &sources).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.lines().all(|l| !l.starts_with("::error::owned")),
+            "{out}"
+        );
     }
 }
