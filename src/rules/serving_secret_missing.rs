@@ -492,4 +492,28 @@ subjects: [{kind: ServiceAccount, name: SUBJECT}]
             "{out}"
         );
     }
+
+    /// One webhook, Service, Deployment, binding and named ClusterRole per Secret: the
+    /// named rules are looked up by name, not scanned for every Secret (once quadratic).
+    #[test]
+    fn many_missing_secrets_with_named_rules_stay_linear() {
+        let mut text = String::new();
+        let n = 4_000;
+        for i in 0..n {
+            let ns = format!("ns{}", i % 50);
+            text.push_str(&format!("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {{name: w{i}}}\nwebhooks: [{{name: v{i}.example.org, clientConfig: {{service: {{name: s{i}, namespace: {ns}}}}}}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}, namespace: {ns}}}\nspec: {{selector: {{app: a{i}}}, ports: [{{port: 443, targetPort: 8443}}]}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}, namespace: {ns}}}\nspec: {{template: {{metadata: {{labels: {{app: a{i}}}}}, spec: {{serviceAccountName: sa{i}, containers: [{{name: c, ports: [{{containerPort: 8443}}]}}], volumes: [{{name: certs, secret: {{secretName: tls{i}}}}}]}}}}}}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {{name: b{i}}}\nroleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r{i}}}\nsubjects: [{{kind: ServiceAccount, name: sa{i}, namespace: {ns}}}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {{name: r{i}}}\nrules: [{{apiGroups: [''], resources: [secrets], resourceNames: [tls{i}], verbs: [get, update]}}]\n---\n"));
+        }
+        let started = std::time::Instant::now();
+        let found = findings(&text);
+        assert_eq!(found.len(), n);
+        assert!(found[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("may update it but not create it")));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{:?}",
+            started.elapsed()
+        );
+    }
 }
