@@ -323,6 +323,10 @@ impl<'a> Provenance<'a> {
                         }
                     }
                 }
+                // A pod that needs the Secret to start cannot be the one to create it.
+                if model.secret(mounted.namespace, mounted.name).is_none() {
+                    writers.retain(|(t, _)| !requires_secret(model, *t, mounted.name));
+                }
                 // The serving workload itself, else a grant naming the Secret.
                 let chosen = writers
                     .iter()
@@ -539,6 +543,15 @@ fn labelled_at_run_time(
         }
     }
     found
+}
+
+/// Whether the pods of `template` mount Secret `name` without `optional: true`.
+fn requires_secret(model: &Model<'_>, template: usize, name: &str) -> bool {
+    model.pod_templates[template]
+        .volumes
+        .iter()
+        .flat_map(|v| &v.secrets)
+        .any(|s| s.secret_name == name && !s.optional)
 }
 
 /// `Deployment ns/name`.

@@ -32,6 +32,7 @@ mod service_ca_inject_missing;
 mod service_ca_secret_name;
 mod service_selects_no_pods;
 mod serving_key;
+mod serving_secret_missing;
 mod shell_command;
 mod suppression_without_reason;
 mod unused_suppression;
@@ -228,6 +229,7 @@ pub const RULES: &[&Rule] = &[
     &service_ca_dns_names::RULE,
     &service_ca_secret_name::RULE,
     &service_selects_no_pods::RULE,
+    &serving_secret_missing::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
