@@ -41,6 +41,9 @@ pub struct Provenance<'a> {
     pub labelled_at_run_time: Vec<Vec<(usize, String)>>,
     /// The authorisation graph of the inputs.
     pub authorization: Authorization<'a>,
+    /// Objects whose inject-ca-from Certificate a workload creates at run time:
+    /// (object, what injects, the RBAC rule allowing it).
+    pub run_time_certificates: Vec<(ObjectId, String, crate::source::Span)>,
 }
 
 /// Where an endpoint's serving certificate comes from, for the inventory.
@@ -170,6 +173,7 @@ impl<'a> Provenance<'a> {
             sources: Vec::new(),
             labelled_at_run_time: Vec::new(),
             authorization: Authorization::build(model),
+            run_time_certificates: Vec::new(),
         };
         // Taken out while the methods below read it and amend the rest.
         let authorization = std::mem::take(&mut provenance.authorization);
@@ -177,6 +181,7 @@ impl<'a> Provenance<'a> {
             .iter()
             .map(|r| labelled_at_run_time(model, &authorization, r))
             .collect();
+        provenance.add_run_time_certificates(model, &authorization);
         provenance.add_rbac_injectors(model, resolutions, &authorization);
         provenance.add_rbac_generators(model, resolutions, &authorization);
         provenance.authorization = authorization;
@@ -185,6 +190,50 @@ impl<'a> Provenance<'a> {
             .map(|r| provenance.endpoint_sources(model, r))
             .collect();
         provenance
+    }
+
+    /// An inject-ca-from naming a Certificate that is not among the inputs, in a namespace
+    /// where a workload may create Certificates: that workload makes it at run time, and
+    /// cainjector then fills the caBundle.
+    fn add_run_time_certificates(&mut self, model: &Model<'a>, authorization: &Authorization<'a>) {
+        use super::cert_manager::{Source, Unresolved};
+        for injection in &self.cert_manager.injections {
+            let Source::Unresolved(Unresolved::NoSuchCertificate { namespace, name }) =
+                &injection.source
+            else {
+                continue;
+            };
+            let request = Request {
+                verb: "create",
+                group: "cert-manager.io",
+                resource: "certificates",
+                namespace: Some(namespace),
+                name: Some(name),
+            };
+            let Some((template, grants)) = authorization.may_create(model, &request).into_iter().next()
+            else {
+                continue;
+            };
+            let Some(grant) = grants.first() else {
+                continue;
+            };
+            let workload = model.pod_templates[template].object;
+            let description = format!(
+                "cert-manager cainjector, from Certificate {namespace}/{name} that {} creates at run time (RBAC: {})",
+                workload_name(model, workload),
+                authorization.describe(model, grant, &request)
+            );
+            self.run_time_certificates
+                .push((injection.object, description.clone(), grant.rule));
+            self.provisioning.injectors.push(Injector {
+                kind: ProvisionerKind::CertManager,
+                description,
+                span: injection.value_node.span(),
+                object: workload,
+                target: InjectTarget::Object(injection.object),
+                evidence: vec![(grant.rule, "this rule lets it create the Certificate".into())],
+            });
+        }
     }
 
     /// Workloads RBAC allows to patch the caBundle of an endpoint object nothing else fills.
@@ -286,6 +335,10 @@ impl<'a> Provenance<'a> {
                 continue;
             };
             let serving: Vec<usize> = backends.iter().map(|b| b.pod_template).collect();
+            if self.mounted(resolution.endpoint).is_empty() {
+                self.add_self_serving(model, resolution, &serving);
+                continue;
+            }
             let mounted_here: Vec<(String, &'a str)> =
                 distinct_secrets(self.mounted(resolution.endpoint))
                     .into_iter()
@@ -363,6 +416,55 @@ impl<'a> Provenance<'a> {
         }
     }
 
+    /// Serving pods that mount no Secret and themselves fill the endpoint's caBundle (by an
+    /// established RBAC grant) keep a certificate they make: a CA they inject, a leaf they
+    /// serve from memory or through the API. Which names it carries is not known.
+    fn add_self_serving(&mut self, model: &Model<'a>, resolution: &Resolution, serving: &[usize]) {
+        let object = model.endpoints[resolution.endpoint].object;
+        let Some(injector) = self
+            .provisioning
+            .injectors_for(model, object)
+            .find(|i| {
+                i.kind == ProvisionerKind::Rbac
+                    && serving
+                        .iter()
+                        .any(|&t| model.pod_templates[t].object == i.object)
+            })
+            .cloned()
+        else {
+            return;
+        };
+        let Some(&template) = serving
+            .iter()
+            .find(|&&t| model.pod_templates[t].object == injector.object)
+        else {
+            return;
+        };
+        if self
+            .provisioning
+            .provisioners
+            .iter()
+            .any(|p| p.pod_templates.contains(&template))
+        {
+            return;
+        }
+        self.provisioning.provisioners.push(Provisioner {
+            kind: ProvisionerKind::Rbac,
+            description: format!(
+                "{}, which fills the caBundle itself and mounts no certificate",
+                workload_name(model, injector.object)
+            ),
+            span: injector.span,
+            object: injector.object,
+            secret: None,
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
+            names_known: false,
+            reuses_without_check: false,
+            pod_templates: vec![template],
+        });
+    }
+
     /// Provisioners that write a Secret the serving pods use, or run in those pods.
     pub fn provisioners_for(&self, resolution: &Resolution) -> Vec<&Provisioner> {
         let ServiceLink::Found { backends, .. } = &resolution.service else {
@@ -411,6 +513,15 @@ impl<'a> Provenance<'a> {
                     }
                     ProvisionerKind::ServiceCa => CertificateSource::ServiceCa,
                 },
+                // cainjector copies the CA of a Certificate made at run time: cert-manager
+                // issues the serving certificate.
+                None if self
+                    .run_time_certificates
+                    .iter()
+                    .any(|(o, _, _)| *o == endpoint.object) =>
+                {
+                    CertificateSource::CertManager
+                }
                 None => CertificateSource::Unknown,
             },
         };

@@ -105,6 +105,14 @@ pub struct ServiceCa<'a> {
 }
 
 impl<'a> ServiceCa<'a> {
+    /// Where the inputs show they are for OpenShift: a service-CA annotation.
+    pub fn openshift_evidence(&self) -> Option<crate::source::Span> {
+        self.serving_certs
+            .first()
+            .map(|c| c.value_node.span())
+            .or_else(|| self.injections.first().map(|i| i.value_node.span()))
+    }
+
     pub fn read(model: &Model<'a>) -> ServiceCa<'a> {
         let mut found = ServiceCa::default();
         for (index, service) in model.services.iter().enumerate() {

@@ -118,10 +118,22 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
+        // The Service is another install's (nothing of its namespace is among the inputs).
+        let foreign = matches!(resolution.service, crate::resolve::ServiceLink::Missing)
+            && match &resolution.target {
+                Target::Service { namespace, .. } => {
+                    !model.objects.iter().any(|o| o.namespace == *namespace)
+                }
+                _ => false,
+            };
+        if foreign {
+            d = d.with_note("nothing among the inputs is in the Service's namespace: the install serving it is not among the inputs, and is not checked");
+        }
         d.severity = match (
             failure.is_some() || private_maker.is_some(),
             endpoint.never_called,
         ) {
+            _ if foreign => Severity::Note,
             // The API server never calls it (a CRD serving one version): nothing fails today.
             (_, true) if failure.is_none() => Severity::Note,
             (true, true) => Severity::Warning,

@@ -44,6 +44,28 @@ fn finding(
         )
     };
     let d = match &injection.source {
+        Source::Unresolved(Unresolved::NoSuchCertificate { namespace, name })
+            if context
+                .provenance
+                .run_time_certificates
+                .iter()
+                .any(|(o, _, _)| *o == injection.object) =>
+        {
+            let (_, by, rule) = context
+                .provenance
+                .run_time_certificates
+                .iter()
+                .find(|(o, _, _)| *o == injection.object)
+                .expect("just found");
+            let mut d = start(format!(
+                "{key} names Certificate {namespace}/{name}, which is made at run time"
+            ))
+            .with_span_label(format!("filled by {by}"))
+            .with_label(*rule, "this rule lets it create the Certificate")
+            .with_note("which names the Certificate will carry is not known from the inputs: its TLS verdict is not checked");
+            d.severity = Severity::Note;
+            d
+        }
         Source::Unresolved(Unresolved::NoSuchCertificate { namespace, name }) => {
             let mut d = start(format!(
                 "{key} names Certificate {namespace}/{name}, which is not among the inputs"

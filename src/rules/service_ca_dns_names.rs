@@ -48,6 +48,15 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         ) else {
             continue;
         };
+        // Pods serving several certificates (webhook and metrics) serve the webhook one on
+        // the webhook port: when one is valid for the name, the others are not judged.
+        if links
+            .serving
+            .iter()
+            .any(|(_, cert)| names_refuse(&cert.dns_names, &[], server_name).is_none())
+        {
+            continue;
+        }
         let mut judged: Vec<&ServingCert<'_>> = Vec::new();
         for &(mount, cert) in &links.serving {
             if judged.iter().any(|c| c.service == cert.service) {

@@ -21,8 +21,24 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let endpoint = context.endpoint(resolution);
-        out.push(
-            context
+        let model = context.model;
+        // Inputs holding nothing of that namespace are another install's: not checked.
+        let namespace_covered = model
+            .objects
+            .iter()
+            .any(|o| o.namespace == *namespace || (o.kind == "Namespace" && o.name == namespace));
+        let request = crate::provision::rbac::Request {
+            verb: "create",
+            group: "",
+            resource: "services",
+            namespace: Some(namespace),
+            name: None,
+        };
+        let creators = context
+            .provenance
+            .authorization
+            .templates_allowed(model, &request);
+        let mut d = context
                 .diagnostic_for(
                     &RULE,
                     endpoint.object,
@@ -39,7 +55,29 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .with_help(format!(
                     "pass the manifest that defines Service {namespace}/{name} too, or fix {}.name / namespace",
                     service_field(endpoint)
-                )),
-        );
+                ));
+        if let Some((template, grants)) = creators.first() {
+            let workload = &model.objects[model.pod_templates[*template].object];
+            d.severity = Severity::Note;
+            d = d.with_note(format!(
+                "{} {}/{} may create it at run time ({})",
+                workload.kind,
+                workload.namespace,
+                workload.name,
+                context
+                    .provenance
+                    .authorization
+                    .describe(model, &grants[0], &request)
+            ));
+            if let Some(grant) = grants.first() {
+                d = d.with_label(grant.rule, "this rule lets it create Services there");
+            }
+        } else if !namespace_covered {
+            d.severity = Severity::Note;
+            d = d.with_note(format!(
+                "nothing among the inputs is in namespace {namespace}: the Service belongs to another install, and is not checked"
+            ));
+        }
+        out.push(d);
     }
 }
