@@ -224,7 +224,10 @@ fn check(expect: &Path, base: &Path, tally: &mut Tally) {
                 continue;
             }
             let explained = verdict.allowed.contains(&finding.rule)
-                || verdict.failures.iter().any(|f| f.caught && explains(f, finding));
+                || verdict
+                    .failures
+                    .iter()
+                    .any(|f| f.caught && explains(f, finding));
             if !explained {
                 problems.push(format!(
                     "{label}: unexpected {}[{}] on {} {}: {}",

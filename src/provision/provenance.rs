@@ -210,7 +210,8 @@ impl<'a> Provenance<'a> {
                 namespace: Some(namespace),
                 name: Some(name),
             };
-            let Some((template, grants)) = authorization.may_create(model, &request).into_iter().next()
+            let Some((template, grants)) =
+                authorization.may_create(model, &request).into_iter().next()
             else {
                 continue;
             };
@@ -231,7 +232,10 @@ impl<'a> Provenance<'a> {
                 span: injection.value_node.span(),
                 object: workload,
                 target: InjectTarget::Object(injection.object),
-                evidence: vec![(grant.rule, "this rule lets it create the Certificate".into())],
+                evidence: vec![(
+                    grant.rule,
+                    "this rule lets it create the Certificate".into(),
+                )],
             });
         }
     }
@@ -388,6 +392,14 @@ impl<'a> Provenance<'a> {
                         writers
                             .iter()
                             .find(|(_, g)| g.iter().any(|g| g.names_object))
+                    })
+                    // Else a workload of the Secret's own namespace (cluster-wide writers,
+                    // such as cert-manager's controller, do not count).
+                    .or_else(|| {
+                        writers.iter().find(|(t, _)| {
+                            model.objects[model.pod_templates[*t].object].namespace
+                                == mounted.namespace
+                        })
                     });
                 let Some((template, grants)) = chosen else {
                     continue;
