@@ -368,3 +368,67 @@ fn a_comment_covers_the_whole_next_node() {
     let r = run(dir.path(), &input, &[]);
     assert!(ids(&r).contains(&"webhook-hostname"), "{:?}", r.rules);
 }
+
+/// Webhooks of one configuration failing for one cause are one finding; its fingerprint
+/// names no count, so a baseline keeps hiding it when a webhook joins, and the object's
+/// suppression annotation silences all of them.
+#[test]
+fn one_finding_per_cause_keeps_baselines_and_suppressions() {
+    let webhook = |name: &str| {
+        format!("- name: {name}.example.com\n  admissionReviewVersions: [v1]\n  sideEffects: None\n  clientConfig:\n    service: {{name: hooks, namespace: hooks}}\n")
+    };
+    let input = |names: &[&str], annotation: &str| {
+        let mut text = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: hooks, namespace: hooks}}\nspec: {{selector: {{app: hooks}}, ports: [{{port: 443, targetPort: 8443}}]}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: hooks, namespace: hooks}}\nspec:\n  selector: {{matchLabels: {{app: hooks}}}}\n  template:\n    metadata: {{labels: {{app: hooks}}}}\n    spec:\n      containers:\n      - {{name: server, image: example.com/hooks:v1, ports: [{{containerPort: 8443}}]}}\n---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: hooks\n{annotation}webhooks:\n");
+        for name in names {
+            text.push_str(&webhook(name));
+        }
+        text
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let two = run(dir.path(), &input(&["a", "b"], ""), &[]);
+    let empty: Vec<&(String, String)> = two
+        .rules
+        .iter()
+        .filter(|(rule, _)| rule == "ca-bundle-empty")
+        .collect();
+    assert_eq!(
+        empty.len(),
+        1,
+        "one finding for both webhooks: {:?}",
+        two.rules
+    );
+    run(
+        dir.path(),
+        &input(&["a", "b"], ""),
+        &["--write-baseline", "baseline.json"],
+    );
+    let three = run(
+        dir.path(),
+        &input(&["a", "b", "c"], ""),
+        &["--baseline", "baseline.json"],
+    );
+    assert!(
+        three
+            .rules
+            .iter()
+            .all(|(rule, _)| rule != "ca-bundle-empty"),
+        "a third webhook with the same cause stays baselined: {:?}",
+        three.rules
+    );
+    let suppressed = run(
+        dir.path(),
+        &input(
+            &["a", "b", "c"],
+            "  annotations:\n    speclint.io/ignore: ca-bundle-empty -- filled by our operator\n",
+        ),
+        &[],
+    );
+    assert!(
+        suppressed
+            .rules
+            .iter()
+            .all(|(rule, _)| rule != "ca-bundle-empty"),
+        "{:?}",
+        suppressed.rules
+    );
+}

@@ -2,7 +2,7 @@
 //! unless something fills the caBundle at run time.
 
 use super::verdict::{diagnostic, failures};
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::{cause_key, describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ca_bundle_is_empty, Target};
 use crate::tls::verify::VerifyErrorKind;
@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
 const UNKNOWN_AUTHORITY: &str = "x509: certificate signed by unknown authority";
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let mut per_endpoint: Vec<super::by_cause::PerEndpoint> = Vec::new();
     let model = context.model;
     let failed: HashMap<usize, _> = failures(context)
         .filter(|f| f.verdict.system_roots)
@@ -67,7 +68,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             d.severity = Severity::Note;
-            out.push(d);
+            per_endpoint.push(super::by_cause::PerEndpoint {
+                endpoint: resolution.endpoint,
+                cause: cause_key(context, resolution.endpoint, &d),
+                diagnostic: d,
+            });
             continue;
         }
         let candidates: Vec<&crate::provision::Injector> = provenance
@@ -140,10 +145,20 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             (true, false) => Severity::Error,
             (false, _) => Severity::Warning,
         };
-        out.push(d.with_help(
+        let d = d.with_help(
             "set caBundle to the base64 of the CA that signed the serving certificate, or let an injector fill it (the `cert-manager.io/inject-ca-from: <namespace>/<Certificate>` annotation)",
-        ));
+        );
+        if failure.is_some() {
+            out.push(d);
+        } else {
+            per_endpoint.push(super::by_cause::PerEndpoint {
+                endpoint: resolution.endpoint,
+                cause: cause_key(context, resolution.endpoint, &d),
+                diagnostic: d,
+            });
+        }
     }
+    super::by_cause::merge(context.model, per_endpoint, out);
 }
 
 /// A provisioner of the serving certificate known to sign it with a private CA: certgen, an

@@ -1,4 +1,4 @@
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::{cause_key, describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{Certificate, ServiceLink};
 
@@ -10,6 +10,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let mut per_endpoint: Vec<super::by_cause::PerEndpoint> = Vec::new();
     // Endpoints calling one Service port share its pods: their provisioners are found once.
     let mut by_service_port = std::collections::HashMap::new();
     // service-selects-no-pods reports these Services' selectors: no second word on that cause.
@@ -82,6 +83,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             diagnostic =
                 diagnostic.with_span_label(format!("the API server will verify {server_name}"));
         }
-        out.push(diagnostic);
+        per_endpoint.push(super::by_cause::PerEndpoint {
+            endpoint: resolution.endpoint,
+            cause: cause_key(context, resolution.endpoint, &diagnostic),
+            diagnostic: diagnostic,
+        });
     }
+    super::by_cause::merge(context.model, per_endpoint, out);
 }

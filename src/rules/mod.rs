@@ -1,6 +1,7 @@
 //! Rules: one file each, reading the resolved model. Their documentation lives in
 //! `rules/<id>.md`, embedded here and kept in step by a test.
 
+mod by_cause;
 mod ca_bundle_empty;
 mod cert_manager_ca_bundle_overwritten;
 mod cert_manager_dns_names;
@@ -326,6 +327,18 @@ pub fn service_field(endpoint: &Endpoint<'_>) -> String {
         EndpointKind::ApiService => "spec.service".to_string(),
         _ => format!("{}.service", endpoint.field_path),
     }
+}
+
+/// What makes two findings of one rule the same cause: the message without the endpoint's
+/// own description, its label and its notes.
+pub fn cause_key(context: &Context<'_, '_>, endpoint: usize, diagnostic: &Diagnostic) -> String {
+    let described = describe_endpoint(context.model, &context.model.endpoints[endpoint]);
+    format!(
+        "{}\0{}\0{}",
+        diagnostic.message.replacen(&described, "", 1),
+        diagnostic.span_label,
+        diagnostic.notes.join("\0")
+    )
 }
 
 /// Which webhook of which object, for messages: `webhook "x" of ValidatingWebhookConfiguration/y`.

@@ -912,7 +912,8 @@ mod tests {
                 .iter()
                 .filter(|d| d.rule == "certificate-undetermined")
                 .count(),
-            2
+            // The two webhooks share the cause: one finding.
+            1
         );
     }
 
