@@ -86,7 +86,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         per_endpoint.push(super::by_cause::PerEndpoint {
             endpoint: resolution.endpoint,
             cause: cause_key(context, resolution.endpoint, &diagnostic),
-            diagnostic: diagnostic,
+            diagnostic,
         });
     }
     super::by_cause::merge(context.model, per_endpoint, out);
