@@ -1,7 +1,7 @@
 //! Command line: parses arguments, runs the pipeline, renders the report, picks the exit code.
 
 use crate::config::{self, ConfigError};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::input;
 use crate::pipeline::{self, Options};
 use crate::report;
@@ -128,6 +128,11 @@ pub struct Args {
     /// Print nothing unless there is an error (the exit code tells); `--output` is still written.
     #[arg(short = 'q', long)]
     pub quiet: bool,
+
+    /// Human format: print every note in full, including the endpoints not checked (by
+    /// default these are counted, by cause, at the end).
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
 
     /// After the report, print the number of findings per rule on stderr.
     #[arg(long)]
@@ -361,7 +366,11 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         // passed!`; the other formats keep stdout to their own syntax (concise: one line per
         // finding, for problem matchers).
         let written = match args.format {
-            Format::Human => writeln!(stdout, "{line}").and_then(|()| stdout.flush()),
+            Format::Human => writeln!(stdout, "{line}")
+                .and_then(|()| {
+                    report::not_checked::render(stdout, &outcome.inventory, &[], args.verbose)
+                })
+                .and_then(|()| stdout.flush()),
             Format::Concise | Format::Json | Format::Github | Format::Junit | Format::Sarif => {
                 writeln!(std::io::stderr().lock(), "{line}")
             }
@@ -515,7 +524,24 @@ fn write_report(
         && (args.output.is_none() || args.color == ColorChoice::Always);
     let diags = &outcome.diagnostics;
     let written = match args.format {
-        Format::Human => report::human::render(out, diags, sources, &outcome.redactions, color),
+        Format::Human => {
+            let shown: Vec<Diagnostic> = if args.verbose {
+                diags.clone()
+            } else {
+                diags
+                    .iter()
+                    .filter(|d| !report::not_checked::is_counted_instead(d))
+                    .cloned()
+                    .collect()
+            };
+            report::human::render(out, &shown, sources, &outcome.redactions, color).and_then(|()| {
+                // A clean run prints them after its "no problems" line.
+                if diags.is_empty() {
+                    return Ok(());
+                }
+                report::not_checked::render(out, &outcome.inventory, diags, args.verbose)
+            })
+        }
         Format::Json => {
             report::json::render(out, diags, sources, &outcome.summary, &outcome.inventory)
         }

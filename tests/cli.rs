@@ -551,3 +551,32 @@ fn now_keeps_fractions_of_a_second() {
         );
     }
 }
+
+/// What was not checked is counted once per cause at the end of the human report; `-v`
+/// prints the notes on each endpoint as well. Machine formats always carry every finding.
+#[test]
+fn not_checked_is_counted_by_cause_and_verbose_shows_the_notes() {
+    let dir = testdata().join("cases/certificate-secret-not-in-inputs");
+    let plain = speclint(&dir, &["--color", "never", "input.yaml"], None);
+    assert!(
+        !plain.stdout.contains("note[certificate-undetermined]"),
+        "{}",
+        plain.stdout
+    );
+    assert!(
+        plain.stdout.contains(
+            "endpoint not checked: their serving certificate cannot be determined: the Secret"
+        ),
+        "{}",
+        plain.stdout
+    );
+    let verbose = speclint(&dir, &["--color", "never", "-v", "input.yaml"], None);
+    assert!(
+        verbose.stdout.contains("note[certificate-undetermined]"),
+        "{}",
+        verbose.stdout
+    );
+    assert!(verbose.stdout.contains("endpoint not checked"));
+    let json = speclint(&dir, &["--format", "json", "input.yaml"], None);
+    assert!(json.stdout.contains("\"certificate-undetermined\""));
+}

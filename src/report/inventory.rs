@@ -50,6 +50,9 @@ pub struct Source {
     /// `rbac:<workload>`, `loopback` or `unknown`; for caBundles `literal`,
     /// `injector:<what>`, `rbac:<workload>`, `insecure`, `loopback` or `none`.
     pub source: String,
+    /// Why the certificate is `unknown`, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Entry {
@@ -163,13 +166,25 @@ fn entry(
     findings.dedup();
     let certificate = Source {
         source: sources.certificate.code(),
+        reason: match (&resolution.certificate, sources.certificate.is_known()) {
+            (Certificate::Undetermined(reason), false) => Some(reason.clone()),
+            _ => None,
+        },
     };
     let ca_bundle = Source {
         source: sources.ca_bundle.code(),
+        reason: None,
     };
     let verdict = if related.iter().any(|d| d.severity == Severity::Error) {
         "error"
-    } else if sources.certificate.is_known() && sources.ca_bundle.is_known() {
+    } else if sources.certificate.is_known()
+        && sources.ca_bundle.is_known()
+        && !matches!(
+            sources.certificate,
+            crate::provision::provenance::CertificateSource::Rbac(_)
+        )
+    {
+        // RBAC shows who makes the certificate, not which names it carries.
         "ok"
     } else {
         "undetermined"
