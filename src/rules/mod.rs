@@ -21,6 +21,7 @@ mod certificate_key_usage;
 mod certificate_undetermined;
 mod configuration_collision;
 mod duplicate_key;
+mod generator_service_name;
 mod insecure_skip_tls_verify;
 mod invalid_config;
 mod invalid_yaml;
@@ -231,6 +232,7 @@ pub const RULES: &[&Rule] = &[
     &service_ca_secret_name::RULE,
     &service_selects_no_pods::RULE,
     &serving_secret_missing::RULE,
+    &generator_service_name::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
