@@ -78,6 +78,21 @@ pub struct Injector {
 pub struct Provisioning {
     pub provisioners: Vec<Provisioner>,
     pub injectors: Vec<Injector>,
+    /// Provisioners by the Secret they write and by the pod template they run in, and
+    /// injectors by the object they target, as of [`Provisioning::index`]; stale entries
+    /// are never used (the lengths tell).
+    index: Index,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Index {
+    provisioners: usize,
+    injectors: usize,
+    by_secret: std::collections::HashMap<(String, String), Vec<usize>>,
+    by_template: std::collections::HashMap<usize, Vec<usize>>,
+    by_object: std::collections::HashMap<ObjectId, Vec<usize>>,
+    /// Injectors targeting by name (a configuration, CRD or APIService).
+    by_name: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Provisioner {
@@ -108,21 +123,35 @@ impl Provisioning {
         let kind = target.kind.to_string();
         let kind = kind_constant(&kind);
         let name = target.name.to_string();
-        self.injectors
-            .iter()
-            .filter(move |injector| match &injector.target {
-                InjectTarget::Object(id) => *id == object,
-                InjectTarget::Configuration { kind: k, name: n } => {
-                    *n == name
-                        && matches!(
-                            kind,
-                            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"
-                        )
-                        && k.is_none_or(|k| k == kind)
-                }
-                InjectTarget::Crd(n) => kind == "CustomResourceDefinition" && *n == name,
-                InjectTarget::ApiService(n) => kind == "APIService" && *n == name,
-            })
+        let candidates: Box<dyn Iterator<Item = &'p Injector> + 'p> =
+            if self.index.injectors == self.injectors.len() && !self.injectors.is_empty() {
+                let mut at: Vec<usize> = self
+                    .index
+                    .by_object
+                    .get(&object)
+                    .into_iter()
+                    .chain(self.index.by_name.get(&name))
+                    .flatten()
+                    .copied()
+                    .collect();
+                at.sort_unstable();
+                Box::new(at.into_iter().map(move |i| &self.injectors[i]))
+            } else {
+                Box::new(self.injectors.iter())
+            };
+        candidates.filter(move |injector| match &injector.target {
+            InjectTarget::Object(id) => *id == object,
+            InjectTarget::Configuration { kind: k, name: n } => {
+                *n == name
+                    && matches!(
+                        kind,
+                        "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"
+                    )
+                    && k.is_none_or(|k| k == kind)
+            }
+            InjectTarget::Crd(n) => kind == "CustomResourceDefinition" && *n == name,
+            InjectTarget::ApiService(n) => kind == "APIService" && *n == name,
+        })
     }
 
     /// Provisioners that write the Secret `namespace/name`.
@@ -130,12 +159,66 @@ impl Provisioning {
         &'p self,
         namespace: &'p str,
         name: &'p str,
-    ) -> impl Iterator<Item = &'p Provisioner> + 'p {
-        self.provisioners.iter().filter(move |p| {
+    ) -> Box<dyn Iterator<Item = &'p Provisioner> + 'p> {
+        if self.index.provisioners == self.provisioners.len() && !self.provisioners.is_empty() {
+            let found = self
+                .index
+                .by_secret
+                .get(&(namespace.to_string(), name.to_string()))
+                .map_or(&[][..], Vec::as_slice);
+            return Box::new(found.iter().map(move |&i| &self.provisioners[i]));
+        }
+        Box::new(self.provisioners.iter().filter(move |p| {
             p.secret
                 .as_ref()
                 .is_some_and(|(ns, n)| ns == namespace && n == name)
-        })
+        }))
+    }
+
+    /// Provisioners that run in pod template `template`.
+    pub fn running_in(&self, template: usize) -> Vec<&Provisioner> {
+        if self.index.provisioners == self.provisioners.len() {
+            return self
+                .index
+                .by_template
+                .get(&template)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&i| &self.provisioners[i])
+                .collect();
+        }
+        self.provisioners
+            .iter()
+            .filter(|p| p.pod_templates.contains(&template))
+            .collect()
+    }
+
+    /// Indexes what was found so far; call again after adding more.
+    pub fn index(&mut self) {
+        let mut index = Index {
+            provisioners: self.provisioners.len(),
+            injectors: self.injectors.len(),
+            ..Index::default()
+        };
+        for (i, p) in self.provisioners.iter().enumerate() {
+            if let Some(secret) = &p.secret {
+                index.by_secret.entry(secret.clone()).or_default().push(i);
+            }
+            for &t in &p.pod_templates {
+                index.by_template.entry(t).or_default().push(i);
+            }
+        }
+        for (i, injector) in self.injectors.iter().enumerate() {
+            match &injector.target {
+                InjectTarget::Object(object) => index.by_object.entry(*object).or_default().push(i),
+                InjectTarget::Configuration { name, .. }
+                | InjectTarget::Crd(name)
+                | InjectTarget::ApiService(name) => {
+                    index.by_name.entry(name.clone()).or_default().push(i)
+                }
+            }
+        }
+        self.index = index;
     }
 }
 

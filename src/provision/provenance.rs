@@ -175,6 +175,7 @@ impl<'a> Provenance<'a> {
             authorization: Authorization::build(model),
             run_time_certificates: Vec::new(),
         };
+        provenance.provisioning.index();
         // Taken out while the methods below read it and amend the rest.
         let authorization = std::mem::take(&mut provenance.authorization);
         provenance.labelled_at_run_time = resolutions
@@ -182,8 +183,11 @@ impl<'a> Provenance<'a> {
             .map(|r| labelled_at_run_time(model, &authorization, r))
             .collect();
         provenance.add_run_time_certificates(model, &authorization);
+        provenance.provisioning.index();
         provenance.add_rbac_injectors(model, resolutions, &authorization);
+        provenance.provisioning.index();
         provenance.add_rbac_generators(model, resolutions, &authorization);
+        provenance.provisioning.index();
         provenance.authorization = authorization;
         provenance.sources = resolutions
             .iter()
@@ -252,6 +256,24 @@ impl<'a> Provenance<'a> {
     ) {
         let mut objects: Vec<ObjectId> = model.endpoints.iter().map(|e| e.object).collect();
         objects.dedup();
+        // The pod templates serving each endpoint object, in one pass.
+        let mut serving_of: std::collections::HashMap<ObjectId, Vec<usize>> =
+            std::collections::HashMap::new();
+        for r in resolutions {
+            if let ServiceLink::Found { backends, .. } = &r.service {
+                serving_of
+                    .entry(model.endpoints[r.endpoint].object)
+                    .or_default()
+                    .extend(
+                        backends.iter().map(|b| b.pod_template).chain(
+                            self.labelled_at_run_time[r.endpoint]
+                                .iter()
+                                .map(|(t, _)| *t),
+                        ),
+                    );
+            }
+        }
+        let mut established: Vec<Injector> = Vec::new();
         for object in objects {
             if self
                 .provisioning
@@ -265,22 +287,7 @@ impl<'a> Provenance<'a> {
             let Some((group, resource)) = injectable_resource(target.kind) else {
                 continue;
             };
-            let serving: Vec<usize> = resolutions
-                .iter()
-                .filter(|r| model.endpoints[r.endpoint].object == object)
-                .flat_map(|r| match &r.service {
-                    ServiceLink::Found { backends, .. } => backends
-                        .iter()
-                        .map(|b| b.pod_template)
-                        .chain(
-                            self.labelled_at_run_time[r.endpoint]
-                                .iter()
-                                .map(|(t, _)| *t),
-                        )
-                        .collect(),
-                    _ => Vec::new(),
-                })
-                .collect();
+            let serving: &[usize] = serving_of.get(&object).map_or(&[], Vec::as_slice);
             let mut allowed: Vec<(usize, Grant, Request<'_>)> = Vec::new();
             for verb in ["patch", "update"] {
                 let request = Request {
@@ -299,7 +306,7 @@ impl<'a> Provenance<'a> {
                 }
             }
             for (template, grant, request) in allowed {
-                let established = grant.names_object || serving.contains(&template);
+                let established_here = grant.names_object || serving.contains(&template);
                 let workload = &model.objects[model.pod_templates[template].object];
                 let evidence = authorization.describe(model, &grant, &request);
                 let injector = Injector {
@@ -313,13 +320,14 @@ impl<'a> Provenance<'a> {
                     target: InjectTarget::Object(object),
                     evidence: vec![(grant.subject_span, format!("binds {} to it", grant.subject))],
                 };
-                if established {
-                    self.provisioning.injectors.push(injector);
+                if established_here {
+                    established.push(injector);
                 } else {
                     self.injector_candidates.push(injector);
                 }
             }
         }
+        self.provisioning.injectors.extend(established);
     }
 
     /// Workloads RBAC allows to write a Secret the serving pods use, when nothing else
@@ -330,7 +338,11 @@ impl<'a> Provenance<'a> {
         resolutions: &[Resolution],
         authorization: &Authorization<'a>,
     ) {
-        let mut seen: Vec<(String, String)> = Vec::new();
+        let mut seen: std::collections::HashSet<(String, String)> =
+            std::collections::HashSet::new();
+        // Added after the loop, so that the index stays valid while it runs.
+        let mut found: Vec<Provisioner> = Vec::new();
+        let mut self_serving: std::collections::HashSet<usize> = std::collections::HashSet::new();
         for resolution in resolutions {
             let Certificate::Undetermined(_) = &resolution.certificate else {
                 continue;
@@ -340,7 +352,11 @@ impl<'a> Provenance<'a> {
             };
             let serving: Vec<usize> = backends.iter().map(|b| b.pod_template).collect();
             if self.mounted(resolution.endpoint).is_empty() {
-                self.add_self_serving(model, resolution, &serving);
+                if let Some(p) = self.self_serving(model, resolution, &serving) {
+                    if self_serving.insert(p.pod_templates[0]) {
+                        found.push(p);
+                    }
+                }
                 continue;
             }
             let mounted_here: Vec<(String, &'a str)> =
@@ -363,7 +379,7 @@ impl<'a> Provenance<'a> {
                 {
                     continue;
                 }
-                seen.push(key.clone());
+                seen.insert(key.clone());
                 let request = Request {
                     verb: "update",
                     group: "",
@@ -409,7 +425,7 @@ impl<'a> Provenance<'a> {
                 };
                 let workload = &model.objects[model.pod_templates[*template].object];
                 let evidence = authorization.describe(model, grant, &request);
-                self.provisioning.provisioners.push(Provisioner {
+                found.push(Provisioner {
                     kind: ProvisionerKind::Rbac,
                     description: format!(
                         "{} {}/{} (RBAC: {evidence})",
@@ -426,14 +442,20 @@ impl<'a> Provenance<'a> {
                 });
             }
         }
+        self.provisioning.provisioners.extend(found);
     }
 
     /// Serving pods that mount no Secret and themselves fill the endpoint's caBundle (by an
     /// established RBAC grant) keep a certificate they make: a CA they inject, a leaf they
     /// serve from memory or through the API. Which names it carries is not known.
-    fn add_self_serving(&mut self, model: &Model<'a>, resolution: &Resolution, serving: &[usize]) {
+    fn self_serving(
+        &self,
+        model: &Model<'a>,
+        resolution: &Resolution,
+        serving: &[usize],
+    ) -> Option<Provisioner> {
         let object = model.endpoints[resolution.endpoint].object;
-        let Some(injector) = self
+        let injector = self
             .provisioning
             .injectors_for(model, object)
             .find(|i| {
@@ -442,25 +464,14 @@ impl<'a> Provenance<'a> {
                         .iter()
                         .any(|&t| model.pod_templates[t].object == i.object)
             })
-            .cloned()
-        else {
-            return;
-        };
-        let Some(&template) = serving
+            .cloned()?;
+        let &template = serving
             .iter()
-            .find(|&&t| model.pod_templates[t].object == injector.object)
-        else {
-            return;
-        };
-        if self
-            .provisioning
-            .provisioners
-            .iter()
-            .any(|p| p.pod_templates.contains(&template))
-        {
-            return;
+            .find(|&&t| model.pod_templates[t].object == injector.object)?;
+        if !self.provisioning.running_in(template).is_empty() {
+            return None;
         }
-        self.provisioning.provisioners.push(Provisioner {
+        Some(Provisioner {
             kind: ProvisionerKind::Rbac,
             description: format!(
                 "{}, which fills the caBundle itself and mounts no certificate",
@@ -474,7 +485,7 @@ impl<'a> Provenance<'a> {
             names_known: false,
             reuses_without_check: false,
             pod_templates: vec![template],
-        });
+        })
     }
 
     /// Provisioners that write a Secret the serving pods use, or run in those pods.
@@ -486,13 +497,8 @@ impl<'a> Provenance<'a> {
         for secret in distinct_secrets(self.mounted(resolution.endpoint)) {
             found.extend(self.provisioning.for_secret(&secret.namespace, secret.name));
         }
-        for provisioner in &self.provisioning.provisioners {
-            if backends
-                .iter()
-                .any(|b| provisioner.pod_templates.contains(&b.pod_template))
-            {
-                found.push(provisioner);
-            }
+        for backend in backends {
+            found.extend(self.provisioning.running_in(backend.pod_template));
         }
         found.sort_by_key(|p| (p.span.file, p.span.start));
         found.dedup_by_key(|p| (p.span.file, p.span.start));

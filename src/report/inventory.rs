@@ -68,9 +68,17 @@ pub fn build(
     provenance: &Provenance<'_>,
     diagnostics: &[Diagnostic],
 ) -> Vec<Entry> {
+    // Findings by the object they are on, so each endpoint looks up its own.
+    let mut by_object: std::collections::HashMap<&ObjectRef, Vec<&Diagnostic>> =
+        std::collections::HashMap::new();
+    for d in diagnostics {
+        if let Some(object) = &d.object {
+            by_object.entry(object).or_default().push(d);
+        }
+    }
     resolutions
         .iter()
-        .map(|resolution| entry(model, resolution, provenance, diagnostics))
+        .map(|resolution| entry(model, resolution, provenance, &by_object))
         .collect()
 }
 
@@ -78,7 +86,7 @@ fn entry(
     model: &Model<'_>,
     resolution: &Resolution,
     provenance: &Provenance<'_>,
-    diagnostics: &[Diagnostic],
+    by_object: &std::collections::HashMap<&ObjectRef, Vec<&Diagnostic>>,
 ) -> Entry {
     let endpoint = &model.endpoints[resolution.endpoint];
     let object = &model.objects[endpoint.object];
@@ -156,9 +164,12 @@ fn entry(
             .iter()
             .map(|&t| model.objects[model.pod_templates[t].object].object_ref()),
     );
-    let related: Vec<&Diagnostic> = diagnostics
+    concerned.dedup();
+    let related: Vec<&Diagnostic> = concerned
         .iter()
-        .filter(|d| d.object.as_ref().is_some_and(|o| concerned.contains(o)))
+        .filter_map(|o| by_object.get(o))
+        .flatten()
+        .copied()
         .filter(|d| !is_about_other_webhook(d, endpoint, object))
         .collect();
     let mut findings: Vec<&'static str> = related.iter().map(|d| d.rule).collect();

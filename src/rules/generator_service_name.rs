@@ -72,13 +72,27 @@ fn service_settings<'a>(container: &Container<'a>, namespace: &str) -> Vec<(Stri
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let provenance = context.provenance;
-    let mut seen: Vec<usize> = Vec::new();
-    for provisioner in provenance
-        .provisioning
-        .provisioners
-        .iter()
-        .filter(|p| p.kind == ProvisionerKind::Rbac)
-    {
+    let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    // The endpoints each RBAC generator makes the certificate of, in one pass.
+    let mut served_by: Vec<(
+        &crate::provision::Provisioner,
+        Vec<&crate::resolve::Resolution>,
+    )> = Vec::new();
+    let mut at: std::collections::HashMap<*const crate::provision::Provisioner, usize> =
+        std::collections::HashMap::new();
+    for r in context.resolutions {
+        for p in provenance.provisioners_for(r) {
+            if p.kind != ProvisionerKind::Rbac {
+                continue;
+            }
+            let i = *at.entry(p as *const _).or_insert_with(|| {
+                served_by.push((p, Vec::new()));
+                served_by.len() - 1
+            });
+            served_by[i].1.push(r);
+        }
+    }
+    for (provisioner, served) in served_by {
         // The pod templates of the workload, and the endpoints whose certificate it makes.
         let templates: Vec<usize> = model
             .pod_templates
@@ -86,16 +100,6 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             .enumerate()
             .filter(|(_, t)| t.object == provisioner.object)
             .map(|(i, _)| i)
-            .collect();
-        let served: Vec<&crate::resolve::Resolution> = context
-            .resolutions
-            .iter()
-            .filter(|r| {
-                provenance
-                    .provisioners_for(r)
-                    .iter()
-                    .any(|p| std::ptr::eq(*p, provisioner))
-            })
             .collect();
         let called: Vec<&str> = served
             .iter()
@@ -108,10 +112,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for &t in &templates {
-            if seen.contains(&t) {
+            if !seen.insert(t) {
                 continue;
             }
-            seen.push(t);
             let template = &model.pod_templates[t];
             let namespace = &model.objects[template.object].namespace;
             for container in &template.containers {
