@@ -360,7 +360,11 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     }
     // After a "nothing found" warning, "no problems" would read as a pass.
     let nothing_found = nothing_checked || outcome.objects.is_empty();
-    if !quiet && outcome.diagnostics.is_empty() && args.output.is_none() && !nothing_found {
+    // Notes the human report counts instead of printing leave a run clean.
+    let clean = outcome.diagnostics.iter().all(|d| {
+        args.format == Format::Human && !args.verbose && report::not_checked::is_counted_instead(d)
+    });
+    if !quiet && clean && args.output.is_none() && !nothing_found {
         let line = clean_summary(files, outcome.objects.len(), outcome.endpoints);
         // People read the line after the (empty) human report, as ruff's `All checks
         // passed!`; the other formats keep stdout to their own syntax (concise: one line per
@@ -368,7 +372,12 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         let written = match args.format {
             Format::Human => writeln!(stdout, "{line}")
                 .and_then(|()| {
-                    report::not_checked::render(stdout, &outcome.inventory, &[], args.verbose)
+                    report::not_checked::render(
+                        stdout,
+                        &outcome.inventory,
+                        &outcome.diagnostics,
+                        args.verbose,
+                    )
                 })
                 .and_then(|()| stdout.flush()),
             Format::Concise | Format::Json | Format::Github | Format::Junit | Format::Sarif => {
@@ -536,7 +545,7 @@ fn write_report(
             };
             report::human::render(out, &shown, sources, &outcome.redactions, color).and_then(|()| {
                 // A clean run prints them after its "no problems" line.
-                if diags.is_empty() {
+                if shown.is_empty() && args.output.is_none() {
                     return Ok(());
                 }
                 report::not_checked::render(out, &outcome.inventory, diags, args.verbose)

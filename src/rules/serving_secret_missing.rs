@@ -107,12 +107,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let namespace = workload.namespace.as_str();
         let name = source.secret_name;
         if model.secret(namespace, name).is_some()
+            // RBAC writers are judged below by whether they may create it.
             || context
                 .provenance
                 .provisioning
                 .for_secret(namespace, name)
-                .next()
-                .is_some()
+                .any(|p| p.kind != crate::provision::ProvisionerKind::Rbac)
             || survives_upgrade(context, namespace, name)
         {
             continue;
@@ -286,8 +286,7 @@ fn survives_upgrade(context: &Context<'_, '_>, namespace: &str, name: &str) -> b
     kept || provenance
         .provisioning
         .for_secret(namespace, name)
-        .next()
-        .is_some()
+        .any(|p| p.kind != crate::provision::ProvisionerKind::Rbac)
 }
 
 /// Workloads that may write the Secret but not create it: the usual half-done RBAC.
