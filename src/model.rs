@@ -132,6 +132,16 @@ pub struct ContainerPort<'a> {
     pub container_port: Option<i64>,
 }
 
+impl ContainerPort<'_> {
+    /// Whether a Service's targetPort (a number or a port name) selects this port.
+    pub fn is_target(&self, target: TargetPort<'_>) -> bool {
+        match target {
+            TargetPort::Number(n) => self.container_port == Some(n),
+            TargetPort::Name(name) => self.name == Some(name),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct VolumeMount<'a> {
     pub node: NodeRef<'a>,

@@ -609,12 +609,10 @@ fn link_service(model: &Model<'_>, namespace: &str, name: &str, port: i64) -> Se
 /// The container owning the target port. A numeric port nobody declares still reaches the
 /// pod, so a single-container pod serves it.
 pub fn serving_container(template: &PodTemplate<'_>, target: TargetPort<'_>) -> Option<usize> {
-    let declared = template.containers.iter().position(|c| {
-        c.ports.iter().any(|p| match target {
-            TargetPort::Number(n) => p.container_port == Some(n),
-            TargetPort::Name(name) => p.name == Some(name),
-        })
-    });
+    let declared = template
+        .containers
+        .iter()
+        .position(|c| c.ports.iter().any(|p| p.is_target(target)));
     match (declared, target) {
         (Some(i), _) => Some(i),
         (None, TargetPort::Number(_)) if template.containers.len() == 1 => Some(0),

@@ -41,6 +41,10 @@ pub struct Provenance<'a> {
     pub labelled_at_run_time: Vec<Vec<(usize, String)>>,
     /// The authorisation graph of the inputs.
     pub authorization: Authorization<'a>,
+    /// Namespaces the inputs hold objects of (or a Namespace object), and the names of their
+    /// Services: what tells a Service of another install from a missing one.
+    namespaces: std::collections::HashSet<String>,
+    service_names: std::collections::HashSet<&'a str>,
     /// Objects whose inject-ca-from Certificate a workload creates at run time:
     /// (object, what injects, the RBAC rule allowing it).
     pub run_time_certificates: Vec<(ObjectId, String, crate::source::Span)>,
@@ -172,12 +176,25 @@ impl<'a> Provenance<'a> {
             injector_candidates: Vec::new(),
             sources: Vec::new(),
             labelled_at_run_time: Vec::new(),
-            authorization: Authorization::build(model),
+            // Stored once the methods below, which amend the rest, are done reading it.
+            authorization: Authorization::default(),
+            namespaces: model
+                .objects
+                .iter()
+                .flat_map(|o| {
+                    let named = (o.kind == "Namespace").then(|| o.name.to_string());
+                    std::iter::once(o.namespace.clone()).chain(named)
+                })
+                .collect(),
+            service_names: model
+                .services
+                .iter()
+                .map(|s| model.objects[s.object].name)
+                .collect(),
             run_time_certificates: Vec::new(),
         };
         provenance.provisioning.index();
-        // Taken out while the methods below read it and amend the rest.
-        let authorization = std::mem::take(&mut provenance.authorization);
+        let authorization = Authorization::build(model);
         provenance.labelled_at_run_time = resolutions
             .iter()
             .map(|r| labelled_at_run_time(model, &authorization, r))
@@ -570,6 +587,13 @@ impl<'a> Provenance<'a> {
         }
     }
 
+    /// A Service missing from the inputs that belongs to another install: nothing of its
+    /// namespace is among them, and no Service of that name lives elsewhere (which would
+    /// make the namespace the likelier mistake).
+    pub fn is_another_installs(&self, namespace: &str, name: &str) -> bool {
+        !self.namespaces.contains(namespace) && !self.service_names.contains(name)
+    }
+
     /// The Secrets the pods behind an endpoint's Service serve from (volumes of the serving
     /// container, else Secrets named by flags), whether or not they are among the inputs.
     pub fn mounted(&self, endpoint: usize) -> &[MountedSecret<'a>] {
@@ -647,16 +671,12 @@ fn labelled_at_run_time(
         let contradicts = selector
             .iter()
             .any(|(k, v)| template.labels.iter().any(|(lk, lv)| lk == k && lv != v));
-        if contradicts || crate::resolve::serving_container(template, target).is_none() {
-            continue;
-        }
-        if template.containers.iter().all(|c| {
-            c.ports.iter().all(|p| match target {
-                crate::model::TargetPort::Number(n) => p.container_port != Some(n),
-                crate::model::TargetPort::Name(name) => p.name != Some(name),
-            })
-        }) {
-            // Only a declared port is evidence that this workload is the server.
+        // Only a declared port is evidence that this workload is the server.
+        let declares_port = template
+            .containers
+            .iter()
+            .any(|c| c.ports.iter().any(|p| p.is_target(target)));
+        if contradicts || !declares_port {
             continue;
         }
         let request = Request {

@@ -126,9 +126,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         // The Service is another install's (nothing of its namespace is among the inputs).
         let foreign = matches!(resolution.service, crate::resolve::ServiceLink::Missing)
             && match &resolution.target {
-                Target::Service { namespace, .. } => {
-                    !model.objects.iter().any(|o| o.namespace == *namespace)
-                }
+                Target::Service {
+                    namespace, name, ..
+                } => provenance.is_another_installs(namespace, name),
                 _ => false,
             };
         if foreign {

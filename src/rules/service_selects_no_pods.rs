@@ -238,16 +238,14 @@ fn declared_port(template: &PodTemplate<'_>, target: TargetPort<'_>) -> Option<(
         .containers
         .iter()
         .flat_map(|c| c.ports.iter())
-        .find_map(|p| {
+        .find(|p| p.is_target(target))
+        .map(|p| {
             let (key, text) = match target {
-                TargetPort::Number(n) if p.container_port == Some(n) => {
-                    ("containerPort", n.to_string())
-                }
-                TargetPort::Name(name) if p.name == Some(name) => ("name", name.to_string()),
-                _ => return None,
+                TargetPort::Number(n) => ("containerPort", n.to_string()),
+                TargetPort::Name(name) => ("name", name.to_string()),
             };
             let span = p.node.get(key).map_or_else(|| p.node.span(), |n| n.span());
-            Some((span, text))
+            (span, text)
         })
 }
 

@@ -22,16 +22,6 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         };
         let endpoint = context.endpoint(resolution);
         let model = context.model;
-        // Inputs holding nothing of that namespace are another install's: not checked.
-        let namespace_covered = model
-            .objects
-            .iter()
-            .any(|o| o.namespace == *namespace || (o.kind == "Namespace" && o.name == namespace));
-        // A Service of that name in another namespace: the namespace may be the mistake.
-        let same_name_elsewhere = model
-            .services
-            .iter()
-            .any(|s| model.objects[s.object].name == name);
         let request = crate::provision::rbac::Request {
             verb: "create",
             group: "",
@@ -77,7 +67,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             if let Some(grant) = grants.first() {
                 d = d.with_label(grant.rule, "this rule lets it create Services there");
             }
-        } else if !namespace_covered && !same_name_elsewhere {
+        } else if context.provenance.is_another_installs(namespace, name) {
             d.severity = Severity::Note;
             d = d.with_note(format!(
                 "nothing among the inputs is in namespace {namespace}: the Service belongs to another install, and is not checked"
