@@ -3,6 +3,7 @@
 //!
 //! The pipeline: [`input`] -> [`yaml`] -> [`model`] -> [`resolve`] -> [`tls`] -> [`rules`] -> [`report`].
 
+pub mod admission;
 pub mod baseline;
 pub mod cli;
 pub mod config;

@@ -2,6 +2,16 @@
 //!
 //! Everything here borrows from the loaded [`Document`]s; nothing is copied but short strings.
 
+mod admission;
+mod selector;
+mod workload;
+
+pub use admission::{Admission, AdmissionRule};
+pub use selector::{KnownLabels, LabelSelector, Labels, Operator, Requirement, Selection};
+pub use workload::{
+    Autoscaler, DisruptionBudget, IngressRule, Namespace, NetworkPolicy, Peer, PolicyPort,
+};
+
 use crate::diagnostic::ObjectRef;
 use crate::source::{FileId, Span};
 use crate::yaml::{Document, NodeRef, Value};
@@ -160,6 +170,7 @@ pub struct Container<'a> {
     pub arguments: Vec<NodeRef<'a>>,
     /// `env` entries: name, and the literal value or where it comes from.
     pub env: Vec<EnvVar<'a>>,
+    pub readiness_probe: Option<NodeRef<'a>>,
 }
 
 #[derive(Clone, Debug)]
@@ -281,6 +292,14 @@ pub struct Volume<'a> {
 #[derive(Clone, Debug)]
 pub struct PodTemplate<'a> {
     pub object: ObjectId,
+    /// The kind of the object holding it (`Deployment`, `DaemonSet`, `Pod`...).
+    pub kind: &'a str,
+    /// The workload's `spec.replicas` as written (Deployments and StatefulSets default to 1).
+    pub replicas: Option<NodeRef<'a>>,
+    /// `spec.affinity.podAntiAffinity` of the pods.
+    pub anti_affinity: Option<NodeRef<'a>>,
+    /// `spec.topologySpreadConstraints` of the pods, when not empty.
+    pub topology_spread: Option<NodeRef<'a>>,
     pub labels: Vec<(&'a str, &'a str)>,
     /// `metadata.labels` of the template, to point at.
     pub labels_node: Option<NodeRef<'a>>,
@@ -425,6 +444,8 @@ pub struct Endpoint<'a> {
     pub timeout_seconds: i64,
     /// A CRD with a single version never calls its conversion webhook.
     pub never_called: bool,
+    /// What an admission webhook intercepts; None for conversion webhooks and APIServices.
+    pub admission: Option<Admission<'a>>,
 }
 
 impl<'a> Endpoint<'a> {
@@ -458,6 +479,10 @@ pub struct Model<'a> {
     pub pod_templates: Vec<PodTemplate<'a>>,
     pub secrets: Vec<Secret<'a>>,
     pub endpoints: Vec<Endpoint<'a>>,
+    pub namespaces: Vec<Namespace<'a>>,
+    pub disruption_budgets: Vec<DisruptionBudget<'a>>,
+    pub network_policies: Vec<NetworkPolicy<'a>>,
+    pub autoscalers: Vec<Autoscaler<'a>>,
     services_by_name: HashMap<(String, &'a str), usize>,
     secrets_by_name: HashMap<(String, &'a str), usize>,
     pod_templates_by_namespace: HashMap<String, NamespaceTemplates<'a>>,
@@ -563,6 +588,22 @@ impl<'a> Model<'a> {
             }
             ("apiregistration.k8s.io", "APIService") => {
                 self.endpoints.extend(read_api_service(id, node, name));
+            }
+            ("", "Namespace") => {
+                self.namespaces
+                    .push(workload::read_namespace(id, name, node));
+            }
+            ("policy", "PodDisruptionBudget") => {
+                self.disruption_budgets
+                    .push(workload::read_disruption_budget(id, node));
+            }
+            ("networking.k8s.io", "NetworkPolicy") => {
+                self.network_policies
+                    .push(workload::read_network_policy(id, node));
+            }
+            ("autoscaling", "HorizontalPodAutoscaler") => {
+                self.autoscalers
+                    .extend(workload::read_autoscaler(id, node));
             }
             _ => {
                 if let Some(template) = read_pod_template(id, kind, node) {
@@ -686,7 +727,7 @@ fn has_server_set_fields(metadata: NodeRef<'_>) -> bool {
     .any(|key| metadata.get(key).is_some_and(|n| !n.is_null()))
 }
 
-fn string_map(node: Option<NodeRef<'_>>) -> Vec<(&str, &str)> {
+pub(crate) fn string_map(node: Option<NodeRef<'_>>) -> Vec<(&str, &str)> {
     node.map(|n| {
         n.entries()
             .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
@@ -786,7 +827,7 @@ fn pod_template_path(kind: &str) -> Option<&'static [&'static str]> {
 
 fn read_pod_template<'a>(
     object: ObjectId,
-    kind: &str,
+    kind: &'a str,
     node: NodeRef<'a>,
 ) -> Option<PodTemplate<'a>> {
     let template = node.path(pod_template_path(kind)?)?;
@@ -820,8 +861,21 @@ fn read_pod_template<'a>(
         .iter()
         .filter_map(|key| spec.get(key))
         .find(|n| n.as_str().is_some_and(|s| !s.is_empty()));
+    let replicas = if kind == "Pod" {
+        None
+    } else {
+        node.path(&["spec", "replicas"]).filter(|n| !n.is_null())
+    };
     Some(PodTemplate {
         object,
+        kind,
+        replicas,
+        anti_affinity: spec
+            .path(&["affinity", "podAntiAffinity"])
+            .filter(|n| !n.is_null()),
+        topology_spread: spec
+            .get("topologySpreadConstraints")
+            .filter(|n| n.items().next().is_some()),
         labels,
         labels_node,
         containers,
@@ -891,6 +945,7 @@ fn read_container(node: NodeRef<'_>) -> Container<'_> {
         mounts,
         arguments,
         env,
+        readiness_probe: node.get("readinessProbe").filter(|n| !n.is_null()),
     }
 }
 
@@ -975,6 +1030,7 @@ fn read_webhooks<'a>(
                     .and_then(|n| n.as_i64())
                     .unwrap_or(if v1beta1 { 30 } else { 10 }),
                 never_called: false,
+                admission: Some(Admission::read(webhook, i, v1beta1)),
             }
         })
         .collect()
@@ -1021,6 +1077,7 @@ fn read_crd_conversion<'a>(
         insecure_skip_tls_verify: None,
         failure_policy: "Fail",
         timeout_seconds: 30,
+        admission: None,
     })
 }
 
@@ -1041,6 +1098,7 @@ fn read_api_service<'a>(object: ObjectId, node: NodeRef<'a>, name: &str) -> Opti
         failure_policy: "Fail",
         timeout_seconds: 5,
         never_called: false,
+        admission: None,
     })
 }
 

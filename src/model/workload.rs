@@ -1,0 +1,150 @@
+//! What decides whether a webhook's backend stays up and reachable: Namespaces (their
+//! labels, for namespaceSelectors), PodDisruptionBudgets, NetworkPolicies and autoscalers.
+
+use super::selector::LabelSelector;
+use super::{string_map, ObjectId, TargetPort};
+use crate::yaml::NodeRef;
+
+#[derive(Clone, Debug)]
+pub struct Namespace<'a> {
+    pub object: ObjectId,
+    pub name: &'a str,
+    pub labels: Vec<(&'a str, &'a str)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DisruptionBudget<'a> {
+    pub object: ObjectId,
+    pub selector: LabelSelector<'a>,
+    pub min_available: Option<NodeRef<'a>>,
+    pub max_unavailable: Option<NodeRef<'a>>,
+}
+
+/// A source an ingress rule admits.
+#[derive(Clone, Debug)]
+pub enum Peer<'a> {
+    /// `podSelector` and/or `namespaceSelector`: pods of the cluster only.
+    Pods(NodeRef<'a>),
+    /// `ipBlock`: addresses, which may include the API server's.
+    Addresses(NodeRef<'a>),
+}
+
+#[derive(Clone, Debug)]
+pub struct PolicyPort<'a> {
+    pub node: NodeRef<'a>,
+    /// `TCP` unless written.
+    pub protocol: &'a str,
+    /// None: every port.
+    pub port: Option<TargetPort<'a>>,
+    pub end_port: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IngressRule<'a> {
+    pub node: NodeRef<'a>,
+    /// Empty: every source.
+    pub from: Vec<Peer<'a>>,
+    /// Empty: every port.
+    pub ports: Vec<PolicyPort<'a>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NetworkPolicy<'a> {
+    pub object: ObjectId,
+    pub pod_selector: LabelSelector<'a>,
+    /// Ingress is in `policyTypes`, or `policyTypes` is absent (Ingress is then implied).
+    pub restricts_ingress: bool,
+    pub policy_types: Option<NodeRef<'a>>,
+    pub ingress: Vec<IngressRule<'a>>,
+}
+
+/// A HorizontalPodAutoscaler: its `minReplicas` (default 1) replaces the target's replicas.
+#[derive(Clone, Debug)]
+pub struct Autoscaler<'a> {
+    pub object: ObjectId,
+    pub target_kind: &'a str,
+    pub target_name: &'a str,
+    pub min_replicas: i64,
+}
+
+pub(super) fn read_namespace<'a>(object: ObjectId, name: &'a str, node: NodeRef<'a>) -> Namespace<'a> {
+    Namespace {
+        object,
+        name,
+        labels: string_map(node.path(&["metadata", "labels"])),
+    }
+}
+
+pub(super) fn read_disruption_budget(object: ObjectId, node: NodeRef<'_>) -> DisruptionBudget<'_> {
+    let spec = node.get("spec");
+    let get = |key: &str| spec.and_then(|s| s.get(key)).filter(|n| !n.is_null());
+    DisruptionBudget {
+        object,
+        selector: LabelSelector::read(get("selector")),
+        min_available: get("minAvailable"),
+        max_unavailable: get("maxUnavailable"),
+    }
+}
+
+fn read_port(node: NodeRef<'_>) -> Option<TargetPort<'_>> {
+    let port = node.get("port").filter(|n| !n.is_null())?;
+    if let Some(number) = port.as_i64() {
+        return Some(TargetPort::Number(number));
+    }
+    port.as_str().map(TargetPort::Name)
+}
+
+pub(super) fn read_network_policy(object: ObjectId, node: NodeRef<'_>) -> NetworkPolicy<'_> {
+    let spec = node.get("spec");
+    let get = |key: &str| spec.and_then(|s| s.get(key)).filter(|n| !n.is_null());
+    let policy_types = get("policyTypes");
+    let restricts_ingress = match policy_types {
+        Some(types) => types.items().any(|t| t.as_str() == Some("Ingress")),
+        None => true,
+    };
+    let ingress = get("ingress")
+        .into_iter()
+        .flat_map(|n| n.items())
+        .map(|rule| IngressRule {
+            node: rule,
+            from: rule
+                .get("from")
+                .into_iter()
+                .flat_map(|n| n.items())
+                .map(|peer| match peer.get("ipBlock") {
+                    Some(block) => Peer::Addresses(block),
+                    None => Peer::Pods(peer),
+                })
+                .collect(),
+            ports: rule
+                .get("ports")
+                .into_iter()
+                .flat_map(|n| n.items())
+                .map(|port| PolicyPort {
+                    node: port,
+                    protocol: port.get("protocol").and_then(|n| n.as_str()).unwrap_or("TCP"),
+                    port: read_port(port),
+                    end_port: port.get("endPort").and_then(|n| n.as_i64()),
+                })
+                .collect(),
+        })
+        .collect();
+    NetworkPolicy {
+        object,
+        pod_selector: LabelSelector::read(get("podSelector")),
+        restricts_ingress,
+        policy_types,
+        ingress,
+    }
+}
+
+pub(super) fn read_autoscaler(object: ObjectId, node: NodeRef<'_>) -> Option<Autoscaler<'_>> {
+    let spec = node.get("spec")?;
+    let target = spec.get("scaleTargetRef")?;
+    Some(Autoscaler {
+        object,
+        target_kind: target.get("kind")?.as_str()?,
+        target_name: target.get("name")?.as_str()?,
+        min_replicas: spec.get("minReplicas").and_then(|n| n.as_i64()).unwrap_or(1),
+    })
+}
