@@ -121,6 +121,7 @@ pub fn lint_reporting(
     let previous_model = Model::build(&previous_documents, &options.default_namespace);
     let previous = (!previous_documents.is_empty())
         .then(|| crate::provision::Provenance::compute(&previous_model, &[]));
+    let namespaces = crate::admission::Namespaces::of(&model);
     let context = rules::Context {
         model: &model,
         resolutions: &resolutions,
@@ -129,6 +130,7 @@ pub fn lint_reporting(
         provenance: &provenance,
         previous: previous.as_ref().map(|p| (&previous_model, p)),
         settings: &options.rules,
+        namespaces: &namespaces,
     };
     diagnostics.extend(rules::run(&context));
     // Stable: findings at one place keep the order their rule gave them (the API server's).

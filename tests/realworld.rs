@@ -4,7 +4,8 @@
 //!
 //! Every error and warning speclint raises must be one the verdict names (a real failure
 //! or an `allowed` warning that holds for a working install), and every real failure must
-//! be caught with its severity. The inventory's share of endpoints whose certificate and
+//! be caught with its severity. Webhook-safety findings (self-lockout, system resources,
+//! timeouts, availability...) are listed under `risks:`, each with why it is right. The inventory's share of endpoints whose certificate and
 //! caBundle sources are both known is printed and held to the target.
 
 use speclint::source::SourceFile;
@@ -25,6 +26,10 @@ struct Failure {
     caught: bool,
 }
 
+/// A risk a webhook-safety rule reports (`risks:`), judged right with `why` from the
+/// project's source: it must be raised, with its severity.
+type Risk = Failure;
+
 /// A known false error or warning, with why the project's source contradicts it; counted.
 #[derive(Debug)]
 struct FalseFinding {
@@ -38,6 +43,7 @@ struct Verdict {
     input: String,
     allowed: Vec<String>,
     failures: Vec<Failure>,
+    risks: Vec<Risk>,
     false_findings: Vec<FalseFinding>,
 }
 
@@ -83,6 +89,25 @@ fn read_verdicts(path: &Path) -> Vec<Verdict> {
                     }
                 })
                 .collect();
+            let risks = entry
+                .get("risks")
+                .map(|f| f.items().collect::<Vec<_>>())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|risk| {
+                    let get = |key: &str| risk.get(key).and_then(|n| n.scalar_text());
+                    assert!(get("why").is_some(), "a risk says why it is right");
+                    let object = get("object").expect("risk object");
+                    let (kind, name) = object.split_once(' ').expect("`Kind name`");
+                    Risk {
+                        kind: full_kind(kind).to_string(),
+                        name: name.to_string(),
+                        severity: get("severity").expect("risk severity"),
+                        rule: Some(get("rule").expect("risk rule")),
+                        caught: true,
+                    }
+                })
+                .collect();
             let false_findings = entry
                 .get("false_findings")
                 .map(|f| f.items().collect::<Vec<_>>())
@@ -104,6 +129,7 @@ fn read_verdicts(path: &Path) -> Vec<Verdict> {
                 input: text("input").expect("input"),
                 allowed: strings(entry.get("allowed")),
                 failures,
+                risks,
                 false_findings,
             }
         })
@@ -204,6 +230,8 @@ struct Tally {
     false_findings: usize,
     misses: usize,
     failures_caught: usize,
+    /// Webhook-safety risks raised as their verdicts say.
+    risks: usize,
 }
 
 /// Checks every verdict of one expect.yaml.
@@ -227,11 +255,25 @@ fn check(expect: &Path, base: &Path, tally: &mut Tally) {
                 || verdict
                     .failures
                     .iter()
+                    .chain(&verdict.risks)
                     .any(|f| f.caught && explains(f, finding));
             if !explained {
                 problems.push(format!(
                     "{label}: unexpected {}[{}] on {} {}: {}",
                     finding.severity, finding.rule, finding.kind, finding.name, finding.message
+                ));
+            }
+        }
+        for risk in &verdict.risks {
+            if result.findings.iter().any(|f| explains(risk, f)) {
+                tally.risks += 1;
+            } else {
+                problems.push(format!(
+                    "{label}: missed risk {} {} on {} {}",
+                    risk.severity,
+                    risk.rule.as_deref().unwrap_or(""),
+                    risk.kind,
+                    risk.name
                 ));
             }
         }
@@ -297,9 +339,10 @@ fn published_installs_get_their_written_verdicts() {
         false_findings,
         misses,
         failures_caught,
+        risks,
     } = tally;
     println!(
-        "real failures caught: {failures_caught}, known misses: {misses}, known false findings: {false_findings}"
+        "real failures caught: {failures_caught}, known misses: {misses}, known false findings: {false_findings}, webhook-safety risks raised: {risks}"
     );
     let share = if endpoints == 0 {
         0.0

@@ -79,6 +79,8 @@ pub struct Context<'m, 'a> {
     pub previous: Option<(&'m Model<'m>, &'m crate::provision::Provenance<'m>)>,
     /// Which rules run, their severities and options (`.speclint.yaml`, `--enable`, `--disable`).
     pub settings: &'m RuleSettings,
+    /// The cluster's namespaces with their labels, for namespaceSelectors.
+    pub namespaces: &'m crate::admission::Namespaces<'a>,
 }
 
 /// Which rules run, with what severity and options.
