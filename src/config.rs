@@ -22,6 +22,14 @@ pub const RULE_OPTIONS: &[(&str, &str, &str)] = &[
         "min-rsa-bits",
         "a number of bits, 1024 to 16384",
     ),
+    (
+        "webhook-system-resources",
+        "system-namespaces",
+        "a list of namespace names",
+    ),
+    ("webhook-timeout", "lease-timeout", "seconds, 1 to 30"),
+    ("webhook-timeout", "max-timeout", "seconds, 1 to 30"),
+    ("webhook-timeout-total", "request-deadline", "seconds, 1 to 60"),
 ];
 
 const TOP_LEVEL_KEYS: &[&str] = &[
@@ -74,6 +82,10 @@ pub struct RuleConfig {
     pub severity: Option<Severity>,
     pub min_validity: Option<i64>,
     pub min_rsa_bits: Option<u32>,
+    pub system_namespaces: Option<Vec<String>>,
+    pub lease_timeout: Option<i64>,
+    pub max_timeout: Option<i64>,
+    pub request_deadline: Option<i64>,
 }
 
 /// Why a configuration could not be used.
@@ -434,6 +446,18 @@ impl Reader<'_> {
                         settings.min_validity = self.duration(option_value)
                     }
                     ("weak-key", "min-rsa-bits") => settings.min_rsa_bits = self.bits(option_value),
+                    ("webhook-system-resources", "system-namespaces") => {
+                        settings.system_namespaces = Some(self.namespaces(option_value))
+                    }
+                    ("webhook-timeout", "lease-timeout") => {
+                        settings.lease_timeout = self.seconds(option_value, option, 30)
+                    }
+                    ("webhook-timeout", "max-timeout") => {
+                        settings.max_timeout = self.seconds(option_value, option, 30)
+                    }
+                    ("webhook-timeout-total", "request-deadline") => {
+                        settings.request_deadline = self.seconds(option_value, option, 60)
+                    }
                     _ => self.unknown_key(option_key, option, &known, &what),
                 }
             }
@@ -474,6 +498,30 @@ impl Reader<'_> {
             return None;
         }
         Some(text.to_string())
+    }
+
+    /// A whole number of seconds from 1 to `max`.
+    fn seconds(&mut self, node: NodeRef<'_>, option: &str, max: i64) -> Option<i64> {
+        let seconds = node.as_i64().filter(|s| (1..=max).contains(s));
+        if seconds.is_none() {
+            self.error(
+                node,
+                format!("`{option}` must be a number of seconds from 1 to {max}"),
+                "out of range",
+                "",
+            );
+        }
+        seconds
+    }
+
+    fn namespaces(&mut self, node: NodeRef<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        for item in self.list(node, "`system-namespaces`") {
+            if let Some(name) = self.string(item, "a namespace name") {
+                out.push(name.to_string());
+            }
+        }
+        out
     }
 
     fn bits(&mut self, node: NodeRef<'_>) -> Option<u32> {
@@ -552,6 +600,18 @@ pub fn rule_settings(
             }
             if let Some(bits) = rule.min_rsa_bits {
                 settings.min_rsa_bits = bits;
+            }
+            if let Some(names) = &rule.system_namespaces {
+                settings.system_namespaces = names.clone();
+            }
+            if let Some(seconds) = rule.lease_timeout {
+                settings.lease_timeout = seconds;
+            }
+            if let Some(seconds) = rule.max_timeout {
+                settings.critical_timeout = seconds;
+            }
+            if let Some(seconds) = rule.request_deadline {
+                settings.request_deadline = seconds;
             }
         }
     }

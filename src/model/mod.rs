@@ -294,6 +294,8 @@ pub struct PodTemplate<'a> {
     pub object: ObjectId,
     /// The kind of the object holding it (`Deployment`, `DaemonSet`, `Pod`...).
     pub kind: &'a str,
+    /// `metadata.labels` of that object (a workload's own labels, not its pods').
+    pub workload_labels: Vec<(&'a str, &'a str)>,
     /// The workload's `spec.replicas` as written (Deployments and StatefulSets default to 1).
     pub replicas: Option<NodeRef<'a>>,
     /// `spec.affinity.podAntiAffinity` of the pods.
@@ -483,6 +485,8 @@ pub struct Model<'a> {
     pub disruption_budgets: Vec<DisruptionBudget<'a>>,
     pub network_policies: Vec<NetworkPolicy<'a>>,
     pub autoscalers: Vec<Autoscaler<'a>>,
+    /// Resources the CRDs among the inputs define: (plural, cluster-scoped).
+    pub custom_resources: Vec<(&'a str, bool)>,
     services_by_name: HashMap<(String, &'a str), usize>,
     secrets_by_name: HashMap<(String, &'a str), usize>,
     pod_templates_by_namespace: HashMap<String, NamespaceTemplates<'a>>,
@@ -584,6 +588,10 @@ impl<'a> Model<'a> {
                     .extend(read_webhooks(id, node, endpoint_kind, v1beta1));
             }
             ("apiextensions.k8s.io", "CustomResourceDefinition") => {
+                if let Some(plural) = node.path(&["spec", "names", "plural"]).and_then(|n| n.as_str()) {
+                    let cluster = node.path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
+                    self.custom_resources.push((plural, cluster));
+                }
                 self.endpoints.extend(read_crd_conversion(id, node, name));
             }
             ("apiregistration.k8s.io", "APIService") => {
@@ -869,6 +877,7 @@ fn read_pod_template<'a>(
     Some(PodTemplate {
         object,
         kind,
+        workload_labels: string_map(node.path(&["metadata", "labels"])),
         replicas,
         anti_affinity: spec
             .path(&["affinity", "podAntiAffinity"])

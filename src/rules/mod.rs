@@ -23,6 +23,7 @@ mod configuration_collision;
 mod duplicate_key;
 mod generator_service_name;
 mod insecure_skip_tls_verify;
+mod interception;
 mod invalid_config;
 mod invalid_yaml;
 mod missing_document_separator;
@@ -47,6 +48,10 @@ mod webhook_loopback;
 mod webhook_service_missing;
 mod webhook_service_port;
 mod webhook_target_port;
+mod webhook_self_lockout;
+mod webhook_system_resources;
+mod webhook_timeout;
+mod webhook_timeout_total;
 mod webhook_unknown_authority;
 
 pub use invalid_config::RULE as INVALID_CONFIG;
@@ -93,6 +98,14 @@ pub struct RuleSettings {
     pub expiring_min_validity: Option<i64>,
     /// weak-key's threshold.
     pub min_rsa_bits: u32,
+    /// Namespaces whose workloads a webhook must leave alone (webhook-system-resources).
+    pub system_namespaces: Vec<String>,
+    /// webhook-timeout's limit for webhooks on leases in system namespaces, seconds.
+    pub lease_timeout: i64,
+    /// webhook-timeout's limit for webhooks on critical resources, seconds.
+    pub critical_timeout: i64,
+    /// webhook-timeout-total's deadline of one request, seconds.
+    pub request_deadline: i64,
 }
 
 impl Default for RuleSettings {
@@ -102,6 +115,10 @@ impl Default for RuleSettings {
             severity: Default::default(),
             expiring_min_validity: None,
             min_rsa_bits: 2048,
+            system_namespaces: vec!["kube-system".to_string()],
+            lease_timeout: 3,
+            critical_timeout: 15,
+            request_deadline: 34,
         }
     }
 }
@@ -235,6 +252,10 @@ pub const RULES: &[&Rule] = &[
     &service_selects_no_pods::RULE,
     &serving_secret_missing::RULE,
     &generator_service_name::RULE,
+    &webhook_self_lockout::RULE,
+    &webhook_system_resources::RULE,
+    &webhook_timeout::RULE,
+    &webhook_timeout_total::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -1,0 +1,212 @@
+//! What the webhook-safety rules share: the requests a cluster cannot do without (GKE's
+//! unsafe-webhook list and Gardener's `WebhookConstraintMatchers`), and how to say that
+//! matchConditions were not evaluated.
+
+use super::Context;
+use crate::admission::{self, Interception, Request};
+use crate::model::{Admission, KnownLabels, Labels};
+
+/// Whether losing a request locks the cluster up or degrades it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Harm {
+    Degrades,
+    LocksUp,
+}
+
+/// Where the requests of a critical resource are made.
+#[derive(Clone, Copy, Debug)]
+pub enum Place {
+    /// In each namespace configured as system (`kube-system` by default).
+    System,
+    /// In these namespaces.
+    Named(&'static str),
+    /// Cluster-scoped.
+    Cluster,
+    /// The Namespace objects of the system namespaces.
+    SystemNamespaceObject,
+}
+
+/// A resource a webhook must leave alone, with the documented set it comes from.
+pub struct Critical {
+    pub resource: &'static str,
+    pub subresources: &'static [&'static str],
+    pub place: Place,
+    pub operations: &'static [&'static str],
+    pub harm: Harm,
+}
+
+const WRITE: &[&str] = &["CREATE", "UPDATE"];
+
+/// GKE's unsafe webhooks (pods and leases in kube-system, leases in kube-node-lease, nodes,
+/// TokenReviews, SubjectAccessReviews, CertificateSigningRequests) lock a cluster up;
+/// the rest of Gardener's `WebhookConstraintMatchers` (gardener/gardener,
+/// pkg/gardenlet/operation/botanist/matchers/matcher.go) degrade it.
+pub const CRITICAL: &[Critical] = &[
+    critical("pods", &["", "status"], Place::System, WRITE, Harm::LocksUp),
+    critical("leases", &[""], Place::System, WRITE, Harm::LocksUp),
+    critical("leases", &[""], Place::Named("kube-node-lease"), WRITE, Harm::LocksUp),
+    critical("nodes", &["", "status"], Place::Cluster, WRITE, Harm::LocksUp),
+    critical("tokenreviews", &[""], Place::Cluster, &["CREATE"], Harm::LocksUp),
+    critical("subjectaccessreviews", &[""], Place::Cluster, &["CREATE"], Harm::LocksUp),
+    critical(
+        "certificatesigningrequests",
+        &["", "status", "approval"],
+        Place::Cluster,
+        WRITE,
+        Harm::LocksUp,
+    ),
+    critical("configmaps", &[""], Place::System, WRITE, Harm::Degrades),
+    critical("secrets", &[""], Place::System, WRITE, Harm::Degrades),
+    critical("serviceaccounts", &[""], Place::System, WRITE, Harm::Degrades),
+    critical("endpoints", &[""], Place::System, WRITE, Harm::Degrades),
+    critical("endpoints", &[""], Place::Named("default"), WRITE, Harm::Degrades),
+    critical("services", &["", "status"], Place::System, WRITE, Harm::Degrades),
+    critical("services", &["", "status"], Place::Named("default"), WRITE, Harm::Degrades),
+    critical("daemonsets", &["", "status"], Place::System, WRITE, Harm::Degrades),
+    critical("deployments", &["", "scale"], Place::System, WRITE, Harm::Degrades),
+    critical("replicasets", &["", "status", "scale"], Place::System, WRITE, Harm::Degrades),
+    critical("controllerrevisions", &[""], Place::System, WRITE, Harm::Degrades),
+    critical("networkpolicies", &[""], Place::System, WRITE, Harm::Degrades),
+    critical("roles", &[""], Place::System, WRITE, Harm::Degrades),
+    critical("rolebindings", &[""], Place::System, WRITE, Harm::Degrades),
+    critical("namespaces", &["", "status"], Place::SystemNamespaceObject, WRITE, Harm::Degrades),
+    critical("clusterroles", &[""], Place::Cluster, WRITE, Harm::Degrades),
+    critical("clusterrolebindings", &[""], Place::Cluster, WRITE, Harm::Degrades),
+    critical("customresourcedefinitions", &["", "status"], Place::Cluster, WRITE, Harm::Degrades),
+    critical("apiservices", &["", "status"], Place::Cluster, WRITE, Harm::Degrades),
+    critical("priorityclasses", &[""], Place::Cluster, WRITE, Harm::Degrades),
+];
+
+const fn critical(
+    resource: &'static str,
+    subresources: &'static [&'static str],
+    place: Place,
+    operations: &'static [&'static str],
+    harm: Harm,
+) -> Critical {
+    Critical {
+        resource,
+        subresources,
+        place,
+        operations,
+        harm,
+    }
+}
+
+/// A critical request a webhook intercepts.
+pub struct Hit<'w, 'a> {
+    pub critical: &'static Critical,
+    /// `pods in kube-system`, `nodes`.
+    pub what: String,
+    pub interception: Interception<'w, 'a>,
+}
+
+/// The critical requests `admission` intercepts for certain (or, with `maybe`, unless a
+/// selector the inputs cannot decide excludes them), one per resource and place.
+pub fn critical_hits<'w, 'a>(
+    context: &Context<'_, 'a>,
+    admission: &'w Admission<'a>,
+    maybe: bool,
+) -> Vec<Hit<'w, 'a>> {
+    let mut hits: Vec<Hit<'w, 'a>> = Vec::new();
+    let system = &context.settings.system_namespaces;
+    for critical in CRITICAL {
+        let Some((group, version)) = admission::served(critical.resource) else {
+            continue;
+        };
+        let places: Vec<Option<String>> = match critical.place {
+            Place::System | Place::SystemNamespaceObject => {
+                system.iter().cloned().map(Some).collect()
+            }
+            Place::Named(name) => vec![Some(name.to_string())],
+            Place::Cluster => vec![None],
+        };
+        for place in places {
+            let namespace = place.as_deref().map(|n| context.namespaces.named(n));
+            let no_labels = KnownLabels(&[]);
+            let object_labels: &dyn Labels = match (&critical.place, &namespace) {
+                (Place::SystemNamespaceObject, Some(ns)) => ns,
+                _ => &no_labels,
+            };
+            let found = critical.operations.iter().find_map(|operation| {
+                critical.subresources.iter().find_map(|subresource| {
+                    let request = Request {
+                        operation,
+                        group,
+                        version,
+                        resource: critical.resource,
+                        subresource,
+                        namespace: namespace.as_ref(),
+                        object_labels,
+                    };
+                    admission::intercepts(admission, &request)
+                        .filter(|i| if maybe { !i.excluded() } else { i.certain() })
+                })
+            });
+            if let Some(interception) = found {
+                let what = match (&critical.place, &place) {
+                    (Place::SystemNamespaceObject, Some(name)) => format!("the Namespace {name}"),
+                    (_, Some(name)) => format!("{} in {name}", critical.resource),
+                    (_, None) => critical.resource.to_string(),
+                };
+                hits.push(Hit {
+                    critical,
+                    what,
+                    interception,
+                });
+            }
+        }
+    }
+    hits
+}
+
+/// `a, b and c`, or `a, b, c and 4 more` past `limit`.
+pub fn list(items: &[String], limit: usize) -> String {
+    let shown: Vec<&str> = items.iter().take(limit).map(String::as_str).collect();
+    let rest = items.len().saturating_sub(limit);
+    match (shown.len(), rest) {
+        (0, _) => String::new(),
+        (1, 0) => shown[0].to_string(),
+        (_, 0) => format!(
+            "{} and {}",
+            shown[..shown.len() - 1].join(", "),
+            shown[shown.len() - 1]
+        ),
+        (_, rest) => format!("{} and {rest} more", shown.join(", ")),
+    }
+}
+
+/// The note every finding that depends on matching carries when matchConditions exist.
+pub fn match_conditions_note(admission: &Admission<'_>) -> Option<String> {
+    let conditions = admission.match_conditions_node?;
+    let names: Vec<String> = conditions
+        .items()
+        .map(|c| {
+            c.get("name")
+                .and_then(|n| n.as_str())
+                .map_or_else(|| "unnamed".to_string(), |n| format!("`{n}`"))
+        })
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let (noun, verb, pronoun) = if names.len() == 1 {
+        ("matchCondition", "is", "it")
+    } else {
+        ("matchConditions", "are", "they")
+    };
+    Some(format!(
+        "its {noun} {} {verb} not evaluated (CEL): {pronoun} may exclude these requests, so this is a warning",
+        list(&names, 3)
+    ))
+}
+
+/// The namespaceSelector that leaves these namespaces out, for help texts (one line: the
+/// report prints each help on one line).
+pub fn excluding_namespaces(names: &[&str]) -> String {
+    format!(
+        "`namespaceSelector: {{matchExpressions: [{{key: {}, operator: NotIn, values: [{}]}}]}}`",
+        admission::NAME_LABEL,
+        names.join(", ")
+    )
+}

@@ -1,0 +1,105 @@
+//! A `Fail` webhook that intercepts what the cluster itself needs: pods and leases in
+//! kube-system, node leases, nodes, token and access reviews, certificate requests (an
+//! error: GKE's unsafe webhooks), or the rest of Gardener's critical set (a warning).
+
+use super::interception::{critical_hits, excluding_namespaces, list, match_conditions_note, Harm};
+use super::{describe_endpoint, rule_doc, Context, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "webhook-system-resources",
+    severity: Severity::Error,
+    doc: rule_doc!("webhook-system-resources"),
+    check,
+};
+
+/// Critical requests named in a message; more are counted.
+const MAX_LISTED: usize = 5;
+
+fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for endpoint in &model.endpoints {
+        let Some(admission) = &endpoint.admission else {
+            continue;
+        };
+        if endpoint.failure_policy != "Fail" {
+            continue;
+        }
+        let mut hits = critical_hits(context, admission, false);
+        if hits.is_empty() {
+            continue;
+        }
+        // Worst harm first, in the table's order otherwise.
+        hits.sort_by_key(|h| std::cmp::Reverse(h.critical.harm));
+        let locks_up = hits[0].critical.harm == Harm::LocksUp;
+        let names: Vec<String> = hits.iter().map(|h| h.what.clone()).collect();
+        let first = &hits[0].interception;
+        let every_resource = first.rule.api_groups.contains(&"*")
+            && first.rule.resources.iter().any(|r| *r == "*" || *r == "*/*");
+        let what = if every_resource {
+            format!("every resource, among them {}", list(&names, MAX_LISTED))
+        } else {
+            list(&names, MAX_LISTED)
+        };
+        let mut diagnostic = context
+            .diagnostic_for(
+                &RULE,
+                endpoint.object,
+                format!(
+                    "{} intercepts {what}, with failurePolicy Fail",
+                    describe_endpoint(model, endpoint)
+                ),
+                first.rule.node.span(),
+            )
+            .with_span_label(format!("matches {}", hits[0].what));
+        // Each other rule that matches a critical request, once.
+        let mut labelled = vec![first.rule.node.span()];
+        for hit in &hits[1..] {
+            let span = hit.interception.rule.node.span();
+            if !labelled.contains(&span) {
+                labelled.push(span);
+                diagnostic = diagnostic.with_label(span, format!("matches {}", hit.what));
+            }
+        }
+        let system_places: Vec<&str> = hits
+            .iter()
+            .filter_map(|h| h.what.split_once(" in ").map(|(_, ns)| ns))
+            .fold(Vec::new(), |mut all, ns| {
+                if !all.contains(&ns) {
+                    all.push(ns);
+                }
+                all
+            });
+        if let (Some(node), false) = (admission.namespace_selector.node, system_places.is_empty()) {
+            diagnostic = diagnostic.with_label(
+                node.span(),
+                format!("does not exclude {}", list(&system_places.iter().map(|s| s.to_string()).collect::<Vec<_>>(), MAX_LISTED)),
+            );
+        }
+        diagnostic = diagnostic.with_note(if locks_up {
+            "while its backend is down or slow, the cluster cannot heal itself: kube-system pods cannot be recreated, nodes cannot register or renew their leases (they turn NotReady), kubelets cannot get certificates, and token and access reviews fail"
+        } else {
+            "while its backend is down, the control plane's own objects in these places cannot be written: leader election, service endpoints and add-on rollouts stall"
+        });
+        diagnostic = diagnostic.with_note(
+            "GKE reports such webhooks as K8S_ADMISSION_WEBHOOK_UNSAFE; Gardener's IsProblematicWebhook blocks hibernation and maintenance for them",
+        );
+        if !locks_up {
+            diagnostic.severity = Severity::Warning;
+        }
+        if let Some(note) = match_conditions_note(admission) {
+            diagnostic.severity = Severity::Warning;
+            diagnostic = diagnostic.with_note(note);
+        }
+        let cluster_scoped = hits.iter().any(|h| !h.what.contains(" in ") && !h.what.starts_with("the Namespace"));
+        let mut help = String::from("leave the cluster's own requests alone (Kubernetes documentation, \"Admission Webhook Good Practices\": \"Limit the scope of each webhook\")");
+        if !system_places.is_empty() {
+            help.push_str(": ");
+            help.push_str(&excluding_namespaces(&system_places));
+        }
+        if cluster_scoped {
+            help.push_str("; list the resources the webhook needs instead of `*` (or set `scope: Namespaced` on the rule), or set `failurePolicy: Ignore`");
+        }
+        out.push(diagnostic.with_help(help));
+    }
+}

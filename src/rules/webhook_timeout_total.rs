@@ -1,0 +1,291 @@
+//! The webhooks one request passes through, whose timeouts add up to the API server's
+//! deadline for that request: mutating webhooks are called one after another (twice with
+//! `reinvocationPolicy: IfNeeded`), validating ones in parallel.
+
+use super::interception::{list, Place, CRITICAL};
+use super::{describe_endpoint, rule_doc, Context, Rule};
+use crate::admission::{self, Request};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{EndpointKind, KnownLabels};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub const RULE: Rule = Rule {
+    id: "webhook-timeout-total",
+    severity: Severity::Warning,
+    doc: rule_doc!("webhook-timeout-total"),
+    check,
+};
+
+/// Requests named per finding; more are counted.
+const MAX_REQUESTS: usize = 3;
+/// Webhooks labelled per finding; more are counted in a note.
+const MAX_LABELS: usize = 10;
+
+/// A request to try: (operation, group, version, resource, subresource, cluster-scoped).
+type Probe = (String, String, String, String, String, bool);
+
+/// Groups whose objects the API server never sends to webhooks
+/// (`rules.IsExemptAdmissionConfigurationResource`).
+const EXEMPT_GROUP: &str = "admissionregistration.k8s.io";
+
+/// Cluster-scoped built-in resources, so their requests carry no namespace.
+const CLUSTER_SCOPED: &[&str] = &[
+    "nodes",
+    "namespaces",
+    "persistentvolumes",
+    "clusterroles",
+    "clusterrolebindings",
+    "customresourcedefinitions",
+    "apiservices",
+    "certificatesigningrequests",
+    "priorityclasses",
+    "storageclasses",
+    "tokenreviews",
+    "subjectaccessreviews",
+    "selfsubjectaccessreviews",
+    "selfsubjectrulesreviews",
+    "ingressclasses",
+    "runtimeclasses",
+    "csidrivers",
+    "csinodes",
+    "volumeattachments",
+];
+
+fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let deadline = context.settings.request_deadline;
+    let webhooks: Vec<usize> = model
+        .endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.admission.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if webhooks.len() < 2 {
+        return;
+    }
+    let cost = |endpoint: usize| -> i64 {
+        let e = &model.endpoints[endpoint];
+        let twice = e.kind == EndpointKind::MutatingWebhook
+            && e.admission.as_ref().is_some_and(|a| a.reinvocation_policy == "IfNeeded");
+        e.timeout_seconds.max(0) * if twice { 2 } else { 1 }
+    };
+    let total = |set: &[usize]| -> i64 {
+        let mutating: i64 = set
+            .iter()
+            .filter(|&&e| model.endpoints[e].kind == EndpointKind::MutatingWebhook)
+            .map(|&e| cost(e))
+            .sum();
+        let validating = set
+            .iter()
+            .filter(|&&e| model.endpoints[e].kind == EndpointKind::ValidatingWebhook)
+            .map(|&e| cost(e))
+            .max()
+            .unwrap_or(0);
+        mutating + validating
+    };
+    // Webhooks by the resources their rules name; `*` ones see every resource.
+    let mut by_resource: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut every_resource = Vec::new();
+    let mut probes: BTreeSet<Probe> = BTreeSet::new();
+    for &e in &webhooks {
+        let admission = model.endpoints[e].admission.as_ref().unwrap_or_else(|| unreachable!());
+        let mut wildcard = false;
+        for rule in &admission.rules {
+            for written in &rule.resources {
+                let (resource, subresource) = written.split_once('/').unwrap_or((written, ""));
+                if resource == "*" {
+                    wildcard = true;
+                    continue;
+                }
+                let list = by_resource.entry(resource).or_default();
+                if list.last() != Some(&e) {
+                    list.push(e);
+                }
+                let subresource = if subresource == "*" { "" } else { subresource };
+                for operation in &rule.operations {
+                    let operations: &[&str] = if *operation == "*" { &["CREATE", "UPDATE"] } else { &[operation] };
+                    for group in rule.api_groups.iter().filter(|g| **g != "*" && **g != EXEMPT_GROUP) {
+                        let version = rule
+                            .api_versions
+                            .iter()
+                            .find(|v| **v != "*")
+                            .copied()
+                            .or_else(|| admission::served(resource).filter(|(g, _)| g == group).map(|(_, v)| v))
+                            .unwrap_or("v1");
+                        for operation in operations {
+                            probes.insert((
+                                operation.to_string(),
+                                group.to_string(),
+                                version.to_string(),
+                                resource.to_string(),
+                                subresource.to_string(),
+                                is_cluster_scoped(context, resource),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if wildcard {
+            every_resource.push(e);
+        }
+    }
+    if !every_resource.is_empty() {
+        for critical in CRITICAL {
+            let Some((group, version)) = admission::served(critical.resource) else {
+                continue;
+            };
+            for operation in critical.operations {
+                probes.insert((
+                    operation.to_string(),
+                    group.to_string(),
+                    version.to_string(),
+                    critical.resource.to_string(),
+                    String::new(),
+                    matches!(critical.place, Place::Cluster),
+                ));
+            }
+        }
+    }
+    // Sets of webhooks past the deadline, with the requests that pass through them.
+    let mut findings: BTreeMap<Vec<usize>, Vec<String>> = BTreeMap::new();
+    let no_labels = KnownLabels(&[]);
+    let namespaces: Vec<_> = context.namespaces.iter().collect();
+    for (operation, group, version, resource, subresource, cluster) in &probes {
+        let mut candidates: Vec<usize> = by_resource.get(resource.as_str()).cloned().unwrap_or_default();
+        candidates.extend(&every_resource);
+        candidates.sort_unstable();
+        candidates.dedup();
+        if total(&candidates) < deadline {
+            continue;
+        }
+        let places: Vec<Option<&crate::admission::Namespace<'_>>> = if *cluster {
+            vec![None]
+        } else {
+            namespaces.iter().map(|n| Some(*n)).collect()
+        };
+        for namespace in places {
+            let request = Request {
+                operation,
+                group,
+                version,
+                resource,
+                subresource,
+                namespace,
+                object_labels: &no_labels,
+            };
+            let set: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&e| {
+                    let admission = model.endpoints[e].admission.as_ref().unwrap_or_else(|| unreachable!());
+                    admission.match_conditions == 0
+                        && admission::intercepts(admission, &request).is_some_and(|i| i.certain())
+                })
+                .collect();
+            if set.len() >= 2 && total(&set) >= deadline {
+                let described = admission::describe_request(
+                    operation,
+                    &if subresource.is_empty() { resource.clone() } else { format!("{resource}/{subresource}") },
+                    namespace.map(|n| n.name.as_str()),
+                );
+                let requests = findings.entry(set).or_default();
+                if !requests.contains(&described) {
+                    requests.push(described);
+                }
+            }
+        }
+    }
+    for (set, requests) in findings {
+        out.push(diagnostic(context, &set, &requests, total(&set), deadline, &cost));
+    }
+}
+
+fn diagnostic(
+    context: &Context<'_, '_>,
+    set: &[usize],
+    requests: &[String],
+    total: i64,
+    deadline: i64,
+    cost: &dyn Fn(usize) -> i64,
+) -> Diagnostic {
+    let model = context.model;
+    // Anchored on the slowest webhook; the others are labelled where they are.
+    let anchor = *set.iter().max_by_key(|&&e| (cost(e), std::cmp::Reverse(e))).unwrap_or(&set[0]);
+    let span_of = |e: usize| {
+        let endpoint = &model.endpoints[e];
+        endpoint
+            .admission
+            .as_ref()
+            .and_then(|a| a.timeout_node.or_else(|| a.node.get("name")))
+            .map(|n| n.span())
+            .unwrap_or_else(|| model.objects[endpoint.object].name_span())
+    };
+    let part = |e: usize| {
+        let endpoint = &model.endpoints[e];
+        let twice = cost(e) > endpoint.timeout_seconds;
+        format!(
+            "{} {}s{}",
+            endpoint.name,
+            endpoint.timeout_seconds,
+            if twice { " twice (reinvocationPolicy IfNeeded)" } else { "" }
+        )
+    };
+    let mutating: Vec<String> = set
+        .iter()
+        .filter(|&&e| model.endpoints[e].kind == EndpointKind::MutatingWebhook)
+        .map(|&e| part(e))
+        .collect();
+    let slowest_validating = set
+        .iter()
+        .filter(|&&e| model.endpoints[e].kind == EndpointKind::ValidatingWebhook)
+        .max_by_key(|&&e| cost(e))
+        .map(|&e| part(e));
+    let mut arithmetic = Vec::new();
+    if !mutating.is_empty() {
+        arithmetic.push(format!("mutating webhooks are called one after another: {}", mutating.join(" + ")));
+    }
+    if let Some(validating) = slowest_validating {
+        arithmetic.push(format!("then the validating ones in parallel, the slowest being {validating}"));
+    }
+    let endpoint = &model.endpoints[anchor];
+    let mut diagnostic = context
+        .diagnostic_for(
+            &RULE,
+            endpoint.object,
+            format!(
+                "{} passes through {} webhooks whose timeouts add up to {total}s, at or past the API server's {deadline}s deadline",
+                list(requests, MAX_REQUESTS),
+                set.len()
+            ),
+            span_of(anchor),
+        )
+        .with_span_label(format!("{}: {}s", describe_endpoint(model, endpoint), endpoint.timeout_seconds));
+    for &e in set.iter().filter(|&&e| e != anchor).take(MAX_LABELS) {
+        diagnostic = diagnostic.with_label(
+            span_of(e),
+            format!("{}: {}s", describe_endpoint(model, &model.endpoints[e]), model.endpoints[e].timeout_seconds),
+        );
+    }
+    if set.len() > MAX_LABELS + 1 {
+        diagnostic = diagnostic.with_note(format!("{} more webhooks are not labelled", set.len() - MAX_LABELS - 1));
+    }
+    diagnostic
+        .with_note(arithmetic.join("; "))
+        .with_note(format!(
+            "kube-apiserver gives a create or update {deadline}s (requestTimeoutUpperBound, k8s.io/apiserver/pkg/endpoints/handlers/rest.go); when these webhooks are slow together, the request fails with `Timeout: request did not complete within requested timeout - context deadline exceeded`, which names no webhook, whatever their failurePolicy"
+        ))
+        .with_help("shorten the timeouts (a webhook should answer in milliseconds; a few seconds is plenty), or narrow the rules and selectors so that fewer webhooks see the same request")
+}
+
+/// Whether requests for `resource` carry no namespace: built-in cluster-scoped resources,
+/// and custom resources whose CRD among the inputs says `scope: Cluster`.
+fn is_cluster_scoped(context: &Context<'_, '_>, resource: &str) -> bool {
+    CLUSTER_SCOPED.contains(&resource)
+        || context
+            .model
+            .custom_resources
+            .iter()
+            .any(|(plural, cluster)| *cluster && *plural == resource)
+}
