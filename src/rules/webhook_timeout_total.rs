@@ -149,7 +149,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
     }
     // Sets of webhooks past the deadline, with the requests that pass through them.
-    let mut findings: BTreeMap<Vec<usize>, Vec<String>> = BTreeMap::new();
+    let mut findings: BTreeMap<Vec<usize>, Vec<(String, Option<String>)>> = BTreeMap::new();
     let no_labels = KnownLabels(&[]);
     let namespaces: Vec<_> = context.namespaces.iter().collect();
     for (operation, group, version, resource, subresource, cluster) in &probes {
@@ -165,6 +165,19 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         } else {
             namespaces.iter().map(|n| Some(*n)).collect()
         };
+        // Webhooks without a namespaceSelector answer alike in every namespace: asked once.
+        let intercepted = |e: usize, request: &Request<'_, '_>| {
+            let admission = model.endpoints[e].admission.as_ref().unwrap_or_else(|| unreachable!());
+            admission.match_conditions == 0
+                && admission::intercepts(admission, request).is_some_and(|i| i.certain())
+        };
+        let (everywhere, selective): (Vec<usize>, Vec<usize>) = candidates.iter().partition(|&&e| {
+            model.endpoints[e]
+                .admission
+                .as_ref()
+                .is_some_and(|a| a.namespace_selector.is_everything())
+        });
+        let mut anywhere: Option<Vec<usize>> = None;
         for namespace in places {
             let request = Request {
                 operation,
@@ -175,21 +188,19 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 namespace,
                 object_labels: &no_labels,
             };
-            let set: Vec<usize> = candidates
-                .iter()
-                .copied()
-                .filter(|&e| {
-                    let admission = model.endpoints[e].admission.as_ref().unwrap_or_else(|| unreachable!());
-                    admission.match_conditions == 0
-                        && admission::intercepts(admission, &request).is_some_and(|i| i.certain())
-                })
-                .collect();
+            let always = anywhere.get_or_insert_with(|| {
+                everywhere.iter().copied().filter(|&e| intercepted(e, &request)).collect()
+            });
+            let mut set = always.clone();
+            set.extend(selective.iter().copied().filter(|&e| intercepted(e, &request)));
+            set.sort_unstable();
             if set.len() >= 2 && total(&set) >= deadline {
-                let described = admission::describe_request(
-                    operation,
-                    &if subresource.is_empty() { resource.clone() } else { format!("{resource}/{subresource}") },
-                    namespace.map(|n| n.name.as_str()),
-                );
+                let what = if subresource.is_empty() {
+                    format!("{operation} {resource}")
+                } else {
+                    format!("{operation} {resource}/{subresource}")
+                };
+                let described = (what, namespace.map(|n| n.name.clone()));
                 let requests = findings.entry(set).or_default();
                 if !requests.contains(&described) {
                     requests.push(described);
@@ -198,6 +209,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for (set, requests) in findings {
+        let requests = describe_requests(&requests, namespaces.len());
         out.push(diagnostic(context, &set, &requests, total(&set), deadline, &cost));
     }
 }
@@ -255,8 +267,9 @@ fn diagnostic(
             &RULE,
             endpoint.object,
             format!(
-                "{} passes through {} webhooks whose timeouts add up to {total}s, at or past the API server's {deadline}s deadline",
+                "{} {} through {} webhooks whose timeouts add up to {total}s, at or past the API server's {deadline}s deadline",
                 list(requests, MAX_REQUESTS),
+                if requests.len() == 1 { "passes" } else { "pass" },
                 set.len()
             ),
             span_of(anchor),
@@ -277,6 +290,30 @@ fn diagnostic(
             "kube-apiserver gives a create or update {deadline}s (requestTimeoutUpperBound, k8s.io/apiserver/pkg/endpoints/handlers/rest.go); when these webhooks are slow together, the request fails with `Timeout: request did not complete within requested timeout - context deadline exceeded`, which names no webhook, whatever their failurePolicy"
         ))
         .with_help("shorten the timeouts (a webhook should answer in milliseconds; a few seconds is plenty), or narrow the rules and selectors so that fewer webhooks see the same request")
+}
+
+/// `CREATE pods in any namespace`, `UPDATE leases in kube-system and default`: the requests
+/// of one kind together, with their namespaces.
+fn describe_requests(requests: &[(String, Option<String>)], namespaces: usize) -> Vec<String> {
+    let mut kinds: Vec<(&str, Vec<String>)> = Vec::new();
+    for (what, namespace) in requests {
+        let at = match kinds.iter().position(|(w, _)| w == what) {
+            Some(at) => at,
+            None => {
+                kinds.push((what, Vec::new()));
+                kinds.len() - 1
+            }
+        };
+        kinds[at].1.extend(namespace.clone());
+    }
+    kinds
+        .into_iter()
+        .map(|(what, in_namespaces)| match in_namespaces.len() {
+            0 => what.to_string(),
+            n if n == namespaces => format!("{what} in any namespace"),
+            _ => format!("{what} in {}", list(&in_namespaces, 3)),
+        })
+        .collect()
 }
 
 /// Whether requests for `resource` carry no namespace: built-in cluster-scoped resources,
