@@ -45,8 +45,10 @@ mod weak_key;
 mod webhook_client_config;
 mod webhook_hostname;
 mod webhook_loopback;
+mod webhook_review_versions;
 mod webhook_service_missing;
 mod webhook_service_port;
+mod webhook_side_effects;
 mod webhook_target_port;
 mod webhook_self_lockout;
 mod webhook_system_resources;
@@ -256,6 +258,8 @@ pub const RULES: &[&Rule] = &[
     &webhook_system_resources::RULE,
     &webhook_timeout::RULE,
     &webhook_timeout_total::RULE,
+    &webhook_side_effects::RULE,
+    &webhook_review_versions::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -344,6 +348,29 @@ pub fn call_url(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
         .and_then(|u| u.as_str())
         .unwrap_or("")
         .to_string()
+}
+
+/// The API server's refusal of an object on create, as kubectl prints a 422 Invalid with
+/// one cause (`cmd/util/helpers.go`): `The Kind "name" is invalid: field: body`.
+pub fn refusal(
+    context: &Context<'_, '_>,
+    rule: &Rule,
+    object: usize,
+    error: String,
+    span: crate::source::Span,
+) -> Diagnostic {
+    let shown = &context.model.objects[object];
+    context
+        .diagnostic_for(
+            rule,
+            object,
+            format!(
+                "the API server refuses this object: The {} {:?} is invalid: {error}",
+                shown.kind, shown.name
+            ),
+            span,
+        )
+        .with_note("the object is not created, so none of its webhooks is registered; kubectl prints this line (an object with several errors gets one `* field: error` line each)")
 }
 
 /// The field naming the Service, for help texts.
