@@ -29,7 +29,11 @@ pub const RULE_OPTIONS: &[(&str, &str, &str)] = &[
     ),
     ("webhook-timeout", "lease-timeout", "seconds, 1 to 30"),
     ("webhook-timeout", "max-timeout", "seconds, 1 to 30"),
-    ("webhook-timeout-total", "request-deadline", "seconds, 1 to 60"),
+    (
+        "webhook-timeout-total",
+        "request-deadline",
+        "seconds, 1 to 60",
+    ),
 ];
 
 const TOP_LEVEL_KEYS: &[&str] = &[

@@ -390,16 +390,28 @@ fn webhook_safety_options_tune_their_rules() {
     // The lease limit: 3s by default, so a 3s lease webhook is fine until the limit is 2s.
     let safe = run("", "webhook-timeout-safe");
     assert_eq!(rule(&safe, "webhook-timeout"), Vec::<String>::new());
-    let strict = run("rules:\n  webhook-timeout:\n    lease-timeout: 2\n    max-timeout: 10\n", "webhook-timeout-safe");
+    let strict = run(
+        "rules:\n  webhook-timeout:\n    lease-timeout: 2\n    max-timeout: 10\n",
+        "webhook-timeout-safe",
+    );
     assert_eq!(
         rule(&strict, "webhook-timeout"),
         vec!["warning[webhook-timeout]", "warning[webhook-timeout]"]
     );
     // The request deadline: 40s of timeouts pass at 41s.
-    let loose = run("rules:\n  webhook-timeout-total:\n    request-deadline: 41\n", "webhook-timeout-total");
+    let loose = run(
+        "rules:\n  webhook-timeout-total:\n    request-deadline: 41\n",
+        "webhook-timeout-total",
+    );
     assert_eq!(rule(&loose, "webhook-timeout-total"), Vec::<String>::new());
-    let tight = run("rules:\n  webhook-timeout-total:\n    request-deadline: 20\n", "webhook-timeout-total-safe");
-    assert_eq!(rule(&tight, "webhook-timeout-total"), vec!["warning[webhook-timeout-total]"]);
+    let tight = run(
+        "rules:\n  webhook-timeout-total:\n    request-deadline: 20\n",
+        "webhook-timeout-total-safe",
+    );
+    assert_eq!(
+        rule(&tight, "webhook-timeout-total"),
+        vec!["warning[webhook-timeout-total]"]
+    );
     // System namespaces: the policy webhook's own namespace may be declared one.
     let own = run(
         "rules:\n  webhook-system-resources:\n    system-namespaces: [kube-system, team-a]\n",
@@ -408,10 +420,20 @@ fn webhook_safety_options_tune_their_rules() {
     // Both webhooks write there: the policy on deployments, the other on configmaps.
     assert_eq!(
         rule(&own, "webhook-system-resources"),
-        vec!["warning[webhook-system-resources]", "warning[webhook-system-resources]"]
+        vec![
+            "warning[webhook-system-resources]",
+            "warning[webhook-system-resources]"
+        ]
     );
     // Out of range: reported against the file, exit 2.
-    let broken = run("rules:\n  webhook-timeout-total:\n    request-deadline: 0\n", "webhook-timeout-total");
+    let broken = run(
+        "rules:\n  webhook-timeout-total:\n    request-deadline: 0\n",
+        "webhook-timeout-total",
+    );
     assert_eq!(broken.code, 2, "{}", broken.stderr);
-    assert!(broken.stderr.contains("`request-deadline` must be a number of seconds from 1 to 60"), "{}", broken.stderr);
+    let reported = broken.lines.join("\n");
+    assert!(
+        reported.contains("`request-deadline` must be a number of seconds from 1 to 60"),
+        "{reported}"
+    );
 }

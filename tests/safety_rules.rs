@@ -18,6 +18,13 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("webhook-side-effects", "webhook-side-effects", "error", "webhook-side-effects-safe"),
     ("webhook-side-effects", "webhook-side-effects", "warning", "webhook-side-effects-safe"),
     ("webhook-review-versions", "webhook-review-versions", "error", "webhook-review-versions-safe"),
+    ("webhook-self-lockout", "webhook-self-lockout", "error", "webhook-self-lockout-safe"),
+    ("webhook-self-lockout", "webhook-self-lockout", "warning", "webhook-self-lockout-safe"),
+    ("webhook-system-resources", "webhook-system-resources", "error", "webhook-system-resources-safe"),
+    ("webhook-system-resources", "webhook-system-resources", "warning", "webhook-system-resources-safe"),
+    ("webhook-timeout", "webhook-timeout", "error", "webhook-timeout-safe"),
+    ("webhook-timeout", "webhook-timeout", "warning", "webhook-timeout-safe"),
+    ("webhook-timeout-total", "webhook-timeout-total", "warning", "webhook-timeout-total-safe"),
 ];
 
 /// The (rule, severity) of every finding of a run over the case's manifests.

@@ -588,8 +588,12 @@ impl<'a> Model<'a> {
                     .extend(read_webhooks(id, node, endpoint_kind, v1beta1));
             }
             ("apiextensions.k8s.io", "CustomResourceDefinition") => {
-                if let Some(plural) = node.path(&["spec", "names", "plural"]).and_then(|n| n.as_str()) {
-                    let cluster = node.path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
+                if let Some(plural) = node
+                    .path(&["spec", "names", "plural"])
+                    .and_then(|n| n.as_str())
+                {
+                    let cluster =
+                        node.path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
                     self.custom_resources.push((plural, cluster));
                 }
                 self.endpoints.extend(read_crd_conversion(id, node, name));

@@ -44,10 +44,34 @@ const WRITE: &[&str] = &["CREATE", "UPDATE"];
 pub const CRITICAL: &[Critical] = &[
     critical("pods", &["", "status"], Place::System, WRITE, Harm::LocksUp),
     critical("leases", &[""], Place::System, WRITE, Harm::LocksUp),
-    critical("leases", &[""], Place::Named("kube-node-lease"), WRITE, Harm::LocksUp),
-    critical("nodes", &["", "status"], Place::Cluster, WRITE, Harm::LocksUp),
-    critical("tokenreviews", &[""], Place::Cluster, &["CREATE"], Harm::LocksUp),
-    critical("subjectaccessreviews", &[""], Place::Cluster, &["CREATE"], Harm::LocksUp),
+    critical(
+        "leases",
+        &[""],
+        Place::Named("kube-node-lease"),
+        WRITE,
+        Harm::LocksUp,
+    ),
+    critical(
+        "nodes",
+        &["", "status"],
+        Place::Cluster,
+        WRITE,
+        Harm::LocksUp,
+    ),
+    critical(
+        "tokenreviews",
+        &[""],
+        Place::Cluster,
+        &["CREATE"],
+        Harm::LocksUp,
+    ),
+    critical(
+        "subjectaccessreviews",
+        &[""],
+        Place::Cluster,
+        &["CREATE"],
+        Harm::LocksUp,
+    ),
     critical(
         "certificatesigningrequests",
         &["", "status", "approval"],
@@ -57,24 +81,108 @@ pub const CRITICAL: &[Critical] = &[
     ),
     critical("configmaps", &[""], Place::System, WRITE, Harm::Degrades),
     critical("secrets", &[""], Place::System, WRITE, Harm::Degrades),
-    critical("serviceaccounts", &[""], Place::System, WRITE, Harm::Degrades),
+    critical(
+        "serviceaccounts",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+    ),
     critical("endpoints", &[""], Place::System, WRITE, Harm::Degrades),
-    critical("endpoints", &[""], Place::Named("default"), WRITE, Harm::Degrades),
-    critical("services", &["", "status"], Place::System, WRITE, Harm::Degrades),
-    critical("services", &["", "status"], Place::Named("default"), WRITE, Harm::Degrades),
-    critical("daemonsets", &["", "status"], Place::System, WRITE, Harm::Degrades),
-    critical("deployments", &["", "scale"], Place::System, WRITE, Harm::Degrades),
-    critical("replicasets", &["", "status", "scale"], Place::System, WRITE, Harm::Degrades),
-    critical("controllerrevisions", &[""], Place::System, WRITE, Harm::Degrades),
-    critical("networkpolicies", &[""], Place::System, WRITE, Harm::Degrades),
+    critical(
+        "endpoints",
+        &[""],
+        Place::Named("default"),
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "services",
+        &["", "status"],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "services",
+        &["", "status"],
+        Place::Named("default"),
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "daemonsets",
+        &["", "status"],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "deployments",
+        &["", "scale"],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "replicasets",
+        &["", "status", "scale"],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "controllerrevisions",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "networkpolicies",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+    ),
     critical("roles", &[""], Place::System, WRITE, Harm::Degrades),
     critical("rolebindings", &[""], Place::System, WRITE, Harm::Degrades),
-    critical("namespaces", &["", "status"], Place::SystemNamespaceObject, WRITE, Harm::Degrades),
+    critical(
+        "namespaces",
+        &["", "status"],
+        Place::SystemNamespaceObject,
+        WRITE,
+        Harm::Degrades,
+    ),
     critical("clusterroles", &[""], Place::Cluster, WRITE, Harm::Degrades),
-    critical("clusterrolebindings", &[""], Place::Cluster, WRITE, Harm::Degrades),
-    critical("customresourcedefinitions", &["", "status"], Place::Cluster, WRITE, Harm::Degrades),
-    critical("apiservices", &["", "status"], Place::Cluster, WRITE, Harm::Degrades),
-    critical("priorityclasses", &[""], Place::Cluster, WRITE, Harm::Degrades),
+    critical(
+        "clusterrolebindings",
+        &[""],
+        Place::Cluster,
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "customresourcedefinitions",
+        &["", "status"],
+        Place::Cluster,
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "apiservices",
+        &["", "status"],
+        Place::Cluster,
+        WRITE,
+        Harm::Degrades,
+    ),
+    critical(
+        "priorityclasses",
+        &[""],
+        Place::Cluster,
+        WRITE,
+        Harm::Degrades,
+    ),
 ];
 
 const fn critical(
@@ -139,8 +247,13 @@ pub fn critical_hits<'w, 'a>(
                         namespace: namespace.as_ref(),
                         object_labels,
                     };
-                    admission::intercepts(admission, &request)
-                        .filter(|i| if maybe { !i.excluded() } else { i.certain() })
+                    admission::intercepts(admission, &request).filter(|i| {
+                        if maybe {
+                            !i.excluded()
+                        } else {
+                            i.certain()
+                        }
+                    })
                 })
             });
             if let Some(interception) = found {

@@ -116,7 +116,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if let Some(node) = admission.object_selector.node {
             diagnostic = diagnostic.with_label(node.span(), "admits the backend's labels");
         }
-        if interception.object == Selection::Unknown || interception.namespace == Selection::Unknown {
+        if interception.object == Selection::Unknown || interception.namespace == Selection::Unknown
+        {
             diagnostic.severity = Severity::Warning;
             diagnostic = diagnostic.with_note(
                 "a selector of this webhook is invalid, so whether it admits these requests cannot be told",
@@ -175,19 +176,21 @@ fn workload_lockout<'w, 'a>(
     if resource == "deployments" {
         requests.push(("CREATE", "replicasets", &pod_labels));
     }
-    requests.into_iter().find_map(|(operation, resource, labels)| {
-        let (group, version) = admission::served(resource)?;
-        let request = Request {
-            operation,
-            group,
-            version,
-            resource,
-            subresource: "",
-            namespace: Some(&namespace),
-            object_labels: labels,
-        };
-        admission::intercepts(admission, &request)
-            .filter(|i| !i.excluded())
-            .map(|i| Lockout::Workload(i, format!("{operation} {resource}")))
-    })
+    requests
+        .into_iter()
+        .find_map(|(operation, resource, labels)| {
+            let (group, version) = admission::served(resource)?;
+            let request = Request {
+                operation,
+                group,
+                version,
+                resource,
+                subresource: "",
+                namespace: Some(&namespace),
+                object_labels: labels,
+            };
+            admission::intercepts(admission, &request)
+                .filter(|i| !i.excluded())
+                .map(|i| Lockout::Workload(i, format!("{operation} {resource}")))
+        })
 }

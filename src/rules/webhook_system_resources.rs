@@ -35,7 +35,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let names: Vec<String> = hits.iter().map(|h| h.what.clone()).collect();
         let first = &hits[0].interception;
         let every_resource = first.rule.api_groups.contains(&"*")
-            && first.rule.resources.iter().any(|r| *r == "*" || *r == "*/*");
+            && first
+                .rule
+                .resources
+                .iter()
+                .any(|r| *r == "*" || *r == "*/*");
         let what = if every_resource {
             format!("every resource, among them {}", list(&names, MAX_LISTED))
         } else {
@@ -73,7 +77,16 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if let (Some(node), false) = (admission.namespace_selector.node, system_places.is_empty()) {
             diagnostic = diagnostic.with_label(
                 node.span(),
-                format!("does not exclude {}", list(&system_places.iter().map(|s| s.to_string()).collect::<Vec<_>>(), MAX_LISTED)),
+                format!(
+                    "does not exclude {}",
+                    list(
+                        &system_places
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect::<Vec<_>>(),
+                        MAX_LISTED
+                    )
+                ),
             );
         }
         diagnostic = diagnostic.with_note(if locks_up {
@@ -91,7 +104,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             diagnostic.severity = Severity::Warning;
             diagnostic = diagnostic.with_note(note);
         }
-        let cluster_scoped = hits.iter().any(|h| !h.what.contains(" in ") && !h.what.starts_with("the Namespace"));
+        let cluster_scoped = hits
+            .iter()
+            .any(|h| !h.what.contains(" in ") && !h.what.starts_with("the Namespace"));
         let mut help = String::from("leave the cluster's own requests alone (Kubernetes documentation, \"Admission Webhook Good Practices\": \"Limit the scope of each webhook\")");
         if !system_places.is_empty() {
             help.push_str(": ");

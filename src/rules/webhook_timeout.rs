@@ -48,7 +48,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let hits = critical_hits(context, admission, false);
         let leases: Vec<String> = hits
             .iter()
-            .filter(|h| h.critical.resource == "leases" && matches!(h.critical.place, Place::System))
+            .filter(|h| {
+                h.critical.resource == "leases" && matches!(h.critical.place, Place::System)
+            })
             .map(|h| h.what.clone())
             .collect();
         let limit = context.settings.lease_timeout;

@@ -67,7 +67,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let cost = |endpoint: usize| -> i64 {
         let e = &model.endpoints[endpoint];
         let twice = e.kind == EndpointKind::MutatingWebhook
-            && e.admission.as_ref().is_some_and(|a| a.reinvocation_policy == "IfNeeded");
+            && e.admission
+                .as_ref()
+                .is_some_and(|a| a.reinvocation_policy == "IfNeeded");
         e.timeout_seconds.max(0) * if twice { 2 } else { 1 }
     };
     let total = |set: &[usize]| -> i64 {
@@ -89,7 +91,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let mut every_resource = Vec::new();
     let mut probes: BTreeSet<Probe> = BTreeSet::new();
     for &e in &webhooks {
-        let admission = model.endpoints[e].admission.as_ref().unwrap_or_else(|| unreachable!());
+        let admission = model.endpoints[e]
+            .admission
+            .as_ref()
+            .unwrap_or_else(|| unreachable!());
         let mut wildcard = false;
         for rule in &admission.rules {
             for written in &rule.resources {
@@ -104,14 +109,26 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 }
                 let subresource = if subresource == "*" { "" } else { subresource };
                 for operation in &rule.operations {
-                    let operations: &[&str] = if *operation == "*" { &["CREATE", "UPDATE"] } else { &[operation] };
-                    for group in rule.api_groups.iter().filter(|g| **g != "*" && **g != EXEMPT_GROUP) {
+                    let operations: &[&str] = if *operation == "*" {
+                        &["CREATE", "UPDATE"]
+                    } else {
+                        &[operation]
+                    };
+                    for group in rule
+                        .api_groups
+                        .iter()
+                        .filter(|g| **g != "*" && **g != EXEMPT_GROUP)
+                    {
                         let version = rule
                             .api_versions
                             .iter()
                             .find(|v| **v != "*")
                             .copied()
-                            .or_else(|| admission::served(resource).filter(|(g, _)| g == group).map(|(_, v)| v))
+                            .or_else(|| {
+                                admission::served(resource)
+                                    .filter(|(g, _)| g == group)
+                                    .map(|(_, v)| v)
+                            })
                             .unwrap_or("v1");
                         for operation in operations {
                             probes.insert((
@@ -153,7 +170,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let no_labels = KnownLabels(&[]);
     let namespaces: Vec<_> = context.namespaces.iter().collect();
     for (operation, group, version, resource, subresource, cluster) in &probes {
-        let mut candidates: Vec<usize> = by_resource.get(resource.as_str()).cloned().unwrap_or_default();
+        let mut candidates: Vec<usize> = by_resource
+            .get(resource.as_str())
+            .cloned()
+            .unwrap_or_default();
         candidates.extend(&every_resource);
         candidates.sort_unstable();
         candidates.dedup();
@@ -167,16 +187,20 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         };
         // Webhooks without a namespaceSelector answer alike in every namespace: asked once.
         let intercepted = |e: usize, request: &Request<'_, '_>| {
-            let admission = model.endpoints[e].admission.as_ref().unwrap_or_else(|| unreachable!());
+            let admission = model.endpoints[e]
+                .admission
+                .as_ref()
+                .unwrap_or_else(|| unreachable!());
             admission.match_conditions == 0
                 && admission::intercepts(admission, request).is_some_and(|i| i.certain())
         };
-        let (everywhere, selective): (Vec<usize>, Vec<usize>) = candidates.iter().partition(|&&e| {
-            model.endpoints[e]
-                .admission
-                .as_ref()
-                .is_some_and(|a| a.namespace_selector.is_everything())
-        });
+        let (everywhere, selective): (Vec<usize>, Vec<usize>) =
+            candidates.iter().partition(|&&e| {
+                model.endpoints[e]
+                    .admission
+                    .as_ref()
+                    .is_some_and(|a| a.namespace_selector.is_everything())
+            });
         let mut anywhere: Option<Vec<usize>> = None;
         for namespace in places {
             let request = Request {
@@ -189,10 +213,19 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 object_labels: &no_labels,
             };
             let always = anywhere.get_or_insert_with(|| {
-                everywhere.iter().copied().filter(|&e| intercepted(e, &request)).collect()
+                everywhere
+                    .iter()
+                    .copied()
+                    .filter(|&e| intercepted(e, &request))
+                    .collect()
             });
             let mut set = always.clone();
-            set.extend(selective.iter().copied().filter(|&e| intercepted(e, &request)));
+            set.extend(
+                selective
+                    .iter()
+                    .copied()
+                    .filter(|&e| intercepted(e, &request)),
+            );
             set.sort_unstable();
             if set.len() >= 2 && total(&set) >= deadline {
                 let what = if subresource.is_empty() {
@@ -210,7 +243,14 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     for (set, requests) in findings {
         let requests = describe_requests(&requests, namespaces.len());
-        out.push(diagnostic(context, &set, &requests, total(&set), deadline, &cost));
+        out.push(diagnostic(
+            context,
+            &set,
+            &requests,
+            total(&set),
+            deadline,
+            &cost,
+        ));
     }
 }
 
@@ -224,7 +264,10 @@ fn diagnostic(
 ) -> Diagnostic {
     let model = context.model;
     // Anchored on the slowest webhook; the others are labelled where they are.
-    let anchor = *set.iter().max_by_key(|&&e| (cost(e), std::cmp::Reverse(e))).unwrap_or(&set[0]);
+    let anchor = *set
+        .iter()
+        .max_by_key(|&&e| (cost(e), std::cmp::Reverse(e)))
+        .unwrap_or(&set[0]);
     let span_of = |e: usize| {
         let endpoint = &model.endpoints[e];
         endpoint
@@ -241,7 +284,11 @@ fn diagnostic(
             "{} {}s{}",
             endpoint.name,
             endpoint.timeout_seconds,
-            if twice { " twice (reinvocationPolicy IfNeeded)" } else { "" }
+            if twice {
+                " twice (reinvocationPolicy IfNeeded)"
+            } else {
+                ""
+            }
         )
     };
     let mutating: Vec<String> = set
@@ -256,10 +303,15 @@ fn diagnostic(
         .map(|&e| part(e));
     let mut arithmetic = Vec::new();
     if !mutating.is_empty() {
-        arithmetic.push(format!("mutating webhooks are called one after another: {}", mutating.join(" + ")));
+        arithmetic.push(format!(
+            "mutating webhooks are called one after another: {}",
+            mutating.join(" + ")
+        ));
     }
     if let Some(validating) = slowest_validating {
-        arithmetic.push(format!("then the validating ones in parallel, the slowest being {validating}"));
+        arithmetic.push(format!(
+            "then the validating ones in parallel, the slowest being {validating}"
+        ));
     }
     let endpoint = &model.endpoints[anchor];
     let mut diagnostic = context
@@ -278,11 +330,18 @@ fn diagnostic(
     for &e in set.iter().filter(|&&e| e != anchor).take(MAX_LABELS) {
         diagnostic = diagnostic.with_label(
             span_of(e),
-            format!("{}: {}s", describe_endpoint(model, &model.endpoints[e]), model.endpoints[e].timeout_seconds),
+            format!(
+                "{}: {}s",
+                describe_endpoint(model, &model.endpoints[e]),
+                model.endpoints[e].timeout_seconds
+            ),
         );
     }
     if set.len() > MAX_LABELS + 1 {
-        diagnostic = diagnostic.with_note(format!("{} more webhooks are not labelled", set.len() - MAX_LABELS - 1));
+        diagnostic = diagnostic.with_note(format!(
+            "{} more webhooks are not labelled",
+            set.len() - MAX_LABELS - 1
+        ));
     }
     diagnostic
         .with_note(arithmetic.join("; "))
