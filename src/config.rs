@@ -689,7 +689,7 @@ rules:\n  certificate-expiring:\n    severity: error\n    min-validity: 90d\n  w
                     RuleConfig {
                         severity: Some(Severity::Error),
                         min_validity: Some(90 * 86_400),
-                        min_rsa_bits: None
+                        ..RuleConfig::default()
                     }
                 ),
                 (
