@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 /// Namespaces every cluster has. Each carries only `kubernetes.io/metadata.name`, which the
 /// API server sets on every namespace (the NamespaceDefaultLabelName feature, GA in 1.22).
-pub const SYSTEM_NAMESPACES: [&str; 4] = ["kube-system", "kube-public", "kube-node-lease", "default"];
+pub const SYSTEM_NAMESPACES: [&str; 4] =
+    ["kube-system", "kube-public", "kube-node-lease", "default"];
 
 pub const NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
@@ -52,11 +53,13 @@ impl<'a> Namespaces<'a> {
     pub fn of(model: &Model<'a>) -> Namespaces<'a> {
         let mut by_name = BTreeMap::new();
         let mut add = |name: &str| {
-            by_name.entry(name.to_string()).or_insert_with(|| Namespace {
-                name: name.to_string(),
-                labels: Vec::new(),
-                object: None,
-            });
+            by_name
+                .entry(name.to_string())
+                .or_insert_with(|| Namespace {
+                    name: name.to_string(),
+                    labels: Vec::new(),
+                    object: None,
+                });
         };
         for name in SYSTEM_NAMESPACES {
             add(name);
@@ -241,7 +244,12 @@ mod tests {
         (documents(webhook), 0)
     }
 
-    fn check(webhook: &str, resource: &str, subresource: &str, namespace: Option<&str>) -> Option<(Selection, Selection)> {
+    fn check(
+        webhook: &str,
+        resource: &str,
+        subresource: &str,
+        namespace: Option<&str>,
+    ) -> Option<(Selection, Selection)> {
         let (docs, index) = admission(webhook);
         let admission = Admission::read(docs[0].root().unwrap(), index, false);
         let ns = namespace.map(|n| Namespace {
@@ -262,7 +270,8 @@ mod tests {
         intercepts(&admission, &request).map(|i| (i.namespace, i.object))
     }
 
-    const PODS: &str = "rules:\n- {operations: [CREATE], apiGroups: [''], apiVersions: [v1], resources: [pods]}\n";
+    const PODS: &str =
+        "rules:\n- {operations: [CREATE], apiGroups: [''], apiVersions: [v1], resources: [pods]}\n";
 
     #[test]
     fn resources_match_as_rules_go_splits_them() {
@@ -270,7 +279,10 @@ mod tests {
         assert!(check(PODS, "pods", "status", Some("a")).is_none());
         let star = "rules:\n- {operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*']}\n";
         assert!(check(star, "nodes", "", None).is_some());
-        assert!(check(star, "pods", "status", Some("a")).is_none(), "`*` takes no subresource");
+        assert!(
+            check(star, "pods", "status", Some("a")).is_none(),
+            "`*` takes no subresource"
+        );
         let star_star = "rules:\n- {operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*/*']}\n";
         assert!(check(star_star, "pods", "status", Some("a")).is_some());
         let other_group = "rules:\n- {operations: [CREATE], apiGroups: [apps], apiVersions: [v1], resources: [pods]}\n";

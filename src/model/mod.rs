@@ -602,8 +602,7 @@ impl<'a> Model<'a> {
                     .push(workload::read_network_policy(id, node));
             }
             ("autoscaling", "HorizontalPodAutoscaler") => {
-                self.autoscalers
-                    .extend(workload::read_autoscaler(id, node));
+                self.autoscalers.extend(workload::read_autoscaler(id, node));
             }
             _ => {
                 if let Some(template) = read_pod_template(id, kind, node) {

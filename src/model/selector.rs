@@ -72,7 +72,11 @@ impl<'a> LabelSelector<'a> {
                 }
             }
         }
-        for expression in node.get("matchExpressions").into_iter().flat_map(|n| n.items()) {
+        for expression in node
+            .get("matchExpressions")
+            .into_iter()
+            .flat_map(|n| n.items())
+        {
             let key = expression.get("key").and_then(|n| n.as_str());
             let operator = match expression.get("operator").and_then(|n| n.as_str()) {
                 Some("In") => Some(Operator::In),
@@ -172,7 +176,11 @@ pub struct KnownLabels<'l, 'a>(pub &'l [(&'a str, &'a str)]);
 
 impl Labels for KnownLabels<'_, '_> {
     fn label(&self, key: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
     fn complete(&self) -> bool {
         true
@@ -194,7 +202,10 @@ mod tests {
     fn requirements_are_anded_as_apimachinery_does() {
         let s = "matchLabels: {app: x}\nmatchExpressions:\n- {key: tier, operator: NotIn, values: [system]}\n";
         assert_eq!(verdict(s, &[("app", "x")]), Selection::Selected);
-        assert_eq!(verdict(s, &[("app", "x"), ("tier", "system")]), Selection::Excluded);
+        assert_eq!(
+            verdict(s, &[("app", "x"), ("tier", "system")]),
+            Selection::Excluded
+        );
         assert_eq!(verdict(s, &[("app", "y")]), Selection::Excluded);
         assert_eq!(verdict("{}", &[]), Selection::Selected);
         let exists = "matchExpressions:\n- {key: skip, operator: DoesNotExist}\n";

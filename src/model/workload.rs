@@ -67,7 +67,11 @@ pub struct Autoscaler<'a> {
     pub min_replicas: i64,
 }
 
-pub(super) fn read_namespace<'a>(object: ObjectId, name: &'a str, node: NodeRef<'a>) -> Namespace<'a> {
+pub(super) fn read_namespace<'a>(
+    object: ObjectId,
+    name: &'a str,
+    node: NodeRef<'a>,
+) -> Namespace<'a> {
     Namespace {
         object,
         name,
@@ -122,7 +126,10 @@ pub(super) fn read_network_policy(object: ObjectId, node: NodeRef<'_>) -> Networ
                 .flat_map(|n| n.items())
                 .map(|port| PolicyPort {
                     node: port,
-                    protocol: port.get("protocol").and_then(|n| n.as_str()).unwrap_or("TCP"),
+                    protocol: port
+                        .get("protocol")
+                        .and_then(|n| n.as_str())
+                        .unwrap_or("TCP"),
                     port: read_port(port),
                     end_port: port.get("endPort").and_then(|n| n.as_i64()),
                 })
@@ -145,6 +152,9 @@ pub(super) fn read_autoscaler(object: ObjectId, node: NodeRef<'_>) -> Option<Aut
         object,
         target_kind: target.get("kind")?.as_str()?,
         target_name: target.get("name")?.as_str()?,
-        min_replicas: spec.get("minReplicas").and_then(|n| n.as_i64()).unwrap_or(1),
+        min_replicas: spec
+            .get("minReplicas")
+            .and_then(|n| n.as_i64())
+            .unwrap_or(1),
     })
 }
