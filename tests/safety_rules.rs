@@ -25,6 +25,8 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("webhook-timeout", "webhook-timeout", "error", "webhook-timeout-safe"),
     ("webhook-timeout", "webhook-timeout", "warning", "webhook-timeout-safe"),
     ("webhook-timeout-total", "webhook-timeout-total", "warning", "webhook-timeout-total-safe"),
+    ("webhook-backend-availability", "webhook-backend-availability", "warning", "webhook-backend-availability-safe"),
+    ("webhook-network-policy", "webhook-network-policy", "warning", "webhook-network-policy-safe"),
 ];
 
 /// The (rule, severity) of every finding of a run over the case's manifests.

@@ -42,9 +42,11 @@ mod unused_suppression;
 mod upgrade_trap;
 mod verdict;
 mod weak_key;
+mod webhook_backend_availability;
 mod webhook_client_config;
 mod webhook_hostname;
 mod webhook_loopback;
+mod webhook_network_policy;
 mod webhook_review_versions;
 mod webhook_self_lockout;
 mod webhook_service_missing;
@@ -260,6 +262,8 @@ pub const RULES: &[&Rule] = &[
     &webhook_timeout_total::RULE,
     &webhook_side_effects::RULE,
     &webhook_review_versions::RULE,
+    &webhook_backend_availability::RULE,
+    &webhook_network_policy::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -295,30 +299,41 @@ pub fn call_failure_note(
                 format!("with failurePolicy Fail every request this webhook matches is refused: Internal error occurred: {failure}")
             }
         }
-        EndpointKind::CrdConversion => {
-            let spec = object.node.get("spec");
-            let text = |path: &[&str]| spec.and_then(|s| s.path(path)).and_then(|n| n.as_str()).unwrap_or("");
-            // The API server converts to any served version other than the stored one.
-            let version = spec
-                .and_then(|s| s.get("versions"))
-                .into_iter()
-                .flat_map(|v| v.items())
-                .find(|v| v.get("storage").and_then(|n| n.as_bool()) != Some(true))
-                .and_then(|v| v.get("name"))
-                .and_then(|n| n.as_str())
-                .unwrap_or("<version>");
-            format!(
-                "reads and writes of {} that need another version fail: conversion webhook for {}/{version}, Kind={} failed: Post \"{url}?timeout=30s\": tls: failed to verify certificate: {error}",
-                object.name,
-                text(&["group"]),
-                text(&["names", "kind"]),
-            )
-        }
+        EndpointKind::CrdConversion => conversion_failure_note(
+            object,
+            &format!("Post \"{url}?timeout=30s\": tls: failed to verify certificate: {error}"),
+        ),
         EndpointKind::ApiService => format!(
             "the APIService {} stays Available=False (FailedDiscoveryCheck): failing or missing response from {url}: Get \"{url}\": tls: failed to verify certificate: {error}",
             object.name
         ),
     }
+}
+
+/// What reads and writes of a CRD's objects fail with when its conversion webhook does not
+/// answer; `failure` is what follows `failed: `.
+pub fn conversion_failure_note(object: &crate::model::Object<'_>, failure: &str) -> String {
+    let spec = object.node.get("spec");
+    let text = |path: &[&str]| {
+        spec.and_then(|s| s.path(path))
+            .and_then(|n| n.as_str())
+            .unwrap_or("")
+    };
+    // The API server converts to any served version other than the stored one.
+    let version = spec
+        .and_then(|s| s.get("versions"))
+        .into_iter()
+        .flat_map(|v| v.items())
+        .find(|v| v.get("storage").and_then(|n| n.as_bool()) != Some(true))
+        .and_then(|v| v.get("name"))
+        .and_then(|n| n.as_str())
+        .unwrap_or("<version>");
+    format!(
+        "reads and writes of {} that need another version fail: conversion webhook for {}/{version}, Kind={} failed: {failure}",
+        object.name,
+        text(&["group"]),
+        text(&["names", "kind"]),
+    )
 }
 
 /// The URL the API server posts to.
@@ -391,6 +406,22 @@ pub fn cause_key(context: &Context<'_, '_>, endpoint: usize, diagnostic: &Diagno
         diagnostic.span_label,
         diagnostic.notes.join("\0")
     )
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.as_ref().to_string(),
+        [init @ .., last] => format!(
+            "{} and {}",
+            init.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
 }
 
 /// Which webhook of which object, for messages: `webhook "x" of ValidatingWebhookConfiguration/y`.
