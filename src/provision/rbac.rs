@@ -90,6 +90,7 @@ const SERVICE_ACCOUNT_USER_PREFIX: &str = "system:serviceaccount:";
 const ALL_SERVICE_ACCOUNTS: &str = "system:serviceaccounts";
 const SERVICE_ACCOUNT_GROUP_PREFIX: &str = "system:serviceaccounts:";
 const ALL_AUTHENTICATED: &str = "system:authenticated";
+const BUILTIN_CLUSTER_ADMIN: &str = "cluster-admin";
 
 #[derive(Debug)]
 struct PolicyRule<'a> {
@@ -445,6 +446,30 @@ fn read_role<'a>(
     })
 }
 
+/// A ClusterRole every cluster has, when the inputs do not hold it, standing in the
+/// binding that names it (its roleRef is the evidence). Only `cluster-admin`: every verb on
+/// every resource (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go,
+/// `NewRule("*").Groups("*").Resources("*")`).
+fn builtin_cluster_role<'a>(
+    binding: ObjectId,
+    name: &str,
+    role_ref: NodeRef<'a>,
+) -> Option<Role<'a>> {
+    (name == BUILTIN_CLUSTER_ADMIN).then(|| Role {
+        object: binding,
+        cluster: true,
+        rules: vec![PolicyRule {
+            node: role_ref,
+            verbs: vec!["*"],
+            groups: vec!["*"],
+            resources: vec!["*"],
+            names: Vec::new(),
+        }],
+        aggregation: None,
+        labels: Vec::new(),
+    })
+}
+
 fn read_subjects(node: NodeRef<'_>) -> Vec<Subject<'_>> {
     node.get("subjects")
         .into_iter()
@@ -539,7 +564,13 @@ impl<'a> Authorization<'a> {
             let text = |key: &str| role_ref.and_then(|r| r.get(key)).and_then(|n| n.as_str());
             let namespace = (!cluster).then_some(object.namespace.as_str());
             let role = match (text("kind"), text("name"), namespace) {
-                (Some("ClusterRole"), Some(name), _) => cluster_roles_by_name.get(name).copied(),
+                (Some("ClusterRole"), Some(name), _) => {
+                    cluster_roles_by_name.get(name).copied().or_else(|| {
+                        let role = builtin_cluster_role(id, name, role_ref?)?;
+                        authorization.roles.push(role);
+                        Some(authorization.roles.len() - 1)
+                    })
+                }
                 // GetRole(bindingNamespace, name): a ClusterRoleBinding has none, so nothing.
                 (Some("Role"), Some(name), Some(ns)) => roles_by_name.get(&(ns, name)).copied(),
                 _ => None,
@@ -1126,9 +1157,14 @@ impl<'a> Authorization<'a> {
                 )
             })
             .unwrap_or_default();
+        // A built-in role stands in the binding that names it.
+        let role = if grant.role == grant.binding {
+            format!("the built-in ClusterRole {BUILTIN_CLUSTER_ADMIN}")
+        } else {
+            qualified(role)
+        };
         format!(
-            "{}{via}, bound to {} by {}, grants {} on {resource}{named}{scope}",
-            qualified(role),
+            "{role}{via}, bound to {} by {}, grants {} on {resource}{named}{scope}",
             grant.subject,
             qualified(binding),
             request.verb,
@@ -1203,6 +1239,54 @@ mod tests {
                     .to_string()
             })
             .collect()
+    }
+
+    #[test]
+    fn the_built_in_cluster_admin_grants_everything_unless_the_inputs_define_it() {
+        let bound = pods()
+            + &binding(
+                "ClusterRoleBinding",
+                None,
+                "admin",
+                "ClusterRole",
+                "cluster-admin",
+                "[{kind: ServiceAccount, name: writer, namespace: a}]",
+            );
+        let patch = Request {
+            verb: "patch",
+            group: "admissionregistration.k8s.io",
+            resource: "validatingwebhookconfigurations",
+            namespace: None,
+            name: Some("x"),
+        };
+        assert_eq!(
+            allowed(&bound, patch),
+            vec!["a-writer", "a-legacy", "a-empty"]
+        );
+        // Defined among the inputs, the role is what they say.
+        let narrowed = bound + &role("ClusterRole", None, "cluster-admin", CREATE_SECRETS);
+        let patch = Request {
+            verb: "patch",
+            group: "admissionregistration.k8s.io",
+            resource: "validatingwebhookconfigurations",
+            namespace: None,
+            name: Some("x"),
+        };
+        assert_eq!(allowed(&narrowed, patch), Vec::<String>::new());
+        // Any other missing role grants nothing.
+        let unknown = pods()
+            + &binding(
+                "ClusterRoleBinding",
+                None,
+                "edit",
+                "ClusterRole",
+                "edit",
+                "[{kind: ServiceAccount, name: writer, namespace: a}]",
+            );
+        assert_eq!(
+            allowed(&unknown, request("create", "secrets", Some("a"), None)),
+            Vec::<String>::new()
+        );
     }
 
     fn pods() -> String {

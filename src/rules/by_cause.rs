@@ -47,6 +47,16 @@ pub fn merge(model: &Model<'_>, findings: Vec<PerEndpoint>, out: &mut Vec<Diagno
             let described = describe_endpoint(model, endpoint);
             let subject = format!("the webhooks of {}", model.objects[object].display());
             diagnostic.message = diagnostic.message.replacen(&described, &subject, 1);
+            // The subject is plural now.
+            for (one, many) in [(" has no ", " have no "), (" is filled ", " are filled ")] {
+                let singular = format!("{subject}{one}");
+                if diagnostic.message.starts_with(&singular) {
+                    diagnostic.message =
+                        diagnostic
+                            .message
+                            .replacen(&singular, &format!("{subject}{many}"), 1);
+                }
+            }
             diagnostic.span_label =
                 format!("webhook \"{}\": {}", endpoint.name, diagnostic.span_label)
                     .trim_end_matches(": ")

@@ -33,6 +33,8 @@ pub struct Critical {
     pub place: Place,
     pub operations: &'static [&'static str],
     pub harm: Harm,
+    /// What the cluster loses while the webhook refuses these requests.
+    pub consequence: &'static str,
 }
 
 const WRITE: &[&str] = &["CREATE", "UPDATE"];
@@ -42,14 +44,29 @@ const WRITE: &[&str] = &["CREATE", "UPDATE"];
 /// the rest of Gardener's `WebhookConstraintMatchers` (gardener/gardener,
 /// pkg/gardenlet/operation/botanist/matchers/matcher.go) degrade it.
 pub const CRITICAL: &[Critical] = &[
-    critical("pods", &["", "status"], Place::System, WRITE, Harm::LocksUp),
-    critical("leases", &[""], Place::System, WRITE, Harm::LocksUp),
+    critical(
+        "pods",
+        &["", "status"],
+        Place::System,
+        WRITE,
+        Harm::LocksUp,
+        "system pods that are evicted or crash do not come back",
+    ),
+    critical(
+        "leases",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::LocksUp,
+        "control-plane controllers lose leader election",
+    ),
     critical(
         "leases",
         &[""],
         Place::Named("kube-node-lease"),
         WRITE,
         Harm::LocksUp,
+        "nodes cannot renew their leases and turn NotReady",
     ),
     critical(
         "nodes",
@@ -57,6 +74,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::Cluster,
         WRITE,
         Harm::LocksUp,
+        "kubelets cannot register nodes or report their status",
     ),
     critical(
         "tokenreviews",
@@ -64,6 +82,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::Cluster,
         &["CREATE"],
         Harm::LocksUp,
+        "token authentication by kubelets and aggregated APIs fails",
     ),
     critical(
         "subjectaccessreviews",
@@ -71,6 +90,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::Cluster,
         &["CREATE"],
         Harm::LocksUp,
+        "authorization checks by kubelets and aggregated APIs fail",
     ),
     critical(
         "certificatesigningrequests",
@@ -78,23 +98,47 @@ pub const CRITICAL: &[Critical] = &[
         Place::Cluster,
         WRITE,
         Harm::LocksUp,
+        "kubelets cannot request or renew their certificates",
     ),
-    critical("configmaps", &[""], Place::System, WRITE, Harm::Degrades),
-    critical("secrets", &[""], Place::System, WRITE, Harm::Degrades),
+    critical(
+        "configmaps",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+        "the control plane cannot write its own objects there",
+    ),
+    critical(
+        "secrets",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+        "the control plane cannot write its own objects there",
+    ),
     critical(
         "serviceaccounts",
         &[""],
         Place::System,
         WRITE,
         Harm::Degrades,
+        "the control plane cannot write its own objects there",
     ),
-    critical("endpoints", &[""], Place::System, WRITE, Harm::Degrades),
+    critical(
+        "endpoints",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+        "the control plane cannot write its own objects there",
+    ),
     critical(
         "endpoints",
         &[""],
         Place::Named("default"),
         WRITE,
         Harm::Degrades,
+        "the API server cannot maintain the `kubernetes` Service",
     ),
     critical(
         "services",
@@ -102,6 +146,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::System,
         WRITE,
         Harm::Degrades,
+        "the control plane cannot write its own objects there",
     ),
     critical(
         "services",
@@ -109,6 +154,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::Named("default"),
         WRITE,
         Harm::Degrades,
+        "the API server cannot maintain the `kubernetes` Service",
     ),
     critical(
         "daemonsets",
@@ -116,6 +162,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::System,
         WRITE,
         Harm::Degrades,
+        "the control plane cannot write its own objects there",
     ),
     critical(
         "deployments",
@@ -123,6 +170,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::System,
         WRITE,
         Harm::Degrades,
+        "the control plane cannot write its own objects there",
     ),
     critical(
         "replicasets",
@@ -130,6 +178,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::System,
         WRITE,
         Harm::Degrades,
+        "the control plane cannot write its own objects there",
     ),
     critical(
         "controllerrevisions",
@@ -137,6 +186,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::System,
         WRITE,
         Harm::Degrades,
+        "the control plane cannot write its own objects there",
     ),
     critical(
         "networkpolicies",
@@ -144,23 +194,47 @@ pub const CRITICAL: &[Critical] = &[
         Place::System,
         WRITE,
         Harm::Degrades,
+        "the control plane cannot write its own objects there",
     ),
-    critical("roles", &[""], Place::System, WRITE, Harm::Degrades),
-    critical("rolebindings", &[""], Place::System, WRITE, Harm::Degrades),
+    critical(
+        "roles",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+        "the control plane cannot write its own objects there",
+    ),
+    critical(
+        "rolebindings",
+        &[""],
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+        "the control plane cannot write its own objects there",
+    ),
     critical(
         "namespaces",
         &["", "status"],
         Place::SystemNamespaceObject,
         WRITE,
         Harm::Degrades,
+        "the system namespaces' Namespace objects cannot be updated",
     ),
-    critical("clusterroles", &[""], Place::Cluster, WRITE, Harm::Degrades),
+    critical(
+        "clusterroles",
+        &[""],
+        Place::Cluster,
+        WRITE,
+        Harm::Degrades,
+        "installs and upgrades that write these fail",
+    ),
     critical(
         "clusterrolebindings",
         &[""],
         Place::Cluster,
         WRITE,
         Harm::Degrades,
+        "installs and upgrades that write these fail",
     ),
     critical(
         "customresourcedefinitions",
@@ -168,6 +242,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::Cluster,
         WRITE,
         Harm::Degrades,
+        "installs and upgrades that write these fail",
     ),
     critical(
         "apiservices",
@@ -175,6 +250,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::Cluster,
         WRITE,
         Harm::Degrades,
+        "installs and upgrades that write these fail",
     ),
     critical(
         "priorityclasses",
@@ -182,6 +258,7 @@ pub const CRITICAL: &[Critical] = &[
         Place::Cluster,
         WRITE,
         Harm::Degrades,
+        "installs and upgrades that write these fail",
     ),
 ];
 
@@ -191,6 +268,7 @@ const fn critical(
     place: Place,
     operations: &'static [&'static str],
     harm: Harm,
+    consequence: &'static str,
 ) -> Critical {
     Critical {
         resource,
@@ -198,6 +276,7 @@ const fn critical(
         place,
         operations,
         harm,
+        consequence,
     }
 }
 
@@ -314,12 +393,31 @@ pub fn match_conditions_note(admission: &Admission<'_>) -> Option<String> {
     ))
 }
 
-/// The namespaceSelector that leaves these namespaces out, for help texts (one line: the
-/// report prints each help on one line).
-pub fn excluding_namespaces(names: &[&str]) -> String {
-    format!(
-        "`namespaceSelector: {{matchExpressions: [{{key: {}, operator: NotIn, values: [{}]}}]}}`",
-        admission::NAME_LABEL,
-        names.join(", ")
-    )
+/// How to leave these namespaces out of the webhook's namespaceSelector, for help texts:
+/// added to the selector it has (pasting a new one would drop what it excludes today).
+/// One line: the report prints each help on one line.
+pub fn excluding_namespaces(admission: &Admission<'_>, names: &[&str]) -> String {
+    let values = names.join(", ");
+    let selector = &admission.namespace_selector;
+    if selector.node.is_none() {
+        return format!(
+            "`namespaceSelector: {{matchExpressions: [{{key: {}, operator: NotIn, values: [{values}]}}]}}`",
+            admission::NAME_LABEL
+        );
+    }
+    let by_name = selector
+        .requirements
+        .iter()
+        .any(|r| r.key == admission::NAME_LABEL && r.operator == crate::model::Operator::NotIn);
+    if by_name {
+        format!(
+            "add {values} to the values of its namespaceSelector's `{} NotIn` requirement",
+            admission::NAME_LABEL
+        )
+    } else {
+        format!(
+            "add `{{key: {}, operator: NotIn, values: [{values}]}}` to its namespaceSelector's matchExpressions",
+            admission::NAME_LABEL
+        )
+    }
 }

@@ -129,7 +129,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         let help = format!(
             "exclude the webhook's own namespace, as the Kubernetes documentation (\"Avoid self-mutations\") and kubebuilder (\"webhook bootstrap problem\") advise: {}",
-            excluding_namespaces(&[namespace])
+            excluding_namespaces(admission, &[namespace])
         );
         out.push(diagnostic.with_help(help));
     }
@@ -172,7 +172,11 @@ fn workload_lockout<'w, 'a>(
         .named(&context.model.objects[template.object].namespace);
     let workload_labels = KnownLabels(&template.workload_labels);
     let pod_labels = KnownLabels(&template.labels);
-    let mut requests = vec![("UPDATE", resource, &workload_labels)];
+    // Rolling out a fix updates the workload; re-applying a deleted one creates it.
+    let mut requests = vec![
+        ("UPDATE", resource, &workload_labels),
+        ("CREATE", resource, &workload_labels),
+    ];
     if resource == "deployments" {
         requests.push(("CREATE", "replicasets", &pod_labels));
     }

@@ -2,7 +2,9 @@
 //! kube-system, node leases, nodes, token and access reviews, certificate requests (an
 //! error: GKE's unsafe webhooks), or the rest of Gardener's critical set (a warning).
 
-use super::interception::{critical_hits, excluding_namespaces, list, match_conditions_note, Harm};
+use super::interception::{
+    critical_hits, excluding_namespaces, list, match_conditions_note, Harm, Place,
+};
 use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -67,7 +69,13 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         let system_places: Vec<&str> = hits
             .iter()
-            .filter_map(|h| h.what.split_once(" in ").map(|(_, ns)| ns))
+            // The Namespace object is matched by its own labels, so the same selector excludes it.
+            .filter_map(|h| {
+                h.what
+                    .split_once(" in ")
+                    .map(|(_, ns)| ns)
+                    .or_else(|| h.what.strip_prefix("the Namespace "))
+            })
             .fold(Vec::new(), |mut all, ns| {
                 if !all.contains(&ns) {
                     all.push(ns);
@@ -89,11 +97,17 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
-        diagnostic = diagnostic.with_note(if locks_up {
-            "while its backend is down or slow, the cluster cannot heal itself: kube-system pods cannot be recreated, nodes cannot register or renew their leases (they turn NotReady), kubelets cannot get certificates, and token and access reviews fail"
-        } else {
-            "while its backend is down, the control plane's own objects in these places cannot be written: leader election, service endpoints and add-on rollouts stall"
-        });
+        let mut consequences: Vec<String> = Vec::new();
+        for hit in &hits {
+            let consequence = hit.critical.consequence.to_string();
+            if !consequences.contains(&consequence) {
+                consequences.push(consequence);
+            }
+        }
+        diagnostic = diagnostic.with_note(format!(
+            "while its backend is down or slow: {}",
+            list(&consequences, MAX_LISTED)
+        ));
         diagnostic = diagnostic.with_note(
             "GKE reports such webhooks as K8S_ADMISSION_WEBHOOK_UNSAFE; Gardener's IsProblematicWebhook blocks hibernation and maintenance for them",
         );
@@ -104,17 +118,29 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             diagnostic.severity = Severity::Warning;
             diagnostic = diagnostic.with_note(note);
         }
-        let cluster_scoped = hits
+        let cluster_scoped: Vec<String> = hits
             .iter()
-            .any(|h| !h.what.contains(" in ") && !h.what.starts_with("the Namespace"));
-        let mut help = String::from("leave the cluster's own requests alone (Kubernetes documentation, \"Admission Webhook Good Practices\": \"Limit the scope of each webhook\")");
+            .filter(|h| matches!(h.critical.place, Place::Cluster))
+            .map(|h| h.what.clone())
+            .collect();
+        let mut fixes = Vec::new();
         if !system_places.is_empty() {
-            help.push_str(": ");
-            help.push_str(&excluding_namespaces(&system_places));
+            fixes.push(excluding_namespaces(admission, &system_places));
         }
-        if cluster_scoped {
-            help.push_str("; list the resources the webhook needs instead of `*` (or set `scope: Namespaced` on the rule), or set `failurePolicy: Ignore`");
+        if !cluster_scoped.is_empty() {
+            let mut fix = format!(
+                "a namespaceSelector does not apply to cluster-scoped resources: take {} out of the rules",
+                list(&cluster_scoped, MAX_LISTED)
+            );
+            if every_resource {
+                fix.push_str(" (name the resources the webhook needs instead of `*`, or set `scope: Namespaced`)");
+            }
+            fixes.push(fix);
         }
+        let help = format!(
+            "leave the cluster's own requests alone, as the Kubernetes documentation advises (\"Limit the scope of each webhook\"): {}; or set `failurePolicy: Ignore` with a short timeoutSeconds",
+            fixes.join("; ")
+        );
         out.push(diagnostic.with_help(help));
     }
 }

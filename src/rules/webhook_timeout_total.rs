@@ -319,7 +319,7 @@ fn diagnostic(
             &RULE,
             endpoint.object,
             format!(
-                "{} {} through {} webhooks whose timeouts add up to {total}s, at or past the API server's {deadline}s deadline",
+                "{} {} through {} webhooks and may wait {total}s for them, at or past the API server's {deadline}s deadline",
                 list(requests, MAX_REQUESTS),
                 if requests.len() == 1 { "passes" } else { "pass" },
                 set.len()
@@ -367,6 +367,12 @@ fn describe_requests(requests: &[(String, Option<String>)], namespaces: usize) -
     }
     kinds
         .into_iter()
+        .map(|(what, mut in_namespaces)| {
+            // The namespaces users work in first; the system ones say less.
+            in_namespaces
+                .sort_by_key(|n| crate::admission::SYSTEM_NAMESPACES.contains(&n.as_str()));
+            (what, in_namespaces)
+        })
         .map(|(what, in_namespaces)| match in_namespaces.len() {
             0 => what.to_string(),
             n if n == namespaces => format!("{what} in any namespace"),
