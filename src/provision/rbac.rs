@@ -1252,7 +1252,7 @@ mod tests {
                 "cluster-admin",
                 "[{kind: ServiceAccount, name: writer, namespace: a}]",
             );
-        let patch = Request {
+        let patch = || Request {
             verb: "patch",
             group: "admissionregistration.k8s.io",
             resource: "validatingwebhookconfigurations",
@@ -1260,19 +1260,12 @@ mod tests {
             name: Some("x"),
         };
         assert_eq!(
-            allowed(&bound, patch),
+            allowed(&bound, patch()),
             vec!["a-writer", "a-legacy", "a-empty"]
         );
         // Defined among the inputs, the role is what they say.
         let narrowed = bound + &role("ClusterRole", None, "cluster-admin", CREATE_SECRETS);
-        let patch = Request {
-            verb: "patch",
-            group: "admissionregistration.k8s.io",
-            resource: "validatingwebhookconfigurations",
-            namespace: None,
-            name: Some("x"),
-        };
-        assert_eq!(allowed(&narrowed, patch), Vec::<String>::new());
+        assert_eq!(allowed(&narrowed, patch()), Vec::<String>::new());
         // Any other missing role grants nothing.
         let unknown = pods()
             + &binding(

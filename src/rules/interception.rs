@@ -100,38 +100,10 @@ pub const CRITICAL: &[Critical] = &[
         Harm::LocksUp,
         "kubelets cannot request or renew their certificates",
     ),
-    critical(
-        "configmaps",
-        &[""],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "secrets",
-        &[""],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "serviceaccounts",
-        &[""],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "endpoints",
-        &[""],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
+    system_object("configmaps", &[""]),
+    system_object("secrets", &[""]),
+    system_object("serviceaccounts", &[""]),
+    system_object("endpoints", &[""]),
     critical(
         "endpoints",
         &[""],
@@ -140,14 +112,7 @@ pub const CRITICAL: &[Critical] = &[
         Harm::Degrades,
         "the API server cannot maintain the `kubernetes` Service",
     ),
-    critical(
-        "services",
-        &["", "status"],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
+    system_object("services", &["", "status"]),
     critical(
         "services",
         &["", "status"],
@@ -156,62 +121,13 @@ pub const CRITICAL: &[Critical] = &[
         Harm::Degrades,
         "the API server cannot maintain the `kubernetes` Service",
     ),
-    critical(
-        "daemonsets",
-        &["", "status"],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "deployments",
-        &["", "scale"],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "replicasets",
-        &["", "status", "scale"],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "controllerrevisions",
-        &[""],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "networkpolicies",
-        &[""],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "roles",
-        &[""],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
-    critical(
-        "rolebindings",
-        &[""],
-        Place::System,
-        WRITE,
-        Harm::Degrades,
-        "the control plane cannot write its own objects there",
-    ),
+    system_object("daemonsets", &["", "status"]),
+    system_object("deployments", &["", "scale"]),
+    system_object("replicasets", &["", "status", "scale"]),
+    system_object("controllerrevisions", &[""]),
+    system_object("networkpolicies", &[""]),
+    system_object("roles", &[""]),
+    system_object("rolebindings", &[""]),
     critical(
         "namespaces",
         &["", "status"],
@@ -220,47 +136,39 @@ pub const CRITICAL: &[Critical] = &[
         Harm::Degrades,
         "the system namespaces' Namespace objects cannot be updated",
     ),
-    critical(
-        "clusterroles",
-        &[""],
-        Place::Cluster,
-        WRITE,
-        Harm::Degrades,
-        "installs and upgrades that write these fail",
-    ),
-    critical(
-        "clusterrolebindings",
-        &[""],
-        Place::Cluster,
-        WRITE,
-        Harm::Degrades,
-        "installs and upgrades that write these fail",
-    ),
-    critical(
-        "customresourcedefinitions",
-        &["", "status"],
-        Place::Cluster,
-        WRITE,
-        Harm::Degrades,
-        "installs and upgrades that write these fail",
-    ),
-    critical(
-        "apiservices",
-        &["", "status"],
-        Place::Cluster,
-        WRITE,
-        Harm::Degrades,
-        "installs and upgrades that write these fail",
-    ),
-    critical(
-        "priorityclasses",
-        &[""],
-        Place::Cluster,
-        WRITE,
-        Harm::Degrades,
-        "installs and upgrades that write these fail",
-    ),
+    cluster_object("clusterroles", &[""]),
+    cluster_object("clusterrolebindings", &[""]),
+    cluster_object("customresourcedefinitions", &["", "status"]),
+    cluster_object("apiservices", &["", "status"]),
+    cluster_object("priorityclasses", &[""]),
 ];
+
+/// An object of the control plane's own in the system namespaces (Gardener's list).
+const fn system_object(resource: &'static str, subresources: &'static [&'static str]) -> Critical {
+    critical(
+        resource,
+        subresources,
+        Place::System,
+        WRITE,
+        Harm::Degrades,
+        OWN_OBJECTS,
+    )
+}
+
+/// A cluster-scoped object installs write (Gardener's list).
+const fn cluster_object(resource: &'static str, subresources: &'static [&'static str]) -> Critical {
+    critical(
+        resource,
+        subresources,
+        Place::Cluster,
+        WRITE,
+        Harm::Degrades,
+        INSTALLS,
+    )
+}
+
+const OWN_OBJECTS: &str = "the control plane cannot write its own objects there";
+const INSTALLS: &str = "installs and upgrades that write these fail";
 
 const fn critical(
     resource: &'static str,
