@@ -19,6 +19,11 @@ usage:
       N Secrets with a certificate each, N webhooks each with its own caBundle
       (one distinct self-signed certificate), and one Deployment mounting them all.
 
+  bench/gen_scale.py interceptions OUT.yaml N
+      N labelled Namespaces and N webhooks on pods, deployments and `*`, each with
+      a namespaceSelector on one of 50 teams and its own Service and Deployment:
+      every webhook-safety rule matches every webhook against every namespace.
+
 Needs Python's `cryptography` package. Output is deterministic apart from keys.
 """
 import argparse
@@ -223,6 +228,30 @@ def gen_secrets(out, count):
     write(out, docs)
 
 
+def gen_interceptions(out, count):
+    docs = []
+    for i in range(count):
+        docs.append(
+            f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns-{i}\n"
+            f"  labels: {{team: t{i % 50}}}\n"
+        )
+    for i in range(count):
+        ns = f"ns-{i}"
+        svc = f"svc-{i}"
+        docs.append(service(svc, ns))
+        docs.append(deployment(svc, ns, []))
+        kind = "MutatingWebhookConfiguration" if i % 2 else "ValidatingWebhookConfiguration"
+        docs.append(
+            f"apiVersion: admissionregistration.k8s.io/v1\nkind: {kind}\nmetadata: {{name: hook-{i}}}\n"
+            f"webhooks:\n- name: hook-{i}.example.org\n"
+            f"  clientConfig: {{service: {{name: {svc}, namespace: {ns}}}}}\n"
+            f"  rules: [{{operations: [CREATE, UPDATE], apiGroups: ['*'], apiVersions: ['*'], resources: [pods, deployments, '*']}}]\n"
+            f"  namespaceSelector: {{matchExpressions: [{{key: team, operator: In, values: [t{i % 50}]}}]}}\n"
+            f"  sideEffects: None\n  admissionReviewVersions: [v1]\n"
+        )
+    write(out, docs)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     scenarios = parser.add_subparsers(dest="scenario", required=True)
@@ -239,7 +268,7 @@ def main():
     p.add_argument("out")
     p.add_argument("count", type=int)
     p.add_argument("webhooks", type=int)
-    for scenario in ("chain", "secrets"):
+    for scenario in ("chain", "secrets", "interceptions"):
         p = scenarios.add_parser(scenario)
         p.add_argument("out")
         p.add_argument("count", type=int)
@@ -250,6 +279,8 @@ def main():
         gen_pem(args.out, args.count, args.keys)
     elif args.scenario == "cabundle":
         gen_cabundle(args.out, args.count, args.webhooks)
+    elif args.scenario == "interceptions":
+        gen_interceptions(args.out, args.count)
     elif args.scenario == "chain":
         gen_chain(args.out, args.count)
     else:

@@ -223,6 +223,18 @@ fn bench_webhooks_with_verdicts() {
 
 #[test]
 #[ignore = "benchmark: prints figures"]
+fn bench_webhook_interceptions() {
+    benchmark(
+        "webhooks on pods and `*` with namespaceSelectors, as many labelled Namespaces",
+        "interceptions",
+        4_000,
+        &[],
+        &["--format", "concise", "-q"],
+    );
+}
+
+#[test]
+#[ignore = "benchmark: prints figures"]
 fn bench_tls_inspect_certificates() {
     benchmark(
         "tls inspect on a PEM of certificates",

@@ -46,16 +46,49 @@ struct Reach {
     requests: BTreeSet<(usize, usize)>,
     /// In a namespace created later, carrying only its name label (a team's namespace).
     new_namespace: bool,
-    /// The cluster's namespaces (system ones and the inputs') where it intercepts one, as
-    /// positions in `context.namespaces.iter()`.
-    namespaces: BTreeSet<usize>,
+    /// The cluster's namespaces (system ones and the inputs') where it intercepts one, by
+    /// position in `context.namespaces.iter()`.
+    namespaces: NamespaceSet,
+}
+
+/// Positions of namespaces, one bit each: a webhook without a selector reaches them all,
+/// and thousands of webhooks times thousands of namespaces must stay small.
+#[derive(Clone, Default)]
+struct NamespaceSet(Vec<u64>);
+
+impl NamespaceSet {
+    fn insert(&mut self, position: usize) {
+        if self.0.len() <= position / 64 {
+            self.0.resize(position / 64 + 1, 0);
+        }
+        self.0[position / 64] |= 1 << (position % 64);
+    }
+
+    fn contains(&self, position: usize) -> bool {
+        self.0
+            .get(position / 64)
+            .is_some_and(|word| word & (1 << (position % 64)) != 0)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|word| *word == 0)
+    }
+
+    fn union(&mut self, other: &NamespaceSet) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            *mine |= theirs;
+        }
+    }
 }
 
 impl Reach {
     fn merge(&mut self, other: &Reach) {
         self.requests.extend(other.requests.iter().copied());
         self.new_namespace |= other.new_namespace;
-        self.namespaces.extend(other.namespaces.iter().copied());
+        self.namespaces.union(&other.namespaces);
     }
 }
 
@@ -109,23 +142,31 @@ fn reach(context: &Context<'_, '_>, admission: &Admission<'_>) -> Reach {
             .copied()
             .filter(|&(r, _, _)| (RESOURCES[r].0 == "namespaces") == is_namespace_object)
             .collect();
-        let Some(&(r, o, _)) = group.first() else {
+        if group.is_empty() {
             continue;
-        };
-        let within: Vec<usize> = context
-            .namespaces
-            .iter()
-            .enumerate()
-            .filter(|(_, namespace)| probe(r, o, namespace) == Some(true))
-            .map(|(i, _)| i)
-            .collect();
+        }
+        // A rule of the group matches in any namespace; only the selectors tell them apart
+        // (a Namespace object is its own object).
+        let object_admitted = admission.object_selector.selects(&no_labels) != Selection::Excluded;
+        let mut within = NamespaceSet::default();
+        for (i, namespace) in context.namespaces.iter().enumerate() {
+            let admitted = admission.namespace_selector.selects(namespace) != Selection::Excluded
+                && if is_namespace_object {
+                    admission.object_selector.selects(namespace) != Selection::Excluded
+                } else {
+                    object_admitted
+                };
+            if admitted {
+                within.insert(i);
+            }
+        }
         for (r, o, in_new_namespace) in group {
             if in_new_namespace || !within.is_empty() {
                 reach.requests.insert((r, o));
             }
             reach.new_namespace |= in_new_namespace;
         }
-        reach.namespaces.extend(within);
+        reach.namespaces.union(&within);
     }
     reach
 }
@@ -511,7 +552,7 @@ fn scope_text(context: &Context<'_, '_>, reach: &Reach) -> String {
             .namespaces
             .iter()
             .enumerate()
-            .filter(|(i, _)| reach.namespaces.contains(i) == within)
+            .filter(|(i, _)| reach.namespaces.contains(*i) == within)
             .map(|(_, n)| n.name.as_str())
             .collect()
     };

@@ -6,7 +6,7 @@ use super::interception::{list, Place, CRITICAL};
 use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EndpointKind, KnownLabels};
+use crate::model::{EndpointKind, KnownLabels, Selection};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const RULE: Rule = Rule {
@@ -169,71 +169,104 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let mut findings: BTreeMap<Vec<usize>, Vec<(String, Option<String>)>> = BTreeMap::new();
     let no_labels = KnownLabels(&[]);
     let namespaces: Vec<_> = context.namespaces.iter().collect();
-    for (operation, group, version, resource, subresource, cluster) in &probes {
+    let admission_of = |e: usize| {
+        model.endpoints[e]
+            .admission
+            .as_ref()
+            .unwrap_or_else(|| unreachable!())
+    };
+    // The requests whose webhooks could reach the deadline at all, with those webhooks.
+    let mut worth: Vec<(&Probe, Vec<usize>)> = Vec::new();
+    for probe in &probes {
         let mut candidates: Vec<usize> = by_resource
-            .get(resource.as_str())
+            .get(probe.3.as_str())
             .cloned()
             .unwrap_or_default();
         candidates.extend(&every_resource);
         candidates.sort_unstable();
         candidates.dedup();
-        if total(&candidates) < deadline {
-            continue;
+        if total(&candidates) >= deadline {
+            worth.push((probe, candidates));
         }
-        let places: Vec<Option<&crate::admission::Namespace<'_>>> = if *cluster {
+    }
+    if worth.is_empty() {
+        return;
+    }
+    // Which namespaces each webhook's namespaceSelector admits for certain, asked once per
+    // pair rather than per request: a bit per webhook, one set of bits per namespace.
+    let mut relevant: Vec<usize> = worth.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    relevant.sort_unstable();
+    relevant.dedup();
+    let position: HashMap<usize, usize> =
+        relevant.iter().enumerate().map(|(i, &e)| (e, i)).collect();
+    let words = relevant.len().div_ceil(64);
+    let admitted: Vec<Vec<u64>> = namespaces
+        .iter()
+        .map(|namespace| {
+            let mut bits = vec![0u64; words];
+            for (i, &e) in relevant.iter().enumerate() {
+                if admission_of(e).namespace_selector.selects(*namespace) == Selection::Selected {
+                    bits[i / 64] |= 1 << (i % 64);
+                }
+            }
+            bits
+        })
+        .collect();
+    for ((operation, group, version, resource, subresource, cluster), candidates) in worth {
+        // Rules, objectSelector and matchConditions do not depend on which namespace.
+        let request = Request {
+            operation,
+            group,
+            version,
+            resource,
+            subresource,
+            namespace: if *cluster {
+                None
+            } else {
+                namespaces.first().copied()
+            },
+            object_labels: &no_labels,
+        };
+        let mut matching = vec![0u64; words];
+        for e in candidates {
+            let admission = admission_of(e);
+            if admission.match_conditions == 0
+                && admission
+                    .rules
+                    .iter()
+                    .any(|r| admission::rule_matches(r, &request))
+                && admission.object_selector.selects(&no_labels) == Selection::Selected
+            {
+                let i = position[&e];
+                matching[i / 64] |= 1 << (i % 64);
+            }
+        }
+        let places: Vec<Option<usize>> = if *cluster {
             vec![None]
         } else {
-            namespaces.iter().map(|n| Some(*n)).collect()
+            (0..namespaces.len()).map(Some).collect()
         };
-        // Webhooks without a namespaceSelector answer alike in every namespace: asked once.
-        let intercepted = |e: usize, request: &Request<'_, '_>| {
-            let admission = model.endpoints[e]
-                .admission
-                .as_ref()
-                .unwrap_or_else(|| unreachable!());
-            admission.match_conditions == 0
-                && admission::intercepts(admission, request).is_some_and(|i| i.certain())
-        };
-        let (everywhere, selective): (Vec<usize>, Vec<usize>) =
-            candidates.iter().partition(|&&e| {
-                model.endpoints[e]
-                    .admission
-                    .as_ref()
-                    .is_some_and(|a| a.namespace_selector.is_everything())
-            });
-        let mut anywhere: Option<Vec<usize>> = None;
-        for namespace in places {
-            let request = Request {
-                operation,
-                group,
-                version,
-                resource,
-                subresource,
-                namespace,
-                object_labels: &no_labels,
-            };
-            let always = anywhere.get_or_insert_with(|| {
-                everywhere
-                    .iter()
-                    .copied()
-                    .filter(|&e| intercepted(e, &request))
-                    .collect()
-            });
-            let mut set = always.clone();
-            set.extend(
-                selective
-                    .iter()
-                    .copied()
-                    .filter(|&e| intercepted(e, &request)),
-            );
-            set.sort_unstable();
+        for place in places {
+            let set: Vec<usize> = (0..words)
+                .flat_map(|k| {
+                    let mut word = matching[k] & place.map_or(u64::MAX, |n| admitted[n][k]);
+                    std::iter::from_fn(move || {
+                        (word != 0).then(|| {
+                            let bit = word.trailing_zeros() as usize;
+                            word &= word - 1;
+                            k * 64 + bit
+                        })
+                    })
+                })
+                .map(|i| relevant[i])
+                .collect();
             if set.len() >= 2 && total(&set) >= deadline {
                 let what = if subresource.is_empty() {
                     format!("{operation} {resource}")
                 } else {
                     format!("{operation} {resource}/{subresource}")
                 };
-                let described = (what, namespace.map(|n| n.name.clone()));
+                let described = (what, place.map(|n| namespaces[n].name.clone()));
                 let requests = findings.entry(set).or_default();
                 if !requests.contains(&described) {
                     requests.push(described);
