@@ -29,6 +29,17 @@ pub struct Entry {
     pub verdict: &'static str,
     /// Ids of the findings on the endpoint's object, its Service or its workloads.
     pub findings: Vec<&'static str>,
+    /// How the API server calls an admission webhook; null for the other endpoints.
+    pub admission: Option<AdmissionCall>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AdmissionCall {
+    /// `Fail` or `Ignore`, defaulted by API version.
+    pub failure_policy: String,
+    pub timeout_seconds: i64,
+    /// How many matchConditions (CEL) it has; speclint does not evaluate them.
+    pub match_conditions: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -213,6 +224,11 @@ fn entry(
         ca_bundle,
         verdict,
         findings,
+        admission: endpoint.admission.as_ref().map(|admission| AdmissionCall {
+            failure_policy: endpoint.failure_policy.to_string(),
+            timeout_seconds: endpoint.timeout_seconds,
+            match_conditions: admission.match_conditions,
+        }),
     }
 }
 

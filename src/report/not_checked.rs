@@ -47,10 +47,25 @@ pub fn render(
             None => causes.push((cause, 1)),
         }
     }
+    let with_conditions = inventory
+        .iter()
+        .filter(|e| e.admission.as_ref().is_some_and(|a| a.match_conditions > 0))
+        .count();
     let hidden = diagnostics.iter().filter(|d| is_counted_instead(d)).count();
     for (cause, n) in &causes {
         let endpoints = if *n == 1 { "endpoint" } else { "endpoints" };
         writeln!(out, "note: {n} {endpoints} not checked: {}", escape(cause))?;
+    }
+    if with_conditions > 0 {
+        let webhooks = if with_conditions == 1 {
+            "webhook"
+        } else {
+            "webhooks"
+        };
+        writeln!(
+            out,
+            "note: {with_conditions} {webhooks} not fully checked: matchConditions (CEL) are not evaluated, so the webhook-safety rules take them to match every request and report at most a warning"
+        )?;
     }
     if hidden > 0 && !verbose {
         let notes = if hidden == 1 { "note" } else { "notes" };
