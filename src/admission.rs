@@ -114,6 +114,21 @@ pub struct Request<'r, 'a> {
     pub object_labels: &'r dyn Labels,
 }
 
+impl<'r, 'a> Request<'r, 'a> {
+    /// `CREATE pods` in a namespace, of a pod with these labels: how a workload's pods come.
+    pub fn pod_creation(namespace: &'r Namespace<'a>, labels: &'r dyn Labels) -> Self {
+        Request {
+            operation: "CREATE",
+            group: "",
+            version: "v1",
+            resource: "pods",
+            subresource: "",
+            namespace: Some(namespace),
+            object_labels: labels,
+        }
+    }
+}
+
 impl Request<'_, '_> {
     fn is_namespace_object(&self) -> bool {
         self.group.is_empty() && self.resource == "namespaces"

@@ -27,6 +27,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("webhook-timeout-total", "webhook-timeout-total", "warning", "webhook-timeout-total-safe"),
     ("webhook-backend-availability", "webhook-backend-availability", "warning", "webhook-backend-availability-safe"),
     ("webhook-network-policy", "webhook-network-policy", "warning", "webhook-network-policy-safe"),
+    ("webhook-dependency-loop", "webhook-dependency-loop", "error", "webhook-dependency-loop-safe"),
 ];
 
 /// The (rule, severity) of every finding of a run over the case's manifests.

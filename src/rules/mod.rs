@@ -44,6 +44,7 @@ mod verdict;
 mod weak_key;
 mod webhook_backend_availability;
 mod webhook_client_config;
+mod webhook_dependency_loop;
 mod webhook_hostname;
 mod webhook_loopback;
 mod webhook_network_policy;
@@ -264,6 +265,7 @@ pub const RULES: &[&Rule] = &[
     &webhook_review_versions::RULE,
     &webhook_backend_availability::RULE,
     &webhook_network_policy::RULE,
+    &webhook_dependency_loop::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

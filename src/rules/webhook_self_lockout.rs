@@ -145,15 +145,7 @@ fn pods_lockout<'w, 'a>(
         .namespaces
         .named(&context.model.objects[template.object].namespace);
     let labels = KnownLabels(&template.labels);
-    let request = Request {
-        operation: "CREATE",
-        group: "",
-        version: "v1",
-        resource: "pods",
-        subresource: "",
-        namespace: Some(&namespace),
-        object_labels: &labels,
-    };
+    let request = Request::pod_creation(&namespace, &labels);
     admission::intercepts(admission, &request)
         .filter(|i| !i.excluded())
         .map(Lockout::Pods)
