@@ -75,3 +75,65 @@ fn each_rule_fires_on_its_case_and_not_on_the_safe_one() {
         );
     }
 }
+
+/// Edge cases of kube-apiserver's semantics under testdata/safety: (file, extra
+/// arguments, rule, the severity it must raise, or None for silence).
+#[rustfmt::skip]
+const EDGES: &[(&str, &[&str], &str, Option<&str>)] = &[
+    ("served-by-two-workloads.yaml", &[], "webhook-dependency-loop", None),
+    ("host-network-backend.yaml", &[], "webhook-network-policy", None),
+    ("connect-timeouts.yaml", &[], "webhook-timeout-total", None),
+    ("gardener-purpose-exclusion.yaml", &[], "webhook-system-resources", None),
+    ("refused-timeout.yaml", &[], "webhook-timeout-total", None),
+    ("refused-timeout.yaml", &[], "webhook-timeout", Some("error")),
+    ("empty-policy-types.yaml", &[], "webhook-network-policy", Some("warning")),
+    ("star-group-timeouts.yaml", &[], "webhook-timeout-total", Some("warning")),
+    ("render-replacing-live.yaml", &["--cluster-state", "render-replacing-live.live.yaml"], "webhook-timeout-total", None),
+];
+
+#[test]
+fn edge_cases_follow_the_api_server() {
+    let dir = testdata().join("safety");
+    for &(file, extra, rule, severity) in EDGES {
+        let out = Command::new(BIN)
+            .args(["--no-config", "--now", NOW, "--format", "json"])
+            .args(extra)
+            .arg(file)
+            .current_dir(&dir)
+            .output()
+            .expect("speclint runs");
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{file}: not JSON ({e})"));
+        let raised: Vec<&str> = value["diagnostics"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{file}: no diagnostics"))
+            .iter()
+            .filter(|d| d["rule"] == rule)
+            .filter_map(|d| d["severity"].as_str())
+            .filter(|s| *s != "note")
+            .collect();
+        match severity {
+            None => assert!(raised.is_empty(), "{file}: {rule} raised {raised:?}"),
+            Some(severity) => assert!(
+                raised.contains(&severity),
+                "{file}: no {severity} of {rule}, only {raised:?}"
+            ),
+        }
+    }
+    // The budget without a selector protects nothing and blocks nothing.
+    let out = Command::new(BIN)
+        .args([
+            "--no-config",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "budget-without-selector.yaml",
+        ])
+        .current_dir(&dir)
+        .output()
+        .expect("speclint runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("no PodDisruptionBudget"), "{text}");
+    assert!(!text.contains("allows no eviction"), "{text}");
+}

@@ -302,6 +302,9 @@ pub struct PodTemplate<'a> {
     pub anti_affinity: Option<NodeRef<'a>>,
     /// `spec.topologySpreadConstraints` of the pods, when not empty.
     pub topology_spread: Option<NodeRef<'a>>,
+    /// `spec.hostNetwork: true`: the pods use the node's network, which most network
+    /// plugins leave out of NetworkPolicies.
+    pub host_network: bool,
     pub labels: Vec<(&'a str, &'a str)>,
     /// `metadata.labels` of the template, to point at.
     pub labels_node: Option<NodeRef<'a>>,
@@ -487,6 +490,9 @@ pub struct Model<'a> {
     pub autoscalers: Vec<Autoscaler<'a>>,
     /// Resources the CRDs among the inputs define: (plural, cluster-scoped).
     pub custom_resources: Vec<(&'a str, bool)>,
+    /// Per endpoint: its object is live state that a rendered object of the same kind and
+    /// name replaces when applied, so it is not a second webhook.
+    superseded: Vec<bool>,
     services_by_name: HashMap<(String, &'a str), usize>,
     secrets_by_name: HashMap<(String, &'a str), usize>,
     pod_templates_by_namespace: HashMap<String, NamespaceTemplates<'a>>,
@@ -529,7 +535,30 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        model.superseded = model.find_superseded();
         model
+    }
+
+    /// Whether an endpoint's object is live state that a rendered object replaces.
+    pub fn is_superseded(&self, endpoint: usize) -> bool {
+        self.superseded.get(endpoint).copied().unwrap_or(false)
+    }
+
+    fn find_superseded(&self) -> Vec<bool> {
+        let rendered: std::collections::HashSet<(&str, &str, &str)> = self
+            .endpoints
+            .iter()
+            .map(|e| &self.objects[e.object])
+            .filter(|o| !o.live)
+            .map(|o| (o.kind, o.namespace.as_str(), o.name))
+            .collect();
+        self.endpoints
+            .iter()
+            .map(|e| {
+                let o = &self.objects[e.object];
+                o.live && rendered.contains(&(o.kind, o.namespace.as_str(), o.name))
+            })
+            .collect()
     }
 
     fn add(&mut self, object: Object<'a>) {
@@ -888,6 +917,7 @@ fn read_pod_template<'a>(
         topology_spread: spec
             .get("topologySpreadConstraints")
             .filter(|n| n.items().next().is_some()),
+        host_network: spec.get("hostNetwork").and_then(|n| n.as_bool()) == Some(true),
         labels,
         labels_node,
         containers,

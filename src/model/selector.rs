@@ -45,7 +45,9 @@ pub enum Selection {
 pub trait Labels {
     fn label(&self, key: &str) -> Option<&str>;
     /// True when a label the inputs do not show cannot exist (a rendered object's labels
-    /// are all there); false when the object lives outside the inputs.
+    /// are all there). False for an object the platform owns (a system namespace): it may
+    /// carry labels that keep it out of selectors (`gardener.cloud/purpose=kube-system`),
+    /// never ones that opt it into a user's webhook.
     fn complete(&self) -> bool;
 }
 
@@ -143,7 +145,11 @@ impl<'a> LabelSelector<'a> {
 impl Requirement<'_> {
     pub fn selects(&self, labels: &dyn Labels) -> Selection {
         let value = labels.label(self.key);
-        if value.is_none() && !labels.complete() {
+        // An unseen label of an incomplete set may exist to exclude it, not to opt it in.
+        if value.is_none()
+            && !labels.complete()
+            && matches!(self.operator, Operator::NotIn | Operator::DoesNotExist)
+        {
             return Selection::Unknown;
         }
         let holds = match self.operator {
@@ -211,6 +217,35 @@ mod tests {
         let exists = "matchExpressions:\n- {key: skip, operator: DoesNotExist}\n";
         assert_eq!(verdict(exists, &[("skip", "")]), Selection::Excluded);
         assert_eq!(verdict(exists, &[]), Selection::Selected);
+    }
+
+    /// Labels of a system namespace the inputs hold no object for: only its name is known.
+    struct PlatformOwned;
+
+    impl Labels for PlatformOwned {
+        fn label(&self, key: &str) -> Option<&str> {
+            (key == "kubernetes.io/metadata.name").then_some("kube-system")
+        }
+        fn complete(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_platform_may_label_its_namespaces_out_of_selectors_but_not_into_them() {
+        let selects = |selector: &str| {
+            let docs = documents(selector);
+            LabelSelector::read(docs[0].root()).selects(&PlatformOwned)
+        };
+        // Gardener's kube-system carries gardener.cloud/purpose=kube-system.
+        let opt_out = "matchExpressions:\n- {key: gardener.cloud/purpose, operator: NotIn, values: [kube-system]}\n";
+        assert_eq!(selects(opt_out), Selection::Unknown);
+        assert_eq!(
+            selects("matchLabels: {istio-injection: enabled}\n"),
+            Selection::Excluded
+        );
+        let by_name = "matchExpressions:\n- {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]}\n";
+        assert_eq!(selects(by_name), Selection::Excluded);
     }
 
     #[test]

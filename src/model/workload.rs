@@ -52,7 +52,7 @@ pub struct IngressRule<'a> {
 pub struct NetworkPolicy<'a> {
     pub object: ObjectId,
     pub pod_selector: LabelSelector<'a>,
-    /// Ingress is in `policyTypes`, or `policyTypes` is absent (Ingress is then implied).
+    /// Ingress is in `policyTypes`, or `policyTypes` is absent or empty (Ingress is then implied).
     pub restricts_ingress: bool,
     pub policy_types: Option<NodeRef<'a>>,
     pub ingress: Vec<IngressRule<'a>>,
@@ -102,7 +102,8 @@ pub(super) fn read_network_policy(object: ObjectId, node: NodeRef<'_>) -> Networ
     let spec = node.get("spec");
     let get = |key: &str| spec.and_then(|s| s.get(key)).filter(|n| !n.is_null());
     let policy_types = get("policyTypes");
-    let restricts_ingress = match policy_types {
+    // SetDefaults_NetworkPolicy: no policyTypes (absent or empty) means Ingress.
+    let restricts_ingress = match policy_types.filter(|types| types.items().next().is_some()) {
         Some(types) => types.items().any(|t| t.as_str() == Some("Ingress")),
         None => true,
     };

@@ -278,7 +278,7 @@ fn findings(context: &Context<'_, '_>) -> Vec<Finding> {
         let Some(admission) = &endpoint.admission else {
             continue;
         };
-        if endpoint.failure_policy != "Fail" {
+        if endpoint.failure_policy != "Fail" || context.model.is_superseded(resolution.endpoint) {
             continue;
         }
         let ServiceLink::Found { backends, .. } = &resolution.service else {
@@ -322,13 +322,15 @@ fn pods_behind(context: &Context<'_, '_>, resolution: usize) -> i64 {
     let ServiceLink::Found { backends, .. } = &context.resolutions[resolution].service else {
         return 0;
     };
-    backends
-        .iter()
-        .map(|b| {
-            let template = &context.model.pod_templates[b.pod_template];
-            replicas(context.model, template).map_or(2, Replicas::count)
-        })
-        .sum()
+    let mut pods = 0;
+    for b in backends {
+        let template = &context.model.pod_templates[b.pod_template];
+        pods += replicas(context.model, template).map_or(2, Replicas::count);
+        if pods >= 2 {
+            break;
+        }
+    }
+    pods
 }
 
 fn weaknesses(context: &Context<'_, '_>, finding: &Finding) -> Vec<Weakness> {
@@ -338,11 +340,13 @@ fn weaknesses(context: &Context<'_, '_>, finding: &Finding) -> Vec<Weakness> {
     let mut found = Vec::new();
     let replicas = replicas(model, template);
     if let Some(r) = replicas {
-        let alone = finding
-            .callers
-            .iter()
-            .any(|(i, _)| pods_behind(context, *i) < 2);
-        if r.count() < 2 && alone {
+        // Only asked for a single pod; pods_behind stops counting at two.
+        if r.count() < 2
+            && finding
+                .callers
+                .iter()
+                .any(|(i, _)| pods_behind(context, *i) < 2)
+        {
             found.push(Weakness::OneReplica(r));
         }
     }
@@ -354,9 +358,11 @@ fn weaknesses(context: &Context<'_, '_>, finding: &Finding) -> Vec<Weakness> {
             .enumerate()
             .filter(|(_, b)| {
                 let budget_object = &model.objects[b.object];
-                // policy/v1beta1 read an empty selector as selecting no pod.
-                let selects_nothing =
-                    budget_object.api_version.ends_with("v1beta1") && b.selector.is_everything();
+                // A null selector selects no pod (policy/v1: "A null selector will match no
+                // pods"); policy/v1beta1 read an empty one so too.
+                let selects_nothing = b.selector.node.is_none()
+                    || (budget_object.api_version.ends_with("v1beta1")
+                        && b.selector.is_everything());
                 budget_object.namespace == object.namespace
                     && !selects_nothing
                     && b.selector.selects(&KnownLabels(&template.labels)) == Selection::Selected

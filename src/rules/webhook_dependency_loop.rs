@@ -43,7 +43,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ServiceLink::Found { backends, .. } = &resolution.service else {
             continue;
         };
-        if endpoint.failure_policy != "Fail" || admission.match_conditions > 0 {
+        if endpoint.failure_policy != "Fail"
+            || admission.match_conditions > 0
+            || model.is_superseded(resolution.endpoint)
+        {
             continue;
         }
         let servers: Vec<usize> = backends
@@ -55,7 +58,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 })
             })
             .collect();
-        if !servers.is_empty() {
+        // Any ready pod behind the Service answers: a webhook two workloads serve stays up
+        // while either runs, which this graph of single dependencies does not model.
+        if servers.len() == 1 {
             served.push((resolution.endpoint, servers));
         }
     }

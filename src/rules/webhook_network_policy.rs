@@ -51,6 +51,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // (pod template, port) → the endpoints calling it, as indexes into `context.resolutions`.
     let mut callers: BTreeMap<(usize, PodPort<'_>), Vec<usize>> = BTreeMap::new();
     for (i, resolution) in context.resolutions.iter().enumerate() {
+        if model.is_superseded(resolution.endpoint) {
+            continue;
+        }
         if context.endpoint(resolution).never_called {
             continue;
         }
@@ -67,6 +70,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         };
         for backend in backends {
             let template = &model.pod_templates[backend.pod_template];
+            // Most network plugins leave host-network pods out of NetworkPolicies
+            // (Kubernetes documentation, "NetworkPolicies and hostNetwork pods").
+            if template.host_network {
+                continue;
+            }
             let declared = backend
                 .container
                 .into_iter()

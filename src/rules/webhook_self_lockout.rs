@@ -31,7 +31,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(admission) = &endpoint.admission else {
             continue;
         };
-        if endpoint.failure_policy != "Fail" {
+        if endpoint.failure_policy != "Fail" || context.model.is_superseded(resolution.endpoint) {
             continue;
         }
         let ServiceLink::Found { backends, .. } = &resolution.service else {
@@ -119,9 +119,35 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if interception.object == Selection::Unknown || interception.namespace == Selection::Unknown
         {
             diagnostic.severity = Severity::Warning;
-            diagnostic = diagnostic.with_note(
-                "a selector of this webhook is invalid, so whether it admits these requests cannot be told",
-            );
+            let invalid = admission.namespace_selector.invalid || admission.object_selector.invalid;
+            diagnostic = diagnostic.with_note(if invalid {
+                "a selector of this webhook is invalid, so whether it admits these requests cannot be told".to_string()
+            } else {
+                format!("whether its namespaceSelector admits namespace {namespace} depends on labels the inputs do not show: platforms label their system namespaces")
+            });
+        }
+        // Any ready pod behind the Service answers: other backends it does not intercept
+        // keep the webhook up.
+        let spared: Vec<String> = backends
+            .iter()
+            .map(|b| b.pod_template)
+            .filter(|&t| t != template_index)
+            .filter(|&t| match &lockout {
+                Lockout::Pods(_) => {
+                    pods_lockout(context, admission, &model.pod_templates[t]).is_none()
+                }
+                Lockout::Workload(..) => {
+                    workload_lockout(context, admission, &model.pod_templates[t]).is_none()
+                }
+            })
+            .map(|t| model.objects[model.pod_templates[t].object].display())
+            .collect();
+        if !spared.is_empty() {
+            diagnostic.severity = Severity::Warning;
+            diagnostic = diagnostic.with_note(format!(
+                "{} also serves this webhook and is not intercepted: while its pods run, the webhook answers",
+                super::interception::list(&spared, 3)
+            ));
         }
         if let Some(note) = match_conditions_note(admission) {
             diagnostic.severity = Severity::Warning;

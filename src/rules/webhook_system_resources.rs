@@ -20,15 +20,44 @@ const MAX_LISTED: usize = 5;
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for endpoint in &model.endpoints {
+    for (index, endpoint) in model.endpoints.iter().enumerate() {
         let Some(admission) = &endpoint.admission else {
             continue;
         };
-        if endpoint.failure_policy != "Fail" {
+        if endpoint.failure_policy != "Fail" || model.is_superseded(index) {
             continue;
         }
         let mut hits = critical_hits(context, admission, false);
         if hits.is_empty() {
+            // Said once, as a note: what hangs on labels a platform may give its namespaces.
+            let maybe = critical_hits(context, admission, true);
+            let worst = maybe.iter().max_by_key(|h| h.critical.harm);
+            if let Some(hit) = worst {
+                let requirements: Vec<String> = admission
+                    .namespace_selector
+                    .requirements
+                    .iter()
+                    .filter(|r| r.key != crate::admission::NAME_LABEL)
+                    .map(|r| format!("`{}`", r.describe()))
+                    .collect();
+                let mut diagnostic = context
+                    .diagnostic_for(
+                        &RULE,
+                        endpoint.object,
+                        format!(
+                            "whether {} intercepts {}, with failurePolicy Fail, depends on labels the inputs do not show",
+                            describe_endpoint(model, endpoint),
+                            hit.what
+                        ),
+                        hit.interception.rule.node.span(),
+                    )
+                    .with_note(format!(
+                        "its namespaceSelector ({}) leaves out namespaces by labels that no Namespace object among the inputs gives the system namespaces; it intercepts them unless the platform or an administrator labels them so",
+                        list(&requirements, 3)
+                    ));
+                diagnostic.severity = Severity::Note;
+                out.push(diagnostic);
+            }
             continue;
         }
         // Worst harm first, in the table's order otherwise.

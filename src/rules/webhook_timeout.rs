@@ -17,10 +17,13 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for endpoint in &model.endpoints {
+    for (index, endpoint) in model.endpoints.iter().enumerate() {
         let Some(admission) = &endpoint.admission else {
             continue;
         };
+        if model.is_superseded(index) {
+            continue;
+        }
         let timeout = endpoint.timeout_seconds;
         let object = &model.objects[endpoint.object];
         let span = timeout_span(admission, object.name_span());

@@ -7,7 +7,7 @@ use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EndpointKind, KnownLabels, Selection};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub const RULE: Rule = Rule {
     id: "webhook-timeout-total",
@@ -23,6 +23,9 @@ const MAX_LABELS: usize = 10;
 
 /// A request to try: (operation, group, version, resource, subresource, cluster-scoped).
 type Probe = (String, String, String, String, String, bool);
+
+/// `CREATE pods` and the namespace it was tried in (None: cluster-scoped).
+type Described = (String, Option<String>);
 
 /// Groups whose objects the API server never sends to webhooks
 /// (`rules.IsExemptAdmissionConfigurationResource`).
@@ -58,7 +61,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .endpoints
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.admission.is_some())
+        .filter(|(i, e)| e.admission.is_some() && !model.is_superseded(*i))
         .map(|(i, _)| i)
         .collect();
     if webhooks.len() < 2 {
@@ -70,7 +73,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             && e.admission
                 .as_ref()
                 .is_some_and(|a| a.reinvocation_policy == "IfNeeded");
-        e.timeout_seconds.max(0) * if twice { 2 } else { 1 }
+        // A timeout out of 1..=30 is refused with its configuration (webhook-timeout).
+        if !(1..=30).contains(&e.timeout_seconds) {
+            return 0;
+        }
+        e.timeout_seconds * if twice { 2 } else { 1 }
     };
     let total = |set: &[usize]| -> i64 {
         let mutating: i64 = set
@@ -108,37 +115,52 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     list.push(e);
                 }
                 let subresource = if subresource == "*" { "" } else { subresource };
+                // `*` groups probe the group the resource is served at; every version listed.
+                let groups: Vec<&str> = rule
+                    .api_groups
+                    .iter()
+                    .copied()
+                    .flat_map(|g| {
+                        if g == "*" {
+                            admission::served(resource).map(|(g, _)| g)
+                        } else {
+                            Some(g)
+                        }
+                    })
+                    .filter(|g| *g != EXEMPT_GROUP)
+                    .collect();
                 for operation in &rule.operations {
-                    let operations: &[&str] = if *operation == "*" {
-                        &["CREATE", "UPDATE"]
-                    } else {
-                        &[operation]
+                    // CONNECT (exec, attach, port-forward, proxy) runs without the 34s bound.
+                    let operations: &[&str] = match *operation {
+                        "*" => &["CREATE", "UPDATE"],
+                        "CONNECT" => &[],
+                        _ => std::slice::from_ref(operation),
                     };
-                    for group in rule
-                        .api_groups
-                        .iter()
-                        .filter(|g| **g != "*" && **g != EXEMPT_GROUP)
-                    {
-                        let version = rule
+                    for group in &groups {
+                        let mut versions: Vec<&str> = rule
                             .api_versions
                             .iter()
-                            .find(|v| **v != "*")
                             .copied()
-                            .or_else(|| {
+                            .filter(|v| *v != "*")
+                            .collect();
+                        if versions.is_empty() {
+                            versions.push(
                                 admission::served(resource)
                                     .filter(|(g, _)| g == group)
-                                    .map(|(_, v)| v)
-                            })
-                            .unwrap_or("v1");
-                        for operation in operations {
-                            probes.insert((
-                                operation.to_string(),
-                                group.to_string(),
-                                version.to_string(),
-                                resource.to_string(),
-                                subresource.to_string(),
-                                is_cluster_scoped(context, resource),
-                            ));
+                                    .map_or("v1", |(_, v)| v),
+                            );
+                        }
+                        for version in versions {
+                            for operation in operations {
+                                probes.insert((
+                                    operation.to_string(),
+                                    group.to_string(),
+                                    version.to_string(),
+                                    resource.to_string(),
+                                    subresource.to_string(),
+                                    is_cluster_scoped(context, resource),
+                                ));
+                            }
                         }
                     }
                 }
@@ -165,8 +187,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Sets of webhooks past the deadline, with the requests that pass through them.
-    let mut findings: BTreeMap<Vec<usize>, Vec<(String, Option<String>)>> = BTreeMap::new();
+    // Sets of webhooks past the deadline, with the requests that pass through them (in the
+    // order found, without repeats).
+    let mut findings: BTreeMap<Vec<usize>, (Vec<Described>, HashSet<Described>)> = BTreeMap::new();
     let no_labels = KnownLabels(&[]);
     let namespaces: Vec<_> = context.namespaces.iter().collect();
     let admission_of = |e: usize| {
@@ -267,14 +290,14 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     format!("{operation} {resource}/{subresource}")
                 };
                 let described = (what, place.map(|n| namespaces[n].name.clone()));
-                let requests = findings.entry(set).or_default();
-                if !requests.contains(&described) {
+                let (requests, seen) = findings.entry(set).or_default();
+                if seen.insert(described.clone()) {
                     requests.push(described);
                 }
             }
         }
     }
-    for (set, requests) in findings {
+    for (set, (requests, _)) in findings {
         let requests = describe_requests(&requests, namespaces.len());
         out.push(diagnostic(
             context,
