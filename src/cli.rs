@@ -138,6 +138,11 @@ pub struct Args {
     #[arg(long)]
     pub statistics: bool,
 
+    /// After the report, print on stderr the wall and CPU time of each stage (read, parse,
+    /// model, resolve and verify, rules, report) and the peak memory.
+    #[arg(long)]
+    pub timings: bool,
+
     /// Suppressions (`# speclint-ignore: rule -- reason`) without a reason are errors.
     #[arg(long)]
     pub require_reason: bool,
@@ -287,6 +292,12 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         .or(config.as_ref().and_then(|c| c.max_input_size))
         .unwrap_or(input::DEFAULT_MAX_INPUT_SIZE);
     let mut budget = input::InputBudget::new(max_input_size);
+    // Printed when the run ends, whichever way it returns.
+    let timings = args.timings.then(|| {
+        let timings = std::sync::Arc::new(crate::timings::Timings::default());
+        timings.stage("read");
+        TimingsOnExit(timings)
+    });
     let mut read_report = ReadReport::default();
     let mut read =
         |paths: &[String]| match input::read_all(paths, stdin, &read_options, &mut budget) {
@@ -327,13 +338,20 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         std::env::var("TERM").ok().as_deref(),
         input_bytes as u64,
     );
+    let progress = match &timings {
+        Some(TimingsOnExit(timings)) => crate::progress::Progress::timed(timings.clone()),
+        None => crate::progress::Progress::default(),
+    };
     let outcome = if show_progress {
         // The ticker erases its line when dropped, before the report is written.
-        let ticker = crate::progress::Ticker::start();
+        let ticker = crate::progress::Ticker::start(progress);
         pipeline::lint_reporting(&sources, &options, ticker.progress())
     } else {
-        pipeline::lint(&sources, &options)
+        pipeline::lint_reporting(&sources, &options, &progress)
     };
+    if let Some(TimingsOnExit(timings)) = &timings {
+        timings.stage("report");
+    }
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
@@ -420,6 +438,15 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Prints `--timings` on stderr when dropped, after the report.
+struct TimingsOnExit(std::sync::Arc<crate::timings::Timings>);
+
+impl Drop for TimingsOnExit {
+    fn drop(&mut self) {
+        let _ = write!(std::io::stderr().lock(), "{}", self.0.finish());
     }
 }
 

@@ -20,6 +20,7 @@ pub mod resolve;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod timings;
 pub mod tls;
 pub mod tls_cli;
 pub mod yaml;

@@ -29,16 +29,31 @@ pub const MODELLING: usize = 1;
 pub const VERIFYING: usize = 2;
 pub const CHECKING: usize = 3;
 
+/// Names of the stages in `--timings`.
+const TIMED_STAGES: [&str; 4] = ["parse", "model", "resolve+verify", "rules"];
+
 /// Counters the pipeline advances from any thread.
 #[derive(Default)]
 pub struct Progress {
     stage: AtomicUsize,
     done: AtomicU64,
     total: AtomicU64,
+    /// `--timings`: each stage start is marked there too.
+    timings: Option<Arc<crate::timings::Timings>>,
 }
 
 impl Progress {
+    pub fn timed(timings: Arc<crate::timings::Timings>) -> Progress {
+        Progress {
+            timings: Some(timings),
+            ..Progress::default()
+        }
+    }
+
     pub fn start_stage(&self, stage: usize, total: u64) {
+        if let Some(timings) = &self.timings {
+            timings.stage(TIMED_STAGES[stage.min(TIMED_STAGES.len() - 1)]);
+        }
         self.done.store(0, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
         self.stage.store(stage, Ordering::Relaxed);
@@ -94,8 +109,8 @@ pub struct Ticker {
 }
 
 impl Ticker {
-    pub fn start() -> Ticker {
-        let progress = Arc::new(Progress::default());
+    pub fn start(progress: Progress) -> Ticker {
+        let progress = Arc::new(progress);
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let progress = Arc::clone(&progress);

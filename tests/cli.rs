@@ -580,3 +580,35 @@ fn not_checked_is_counted_by_cause_and_verbose_shows_the_notes() {
     let json = speclint(&dir, &["--format", "json", "input.yaml"], None);
     assert!(json.stdout.contains("\"certificate-undetermined\""));
 }
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_report_alone() {
+    let dir = testdata().join("cases/hostname-renamed-service");
+    let plain = speclint(&dir, &["--color", "never", "input.yaml"], None);
+    let timed = speclint(&dir, &["--color", "never", "--timings", "input.yaml"], None);
+    assert_eq!(plain.stdout, timed.stdout);
+    assert_eq!(plain.code, timed.code);
+    let stages: Vec<&str> = timed
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("timings: "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        stages,
+        vec![
+            "stage",
+            "read",
+            "parse",
+            "model",
+            "resolve+verify",
+            "rules",
+            "report",
+            "total",
+            "peak"
+        ],
+        "{}",
+        timed.stderr
+    );
+    assert!(!plain.stderr.contains("timings:"));
+}
