@@ -8,6 +8,7 @@ pub mod hostname;
 pub mod key;
 pub mod pem;
 pub mod roots;
+mod signature;
 pub mod time;
 pub mod verify;
 
