@@ -262,18 +262,10 @@ pub fn critical_hits<'w, 'a>(
 
 /// `a, b and c`, or `a, b, c and 4 more` past `limit`.
 pub fn list(items: &[String], limit: usize) -> String {
-    let shown: Vec<&str> = items.iter().take(limit).map(String::as_str).collect();
-    let rest = items.len().saturating_sub(limit);
-    match (shown.len(), rest) {
-        (0, _) => String::new(),
-        (1, 0) => shown[0].to_string(),
-        (_, 0) => format!(
-            "{} and {}",
-            shown[..shown.len() - 1].join(", "),
-            shown[shown.len() - 1]
-        ),
-        (_, rest) => format!("{} and {rest} more", shown.join(", ")),
+    if items.len() <= limit {
+        return super::join_and(items);
     }
+    format!("{} and {} more", items[..limit].join(", "), items.len() - limit)
 }
 
 /// The note every finding that depends on matching carries when matchConditions exist.

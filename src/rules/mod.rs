@@ -268,6 +268,17 @@ pub const RULES: &[&Rule] = &[
     &webhook_dependency_loop::RULE,
 ];
 
+/// The findings of a whole run over one manifest, for rules' unit tests.
+#[cfg(test)]
+pub(crate) fn lint_for_test(text: &str) -> Vec<Diagnostic> {
+    let mut sources = crate::source::SourceMap::default();
+    sources.add(crate::source::SourceFile::new(
+        "input.yaml",
+        text.as_bytes().to_vec(),
+    ));
+    crate::pipeline::lint(&sources, &crate::pipeline::Options::new("default")).diagnostics
+}
+
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
 }

@@ -653,14 +653,7 @@ mod tests {
 
     /// This rule's findings and certificate-undetermined's, as `severity rule: message`.
     fn lint(text: &str) -> Vec<String> {
-        let mut sources = crate::source::SourceMap::default();
-        sources.add(crate::source::SourceFile::new(
-            "input.yaml",
-            text.as_bytes().to_vec(),
-        ));
-        let options = crate::pipeline::Options::new("default");
-        crate::pipeline::lint(&sources, &options)
-            .diagnostics
+        crate::rules::lint_for_test(text)
             .iter()
             .filter(|d| d.rule == RULE.id || d.rule == "certificate-undetermined")
             .map(|d| format!("{} {}: {}", d.severity.as_str(), d.rule, d.message))

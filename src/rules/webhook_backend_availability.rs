@@ -800,16 +800,10 @@ mod tests {
     const SPREAD: &str = "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule}]\n";
 
     fn lint(text: &str) -> Vec<String> {
-        let mut sources = crate::source::SourceMap::default();
-        sources.add(crate::source::SourceFile::new(
-            "input.yaml",
-            text.as_bytes().to_vec(),
-        ));
-        crate::pipeline::lint(&sources, &crate::pipeline::Options::new("default"))
-            .diagnostics
-            .iter()
+        crate::rules::lint_for_test(text)
+            .into_iter()
             .filter(|d| d.rule == RULE.id)
-            .map(|d| d.message.clone())
+            .map(|d| d.message)
             .collect()
     }
 

@@ -56,9 +56,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             })
             .map(|h| h.what.clone())
             .collect();
-        let limit = context.settings.lease_timeout;
-        if !leases.is_empty() && timeout > limit {
-            out.push(
+        let too_long =
+            |what: &[String], listed: usize, limit: i64, notes: [&str; 2], help: String| {
                 context
                     .diagnostic_for(
                         &RULE,
@@ -66,38 +65,43 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         format!(
                             "{} intercepts {} with a timeout of {timeout}s, above {limit}s",
                             describe_endpoint(model, endpoint),
-                            list(&leases, 3)
+                            list(what, listed)
                         ),
                         span,
                     )
                     .with_span_label(timeout_label(admission, timeout))
-                    .with_note("control-plane controllers renew their leader-election leases every few seconds; a slow webhook on those writes makes them lose leadership, whatever the failurePolicy")
-                    .with_note("Gardener treats a webhook on leases in kube-system with a timeout above 3s as problematic even with failurePolicy Ignore (WebhookMaximumTimeoutSecondsNotProblematicForLeases), and its remediator sets it to 3s")
-                    .with_help(format!("set `timeoutSeconds: {limit}` or less, or exclude kube-system from the webhook")),
-            );
+                    .with_note(notes[0])
+                    .with_note(notes[1])
+                    .with_help(help)
+            };
+        let limit = context.settings.lease_timeout;
+        if !leases.is_empty() && timeout > limit {
+            out.push(too_long(
+                &leases,
+                3,
+                limit,
+                [
+                    "control-plane controllers renew their leader-election leases every few seconds; a slow webhook on those writes makes them lose leadership, whatever the failurePolicy",
+                    "Gardener treats a webhook on leases in kube-system with a timeout above 3s as problematic even with failurePolicy Ignore (WebhookMaximumTimeoutSecondsNotProblematicForLeases), and its remediator sets it to 3s",
+                ],
+                format!("set `timeoutSeconds: {limit}` or less, or exclude kube-system from the webhook"),
+            ));
             continue;
         }
         let limit = context.settings.critical_timeout;
         // With Fail, webhook-system-resources reports the interception itself.
         if endpoint.failure_policy == "Ignore" && timeout > limit && !hits.is_empty() {
             let names: Vec<String> = hits.iter().map(|h| h.what.clone()).collect();
-            out.push(
-                context
-                    .diagnostic_for(
-                        &RULE,
-                        endpoint.object,
-                        format!(
-                            "{} intercepts {} with a timeout of {timeout}s, above {limit}s",
-                            describe_endpoint(model, endpoint),
-                            list(&names, 5)
-                        ),
-                        span,
-                    )
-                    .with_span_label(timeout_label(admission, timeout))
-                    .with_note("failurePolicy Ignore skips the webhook only once it has timed out: until then the request waits, and most control-plane clients give up after 30s, with the API server's own deadline for a write at 34s")
-                    .with_note("Gardener treats a webhook on critical resources with a timeout above 15s as problematic even with failurePolicy Ignore (WebhookMaximumTimeoutSecondsNotProblematic)")
-                    .with_help(format!("set `timeoutSeconds: {limit}` or less (a few seconds is usual)")),
-            );
+            out.push(too_long(
+                &names,
+                5,
+                limit,
+                [
+                    "failurePolicy Ignore skips the webhook only once it has timed out: until then the request waits, and most control-plane clients give up after 30s, with the API server's own deadline for a write at 34s",
+                    "Gardener treats a webhook on critical resources with a timeout above 15s as problematic even with failurePolicy Ignore (WebhookMaximumTimeoutSecondsNotProblematic)",
+                ],
+                format!("set `timeoutSeconds: {limit}` or less (a few seconds is usual)"),
+            ));
         }
     }
 }
