@@ -265,7 +265,11 @@ pub fn list(items: &[String], limit: usize) -> String {
     if items.len() <= limit {
         return super::join_and(items);
     }
-    format!("{} and {} more", items[..limit].join(", "), items.len() - limit)
+    format!(
+        "{} and {} more",
+        items[..limit].join(", "),
+        items.len() - limit
+    )
 }
 
 /// The note every finding that depends on matching carries when matchConditions exist.
