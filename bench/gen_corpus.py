@@ -1,102 +1,159 @@
 #!/usr/bin/env python3
-"""Generates a helm-template-style corpus for throughput measurements.
+"""Generates issue 12's corpus: N rendered charts as a tree of files.
 
-usage: bench/gen_corpus.py OUT.yaml [RELEASES]
+usage: bench/gen_corpus.py OUT_DIR [CHARTS (default 4000)]
 
-Each release renders a webhook wiring (Service, Deployment, Secret with a real
-certificate from testdata/certs, ValidatingWebhookConfiguration) plus ConfigMaps and
-other Deployments, with `# Source:` comments. 1,000 releases give about 57 MB and
-29,000 documents.
+Each chart is `OUT_DIR/chart-NNNNN/templates/*.yaml`, one document per file with Helm's
+`# Source:` comment: a Service, a Deployment, a kubernetes.io/tls Secret holding a real
+P-256 chain (its own CA and a leaf, both ECDSA with SHA-256), a Validating and a Mutating
+WebhookConfiguration whose caBundle is that CA, a CustomResourceDefinition with a
+realistic schema, and RBAC (ServiceAccount, ClusterRole, ClusterRoleBinding, Role).
+One chart in ten is mismatched: its leaf names the Service `<name>-old`, so the
+API server would refuse it. 4,000 charts give about 73 MB and 40,000 documents.
+Needs Python 3 with `cryptography`. The same N gives the same names, not the same keys.
 """
 import base64
+import datetime
 import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-CERT = base64.b64encode((ROOT / "testdata/certs/leaf-good.pem").read_bytes()).decode()
-KEY = base64.b64encode((ROOT / "testdata/certs/leaf-good-key.pem").read_bytes()).decode()
-CA = base64.b64encode((ROOT / "testdata/certs/ca.pem").read_bytes()).decode()
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+NOT_BEFORE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+NOT_AFTER = datetime.datetime(2036, 1, 1, tzinfo=datetime.timezone.utc)
 
 
-def release(i):
-    ns = f"team-{i}"
-    docs = []
-    docs.append(f"""# Source: app-{i}/templates/webhook-service.yaml
-apiVersion: v1
+def pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def chain(service, namespace):
+    """A CA and a leaf for `service.namespace.svc`, PEM encoded, and the leaf's key."""
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{service}-ca")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOT_BEFORE)
+        .not_valid_after(NOT_AFTER)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    dns = f"{service}.{namespace}.svc"
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, dns)]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOT_BEFORE)
+        .not_valid_after(NOT_AFTER)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns), x509.DNSName(f"{dns}.cluster.local")]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return pem(ca), pem(leaf) + pem(ca), key_pem
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+def schema_properties(i):
+    """A CRD schema about the size real operators ship (most of a chart's bytes)."""
+    out = []
+    for f in range(24):
+        out.append(f"""                    field{f}:
+                      description: Field {f} of the widget spec in chart {i}; controls one aspect of how the operator reconciles the resource.
+                      type: {"string" if f % 3 else "integer"}
+""")
+        if f % 5 == 0:
+            out.append(f"""                    nested{f}:
+                      type: object
+                      properties:
+                        enabled: {{type: boolean, description: Whether nested block {f} is on.}}
+                        replicas: {{type: integer, minimum: 0, maximum: 100}}
+                        selector:
+                          type: object
+                          additionalProperties: {{type: string}}
+""")
+    return "".join(out)
+
+
+def chart(i, charts):
+    name = f"app-{i}"
+    ns = f"team-{i % max(1, charts // 4)}"
+    svc = f"{name}-webhook"
+    mismatched = i % 10 == 9
+    ca, crt, key = chain(f"{svc}-old" if mismatched else svc, ns)
+    labels = f"{{app.kubernetes.io/name: {name}, app.kubernetes.io/instance: rel-{i}, helm.sh/chart: {name}-1.2.3}}"
+    docs = {}
+    docs["service.yaml"] = f"""apiVersion: v1
 kind: Service
 metadata:
-  name: app-{i}-webhook
+  name: {svc}
   namespace: {ns}
-  labels: {{app.kubernetes.io/name: app-{i}, app.kubernetes.io/instance: rel-{i}, helm.sh/chart: app-1.2.3}}
+  labels: {labels}
 spec:
   selector:
-    app.kubernetes.io/name: app-{i}
+    app.kubernetes.io/name: {name}
     app.kubernetes.io/component: webhook
   ports:
     - name: https
       port: 443
       targetPort: webhook
-""")
-    docs.append(f"""# Source: app-{i}/templates/webhook-secret.yaml
-apiVersion: v1
-kind: Secret
-metadata:
-  name: app-{i}-webhook-tls
-  namespace: {ns}
-type: kubernetes.io/tls
-data:
-  tls.crt: {CERT}
-  tls.key: {KEY}
-""")
-    docs.append(f"""# Source: app-{i}/templates/webhook.yaml
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingWebhookConfiguration
-metadata:
-  name: app-{i}-webhook
-webhooks:
-  - name: validate.app-{i}.example.org
-    admissionReviewVersions: ["v1"]
-    sideEffects: None
-    failurePolicy: Fail
-    clientConfig:
-      service: {{name: app-{i}-webhook, namespace: {ns}, path: /validate}}
-      caBundle: {CA}
-    rules:
-      - {{apiGroups: ["example.org"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["widgets"]}}
-""")
-    for d in range(10):
-        component = "webhook" if d == 0 else f"worker-{d}"
-        docs.append(f"""# Source: app-{i}/templates/deployment-{d}.yaml
-apiVersion: apps/v1
+"""
+    docs["deployment.yaml"] = f"""apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: app-{i}-{component}
+  name: {name}
   namespace: {ns}
-  labels:
-    app.kubernetes.io/name: app-{i}
-    app.kubernetes.io/component: {component}
-    app.kubernetes.io/managed-by: Helm
+  labels: {labels}
   annotations:
     checksum/config: 3f1c0e8a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e
 spec:
   replicas: 2
   selector:
     matchLabels:
-      app.kubernetes.io/name: app-{i}
-      app.kubernetes.io/component: {component}
+      app.kubernetes.io/name: {name}
+      app.kubernetes.io/component: webhook
   template:
     metadata:
       labels:
-        app.kubernetes.io/name: app-{i}
-        app.kubernetes.io/component: {component}
+        app.kubernetes.io/name: {name}
+        app.kubernetes.io/component: webhook
     spec:
-      serviceAccountName: app-{i}
+      serviceAccountName: {name}
       securityContext: {{runAsNonRoot: true, seccompProfile: {{type: RuntimeDefault}}}}
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector:
+                  matchLabels: {{app.kubernetes.io/name: {name}}}
       containers:
-        - name: server
-          image: registry.example.org/app-{i}/{component}:1.2.3
+        - name: manager
+          image: registry.example.org/{name}/manager:1.2.3
           imagePullPolicy: IfNotPresent
-          args: ["--cert-dir=/certs", "--port=9443", "--log-level=info", "--metrics-bind-address=:8080"]
+          args: ["--cert-dir=/certs", "--webhook-port=9443", "--log-level=info", "--metrics-bind-address=:8080"]
           ports:
             - {{name: webhook, containerPort: 9443, protocol: TCP}}
             - {{name: metrics, containerPort: 8080, protocol: TCP}}
@@ -113,22 +170,118 @@ spec:
             - {{name: certs, mountPath: /certs, readOnly: true}}
       volumes:
         - name: certs
-          secret: {{secretName: app-{i}-webhook-tls}}
-""")
-    for c in range(16):
-        lines = "".join(f"    key-{k}: \"value {k} of config {c} in release {i}, padded to look like real settings\"\n" for k in range(24))
-        docs.append(f"""# Source: app-{i}/templates/configmap-{c}.yaml
-apiVersion: v1
-kind: ConfigMap
+          secret: {{secretName: {svc}-tls}}
+"""
+    docs["secret.yaml"] = f"""apiVersion: v1
+kind: Secret
 metadata:
-  name: app-{i}-config-{c}
+  name: {svc}-tls
   namespace: {ns}
+  labels: {labels}
+type: kubernetes.io/tls
 data:
-{lines}""")
+  ca.crt: {b64(ca)}
+  tls.crt: {b64(crt)}
+  tls.key: {b64(key)}
+"""
+    for kind, verb in (("Validating", "validate"), ("Mutating", "mutate")):
+        docs[f"{verb}-webhook.yaml"] = f"""apiVersion: admissionregistration.k8s.io/v1
+kind: {kind}WebhookConfiguration
+metadata:
+  name: {name}-{verb}
+  labels: {labels}
+webhooks:
+  - name: {verb}.widgets.{name}.example.org
+    admissionReviewVersions: ["v1"]
+    sideEffects: None
+    failurePolicy: Fail
+    timeoutSeconds: 10
+    clientConfig:
+      service: {{name: {svc}, namespace: {ns}, path: /{verb}-widget, port: 443}}
+      caBundle: {b64(ca)}
+    rules:
+      - {{apiGroups: ["{name}.example.org"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["widgets"], scope: Namespaced}}
+    namespaceSelector:
+      matchExpressions:
+        - {{key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system, {ns}]}}
+"""
+    docs["crd.yaml"] = f"""apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.{name}.example.org
+  labels: {labels}
+spec:
+  group: {name}.example.org
+  names: {{kind: Widget, listKind: WidgetList, plural: widgets, singular: widget}}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      subresources: {{status: {{}}}}
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                template:
+                  type: object
+                  properties:
+{schema_properties(i)}            status:
+              type: object
+              properties:
+                phase: {{type: string}}
+                observedGeneration: {{type: integer, format: int64}}
+"""
+    docs["serviceaccount.yaml"] = f"""apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {name}
+  namespace: {ns}
+  labels: {labels}
+"""
+    docs["clusterrole.yaml"] = f"""apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {name}-manager
+  labels: {labels}
+rules:
+  - apiGroups: ["{name}.example.org"]
+    resources: [widgets, widgets/status]
+    verbs: [get, list, watch, create, update, patch, delete]
+  - apiGroups: [""]
+    resources: [events]
+    verbs: [create, patch]
+  - apiGroups: [""]
+    resources: [configmaps, secrets]
+    verbs: [get, list, watch]
+"""
+    docs["clusterrolebinding.yaml"] = f"""apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {name}-manager
+  labels: {labels}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {name}-manager}}
+subjects:
+  - {{kind: ServiceAccount, name: {name}, namespace: {ns}}}
+"""
+    docs["role.yaml"] = f"""apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {name}-leader-election
+  namespace: {ns}
+  labels: {labels}
+rules:
+  - apiGroups: [coordination.k8s.io]
+    resources: [leases]
+    verbs: [get, list, watch, create, update, patch, delete]
+"""
     return docs
 
 
-USAGE = "usage: gen_corpus.py OUTPUT.yaml [RELEASES (default 1000)]"
+USAGE = "usage: gen_corpus.py OUT_DIR [CHARTS (default 4000)]"
 
 
 def main():
@@ -137,12 +290,12 @@ def main():
         print(USAGE, file=sys.stderr)
         sys.exit(0 if args and args[0] in ("-h", "--help") else 2)
     out = pathlib.Path(args[0])
-    releases = int(args[1]) if len(args) > 1 else 1000
-    with out.open("w") as f:
-        for i in range(releases):
-            for doc in release(i):
-                f.write("---\n")
-                f.write(doc)
+    charts = int(args[1]) if len(args) > 1 else 4000
+    for i in range(charts):
+        templates = out / f"chart-{i:05}" / "templates"
+        templates.mkdir(parents=True, exist_ok=True)
+        for file, doc in chart(i, charts).items():
+            (templates / file).write_text(f"---\n# Source: app-{i}/templates/{file}\n{doc}")
 
 
 if __name__ == "__main__":

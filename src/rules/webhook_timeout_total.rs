@@ -94,7 +94,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         mutating + validating
     };
     // Webhooks by the resources their rules name; `*` ones see every resource.
-    let mut by_resource: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Webhooks by the (group, resource) their rules name, `*` groups under "*": a probe
+    // only asks the webhooks that could match it, not every webhook of the same resource.
+    let mut by_resource: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     let mut every_resource = Vec::new();
     let mut probes: BTreeSet<Probe> = BTreeSet::new();
     for &e in &webhooks {
@@ -109,10 +111,6 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 if resource == "*" {
                     wildcard = true;
                     continue;
-                }
-                let list = by_resource.entry(resource).or_default();
-                if list.last() != Some(&e) {
-                    list.push(e);
                 }
                 let subresource = if subresource == "*" { "" } else { subresource };
                 // `*` groups probe the group the resource is served at; every version listed.
@@ -129,6 +127,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     })
                     .filter(|g| *g != EXEMPT_GROUP)
                     .collect();
+                for group in &rule.api_groups {
+                    let list = by_resource.entry((*group, resource)).or_default();
+                    if list.last() != Some(&e) {
+                        list.push(e);
+                    }
+                }
                 for operation in &rule.operations {
                     // CONNECT (exec, attach, port-forward, proxy) runs without the 34s bound.
                     let operations: &[&str] = match *operation {
@@ -201,10 +205,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // The requests whose webhooks could reach the deadline at all, with those webhooks.
     let mut worth: Vec<(&Probe, Vec<usize>)> = Vec::new();
     for probe in &probes {
-        let mut candidates: Vec<usize> = by_resource
-            .get(probe.3.as_str())
-            .cloned()
-            .unwrap_or_default();
+        let mut candidates: Vec<usize> = [probe.1.as_str(), "*"]
+            .iter()
+            .flat_map(|group| by_resource.get(&(*group, probe.3.as_str())))
+            .flatten()
+            .copied()
+            .collect();
         candidates.extend(&every_resource);
         candidates.sort_unstable();
         candidates.dedup();

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::curve::{self, Curve};
+use super::curve::Curve;
 use super::der::{self, Reader, TAG_BOOLEAN, TAG_INTEGER, TAG_OCTET_STRING, TAG_SEQUENCE, TAG_SET};
 use super::pem::{self, Block};
 
@@ -607,23 +607,14 @@ fn parse_ecdsa_key(parameters: &[u8], key: &[u8]) -> CertResult<PublicKeyInfo> {
     let Some(curve_oid) = Reader::new(parameters).read_oid() else {
         return fail("x509: invalid ECDSA parameters");
     };
-    let (curve, bits, params): (&str, usize, &Curve) = match curve_oid.as_str() {
-        "1.3.132.0.33" => ("P-224", 224, &curve::P224),
-        "1.2.840.10045.3.1.7" => ("P-256", 256, &curve::P256),
-        "1.3.132.0.34" => ("P-384", 384, &curve::P384),
-        "1.3.132.0.35" => ("P-521", 521, &curve::P521),
+    let (curve, bits, params) = match curve_oid.as_str() {
+        "1.3.132.0.33" => ("P-224", 224, Curve::P224),
+        "1.2.840.10045.3.1.7" => ("P-256", 256, Curve::P256),
+        "1.3.132.0.34" => ("P-384", 384, Curve::P384),
+        "1.3.132.0.35" => ("P-521", 521, Curve::P521),
         _ => return fail("x509: unsupported elliptic curve"),
     };
-    // elliptic.Unmarshal: an uncompressed point of the curve's size, on the curve.
-    let coordinate_len = bits.div_ceil(8);
-    let well_formed = key.len() == 1 + 2 * coordinate_len
-        && key[0] == 4
-        && curve::is_on_curve(
-            params,
-            &key[1..1 + coordinate_len],
-            &key[1 + coordinate_len..],
-        );
-    if !well_formed {
+    if !params.unmarshals(key) {
         return fail("x509: failed to unmarshal elliptic curve point");
     }
     Ok(PublicKeyInfo {

@@ -13,6 +13,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use num_bigint::BigUint;
+
 use super::cert::{self, Certificate, PublicKeyAlgorithm};
 use super::der::{Reader, TAG_INTEGER, TAG_SEQUENCE};
 use super::pem::{self, Block};
@@ -535,7 +537,10 @@ static NAMED_CURVES: [NamedCurve; 4] = [
         bits: 224,
         oid: &[1, 3, 132, 0, 33],
         order: "ffffffffffffffffffffffffffff16a2e0b8f03e13dd29455c5c2a3d",
-        base_mult: p224::base_mult,
+        base_mult: |k| {
+            let key = p224::SecretKey::from_slice(k).ok()?;
+            Some(split_point(key.public_key().to_sec1_point(false).as_bytes()))
+        },
     },
     NamedCurve {
         name: "P-256",
@@ -576,139 +581,6 @@ fn split_point(uncompressed: &[u8]) -> (Nat, Nat) {
     let coordinates = &uncompressed[1..];
     let (x, y) = coordinates.split_at(coordinates.len() / 2);
     (Nat::from_be_bytes(x), Nat::from_be_bytes(y))
-}
-
-/// P-224 has no crate here; Jacobian double-and-add over [`Nat`]. Only public
-/// verdicts depend on it, so constant time does not matter.
-mod p224 {
-    use super::Nat;
-
-    const P: &str = "ffffffffffffffffffffffffffffffff000000000000000000000001";
-    const GX: &str = "b70e0cbd6bb4bf7f321390b94a03c1d356c21122343280d6115c1d21";
-    const GY: &str = "bd376388b5f723fb4c22dfe6cd4375a05a07476444d5819985007e34";
-
-    struct Field {
-        p: Nat,
-    }
-
-    impl Field {
-        fn add(&self, a: &Nat, b: &Nat) -> Nat {
-            a.add(b).rem(&self.p)
-        }
-        fn sub(&self, a: &Nat, b: &Nat) -> Nat {
-            a.add(&self.p).sub(b).rem(&self.p)
-        }
-        fn mul(&self, a: &Nat, b: &Nat) -> Nat {
-            a.mul(b).rem(&self.p)
-        }
-        fn small(&self, k: u64, a: &Nat) -> Nat {
-            self.mul(&Nat::from_u64(k), a)
-        }
-        fn inverse(&self, a: &Nat) -> Nat {
-            // Fermat: a^(p-2).
-            let exponent = self.p.sub(&Nat::from_u64(2));
-            let mut result = Nat::from_u64(1);
-            for i in (0..exponent.bit_len()).rev() {
-                result = self.mul(&result, &result);
-                if exponent.bit(i) {
-                    result = self.mul(&result, a);
-                }
-            }
-            result
-        }
-    }
-
-    /// Jacobian (X, Y, Z); Z = 0 is the point at infinity.
-    type Point = (Nat, Nat, Nat);
-
-    fn double(f: &Field, (x, y, z): &Point) -> Point {
-        // dbl-2001-b, a = -3.
-        let delta = f.mul(z, z);
-        let gamma = f.mul(y, y);
-        let beta = f.mul(x, &gamma);
-        let alpha = f.small(3, &f.mul(&f.sub(x, &delta), &f.add(x, &delta)));
-        let x3 = f.sub(&f.mul(&alpha, &alpha), &f.small(8, &beta));
-        let y_plus_z = f.add(y, z);
-        let z3 = f.sub(&f.sub(&f.mul(&y_plus_z, &y_plus_z), &gamma), &delta);
-        let y3 = f.sub(
-            &f.mul(&alpha, &f.sub(&f.small(4, &beta), &x3)),
-            &f.small(8, &f.mul(&gamma, &gamma)),
-        );
-        (x3, y3, z3)
-    }
-
-    /// P + (gx, gy, 1), madd-2007-bl.
-    fn add_affine(f: &Field, point: &Point, gx: &Nat, gy: &Nat) -> Point {
-        let (x1, y1, z1) = point;
-        if z1.is_zero() {
-            return (gx.clone(), gy.clone(), Nat::from_u64(1));
-        }
-        let z1z1 = f.mul(z1, z1);
-        let u2 = f.mul(gx, &z1z1);
-        let s2 = f.mul(&f.mul(gy, z1), &z1z1);
-        let h = f.sub(&u2, x1);
-        let r = f.small(2, &f.sub(&s2, y1));
-        if h.is_zero() {
-            return if r.is_zero() {
-                double(f, point)
-            } else {
-                (Nat::from_u64(1), Nat::from_u64(1), Nat::from_u64(0))
-            };
-        }
-        let hh = f.mul(&h, &h);
-        let i = f.small(4, &hh);
-        let j = f.mul(&h, &i);
-        let v = f.mul(x1, &i);
-        let x3 = f.sub(&f.sub(&f.mul(&r, &r), &j), &f.small(2, &v));
-        let y3 = f.sub(&f.mul(&r, &f.sub(&v, &x3)), &f.small(2, &f.mul(y1, &j)));
-        let z1_plus_h = f.add(z1, &h);
-        let z3 = f.sub(&f.sub(&f.mul(&z1_plus_h, &z1_plus_h), &z1z1), &hh);
-        (x3, y3, z3)
-    }
-
-    pub(super) fn base_mult(scalar: &[u8]) -> Option<(Nat, Nat)> {
-        let f = Field {
-            p: Nat::from_hex(P),
-        };
-        let (gx, gy) = (Nat::from_hex(GX), Nat::from_hex(GY));
-        let k = Nat::from_be_bytes(scalar);
-        let mut point: Point = (Nat::from_u64(1), Nat::from_u64(1), Nat::from_u64(0));
-        for i in (0..k.bit_len()).rev() {
-            point = double(&f, &point);
-            if k.bit(i) {
-                point = add_affine(&f, &point, &gx, &gy);
-            }
-        }
-        let (x, y, z) = point;
-        if z.is_zero() {
-            return None;
-        }
-        let z_inv = f.inverse(&z);
-        let z_inv2 = f.mul(&z_inv, &z_inv);
-        let z_inv3 = f.mul(&z_inv2, &z_inv);
-        Some((f.mul(&x, &z_inv2), f.mul(&y, &z_inv3)))
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn one_and_two_times_the_generator() {
-            let (x, y) = base_mult(&[1]).unwrap();
-            assert_eq!((x, y), (Nat::from_hex(GX), Nat::from_hex(GY)));
-            // 2G of P-224 (SEC 2 test vectors).
-            let (x, y) = base_mult(&[2]).unwrap();
-            assert_eq!(
-                x,
-                Nat::from_hex("706a46dc76dcb76798e60e6d89474788d16dc18032d268fd1a704fa6")
-            );
-            assert_eq!(
-                y,
-                Nat::from_hex("1c2b76a7bc25e7702a704fa986892849fca629487acf3709d2e4e8bb")
-            );
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1157,13 +1029,13 @@ fn parse_sequence_of<'a>(
 }
 
 // ---------------------------------------------------------------------------
-// Unsigned big integers: just enough for RSA key validation and P-224.
+// Unsigned big integers for RSA key validation, from num-bigint.
 
-/// Little-endian 32-bit limbs, no high zero limbs.
+/// A non-negative integer; `Debug` shows only its size, since while a key is parsed it
+/// may hold a private exponent or prime.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub(crate) struct Nat(Vec<u32>);
+pub(crate) struct Nat(BigUint);
 
-/// Only the size: a `Nat` may hold a private exponent or prime while a key is parsed.
 impl fmt::Debug for Nat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Nat({} bits)", self.bit_len())
@@ -1171,148 +1043,47 @@ impl fmt::Debug for Nat {
 }
 
 impl Nat {
-    fn normalized(mut limbs: Vec<u32>) -> Nat {
-        while limbs.last() == Some(&0) {
-            limbs.pop();
-        }
-        Nat(limbs)
-    }
-
     fn from_u64(value: u64) -> Nat {
-        Nat::normalized(vec![value as u32, (value >> 32) as u32])
+        Nat(BigUint::from(value))
     }
 
     fn from_be_bytes(bytes: &[u8]) -> Nat {
-        let limbs = bytes
-            .rchunks(4)
-            .map(|chunk| chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)))
-            .collect();
-        Nat::normalized(limbs)
+        Nat(BigUint::from_bytes_be(bytes))
     }
 
     fn from_hex(hex: &str) -> Nat {
-        let limbs = hex
-            .as_bytes()
-            .rchunks(8)
-            .map(|chunk| {
-                let text = std::str::from_utf8(chunk).expect("ASCII hex constant");
-                u32::from_str_radix(text, 16).expect("hex constant")
-            })
-            .collect();
-        Nat::normalized(limbs)
+        Nat(BigUint::parse_bytes(hex.as_bytes(), 16).expect("hex constant"))
     }
 
     fn is_zero(&self) -> bool {
-        self.0.is_empty()
+        self.0.bits() == 0
     }
 
     fn bit_len(&self) -> usize {
-        match self.0.last() {
-            None => 0,
-            Some(top) => self.0.len() * 32 - top.leading_zeros() as usize,
-        }
-    }
-
-    fn bit(&self, i: usize) -> bool {
-        self.0
-            .get(i / 32)
-            .is_some_and(|limb| limb >> (i % 32) & 1 == 1)
+        self.0.bits() as usize
     }
 
     fn cmp(&self, other: &Nat) -> Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
+        self.0.cmp(&other.0)
     }
 
+    #[cfg(test)]
     fn add(&self, other: &Nat) -> Nat {
-        let len = self.0.len().max(other.0.len());
-        let mut out = Vec::with_capacity(len + 1);
-        let mut carry = 0u64;
-        for i in 0..len {
-            let sum = u64::from(*self.0.get(i).unwrap_or(&0))
-                + u64::from(*other.0.get(i).unwrap_or(&0))
-                + carry;
-            out.push(sum as u32);
-            carry = sum >> 32;
-        }
-        out.push(carry as u32);
-        Nat::normalized(out)
+        Nat(&self.0 + &other.0)
     }
 
     /// `self - other`; callers ensure `self >= other`.
     fn sub(&self, other: &Nat) -> Nat {
-        let mut out = Vec::with_capacity(self.0.len());
-        let mut borrow = 0i64;
-        for i in 0..self.0.len() {
-            let mut diff = i64::from(self.0[i]) - i64::from(*other.0.get(i).unwrap_or(&0)) - borrow;
-            borrow = 0;
-            if diff < 0 {
-                diff += 1 << 32;
-                borrow = 1;
-            }
-            out.push(diff as u32);
-        }
-        debug_assert_eq!(borrow, 0, "Nat::sub underflow");
-        Nat::normalized(out)
+        Nat(&self.0 - &other.0)
     }
 
     fn mul(&self, other: &Nat) -> Nat {
-        let mut out = vec![0u32; self.0.len() + other.0.len()];
-        for (i, &a) in self.0.iter().enumerate() {
-            let mut carry = 0u64;
-            for (j, &b) in other.0.iter().enumerate() {
-                let t = u64::from(a) * u64::from(b) + u64::from(out[i + j]) + carry;
-                out[i + j] = t as u32;
-                carry = t >> 32;
-            }
-            out[i + other.0.len()] = carry as u32;
-        }
-        Nat::normalized(out)
+        Nat(&self.0 * &other.0)
     }
 
-    /// `self mod modulus` by shift-and-subtract; `modulus` must not be zero.
+    /// `self mod modulus`; callers ensure `modulus` is not zero.
     fn rem(&self, modulus: &Nat) -> Nat {
-        if self.cmp(modulus) == Ordering::Less {
-            return self.clone();
-        }
-        let mut remainder = vec![0u32; modulus.0.len() + 1];
-        for i in (0..self.bit_len()).rev() {
-            // remainder = remainder * 2 + bit
-            let mut carry = u32::from(self.bit(i));
-            for limb in remainder.iter_mut() {
-                let next = *limb >> 31;
-                *limb = (*limb << 1) | carry;
-                carry = next;
-            }
-            if !limbs_less(&remainder, &modulus.0) {
-                limbs_sub_assign(&mut remainder, &modulus.0);
-            }
-        }
-        Nat::normalized(remainder)
-    }
-}
-
-/// `a < b` for little-endian limbs of possibly different lengths.
-fn limbs_less(a: &[u32], b: &[u32]) -> bool {
-    let len = a.len().max(b.len());
-    for i in (0..len).rev() {
-        let (x, y) = (*a.get(i).unwrap_or(&0), *b.get(i).unwrap_or(&0));
-        if x != y {
-            return x < y;
-        }
-    }
-    false
-}
-
-fn limbs_sub_assign(a: &mut [u32], b: &[u32]) {
-    let mut borrow = 0u64;
-    for (i, limb) in a.iter_mut().enumerate() {
-        let subtrahend = u64::from(*b.get(i).unwrap_or(&0)) + borrow;
-        let (diff, underflow) = u64::from(*limb).overflowing_sub(subtrahend);
-        *limb = diff as u32;
-        borrow = u64::from(underflow);
+        Nat(&self.0 % &modulus.0)
     }
 }
 
@@ -1337,17 +1108,14 @@ mod tests {
 
     #[test]
     fn curve_orders_match_the_crates() {
-        for curve in &NAMED_CURVES[1..] {
+        for curve in &NAMED_CURVES {
             let order = Nat::from_hex(curve.order);
             let size = order.bit_len().div_ceil(8);
             let below = order.sub(&Nat::from_u64(1));
             let to_bytes = |n: &Nat| {
-                let mut out = vec![0u8; size];
-                for i in 0..n.bit_len() {
-                    if n.bit(i) {
-                        out[size - 1 - i / 8] |= 1 << (i % 8);
-                    }
-                }
+                let bytes = n.0.to_bytes_be();
+                let mut out = vec![0u8; size - bytes.len()];
+                out.extend(bytes);
                 out
             };
             assert!(

@@ -1,7 +1,9 @@
 //! Signatures as Go's `crypto/x509` checks them (`CheckSignatureFrom`, `checkSignature`):
 //! whether a parent may sign, the algorithm and hash, and RSA (PKCS #1 v1.5 and PSS),
-//! ECDSA and Ed25519 verification, with the arithmetic RSA needs.
+//! ECDSA and Ed25519 verification, with num-bigint for RSA's
+//! arithmetic (Go's `big.Int.Exp`), ring then the RustCrypto curves for ECDSA.
 
+use num_bigint::BigUint;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::cert::{key_usage, Certificate, PublicKeyAlgorithm};
@@ -159,10 +161,11 @@ fn check_signature(
             }
         }
         PublicKeyAlgorithm::Ecdsa => {
-            let (Scheme::Ecdsa, Some(digest)) = (scheme, digest.as_deref()) else {
+            let (Scheme::Ecdsa, Some(hash), Some(digest)) = (scheme, hash, digest.as_deref())
+            else {
                 return Err(mismatch("*ecdsa.PublicKey"));
             };
-            if ecdsa_verify(parent, digest, signature) {
+            if ecdsa_verify(parent, hash, signed, digest, signature) {
                 Ok(())
             } else {
                 Err(bad("x509: ECDSA verification failure"))
@@ -209,7 +212,7 @@ fn rsa_verify_pkcs1v15(
     if k < t_len + 11 || signature.len() != k {
         return false;
     }
-    let Some(em) = bigint::rsa_public(signature, exponent, modulus, k) else {
+    let Some(em) = rsa_public(signature, exponent, modulus, k) else {
         return false;
     };
     em[0] == 0
@@ -236,7 +239,7 @@ fn rsa_verify_pss(
     let em_bits = modulus_bits - 1;
     let em_len = em_bits.div_ceil(8);
     // The encoded message must fit in em_len bytes: drop the leading zero byte, if any.
-    let Some(full) = bigint::rsa_public(signature, exponent, modulus, k) else {
+    let Some(full) = rsa_public(signature, exponent, modulus, k) else {
         return false;
     };
     if full[..k - em_len].iter().any(|&b| b != 0) {
@@ -298,9 +301,38 @@ macro_rules! ecdsa_verify_with {
     }};
 }
 
+/// ring's ECDSA (ASN.1 signatures), several times faster than the RustCrypto crates, for
+/// the curve and hash pairs it has. It only ever confirms: what it refuses, or does not cover, the exact
+/// path decides, so Go's verdict never depends on it.
+fn ring_accepts(
+    curve: Option<&str>,
+    hash: Hash,
+    point: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
+    use ring::signature as ring;
+    let algorithm: &'static ring::EcdsaVerificationAlgorithm = match (curve, hash) {
+        (Some("P-256"), Hash::Sha256) => &ring::ECDSA_P256_SHA256_ASN1,
+        (Some("P-256"), Hash::Sha384) => &ring::ECDSA_P256_SHA384_ASN1,
+        (Some("P-384"), Hash::Sha256) => &ring::ECDSA_P384_SHA256_ASN1,
+        (Some("P-384"), Hash::Sha384) => &ring::ECDSA_P384_SHA384_ASN1,
+        _ => return false,
+    };
+    ring::UnparsedPublicKey::new(algorithm, point)
+        .verify(message, signature)
+        .is_ok()
+}
+
 /// Go's `ecdsa.VerifyASN1`: a strict DER SEQUENCE of two positive INTEGERs below
 /// the group order, then ECDSA with the digest truncated to the order's size.
-fn ecdsa_verify(parent: &Certificate, digest: &[u8], signature: &[u8]) -> bool {
+fn ecdsa_verify(
+    parent: &Certificate,
+    hash: Hash,
+    message: &[u8],
+    digest: &[u8],
+    signature: &[u8],
+) -> bool {
     let mut input = Reader::new(signature);
     let Some(inner) = input.read(TAG_SEQUENCE) else {
         return false;
@@ -316,17 +348,23 @@ fn ecdsa_verify(parent: &Certificate, digest: &[u8], signature: &[u8]) -> bool {
         return false;
     }
     let point = parent.public_key_bytes.as_slice();
-    let scalar_len = match parent.public_key.curve {
+    let curve = parent.public_key.curve;
+    let scalar_len = match curve {
+        Some("P-224") => 28,
         Some("P-256") => 32,
         Some("P-384") => 48,
         Some("P-521") => 66,
-        // P-224 keys parse in Go but no P-224 implementation is linked here.
         _ => return false,
     };
     let Some(scalars) = padded_scalars(r, s, scalar_len) else {
         return false;
     };
+    // The DER was checked above as strictly as Go reads it; ring accepts no more.
+    if ring_accepts(curve, hash, point, message, signature) {
+        return true;
+    }
     match scalar_len {
+        28 => ecdsa_verify_with!(p224, point, digest, &scalars),
         32 => ecdsa_verify_with!(p256, point, digest, &scalars),
         48 => ecdsa_verify_with!(p384, point, digest, &scalars),
         _ => ecdsa_verify_with!(p521, point, digest, &scalars),
@@ -368,229 +406,69 @@ fn ed25519_verify(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
         .is_ok()
 }
 
-/// Just enough unsigned arithmetic for RSA public-key operations: Go applies
-/// `s^e mod n` to any positive modulus and exponent, so a general-purpose
-/// routine (schoolbook multiplication, Knuth's division) is used rather than one
-/// that assumes an odd modulus or a bounded exponent.
-pub(crate) mod bigint {
-    /// Little-endian 64-bit limbs without trailing zero limbs (zero is empty).
-    pub(crate) type Nat = Vec<u64>;
+/// `base^exponent mod modulus` as Go 1.19's `rsa.encrypt` computes it (`big.Int.Exp`: any
+/// positive modulus, even or odd, and the base not reduced first), big-endian and
+/// left-padded to `len` bytes. `None` for a zero modulus or a result longer than `len`.
+fn rsa_public(base: &[u8], exponent: u64, modulus: &[u8], len: usize) -> Option<Vec<u8>> {
+    let modulus = BigUint::from_bytes_be(modulus);
+    if modulus.bits() == 0 {
+        return None;
+    }
+    let result = BigUint::from_bytes_be(base).modpow(&BigUint::from(exponent), &modulus);
+    let bytes = if result.bits() == 0 {
+        Vec::new()
+    } else {
+        result.to_bytes_be()
+    };
+    let mut out = vec![0u8; len.checked_sub(bytes.len())?];
+    out.extend_from_slice(&bytes);
+    Some(out)
+}
 
-    const LIMB_BITS: u32 = 64;
-    const LOW_MASK: u128 = u64::MAX as u128;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn normalize(mut a: Nat) -> Nat {
-        while a.last() == Some(&0) {
-            a.pop();
-        }
-        a
+    #[test]
+    fn modular_exponentiation() {
+        // 4^13 mod 497 = 445 (the classic textbook example).
+        assert_eq!(
+            rsa_public(&[4], 13, &[0x01, 0xf1], 2),
+            Some(vec![0x01, 0xbd])
+        );
+        assert_eq!(rsa_public(&[5], 3, &[1], 1), Some(vec![0]));
+        // The base is not reduced first, and an even modulus is fine, as with big.Int.Exp.
+        assert_eq!(
+            rsa_public(&[0xff, 0xff], 1, &[0x01, 0x00], 1),
+            Some(vec![0xff])
+        );
+        assert_eq!(rsa_public(&[2], 10, &[0x10, 0x00], 1), None);
+        assert_eq!(rsa_public(&[2], 3, &[0], 1), None);
     }
 
-    pub(crate) fn from_be_bytes(bytes: &[u8]) -> Nat {
-        let limbs = bytes
-            .rchunks(8)
-            .map(|chunk| chunk.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
-            .collect();
-        normalize(limbs)
-    }
-
-    /// Big-endian, left-padded to `len` bytes; `None` if it does not fit.
-    fn to_be_bytes(a: &Nat, len: usize) -> Option<Vec<u8>> {
-        let mut out = vec![0u8; len];
-        for (i, limb) in a.iter().enumerate() {
-            for (j, byte) in limb.to_le_bytes().into_iter().enumerate() {
-                let position = 8 * i + j;
-                if position >= len {
-                    if byte != 0 {
-                        return None;
-                    }
-                    continue;
-                }
-                out[len - 1 - position] = byte;
-            }
-        }
-        Some(out)
-    }
-
-    fn mul(a: &Nat, b: &Nat) -> Nat {
-        if a.is_empty() || b.is_empty() {
-            return Vec::new();
-        }
-        let mut out = vec![0u64; a.len() + b.len()];
-        for (i, &x) in a.iter().enumerate() {
-            let mut carry = 0u128;
-            for (j, &y) in b.iter().enumerate() {
-                let t = u128::from(out[i + j]) + u128::from(x) * u128::from(y) + carry;
-                out[i + j] = t as u64;
-                carry = t >> LIMB_BITS;
-            }
-            out[i + b.len()] = carry as u64;
-        }
-        normalize(out)
-    }
-
-    /// Quotient and remainder by a single limb.
-    pub(crate) fn div_small(a: &Nat, divisor: u64) -> (Nat, u64) {
-        let mut quotient = vec![0u64; a.len()];
-        let mut remainder = 0u128;
-        for i in (0..a.len()).rev() {
-            let current = (remainder << LIMB_BITS) | u128::from(a[i]);
-            quotient[i] = (current / u128::from(divisor)) as u64;
-            remainder = current % u128::from(divisor);
-        }
-        (normalize(quotient), remainder as u64)
-    }
-
-    fn less_than(a: &Nat, b: &Nat) -> bool {
-        a.len() < b.len() || (a.len() == b.len() && a.iter().rev().lt(b.iter().rev()))
-    }
-
-    /// `u mod v` for non-zero `v` (Knuth, TAOCP vol. 2, 4.3.1, algorithm D).
-    pub(crate) fn rem(u: &Nat, v: &Nat) -> Nat {
-        if less_than(u, v) {
-            return u.clone();
-        }
-        if v.len() == 1 {
-            return normalize(vec![div_small(u, v[0]).1]);
-        }
-        let n = v.len();
-        let shift = v[n - 1].leading_zeros();
-        let shl = |x: &Nat, extra: usize| -> Nat {
-            let mut out = vec![0u64; x.len() + extra];
-            for (i, &limb) in x.iter().enumerate() {
-                out[i] |= limb << shift;
-                if shift > 0 && i + 1 < out.len() {
-                    out[i + 1] |= limb >> (LIMB_BITS - shift);
-                }
-            }
-            out
-        };
-        let vn = shl(v, 0);
-        let mut un = shl(u, 1);
-        let m = u.len() - n;
-        let base = 1u128 << LIMB_BITS;
-        let top = u128::from(vn[n - 1]);
-        for j in (0..=m).rev() {
-            let numerator = (u128::from(un[j + n]) << LIMB_BITS) | u128::from(un[j + n - 1]);
-            let mut qhat = numerator / top;
-            let mut rhat = numerator % top;
-            // qhat <= base + 1, so the product below cannot overflow once qhat < base.
-            while qhat >= base
-                || qhat * u128::from(vn[n - 2]) > ((rhat << LIMB_BITS) | u128::from(un[j + n - 2]))
-            {
-                qhat -= 1;
-                rhat += top;
-                if rhat >= base {
-                    break;
-                }
-            }
-            // Multiply and subtract.
-            let mut borrow: i128 = 0;
-            for i in 0..n {
-                let product = qhat * u128::from(vn[i]);
-                let t = i128::from(un[i + j]) - borrow - (product & LOW_MASK) as i128;
-                un[i + j] = t as u64;
-                borrow = (product >> LIMB_BITS) as i128 - (t >> LIMB_BITS);
-            }
-            let t = i128::from(un[j + n]) - borrow;
-            un[j + n] = t as u64;
-            if t < 0 {
-                // qhat was one too large: add the divisor back.
-                let mut carry = 0u128;
-                for i in 0..n {
-                    let sum = u128::from(un[i + j]) + u128::from(vn[i]) + carry;
-                    un[i + j] = sum as u64;
-                    carry = sum >> LIMB_BITS;
-                }
-                un[j + n] = un[j + n].wrapping_add(carry as u64);
-            }
-        }
-        // Undo the normalisation shift on the remainder (the low n limbs).
-        let mut remainder = vec![0u64; n];
-        for i in 0..n {
-            remainder[i] = un[i] >> shift;
-            if shift > 0 {
-                remainder[i] |= un[i + 1] << (LIMB_BITS - shift);
-            }
-        }
-        normalize(remainder)
-    }
-
-    fn mul_mod(a: &Nat, b: &Nat, modulus: &Nat) -> Nat {
-        rem(&mul(a, b), modulus)
-    }
-
-    /// `base^exponent mod modulus`, all big-endian; the result as `len` bytes.
-    /// `None` for a zero modulus.
-    pub(super) fn rsa_public(
-        base: &[u8],
-        exponent: u64,
-        modulus: &[u8],
-        len: usize,
-    ) -> Option<Vec<u8>> {
-        let modulus = from_be_bytes(modulus);
-        if modulus.is_empty() {
-            return None;
-        }
-        let base = rem(&from_be_bytes(base), &modulus);
-        let mut result = rem(&vec![1], &modulus);
-        for bit in (0..64 - exponent.leading_zeros()).rev() {
-            result = mul_mod(&result, &result, &modulus);
-            if exponent >> bit & 1 == 1 {
-                result = mul_mod(&result, &base, &modulus);
-            }
-        }
-        to_be_bytes(&result, len)
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        fn nat(x: u128) -> Nat {
-            from_be_bytes(&x.to_be_bytes())
-        }
-
-        fn value(a: &Nat) -> u128 {
-            a.iter()
-                .rev()
-                .fold(0u128, |acc, &l| (acc << 64) | u128::from(l))
-        }
-
-        #[test]
-        fn remainder_agrees_with_u128() {
-            let mut seed = 0x2545_f491_4f6c_dd1du64;
-            let mut next = || {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                seed
-            };
-            for _ in 0..20_000 {
-                let u = (u128::from(next()) << 64) | u128::from(next());
-                let shift = next() % 120;
-                let v = (((u128::from(next()) << 64) | u128::from(next())) >> shift).max(1);
-                assert_eq!(value(&rem(&nat(u), &nat(v))), u % v, "{u} mod {v}");
-            }
-            assert_eq!(
-                value(&rem(&nat(u128::MAX), &nat(1 << 64))),
-                u128::from(u64::MAX)
-            );
-        }
-
-        #[test]
-        fn modular_exponentiation() {
-            // 4^13 mod 497 = 445 (the classic textbook example).
-            assert_eq!(
-                rsa_public(&[4], 13, &[0x01, 0xf1], 2),
-                Some(vec![0x01, 0xbd])
-            );
-            assert_eq!(rsa_public(&[5], 3, &[1], 1), Some(vec![0]));
-            assert_eq!(
-                rsa_public(&[0xff, 0xff], 1, &[0x01, 0x00], 1),
-                Some(vec![0xff])
-            );
-            assert_eq!(rsa_public(&[2], 10, &[0x10, 0x00], 1), None);
-        }
+    /// The fast path only ever says yes to what the exact path accepts.
+    #[test]
+    fn the_fast_ecdsa_path_refuses_what_it_does_not_cover() {
+        assert!(!ring_accepts(
+            Some("P-521"),
+            Hash::Sha256,
+            &[4; 133],
+            b"m",
+            &[1; 132]
+        ));
+        assert!(!ring_accepts(
+            Some("P-256"),
+            Hash::Sha512,
+            &[4; 65],
+            b"m",
+            &[1; 64]
+        ));
+        assert!(!ring_accepts(
+            Some("P-256"),
+            Hash::Sha256,
+            &[4; 65],
+            b"m",
+            &[1; 64]
+        ));
     }
 }

@@ -515,42 +515,7 @@ fn serial_bytes(cert: &Certificate) -> Vec<u8> {
 
 /// Go's `SerialNumber.String()`: the two's-complement DER integer in decimal.
 pub fn serial_decimal(cert: &Certificate) -> String {
-    let mut bytes = serial_bytes(cert);
-    let negative = bytes.first().is_some_and(|&b| b & 0x80 != 0);
-    if negative {
-        // Magnitude of a negative two's-complement number: invert and add one.
-        for b in bytes.iter_mut() {
-            *b = !*b;
-        }
-        for b in bytes.iter_mut().rev() {
-            let (sum, carry) = b.overflowing_add(1);
-            *b = sum;
-            if !carry {
-                break;
-            }
-        }
-    }
-    let mut digits = Vec::new();
-    let mut magnitude = bigint::from_be_bytes(&bytes);
-    while !magnitude.is_empty() {
-        let (quotient, remainder) = bigint::div_small(&magnitude, 1_000_000_000);
-        magnitude = quotient;
-        digits.push(remainder);
-    }
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    match digits.split_last() {
-        None => out.push('0'),
-        Some((most, rest)) => {
-            out.push_str(&most.to_string());
-            for chunk in rest.iter().rev() {
-                out.push_str(&format!("{chunk:09}"));
-            }
-        }
-    }
-    out
+    num_bigint::BigInt::from_signed_bytes_be(&serial_bytes(cert)).to_string()
 }
 
 /// Go's `leafCertificate` / `intermediateCertificate` / `rootCertificate`.
@@ -1390,7 +1355,7 @@ fn is_go_printable(c: char) -> bool {
         || matches!(code, 0xe0001 | 0xe0020..=0xe007f))
 }
 
-pub(super) use super::signature::{bigint, check_signature_from, rsa_key};
+pub(super) use super::signature::{check_signature_from, rsa_key};
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,10 @@
 // chains, computed by Go's own crypto/x509, for the Rust port to match.
 //
 //	cd testdata/tls/verify && go run gen.go
+//	cd testdata/tls/verify && go run gen.go signatures
+//
+// The second writes signatures.json: every key type and signature algorithm Go 1.19
+// verifies, signed correctly and tampered with.
 //
 // It writes cases.json: for each case the server name, the verification time,
 // tls.crt (leaf first, then what the server sends), the caBundle and the verdict
@@ -86,6 +90,8 @@ func freshKey(kind string) crypto.Signer {
 	var k crypto.Signer
 	var err error
 	switch kind {
+	case "p224":
+		k, err = ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
 	case "p256":
 		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	case "p384":
@@ -94,6 +100,8 @@ func freshKey(kind string) crypto.Signer {
 		k, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	case "ed25519":
 		_, k, err = ed25519.GenerateKey(rand.Reader)
+	case "rsa512":
+		k, err = rsa.GenerateKey(rand.Reader, 512)
 	case "rsa1024":
 		k, err = rsa.GenerateKey(rand.Reader, 1024)
 	case "rsa2048":
@@ -309,9 +317,68 @@ func add(name, chainPEM, bundlePEM string, options ...option) {
 	records = append(records, r)
 }
 
+// signatureCases is every key type and signature algorithm Go 1.19 verifies, each signed
+// correctly and tampered with: the fast verifiers speclint tries first must never decide
+// differently from Go, and where they refuse, the exact path decides.
+func signatureCases() {
+	ecdsaAlgorithms := []x509.SignatureAlgorithm{x509.ECDSAWithSHA256, x509.ECDSAWithSHA384, x509.ECDSAWithSHA512}
+	rsaAlgorithms := []x509.SignatureAlgorithm{x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA,
+		x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS}
+	kinds := []struct {
+		kind       string
+		algorithms []x509.SignatureAlgorithm
+	}{
+		{"p224", ecdsaAlgorithms}, {"p256", ecdsaAlgorithms}, {"p384", ecdsaAlgorithms}, {"p521", ecdsaAlgorithms},
+		{"rsa512", rsaAlgorithms[:1]}, {"rsa1024", rsaAlgorithms[:5]}, {"rsa2048", rsaAlgorithms}, {"rsa2049", rsaAlgorithms[:1]},
+		{"rsa4096", rsaAlgorithms}, {"ed25519", []x509.SignatureAlgorithm{x509.PureEd25519}},
+	}
+	for _, k := range kinds {
+		for _, algorithm := range k.algorithms {
+			caTmpl := caTemplate("ca-" + k.kind)
+			caTmpl.SignatureAlgorithm = algorithm
+			ca := issue(caTmpl, key(k.kind), nil)
+			leafTmpl := leafTemplate(serverName)
+			leafTmpl.SignatureAlgorithm = algorithm
+			leaf := issue(leafTmpl, key("p256"), ca)
+			name := k.kind + "-" + algorithm.String()
+			add(name, leaf.pem(), ca.pem())
+			tampered := append([]byte(nil), leaf.der...)
+			tampered[len(tampered)-1] ^= 0x01
+			add(name+"-tampered", pemOf(tampered), ca.pem())
+		}
+	}
+	// Go 1.19's rsa.VerifyPKCS1v15 does not require the signature to be below the modulus:
+	// s + n, when it still fits in the modulus's length, verifies like s. A 2049-bit modulus
+	// leaves room for it in its 257 bytes.
+	ca := issue(caTemplate("ca-rsa2049"), key("rsa2049"), nil)
+	leaf := issue(leafTemplate(serverName), key("p256"), ca)
+	n := ca.key.Public().(*rsa.PublicKey).N
+	k := (n.BitLen() + 7) / 8
+	der := append([]byte(nil), leaf.der...)
+	s := new(big.Int).SetBytes(der[len(der)-k:])
+	if sum := new(big.Int).Add(s, n); sum.BitLen() <= 8*k {
+		sum.FillBytes(der[len(der)-k:])
+		add("rsa2049-signature-plus-modulus", pemOf(der), ca.pem())
+	} else {
+		must(errors.New("s + n does not fit"))
+	}
+}
+
+func pemOf(der []byte) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
 func main() {
 	if runtime.Version() < "go1.19" || runtime.Version() >= "go1.20" {
 		fmt.Fprintln(os.Stderr, "warning: verdicts are meant to be Go 1.19's; running", runtime.Version())
+	}
+	if len(os.Args) > 1 && os.Args[1] == "signatures" {
+		signatureCases()
+		out, err := json.MarshalIndent(records, "", "  ")
+		must(err)
+		must(os.WriteFile("signatures.json", append(out, '\n'), 0o644))
+		fmt.Printf("wrote %d signature cases with %s\n", len(records), runtime.Version())
+		return
 	}
 
 	root := issue(caTemplate("webhook-ca"), key("p256"), nil)

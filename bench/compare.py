@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Issue 12's benchmark: speclint against the parse-only floor on the same files.
+
+usage: bench/compare.py [--runs N] [--charts N] [--work DIR] [SPECLINT]
+
+Builds the floor (`cargo build --release --example parse_floor`) unless it exists,
+generates the corpus with bench/gen_corpus.py into DIR (default /tmp/speclint-bench)
+unless it is there, then runs speclint and the floor alternately N times (default 5)
+and prints the median wall time, CPU time (user + system) and peak resident memory of
+each, and their ratios. It also times one chart (the pre-commit case) and an empty
+input. Run it on a quiet machine: the ratios are only as good as the runs.
+"""
+import argparse
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def run(argv):
+    """Wall seconds, CPU seconds and peak RSS in MB of one run, output discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.exit(f"{argv[0]} exited with {code}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def medians(samples):
+    return tuple(statistics.median(s[i] for s in samples) for i in range(3))
+
+
+def input_bytes(path):
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--charts", type=int, default=4000)
+    parser.add_argument("--work", default="/tmp/speclint-bench")
+    parser.add_argument("speclint", nargs="?", default=str(ROOT / "target/release/speclint"))
+    args = parser.parse_args()
+
+    floor = ROOT / "target/release/examples/parse_floor"
+    if not floor.exists():
+        subprocess.run(["cargo", "build", "--release", "--example", "parse_floor"], cwd=ROOT, check=True)
+    work = pathlib.Path(args.work)
+    corpus = work / f"charts-{args.charts}"
+    if not corpus.exists():
+        subprocess.run([sys.executable, str(ROOT / "bench/gen_corpus.py"), str(corpus), str(args.charts)], check=True)
+    one_chart = corpus / "chart-00000"
+    empty = work / "empty.yaml"
+    empty.write_text("")
+
+    speclint = [args.speclint, "--format", "concise", "-q"]
+    big, base, single, nothing = [], [], [], []
+    for _ in range(args.runs):
+        big.append(run(speclint + [str(corpus)]))
+        base.append(run([str(floor), str(corpus)]))
+        single.append(run(speclint + [str(one_chart)]))
+        nothing.append(run(speclint + [str(empty)]))
+
+    size = input_bytes(corpus) / 1e6
+    s, f = medians(big), medians(base)
+    print(f"corpus: {args.charts} charts, {size:.1f} MB, median of {args.runs} runs")
+    print(f"{'':16}{'wall s':>10}{'cpu s':>10}{'peak MB':>10}")
+    print(f"{'speclint':16}{s[0]:10.2f}{s[1]:10.2f}{s[2]:10.0f}")
+    print(f"{'parse floor':16}{f[0]:10.2f}{f[1]:10.2f}{f[2]:10.0f}")
+    print(f"{'ratio':16}{s[0] / f[0]:10.2f}{s[1] / f[1]:10.2f}{s[2] / size:10.2f}  (memory: x input)")
+    o, e = medians(single), medians(nothing)
+    print(f"one chart ({input_bytes(one_chart) / 1e3:.0f} KB): {o[0] * 1e3:.1f} ms wall, {o[1] * 1e3:.1f} ms cpu, {o[2]:.0f} MB")
+    print(f"empty input: {e[0] * 1e3:.1f} ms wall, {e[1] * 1e3:.1f} ms cpu, {e[2]:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
