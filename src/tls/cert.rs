@@ -1089,7 +1089,7 @@ fn parse_name_constraints(value: &[u8], critical: bool) -> CertResult<(NameConst
 type SubtreeLists = (Vec<String>, Vec<IpRange>, Vec<String>, Vec<String>);
 
 fn parse_subtrees(subtrees: &[u8]) -> CertResult<(SubtreeLists, bool)> {
-    use super::verify::{domain_to_reverse_labels, go_quote, parse_rfc2821_mailbox};
+    use super::go_names::{domain_to_reverse_labels, go_quote, parse_rfc2821_mailbox};
 
     let mut lists: SubtreeLists = Default::default();
     let mut unhandled = false;

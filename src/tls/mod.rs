@@ -4,6 +4,7 @@ pub mod base64;
 pub mod cert;
 mod curve;
 mod der;
+mod go_names;
 pub mod hostname;
 pub mod key;
 pub mod pem;

@@ -3,12 +3,59 @@
 //! ECDSA and Ed25519 verification, with num-bigint for RSA's
 //! arithmetic (Go's `big.Int.Exp`), ring then the RustCrypto curves for ECDSA.
 
+use std::fmt;
+
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::cert::{key_usage, Certificate, PublicKeyAlgorithm};
 use super::der::{self, Reader, TAG_INTEGER, TAG_SEQUENCE};
-use super::verify::SignatureError;
+
+/// Why `CheckSignatureFrom` failed. `Display` is Go's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureError {
+    /// The parent is not a CA, or its KeyUsage lacks keyCertSign.
+    ParentCannotSign,
+    /// MD5 or SHA-1 (Go >= 1.18 refuses them).
+    InsecureAlgorithm { algorithm: String },
+    /// Unknown or unsupported signature or key algorithm (DSA, MD2, bad PSS parameters).
+    UnsupportedAlgorithm,
+    /// The signature algorithm names another key type than the parent's.
+    KeyTypeMismatch {
+        expected: &'static str,
+        actual: &'static str,
+    },
+    /// The signature does not verify; `message` is Go's.
+    BadSignature { message: &'static str },
+}
+
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignatureError::ParentCannotSign => f.write_str(
+                "x509: invalid signature: parent certificate cannot sign this kind of certificate",
+            ),
+            SignatureError::InsecureAlgorithm { algorithm } => {
+                write!(
+                    f,
+                    "x509: cannot verify signature: insecure algorithm {algorithm}"
+                )?;
+                if algorithm == "SHA1-RSA" || algorithm == "ECDSA-SHA1" {
+                    f.write_str(" (temporarily override with GODEBUG=x509sha1=1)")?;
+                }
+                Ok(())
+            }
+            SignatureError::UnsupportedAlgorithm => {
+                f.write_str("x509: cannot verify signature: algorithm unimplemented")
+            }
+            SignatureError::KeyTypeMismatch { expected, actual } => write!(
+                f,
+                "x509: signature algorithm specifies an {expected} public key, but have public key of type {actual}"
+            ),
+            SignatureError::BadSignature { message } => f.write_str(message),
+        }
+    }
+}
 
 /// Go's `(*Certificate).CheckSignatureFrom(parent)`.
 pub(crate) fn check_signature_from(
