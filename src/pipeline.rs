@@ -109,8 +109,12 @@ pub fn lint_reporting(
     });
     progress.start_stage(VERIFYING, model.endpoints.len() as u64);
     let verified = || progress.advance(1);
-    let resolutions = resolve::resolve_all(
+    let chains = resolve::SecretChains::decode(&model);
+    let mut resolutions = resolve::resolve_links(&model, &chains);
+    progress.time_stage("verify");
+    resolve::attach_verdicts(
         &model,
+        &mut resolutions,
         &resolve::ResolveOptions {
             now: options.now,
             on_verdict: &verified,
@@ -125,6 +129,7 @@ pub fn lint_reporting(
     let context = rules::Context {
         model: &model,
         resolutions: &resolutions,
+        chains: &chains,
         now: options.now,
         min_validity: options.min_validity,
         provenance: &provenance,
@@ -152,11 +157,25 @@ pub fn lint_reporting(
     }
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     let mut redactions = Redactions::default();
-    for document in documents.iter().chain(&previous_documents) {
-        let text = &sources.get(document.file).text;
-        for object in &document.objects {
-            redactions.cover_secret_object(document.node(object.node), text);
-        }
+    let secret_spans: Vec<Vec<Span>> = {
+        use rayon::prelude::*;
+        let all: Vec<&crate::yaml::Document> =
+            documents.iter().chain(&previous_documents).collect();
+        all.par_iter()
+            .map(|document| {
+                let text = &sources.get(document.file).text;
+                document
+                    .objects
+                    .iter()
+                    .flat_map(|object| {
+                        crate::report::secret_spans(document.node(object.node), text)
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    for span in secret_spans.into_iter().flatten() {
+        redactions.add(span);
     }
     for span in rules::spans_to_redact(&model) {
         redactions.add(span);

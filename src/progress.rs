@@ -30,7 +30,7 @@ pub const VERIFYING: usize = 2;
 pub const CHECKING: usize = 3;
 
 /// Names of the stages in `--timings`.
-const TIMED_STAGES: [&str; 4] = ["parse", "model", "resolve+verify", "rules"];
+const TIMED_STAGES: [&str; 4] = ["parse", "model", "resolve", "rules"];
 
 /// Counters the pipeline advances from any thread.
 #[derive(Default)]
@@ -57,6 +57,13 @@ impl Progress {
         self.done.store(0, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
         self.stage.store(stage, Ordering::Relaxed);
+    }
+
+    /// Starts a stage of `--timings` only, inside the progress stage running.
+    pub fn time_stage(&self, name: &'static str) {
+        if let Some(timings) = &self.timings {
+            timings.stage(name);
+        }
     }
 
     pub fn advance(&self, amount: u64) {

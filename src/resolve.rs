@@ -234,6 +234,28 @@ pub fn secret_value_bytes(entry: &SecretEntry<'_>) -> Result<Vec<u8>, tls::base6
     }
 }
 
+/// Each Secret's certificate entry ([`cert_entry`]) decoded once, in parallel, for the
+/// resolver and the rules alike.
+pub struct SecretChains(Vec<Option<Result<DecodedChain, DecodeProblem>>>);
+
+impl SecretChains {
+    pub fn decode(model: &Model<'_>) -> SecretChains {
+        use rayon::prelude::*;
+        SecretChains(
+            model
+                .secrets
+                .par_iter()
+                .map(|secret| cert_entry(secret).map(|entry| decode_chain(entry)))
+                .collect(),
+        )
+    }
+
+    /// The decoded certificate entry of `model.secrets[secret]`; `None` when it has none.
+    pub fn of(&self, secret: usize) -> Option<&Result<DecodedChain, DecodeProblem>> {
+        self.0.get(secret)?.as_ref()
+    }
+}
+
 /// Decodes a Secret's certificate entry into its chain, as `tls.X509KeyPair` would read it.
 pub fn decode_chain(entry: &SecretEntry<'_>) -> Result<DecodedChain, DecodeProblem> {
     let span = entry.key_node.span();
@@ -326,28 +348,34 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
     Some("no valid certificate authority data seen".into())
 }
 
-/// Resolves every endpoint of the model.
-pub fn resolve_all(model: &Model<'_>, options: &ResolveOptions<'_>) -> Vec<Resolution> {
-    let mut chains: HashMap<(usize, String), Result<DecodedChain, DecodeProblem>> = HashMap::new();
+/// Follows every endpoint to its Service, pods and certificate, without verdicts.
+pub fn resolve_links(model: &Model<'_>, chains: &SecretChains) -> Vec<Resolution> {
     let mut links = LinkCache::new();
-    let mut resolutions: Vec<Resolution> = model
+    model
         .endpoints
         .iter()
         .enumerate()
-        .map(|(i, endpoint)| resolve(model, i, endpoint, &mut chains, &mut links))
-        .collect();
-    let verdicts = verdicts(model, &resolutions, options);
+        .map(|(i, endpoint)| resolve(model, i, endpoint, chains, &mut links))
+        .collect()
+}
+
+/// Gives each resolution the API server's verdict on its chain, caBundle and name.
+pub fn attach_verdicts(
+    model: &Model<'_>,
+    resolutions: &mut [Resolution],
+    options: &ResolveOptions<'_>,
+) {
+    let verdicts = verdicts(model, resolutions, options);
     for (resolution, verdict) in resolutions.iter_mut().zip(verdicts) {
         resolution.verdict = verdict;
     }
-    resolutions
 }
 
 /// The verdict of each resolution, in order. Each caBundle and chain is parsed and indexed
 /// once for every endpoint sharing it; signature checks dominate, so verdicts run in parallel.
-fn verdicts(
+fn verdicts<'r>(
     model: &Model<'_>,
-    resolutions: &[Resolution],
+    resolutions: &'r [Resolution],
     options: &ResolveOptions<'_>,
 ) -> Vec<Option<Verdict>> {
     use rayon::prelude::*;
@@ -404,10 +432,35 @@ fn verdicts(
             },
         })
     };
-    resolutions
+    // Endpoints with the same chain, caBundle and server name share one verdict.
+    let key_of = |resolution: &'r Resolution| {
+        let (serving, _) = verdict_inputs(resolution)?;
+        let bundle = model.endpoints[resolution.endpoint]
+            .ca_bundle
+            .map(|node| node.as_str());
+        Some((
+            serving.secret,
+            serving.cert_key.as_str(),
+            bundle,
+            resolution.server_name.as_deref()?,
+        ))
+    };
+    let mut first_with_key: HashMap<_, usize> = HashMap::new();
+    let representative: Vec<usize> = resolutions
+        .iter()
+        .enumerate()
+        .map(|(i, resolution)| match key_of(resolution) {
+            Some(key) => *first_with_key.entry(key).or_insert(i),
+            None => i,
+        })
+        .collect();
+    let computed: Vec<Option<Verdict>> = resolutions
         .par_iter()
-        .map(|resolution| {
-            let verdict = verdict_of(resolution);
+        .enumerate()
+        .map(|(i, resolution)| {
+            let verdict = (representative[i] == i)
+                .then(|| verdict_of(resolution))
+                .flatten();
             // Progress counts every endpoint with a certificate and a name, verdict or not.
             if let (Certificate::Found(_), Some(_)) =
                 (&resolution.certificate, &resolution.server_name)
@@ -416,6 +469,10 @@ fn verdicts(
             }
             verdict
         })
+        .collect();
+    representative
+        .iter()
+        .map(|&r| computed[r].clone())
         .collect()
 }
 
@@ -427,7 +484,7 @@ fn resolve(
     model: &Model<'_>,
     index: usize,
     endpoint: &Endpoint<'_>,
-    chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
+    chains: &SecretChains,
     links: &mut LinkCache,
 ) -> Resolution {
     let target = target_of(endpoint);
@@ -672,11 +729,7 @@ pub fn distinct_secrets<'s, 'a>(mounted: &'s [MountedSecret<'a>]) -> Vec<&'s Mou
         .collect()
 }
 
-fn find_certificate(
-    model: &Model<'_>,
-    backends: &[Backend],
-    chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
-) -> Certificate {
+fn find_certificate(model: &Model<'_>, backends: &[Backend], chains: &SecretChains) -> Certificate {
     if backends.is_empty() {
         return Certificate::Undetermined(
             "no pod template among the inputs matches the Service's selector".into(),
@@ -714,7 +767,7 @@ pub fn mounted_secret_sources<'m, 'a>(
 fn choose_certificate(
     model: &Model<'_>,
     mounted: &[MountedSecret<'_>],
-    chains: &mut HashMap<(usize, String), Result<DecodedChain, DecodeProblem>>,
+    chains: &SecretChains,
 ) -> Certificate {
     let present = |m: &MountedSecret<'_>| model.secret_index(&m.namespace, m.name);
     let with_certificate: Vec<(&MountedSecret<'_>, usize)> = mounted
@@ -764,9 +817,9 @@ fn choose_certificate(
     let secret = &model.secrets[secret_index];
     let entry = cert_entry(secret).expect("filtered on presence");
     let chain = chains
-        .entry((secret_index, entry.key.to_string()))
-        .or_insert_with(|| decode_chain(entry))
-        .clone();
+        .of(secret_index)
+        .cloned()
+        .unwrap_or_else(|| decode_chain(entry));
     Certificate::Found(Box::new(ServingSecret {
         secret: secret_index,
         cert_key: entry.key.to_string(),

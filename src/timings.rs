@@ -14,8 +14,9 @@ pub struct Timings {
 struct Marks {
     /// The stage running: its name, when it began, and the process' CPU time then.
     current: Option<(&'static str, Instant, Option<Duration>)>,
-    /// Finished stages: name, wall time, CPU time (None where the platform does not say).
-    done: Vec<(&'static str, Duration, Option<Duration>)>,
+    /// Finished stages: name, wall time, CPU time and resident memory at the end (None
+    /// where the platform does not say).
+    done: Vec<(&'static str, Duration, Option<Duration>, Option<u64>)>,
 }
 
 impl Timings {
@@ -32,16 +33,18 @@ impl Timings {
         let now = (Instant::now(), cpu_time());
         let mut marks = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         marks.close(now);
-        let mut out = String::from("timings: stage                wall       CPU\n");
+        let mut out =
+            String::from("timings: stage                wall       CPU   resident after\n");
         let mut wall_total = Duration::ZERO;
         let mut cpu_total = Some(Duration::ZERO);
-        for (name, wall, cpu) in &marks.done {
+        for (name, wall, cpu, resident) in &marks.done {
             wall_total += *wall;
             cpu_total = cpu_total.zip(*cpu).map(|(a, b)| a + b);
             out.push_str(&format!(
-                "timings: {name:<14} {} {}\n",
+                "timings: {name:<14} {} {} {}\n",
                 seconds(Some(*wall)),
-                seconds(*cpu)
+                seconds(*cpu),
+                megabytes(*resident)
             ));
         }
         out.push_str(&format!(
@@ -64,8 +67,12 @@ impl Marks {
             let cpu = cpu
                 .zip(cpu_started)
                 .map(|(end, start)| end.saturating_sub(start));
-            self.done
-                .push((name, now.saturating_duration_since(started), cpu));
+            self.done.push((
+                name,
+                now.saturating_duration_since(started),
+                cpu,
+                memory("VmRSS:"),
+            ));
         }
     }
 }
@@ -90,10 +97,23 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// `  123.4 MB`, or `—` when unknown.
+fn megabytes(bytes: Option<u64>) -> String {
+    match bytes {
+        Some(b) => format!("{:>8.1} MB", b as f64 / 1e6),
+        None => format!("{:>11}", "—"),
+    }
+}
+
 /// The peak resident set size (Linux: VmHWM of /proc/self/status).
 fn peak_memory() -> Option<u64> {
+    memory("VmHWM:")
+}
+
+/// A size line of /proc/self/status (Linux), in bytes.
+fn memory(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kilobytes * 1024)
 }

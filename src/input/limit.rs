@@ -117,6 +117,22 @@ impl InputBudget {
         Ok(bytes)
     }
 
+    /// What is left of the budget.
+    pub fn remaining(&self) -> u64 {
+        self.limit - self.used
+    }
+
+    /// Counts bytes already read (at most the budget and one byte more) as [`Self::read`]
+    /// would have: the same refusal, with the same message.
+    pub fn account(&mut self, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, InputError> {
+        let allowed = self.limit.min(self.limit - self.used);
+        if bytes.len() as u64 > allowed {
+            return Err(self.too_large(name, allowed));
+        }
+        self.used += bytes.len() as u64;
+        Ok(bytes)
+    }
+
     fn too_large(&self, name: &str, allowed: u64) -> InputError {
         let limit = format_size(self.limit);
         if allowed == self.limit {

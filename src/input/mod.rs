@@ -235,6 +235,8 @@ pub fn read_all(
         );
         let mut found = 0;
         let mut excluded = 0;
+        // Plain files are read together, in parallel, when the next chart or the end comes.
+        let mut plain: Vec<PathBuf> = Vec::new();
         for path in expanded.files {
             if exclude.matches(&path) {
                 excluded += 1;
@@ -250,11 +252,11 @@ pub fn read_all(
                 helm::Membership::Chart(_) => None,
                 helm::Membership::Template(root) => Some(root),
             };
+            if chart.is_some() {
+                read_files(std::mem::take(&mut plain), budget, &mut inputs)?;
+            }
             match (chart, &options.helm) {
-                (None, _) => {
-                    let bytes = read_file(&path, budget)?;
-                    inputs.add_decoded(display_path(&path), bytes);
-                }
+                (None, _) => plain.push(path),
                 (Some(root), Some(settings)) => {
                     if rendered.insert(absolute(&root)) {
                         let bytes = helm::render(settings, &root, budget)?;
@@ -272,6 +274,7 @@ pub fn read_all(
                 }
             }
         }
+        read_files(plain, budget, &mut inputs)?;
         if found == 0 {
             inputs.empty.push(EmptyInput {
                 arg: arg.clone(),
@@ -291,6 +294,49 @@ impl Inputs {
         }
         self.sources.add(SourceFile::new(name, bytes));
     }
+}
+
+/// Reads `paths` and adds them in order. Regular files are read in parallel (the walk of a
+/// chart tree is many small files), then counted against the budget in order, so what is
+/// refused, and the message, are those of reading them one by one. The parallel reads stop
+/// once the budget is spent; the files left are then read one by one, which reports it.
+fn read_files(
+    paths: Vec<PathBuf>,
+    budget: &mut InputBudget,
+    inputs: &mut Inputs,
+) -> Result<(), InputError> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let remaining = budget.remaining();
+    let taken = AtomicU64::new(0);
+    let prefetched: Vec<Option<Vec<u8>>> = paths
+        .par_iter()
+        .map(|path| {
+            if taken.load(Ordering::Relaxed) > remaining {
+                return None;
+            }
+            // Checked before opening: opening a FIFO would wait for its writer.
+            let size = std::fs::metadata(path).ok().filter(|m| m.is_file())?.len();
+            let file = std::fs::File::open(path).ok()?;
+            let mut bytes = Vec::new();
+            bytes.reserve_exact(usize::try_from(size.min(remaining)).unwrap_or(0));
+            file.take(remaining.saturating_add(1))
+                .read_to_end(&mut bytes)
+                .ok()?;
+            taken.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            Some(bytes)
+        })
+        .collect();
+    for (path, bytes) in paths.iter().zip(prefetched) {
+        let name = display_path(path);
+        let bytes = match bytes {
+            Some(bytes) => budget.account(&shown(&name), bytes)?,
+            // Not a regular file, unreadable, or past the budget: as one by one.
+            None => read_file(path, budget)?,
+        };
+        inputs.add_decoded(name, bytes);
+    }
+    Ok(())
 }
 
 /// A file named on the command line or found by a walk. A FIFO or a device is read as a

@@ -13,7 +13,7 @@ mod redact;
 pub mod sarif;
 pub mod untrusted;
 
-pub use redact::Redactions;
+pub use redact::{secret_spans, Redactions};
 pub use untrusted::escape;
 
 use crate::diagnostic::{Diagnostic, Severity};

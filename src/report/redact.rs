@@ -83,8 +83,19 @@ impl Redactions {
     /// JSON-escaped. Identity fields (`apiVersion`, `kind`, `type`, `metadata.name`,
     /// `metadata.namespace`) stay visible.
     pub fn cover_secret_object(&mut self, object: NodeRef<'_>, source: &str) {
+        for span in secret_spans(object, source) {
+            self.add(span);
+        }
+    }
+}
+
+/// The spans [`Redactions::cover_secret_object`] masks in `object`, found without the
+/// shared map, so the Secrets of many documents are searched in parallel.
+pub fn secret_spans(object: NodeRef<'_>, source: &str) -> Vec<Span> {
+    let mut found = Vec::new();
+    {
         if object.get("kind").and_then(|k| k.as_str()) != Some("Secret") {
-            return;
+            return found;
         }
         let mut values = Vec::new();
         for (key, value) in object.all_entries() {
@@ -98,7 +109,7 @@ impl Redactions {
         let mut copies = CopyFinder::default();
         for value in &values {
             let span = value.span();
-            self.add(span);
+            found.push(span);
             if let Some(written) = source.get(span.start..span.end) {
                 copies.add(written.trim());
             }
@@ -134,7 +145,7 @@ impl Redactions {
                             (Place::Metadata, "name" | "namespace") => continue,
                             (Place::Metadata, "annotations") => Place::Annotations,
                             (Place::Annotations, _) => {
-                                self.add(value.span());
+                                found.push(value.span());
                                 continue;
                             }
                             _ => Place::Other,
@@ -146,13 +157,14 @@ impl Redactions {
                 Value::Str(text) => {
                     let written = source.get(node.span().start..node.span().end).unwrap_or("");
                     if copies.found_in(text) || copies.found_in(written) {
-                        self.add(node.span());
+                        found.push(node.span());
                     }
                 }
                 _ => {}
             }
         }
     }
+    found
 }
 
 /// A run this long shared with a Secret value marks a string as a (partial) copy of it.
@@ -167,12 +179,32 @@ const STRIDE: usize = SHARED_RUN_BYTES - PIECE_BYTES;
 #[derive(Default)]
 struct CopyFinder {
     short_values: Vec<String>,
-    pieces: std::collections::HashSet<u64>,
+    pieces: PieceSet,
 }
 
 struct BuiltCopyFinder {
     short_values: Option<aho_corasick::AhoCorasick>,
-    pieces: std::collections::HashSet<u64>,
+    pieces: PieceSet,
+}
+
+/// Piece hashes are already well mixed: the set uses them as they are.
+type PieceSet = std::collections::HashSet<u64, std::hash::BuildHasherDefault<AlreadyHashed>>;
+
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl std::hash::Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }
 
 impl CopyFinder {
@@ -212,11 +244,19 @@ impl BuiltCopyFinder {
     }
 }
 
+/// A fast mix of the piece's 16 bytes. A collision only masks a harmless string, never
+/// shows a secret one, so no keyed hash is needed.
 fn piece_hash(piece: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    piece.hash(&mut hasher);
-    hasher.finish()
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let word = |range: std::ops::Range<usize>| {
+        piece
+            .get(range)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let (a, b) = (word(0..8), word(8..16));
+    let h = (a.wrapping_mul(K).rotate_left(31) ^ b).wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
 /// Where a node sits in a Secret, for [`Redactions::cover_secret_object`].

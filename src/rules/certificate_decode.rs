@@ -1,8 +1,6 @@
 use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resolve::{
-    ca_bundle_problem, cert_entry, decode_chain, secret_value_bytes, DecodeProblem, KEY_KEYS,
-};
+use crate::resolve::{ca_bundle_problem, secret_value_bytes, DecodeProblem, KEY_KEYS};
 
 pub const RULE: Rule = Rule {
     id: "certificate-decode",
@@ -13,18 +11,16 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for secret in &model.secrets {
+    for (index, secret) in model.secrets.iter().enumerate() {
         let object = &model.objects[secret.object];
         let mut problems: Vec<(DecodeProblem, &str)> = Vec::new();
-        if let Some(entry) = cert_entry(secret) {
-            if let Err(problem) = decode_chain(entry) {
-                let consequence = if problem.refused_on_write {
-                    "the API server refuses the Secret"
-                } else {
-                    "the webhook server cannot load its certificate: tls.X509KeyPair fails"
-                };
-                problems.push((problem, consequence));
-            }
+        if let Some(Err(problem)) = context.chains.of(index) {
+            let consequence = if problem.refused_on_write {
+                "the API server refuses the Secret"
+            } else {
+                "the webhook server cannot load its certificate: tls.X509KeyPair fails"
+            };
+            problems.push((problem.clone(), consequence));
         }
         for entry in KEY_KEYS.iter().filter_map(|k| secret.entry(k)) {
             if let Err(e) = secret_value_bytes(entry) {

@@ -79,6 +79,8 @@ pub fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
 pub struct Context<'m, 'a> {
     pub model: &'m Model<'a>,
     pub resolutions: &'m [Resolution],
+    /// Each Secret's certificate entry, decoded once.
+    pub chains: &'m crate::resolve::SecretChains,
     /// Evaluation time, to the nanosecond (Go's `CurrentTime`).
     pub now: crate::tls::time::Time,
     /// Expiry warning threshold, seconds.
@@ -284,11 +286,22 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 }
 
 pub fn run(context: &Context<'_, '_>) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for rule in RULES.iter().filter(|r| context.settings.is_enabled(r.id)) {
-        (rule.check)(context, &mut diagnostics);
-    }
-    diagnostics
+    use rayon::prelude::*;
+    // Rules are independent readers of the resolved model: they run side by side, and
+    // their findings are joined in rule order, so the output does not depend on timing.
+    let enabled: Vec<&&Rule> = RULES
+        .iter()
+        .filter(|r| context.settings.is_enabled(r.id))
+        .collect();
+    let found: Vec<Vec<Diagnostic>> = enabled
+        .par_iter()
+        .map(|rule| {
+            let mut diagnostics = Vec::new();
+            (rule.check)(context, &mut diagnostics);
+            diagnostics
+        })
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
 /// What the API server reports when the call fails, as users see it (apiserver-tls.md F).
