@@ -2,6 +2,7 @@
 """Generates issue 12's corpus: N rendered charts as a tree of files.
 
 usage: bench/gen_corpus.py OUT_DIR [CHARTS (default 4000)]
+       bench/gen_corpus.py --stream OUT.yaml [DOCUMENTS (default 1600000)]
 
 Each chart is `OUT_DIR/chart-NNNNN/templates/*.yaml`, one document per file with Helm's
 `# Source:` comment: a Service, a Deployment, a kubernetes.io/tls Secret holding a real
@@ -10,7 +11,8 @@ WebhookConfiguration whose caBundle is that CA, a CustomResourceDefinition with 
 realistic schema, and RBAC (ServiceAccount, ClusterRole, ClusterRoleBinding, Role).
 One chart in ten is mismatched: its leaf names the Service `<name>-old`, so the
 API server would refuse it. 4,000 charts give about 73 MB and 40,000 documents.
-Needs Python 3 with `cryptography`. The same N gives the same names, not the same keys.
+With --stream it writes one stream of small ConfigMaps instead (1.6 million make about
+200 MB), for memory per document. Needs Python 3 with `cryptography`. The same N gives the same names, not the same keys.
 """
 import base64
 import datetime
@@ -281,11 +283,21 @@ rules:
     return docs
 
 
-USAGE = "usage: gen_corpus.py OUT_DIR [CHARTS (default 4000)]"
+def small_documents(path, count):
+    """One stream of `count` small documents (about 125 bytes each): memory per document."""
+    with open(path, "w") as f:
+        for i in range(count):
+            f.write(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-{i}\n  namespace: ns-{i % 100}\ndata:\n  key: value-{i}\n")
+
+
+USAGE = "usage: gen_corpus.py OUT_DIR [CHARTS (default 4000)]\n       gen_corpus.py --stream OUT.yaml [DOCUMENTS (default 1600000)]"
 
 
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--stream"] and len(args) in (2, 3):
+        small_documents(args[1], int(args[2]) if len(args) == 3 else 1_600_000)
+        return
     if not args or len(args) > 2 or args[0].startswith("-") or (len(args) == 2 and not args[1].isdigit()):
         print(USAGE, file=sys.stderr)
         sys.exit(0 if args and args[0] in ("-h", "--help") else 2)

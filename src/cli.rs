@@ -352,6 +352,9 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     if let Some(TimingsOnExit(timings)) = &timings {
         timings.stage("report");
     }
+    // The inputs are freed off the main thread once the report no longer needs them.
+    let sources = InBackgroundOnDrop(Some(sources));
+    let outcome = InBackgroundOnDrop(Some(outcome));
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
@@ -438,6 +441,25 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Hands its value to [`pipeline::drop_in_background`] when dropped, whichever way the
+/// function holding it returns.
+struct InBackgroundOnDrop<T: Send + 'static>(Option<T>);
+
+impl<T: Send + 'static> std::ops::Deref for InBackgroundOnDrop<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.0
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("taken only on drop"))
+    }
+}
+
+impl<T: Send + 'static> Drop for InBackgroundOnDrop<T> {
+    fn drop(&mut self) {
+        pipeline::drop_in_background(self.0.take());
     }
 }
 

@@ -191,7 +191,7 @@ pub fn lint_reporting(
         .iter()
         .map(|o| (o.object_ref(), o.node.span()))
         .collect();
-    Outcome {
+    let outcome = Outcome {
         diagnostics,
         redactions,
         summary,
@@ -200,6 +200,29 @@ pub fn lint_reporting(
         objects,
         baselined,
         baseline_stale,
+    };
+    // What borrows the documents goes first, so they can leave this thread.
+    drop(namespaces);
+    drop(provenance);
+    drop(previous);
+    drop(resolutions);
+    drop(chains);
+    drop(model);
+    drop(previous_model);
+    drop_in_background((documents, previous_documents));
+    outcome
+}
+
+/// Frees `value` on another thread: the trees of a large run are millions of small
+/// allocations, and the report need not wait for them (nor the process, which may end first).
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let mut slot = Some(value);
+    let spawned = std::thread::Builder::new().spawn({
+        let value = slot.take();
+        move || drop(value)
+    });
+    if spawned.is_err() {
+        drop(slot);
     }
 }
 

@@ -56,6 +56,13 @@ pub struct SourceFile {
     /// For a `helm template` render (`--helm`): the chart's directory, where the templates
     /// named by `# Source:` comments are.
     pub chart: Option<String>,
+    /// Built when a position in the file is first asked for: most files of a large run are
+    /// never reported on, and an index of every line would cost 8 bytes a line.
+    index: std::sync::OnceLock<LineIndex>,
+}
+
+#[derive(Debug)]
+struct LineIndex {
     line_starts: Vec<usize>,
     /// (byte offset, characters before it) every [`CHECKPOINT_BYTES`], so a column on a very
     /// long line (one-line JSON) costs at most two short counts, not the whole line.
@@ -68,9 +75,6 @@ const CHECKPOINT_BYTES: usize = 64 * 1024;
 impl SourceFile {
     pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
         let (text, invalid_utf8) = sanitize_utf8(bytes);
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
-        let char_checkpoints = char_checkpoints(&text);
         SourceFile {
             name: name.into(),
             text,
@@ -78,29 +82,40 @@ impl SourceFile {
             live: false,
             previous: false,
             chart: None,
-            line_starts,
-            char_checkpoints,
+            index: std::sync::OnceLock::new(),
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| {
+            let mut line_starts = vec![0];
+            line_starts.extend(memchr_newlines(self.text.as_bytes()).map(|i| i + 1));
+            LineIndex {
+                line_starts,
+                char_checkpoints: char_checkpoints(&self.text),
+            }
+        })
     }
 
     /// Characters in `text[..offset]`; `offset` is on a character boundary.
     fn chars_before(&self, offset: usize) -> usize {
-        let index = self
-            .char_checkpoints
+        let checkpoints = &self.index().char_checkpoints;
+        let index = checkpoints
             .partition_point(|&(at, _)| at <= offset)
             .saturating_sub(1);
-        let (at, chars) = self.char_checkpoints.get(index).copied().unwrap_or((0, 0));
+        let (at, chars) = checkpoints.get(index).copied().unwrap_or((0, 0));
         chars + self.text.get(at..offset).map_or(0, |s| s.chars().count())
     }
 
     /// 1-based line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let line_starts = &self.index().line_starts;
+        let line_index = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let mut line_start = self.line_starts[line_index];
+        let mut line_start = line_starts[line_index];
         if line_index == 0 && self.text.starts_with('\u{feff}') {
             line_start = line_start.max(3.min(offset));
         }
@@ -119,14 +134,15 @@ impl SourceFile {
 
     /// Byte offset where the given 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.index()
+            .line_starts
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(self.text.len())
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.index().line_starts.len()
     }
 }
 
