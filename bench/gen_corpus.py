@@ -287,7 +287,7 @@ def small_documents(path, count):
     """One stream of `count` small documents (about 125 bytes each): memory per document."""
     with open(path, "w") as f:
         for i in range(count):
-            f.write(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-{i}\n  namespace: ns-{i % 100}\ndata:\n  key: value-{i}\n")
+            f.write(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-{i}\n  namespace: ns-{i % 100}\n  labels: {{app: demo}}\ndata:\n  key: value-{i}\n")
 
 
 USAGE = "usage: gen_corpus.py OUT_DIR [CHARTS (default 4000)]\n       gen_corpus.py --stream OUT.yaml [DOCUMENTS (default 1600000)]"

@@ -89,6 +89,10 @@ pub struct Recognition {
 
 /// Every container of the inputs that an entry recognises (the highest priority wins).
 pub fn recognise(model: &Model<'_>) -> Vec<Recognition> {
+    // Loading the catalogue compiles its globs: not worth it when no container could match.
+    if model.pod_templates.iter().all(|t| t.containers.is_empty()) {
+        return Vec::new();
+    }
     let entries = entries();
     let mut found = Vec::new();
     for (pod_template, template) in model.pod_templates.iter().enumerate() {

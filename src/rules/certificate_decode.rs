@@ -51,8 +51,18 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic);
         }
     }
+    // Webhooks of one configuration usually share a caBundle: a usable one is read once.
+    let mut usable: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for endpoint in &model.endpoints {
-        let Some(problem) = endpoint.ca_bundle.and_then(ca_bundle_problem) else {
+        let Some(node) = endpoint.ca_bundle else {
+            continue;
+        };
+        let text = node.as_str();
+        if text.is_some_and(|t| usable.contains(t)) {
+            continue;
+        }
+        let Some(problem) = ca_bundle_problem(node) else {
+            usable.extend(text);
             continue;
         };
         let injectors: Vec<&str> = context

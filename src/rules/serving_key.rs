@@ -2,7 +2,7 @@ use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Secret;
 use crate::resolve::{cert_entry, secret_value_bytes, Certificate, CERT_KEYS, KEY_KEYS};
-use crate::tls::key::x509_key_pair;
+use crate::tls::key::x509_key_pair_with_leaf;
 use std::collections::HashSet;
 
 pub const RULE: Rule = Rule {
@@ -34,13 +34,13 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             (tls_typed || serving.contains(index))
                 && matches!(context.chains.of(*index), Some(Ok(_)))
         })
-        .filter_map(|(_, secret)| check_pair(context, secret))
+        .filter_map(|(index, secret)| check_pair(context, index, secret))
         .collect();
     out.extend(found);
 }
 
 /// `tls.X509KeyPair` on the Secret's pair, as the webhook server loads it at start-up.
-fn check_pair(context: &Context<'_, '_>, secret: &Secret<'_>) -> Option<Diagnostic> {
+fn check_pair(context: &Context<'_, '_>, index: usize, secret: &Secret<'_>) -> Option<Diagnostic> {
     let cert = cert_entry(secret)?;
     let cert_bytes = secret_value_bytes(cert).ok()?;
     let pair_index = CERT_KEYS.iter().position(|k| *k == cert.key)?;
@@ -68,7 +68,11 @@ fn check_pair(context: &Context<'_, '_>, secret: &Secret<'_>) -> Option<Diagnost
     if key_bytes.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    let error = x509_key_pair(&cert_bytes, &key_bytes).err()?;
+    let leaf = match context.chains.of(index) {
+        Some(Ok(chain)) => chain.certificates.first()?,
+        _ => return None,
+    };
+    let error = x509_key_pair_with_leaf(&cert_bytes, leaf, &key_bytes).err()?;
     Some(
         context
             .diagnostic_for(&RULE, secret.object, format!("{}: {error}", object.display()), key.key_node.span())

@@ -120,6 +120,24 @@ fn go_string_list(items: &[String]) -> String {
 
 /// Go 1.19 `tls.X509KeyPair`, with its error texts.
 pub fn x509_key_pair(cert_pem: &[u8], key_pem: &[u8]) -> Result<KeyPairInfo, KeyPairError> {
+    x509_key_pair_parsed(cert_pem, None, key_pem)
+}
+
+/// [`x509_key_pair`] for a certificate PEM whose first certificate the caller has already
+/// parsed (`leaf`): the same checks, in Go's order, without parsing it again.
+pub fn x509_key_pair_with_leaf(
+    cert_pem: &[u8],
+    leaf: &Certificate,
+    key_pem: &[u8],
+) -> Result<KeyPairInfo, KeyPairError> {
+    x509_key_pair_parsed(cert_pem, Some(leaf), key_pem)
+}
+
+fn x509_key_pair_parsed(
+    cert_pem: &[u8],
+    parsed_leaf: Option<&Certificate>,
+    key_pem: &[u8],
+) -> Result<KeyPairInfo, KeyPairError> {
     let mut certificates: Vec<Block> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     for block in pem::decode_all(cert_pem) {
@@ -171,17 +189,24 @@ pub fn x509_key_pair(cert_pem: &[u8], key_pem: &[u8]) -> Result<KeyPairInfo, Key
         skipped.push(block.kind);
     };
 
-    let leaf =
-        cert::parse_der(&certificates[0].bytes).map_err(|e| KeyPairError::new(e.message()))?;
+    let parsed;
+    let leaf = match parsed_leaf {
+        Some(leaf) => leaf,
+        None => {
+            parsed = cert::parse_der(&certificates[0].bytes)
+                .map_err(|e| KeyPairError::new(e.message()))?;
+            &parsed
+        }
+    };
     let key = parse_private_key_expecting(&key_block.bytes, Some(&leaf.public_key_bytes))
         .ok_or_else(|| KeyPairError::new("tls: failed to parse private key"))?;
-    match key.compare(&leaf) {
+    match key.compare(leaf) {
         KeyMatch::Matches => Ok(KeyPairInfo {
             key: key.algorithm(),
             encoding: key.encoding(),
             pem_type: key_block.kind,
             certificates: certificates.len(),
-            leaf_subject: leaf.subject_display,
+            leaf_subject: leaf.subject_display.clone(),
         }),
         KeyMatch::DifferentKey => Err(KeyPairError::new(
             "tls: private key does not match public key",
