@@ -161,6 +161,18 @@ fn the_limit_bounds_each_input_and_their_total() {
         &["--max-input-size", "1MiB", "a.yaml", "--previous", "b.yaml"],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
+    // Files of a walk are read in parallel but counted in walk order: the file named is
+    // the first the total does not fit, whichever thread read what first.
+    let many = tempfile::tempdir().unwrap();
+    let part = format!("{MANIFEST}# {}\n", "x".repeat(100 * 1024));
+    for i in 0..40 {
+        std::fs::write(many.path().join(format!("f{i:02}.yaml")), &part).unwrap();
+    }
+    for _ in 0..5 {
+        let run = speclint(many.path(), &["--max-input-size", "1MiB", "."]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("reading f10.yaml, after "), "{}", run.stderr);
+    }
     // A file over the limit names itself and the limit.
     let run = speclint(dir.path(), &["--max-input-size", "512K", "a.yaml"]);
     assert_eq!(
