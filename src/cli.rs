@@ -156,7 +156,8 @@ pub struct Args {
     pub baseline: Option<std::path::PathBuf>,
 
     /// Refuse (exit 2) an input larger than SIZE, and inputs larger than SIZE together:
-    /// bytes, or with K, M, G (KiB, MiB, GiB) or KB, MB, GB [default: 512MiB].
+    /// bytes, or with K, M, G (KiB, MiB, GiB) or KB, MB, GB; at most 4 GiB - 1 byte
+    /// (4294967295) [default: 512MiB].
     #[arg(long, value_name = "SIZE", value_parser = input::parse_size)]
     pub max_input_size: Option<u64>,
 

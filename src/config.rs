@@ -303,7 +303,7 @@ impl Reader<'_> {
 
     fn duration(&mut self, node: NodeRef<'_>) -> Option<i64> {
         let seconds = match node.value() {
-            Value::Int(days) if *days >= 0 => days.checked_mul(86_400),
+            Value::Int(days) if days >= 0 => days.checked_mul(86_400),
             Value::Str(text) => crate::cli::parse_duration(text),
             _ => None,
         };

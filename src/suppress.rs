@@ -24,19 +24,19 @@ impl Layout {
     fn of(file: usize, documents: &[Document]) -> Layout {
         let mut layout = Layout::default();
         for document in documents.iter().filter(|d| d.file == file) {
-            let span_of = |id: u32| document.tree.nodes[id as usize].span;
-            for node in &document.tree.nodes {
-                match &node.value {
-                    Value::Str(_) => layout.strings.push((node.span.start, node.span.end)),
+            let span_of = |id: u32| document.tree.span(id);
+            for node in document.tree.nodes() {
+                match node.value() {
+                    Value::Str(_) => layout.strings.push((node.span().start, node.span().end)),
                     Value::Map(entries) => {
-                        for (key, value) in entries {
-                            let (key, value) = (span_of(*key), span_of(*value));
+                        for &(key, value) in entries {
+                            let (key, value) = (span_of(key), span_of(value));
                             layout.nodes.push((key.start, value.end.max(key.end)));
                         }
                     }
                     Value::Seq(items) => {
-                        for item in items {
-                            let item = span_of(*item);
+                        for &item in items {
+                            let item = span_of(item);
                             layout.nodes.push((item.start, item.end));
                         }
                     }

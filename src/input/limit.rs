@@ -7,13 +7,17 @@ use std::io::Read;
 /// 512 MiB: far above any real render, far below what would exhaust a CI runner.
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 512 * MIB;
 
+/// 4 GiB - 1 byte: the YAML trees hold byte offsets as u32.
+pub const LARGEST_MAX_INPUT_SIZE: u64 = u32::MAX as u64;
+
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;
 const GIB: u64 = 1024 * MIB;
 
 /// A size as `--max-input-size` takes it: bytes, or a number with a unit. `K`, `M`, `G` and
 /// `KiB`, `MiB`, `GiB` are powers of 1024 (as `head -c` reads `K`); `KB`, `MB`, `GB` are
-/// powers of 1000. Units are case-insensitive, a space before them is allowed.
+/// powers of 1000. Units are case-insensitive, a space before them is allowed. At most
+/// [`LARGEST_MAX_INPUT_SIZE`].
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let digits = text
@@ -46,6 +50,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("{text:?} is too large"))?;
     if value == 0 {
         return Err("the size must be at least 1 byte".to_string());
+    }
+    if value > LARGEST_MAX_INPUT_SIZE {
+        return Err(format!(
+            "{text:?} is too large: the limit is at most 4294967295 bytes (4 GiB - 1)"
+        ));
     }
     Ok(value)
 }
@@ -165,7 +174,18 @@ mod tests {
         assert_eq!(parse_size("1KB"), Ok(1000));
         assert_eq!(parse_size("3GB"), Ok(3_000_000_000));
         assert_eq!(parse_size("7b"), Ok(7));
-        for bad in ["", "MiB", "1.5M", "1T", "-1", "0", "99999999999999999999G"] {
+        assert_eq!(parse_size("4294967295"), Ok(LARGEST_MAX_INPUT_SIZE));
+        for bad in [
+            "",
+            "MiB",
+            "1.5M",
+            "1T",
+            "-1",
+            "0",
+            "99999999999999999999G",
+            "4G",
+            "4295MB",
+        ] {
             assert!(parse_size(bad).is_err(), "{bad:?}");
         }
     }

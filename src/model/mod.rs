@@ -801,7 +801,7 @@ fn read_service_port(node: NodeRef<'_>) -> ServicePort<'_> {
     let target_port_node = node.get("targetPort").filter(|n| !n.is_null());
     let target_port = match target_port_node {
         Some(n) => match n.value() {
-            Value::Int(i) => Some(TargetPort::Number(*i)),
+            Value::Int(i) => Some(TargetPort::Number(i)),
             Value::Str(s) => Some(
                 s.parse::<i64>()
                     .map(TargetPort::Number)

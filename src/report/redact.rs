@@ -125,7 +125,7 @@ pub fn secret_spans(object: NodeRef<'_>, source: &str) -> Vec<Span> {
         }
         let copies = copies.build();
 
-        let mut visited = vec![false; object.tree.nodes.len()];
+        let mut visited = vec![false; object.tree.len()];
         let mut pending = vec![(object, Place::Root)];
         while let Some((node, place)) = pending.pop() {
             let Some(seen) = visited.get_mut(node.id as usize) else {

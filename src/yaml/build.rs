@@ -9,7 +9,8 @@ use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureSty
 
 use super::mapping::{self, Mapping};
 use super::scalar::{resolve_plain, resolve_tagged, Scalar};
-use super::{DuplicateKey, Node, NodeId, Tree, Value, YamlError};
+use super::tree::Payload;
+use super::{DuplicateKey, NodeId, Tree, Value, YamlError};
 use crate::source::{FileId, Span};
 
 /// Collections nested deeper than this are refused.
@@ -114,7 +115,7 @@ struct Builder<'t> {
     file: FileId,
     text: &'t str,
     chunk_start: usize,
-    nodes: Vec<Node>,
+    tree: Tree,
     frames: Vec<Frame>,
     /// Children of all open frames, one stack shared to avoid a Vec per collection.
     children: Vec<NodeId>,
@@ -124,8 +125,6 @@ struct Builder<'t> {
     /// The decoded bytes of `!!binary` keys, by id (ascending): go-yaml compares those.
     binary_keys: Vec<(NodeId, Vec<u8>)>,
     duplicate_keys: Vec<DuplicateKey>,
-    /// Entries set again later in their mapping (see `Tree::overridden`).
-    overridden: Vec<(NodeId, u32)>,
     root: Option<NodeId>,
     root_is_implicit_null: bool,
     doc_start: usize,
@@ -143,14 +142,13 @@ impl<'t> Builder<'t> {
             file,
             text,
             chunk_start,
-            nodes: Vec::new(),
+            tree: Tree::new(file),
             frames: Vec::new(),
             children: Vec::new(),
             anchors: Vec::new(),
             merge_keys: Vec::new(),
             binary_keys: Vec::new(),
             duplicate_keys: Vec::new(),
-            overridden: Vec::new(),
             root: None,
             root_is_implicit_null: false,
             doc_start: chunk_start,
@@ -162,14 +160,13 @@ impl<'t> Builder<'t> {
     }
 
     fn reset(&mut self) {
-        self.nodes = Vec::new();
+        self.tree = Tree::new(self.file);
         self.frames.clear();
         self.children.clear();
         self.anchors.clear();
         self.merge_keys.clear();
         self.binary_keys.clear();
         self.duplicate_keys.clear();
-        self.overridden.clear();
         self.root = None;
         self.root_is_implicit_null = false;
         self.decode_count = 1;
@@ -249,13 +246,13 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn push_node(&mut self, value: Value, start: usize, end: usize) -> NodeId {
-        let id = self.nodes.len() as NodeId;
-        self.nodes.push(Node {
-            value,
-            span: self.span(start, end),
-        });
-        id
+    /// The arenas are indexed by u32; a document holding more is refused.
+    fn too_large(&self, start: usize, end: usize) -> YamlError {
+        self.error(
+            start,
+            end,
+            "document is too large: more than 4 GiB once read",
+        )
     }
 
     fn register_anchor(&mut self, anchor: usize, node: NodeId, complete: bool) {
@@ -336,17 +333,12 @@ impl<'t> Builder<'t> {
             ScalarStyle::Literal | ScalarStyle::Folded => self.block_scalar_span(start, end),
             _ => (start, end),
         };
-        let value = match resolved {
-            Scalar::Null => Value::Null,
-            Scalar::Bool(b) => Value::Bool(b),
-            Scalar::Int(i) => Value::Int(i),
-            Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => match &binary {
-                Some(bytes) => Value::Str(String::from_utf8_lossy(bytes).into_owned()),
-                None => Value::Str(value.into_owned()),
-            },
-        };
-        let id = self.push_node(value, start, end);
+        let payload = match (resolved, &binary) {
+            (Scalar::Str, Some(bytes)) => self.tree.push_str(&String::from_utf8_lossy(bytes)),
+            _ => self.tree.scalar(resolved, &value),
+        }
+        .ok_or_else(|| self.too_large(start, end))?;
+        let id = self.tree.push(payload, start, end);
         if let (Some(bytes), true) = (binary, in_key_position) {
             self.binary_keys.push((id, bytes));
         }
@@ -444,7 +436,7 @@ impl<'t> Builder<'t> {
             // The `-` is consumed; an inner sequence must not find it again.
             self.cursor = self.cursor.max(start + 1);
         }
-        let id = self.push_node(Value::Null, start, start);
+        let id = self.tree.push(Payload::Null, start, start);
         self.register_anchor(anchor, id, false);
         let decode_before = self.decode_count;
         self.decode_count = self.decode_count.saturating_add(1);
@@ -521,30 +513,13 @@ impl<'t> Builder<'t> {
         };
         let end = if frame.flow { end } else { frame.last_end }.max(frame.start);
         let base = frame.child_base.min(self.children.len());
-        let value = if frame.is_map {
-            let Mapping {
-                entries,
-                duplicates,
-            } = self.build_map(frame.node, base, frame.has_merge_key)?;
-            if !duplicates.is_empty() {
-                self.overridden.extend(mapping::overridden(
-                    &self.nodes,
-                    self.text,
-                    &self.binary_keys,
-                    frame.node,
-                    &entries,
-                ));
-                self.duplicate_keys.extend(duplicates);
-            }
-            Value::Map(entries)
+        let closed = if frame.is_map {
+            self.close_map(frame.node, base, frame.has_merge_key, end)?
         } else {
-            Value::Seq(self.children[base..].to_vec())
+            self.tree.close_seq(frame.node, &self.children[base..], end)
         };
+        closed.ok_or_else(|| self.too_large(frame.start, end))?;
         self.children.truncate(base);
-        if let Some(node) = self.nodes.get_mut(frame.node as usize) {
-            node.value = value;
-            node.span.end = end;
-        }
         if frame.anchor != 0 {
             let expanded = self.decode_count.saturating_sub(frame.decode_before);
             if let Some(Some(anchor)) = self.anchors.get_mut(frame.anchor) {
@@ -559,27 +534,31 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    fn build_map(
-        &self,
+    /// Makes `map` the mapping of the keys and values in `children[base..]`, merges
+    /// applied; `Ok(None)` when the arena is full.
+    fn close_map(
+        &mut self,
         map: NodeId,
         base: usize,
         has_merge_key: bool,
-    ) -> Result<Mapping, YamlError> {
+        end: usize,
+    ) -> Result<Option<()>, YamlError> {
         let flat = &self.children[base..];
-        let pairs = flat.chunks_exact(2).map(|kv| (kv[0], kv[1]));
-        for (key, _) in pairs.clone() {
-            if matches!(self.value(key), Value::Seq(_) | Value::Map(_)) {
-                let span = self.nodes[key as usize].span;
+        for &key in flat.iter().step_by(2) {
+            if matches!(self.tree.value(key), Value::Seq(_) | Value::Map(_)) {
+                let span = self.tree.span(key);
                 return Err(self.error(span.start, span.end, "invalid map key: a collection"));
             }
         }
+        let mark = self.tree.entries_len();
+        self.tree.push_entries(flat);
         let merge_keys: &[NodeId] = if has_merge_key { &self.merge_keys } else { &[] };
-        mapping::resolve(
-            &self.nodes,
+        let Mapping { merged, duplicates } = mapping::resolve(
+            &self.tree,
             self.text,
             &self.binary_keys,
             map,
-            pairs.collect(),
+            self.tree.entries_since(mark),
             merge_keys,
         )
         .map_err(|at| {
@@ -588,11 +567,22 @@ impl<'t> Builder<'t> {
                 at.end,
                 "map merge requires map or sequence of maps as the value",
             )
-        })
-    }
-
-    fn value(&self, id: NodeId) -> &Value {
-        &self.nodes[id as usize].value
+        })?;
+        if let Some(merged) = merged {
+            self.tree.replace_entries(mark, &merged);
+        }
+        if !duplicates.is_empty() {
+            let overridden = mapping::overridden(
+                &self.tree,
+                self.text,
+                &self.binary_keys,
+                map,
+                self.tree.entries_since(mark),
+            );
+            self.tree.overridden.extend(overridden);
+            self.duplicate_keys.extend(duplicates);
+        }
+        Ok(self.tree.close_map(map, mark, end))
     }
 
     fn alias(&mut self, id: usize, start: usize, end: usize) -> Result<(), YamlError> {
@@ -631,7 +621,7 @@ impl<'t> Builder<'t> {
             self.reset();
             return Ok(None);
         }
-        let root_span = self.nodes[root as usize].span;
+        let root_span = self.tree.span(root);
         if excessive_aliasing(self.decode_count, self.alias_count) {
             return Err(self.error(
                 root_span.start,
@@ -639,15 +629,10 @@ impl<'t> Builder<'t> {
                 "document contains excessive aliasing",
             ));
         }
+        let mut tree = std::mem::replace(&mut self.tree, Tree::new(self.file));
+        tree.finish();
         let doc = DocDraft {
-            tree: Tree {
-                nodes: std::mem::take(&mut self.nodes),
-                overridden: {
-                    let mut overridden = std::mem::take(&mut self.overridden);
-                    overridden.sort_unstable();
-                    overridden
-                },
-            },
+            tree,
             root,
             span: root_span,
             sources: std::mem::take(&mut self.sources),

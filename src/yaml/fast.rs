@@ -8,9 +8,10 @@ use std::ops::Range;
 
 use super::build::{DocDraft, Parsed, MAX_DEPTH, MAX_SCALAR_BYTES};
 use super::mapping;
-use super::scalar::{resolve_plain, Scalar};
-use super::{DuplicateKey, Node, NodeId, Tree, Value};
-use crate::source::{FileId, Span};
+use super::scalar::resolve_plain;
+use super::tree::Payload;
+use super::{DuplicateKey, NodeId, Tree};
+use crate::source::FileId;
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 /// Below granit's simple-key limit of 1024 characters.
@@ -24,13 +25,15 @@ pub(super) fn parse_simple(file: FileId, text: &str, range: Range<usize>) -> Opt
     if !is_simple_text(chunk, range.start == 0) {
         return None;
     }
+    let mut tree = Tree::new(file);
+    // Helm-style YAML has a node per 14 bytes or so, and is mostly string text; reserving
+    // avoids regrowth (the slack is given back when the document is finished).
+    tree.reserve(chunk.len() / 16 + 8, chunk.len() / 2);
     let mut parser = SimpleParser {
-        file,
         text,
         bytes,
         end: range.end,
-        // Helm-style YAML has a node per 14 bytes or so; reserving avoids regrowth.
-        nodes: Vec::with_capacity(chunk.len() / 16 + 8),
+        tree,
         frames: Vec::new(),
         children: Vec::new(),
         root: None,
@@ -38,7 +41,6 @@ pub(super) fn parse_simple(file: FileId, text: &str, range: Range<usize>) -> Opt
         pending: None,
         max_indent: usize::MAX,
         duplicate_keys: Vec::new(),
-        overridden: Vec::new(),
     };
     let draft = parser.run(range.start)?;
     Some(draft.map(Parsed::Doc).into_iter().collect())
@@ -108,17 +110,17 @@ struct Pending {
 struct Key {
     start: usize,
     end: usize,
-    value: Value,
+    value: Payload,
     colon: usize,
 }
 
 struct SimpleParser<'t> {
-    file: FileId,
     text: &'t str,
     bytes: &'t [u8],
     end: usize,
-    nodes: Vec<Node>,
+    tree: Tree,
     frames: Vec<Frame>,
+    /// Children of all open collections, one stack shared to avoid a Vec per collection.
     children: Vec<NodeId>,
     root: Option<NodeId>,
     sources: Vec<(usize, String)>,
@@ -126,8 +128,6 @@ struct SimpleParser<'t> {
     /// The deepest indentation the next content line may have.
     max_indent: usize,
     duplicate_keys: Vec<DuplicateKey>,
-    /// Entries set again later in their mapping (see `Tree::overridden`).
-    overridden: Vec<(NodeId, u32)>,
 }
 
 impl SimpleParser<'_> {
@@ -240,14 +240,14 @@ impl SimpleParser<'_> {
             if indent > owner || (indent == owner && dash && in_map) {
                 return self.start_collection(line, p, dash);
             }
-            self.push_scalar(Value::Null, null_at, null_at);
+            self.push_scalar(Payload::Null, null_at, null_at);
         }
         while let Some(top) = self.frames.last() {
             let close = indent < top.indent || (!top.is_map && indent == top.indent && !dash);
             if !close {
                 break;
             }
-            self.close_frame();
+            self.close_frame()?;
         }
         match self.frames.last() {
             None if self.root.is_none() => self.start_collection(line, p, dash),
@@ -273,7 +273,7 @@ impl SimpleParser<'_> {
     }
 
     fn push_frame(&mut self, is_map: bool, indent: usize, start: usize) {
-        let node = self.push_node(Value::Null, start, start);
+        let node = self.tree.push(Payload::Null, start, start);
         self.frames.push(Frame {
             node,
             is_map,
@@ -282,15 +282,6 @@ impl SimpleParser<'_> {
             last_end: start,
             child_base: self.children.len(),
         });
-    }
-
-    fn push_node(&mut self, value: Value, start: usize, end: usize) -> NodeId {
-        let id = self.nodes.len() as NodeId;
-        self.nodes.push(Node {
-            value,
-            span: Span::new(self.file, start, end),
-        });
-        id
     }
 
     fn attach(&mut self, id: NodeId, end: usize) {
@@ -302,70 +293,73 @@ impl SimpleParser<'_> {
         }
     }
 
-    fn push_scalar(&mut self, value: Value, start: usize, end: usize) -> NodeId {
-        let id = self.push_node(value, start, end);
+    fn push_scalar(&mut self, value: Payload, start: usize, end: usize) -> NodeId {
+        let id = self.tree.push(value, start, end);
         self.attach(id, end);
         id
     }
 
-    fn close_frame(&mut self) {
-        let Some(frame) = self.frames.pop() else {
-            return;
-        };
+    fn close_frame(&mut self) -> Option<()> {
+        let frame = self.frames.pop()?;
         let base = frame.child_base.min(self.children.len());
-        let children = &self.children[base..];
-        let value = if frame.is_map {
-            let entries: Vec<_> = children.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
-            self.note_duplicates(frame.node, &entries);
-            Value::Map(entries)
-        } else {
-            Value::Seq(children.to_vec())
-        };
-        self.children.truncate(base);
         let end = frame.last_end.max(frame.start);
-        if let Some(node) = self.nodes.get_mut(frame.node as usize) {
-            node.value = value;
-            node.span.end = end;
-        }
+        self.close_collection(frame.node, frame.is_map, base, end)?;
         self.attach(frame.node, end);
+        Some(())
     }
 
-    /// Records the keys the mapping `map` sets twice, and which entries are overridden.
-    fn note_duplicates(&mut self, map: NodeId, entries: &[(NodeId, NodeId)]) {
-        let duplicates = mapping::duplicates(&self.nodes, self.text, &[], map, entries);
+    /// Makes `id` the collection of `children[base..]` (keys and values for a mapping).
+    fn close_collection(
+        &mut self,
+        id: NodeId,
+        is_map: bool,
+        base: usize,
+        end: usize,
+    ) -> Option<()> {
+        let children = &self.children[base..];
+        if is_map {
+            let mark = self.tree.entries_len();
+            self.tree.push_entries(children);
+            self.note_duplicates(id, mark);
+            self.tree.close_map(id, mark, end)?;
+        } else {
+            self.tree.close_seq(id, children, end)?;
+        }
+        self.children.truncate(base);
+        Some(())
+    }
+
+    /// Records the keys the mapping `map` (entries from `mark`) sets twice, and which
+    /// entries are overridden.
+    fn note_duplicates(&mut self, map: NodeId, mark: usize) {
+        let entries = self.tree.entries_since(mark);
+        let duplicates = mapping::duplicates(&self.tree, self.text, &[], map, entries);
         if duplicates.is_empty() {
             return;
         }
-        self.overridden.extend(mapping::overridden(
-            &self.nodes,
-            self.text,
-            &[],
-            map,
-            entries,
-        ));
+        let overridden = mapping::overridden(&self.tree, self.text, &[], map, entries);
+        self.tree.overridden.extend(overridden);
         self.duplicate_keys.extend(duplicates);
     }
 
     fn finish(&mut self) -> Option<Option<DocDraft>> {
         if let Some(Pending { null_at, .. }) = self.pending.take() {
-            self.push_scalar(Value::Null, null_at, null_at);
+            self.push_scalar(Payload::Null, null_at, null_at);
         }
         while !self.frames.is_empty() {
-            self.close_frame();
+            self.close_frame()?;
         }
         let Some(root) = self.root else {
             return Some(None);
         };
-        let span = self.nodes.get(root as usize)?.span;
+        if root as usize >= self.tree.len() {
+            return None;
+        }
+        let span = self.tree.span(root);
+        let mut tree = std::mem::take(&mut self.tree);
+        tree.finish();
         Some(Some(DocDraft {
-            tree: Tree {
-                nodes: std::mem::take(&mut self.nodes),
-                overridden: {
-                    let mut overridden = std::mem::take(&mut self.overridden);
-                    overridden.sort_unstable();
-                    overridden
-                },
-            },
+            tree,
             root,
             span,
             sources: std::mem::take(&mut self.sources),
@@ -429,7 +423,7 @@ impl SimpleParser<'_> {
             b'"' | b'\'' => {
                 let (value, end) = self.quoted(r, line.end)?;
                 self.tail(end, line.end)?;
-                self.push_scalar(Value::Str(value), r, end);
+                self.push_scalar(value, r, end);
                 Some(line.next)
             }
             b'[' | b'{' => {
@@ -446,7 +440,17 @@ impl SimpleParser<'_> {
 
     /// A plain key at `p` followed by `: ` or `:` at the end of the line, or a
     /// single-line quoted key followed by blanks and such a colon.
-    fn key(&self, p: usize, end: usize) -> Option<Key> {
+    fn key(&mut self, p: usize, end: usize) -> Option<Key> {
+        let mark = self.tree.text_len();
+        let key = self.key_at(p, end);
+        if key.is_none() {
+            // Not a key: its text must not stay in the arena.
+            self.tree.truncate_text(mark);
+        }
+        key
+    }
+
+    fn key_at(&mut self, p: usize, end: usize) -> Option<Key> {
         let b = self.bytes;
         let (key_end, value, mut i) = match b[p] {
             b'"' | b'\'' => {
@@ -454,7 +458,7 @@ impl SimpleParser<'_> {
                 if after - p > MAX_KEY_BYTES {
                     return None;
                 }
-                (after, Value::Str(value), after)
+                (after, value, after)
             }
             b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
             | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
@@ -478,7 +482,7 @@ impl SimpleParser<'_> {
                 if text == "<<" {
                     return None;
                 }
-                (last, scalar_value(resolve_plain(text), text), i)
+                (last, self.tree.scalar(resolve_plain(text), text)?, i)
             }
         };
         i = self.skip_spaces(i, end);
@@ -495,49 +499,54 @@ impl SimpleParser<'_> {
     }
 
     /// A single-line quoted scalar at `p`; returns its value and the end of its token.
-    fn quoted(&self, p: usize, end: usize) -> Option<(String, usize)> {
-        let (value, after) = if self.bytes[p] == b'\'' {
+    fn quoted(&mut self, p: usize, end: usize) -> Option<(Payload, usize)> {
+        let mark = self.tree.text_len();
+        let after = if self.bytes[p] == b'\'' {
             self.single_quoted(p, end)?
         } else {
             self.double_quoted(p, end)?
         };
-        (after - p <= MAX_SCALAR_BYTES).then_some((value, after))
+        if after - p > MAX_SCALAR_BYTES {
+            return None;
+        }
+        Some((self.tree.str_since(mark)?, after))
     }
 
-    fn single_quoted(&self, p: usize, end: usize) -> Option<(String, usize)> {
-        let b = self.bytes;
-        let mut out = String::new();
+    /// Appends the value of the scalar at `p` to the arena; returns the end of its token.
+    fn single_quoted(&mut self, p: usize, end: usize) -> Option<usize> {
+        let (b, text) = (self.bytes, self.text);
+        let out = self.tree.text_mut();
         let mut run = p + 1;
         let mut i = p + 1;
         while i < end {
             if b[i] == b'\'' {
-                out.push_str(&self.text[run..i]);
+                out.push_str(&text[run..i]);
                 if i + 1 < end && b[i + 1] == b'\'' {
                     out.push('\'');
                     i += 2;
                     run = i;
                     continue;
                 }
-                return Some((out, i + 1));
+                return Some(i + 1);
             }
             i += 1;
         }
         None
     }
 
-    fn double_quoted(&self, p: usize, end: usize) -> Option<(String, usize)> {
-        let b = self.bytes;
-        let mut out = String::new();
+    /// Appends the value of the scalar at `p` to the arena; returns the end of its token.
+    fn double_quoted(&mut self, p: usize, end: usize) -> Option<usize> {
+        let (b, text) = (self.bytes, self.text);
         let mut run = p + 1;
         let mut i = p + 1;
         while i < end {
             match b[i] {
                 b'"' => {
-                    out.push_str(&self.text[run..i]);
-                    return Some((out, i + 1));
+                    self.tree.text_mut().push_str(&text[run..i]);
+                    return Some(i + 1);
                 }
                 b'\\' => {
-                    out.push_str(&self.text[run..i]);
+                    self.tree.text_mut().push_str(&text[run..i]);
                     let escape = *b.get(i + 1).filter(|_| i + 1 < end)?;
                     let (c, len) = match escape {
                         b'0' => ('\0', 2),
@@ -562,7 +571,7 @@ impl SimpleParser<'_> {
                         b'U' => (self.hex_char(i + 2, 8, end)?, 10),
                         _ => return None,
                     };
-                    out.push(c);
+                    self.tree.text_mut().push(c);
                     i += len;
                     run = i;
                 }
@@ -585,7 +594,8 @@ impl SimpleParser<'_> {
     fn plain(&mut self, line: Line, r: usize, owner: usize) -> Option<usize> {
         let (mut last, mut commented) = self.plain_run(r, line.end)?;
         let first_end = last;
-        let mut value: Option<String> = None;
+        // Where the scalar's text starts in the arena, once it spans several lines.
+        let mut folded: Option<usize> = None;
         let mut next = line.next;
         let mut pos = line.next;
         let mut empty_lines = 0;
@@ -602,14 +612,20 @@ impl SimpleParser<'_> {
                 break;
             }
             let (end, has_comment) = self.plain_run(p, cont.end)?;
-            let text = value.get_or_insert_with(|| self.text[r..first_end].to_string());
+            let source = self.text;
+            let mark = *folded.get_or_insert_with(|| {
+                let mark = self.tree.text_len();
+                self.tree.text_mut().push_str(&source[r..first_end]);
+                mark
+            });
+            let text = self.tree.text_mut();
             if empty_lines == 0 {
                 text.push(' ');
             } else {
                 (0..empty_lines).for_each(|_| text.push('\n'));
             }
-            text.push_str(&self.text[p..end]);
-            if text.len() > MAX_SCALAR_BYTES {
+            text.push_str(&source[p..end]);
+            if text.len() - mark > MAX_SCALAR_BYTES {
                 return None;
             }
             empty_lines = 0;
@@ -618,11 +634,11 @@ impl SimpleParser<'_> {
             pos = cont.next;
             next = cont.next;
         }
-        let value = match value {
-            Some(text) => Value::Str(text),
+        let value = match folded {
+            Some(mark) => self.tree.str_since(mark)?,
             None => {
                 let text = &self.text[r..first_end];
-                scalar_value(resolve_plain(text), text)
+                self.tree.scalar(resolve_plain(text), text)?
             }
         };
         self.push_scalar(value, r, last);
@@ -667,7 +683,8 @@ impl SimpleParser<'_> {
         let header_end = i;
         self.tail(i, line.end)?;
 
-        let mut value = String::new();
+        let mark = self.tree.text_len();
+        let text = self.text;
         let mut content_indent: Option<usize> = None;
         let mut leading_spaces = 0;
         let mut empty_lines = 0;
@@ -695,6 +712,7 @@ impl SimpleParser<'_> {
                 None => *content_indent.insert(spaces),
             };
             let more_indented = spaces > n;
+            let value = self.tree.text_mut();
             let breaks = if last_end == header_end {
                 empty_lines
             } else if folded && !more_indented && !prev_more_indented {
@@ -706,8 +724,8 @@ impl SimpleParser<'_> {
                 empty_lines + 1
             };
             (0..breaks).for_each(|_| value.push('\n'));
-            value.push_str(&self.text[l.start + n..l.end]);
-            if value.len() > MAX_SCALAR_BYTES {
+            value.push_str(&text[l.start + n..l.end]);
+            if value.len() - mark > MAX_SCALAR_BYTES {
                 return None;
             }
             last_end = l.start + n + b[l.start + n..l.end].iter().rposition(|&c| c != b' ')? + 1;
@@ -716,9 +734,10 @@ impl SimpleParser<'_> {
             pos = l.next;
         }
         if !strip && last_end != header_end {
-            value.push('\n');
+            self.tree.text_mut().push('\n');
         }
-        self.push_scalar(Value::Str(value), r, last_end);
+        let value = self.tree.str_since(mark)?;
+        self.push_scalar(value, r, last_end);
         Some(pos)
     }
 
@@ -730,13 +749,14 @@ impl SimpleParser<'_> {
         let b = self.bytes;
         let is_map = b[p] == b'{';
         let close = if is_map { b'}' } else { b']' };
-        let id = self.push_node(Value::Null, p, p);
-        let mut items: Vec<NodeId> = Vec::new();
+        let id = self.tree.push(Payload::Null, p, p);
+        // Items go on the shared stack above those of the open block collections.
+        let base = self.children.len();
         let mut i = self.skip_spaces(p + 1, end);
         while i < end && b[i] != close {
             let item_start = i;
             let (item, after) = self.flow_node(i, end, depth)?;
-            items.push(item);
+            self.children.push(item);
             i = self.skip_spaces(after, end);
             if is_map {
                 if i >= end || b[i] != b':' || matches!(b[item_start], b'[' | b'{') {
@@ -753,7 +773,7 @@ impl SimpleParser<'_> {
                     return None;
                 }
                 let (value, after) = self.flow_node(i, end, depth)?;
-                items.push(value);
+                self.children.push(value);
                 i = self.skip_spaces(after, end);
             } else if i < end && b[i] == b':' {
                 return None;
@@ -767,16 +787,7 @@ impl SimpleParser<'_> {
         if i >= end {
             return None;
         }
-        let value = if is_map {
-            let entries: Vec<_> = items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
-            self.note_duplicates(id, &entries);
-            Value::Map(entries)
-        } else {
-            Value::Seq(items)
-        };
-        let node = &mut self.nodes[id as usize];
-        node.value = value;
-        node.span.end = i + 1;
+        self.close_collection(id, is_map, base, i + 1)?;
         Some((id, i + 1))
     }
 
@@ -786,7 +797,7 @@ impl SimpleParser<'_> {
             b'[' | b'{' => self.flow(p, end, depth + 1),
             b'"' | b'\'' => {
                 let (value, after) = self.quoted(p, end)?;
-                Some((self.push_node(Value::Str(value), p, after), after))
+                Some((self.tree.push(value, p, after), after))
             }
             _ => {
                 let safe = |c: u8| c.is_ascii_alphanumeric() || b"_./=+~$^();@%-".contains(&c);
@@ -816,19 +827,9 @@ impl SimpleParser<'_> {
                     return None;
                 }
                 let text = &self.text[p..last];
-                let value = scalar_value(resolve_plain(text), text);
-                Some((self.push_node(value, p, last), last))
+                let value = self.tree.scalar(resolve_plain(text), text)?;
+                Some((self.tree.push(value, p, last), last))
             }
         }
-    }
-}
-
-fn scalar_value(scalar: Scalar, text: &str) -> Value {
-    match scalar {
-        Scalar::Null => Value::Null,
-        Scalar::Bool(b) => Value::Bool(b),
-        Scalar::Int(i) => Value::Int(i),
-        Scalar::Float(f) => Value::Float(f),
-        Scalar::Str => Value::Str(text.to_string()),
     }
 }

@@ -18,6 +18,15 @@ pub fn load_reporting(
     file: &SourceFile,
     parsed_bytes: &(dyn Fn(usize) + Sync),
 ) -> (Vec<Document>, Vec<YamlError>) {
+    // Trees hold u32 offsets; `--max-input-size` keeps inputs below this.
+    if u32::try_from(file.text.len()).is_err() {
+        parsed_bytes(file.text.len());
+        let error = YamlError {
+            span: Span::new(file_id, 0, 0),
+            message: "file is 4 GiB or larger: not read".to_string(),
+        };
+        return (Vec::new(), vec![error]);
+    }
     let chunks = chunk::split(&file.text);
     let parsed: Vec<Vec<Parsed>> = chunks
         .into_par_iter()

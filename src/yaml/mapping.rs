@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::scalar::plain_uint;
-use super::{DuplicateKey, KeyEntry, Node, NodeId, Value};
+use super::{DuplicateKey, KeyEntry, NodeId, Tree, Value};
 use crate::source::Span;
 
 /// A key as a Go map key of type `interface{}`. Strings are bytes: a `!!binary` key
@@ -28,25 +28,22 @@ pub(super) type BinaryKeys = [(NodeId, Vec<u8>)];
 
 /// How go-yaml's map compares this key; `None` never equals anything (NaN, or a
 /// collection, which is refused before this).
-fn key_id<'a>(
-    nodes: &'a [Node],
-    text: &str,
-    binary: &'a BinaryKeys,
-    id: NodeId,
-) -> Option<KeyId<'a>> {
-    let node = nodes.get(id as usize)?;
-    Some(match &node.value {
+fn key_id<'a>(tree: &'a Tree, text: &str, binary: &'a BinaryKeys, id: NodeId) -> Option<KeyId<'a>> {
+    if id as usize >= tree.len() {
+        return None;
+    }
+    Some(match tree.value(id) {
         Value::Null => KeyId::Null,
-        Value::Bool(b) => KeyId::Bool(*b),
-        Value::Int(i) => KeyId::Int(*i),
+        Value::Bool(b) => KeyId::Bool(b),
+        Value::Int(i) => KeyId::Int(i),
         Value::Float(f) if f.is_nan() => return None,
         Value::Float(f) => {
-            let uint = (*f >= 9.2e18)
-                .then(|| text.get(node.span.range()).and_then(plain_uint))
+            let uint = (f >= 9.2e18)
+                .then(|| text.get(tree.span(id).range()).and_then(plain_uint))
                 .flatten();
             match uint {
                 Some(u) => KeyId::Uint(u),
-                None if *f == 0.0 => KeyId::Float(0),
+                None if f == 0.0 => KeyId::Float(0),
                 None => KeyId::Float(f.to_bits()),
             }
         }
@@ -60,7 +57,8 @@ fn key_id<'a>(
 
 /// A mapping's entries with merges applied, and the keys it assigns twice.
 pub(super) struct Mapping {
-    pub entries: Vec<(NodeId, NodeId)>,
+    /// `None` when the entries are the pairs as written.
+    pub merged: Option<Vec<(NodeId, NodeId)>>,
     pub duplicates: Vec<DuplicateKey>,
 }
 
@@ -72,16 +70,16 @@ pub(super) struct Mapping {
 /// dropped; explicit entries are all kept, so that a later one wins in
 /// `NodeRef::entry`, as the last assignment does in go-yaml.
 pub(super) fn resolve(
-    nodes: &[Node],
+    tree: &Tree,
     text: &str,
     binary: &BinaryKeys,
     map: NodeId,
-    pairs: Vec<(NodeId, NodeId)>,
+    pairs: &[(NodeId, NodeId)],
     merge_keys: &[NodeId],
 ) -> Result<Mapping, Span> {
     let is_merge = |key: NodeId| !merge_keys.is_empty() && merge_keys.binary_search(&key).is_ok();
     let mut assignments: Vec<KeyEntry> = Vec::with_capacity(pairs.len());
-    for &(key, value) in &pairs {
+    for &(key, value) in pairs {
         if !is_merge(key) {
             assignments.push(KeyEntry {
                 key,
@@ -91,13 +89,12 @@ pub(super) fn resolve(
             continue;
         }
         let merged = |source: NodeId| -> &[(NodeId, NodeId)] {
-            match &nodes[source as usize].value {
+            match tree.value(source) {
                 Value::Map(entries) => entries,
                 _ => &[],
             }
         };
-        let value_node = &nodes[value as usize];
-        match &value_node.value {
+        match tree.value(value) {
             Value::Map(_) => {
                 for &(k, v) in merged(value) {
                     assignments.push(KeyEntry {
@@ -112,9 +109,9 @@ pub(super) fn resolve(
             Value::Seq(items) if value > key => {
                 if let Some(&bad) = items
                     .iter()
-                    .find(|&&item| !matches!(nodes[item as usize].value, Value::Map(_)))
+                    .find(|&&item| !matches!(tree.value(item), Value::Map(_)))
                 {
-                    return Err(nodes[bad as usize].span);
+                    return Err(tree.span(bad));
                 }
                 // go-yaml steps backwards: earlier maps take precedence.
                 for &item in items.iter().rev() {
@@ -127,29 +124,29 @@ pub(super) fn resolve(
                     }
                 }
             }
-            _ => return Err(value_node.span),
+            _ => return Err(tree.span(value)),
         }
     }
 
-    let duplicates = duplicates_among(nodes, text, binary, map, assignments.len(), |i| {
+    let duplicates = duplicates_among(tree, text, binary, map, assignments.len(), |i| {
         assignments[i]
     });
     if !pairs.iter().any(|&(k, _)| is_merge(k)) {
         return Ok(Mapping {
-            entries: pairs,
+            merged: None,
             duplicates,
         });
     }
     if duplicates.is_empty() {
         return Ok(Mapping {
-            entries: assignments.iter().map(|a| (a.key, a.value)).collect(),
+            merged: Some(assignments.iter().map(|a| (a.key, a.value)).collect()),
             duplicates,
         });
     }
     // A merged entry is kept only if nothing assigns its key after it.
     let mut last: HashMap<KeyId<'_>, usize> = HashMap::new();
     for (i, a) in assignments.iter().enumerate() {
-        if let Some(id) = key_id(nodes, text, binary, a.key) {
+        if let Some(id) = key_id(tree, text, binary, a.key) {
             last.insert(id, i);
         }
     }
@@ -158,12 +155,12 @@ pub(super) fn resolve(
         .enumerate()
         .filter(|(i, a)| {
             a.merged_by.is_none()
-                || key_id(nodes, text, binary, a.key).is_none_or(|id| last.get(&id) == Some(i))
+                || key_id(tree, text, binary, a.key).is_none_or(|id| last.get(&id) == Some(i))
         })
         .map(|(_, a)| (a.key, a.value))
         .collect();
     Ok(Mapping {
-        entries,
+        merged: Some(entries),
         duplicates,
     })
 }
@@ -171,7 +168,7 @@ pub(super) fn resolve(
 /// The entries (by index) of the mapping `map` that a later entry sets again; only worth
 /// calling when it has duplicates.
 pub(super) fn overridden(
-    nodes: &[Node],
+    tree: &Tree,
     text: &str,
     binary: &BinaryKeys,
     map: NodeId,
@@ -179,7 +176,7 @@ pub(super) fn overridden(
 ) -> Vec<(NodeId, u32)> {
     let ids: Vec<Option<KeyId<'_>>> = entries
         .iter()
-        .map(|&(key, _)| key_id(nodes, text, binary, key))
+        .map(|&(key, _)| key_id(tree, text, binary, key))
         .collect();
     let mut last: HashMap<KeyId<'_>, usize> = HashMap::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
@@ -196,13 +193,13 @@ pub(super) fn overridden(
 
 /// The keys a mapping without merge keys assigns twice.
 pub(super) fn duplicates(
-    nodes: &[Node],
+    tree: &Tree,
     text: &str,
     binary: &BinaryKeys,
     map: NodeId,
     pairs: &[(NodeId, NodeId)],
 ) -> Vec<DuplicateKey> {
-    duplicates_among(nodes, text, binary, map, pairs.len(), |i| KeyEntry {
+    duplicates_among(tree, text, binary, map, pairs.len(), |i| KeyEntry {
         key: pairs[i].0,
         value: pairs[i].1,
         merged_by: None,
@@ -212,7 +209,7 @@ pub(super) fn duplicates(
 /// Each assignment (of `count`, in order) whose key an earlier one assigned, paired
 /// with the first assignment of that key.
 fn duplicates_among(
-    nodes: &[Node],
+    tree: &Tree,
     text: &str,
     binary: &BinaryKeys,
     map: NodeId,
@@ -223,7 +220,7 @@ fn duplicates_among(
     if count < 2 {
         return duplicates;
     }
-    let id_of = |i: usize| key_id(nodes, text, binary, assignment(i).key);
+    let id_of = |i: usize| key_id(tree, text, binary, assignment(i).key);
     // Most mappings are small: comparing pairs is cheaper than hashing.
     const SMALL: usize = 16;
     if count <= SMALL {

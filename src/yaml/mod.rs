@@ -18,8 +18,10 @@ mod proptests;
 mod scalar;
 #[cfg(test)]
 mod tests;
+mod tree;
 
 pub use load::{load, load_reporting};
+pub use tree::Tree;
 
 /// Every document of `text`, which must parse without error: for unit tests.
 #[cfg(test)]
@@ -34,32 +36,17 @@ use crate::source::{FileId, Span};
 
 pub type NodeId = u32;
 
-/// A scalar resolved the way Kubernetes reads YAML (go-yaml, YAML 1.1).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+/// A node's value, scalars resolved the way Kubernetes reads YAML (go-yaml, YAML 1.1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<NodeId>),
+    Str(&'a str),
+    Seq(&'a [NodeId]),
     /// Entries in source order, merge keys (`<<`) already applied.
-    Map(Vec<(NodeId, NodeId)>),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub value: Value,
-    pub span: Span,
-}
-
-/// All nodes of one document. Aliases are shared node ids, never copies.
-#[derive(Clone, Debug, Default)]
-pub struct Tree {
-    pub nodes: Vec<Node>,
-    /// Entries a later entry of the same mapping sets again, as (mapping, entry index),
-    /// sorted: go-yaml keeps only the last, and so does [`NodeRef::entries`].
-    pub overridden: Vec<(NodeId, u32)>,
+    Map(&'a [(NodeId, NodeId)]),
 }
 
 /// One Kubernetes object inside a document: the root, or an item of a `kind: List`/`*List`.
@@ -138,16 +125,12 @@ pub struct NodeRef<'a> {
 }
 
 impl<'a> NodeRef<'a> {
-    pub fn node(&self) -> &'a Node {
-        &self.tree.nodes[self.id as usize]
-    }
-
-    pub fn value(&self) -> &'a Value {
-        &self.node().value
+    pub fn value(&self) -> Value<'a> {
+        self.tree.value(self.id)
     }
 
     pub fn span(&self) -> Span {
-        self.node().span
+        self.tree.span(self.id)
     }
 
     fn at(&self, id: NodeId) -> NodeRef<'a> {
@@ -188,14 +171,14 @@ impl<'a> NodeRef<'a> {
 
     pub fn as_i64(&self) -> Option<i64> {
         match self.value() {
-            Value::Int(i) => Some(*i),
+            Value::Int(i) => Some(i),
             _ => None,
         }
     }
 
     pub fn as_bool(&self) -> Option<bool> {
         match self.value() {
-            Value::Bool(b) => Some(*b),
+            Value::Bool(b) => Some(b),
             _ => None,
         }
     }
@@ -215,7 +198,7 @@ impl<'a> NodeRef<'a> {
     /// Items of a sequence (empty for anything else).
     pub fn items(&self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
         let tree = self.tree;
-        let ids: &'a [NodeId] = match &self.node().value {
+        let ids: &'a [NodeId] = match self.value() {
             Value::Seq(ids) => ids,
             _ => &[],
         };
@@ -227,7 +210,7 @@ impl<'a> NodeRef<'a> {
     pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
         let tree = self.tree;
         let map = self.id;
-        let entries: &'a [(NodeId, NodeId)] = match &self.node().value {
+        let entries: &'a [(NodeId, NodeId)] = match self.value() {
             Value::Map(entries) => entries,
             _ => &[],
         };
@@ -245,7 +228,7 @@ impl<'a> NodeRef<'a> {
     /// else); merge keys are applied.
     pub fn all_entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
         let tree = self.tree;
-        let entries: &'a [(NodeId, NodeId)] = match &self.node().value {
+        let entries: &'a [(NodeId, NodeId)] = match self.value() {
             Value::Map(entries) => entries,
             _ => &[],
         };
@@ -261,7 +244,7 @@ impl<'a> NodeRef<'a> {
             Value::Bool(b) => Some(b.to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Seq(_) | Value::Map(_) => None,
         }
     }

@@ -104,14 +104,15 @@ fn check(bytes: Vec<u8>) {
     }
     for doc in &docs {
         check_span(text, doc.span);
-        let count = doc.tree.nodes.len() as NodeId;
+        let count = doc.tree.len() as NodeId;
         assert!(doc.root.is_some_and(|r| r < count));
         for object in &doc.objects {
             assert!(object.node < count);
         }
-        for node in &doc.tree.nodes {
-            check_span(text, node.span);
-            match &node.value {
+        for node in doc.tree.nodes() {
+            assert_eq!(node.span().file, doc.file);
+            check_span(text, node.span());
+            match node.value() {
                 Value::Seq(items) => assert!(items.iter().all(|&i| i < count)),
                 Value::Map(entries) => {
                     assert!(entries.iter().all(|&(k, v)| k < count && v < count))
@@ -496,6 +497,13 @@ fn generate(seed: u64) -> String {
     generator.out
 }
 
+/// Each node as the public view shows it: value (children by id) and span.
+fn node_views(tree: &Tree) -> Vec<String> {
+    tree.nodes()
+        .map(|n| format!("{:?} {:?}", n.value(), n.span()))
+        .collect()
+}
+
 /// A comparable rendering of a chunk's result.
 fn canonical(parsed: &[build::Parsed]) -> Vec<String> {
     parsed
@@ -506,7 +514,12 @@ fn canonical(parsed: &[build::Parsed]) -> Vec<String> {
                 sources.sort();
                 format!(
                     "{:?} {} {:?} {:?} {:?} {:?}",
-                    d.tree.nodes, d.root, d.span, sources, d.duplicate_keys, d.tree.overridden
+                    node_views(&d.tree),
+                    d.root,
+                    d.span,
+                    sources,
+                    d.duplicate_keys,
+                    d.tree.overridden
                 )
             }
             build::Parsed::Error(_) => "error".to_string(),
@@ -523,14 +536,15 @@ pub(super) fn fast_matches_full(text: &str) -> (usize, usize) {
             accepted += 1;
             let full = build::parse_chunk_full(0, text, range.clone());
             if let ([build::Parsed::Doc(a)], [build::Parsed::Doc(b)]) = (&fast[..], &full[..]) {
-                let mut pairs = a.tree.nodes.iter().zip(&b.tree.nodes).enumerate();
-                if let Some((i, (x, y))) =
-                    pairs.find(|(_, (x, y))| format!("{x:?}") != format!("{y:?}"))
-                {
+                let (x, y) = (node_views(&a.tree), node_views(&b.tree));
+                if let Some(i) = (0..x.len().min(y.len())).find(|&i| x[i] != y[i]) {
+                    let id = i as NodeId;
                     panic!(
-                        "node {i} differs: fast {x:?} {:?} / full {y:?} {:?} in chunk {:?}",
-                        text.get(x.span.range()),
-                        text.get(y.span.range()),
+                        "node {i} differs: fast {} {:?} / full {} {:?} in chunk {:?}",
+                        x[i],
+                        text.get(a.tree.span(id).range()),
+                        y[i],
+                        text.get(b.tree.span(id).range()),
                         &text[range.clone()]
                     );
                 }
