@@ -430,22 +430,36 @@ fn glob_base(pattern: &str) -> PathBuf {
 /// sockets and devices are set aside unopened.
 fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Expanded, InputError> {
     let mut expanded = Expanded::default();
-    let walker = ignore::WalkBuilder::new(dir)
+    // Walked on all cores, then sorted: a path order is the order of a depth-first walk
+    // with each directory's entries sorted by name, which is what users see.
+    let found = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .hidden(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
-        .build();
-    for entry in walker {
-        let entry = entry.map_err(|e| {
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let item = entry.map(|e| (e.path().to_path_buf(), e.file_type()));
+                found.lock().unwrap_or_else(|e| e.into_inner()).push(item);
+                ignore::WalkState::Continue
+            })
+        });
+    let mut entries = Vec::new();
+    for item in found.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        entries.push(item.map_err(|e| {
             InputError(format!(
                 "cannot read {}: {e}",
                 shown(&dir.to_string_lossy())
             ))
-        })?;
-        let Some(file_type) = entry.file_type() else {
+        })?);
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (path, file_type) in &entries {
+        let Some(file_type) = *file_type else {
             continue;
         };
-        let path = entry.path();
+        let path = path.as_path();
         let regular = if file_type.is_symlink() {
             match std::fs::metadata(path) {
                 Ok(target) if target.is_dir() => continue,
