@@ -171,7 +171,11 @@ fn the_limit_bounds_each_input_and_their_total() {
     for _ in 0..5 {
         let run = speclint(many.path(), &["--max-input-size", "1MiB", "."]);
         assert_eq!(run.code, 2, "{}", run.stderr);
-        assert!(run.stderr.contains("reading f10.yaml, after "), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("reading f10.yaml, after "),
+            "{}",
+            run.stderr
+        );
     }
     // A file over the limit names itself and the limit.
     let run = speclint(dir.path(), &["--max-input-size", "512K", "a.yaml"]);
