@@ -110,7 +110,7 @@ fn check(bytes: Vec<u8>) {
             assert!(object.node < count);
         }
         for node in doc.tree.nodes() {
-            assert_eq!(node.span().file, doc.file);
+            assert_eq!(node.span().file, doc.file());
             check_span(text, node.span());
             match node.value() {
                 Value::Seq(items) => assert!(items.iter().all(|&i| i < count)),
