@@ -80,16 +80,28 @@ pub fn lint_reporting(
         .into_par_iter()
         .map(|id| yaml::load_reporting(id, sources.get(id), &parsed_bytes))
         .collect();
+    // One Vec each, allocated once: the first file's is extended to hold the others'.
+    let count = |previous: bool| -> usize {
+        (loaded.iter().enumerate())
+            .filter(|(id, _)| sources.get(*id).previous == previous)
+            .map(|(_, (docs, _))| docs.len())
+            .sum()
+    };
+    let (current_count, previous_count) = (count(false), count(true));
     let mut documents: Vec<Document> = Vec::new();
     let mut previous_documents: Vec<Document> = Vec::new();
     let mut diagnostics = Vec::new();
-    for (docs, errors) in loaded {
-        for doc in docs {
-            if sources.get(doc.file).previous {
-                previous_documents.push(doc);
-            } else {
-                documents.push(doc);
-            }
+    for (id, (docs, errors)) in loaded.into_iter().enumerate() {
+        let (into, total) = if sources.get(id).previous {
+            (&mut previous_documents, previous_count)
+        } else {
+            (&mut documents, current_count)
+        };
+        if into.is_empty() {
+            *into = docs;
+            into.reserve_exact(total - into.len());
+        } else {
+            into.extend(docs);
         }
         diagnostics.extend(errors.iter().map(rules::yaml_error_diagnostic));
     }
@@ -163,7 +175,7 @@ pub fn lint_reporting(
             documents.iter().chain(&previous_documents).collect();
         all.par_iter()
             .map(|document| {
-                let text = &sources.get(document.file).text;
+                let text = &sources.get(document.file()).text;
                 document
                     .objects
                     .iter()

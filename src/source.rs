@@ -1,6 +1,7 @@
 //! Input text with stable byte offsets, and the line/column index over it.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Index of a file in the [`SourceMap`].
 pub type FileId = usize;
@@ -46,7 +47,9 @@ pub struct SourceFile {
     pub name: String,
     /// The text. Bytes that are not valid UTF-8 are replaced one for one by `?`,
     /// so that every byte offset into the original input is an offset into `text`.
-    pub text: String,
+    /// Shared with the YAML trees, whose string scalars mostly point into it. An
+    /// `Arc<String>`, not `Arc<str>`: no copy of the text is made, and the pointer is thin.
+    pub text: Arc<String>,
     /// Offsets of the first byte of each invalid UTF-8 sequence (at most a few are kept).
     pub invalid_utf8: Vec<usize>,
     /// Marked live cluster state (`--cluster-state`), as opposed to rendered manifests.
@@ -77,7 +80,7 @@ impl SourceFile {
         let (text, invalid_utf8) = sanitize_utf8(bytes);
         SourceFile {
             name: name.into(),
-            text,
+            text: Arc::new(text),
             invalid_utf8,
             live: false,
             previous: false,
@@ -305,6 +308,6 @@ mod tests {
     fn invalid_utf8_is_replaced_byte_for_byte() {
         let f = SourceFile::new("x", b"a: \xff\xfe\nb: ok\n".to_vec());
         assert_eq!(f.invalid_utf8, vec![3, 4]);
-        assert_eq!(f.text, "a: ??\nb: ok\n");
+        assert_eq!(*f.text, "a: ??\nb: ok\n");
     }
 }

@@ -23,7 +23,7 @@ struct Layout {
 impl Layout {
     fn of(file: usize, documents: &[Document]) -> Layout {
         let mut layout = Layout::default();
-        for document in documents.iter().filter(|d| d.file == file) {
+        for document in documents.iter().filter(|d| d.file() == file) {
             let span_of = |id: u32| document.tree.span(id);
             for node in document.tree.nodes() {
                 match node.value() {

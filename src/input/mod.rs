@@ -512,7 +512,7 @@ mod tests {
         .map(|i| i.sources)
         .unwrap();
         assert_eq!(names(&sources), vec!["<stdin>"]);
-        assert_eq!(sources.get(0).text, "a: 1\n");
+        assert_eq!(*sources.get(0).text, "a: 1\n");
     }
 
     #[test]

@@ -528,9 +528,9 @@ impl<'a> Model<'a> {
                 let node = document.node(root.node);
                 let template = root.template.as_deref();
                 if let Some(mut object) =
-                    read_object(node, document.file, template, default_namespace)
+                    read_object(node, document.file(), template, default_namespace)
                 {
-                    object.live |= live_file(document.file);
+                    object.live |= live_file(document.file());
                     model.add(object);
                 }
             }

@@ -72,7 +72,7 @@ fn diagnostic(
     let mut diagnostic = match object_containing(context.model, document, span) {
         Some(object) => context.diagnostic_for(&RULE, object, message, span),
         None => Diagnostic::new(RULE.id, RULE.severity, message, span)
-            .with_template(document.template.clone()),
+            .with_template(document.template.as_deref().map(str::to_string)),
     }
     .with_span_label(span_label);
     if let Some(merge) = duplicate.first.merged_by {

@@ -31,7 +31,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 format!("document is {what}, not a Kubernetes object; nothing in it was checked"),
                 where_it_starts(document),
             )
-            .with_template(document.template.clone())
+            .with_template(document.template.as_deref().map(str::to_string))
             .with_span_label(format!("this document is {what}"))
             .with_note("Helm stops on such a document (`YAML parse error`: it reads every document's `apiVersion`, `kind` and `metadata`), and kubectl decodes it as an object; both skip only empty and `null` documents")
             .with_help(if matches!(root.value(), Value::Seq(_)) {

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
 
@@ -35,16 +36,22 @@ pub(super) enum Parsed {
     Error(YamlError),
 }
 
-/// Parses one chunk of `text` (see `chunk::split`); spans are offsets into `text`.
-pub(super) fn parse_chunk(file: FileId, text: &str, range: Range<usize>) -> Vec<Parsed> {
-    if let Some(parsed) = super::fast::parse_simple(file, text, range.clone()) {
+/// Parses one chunk of `source`, the file's whole text (see `chunk::split`); spans are
+/// offsets into it.
+pub(super) fn parse_chunk(file: FileId, source: &Arc<String>, range: Range<usize>) -> Vec<Parsed> {
+    if let Some(parsed) = super::fast::parse_simple(file, source, range.clone()) {
         return parsed;
     }
-    parse_chunk_full(file, text, range)
+    parse_chunk_full(file, source, range)
 }
 
 /// Parses one chunk with granit-parser, whatever it holds.
-pub(super) fn parse_chunk_full(file: FileId, text: &str, range: Range<usize>) -> Vec<Parsed> {
+pub(super) fn parse_chunk_full(
+    file: FileId,
+    source: &Arc<String>,
+    range: Range<usize>,
+) -> Vec<Parsed> {
+    let text: &str = source;
     let Some(chunk) = text.get(range.clone()) else {
         return Vec::new();
     };
@@ -54,7 +61,7 @@ pub(super) fn parse_chunk_full(file: FileId, text: &str, range: Range<usize>) ->
     // Comments are only needed for `# Source:`; skipping them is measurably faster.
     options.set_emit_comments(chunk.contains("Source:"));
     let mut parser = Parser::new_from_str_with_options(chunk, options);
-    let mut builder = Builder::new(file, text, range.start);
+    let mut builder = Builder::new(file, source, range.start);
     let mut out = Vec::new();
     loop {
         let result = match parser.next_event() {
@@ -113,6 +120,7 @@ struct Anchor {
 
 struct Builder<'t> {
     file: FileId,
+    source: &'t Arc<String>,
     text: &'t str,
     chunk_start: usize,
     tree: Tree,
@@ -137,12 +145,13 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn new(file: FileId, text: &'t str, chunk_start: usize) -> Self {
+    fn new(file: FileId, source: &'t Arc<String>, chunk_start: usize) -> Self {
         Builder {
             file,
-            text,
+            source,
+            text: source,
             chunk_start,
-            tree: Tree::new(file),
+            tree: Tree::new(file, source),
             frames: Vec::new(),
             children: Vec::new(),
             anchors: Vec::new(),
@@ -160,7 +169,7 @@ impl<'t> Builder<'t> {
     }
 
     fn reset(&mut self) {
-        self.tree = Tree::new(self.file);
+        self.tree = Tree::new(self.file, self.source);
         self.frames.clear();
         self.children.clear();
         self.anchors.clear();
@@ -335,6 +344,10 @@ impl<'t> Builder<'t> {
         };
         let payload = match (resolved, &binary) {
             (Scalar::Str, Some(bytes)) => self.tree.push_str(&String::from_utf8_lossy(bytes)),
+            (Scalar::Str, None) => match self.source_range(style, start, end, &value) {
+                Some(range) => self.tree.source_str(range),
+                None => self.tree.push_str(&value),
+            },
             _ => self.tree.scalar(resolved, &value),
         }
         .ok_or_else(|| self.too_large(start, end))?;
@@ -357,6 +370,25 @@ impl<'t> Builder<'t> {
         self.attach(id, start, end);
         self.cursor = self.cursor.max(end);
         Ok(())
+    }
+
+    /// Where the text of the scalar spanning `start..end` is `value` byte for byte (a plain
+    /// scalar on one line, a quoted one without escapes): its value need not be copied.
+    fn source_range(
+        &self,
+        style: ScalarStyle,
+        start: usize,
+        end: usize,
+        value: &str,
+    ) -> Option<Range<usize>> {
+        let range = match style {
+            ScalarStyle::Plain => start..end,
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                start + 1..end.checked_sub(1)?
+            }
+            _ => return None,
+        };
+        (self.text.get(range.clone())? == value).then_some(range)
     }
 
     /// granit spans a block scalar's content only (with trailing line breaks); widen it
@@ -629,7 +661,7 @@ impl<'t> Builder<'t> {
                 "document contains excessive aliasing",
             ));
         }
-        let mut tree = std::mem::replace(&mut self.tree, Tree::new(self.file));
+        let mut tree = self.tree.take();
         tree.finish();
         let doc = DocDraft {
             tree,

@@ -5,6 +5,7 @@
 //! anything else, including every error, so the granit path decides those chunks.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::build::{DocDraft, Parsed, MAX_DEPTH, MAX_SCALAR_BYTES};
 use super::mapping;
@@ -19,13 +20,18 @@ const MAX_KEY_BYTES: usize = 1000;
 const MAX_FLOW_DEPTH: usize = 16;
 
 /// Parses a chunk if it is in the simple subset; `None` means "use the full parser".
-pub(super) fn parse_simple(file: FileId, text: &str, range: Range<usize>) -> Option<Vec<Parsed>> {
+pub(super) fn parse_simple(
+    file: FileId,
+    source: &Arc<String>,
+    range: Range<usize>,
+) -> Option<Vec<Parsed>> {
+    let text: &str = source;
     let bytes = text.as_bytes();
     let chunk = bytes.get(range.clone())?;
     if !is_simple_text(chunk, range.start == 0) {
         return None;
     }
-    let mut tree = Tree::new(file);
+    let mut tree = Tree::new(file, source);
     // Helm-style YAML has a node per 14 bytes or so, and is mostly string text; reserving
     // avoids regrowth (the slack is given back when the document is finished).
     tree.reserve(chunk.len() / 16 + 8, chunk.len() / 2);
@@ -356,7 +362,7 @@ impl SimpleParser<'_> {
             return None;
         }
         let span = self.tree.span(root);
-        let mut tree = std::mem::take(&mut self.tree);
+        let mut tree = self.tree.take();
         tree.finish();
         Some(Some(DocDraft {
             tree,
@@ -482,7 +488,7 @@ impl SimpleParser<'_> {
                 if text == "<<" {
                     return None;
                 }
-                (last, self.tree.scalar(resolve_plain(text), text)?, i)
+                (last, self.tree.scalar_at(resolve_plain(text), p..last)?, i)
             }
         };
         i = self.skip_spaces(i, end);
@@ -499,9 +505,10 @@ impl SimpleParser<'_> {
     }
 
     /// A single-line quoted scalar at `p`; returns its value and the end of its token.
+    /// Without escapes the value is the text between the quotes, and is not copied.
     fn quoted(&mut self, p: usize, end: usize) -> Option<(Payload, usize)> {
         let mark = self.tree.text_len();
-        let after = if self.bytes[p] == b'\'' {
+        let (after, escaped) = if self.bytes[p] == b'\'' {
             self.single_quoted(p, end)?
         } else {
             self.double_quoted(p, end)?
@@ -509,43 +516,58 @@ impl SimpleParser<'_> {
         if after - p > MAX_SCALAR_BYTES {
             return None;
         }
-        Some((self.tree.str_since(mark)?, after))
+        let value = if escaped {
+            self.tree.str_since(mark)?
+        } else {
+            self.tree.source_str(p + 1..after - 1)?
+        };
+        Some((value, after))
     }
 
-    /// Appends the value of the scalar at `p` to the arena; returns the end of its token.
-    fn single_quoted(&mut self, p: usize, end: usize) -> Option<usize> {
+    /// Reads the scalar at `p`; returns the end of its token and whether it holds an
+    /// escape. Once it does, its value is appended to the arena (all of it, at the end).
+    fn single_quoted(&mut self, p: usize, end: usize) -> Option<(usize, bool)> {
         let (b, text) = (self.bytes, self.text);
-        let out = self.tree.text_mut();
+        let mut escaped = false;
         let mut run = p + 1;
         let mut i = p + 1;
         while i < end {
             if b[i] == b'\'' {
-                out.push_str(&text[run..i]);
                 if i + 1 < end && b[i + 1] == b'\'' {
+                    let out = self.tree.text_mut();
+                    out.push_str(&text[run..i]);
                     out.push('\'');
+                    escaped = true;
                     i += 2;
                     run = i;
                     continue;
                 }
-                return Some(i + 1);
+                if escaped {
+                    self.tree.text_mut().push_str(&text[run..i]);
+                }
+                return Some((i + 1, escaped));
             }
             i += 1;
         }
         None
     }
 
-    /// Appends the value of the scalar at `p` to the arena; returns the end of its token.
-    fn double_quoted(&mut self, p: usize, end: usize) -> Option<usize> {
+    /// As [`SimpleParser::single_quoted`], for a double-quoted scalar.
+    fn double_quoted(&mut self, p: usize, end: usize) -> Option<(usize, bool)> {
         let (b, text) = (self.bytes, self.text);
+        let mut escaped = false;
         let mut run = p + 1;
         let mut i = p + 1;
         while i < end {
             match b[i] {
                 b'"' => {
-                    self.tree.text_mut().push_str(&text[run..i]);
-                    return Some(i + 1);
+                    if escaped {
+                        self.tree.text_mut().push_str(&text[run..i]);
+                    }
+                    return Some((i + 1, escaped));
                 }
                 b'\\' => {
+                    escaped = true;
                     self.tree.text_mut().push_str(&text[run..i]);
                     let escape = *b.get(i + 1).filter(|_| i + 1 < end)?;
                     let (c, len) = match escape {
@@ -638,7 +660,7 @@ impl SimpleParser<'_> {
             Some(mark) => self.tree.str_since(mark)?,
             None => {
                 let text = &self.text[r..first_end];
-                self.tree.scalar(resolve_plain(text), text)?
+                self.tree.scalar_at(resolve_plain(text), r..first_end)?
             }
         };
         self.push_scalar(value, r, last);
@@ -827,7 +849,7 @@ impl SimpleParser<'_> {
                     return None;
                 }
                 let text = &self.text[p..last];
-                let value = self.tree.scalar(resolve_plain(text), text)?;
+                let value = self.tree.scalar_at(resolve_plain(text), p..last)?;
                 Some((self.tree.push(value, p, last), last))
             }
         }

@@ -1,4 +1,5 @@
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -37,11 +38,13 @@ pub fn load_reporting(
             parsed
         })
         .collect();
-    let mut documents = Vec::new();
+    let count = parsed.iter().flatten();
+    let count = count.filter(|p| matches!(p, Parsed::Doc(_))).count();
+    let mut documents = Vec::with_capacity(count);
     let mut errors = Vec::new();
     for (index, item) in parsed.into_iter().flatten().enumerate() {
         match item {
-            Parsed::Doc(draft) => documents.push(document(file_id, index, draft)),
+            Parsed::Doc(draft) => documents.push(document(index, draft)),
             Parsed::Error(err) => errors.push(err),
         }
     }
@@ -59,7 +62,7 @@ fn parse_checked(file_id: FileId, file: &SourceFile, range: Range<usize>) -> Vec
     parse_chunk(file_id, &file.text, range)
 }
 
-fn document(file: FileId, index: usize, draft: DocDraft) -> Document {
+fn document(index: usize, draft: DocDraft) -> Document {
     let DocDraft {
         tree,
         root,
@@ -71,18 +74,17 @@ fn document(file: FileId, index: usize, draft: DocDraft) -> Document {
     let template = sources
         .first()
         .filter(|(at, _)| *at < span.start)
-        .map(|(_, path)| path.clone());
+        .map(|(_, path)| Arc::from(path.as_str()));
     let mut doc = Document {
-        file,
         index,
         span,
         tree,
         root: Some(root),
         template,
-        objects: Vec::new(),
-        duplicate_keys,
+        objects: Box::default(),
+        duplicate_keys: duplicate_keys.into_boxed_slice(),
     };
-    doc.objects = objects(&doc, &sources);
+    doc.objects = objects(&doc, &sources).into_boxed_slice();
     doc
 }
 
@@ -118,10 +120,10 @@ fn objects(doc: &Document, sources: &[(usize, String)]) -> Vec<ObjectRoot> {
 }
 
 /// The last `# Source:` comment in `[from, to)`; `sources` is sorted by offset.
-fn source_between(sources: &[(usize, String)], from: usize, to: usize) -> Option<String> {
+fn source_between(sources: &[(usize, String)], from: usize, to: usize) -> Option<Arc<str>> {
     let end = sources.partition_point(|(at, _)| *at < to);
     sources[..end]
         .last()
         .filter(|(at, _)| *at >= from)
-        .map(|(_, path)| path.clone())
+        .map(|(_, path)| Arc::from(path.as_str()))
 }

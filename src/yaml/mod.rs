@@ -32,6 +32,8 @@ pub(crate) fn documents_for_test(text: &str) -> Vec<Document> {
     docs
 }
 
+use std::sync::Arc;
+
 use crate::source::{FileId, Span};
 
 pub type NodeId = u32;
@@ -53,13 +55,15 @@ pub enum Value<'a> {
 #[derive(Clone, Debug)]
 pub struct ObjectRoot {
     pub node: NodeId,
-    /// The Helm `# Source: chart/templates/x.yaml` path that precedes it, if any.
-    pub template: Option<String>,
+    /// The Helm `# Source: chart/templates/x.yaml` path that precedes it, if any (the
+    /// root's is the document's, shared).
+    pub template: Option<Arc<str>>,
 }
 
+/// Tens of thousands are kept for a whole run, a million for a stream of small documents:
+/// no field repeats another, and the lists are boxed slices, allocated only when not empty.
 #[derive(Clone, Debug)]
 pub struct Document {
-    pub file: FileId,
     /// 0-based position of the document in its stream.
     pub index: usize,
     /// The whole document, from its first content byte to its end.
@@ -68,11 +72,11 @@ pub struct Document {
     /// None for an empty document.
     pub root: Option<NodeId>,
     /// The `# Source:` comment of the document as a whole.
-    pub template: Option<String>,
+    pub template: Option<Arc<str>>,
     /// The objects it holds: the root, or the flattened items of a List.
-    pub objects: Vec<ObjectRoot>,
+    pub objects: Box<[ObjectRoot]>,
     /// Keys assigned twice in a mapping, in the order go-yaml meets them.
-    pub duplicate_keys: Vec<DuplicateKey>,
+    pub duplicate_keys: Box<[DuplicateKey]>,
 }
 
 /// One assignment of a mapping key, as go-yaml makes it.
@@ -105,6 +109,11 @@ pub struct YamlError {
 }
 
 impl Document {
+    /// The file the document is in.
+    pub fn file(&self) -> FileId {
+        self.tree.file
+    }
+
     pub fn node(&self, id: NodeId) -> NodeRef<'_> {
         NodeRef {
             tree: &self.tree,

@@ -673,14 +673,49 @@ fn fast_path_takes_common_constructs() {
     ];
     for text in snippets {
         let chunks = chunk::split(text);
+        let source = std::sync::Arc::new(text.to_string());
         for range in chunks {
             assert!(
-                fast::parse_simple(0, text, range.clone()).is_some(),
+                fast::parse_simple(0, &source, range.clone()).is_some(),
                 "fast path refused {:?}",
                 &text[range]
             );
         }
         load_ok(text);
+    }
+}
+
+/// Strings written as they read point into the file's text; only the others are copied.
+#[test]
+fn strings_equal_to_their_source_are_not_copied() {
+    let text = "k: plain words\n'q k': 'single'\nd: \"double\"\ne: 'it''s'\nf: \"a\\tb\"\n\
+                g: [x, 'y', \"z\"]\nh: |\n  block\ni: folded\n  plain\nj: \"\"\n";
+    let expected = [
+        ("k", "plain words"),
+        ("q k", "single"),
+        ("d", "double"),
+        ("e", "it's"),
+        ("f", "a\tb"),
+        ("h", "block\n"),
+        ("i", "folded plain"),
+        ("j", ""),
+    ];
+    let source = std::sync::Arc::new(text.to_string());
+    let range = 0..text.len();
+    let fast = fast::parse_simple(0, &source, range.clone()).expect("fast path");
+    let full = super::build::parse_chunk_full(0, &source, range);
+    for parsed in [fast, full] {
+        let [super::build::Parsed::Doc(doc)] = &parsed[..] else {
+            panic!("{parsed:?}");
+        };
+        let root = doc.tree.node(doc.root);
+        for (key, value) in expected {
+            assert_eq!(root.get(key).and_then(|v| v.as_str()), Some(value), "{key}");
+        }
+        let flow: Vec<_> = root.get("g").unwrap().items().map(|n| n.as_str()).collect();
+        assert_eq!(flow, [Some("x"), Some("y"), Some("z")]);
+        // "it's", "a\tb", "block\n" and "folded plain".
+        assert_eq!(doc.tree.copied_text_len(), 4 + 3 + 6 + 12);
     }
 }
 

@@ -1,18 +1,24 @@
-//! A document's nodes in four arenas: 24-byte nodes, the text of every string scalar back
-//! to back, and the items and entries of every collection as contiguous slices. Tens of
-//! thousands of documents are kept for a whole run; a node per allocation cost 6.5× the
-//! input (issue 12).
+//! A document's nodes in four arenas: 24-byte nodes, the text of the string scalars that
+//! differ from their source text back to back, and the items and entries of every
+//! collection as contiguous slices. A string scalar written as it reads (most plain
+//! scalars and keys, quoted ones without escapes) points into the file's text instead,
+//! which the tree shares. Tens of thousands of documents are kept for a whole run; a node
+//! per allocation cost 6.5× the input (issue 12).
 
+use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::scalar::Scalar;
 use super::{NodeId, NodeRef, Value};
 use crate::source::{FileId, Span};
 
 /// All nodes of one document. Aliases are shared node ids, never copies.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone)]
 pub struct Tree {
     pub file: FileId,
+    /// The whole text of the file, which [`Payload::Source`] strings are ranges of.
+    source: Arc<String>,
     nodes: Vec<Node>,
     strings: String,
     children: Vec<NodeId>,
@@ -20,6 +26,20 @@ pub struct Tree {
     /// Entries a later entry of the same mapping sets again, as (mapping, entry index),
     /// sorted: go-yaml keeps only the last, and so does [`NodeRef::entries`].
     pub overridden: Vec<(NodeId, u32)>,
+}
+
+impl fmt::Debug for Tree {
+    /// Everything but the file's text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tree")
+            .field("file", &self.file)
+            .field("nodes", &self.nodes)
+            .field("strings", &self.strings)
+            .field("children", &self.children)
+            .field("entries", &self.entries)
+            .field("overridden", &self.overridden)
+            .finish()
+    }
 }
 
 /// Byte offsets are u32: `load` refuses text of 4 GiB or more.
@@ -39,7 +59,10 @@ pub(super) enum Payload {
     Bool(bool),
     Int(i64),
     Float(f64),
+    /// A string in the `strings` arena.
     Str(Slice),
+    /// A string that is this byte range of the file's text.
+    Source(Slice),
     Seq(Slice),
     Map(Slice),
 }
@@ -91,9 +114,16 @@ impl Tree {
             Payload::Int(i) => Value::Int(i),
             Payload::Float(f) => Value::Float(f),
             Payload::Str(s) => Value::Str(&self.strings[s.range()]),
+            Payload::Source(s) => Value::Str(&self.source[s.range()]),
             Payload::Seq(s) => Value::Seq(&self.children[s.range()]),
             Payload::Map(s) => Value::Map(&self.entries[s.range()]),
         }
+    }
+
+    /// Bytes of string text the tree holds itself, not in the file's text.
+    #[cfg(test)]
+    pub(super) fn copied_text_len(&self) -> usize {
+        self.strings.len()
     }
 
     pub fn span(&self, id: NodeId) -> Span {
@@ -103,11 +133,23 @@ impl Tree {
 
     // ---- building, for the parsers of this module ----
 
-    pub(super) fn new(file: FileId) -> Tree {
+    /// An empty tree for a document of `file`, whose whole text is `source`.
+    pub(super) fn new(file: FileId, source: &Arc<String>) -> Tree {
         Tree {
             file,
-            ..Tree::default()
+            source: Arc::clone(source),
+            nodes: Vec::new(),
+            strings: String::new(),
+            children: Vec::new(),
+            entries: Vec::new(),
+            overridden: Vec::new(),
         }
+    }
+
+    /// Takes the tree built so far, leaving an empty one for the same file.
+    pub(super) fn take(&mut self) -> Tree {
+        let empty = Tree::new(self.file, &self.source);
+        std::mem::replace(self, empty)
     }
 
     pub(super) fn reserve(&mut self, nodes: usize, text: usize) {
@@ -150,6 +192,13 @@ impl Tree {
         self.str_since(mark)
     }
 
+    /// The string that is `range` of the file's text, which must lie on character
+    /// boundaries; `None` past 4 GiB.
+    pub(super) fn source_str(&self, range: Range<usize>) -> Option<Payload> {
+        debug_assert!(self.source.get(range.clone()).is_some());
+        Slice::of(range).map(Payload::Source)
+    }
+
     /// A resolved scalar whose text is `text`.
     pub(super) fn scalar(&mut self, scalar: Scalar, text: &str) -> Option<Payload> {
         Some(match scalar {
@@ -159,6 +208,18 @@ impl Tree {
             Scalar::Float(f) => Payload::Float(f),
             Scalar::Str => return self.push_str(text),
         })
+    }
+
+    /// A resolved scalar whose text is `range` of the file's text (on character boundaries):
+    /// a string is that range, not a copy.
+    pub(super) fn scalar_at(&mut self, scalar: Scalar, range: Range<usize>) -> Option<Payload> {
+        match scalar {
+            Scalar::Str => self.source_str(range),
+            Scalar::Null => Some(Payload::Null),
+            Scalar::Bool(b) => Some(Payload::Bool(b)),
+            Scalar::Int(i) => Some(Payload::Int(i)),
+            Scalar::Float(f) => Some(Payload::Float(f)),
+        }
     }
 
     /// Makes `id` the sequence of `items`, ending at `end`; `None` past 2^32 items.
