@@ -25,7 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def run(argv):
-    """Wall seconds, CPU seconds and peak RSS in MB of one run, output discarded. The CPU
+    """Wall seconds, CPU seconds and peak RSS in MB (10^6 bytes) of one run, output discarded. The CPU
     time is wait4's (it counts what GNU time waited for); the peak is GNU time's, since
     wait4's would count the memory of the forked interpreter."""
     with tempfile.NamedTemporaryFile(mode="r") as report:
@@ -41,7 +41,8 @@ def run(argv):
         if code not in (0, 1):
             sys.exit(f"{argv[0]} exited with {code}")
         kilobytes = int(report.read().split()[-1])
-    return wall, usage.ru_utime + usage.ru_stime, kilobytes / 1024
+    # GNU time's %M is in KiB; figures here are in MB (10^6 bytes), like the input size.
+    return wall, usage.ru_utime + usage.ru_stime, kilobytes * 1024 / 1e6
 
 
 def run_small(argv):
