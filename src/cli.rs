@@ -233,6 +233,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
                 summary,
                 endpoints: 0,
                 inventory: Vec::new(),
+                object_count: 0,
                 objects: Vec::new(),
                 baselined: Vec::new(),
                 baseline_stale: 0,
@@ -360,7 +361,7 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
     let files = sources.files().filter(|(_, f)| !f.previous).count();
-    let nothing_checked = outcome.objects.is_empty()
+    let nothing_checked = outcome.object_count == 0
         && outcome.diagnostics.is_empty()
         && outcome.baselined.is_empty()
         && read_report.empty.is_empty();
@@ -381,13 +382,13 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         return code;
     }
     // After a "nothing found" warning, "no problems" would read as a pass.
-    let nothing_found = nothing_checked || outcome.objects.is_empty();
+    let nothing_found = nothing_checked || outcome.object_count == 0;
     // Notes the human report counts instead of printing leave a run clean.
     let clean = outcome.diagnostics.iter().all(|d| {
         args.format == Format::Human && !args.verbose && report::not_checked::is_counted_instead(d)
     });
     if !quiet && clean && args.output.is_none() && !nothing_found {
-        let line = clean_summary(files, outcome.objects.len(), outcome.endpoints);
+        let line = clean_summary(files, outcome.object_count, outcome.endpoints);
         // People read the line after the (empty) human report, as ruff's `All checks
         // passed!`; the other formats keep stdout to their own syntax (concise: one line per
         // finding, for problem matchers).
@@ -698,6 +699,7 @@ fn options(args: &Args, config: Option<&config::Config>) -> Result<Options, Stri
         options.baseline = Some(crate::baseline::load(path).map_err(|e| e.to_string())?);
     }
     options.rules = config::rule_settings(config, &args.enable, &args.disable);
+    options.list_objects = args.format == Format::Junit;
     if args.min_validity.is_some() {
         // The flag wins over the file, including the rule's own threshold.
         options.rules.expiring_min_validity = None;

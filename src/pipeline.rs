@@ -22,6 +22,9 @@ pub struct Options {
     pub baseline: Option<crate::baseline::Known>,
     /// Which rules run, their severities and options.
     pub rules: rules::RuleSettings,
+    /// Keep every object checked in [`Outcome::objects`] (JUnit's test cases); otherwise
+    /// only their number, so a large run does not hold a copy of every object's name.
+    pub list_objects: bool,
 }
 
 impl Options {
@@ -33,6 +36,7 @@ impl Options {
             require_reason: false,
             baseline: None,
             rules: rules::RuleSettings::default(),
+            list_objects: true,
         }
     }
 }
@@ -48,7 +52,10 @@ pub struct Outcome {
     pub endpoints: usize,
     /// Each endpoint's wiring, provenance and verdict (`endpoints` in JSON).
     pub inventory: Vec<crate::report::inventory::Entry>,
-    /// Every object checked, and where (for JUnit's test cases).
+    /// How many objects were checked.
+    pub object_count: usize,
+    /// Every object checked, and where (for JUnit's test cases), with
+    /// [`Options::list_objects`].
     pub objects: Vec<crate::report::junit::Checked>,
     /// Findings the baseline hid (`--baseline`).
     pub baselined: Vec<Diagnostic>,
@@ -198,17 +205,21 @@ pub fn lint_reporting(
     let summary = Summary::count(sources.len(), documents.len(), &diagnostics);
     let inventory =
         crate::report::inventory::build(&model, &resolutions, &provenance, &diagnostics);
-    let objects = model
-        .objects
-        .iter()
-        .map(|o| (o.object_ref(), o.node.span()))
-        .collect();
+    let objects = match options.list_objects {
+        true => model
+            .objects
+            .iter()
+            .map(|o| (o.object_ref(), o.node.span()))
+            .collect(),
+        false => Vec::new(),
+    };
     let outcome = Outcome {
         diagnostics,
         redactions,
         summary,
         endpoints: model.endpoints.len(),
         inventory,
+        object_count: model.objects.len(),
         objects,
         baselined,
         baseline_stale,

@@ -29,20 +29,24 @@ pub fn load_reporting(
         return (Vec::new(), vec![error]);
     }
     let chunks = chunk::split(&file.text);
-    let parsed: Vec<Vec<Parsed>> = chunks
+    // Each chunk's own list is emptied into one as soon as it is parsed: a stream of a
+    // million small documents would otherwise hold a million small lists at once.
+    let parsed: Vec<Parsed> = chunks
         .into_par_iter()
-        .map(|range| {
+        .flat_map_iter(|range| {
             let length = range.len();
             let parsed = parse_checked(file_id, file, range);
             parsed_bytes(length);
             parsed
         })
         .collect();
-    let count = parsed.iter().flatten();
-    let count = count.filter(|p| matches!(p, Parsed::Doc(_))).count();
+    let count = parsed
+        .iter()
+        .filter(|p| matches!(p, Parsed::Doc(_)))
+        .count();
     let mut documents = Vec::with_capacity(count);
     let mut errors = Vec::new();
-    for (index, item) in parsed.into_iter().flatten().enumerate() {
+    for (index, item) in parsed.into_iter().enumerate() {
         match item {
             Parsed::Doc(draft) => documents.push(document(index, draft)),
             Parsed::Error(err) => errors.push(err),
