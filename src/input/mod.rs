@@ -296,6 +296,9 @@ impl Inputs {
     }
 }
 
+/// Fewer files than this are read one by one.
+const PARALLEL_READ_FILES: usize = 64;
+
 /// Reads `paths` and adds them in order. Regular files are read in parallel (the walk of a
 /// chart tree is many small files), then counted against the budget in order, so what is
 /// refused, and the message, are those of reading them one by one. The parallel reads stop
@@ -307,6 +310,14 @@ fn read_files(
 ) -> Result<(), InputError> {
     use rayon::prelude::*;
     use std::sync::atomic::{AtomicU64, Ordering};
+    // A few files are read faster than threads start.
+    if paths.len() < PARALLEL_READ_FILES {
+        for path in &paths {
+            let bytes = read_file(path, budget)?;
+            inputs.add_decoded(display_path(path), bytes);
+        }
+        return Ok(());
+    }
     let remaining = budget.remaining();
     let taken = AtomicU64::new(0);
     let prefetched: Vec<Option<Vec<u8>>> = paths
@@ -430,36 +441,22 @@ fn glob_base(pattern: &str) -> PathBuf {
 /// sockets and devices are set aside unopened.
 fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Expanded, InputError> {
     let mut expanded = Expanded::default();
-    // Walked on all cores, then sorted: a path order is the order of a depth-first walk
-    // with each directory's entries sorted by name, which is what users see.
-    let found = std::sync::Mutex::new(Vec::new());
-    ignore::WalkBuilder::new(dir)
+    let walker = ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .hidden(false)
-        .build_parallel()
-        .run(|| {
-            let found = &found;
-            Box::new(move |entry| {
-                let item = entry.map(|e| (e.path().to_path_buf(), e.file_type()));
-                found.lock().unwrap_or_else(|e| e.into_inner()).push(item);
-                ignore::WalkState::Continue
-            })
-        });
-    let mut entries = Vec::new();
-    for item in found.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        entries.push(item.map_err(|e| {
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| {
             InputError(format!(
                 "cannot read {}: {e}",
                 shown(&dir.to_string_lossy())
             ))
-        })?);
-    }
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (path, file_type) in &entries {
-        let Some(file_type) = *file_type else {
+        })?;
+        let Some(file_type) = entry.file_type() else {
             continue;
         };
-        let path = path.as_path();
+        let path = entry.path();
         let regular = if file_type.is_symlink() {
             match std::fs::metadata(path) {
                 Ok(target) if target.is_dir() => continue,
