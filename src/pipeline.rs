@@ -239,14 +239,8 @@ pub fn lint_reporting(
 /// Frees `value` on another thread: the trees of a large run are millions of small
 /// allocations, and the report need not wait for them (nor the process, which may end first).
 pub fn drop_in_background<T: Send + 'static>(value: T) {
-    let mut slot = Some(value);
-    let spawned = std::thread::Builder::new().spawn({
-        let value = slot.take();
-        move || drop(value)
-    });
-    if spawned.is_err() {
-        drop(slot);
-    }
+    // Should no thread start, the closure, and the value with it, is dropped right here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// A document that failed to parse has no model, so which of its bytes are Secret data is

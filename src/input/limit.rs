@@ -110,20 +110,9 @@ impl InputBudget {
         if known_size.is_some_and(|size| size > allowed) {
             return Err(self.too_large(name, allowed));
         }
-        let mut bytes = Vec::new();
-        if let Some(size) = known_size {
-            // A file that grows while being read still stops at the limit.
-            bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
-        }
-        reader
-            .take(allowed.saturating_add(1))
-            .read_to_end(&mut bytes)
+        let bytes = read_at_most(reader, known_size, allowed)
             .map_err(|e| InputError(format!("cannot read {name}: {e}")))?;
-        if bytes.len() as u64 > allowed {
-            return Err(self.too_large(name, allowed));
-        }
-        self.used += bytes.len() as u64;
-        Ok(bytes)
+        self.account(name, bytes)
     }
 
     /// What is left of the budget.
@@ -155,6 +144,24 @@ impl InputBudget {
             ))
         }
     }
+}
+
+/// All of `reader`, but never more than `allowed` bytes and one more (which tells that it
+/// was too long). `known_size` reserves the buffer at once; a file that grows while being
+/// read still stops at the cap.
+pub fn read_at_most(
+    reader: &mut dyn Read,
+    known_size: Option<u64>,
+    allowed: u64,
+) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if let Some(size) = known_size {
+        bytes.reserve_exact(usize::try_from(size.min(allowed)).unwrap_or(0));
+    }
+    reader
+        .take(allowed.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 #[cfg(test)]

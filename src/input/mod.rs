@@ -328,12 +328,8 @@ fn read_files(
             }
             // Checked before opening: opening a FIFO would wait for its writer.
             let size = std::fs::metadata(path).ok().filter(|m| m.is_file())?.len();
-            let file = std::fs::File::open(path).ok()?;
-            let mut bytes = Vec::new();
-            bytes.reserve_exact(usize::try_from(size.min(remaining)).unwrap_or(0));
-            file.take(remaining.saturating_add(1))
-                .read_to_end(&mut bytes)
-                .ok()?;
+            let mut file = std::fs::File::open(path).ok()?;
+            let bytes = limit::read_at_most(&mut file, Some(size), remaining).ok()?;
             taken.fetch_add(bytes.len() as u64, Ordering::Relaxed);
             Some(bytes)
         })

@@ -289,12 +289,9 @@ pub fn run(context: &Context<'_, '_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     // Rules are independent readers of the resolved model: they run side by side, and
     // their findings are joined in rule order, so the output does not depend on timing.
-    let enabled: Vec<&&Rule> = RULES
-        .iter()
-        .filter(|r| context.settings.is_enabled(r.id))
-        .collect();
-    let found: Vec<Vec<Diagnostic>> = enabled
+    let found: Vec<Vec<Diagnostic>> = RULES
         .par_iter()
+        .filter(|r| context.settings.is_enabled(r.id))
         .map(|rule| {
             let mut diagnostics = Vec::new();
             (rule.check)(context, &mut diagnostics);

@@ -29,18 +29,23 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .par_iter()
         .enumerate()
         .filter(|(index, secret)| {
-            let tls_typed = secret.secret_type == Some("kubernetes.io/tls");
-            // The certificate itself must decode; certificate-decode reports it otherwise.
-            (tls_typed || serving.contains(index))
-                && matches!(context.chains.of(*index), Some(Ok(_)))
+            secret.secret_type == Some("kubernetes.io/tls") || serving.contains(index)
         })
-        .filter_map(|(index, secret)| check_pair(context, index, secret))
+        .filter_map(|(index, secret)| match context.chains.of(index) {
+            // The certificate itself must decode; certificate-decode reports it otherwise.
+            Some(Ok(chain)) => check_pair(context, secret, chain.certificates.first()?),
+            _ => None,
+        })
         .collect();
     out.extend(found);
 }
 
 /// `tls.X509KeyPair` on the Secret's pair, as the webhook server loads it at start-up.
-fn check_pair(context: &Context<'_, '_>, index: usize, secret: &Secret<'_>) -> Option<Diagnostic> {
+fn check_pair(
+    context: &Context<'_, '_>,
+    secret: &Secret<'_>,
+    leaf: &crate::tls::cert::Certificate,
+) -> Option<Diagnostic> {
     let cert = cert_entry(secret)?;
     let cert_bytes = secret_value_bytes(cert).ok()?;
     let pair_index = CERT_KEYS.iter().position(|k| *k == cert.key)?;
@@ -68,10 +73,6 @@ fn check_pair(context: &Context<'_, '_>, index: usize, secret: &Secret<'_>) -> O
     if key_bytes.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    let leaf = match context.chains.of(index) {
-        Some(Ok(chain)) => chain.certificates.first()?,
-        _ => return None,
-    };
     let error = x509_key_pair_with_leaf(&cert_bytes, leaf, &key_bytes).err()?;
     Some(
         context
