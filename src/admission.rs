@@ -67,7 +67,7 @@ impl<'a> Namespaces<'a> {
         }
         for object in &model.objects {
             if !object.namespace.is_empty() {
-                add(&object.namespace);
+                add(object.namespace);
             }
         }
         for namespace in &model.namespaces {

@@ -25,6 +25,22 @@ pub struct Options {
     /// Keep every object checked in [`Outcome::objects`] (JUnit's test cases); otherwise
     /// only their number, so a large run does not hold a copy of every object's name.
     pub list_objects: bool,
+    /// Which documents keep their tree once parsed. The output is the same whichever.
+    pub trees: Trees,
+}
+
+/// Which documents keep their tree once parsed: memory, not findings (a tree let go is
+/// parsed again when a stage reads it; tests/set_aside.rs holds every fixture to that).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Trees {
+    /// Documents whose kind no stage reads keep only their identity.
+    #[default]
+    LetUnreadGo,
+    /// Every document keeps its tree.
+    KeepAll,
+    /// Every document that can keep only its identity does, whatever its kind, so that
+    /// each read parses it again (for tests).
+    LetAllGo,
 }
 
 impl Options {
@@ -37,6 +53,7 @@ impl Options {
             baseline: None,
             rules: rules::RuleSettings::default(),
             list_objects: true,
+            trees: Trees::default(),
         }
     }
 }
@@ -85,7 +102,19 @@ pub fn lint_reporting(
     let parsed_bytes = |n: usize| progress.advance(n as u64);
     let loaded: Vec<_> = (0..sources.len())
         .into_par_iter()
-        .map(|id| yaml::load_reporting(id, sources.get(id), &parsed_bytes))
+        .map(|id| {
+            let file = sources.get(id);
+            // Documents of earlier releases (`--previous`) are few, and read by other rules.
+            let set_aside: &yaml::SetAside = match options.trees {
+                Trees::LetUnreadGo => &crate::model::identity_unless_read,
+                Trees::LetAllGo => &crate::model::identity,
+                Trees::KeepAll => &|_| None,
+            };
+            match file.previous {
+                false => yaml::load_retaining(id, file, &parsed_bytes, set_aside),
+                true => yaml::load_reporting(id, file, &parsed_bytes),
+            }
+        })
         .collect();
     // One Vec each, allocated once: the first file's is extended to hold the others'.
     let count = |previous: bool| -> usize {
@@ -181,11 +210,12 @@ pub fn lint_reporting(
         let all: Vec<&crate::yaml::Document> =
             documents.iter().chain(&previous_documents).collect();
         all.par_iter()
+            // A document keeps only its identity when no stage reads its kind: not a Secret.
+            .filter(|document| document.identity().is_none())
             .map(|document| {
                 let text = &sources.get(document.file()).text;
                 document
-                    .objects
-                    .iter()
+                    .objects()
                     .flat_map(|object| {
                         crate::report::secret_spans(document.node(object.node), text)
                     })
@@ -209,7 +239,7 @@ pub fn lint_reporting(
         true => model
             .objects
             .iter()
-            .map(|o| (o.object_ref(), o.node.span()))
+            .map(|o| (o.object_ref(), o.span()))
             .collect(),
         false => Vec::new(),
     };

@@ -704,7 +704,7 @@ pub fn serving_secrets<'a>(model: &Model<'a>, backends: &[Backend]) -> Vec<Mount
         let namespace = &model.objects[template.object].namespace;
         for (source, mount_path) in mounted_secret_sources(model, backend) {
             found.push(MountedSecret {
-                namespace: namespace.clone(),
+                namespace: namespace.to_string(),
                 name: source.secret_name,
                 span: source.secret_name_node.span(),
                 pod_template: backend.pod_template,
@@ -836,7 +836,7 @@ fn secrets_named_by_flags<'a>(model: &Model<'a>, backends: &[Backend]) -> Vec<Mo
     let mut found = Vec::new();
     for backend in backends {
         let template = &model.pod_templates[backend.pod_template];
-        let pod_namespace = model.objects[template.object].namespace.as_str();
+        let pod_namespace = model.objects[template.object].namespace;
         let containers = match backend.container {
             Some(c) => &template.containers[c..=c],
             None => &template.containers[..],

@@ -24,8 +24,8 @@ impl Layout {
     fn of(file: usize, documents: &[Document]) -> Layout {
         let mut layout = Layout::default();
         for document in documents.iter().filter(|d| d.file() == file) {
-            let span_of = |id: u32| document.tree.span(id);
-            for node in document.tree.nodes() {
+            let span_of = |id: u32| document.tree().span(id);
+            for node in document.tree().nodes() {
                 match node.value() {
                     Value::Str(_) => layout.strings.push((node.span().start, node.span().end)),
                     Value::Map(entries) => {
@@ -214,7 +214,7 @@ fn scan_file(file: usize, text: &str, layout: &Layout, out: &mut Vec<Suppression
 /// Annotation suppressions on the model's objects.
 fn scan_annotations(model: &Model<'_>, out: &mut Vec<Suppression>) {
     for object in &model.objects {
-        let Some(node) = object.node.path(&["metadata", "annotations", ANNOTATION]) else {
+        let Some(node) = object.annotations().and_then(|a| a.get(ANNOTATION)) else {
             continue;
         };
         let Some(value) = node.as_str() else {

@@ -599,7 +599,12 @@ impl Inventory {
         }
         for object in model.objects.iter().filter(|o| o.kind == "ConfigMap") {
             for field in ["data", "binaryData"] {
-                for (key, value) in object.node.get(field).into_iter().flat_map(|n| n.entries()) {
+                for (key, value) in object
+                    .node()
+                    .get(field)
+                    .into_iter()
+                    .flat_map(|n| n.entries())
+                {
                     let (Some(key), Some(text)) = (key.as_str(), value.as_str()) else {
                         continue;
                     };

@@ -14,7 +14,7 @@ pub use workload::{
 
 use crate::diagnostic::ObjectRef;
 use crate::source::{FileId, Span};
-use crate::yaml::{Document, NodeRef, Value};
+use crate::yaml::{self, Document, NodeId, NodeRef, Value};
 use std::collections::HashMap;
 
 /// Index into [`Model::objects`].
@@ -23,19 +23,27 @@ pub type ObjectId = usize;
 /// Any Kubernetes object of the inputs.
 #[derive(Clone, Debug)]
 pub struct Object<'a> {
-    pub node: NodeRef<'a>,
+    /// The document it is in; its tree is parsed again when read, if it was let go.
+    pub document: &'a Document,
+    /// Its root node in the document.
+    pub root: NodeId,
     pub file: FileId,
     pub api_version: &'a str,
     pub kind: &'a str,
     pub name: &'a str,
     /// The effective namespace: `metadata.namespace`, else the default one; empty when cluster-scoped.
-    pub namespace: String,
+    pub namespace: &'a str,
     pub template: Option<&'a str>,
     /// Read from the cluster (`kubectl get -o yaml`, or `--cluster-state`), not rendered.
     pub live: bool,
 }
 
 impl<'a> Object<'a> {
+    /// The object's node (its document's tree is parsed again if it was let go).
+    pub fn node(&self) -> NodeRef<'a> {
+        self.document.node(self.root)
+    }
+
     pub fn group(&self) -> &'a str {
         self.api_version
             .rsplit_once('/')
@@ -47,7 +55,7 @@ impl<'a> Object<'a> {
         ObjectRef {
             api_version: self.api_version.to_string(),
             kind: self.kind.to_string(),
-            namespace: (!self.namespace.is_empty()).then(|| self.namespace.clone()),
+            namespace: (!self.namespace.is_empty()).then(|| self.namespace.to_string()),
             name: self.name.to_string(),
         }
     }
@@ -58,18 +66,35 @@ impl<'a> Object<'a> {
     }
 
     pub fn span(&self) -> Span {
-        self.node.span()
+        match self.document.identity() {
+            // The lone object of its document: the document's root.
+            Some(_) => self.document.span,
+            None => self.node().span(),
+        }
     }
 
     /// The span to point at for the object as a whole: its `metadata.name`, else its start.
     pub fn name_span(&self) -> Span {
-        self.node
-            .path(&["metadata", "name"])
-            .map(|n| n.span())
-            .unwrap_or_else(|| {
-                let span = self.node.span();
-                Span::new(span.file, span.start, span.start)
-            })
+        let name = match self.document.identity() {
+            // Set aside only when the name node is exactly its text.
+            Some((identity, _)) => {
+                (identity.name.get()).map(|r| Span::new(self.file, r.start, r.end))
+            }
+            None => self.node().path(&["metadata", "name"]).map(|n| n.span()),
+        };
+        name.unwrap_or_else(|| {
+            let span = self.span();
+            Span::new(span.file, span.start, span.start)
+        })
+    }
+
+    /// `metadata.annotations`.
+    pub fn annotations(&self) -> Option<NodeRef<'a>> {
+        match self.document.identity() {
+            // Objects with annotations keep their tree (`identity_unless_read`).
+            Some(_) => None,
+            None => self.node().path(&["metadata", "annotations"]),
+        }
     }
 }
 
@@ -95,6 +120,76 @@ const CLUSTER_SCOPED_KINDS: &[&str] = &[
     "ValidatingAdmissionPolicyBinding",
     "ValidatingWebhookConfiguration",
 ];
+
+/// Whether some stage reads more of an object of this kind than its identity: the kinds
+/// [`Model::build`] dispatches on and those provisioners and rules look into.
+fn content_is_read(kind: &str) -> bool {
+    pod_template_path(kind).is_some()
+        || matches!(
+            kind,
+            "Service"
+                | "Secret"
+                | "ValidatingWebhookConfiguration"
+                | "MutatingWebhookConfiguration"
+                | "CustomResourceDefinition"
+                | "APIService"
+                | "Namespace"
+                | "PodDisruptionBudget"
+                | "NetworkPolicy"
+                | "HorizontalPodAutoscaler"
+                | "Role"
+                | "ClusterRole"
+                | "RoleBinding"
+                | "ClusterRoleBinding"
+                | "Certificate"
+                | "Issuer"
+                | "ClusterIssuer"
+                | "EndpointSlice"
+        )
+}
+
+/// The identity of an object whose tree the linter need not keep ([`yaml::load_retaining`]):
+/// no stage reads its kind's content, and [`identity`] can stand for it. A tree let go is
+/// parsed again if some stage asks for it, so this list only saves time.
+pub fn identity_unless_read(root: NodeRef<'_>) -> Option<yaml::Identity> {
+    if content_is_read(root.get("kind")?.as_str()?) {
+        return None;
+    }
+    identity(root)
+}
+
+/// What [`Object`] reads of an object, when that is all some stages may know of it: not a
+/// Secret (the redaction of every output looks into those), no annotations
+/// ([`Object::annotations`] answers none: suppressions, injection requests), and each
+/// field written plainly (its node is its text, so spans are the same).
+pub fn identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
+    let kind = root.get("kind")?;
+    if kind.as_str()? == "Secret" {
+        return None;
+    }
+    let metadata = root.get("metadata");
+    if metadata.is_some_and(|m| !m.is_map() || m.get("annotations").is_some()) {
+        return None;
+    }
+    // A string whose node is exactly its text, so its span is its range.
+    let plain = |node: Option<NodeRef<'_>>| -> Option<yaml::TextRange> {
+        let Some(node) = node else {
+            return Some(yaml::TextRange::NONE);
+        };
+        let range = node.tree.source_range(node.id)?;
+        let span = node.span();
+        (span.start == range.start && span.end == range.end).then_some(())?;
+        yaml::TextRange::new(range)
+    };
+    let field = |key: &str| metadata.and_then(|m| m.get(key));
+    Some(yaml::Identity {
+        api_version: plain(root.get("apiVersion"))?,
+        kind: plain(Some(kind))?,
+        name: plain(field("name"))?,
+        namespace: plain(field("namespace"))?,
+        live: metadata.is_some_and(has_server_set_fields),
+    })
+}
 
 pub fn is_cluster_scoped(kind: &str) -> bool {
     CLUSTER_SCOPED_KINDS.contains(&kind)
@@ -509,14 +604,14 @@ struct NamespaceTemplates<'a> {
 }
 
 impl<'a> Model<'a> {
-    pub fn build(documents: &'a [Document], default_namespace: &str) -> Model<'a> {
+    pub fn build(documents: &'a [Document], default_namespace: &'a str) -> Model<'a> {
         Model::build_with_live(documents, default_namespace, &|_| false)
     }
 
     /// `live_file` tells which inputs are cluster state as a whole (`--cluster-state`).
     pub fn build_with_live(
         documents: &'a [Document],
-        default_namespace: &str,
+        default_namespace: &'a str,
         live_file: &dyn Fn(FileId) -> bool,
     ) -> Model<'a> {
         let mut model = Model {
@@ -524,12 +619,19 @@ impl<'a> Model<'a> {
             ..Model::default()
         };
         for document in documents {
-            for root in &document.objects {
-                let node = document.node(root.node);
-                let template = root.template.as_deref();
-                if let Some(mut object) =
-                    read_object(node, document.file(), template, default_namespace)
-                {
+            for root in document.objects() {
+                let template = root.template;
+                let object = match document.identity() {
+                    Some((identity, text)) => Some(object_of_identity(
+                        document,
+                        identity,
+                        text,
+                        template,
+                        default_namespace,
+                    )),
+                    None => read_object(document, root.node, template, default_namespace),
+                };
+                if let Some(mut object) = object {
                     object.live |= live_file(document.file());
                     model.add(object);
                 }
@@ -550,21 +652,23 @@ impl<'a> Model<'a> {
             .iter()
             .map(|e| &self.objects[e.object])
             .filter(|o| !o.live)
-            .map(|o| (o.kind, o.namespace.as_str(), o.name))
+            .map(|o| (o.kind, o.namespace, o.name))
             .collect();
         self.endpoints
             .iter()
             .map(|e| {
                 let o = &self.objects[e.object];
-                o.live && rendered.contains(&(o.kind, o.namespace.as_str(), o.name))
+                o.live && rendered.contains(&(o.kind, o.namespace, o.name))
             })
             .collect()
     }
 
     fn add(&mut self, object: Object<'a>) {
         let id = self.objects.len();
-        let node = object.node;
-        let namespace = object.namespace.clone();
+        let (document, root) = (object.document, object.root);
+        // Read only in the arms that need it: other objects may have let their tree go.
+        let node = move || document.node(root);
+        let namespace = object.namespace;
         let name = object.name;
         let kind = object.kind;
         let group = object.group();
@@ -572,15 +676,15 @@ impl<'a> Model<'a> {
         match (group, kind) {
             ("", "Service") => {
                 self.services_by_name
-                    .insert((namespace, name), self.services.len());
-                self.services.push(read_service(id, node));
+                    .insert((namespace.to_string(), name), self.services.len());
+                self.services.push(read_service(id, node()));
             }
             ("", "Secret") => {
-                let secret = read_secret(id, node);
+                let secret = read_secret(id, node());
                 let index = self.secrets.len();
                 // A live and a rendered Secret of one identity are one object at two times:
                 // the one holding a certificate is served; the rendered one when both do.
-                let wins = match self.secrets_by_name.get(&(namespace.clone(), name)) {
+                let wins = match self.secrets_by_name.get(&(namespace.to_string(), name)) {
                     None => true,
                     Some(&other) => {
                         let has_cert = |s: &Secret<'_>| {
@@ -599,7 +703,8 @@ impl<'a> Model<'a> {
                     }
                 };
                 if wins {
-                    self.secrets_by_name.insert((namespace, name), index);
+                    self.secrets_by_name
+                        .insert((namespace.to_string(), name), index);
                 }
                 self.secrets.push(secret);
             }
@@ -614,43 +719,44 @@ impl<'a> Model<'a> {
                 };
                 let v1beta1 = self.objects[id].api_version.ends_with("v1beta1");
                 self.endpoints
-                    .extend(read_webhooks(id, node, endpoint_kind, v1beta1));
+                    .extend(read_webhooks(id, node(), endpoint_kind, v1beta1));
             }
             ("apiextensions.k8s.io", "CustomResourceDefinition") => {
-                if let Some(plural) = node
+                if let Some(plural) = node()
                     .path(&["spec", "names", "plural"])
                     .and_then(|n| n.as_str())
                 {
                     let cluster =
-                        node.path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
+                        node().path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
                     self.custom_resources.push((plural, cluster));
                 }
-                self.endpoints.extend(read_crd_conversion(id, node, name));
+                self.endpoints.extend(read_crd_conversion(id, node(), name));
             }
             ("apiregistration.k8s.io", "APIService") => {
-                self.endpoints.extend(read_api_service(id, node, name));
+                self.endpoints.extend(read_api_service(id, node(), name));
             }
             ("", "Namespace") => {
                 self.namespaces
-                    .push(workload::read_namespace(id, name, node));
+                    .push(workload::read_namespace(id, name, node()));
             }
             ("policy", "PodDisruptionBudget") => {
                 self.disruption_budgets
-                    .push(workload::read_disruption_budget(id, node));
+                    .push(workload::read_disruption_budget(id, node()));
             }
             ("networking.k8s.io", "NetworkPolicy") => {
                 self.network_policies
-                    .push(workload::read_network_policy(id, node));
+                    .push(workload::read_network_policy(id, node()));
             }
             ("autoscaling", "HorizontalPodAutoscaler") => {
-                self.autoscalers.extend(workload::read_autoscaler(id, node));
+                self.autoscalers
+                    .extend(workload::read_autoscaler(id, node()));
             }
-            _ => {
-                if let Some(template) = read_pod_template(id, kind, node) {
+            _ if pod_template_path(kind).is_some() => {
+                if let Some(template) = read_pod_template(id, kind, node()) {
                     let index = self.pod_templates.len();
                     let in_namespace = self
                         .pod_templates_by_namespace
-                        .entry(namespace)
+                        .entry(namespace.to_string())
                         .or_default();
                     in_namespace.all.push(index);
                     for &label in &template.labels {
@@ -663,6 +769,7 @@ impl<'a> Model<'a> {
                     self.pod_templates.push(template);
                 }
             }
+            _ => {}
         }
     }
 
@@ -717,12 +824,45 @@ impl<'a> Model<'a> {
     }
 }
 
-fn read_object<'a>(
-    node: NodeRef<'a>,
-    file: FileId,
+/// The object of a document that keeps only its identity: what [`read_object`] reads
+/// from its tree.
+fn object_of_identity<'a>(
+    document: &'a Document,
+    identity: &yaml::Identity,
+    text: &'a str,
     template: Option<&'a str>,
-    default_namespace: &str,
+    default_namespace: &'a str,
+) -> Object<'a> {
+    let read = |range: yaml::TextRange| range.get().and_then(|r| text.get(r));
+    let kind = read(identity.kind).unwrap_or("");
+    let namespace = if is_cluster_scoped(kind) {
+        ""
+    } else {
+        read(identity.namespace)
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(default_namespace)
+    };
+    Object {
+        document,
+        root: document.root.unwrap_or(0),
+        file: document.file(),
+        api_version: read(identity.api_version).unwrap_or(""),
+        kind,
+        name: read(identity.name).unwrap_or(""),
+        namespace,
+        template,
+        live: identity.live,
+    }
+}
+
+fn read_object<'a>(
+    document: &'a Document,
+    root: NodeId,
+    template: Option<&'a str>,
+    default_namespace: &'a str,
 ) -> Option<Object<'a>> {
+    let node = document.node(root);
+    let file = document.file();
     let kind = node.get("kind")?.as_str()?;
     let api_version = node
         .get("apiVersion")
@@ -734,17 +874,17 @@ fn read_object<'a>(
         .and_then(|n| n.as_str())
         .unwrap_or("");
     let namespace = if is_cluster_scoped(kind) {
-        String::new()
+        ""
     } else {
         metadata
             .and_then(|m| m.get("namespace"))
             .and_then(|n| n.as_str())
             .filter(|ns| !ns.is_empty())
             .unwrap_or(default_namespace)
-            .to_string()
     };
     Some(Object {
-        node,
+        document,
+        root,
         file,
         api_version,
         kind,
@@ -1156,7 +1296,7 @@ mod tests {
             "kind: Service\napiVersion: v1\nmetadata: {name: a}\n---\nkind: ValidatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1\nmetadata: {name: b, namespace: x}\n---\nkind: Secret\napiVersion: v1\nmetadata: {name: c, namespace: other}\n",
         );
         let model = Model::build(&docs, "team");
-        let namespaces: Vec<&str> = model.objects.iter().map(|o| o.namespace.as_str()).collect();
+        let namespaces: Vec<&str> = model.objects.iter().map(|o| o.namespace).collect();
         assert_eq!(namespaces, vec!["team", "", "other"]);
         assert!(model.service_index("team", "a").is_some());
         assert!(model.secret("other", "c").is_some());

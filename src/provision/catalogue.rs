@@ -426,7 +426,7 @@ fn version_of(
     }
     let object = &model.objects[template.object];
     let object_labels: Vec<(&str, &str)> = object
-        .node
+        .node()
         .path(&["metadata", "labels"])
         .map(|labels| {
             labels
@@ -470,7 +470,7 @@ fn generator(model: &Model<'_>, recognition: &Recognition) -> Option<Generator> 
     let template = &model.pod_templates[recognition.pod_template];
     let object = &model.objects[template.object];
     let container = &template.containers[recognition.container];
-    let namespace = object.namespace.as_str();
+    let namespace = object.namespace;
     let values = &recognition.values;
     let mut names = Vec::new();
     let mut names_known = true;
@@ -552,7 +552,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
     let template = &model.pod_templates[recognition.pod_template];
     let object = &model.objects[template.object];
     let container = &template.containers[recognition.container];
-    let namespace = object.namespace.as_str();
+    let namespace = object.namespace;
     let values = &recognition.values;
     let description = format!(
         "{} in {} {}/{}",
@@ -597,7 +597,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                     if candidate.kind != *kind {
                         continue;
                     }
-                    let carried = candidate.node.path(&["metadata", "labels"]);
+                    let carried = candidate.node().path(&["metadata", "labels"]);
                     let labelled = labels.iter().all(|(k, v)| {
                         carried
                             .and_then(|l| l.get(k))

@@ -431,9 +431,9 @@ impl<'a> CertManager<'a> {
                     object: id,
                     cluster: object.kind == "ClusterIssuer",
                     name: object.name,
-                    namespace: object.namespace.clone(),
-                    self_signed: object.node.path(&["spec", "selfSigned"]).is_some(),
-                    acme: object.node.path(&["spec", "acme"]).is_some(),
+                    namespace: object.namespace.to_string(),
+                    self_signed: object.node().path(&["spec", "selfSigned"]).is_some(),
+                    acme: object.node().path(&["spec", "acme"]).is_some(),
                 }),
                 _ => {}
             }
@@ -442,7 +442,7 @@ impl<'a> CertManager<'a> {
             if !INJECTABLE_KINDS.contains(&object.kind) {
                 continue;
             }
-            let Some(annotations) = object.node.path(&["metadata", "annotations"]) else {
+            let Some(annotations) = object.annotations() else {
                 continue;
             };
             for (key_node, value_node) in annotations.entries() {
@@ -534,7 +534,7 @@ impl<'a> CertManager<'a> {
         };
         let allowed = secret.is_some_and(|i| {
             let object = &model.objects[model.secrets[i].object];
-            allows(object.node.path(&["metadata", "annotations"]))
+            allows(object.annotations())
         }) || written_by
             .iter()
             .any(|&i| allows(self.certificates[i].secret_template_annotations));
@@ -643,7 +643,7 @@ impl<'a> CertManager<'a> {
 
 fn read_certificate<'a>(model: &Model<'a>, id: ObjectId) -> CmCertificate<'a> {
     let object = &model.objects[id];
-    let spec = object.node.get("spec");
+    let spec = object.node().get("spec");
     let get = |key: &str| spec.and_then(|s| s.get(key)).filter(|n| !n.is_null());
     let items = |node: Option<NodeRef<'a>>| -> Vec<NodeRef<'a>> {
         node.map(|n| n.items().collect()).unwrap_or_default()
@@ -654,7 +654,7 @@ fn read_certificate<'a>(model: &Model<'a>, id: ObjectId) -> CmCertificate<'a> {
     CmCertificate {
         object: id,
         name: object.name,
-        namespace: object.namespace.clone(),
+        namespace: object.namespace.to_string(),
         legacy: object.group() == LEGACY_GROUP,
         dns_names_node,
         dns_names: items(dns_names_node),

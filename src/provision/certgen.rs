@@ -103,14 +103,14 @@ pub fn invocations<'a>(model: &Model<'a>) -> Vec<Invocation<'a>> {
             if !is_certgen_image(container.image) {
                 continue;
             }
-            let Some(command) = read_command(container, &object.namespace) else {
+            let Some(command) = read_command(container, object.namespace) else {
                 continue;
             };
             found.push(Invocation {
                 object: template.object,
                 pod_template,
                 container: index,
-                pod_namespace: object.namespace.clone(),
+                pod_namespace: object.namespace.to_string(),
                 command,
             });
         }

@@ -182,9 +182,12 @@ impl<'a> Provenance<'a> {
                 .objects
                 .iter()
                 .flat_map(|o| {
-                    let named = (o.kind == "Namespace").then(|| o.name.to_string());
-                    std::iter::once(o.namespace.clone()).chain(named)
+                    let named = (o.kind == "Namespace").then_some(o.name);
+                    std::iter::once(o.namespace).chain(named)
                 })
+                .collect::<std::collections::HashSet<&str>>()
+                .into_iter()
+                .map(str::to_string)
                 .collect(),
             service_names: model
                 .services
@@ -664,7 +667,7 @@ fn labelled_at_run_time(
     if !backends.is_empty() || selector.is_empty() {
         return Vec::new();
     }
-    let namespace = model.objects[service.object].namespace.as_str();
+    let namespace = model.objects[service.object].namespace;
     let mut found = Vec::new();
     for &t in model.pod_templates_in(namespace) {
         let template = &model.pod_templates[t];

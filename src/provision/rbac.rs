@@ -502,7 +502,7 @@ impl<'a> Authorization<'a> {
             {
                 continue;
             }
-            let key = (object.kind, object.namespace.as_str(), object.name);
+            let key = (object.kind, object.namespace, object.name);
             match identities.get(&key) {
                 Some(&old) if !model.objects[old].live && object.live => {}
                 _ => {
@@ -523,12 +523,12 @@ impl<'a> Authorization<'a> {
                 "ClusterRole" => true,
                 _ => continue,
             };
-            if let Some(role) = read_role(id, object.node, cluster, object.live) {
+            if let Some(role) = read_role(id, object.node(), cluster, object.live) {
                 let index = roles.len();
                 if cluster {
                     cluster_roles_by_name.insert(object.name, index);
                 } else {
-                    roles_by_name.insert((object.namespace.as_str(), object.name), index);
+                    roles_by_name.insert((object.namespace, object.name), index);
                 }
                 roles.push(role);
             }
@@ -560,9 +560,9 @@ impl<'a> Authorization<'a> {
                 "ClusterRoleBinding" => true,
                 _ => continue,
             };
-            let role_ref = object.node.get("roleRef");
+            let role_ref = object.node().get("roleRef");
             let text = |key: &str| role_ref.and_then(|r| r.get(key)).and_then(|n| n.as_str());
-            let namespace = (!cluster).then_some(object.namespace.as_str());
+            let namespace = (!cluster).then_some(object.namespace);
             let role = match (text("kind"), text("name"), namespace) {
                 (Some("ClusterRole"), Some(name), _) => {
                     cluster_roles_by_name.get(name).copied().or_else(|| {
@@ -576,7 +576,7 @@ impl<'a> Authorization<'a> {
                 _ => None,
             };
             let index = authorization.bindings.len();
-            let subjects = read_subjects(object.node);
+            let subjects = read_subjects(object.node());
             for (s, subject) in subjects.iter().enumerate() {
                 match subject.kind {
                     "ServiceAccount" => {
@@ -935,7 +935,7 @@ impl<'a> Authorization<'a> {
         let Some(pod_template) = model.pod_templates.get(template) else {
             return Vec::new();
         };
-        let namespace = model.objects[pod_template.object].namespace.as_str();
+        let namespace = model.objects[pod_template.object].namespace;
         let user = service_account_user(namespace, pod_template.service_account_name());
         let namespace_group = format!("{SERVICE_ACCOUNT_GROUP_PREFIX}{namespace}");
         let groups = [

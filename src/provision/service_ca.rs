@@ -117,7 +117,7 @@ impl<'a> ServiceCa<'a> {
         let mut found = ServiceCa::default();
         for (index, service) in model.services.iter().enumerate() {
             let object = &model.objects[service.object];
-            let Some(annotations) = object.node.path(&["metadata", "annotations"]) else {
+            let Some(annotations) = object.annotations() else {
                 continue;
             };
             // toBaseSecret: the beta key wins when present, even with an empty value.
@@ -141,7 +141,7 @@ impl<'a> ServiceCa<'a> {
                 service: index,
                 object: service.object,
                 name: object.name,
-                namespace: object.namespace.clone(),
+                namespace: object.namespace.to_string(),
                 key,
                 value_node,
                 secret,
@@ -152,7 +152,7 @@ impl<'a> ServiceCa<'a> {
             if !INJECTABLE_KINDS.contains(&object.kind) {
                 continue;
             }
-            let Some(annotations) = object.node.path(&["metadata", "annotations"]) else {
+            let Some(annotations) = object.annotations() else {
                 continue;
             };
             for (key_node, value_node) in annotations.entries() {
@@ -170,7 +170,7 @@ impl<'a> ServiceCa<'a> {
                     Some(Ignored::NotTrue)
                 } else if object.kind == "CustomResourceDefinition"
                     && object
-                        .node
+                        .node()
                         .path(&["spec", "conversion", "strategy"])
                         .and_then(|n| n.as_str())
                         != Some("Webhook")
@@ -238,7 +238,7 @@ impl<'a> ServiceCa<'a> {
             return None;
         };
         let object = &model.objects[model.services[service].object];
-        let called = self.for_service(&object.namespace, object.name);
+        let called = self.for_service(object.namespace, object.name);
         let mounted = mounted.to_vec();
         let serving = mounted
             .iter()

@@ -150,7 +150,7 @@ fn entry(
         Certificate::Found(serving) => {
             let o = &model.objects[model.secrets[serving.secret].object];
             Some(SecretRef {
-                namespace: o.namespace.clone(),
+                namespace: o.namespace.to_string(),
                 name: o.name.to_string(),
                 key: Some(serving.cert_key.clone()),
             })

@@ -315,7 +315,7 @@ mod tests {
     fn shown(text: &str) -> String {
         let mut r = Redactions::default();
         for doc in crate::yaml::documents_for_test(text) {
-            for object in &doc.objects {
+            for object in doc.objects() {
                 r.cover_secret_object(doc.node(object.node), text);
             }
         }

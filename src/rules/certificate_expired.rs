@@ -46,7 +46,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 "renew it: if a provisioner made Secret {}/{}, delete the Secret so it is issued again{} and restart the webhook; a CA certificate must be replaced in the caBundle as well",
                 secret.namespace,
                 secret.name,
-                super::shell_command::delete_secret(secret.name, &secret.namespace)
+                super::shell_command::delete_secret(secret.name, secret.namespace)
                     .map_or_else(String::new, |c| format!(" (`{c}`)"))
             ))
         } else {

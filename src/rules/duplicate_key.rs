@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for document in context.model.documents {
-        for duplicate in document.duplicate_keys.iter().filter(|d| is_reported(d)) {
+        for duplicate in document.duplicate_keys().iter().filter(|d| is_reported(d)) {
             out.push(diagnostic(context, document, duplicate));
         }
     }
@@ -72,7 +72,7 @@ fn diagnostic(
     let mut diagnostic = match object_containing(context.model, document, span) {
         Some(object) => context.diagnostic_for(&RULE, object, message, span),
         None => Diagnostic::new(RULE.id, RULE.severity, message, span)
-            .with_template(document.template.as_deref().map(str::to_string)),
+            .with_template(document.template().map(|t| t.to_string())),
     }
     .with_span_label(span_label);
     if let Some(merge) = duplicate.first.merged_by {
@@ -109,12 +109,12 @@ fn object_containing(model: &Model<'_>, document: &Document, span: Span) -> Opti
         .objects
         .iter()
         .enumerate()
-        .filter(|(_, o)| std::ptr::eq(o.node.tree, &document.tree))
+        .filter(|(_, o)| std::ptr::eq(o.document, document))
         .filter(|(_, o)| {
-            let s = o.node.span();
+            let s = o.span();
             s.start <= span.start && span.end <= s.end
         })
-        .min_by_key(|(_, o)| o.node.span().len())
+        .min_by_key(|(_, o)| o.span().len())
         .map(|(i, _)| i)
 }
 

@@ -336,7 +336,7 @@ pub fn call_failure_note(
 /// What reads and writes of a CRD's objects fail with when its conversion webhook does not
 /// answer; `failure` is what follows `failed: `.
 pub fn conversion_failure_note(object: &crate::model::Object<'_>, failure: &str) -> String {
-    let spec = object.node.get("spec");
+    let spec = object.node().get("spec");
     let text = |path: &[&str]| {
         spec.and_then(|s| s.path(path))
             .and_then(|n| n.as_str())
@@ -364,7 +364,7 @@ pub fn call_url(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
     if let Some(service) = &endpoint.service {
         let path = if endpoint.kind == EndpointKind::ApiService {
             // The availability check fetches the group-version's discovery document.
-            let spec = model.objects[endpoint.object].node.get("spec");
+            let spec = model.objects[endpoint.object].node().get("spec");
             let text = |key: &str| {
                 spec.and_then(|s| s.get(key))
                     .and_then(|n| n.as_str())

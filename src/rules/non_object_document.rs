@@ -12,7 +12,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    for document in context.model.documents {
+    // A document that keeps only its identity is one object.
+    for document in context
+        .model
+        .documents
+        .iter()
+        .filter(|d| d.identity().is_none())
+    {
         let Some(root) = document.root() else {
             continue;
         };
@@ -31,7 +37,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 format!("document is {what}, not a Kubernetes object; nothing in it was checked"),
                 where_it_starts(document),
             )
-            .with_template(document.template.as_deref().map(str::to_string))
+            .with_template(document.template().map(|t| t.to_string()))
             .with_span_label(format!("this document is {what}"))
             .with_note("Helm stops on such a document (`YAML parse error`: it reads every document's `apiVersion`, `kind` and `metadata`), and kubectl decodes it as an object; both skip only empty and `null` documents")
             .with_help(if matches!(root.value(), Value::Seq(_)) {
@@ -62,6 +68,7 @@ pub fn string_document_text(model: &Model<'_>) -> Vec<Span> {
     model
         .documents
         .iter()
+        .filter(|d| d.identity().is_none())
         .filter_map(|d| d.root())
         .filter(|r| {
             r.as_str()

@@ -115,7 +115,7 @@ fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> 
     if selector.is_empty() || service.service_type == "ExternalName" || service.is_headless() {
         return None;
     }
-    if has_custom_endpoint_slices(model, &object.namespace, object.name) {
+    if has_custom_endpoint_slices(model, object.namespace, object.name) {
         return None;
     }
     let labelled: Vec<(usize, String)> = callers
@@ -143,7 +143,7 @@ fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> 
         .collect();
     let mut near_misses = Vec::new();
     let mut run_time = Vec::new();
-    for &t in model.pod_templates_in(&object.namespace) {
+    for &t in model.pod_templates_in(object.namespace) {
         let template = &model.pod_templates[t];
         let mismatched = mismatches(selector, template);
         let conflicts: Vec<&Mismatch> = mismatched.iter().filter(|m| m.carried.is_some()).collect();
@@ -197,7 +197,7 @@ fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> 
     let (defaulted, named): (Vec<usize>, Vec<usize>) = elsewhere.into_iter().partition(|&t| {
         let workload = &model.objects[model.pod_templates[t].object];
         workload
-            .node
+            .node()
             .path(&["metadata", "namespace"])
             .and_then(|n| n.as_str())
             .is_none_or(str::is_empty)
@@ -280,7 +280,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn has_custom_endpoint_slices(model: &Model<'_>, namespace: &str, name: &str) -> bool {
     model.objects.iter().any(|o| {
         let label = |key: &str| {
-            o.node
+            o.node()
                 .path(&["metadata", "labels"])
                 .and_then(|labels| labels.get(key))
                 .and_then(|n| n.as_str())
@@ -424,7 +424,7 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding) -> Diagnostic {
             }
             d = with_endpoint_labels(context, d, finding);
             // The namespace goes into a command only when it is one a namespace can be.
-            d.with_help(if crate::names::is_dns_label(&object.namespace, 63) {
+            d.with_help(if crate::names::is_dns_label(object.namespace, 63) {
                 format!(
                     "if these manifests are applied with `kubectl apply -n {0}`, lint them the same way: `speclint -n {0} ...`",
                     object.namespace

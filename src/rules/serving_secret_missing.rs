@@ -84,7 +84,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for mount in &mounts {
         let template = &model.pod_templates[mount.template];
         let source = &template.volumes[mount.volume].secrets[mount.source];
-        let namespace = model.objects[template.object].namespace.as_str();
+        let namespace = model.objects[template.object].namespace;
         mounted_by
             .entry((namespace, source.secret_name))
             .or_default()
@@ -95,7 +95,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|s| &model.objects[s.object])
         .filter(|o| o.live)
-        .map(|o| o.namespace.as_str())
+        .map(|o| o.namespace)
         .collect();
     let mut creators: HashMap<(&str, &str), bool> = HashMap::new();
 
@@ -104,7 +104,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let volume = &template.volumes[mount.volume];
         let source = &volume.secrets[mount.source];
         let workload = &model.objects[template.object];
-        let namespace = workload.namespace.as_str();
+        let namespace = workload.namespace;
         let name = source.secret_name;
         if model.secret(namespace, name).is_some()
             // RBAC writers are judged below by whether they may create it.
@@ -161,7 +161,7 @@ fn diagnostic(
     let volume = &template.volumes[mount.volume];
     let source = &volume.secrets[mount.source];
     let workload = &model.objects[template.object];
-    let namespace = workload.namespace.as_str();
+    let namespace = workload.namespace;
     let name = source.secret_name;
     let severity = if live {
         Severity::Error
@@ -278,7 +278,7 @@ fn survives_upgrade(context: &Context<'_, '_>, namespace: &str, name: &str) -> b
     };
     let kept = previous.secret(namespace, name).is_some_and(|secret| {
         previous.objects[secret.object]
-            .node
+            .node()
             .path(&["metadata", "annotations", "helm.sh/resource-policy"])
             .and_then(|n| n.as_str())
             == Some("keep")

@@ -122,7 +122,7 @@ fn kept_certificate(
     let secret = previous.secret(namespace, name)?;
     let object = &previous.objects[secret.object];
     let keep = object
-        .node
+        .node()
         .path(&["metadata", "annotations", "helm.sh/resource-policy"])
         .and_then(|n| n.as_str())
         == Some("keep");

@@ -59,7 +59,7 @@ pub fn failures<'r>(context: &'r Context<'_, '_>) -> impl Iterator<Item = Failur
             let mut provisioners = context
                 .provenance
                 .provisioning
-                .for_secret(&secret.namespace, secret.name)
+                .for_secret(secret.namespace, secret.name)
                 .peekable();
             if provisioners.peek().is_some() && provisioners.all(|p| !p.reuses_without_check) {
                 return None;

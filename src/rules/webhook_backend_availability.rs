@@ -647,7 +647,7 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding, weaknesses: &[Weakne
                     Replicas::Autoscaled(n, a) => {
                         let autoscaler = &model.objects[model.autoscalers[a].object];
                         let span = autoscaler
-                            .node
+                            .node()
                             .path(&["spec", "minReplicas"])
                             .map_or_else(|| autoscaler.name_span(), |n| n.span());
                         d = d.with_label(

@@ -73,9 +73,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let node_namespace: Vec<usize> = nodes
         .iter()
         .map(|&t| {
-            let name = model.objects[model.pod_templates[t].object]
-                .namespace
-                .as_str();
+            let name = model.objects[model.pod_templates[t].object].namespace;
             *namespace_position.entry(name).or_insert_with(|| {
                 namespaces.push(context.namespaces.named(name));
                 namespaces.len() - 1

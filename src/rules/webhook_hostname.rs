@@ -41,19 +41,19 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         };
         let d = diagnostic(context, &RULE, &failure, certificate_label).with_help(format!(
             "if a provisioner made this Secret (cert-manager, a certgen Job, the operator itself), delete it so it is issued again for {server_name}{}, then restart the webhook{}",
-            shell_command::shown(shell_command::delete_secret(secret_object.name, &secret_object.namespace)),
+            shell_command::shown(shell_command::delete_secret(secret_object.name, secret_object.namespace)),
             shell_command::shown(
                 shell_command::Command::kubectl()
                     .args(&["rollout", "restart"])
                     .resource(&workload.kind.to_ascii_lowercase(), workload.name)
-                    .namespace(&workload.namespace)
+                    .namespace(workload.namespace)
                     .build()
             ),
         ));
         let reuser = context
             .provenance
             .provisioning
-            .for_secret(&secret_object.namespace, secret_object.name)
+            .for_secret(secret_object.namespace, secret_object.name)
             .find(|p| p.reuses_without_check);
         let d = match reuser {
             Some(reuser) if secret_object.live => d

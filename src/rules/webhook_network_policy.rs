@@ -41,7 +41,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .filter(|p| p.restricts_ingress)
     {
         restricting
-            .entry(model.objects[policy.object].namespace.as_str())
+            .entry(model.objects[policy.object].namespace)
             .or_default()
             .push(policy);
     }
@@ -101,7 +101,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let template = &model.pod_templates[t];
         let namespace = &model.objects[template.object].namespace;
         let isolating: Vec<&NetworkPolicy<'_>> = restricting
-            .get(namespace.as_str())
+            .get(namespace)
             .into_iter()
             .flatten()
             .copied()

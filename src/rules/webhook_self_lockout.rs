@@ -51,7 +51,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         };
         let template = &model.pod_templates[template_index];
         let workload = &model.objects[template.object];
-        let namespace = workload.namespace.as_str();
+        let namespace = workload.namespace;
         let described = describe_endpoint(model, endpoint);
         let (interception, mut diagnostic) = match &lockout {
             Lockout::Pods(interception) => (
@@ -169,7 +169,7 @@ fn pods_lockout<'w, 'a>(
 ) -> Option<Lockout<'w, 'a>> {
     let namespace = context
         .namespaces
-        .named(&context.model.objects[template.object].namespace);
+        .named(context.model.objects[template.object].namespace);
     let labels = KnownLabels(&template.labels);
     let request = Request::pod_creation(&namespace, &labels);
     admission::intercepts(admission, &request)
@@ -187,7 +187,7 @@ fn workload_lockout<'w, 'a>(
     let resource = admission::resource_of_kind(template.kind).filter(|r| *r != "pods")?;
     let namespace = context
         .namespaces
-        .named(&context.model.objects[template.object].namespace);
+        .named(context.model.objects[template.object].namespace);
     let workload_labels = KnownLabels(&template.workload_labels);
     let pod_labels = KnownLabels(&template.labels);
     // Rolling out a fix updates the workload; re-applying a deleted one creates it.

@@ -61,7 +61,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     super::shell_command::Command::kubectl()
                         .args(&["get", "secret"])
                         .name(secret_object.name)
-                        .namespace(&secret_object.namespace)
+                        .namespace(secret_object.namespace)
                         .args(&["-o", &format!("jsonpath={{.data.{}}}", key.replace('.', "\\."))])
                         .build()
                 ),

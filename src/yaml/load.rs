@@ -1,10 +1,10 @@
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
 use super::build::{parse_chunk, DocDraft, Parsed};
-use super::{chunk, Document, NodeRef, ObjectRoot, Value, YamlError};
+use super::{chunk, Document, Extras, Identity, ListItem, NodeRef, Value, YamlError};
 use crate::source::{FileId, SourceFile, Span};
 
 /// Reads every document of one source file. Documents that fail are reported in the
@@ -19,6 +19,22 @@ pub fn load_reporting(
     file: &SourceFile,
     parsed_bytes: &(dyn Fn(usize) + Sync),
 ) -> (Vec<Document>, Vec<YamlError>) {
+    load_retaining(file_id, file, parsed_bytes, &|_| None)
+}
+
+/// Decides, for a document of one object, whether its tree can go: the object's
+/// [`Identity`] when nothing but it will be read, `None` to keep the tree.
+pub type SetAside = dyn Fn(NodeRef<'_>) -> Option<Identity> + Sync;
+
+/// [`load_reporting`], letting go of the tree of each document `set_aside` gives an
+/// identity for, as soon as it is parsed: a stream of a million small documents is then
+/// held as its text and a few words per document.
+pub fn load_retaining(
+    file_id: FileId,
+    file: &SourceFile,
+    parsed_bytes: &(dyn Fn(usize) + Sync),
+    set_aside: &SetAside,
+) -> (Vec<Document>, Vec<YamlError>) {
     // Trees hold u32 offsets; `--max-input-size` keeps inputs below this.
     if u32::try_from(file.text.len()).is_err() {
         parsed_bytes(file.text.len());
@@ -31,27 +47,35 @@ pub fn load_reporting(
     let chunks = chunk::split(&file.text);
     // Each chunk's own list is emptied into one as soon as it is parsed: a stream of a
     // million small documents would otherwise hold a million small lists at once.
-    let parsed: Vec<Parsed> = chunks
+    let mut parsed: Vec<Result<Document, YamlError>> = chunks
         .into_par_iter()
         .flat_map_iter(|range| {
             let length = range.len();
-            let parsed = parse_checked(file_id, file, range);
+            let parsed = parse_checked(file_id, file, range.clone());
             parsed_bytes(length);
             parsed
+                .into_iter()
+                .enumerate()
+                .map(move |(position, item)| match item {
+                    Parsed::Doc(draft) => {
+                        let mut doc = document(draft);
+                        doc.set_aside_if(set_aside, &file.text, &range, position);
+                        Ok(doc)
+                    }
+                    Parsed::Error(err) => Err(err),
+                })
         })
         .collect();
-    let count = parsed
-        .iter()
-        .filter(|p| matches!(p, Parsed::Doc(_)))
-        .count();
-    let mut documents = Vec::with_capacity(count);
     let mut errors = Vec::new();
-    for (index, item) in parsed.into_iter().enumerate() {
+    for (index, item) in parsed.iter_mut().enumerate() {
         match item {
-            Parsed::Doc(draft) => documents.push(document(index, draft)),
-            Parsed::Error(err) => errors.push(err),
+            Ok(doc) => doc.index = index,
+            Err(err) => errors.push(err.clone()),
         }
     }
+    // Collected in place (the layouts match): a second list of a million documents would
+    // double what parsing holds at its peak.
+    let documents = parsed.into_iter().filter_map(Result::ok).collect();
     (documents, errors)
 }
 
@@ -66,7 +90,7 @@ fn parse_checked(file_id: FileId, file: &SourceFile, range: Range<usize>) -> Vec
     parse_chunk(file_id, &file.text, range)
 }
 
-fn document(index: usize, draft: DocDraft) -> Document {
+fn document(draft: DocDraft) -> Document {
     let DocDraft {
         tree,
         root,
@@ -80,20 +104,32 @@ fn document(index: usize, draft: DocDraft) -> Document {
         .filter(|(at, _)| *at < span.start)
         .map(|(_, path)| Arc::from(path.as_str()));
     let mut doc = Document {
-        index,
+        index: 0,
         span,
-        tree,
+        tree: OnceLock::from(Box::new(tree)),
         root: Some(root),
-        template,
-        objects: Box::default(),
-        duplicate_keys: duplicate_keys.into_boxed_slice(),
+        root_is_object: false,
+        extras: None,
+        aside: None,
     };
-    doc.objects = objects(&doc, &sources).into_boxed_slice();
+    let items = list_items(&mut doc, &sources, template.as_ref());
+    if template.is_some() || !items.is_empty() || !duplicate_keys.is_empty() {
+        doc.extras = Some(Box::new(Extras {
+            template,
+            items: items.into_boxed_slice(),
+            duplicate_keys: duplicate_keys.into_boxed_slice(),
+        }));
+    }
     doc
 }
 
-/// The root, or each mapping item of a `*List` with an `items` sequence.
-fn objects(doc: &Document, sources: &[(usize, String)]) -> Vec<ObjectRoot> {
+/// Each mapping item of a `*List` with an `items` sequence; for anything else none, and
+/// `root_is_object` tells whether the root is the one object.
+fn list_items(
+    doc: &mut Document,
+    sources: &[(usize, String)],
+    _template: Option<&Arc<str>>,
+) -> Vec<ListItem> {
     let Some(root) = doc.root().filter(NodeRef::is_map) else {
         return Vec::new();
     };
@@ -103,17 +139,15 @@ fn objects(doc: &Document, sources: &[(usize, String)]) -> Vec<ObjectRoot> {
         .is_some_and(|k| k.ends_with("List"));
     let items = root.entry("items").filter(|(_, v)| v.is_seq());
     let (true, Some((items_key, items))) = (is_list, items) else {
-        return vec![ObjectRoot {
-            node: root.id,
-            template: doc.template.clone(),
-        }];
+        doc.root_is_object = true;
+        return Vec::new();
     };
     let mut boundary = items_key.span().end;
     let mut objects = Vec::new();
     for item in items.items() {
         let span = item.span();
         if matches!(item.value(), Value::Map(_)) {
-            objects.push(ObjectRoot {
+            objects.push(ListItem {
                 node: item.id,
                 template: source_between(sources, boundary, span.start),
             });
@@ -131,3 +165,7 @@ fn source_between(sources: &[(usize, String)], from: usize, to: usize) -> Option
         .filter(|(at, _)| *at >= from)
         .map(|(_, path)| Arc::from(path.as_str()))
 }
+
+// The documents are collected in the list that held them with their errors.
+const _: () =
+    assert!(std::mem::size_of::<Result<Document, YamlError>>() == std::mem::size_of::<Document>());

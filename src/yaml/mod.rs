@@ -20,7 +20,7 @@ mod scalar;
 mod tests;
 mod tree;
 
-pub use load::{load, load_reporting};
+pub use load::{load, load_reporting, load_retaining, SetAside};
 pub use tree::Tree;
 
 /// Every document of `text`, which must parse without error: for unit tests.
@@ -32,7 +32,8 @@ pub(crate) fn documents_for_test(text: &str) -> Vec<Document> {
     docs
 }
 
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use crate::source::{FileId, Span};
 
@@ -52,31 +53,111 @@ pub enum Value<'a> {
 }
 
 /// One Kubernetes object inside a document: the root, or an item of a `kind: List`/`*List`.
-#[derive(Clone, Debug)]
-pub struct ObjectRoot {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ObjectRoot<'d> {
     pub node: NodeId,
     /// The Helm `# Source: chart/templates/x.yaml` path that precedes it, if any (the
-    /// root's is the document's, shared).
-    pub template: Option<Arc<str>>,
+    /// root's is the document's).
+    pub template: Option<&'d str>,
+}
+
+/// An item of a List, as kept.
+#[derive(Clone, Debug)]
+struct ListItem {
+    node: NodeId,
+    template: Option<Arc<str>>,
 }
 
 /// Tens of thousands are kept for a whole run, a million for a stream of small documents:
-/// no field repeats another, and the lists are boxed slices, allocated only when not empty.
-#[derive(Clone, Debug)]
+/// what most documents lack (a template, List items, keys set twice) is kept apart, and
+/// a document whose content no stage reads (a plain ConfigMap, say) lets its tree go once
+/// parsed, keeping only its [`Identity`]; [`Document::tree`] parses it again if asked.
+#[derive(Debug)]
 pub struct Document {
     /// 0-based position of the document in its stream.
     pub index: usize,
     /// The whole document, from its first content byte to its end.
     pub span: Span,
-    pub tree: Tree,
+    tree: OnceLock<Box<Tree>>,
     /// None for an empty document.
     pub root: Option<NodeId>,
+    /// The root is the document's one object (not a List, not a scalar).
+    root_is_object: bool,
+    extras: Option<Box<Extras>>,
+    /// Set when the tree was let go.
+    aside: Option<Aside>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Extras {
     /// The `# Source:` comment of the document as a whole.
-    pub template: Option<Arc<str>>,
-    /// The objects it holds: the root, or the flattened items of a List.
-    pub objects: Box<[ObjectRoot]>,
+    template: Option<Arc<str>>,
+    /// The objects of a List.
+    items: Box<[ListItem]>,
     /// Keys assigned twice in a mapping, in the order go-yaml meets them.
-    pub duplicate_keys: Box<[DuplicateKey]>,
+    duplicate_keys: Box<[DuplicateKey]>,
+}
+
+/// A byte range of a file's text, `start == u32::MAX` for none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextRange {
+    start: u32,
+    end: u32,
+}
+
+impl TextRange {
+    pub const NONE: TextRange = TextRange {
+        start: u32::MAX,
+        end: u32::MAX,
+    };
+
+    pub fn new(range: Range<usize>) -> Option<TextRange> {
+        let start = u32::try_from(range.start).ok().filter(|&s| s != u32::MAX)?;
+        Some(TextRange {
+            start,
+            end: u32::try_from(range.end).ok()?,
+        })
+    }
+
+    pub fn get(self) -> Option<Range<usize>> {
+        (self.start != u32::MAX).then_some(self.start as usize..self.end as usize)
+    }
+}
+
+/// What identifies the object of a document that keeps no tree: byte ranges of the file's
+/// text, each a string written as it reads. Filled by the caller of [`load_retaining`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub api_version: TextRange,
+    pub kind: TextRange,
+    pub name: TextRange,
+    pub namespace: TextRange,
+    /// A flag of the caller's (the model's: the object was read from a cluster).
+    pub live: bool,
+}
+
+/// A document without its tree: its identity, and where to parse it again.
+#[derive(Debug)]
+struct Aside {
+    source: Arc<String>,
+    chunk: TextRange,
+    /// Its position among what the chunk parses to.
+    position: u32,
+    identity: Identity,
+}
+
+impl Clone for Document {
+    fn clone(&self) -> Self {
+        Document {
+            index: self.index,
+            span: self.span,
+            tree: OnceLock::from(Box::new(self.tree().clone())),
+            root: self.root,
+            root_is_object: self.root_is_object,
+            extras: self.extras.clone(),
+            aside: None,
+        }
+    }
 }
 
 /// One assignment of a mapping key, as go-yaml makes it.
@@ -111,12 +192,100 @@ pub struct YamlError {
 impl Document {
     /// The file the document is in.
     pub fn file(&self) -> FileId {
-        self.tree.file
+        self.span.file
+    }
+
+    /// The document's nodes, parsed again from its text if they were let go.
+    pub fn tree(&self) -> &Tree {
+        self.tree.get_or_init(|| Box::new(self.parse_again()))
+    }
+
+    fn parse_again(&self) -> Tree {
+        let file = self.file();
+        let Some(aside) = &self.aside else {
+            return Tree::new(file, &Arc::default());
+        };
+        let chunk = aside.chunk.get().unwrap_or_default();
+        let parsed = build::parse_chunk(file, &aside.source, chunk);
+        match parsed.into_iter().nth(aside.position as usize) {
+            Some(build::Parsed::Doc(draft)) => draft.tree,
+            _ => Tree::new(file, &aside.source),
+        }
+    }
+
+    /// Lets the tree go when the document is one object and `decide` gives its identity.
+    pub(super) fn set_aside_if(
+        &mut self,
+        decide: &load::SetAside,
+        source: &Arc<String>,
+        chunk: &Range<usize>,
+        position: usize,
+    ) {
+        let Some(root) = self.root else { return };
+        if !self.root_is_object || !self.duplicate_keys().is_empty() {
+            return;
+        }
+        let Some(identity) = decide(self.node(root)) else {
+            return;
+        };
+        let (Some(chunk), Ok(position)) = (TextRange::new(chunk.clone()), u32::try_from(position))
+        else {
+            return;
+        };
+        self.aside = Some(Aside {
+            source: Arc::clone(source),
+            chunk,
+            position,
+            identity,
+        });
+        self.tree = OnceLock::new();
+    }
+
+    /// The `# Source:` comment of the document as a whole.
+    pub fn template(&self) -> Option<&Arc<str>> {
+        self.extras.as_ref()?.template.as_ref()
+    }
+
+    /// Keys assigned twice in a mapping, in the order go-yaml meets them.
+    pub fn duplicate_keys(&self) -> &[DuplicateKey] {
+        self.extras.as_ref().map_or(&[], |e| &e.duplicate_keys)
+    }
+
+    /// [`Document::objects`] as a list, for tests.
+    #[cfg(test)]
+    pub(crate) fn object_list(&self) -> Vec<ObjectRoot<'_>> {
+        self.objects().collect()
+    }
+
+    /// The objects it holds: the root, or the flattened items of a List.
+    pub fn objects(&self) -> impl Iterator<Item = ObjectRoot<'_>> + '_ {
+        let lone = (self.root.filter(|_| self.root_is_object)).map(|node| ObjectRoot {
+            node,
+            template: self.template().map(|t| &**t),
+        });
+        let items = self.extras.as_ref().map_or(&[][..], |e| &e.items);
+        lone.into_iter().chain(items.iter().map(|item| ObjectRoot {
+            node: item.node,
+            template: item.template.as_deref(),
+        }))
+    }
+
+    /// The identity of a document that let its tree go ([`load_retaining`]): one object,
+    /// a mapping, the document's root.
+    pub fn identity(&self) -> Option<(&Identity, &str)> {
+        self.aside
+            .as_ref()
+            .map(|aside| (&aside.identity, aside.source.as_str()))
+    }
+
+    /// Whether the tree is held (parsed and kept, or parsed again since).
+    pub fn holds_tree(&self) -> bool {
+        self.tree.get().is_some()
     }
 
     pub fn node(&self, id: NodeId) -> NodeRef<'_> {
         NodeRef {
-            tree: &self.tree,
+            tree: self.tree(),
             id,
         }
     }

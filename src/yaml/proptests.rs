@@ -104,12 +104,12 @@ fn check(bytes: Vec<u8>) {
     }
     for doc in &docs {
         check_span(text, doc.span);
-        let count = doc.tree.len() as NodeId;
+        let count = doc.tree().len() as NodeId;
         assert!(doc.root.is_some_and(|r| r < count));
-        for object in &doc.objects {
+        for object in doc.objects() {
             assert!(object.node < count);
         }
-        for node in doc.tree.nodes() {
+        for node in doc.tree().nodes() {
             assert_eq!(node.span().file, doc.file());
             check_span(text, node.span());
             match node.value() {

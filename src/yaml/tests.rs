@@ -180,7 +180,7 @@ fn tag_mismatch_is_a_document_error() {
 #[test]
 fn duplicate_keys_are_recorded_and_the_last_wins() {
     let l = load_ok("a: 1\na: 2\n");
-    assert_eq!(l.doc(0).duplicate_keys.len(), 1);
+    assert_eq!(l.doc(0).duplicate_keys().len(), 1);
     assert_eq!(l.root(0).entries().count(), 1);
     assert_eq!(l.root(0).get("a").unwrap().as_i64(), Some(2));
 }
@@ -426,7 +426,7 @@ fn directives_belong_to_the_following_document() {
 fn scalar_and_sequence_roots_have_no_objects() {
     let l = load_ok("just text\n---\n- a\n---\n~\n");
     assert_eq!(l.docs.len(), 3);
-    assert!(l.docs.iter().all(|d| d.objects.is_empty()));
+    assert!(l.docs.iter().all(|d| d.object_list().is_empty()));
     assert!(l.root(2).is_null());
 }
 
@@ -446,17 +446,17 @@ fn helm_source_comments_name_documents() {
     );
     assert_eq!(l.docs.len(), 2);
     assert_eq!(
-        l.docs[0].template.as_deref(),
+        l.docs[0].template().map(|t| &**t),
         Some("chart/templates/svc.yaml")
     );
-    assert_eq!(l.docs[0].objects.len(), 1);
-    assert_eq!(l.docs[0].objects[0].node, l.docs[0].root.unwrap());
+    assert_eq!(l.docs[0].object_list().len(), 1);
+    assert_eq!(l.docs[0].object_list()[0].node, l.docs[0].root.unwrap());
     assert_eq!(
-        l.docs[0].objects[0].template.as_deref(),
+        l.docs[0].object_list()[0].template,
         Some("chart/templates/svc.yaml")
     );
-    assert_eq!(l.docs[1].template, None);
-    assert_eq!(l.docs[1].objects[0].template, None);
+    assert_eq!(l.docs[1].template(), None);
+    assert_eq!(l.docs[1].object_list()[0].template, None);
 }
 
 #[test]
@@ -465,13 +465,12 @@ fn list_items_are_objects_with_their_own_sources() {
         "# Source: whole/list.yaml\napiVersion: v1\nkind: List\nitems:\n  - # Source: x/templates/s.yaml\n    apiVersion: v1\n    kind: Service\n  - apiVersion: v1\n    kind: ConfigMap\n# Source: x/templates/d.yaml\n  - apiVersion: apps/v1\n    kind: Deployment\n  - just a string\n",
     );
     let doc = l.doc(0);
-    assert_eq!(doc.template.as_deref(), Some("whole/list.yaml"));
+    assert_eq!(doc.template().map(|t| &**t), Some("whole/list.yaml"));
     let objects: Vec<_> = doc
-        .objects
-        .iter()
+        .objects()
         .map(|o| {
             let kind = doc.node(o.node).get("kind").unwrap().as_str().unwrap();
-            (kind, o.template.as_deref())
+            (kind, o.template)
         })
         .collect();
     assert_eq!(
@@ -482,7 +481,7 @@ fn list_items_are_objects_with_their_own_sources() {
             ("Deployment", Some("x/templates/d.yaml")),
         ]
     );
-    let first = doc.node(doc.objects[0].node);
+    let first = doc.node(doc.object_list()[0].node);
     assert_eq!(l.slice(first.span()), "apiVersion: v1\n    kind: Service");
 }
 
@@ -491,10 +490,10 @@ fn typed_lists_flatten_and_other_kinds_do_not() {
     let l = load_ok(
         "kind: ServiceList\nitems:\n- kind: Service\n- kind: Service\n---\nkind: Listing\nitems: [a]\n---\nkind: List\nitems: null\n",
     );
-    assert_eq!(l.docs[0].objects.len(), 2);
-    assert_eq!(l.docs[1].objects.len(), 1);
-    assert_eq!(l.docs[1].objects[0].node, l.docs[1].root.unwrap());
-    assert_eq!(l.docs[2].objects.len(), 1);
+    assert_eq!(l.docs[0].object_list().len(), 2);
+    assert_eq!(l.docs[1].object_list().len(), 1);
+    assert_eq!(l.docs[1].object_list()[0].node, l.docs[1].root.unwrap());
+    assert_eq!(l.docs[2].object_list().len(), 1);
 }
 
 // ---- JSON ----
@@ -514,7 +513,7 @@ fn json_single_object() {
         .unwrap();
     assert_eq!(port.get("port").unwrap().as_i64(), Some(443));
     assert_eq!(l.kv(0, &["kind"]), ("\"kind\"", "\"Service\""));
-    assert_eq!(l.docs[0].objects.len(), 1);
+    assert_eq!(l.docs[0].object_list().len(), 1);
 }
 
 #[test]
@@ -522,9 +521,9 @@ fn json_pretty_printed_list_with_tabs() {
     let l = load_ok(&String::from_utf8(testdata("kubectl-list.json")).unwrap());
     assert_eq!(l.docs.len(), 1);
     let doc = l.doc(0);
-    assert_eq!(doc.objects.len(), 2);
+    assert_eq!(doc.object_list().len(), 2);
     let names: Vec<_> = doc
-        .objects
+        .object_list()
         .iter()
         .map(|o| {
             doc.node(o.node)
@@ -536,7 +535,7 @@ fn json_pretty_printed_list_with_tabs() {
         .collect();
     assert_eq!(names, vec!["webhook", "api"]);
     let port = doc
-        .node(doc.objects[1].node)
+        .node(doc.object_list()[1].node)
         .path(&["spec", "ports"])
         .unwrap()
         .items()
@@ -639,7 +638,7 @@ fn throughput_on_generated_helm_yaml() {
         let (docs, errors) = pool.install(|| load(0, &file));
         let secs = started.elapsed().as_secs_f64();
         assert!(errors.is_empty());
-        let nodes: usize = docs.iter().map(|d| d.tree.len()).sum();
+        let nodes: usize = docs.iter().map(|d| d.tree().len()).sum();
         println!(
             "{threads} thread(s): {mb:.1} MB, {} docs, {nodes} nodes in {secs:.2}s = {:.1} MB/s",
             docs.len(),
@@ -752,7 +751,7 @@ fn duplicate_keys_agree_with_go_strict_decoders() {
             l.errors
         );
         let duplicates: Vec<&DuplicateKey> =
-            l.docs.iter().flat_map(|d| &d.duplicate_keys).collect();
+            l.docs.iter().flat_map(|d| d.duplicate_keys()).collect();
         for strict in [
             "yaml.v2 UnmarshalStrict",
             "sigs.k8s.io/yaml YAMLToJSONStrict",
@@ -879,7 +878,7 @@ fn entries_leave_out_keys_set_again_later_as_go_yaml_does() {
     assert_eq!(pairs("p"), expect(&[("z", "0"), ("x", "3")]));
     // The merge comes after the explicit key: go-yaml keeps the merged value.
     assert_eq!(pairs("merged"), expect(&[("a", "2")]));
-    assert_eq!(l.doc(0).duplicate_keys.len(), 4);
+    assert_eq!(l.doc(0).duplicate_keys().len(), 4);
     // The tree keeps every entry (suppression comments and spans need them).
     let all = |key: &str| match l.root(0).get(key).unwrap().value() {
         Value::Map(entries) => entries.len(),

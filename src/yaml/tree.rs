@@ -107,8 +107,19 @@ impl Tree {
         (0..self.nodes.len() as NodeId).map(move |id| self.node(id))
     }
 
+    /// A node of the tree; an id past its end (only a tree parsed again differently could
+    /// give one, and parsing is deterministic) reads as an empty null at 0.
+    fn at(&self, id: NodeId) -> Node {
+        const MISSING: Node = Node {
+            start: 0,
+            end: 0,
+            payload: Payload::Null,
+        };
+        self.nodes.get(id as usize).copied().unwrap_or(MISSING)
+    }
+
     pub fn value(&self, id: NodeId) -> Value<'_> {
-        match self.nodes[id as usize].payload {
+        match self.at(id).payload {
             Payload::Null => Value::Null,
             Payload::Bool(b) => Value::Bool(b),
             Payload::Int(i) => Value::Int(i),
@@ -120,6 +131,15 @@ impl Tree {
         }
     }
 
+    /// The byte range of the file's text that a string node is, when it is written as it
+    /// reads (not escaped, not folded).
+    pub fn source_range(&self, id: NodeId) -> Option<Range<usize>> {
+        match self.at(id).payload {
+            Payload::Source(s) => Some(s.range()),
+            _ => None,
+        }
+    }
+
     /// Bytes of string text the tree holds itself, not in the file's text.
     #[cfg(test)]
     pub(super) fn copied_text_len(&self) -> usize {
@@ -127,7 +147,7 @@ impl Tree {
     }
 
     pub fn span(&self, id: NodeId) -> Span {
-        let node = &self.nodes[id as usize];
+        let node = self.at(id);
         Span::new(self.file, node.start as usize, node.end as usize)
     }
 
