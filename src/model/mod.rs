@@ -152,10 +152,43 @@ fn content_is_read(kind: &str) -> bool {
 /// no stage reads its kind's content, and [`identity`] can stand for it. A tree let go is
 /// parsed again if some stage asks for it, so this list only saves time.
 pub fn identity_unless_read(root: NodeRef<'_>) -> Option<yaml::Identity> {
-    if content_is_read(root.get("kind")?.as_str()?) {
+    let kind = root.get("kind")?.as_str()?;
+    // A CRD without a conversion webhook is read for the resource it defines only
+    // (`identity` takes that), and its schema is most of a chart's text.
+    if kind != "CustomResourceDefinition" && content_is_read(kind) {
         return None;
     }
     identity(root)
+}
+
+/// A CRD's identity also holds the resource it defines, all that is read of a CRD
+/// without a conversion webhook; one with a webhook (or another strategy) is not set aside.
+fn crd_identity(root: NodeRef<'_>, identity: yaml::Identity) -> Option<yaml::Identity> {
+    let conversion = root.path(&["spec", "conversion", "strategy"]);
+    if conversion.is_some_and(|s| s.as_str() != Some("None")) {
+        return None;
+    }
+    let plural = root.path(&["spec", "names", "plural"]);
+    let resource = match plural {
+        None => yaml::TextRange::NONE,
+        Some(plural) if plural.as_str().is_some() => plain_text(plural)?,
+        // Not a string: Model::add records no resource, as for a tree.
+        Some(_) => yaml::TextRange::NONE,
+    };
+    let cluster = root.path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
+    Some(yaml::Identity {
+        resource,
+        resource_cluster_scoped: cluster,
+        ..identity
+    })
+}
+
+/// The range of a string whose node is exactly its text, so its span is its range.
+fn plain_text(node: NodeRef<'_>) -> Option<yaml::TextRange> {
+    let range = node.tree.source_range(node.id)?;
+    let span = node.span();
+    (span.start == range.start && span.end == range.end).then_some(())?;
+    yaml::TextRange::new(range)
 }
 
 /// What [`Object`] reads of an object, when that is all some stages may know of it: not a
@@ -163,6 +196,23 @@ pub fn identity_unless_read(root: NodeRef<'_>) -> Option<yaml::Identity> {
 /// ([`Object::annotations`] answers none: suppressions, injection requests), and each
 /// field written plainly (its node is its text, so spans are the same).
 pub fn identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
+    let identity = object_identity(root)?;
+    let group = root
+        .get("apiVersion")
+        .and_then(|v| v.as_str())
+        .and_then(|v| v.rsplit_once('/'));
+    match (
+        group.map(|(group, _)| group),
+        root.get("kind").and_then(|k| k.as_str()),
+    ) {
+        (Some("apiextensions.k8s.io"), Some("CustomResourceDefinition")) => {
+            crd_identity(root, identity)
+        }
+        _ => Some(identity),
+    }
+}
+
+fn object_identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
     let kind = root.get("kind")?;
     if kind.as_str()? == "Secret" {
         return None;
@@ -171,15 +221,9 @@ pub fn identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
     if metadata.is_some_and(|m| !m.is_map() || m.get("annotations").is_some()) {
         return None;
     }
-    // A string whose node is exactly its text, so its span is its range.
-    let plain = |node: Option<NodeRef<'_>>| -> Option<yaml::TextRange> {
-        let Some(node) = node else {
-            return Some(yaml::TextRange::NONE);
-        };
-        let range = node.tree.source_range(node.id)?;
-        let span = node.span();
-        (span.start == range.start && span.end == range.end).then_some(())?;
-        yaml::TextRange::new(range)
+    let plain = |node: Option<NodeRef<'_>>| match node {
+        None => Some(yaml::TextRange::NONE),
+        Some(node) => plain_text(node),
     };
     let field = |key: &str| metadata.and_then(|m| m.get(key));
     Some(yaml::Identity {
@@ -188,6 +232,8 @@ pub fn identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
         name: plain(field("name"))?,
         namespace: plain(field("namespace"))?,
         live: metadata.is_some_and(has_server_set_fields),
+        resource: yaml::TextRange::NONE,
+        resource_cluster_scoped: false,
     })
 }
 
@@ -720,6 +766,17 @@ impl<'a> Model<'a> {
                 let v1beta1 = self.objects[id].api_version.ends_with("v1beta1");
                 self.endpoints
                     .extend(read_webhooks(id, node(), endpoint_kind, v1beta1));
+            }
+            ("apiextensions.k8s.io", "CustomResourceDefinition")
+                if document.identity().is_some() =>
+            {
+                // Set aside only without a conversion webhook (`crd_identity`).
+                if let Some((identity, text)) = document.identity() {
+                    let plural = identity.resource.get().and_then(|r| text.get(r));
+                    if let Some(plural) = plural {
+                        (self.custom_resources).push((plural, identity.resource_cluster_scoped));
+                    }
+                }
             }
             ("apiextensions.k8s.io", "CustomResourceDefinition") => {
                 if let Some(plural) = node()

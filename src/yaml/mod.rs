@@ -134,6 +134,10 @@ pub struct Identity {
     pub namespace: TextRange,
     /// A flag of the caller's (the model's: the object was read from a cluster).
     pub live: bool,
+    /// For a CustomResourceDefinition, the resource it defines (`spec.names.plural`)...
+    pub resource: TextRange,
+    /// ...and whether that resource is cluster-scoped.
+    pub resource_cluster_scoped: bool,
 }
 
 /// A document without its tree: its identity, and where to parse it again.

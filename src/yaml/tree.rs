@@ -26,6 +26,8 @@ pub struct Tree {
     /// Entries a later entry of the same mapping sets again, as (mapping, entry index),
     /// sorted: go-yaml keeps only the last, and so does [`NodeRef::entries`].
     pub overridden: Vec<(NodeId, u32)>,
+    /// (node, end) of the nodes 512 MiB long or longer.
+    long_ends: Vec<(NodeId, u32)>,
 }
 
 impl fmt::Debug for Tree {
@@ -38,19 +40,70 @@ impl fmt::Debug for Tree {
             .field("children", &self.children)
             .field("entries", &self.entries)
             .field("overridden", &self.overridden)
+            .field("long_ends", &self.long_ends)
             .finish()
     }
 }
 
-/// Byte offsets are u32: `load` refuses text of 4 GiB or more.
+/// 16 bytes: the start, the length with the payload's kind in its top 3 bits, and the
+/// payload's data. Byte offsets are u32 (`load` refuses text of 4 GiB or more); a node
+/// 512 MiB long or longer keeps its end in [`Tree::long_ends`].
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Node {
     start: u32,
-    end: u32,
-    payload: Payload,
+    length_and_kind: u32,
+    data: u64,
 }
 
-const _: () = assert!(std::mem::size_of::<Node>() == 24);
+const _: () = assert!(std::mem::size_of::<Node>() == 16);
+
+const KIND_SHIFT: u32 = 29;
+/// A length this large or larger is in `long_ends`.
+const LONG: u32 = (1 << KIND_SHIFT) - 1;
+
+impl Node {
+    const MISSING: Node = Node {
+        start: 0,
+        length_and_kind: 0,
+        data: 0,
+    };
+
+    fn new(payload: Payload, start: u32, length: u32) -> Node {
+        let (kind, data) = match payload {
+            Payload::Null => (0, 0),
+            Payload::Bool(b) => (1, b as u64),
+            Payload::Int(i) => (2, i as u64),
+            Payload::Float(f) => (3, f.to_bits()),
+            Payload::Str(s) => (4, s.bits()),
+            Payload::Source(s) => (5, s.bits()),
+            Payload::Seq(s) => (6, s.bits()),
+            Payload::Map(s) => (7, s.bits()),
+        };
+        Node {
+            start,
+            length_and_kind: kind << KIND_SHIFT | length.min(LONG),
+            data,
+        }
+    }
+
+    fn payload(self) -> Payload {
+        let data = self.data;
+        match self.length_and_kind >> KIND_SHIFT {
+            0 => Payload::Null,
+            1 => Payload::Bool(data != 0),
+            2 => Payload::Int(data as i64),
+            3 => Payload::Float(f64::from_bits(data)),
+            4 => Payload::Str(Slice::from_bits(data)),
+            5 => Payload::Source(Slice::from_bits(data)),
+            6 => Payload::Seq(Slice::from_bits(data)),
+            _ => Payload::Map(Slice::from_bits(data)),
+        }
+    }
+
+    fn length(self) -> u32 {
+        self.length_and_kind & LONG
+    }
+}
 
 /// A node's value; strings and collections are slices of the tree's arenas.
 #[derive(Clone, Copy, Debug)]
@@ -82,6 +135,17 @@ impl Slice {
         })
     }
 
+    fn bits(self) -> u64 {
+        u64::from(self.offset) | u64::from(self.len) << 32
+    }
+
+    fn from_bits(bits: u64) -> Slice {
+        Slice {
+            offset: bits as u32,
+            len: (bits >> 32) as u32,
+        }
+    }
+
     fn range(self) -> Range<usize> {
         let start = self.offset as usize;
         start..start + self.len as usize
@@ -110,16 +174,23 @@ impl Tree {
     /// A node of the tree; an id past its end (only a tree parsed again differently could
     /// give one, and parsing is deterministic) reads as an empty null at 0.
     fn at(&self, id: NodeId) -> Node {
-        const MISSING: Node = Node {
-            start: 0,
-            end: 0,
-            payload: Payload::Null,
-        };
-        self.nodes.get(id as usize).copied().unwrap_or(MISSING)
+        self.nodes
+            .get(id as usize)
+            .copied()
+            .unwrap_or(Node::MISSING)
+    }
+
+    fn end(&self, id: NodeId, node: Node) -> u32 {
+        if node.length() < LONG {
+            return node.start + node.length();
+        }
+        (self.long_ends.iter())
+            .find(|(long, _)| *long == id)
+            .map_or(node.start + LONG, |(_, end)| *end)
     }
 
     pub fn value(&self, id: NodeId) -> Value<'_> {
-        match self.at(id).payload {
+        match self.at(id).payload() {
             Payload::Null => Value::Null,
             Payload::Bool(b) => Value::Bool(b),
             Payload::Int(i) => Value::Int(i),
@@ -134,7 +205,7 @@ impl Tree {
     /// The byte range of the file's text that a string node is, when it is written as it
     /// reads (not escaped, not folded).
     pub fn source_range(&self, id: NodeId) -> Option<Range<usize>> {
-        match self.at(id).payload {
+        match self.at(id).payload() {
             Payload::Source(s) => Some(s.range()),
             _ => None,
         }
@@ -148,7 +219,8 @@ impl Tree {
 
     pub fn span(&self, id: NodeId) -> Span {
         let node = self.at(id);
-        Span::new(self.file, node.start as usize, node.end as usize)
+        let end = self.end(id, node);
+        Span::new(self.file, node.start as usize, end as usize)
     }
 
     // ---- building, for the parsers of this module ----
@@ -163,6 +235,7 @@ impl Tree {
             children: Vec::new(),
             entries: Vec::new(),
             overridden: Vec::new(),
+            long_ends: Vec::new(),
         }
     }
 
@@ -179,12 +252,19 @@ impl Tree {
 
     pub(super) fn push(&mut self, payload: Payload, start: usize, end: usize) -> NodeId {
         let id = self.nodes.len() as NodeId;
-        self.nodes.push(Node {
-            start: start as u32,
-            end: end as u32,
-            payload,
-        });
+        let length = self.set_end(id, start, end);
+        self.nodes.push(Node::new(payload, start as u32, length));
         id
+    }
+
+    /// The length to store for a node at `start..end`, keeping the end apart when long.
+    fn set_end(&mut self, id: NodeId, start: usize, end: usize) -> u32 {
+        let length = end.saturating_sub(start) as u32;
+        self.long_ends.retain(|(long, _)| *long != id);
+        if length >= LONG {
+            self.long_ends.push((id, end as u32));
+        }
+        length
     }
 
     /// Where the next string scalar's text starts; append to [`Tree::text_mut`], then seal it
@@ -282,10 +362,11 @@ impl Tree {
     }
 
     fn close(&mut self, id: NodeId, payload: Payload, end: usize) {
-        if let Some(node) = self.nodes.get_mut(id as usize) {
-            node.payload = payload;
-            node.end = end as u32;
-        }
+        let Some(&node) = self.nodes.get(id as usize) else {
+            return;
+        };
+        let length = self.set_end(id, node.start as usize, end);
+        self.nodes[id as usize] = Node::new(payload, node.start, length);
     }
 
     /// The document is complete: sort `overridden` and give back the arenas' slack, which
@@ -297,5 +378,33 @@ impl Tree {
         self.children.shrink_to_fit();
         self.entries.shrink_to_fit();
         self.overridden.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nodes keep their length in 29 bits; longer ones keep their end apart.
+    #[test]
+    fn a_node_longer_than_512_mib_keeps_its_end() {
+        let mut tree = Tree::new(0, &Arc::new(String::new()));
+        let long_end = (3u64 << 30) as usize;
+        let map = tree.push(Payload::Null, 5, 5);
+        let item = tree.push(Payload::Int(-7), 10, (LONG as usize) + 10);
+        let short = tree.push(Payload::Bool(true), 20, (LONG as usize) + 19);
+        tree.close(map, Payload::Map(Slice::of(0..0).unwrap()), long_end);
+        assert_eq!(tree.span(map), Span::new(0, 5, long_end));
+        assert_eq!(tree.span(item), Span::new(0, 10, LONG as usize + 10));
+        assert_eq!(tree.span(short), Span::new(0, 20, LONG as usize + 19));
+        assert_eq!(tree.value(item), Value::Int(-7));
+        assert_eq!(tree.value(short), Value::Bool(true));
+        // Closing again with a short end forgets the long one.
+        tree.close(map, Payload::Null, 50);
+        assert_eq!(tree.span(map), Span::new(0, 5, 50));
+        assert_eq!(tree.value(map), Value::Null);
+        assert_eq!(tree.span(99), Span::new(0, 0, 0));
+        let float = tree.push(Payload::Float(-0.5), 1, 2);
+        assert_eq!(tree.value(float), Value::Float(-0.5));
     }
 }
