@@ -111,7 +111,7 @@ fn spark_operator_upgrade_example() {
     assert_eq!(leaf.dns_names, ["spark-operator-webhook.default.svc"]);
     assert!(leaf.allows_server_auth() && !leaf.is_ca);
     assert!(ca.is_ca && ca.is_self_issued());
-    assert_eq!(leaf.raw_issuer, ca.raw_subject);
+    assert_eq!(leaf.raw_issuer(), ca.raw_subject());
     assert_eq!(leaf.not_after, 4_070_908_800, "valid until 2099-01-01");
 
     assert_eq!(
@@ -363,8 +363,8 @@ fn summarize(result: Result<cert::Certificate, cert::CertError>) -> ParsedCertif
             cert::PublicKeyAlgorithm::Unknown => "0",
         }
         .to_string(),
-        raw_subject_hex: hex(&c.raw_subject),
-        raw_issuer_hex: hex(&c.raw_issuer),
+        raw_subject_hex: hex(c.raw_subject()),
+        raw_issuer_hex: hex(c.raw_issuer()),
         subject_key_id_hex: hex(&c.subject_key_id),
         authority_key_id_hex: hex(&c.authority_key_id),
     }

@@ -310,6 +310,7 @@ fn read_files(
 ) -> Result<(), InputError> {
     use rayon::prelude::*;
     use std::sync::atomic::{AtomicU64, Ordering};
+    inputs.sources.reserve(paths.len());
     // A few files are read faster than threads start.
     if paths.len() < PARALLEL_READ_FILES {
         for path in &paths {

@@ -662,6 +662,7 @@ impl<'a> Model<'a> {
     ) -> Model<'a> {
         let mut model = Model {
             documents,
+            objects: Vec::with_capacity(documents.iter().map(|d| d.objects().count()).sum()),
             ..Model::default()
         };
         for document in documents {

@@ -38,11 +38,9 @@ pub mod key_usage {
 pub struct Certificate {
     /// The whole DER encoding.
     pub raw: Vec<u8>,
-    pub raw_tbs: Vec<u8>,
-    /// DER of the subject Name; chain building compares these bytes.
-    pub raw_subject: Vec<u8>,
-    pub raw_issuer: Vec<u8>,
-    pub raw_subject_public_key_info: Vec<u8>,
+    /// Where the parts below are in `raw` ([`Certificate::raw_tbs`] and the others): a run
+    /// holds thousands of certificates, and copies of their parts doubled their size.
+    parts: RawParts,
     /// 1, 2 or 3, as Go numbers it.
     pub version: u8,
     /// Serial number as lower-case hex of its DER contents.
@@ -131,10 +129,7 @@ impl Certificate {
     ) -> Certificate {
         Certificate {
             raw: Vec::new(),
-            raw_tbs: Vec::new(),
-            raw_subject: Vec::new(),
-            raw_issuer: Vec::new(),
-            raw_subject_public_key_info: Vec::new(),
+            parts: RawParts::default(),
             version: 3,
             serial_hex: String::new(),
             subject_common_name: common_name,
@@ -177,10 +172,60 @@ impl Certificate {
     }
 }
 
+/// Byte ranges of a certificate's DER.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct RawParts {
+    tbs: (u32, u32),
+    subject: (u32, u32),
+    issuer: (u32, u32),
+    subject_public_key_info: (u32, u32),
+}
+
+impl RawParts {
+    /// Where each part lies in `raw`; each is a slice of it.
+    fn locate(raw: &[u8], tbs: &[u8], subject: &[u8], issuer: &[u8], spki: &[u8]) -> RawParts {
+        let at = |part: &[u8]| {
+            let start = (part.as_ptr() as usize).saturating_sub(raw.as_ptr() as usize);
+            debug_assert!(raw.get(start..start + part.len()) == Some(part));
+            (start as u32, (start + part.len()) as u32)
+        };
+        RawParts {
+            tbs: at(tbs),
+            subject: at(subject),
+            issuer: at(issuer),
+            subject_public_key_info: at(spki),
+        }
+    }
+}
+
 impl Certificate {
+    fn part(&self, (start, end): (u32, u32)) -> &[u8] {
+        self.raw
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// DER of the to-be-signed part.
+    pub fn raw_tbs(&self) -> &[u8] {
+        self.part(self.parts.tbs)
+    }
+
+    /// DER of the subject Name; chain building compares these bytes.
+    pub fn raw_subject(&self) -> &[u8] {
+        self.part(self.parts.subject)
+    }
+
+    pub fn raw_issuer(&self) -> &[u8] {
+        self.part(self.parts.issuer)
+    }
+
+    pub fn raw_subject_public_key_info(&self) -> &[u8] {
+        self.part(self.parts.subject_public_key_info)
+    }
+
     /// Subject and issuer are byte-identical (Go's self-issued test).
     pub fn is_self_issued(&self) -> bool {
-        self.raw_subject == self.raw_issuer
+        self.raw_subject() == self.raw_issuer()
     }
 
     /// Go's EKU rule for one certificate: no EKU, anyExtendedKeyUsage or serverAuth.
@@ -348,10 +393,7 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
 
     Ok(Certificate {
         raw: raw.to_vec(),
-        raw_tbs: tbs_element.full.to_vec(),
-        raw_subject: subject.full.to_vec(),
-        raw_issuer: issuer.full.to_vec(),
-        raw_subject_public_key_info: spki.full.to_vec(),
+        parts: RawParts::locate(raw, tbs_element.full, subject.full, issuer.full, spki.full),
         version,
         serial_hex: serial.iter().map(|b| format!("{b:02x}")).collect(),
         subject_common_name: common_name(&subject_attributes),

@@ -673,7 +673,7 @@ impl KeyIdentity {
 
 /// The leaf's public key as Go's x509 holds it; `None` for DSA and unknown algorithms.
 fn certificate_public_key(certificate: &Certificate) -> Option<CertificateKey> {
-    let mut spki = Reader::new(&certificate.raw_subject_public_key_info);
+    let mut spki = Reader::new(certificate.raw_subject_public_key_info());
     let mut spki = Reader::new(spki.read(TAG_SEQUENCE)?);
     spki.read(TAG_SEQUENCE)?;
     let (bytes, bit_len) = spki.read_bit_string()?;

@@ -76,7 +76,7 @@ pub(crate) fn check_signature_from(
     }
     check_signature(
         &child.signature_algorithm.name,
-        &child.raw_tbs,
+        child.raw_tbs(),
         &child.signature_value,
         parent,
     )

@@ -44,7 +44,7 @@ impl<'a> CertPool<'a> {
                 std::collections::hash_map::Entry::Vacant(entry) => {
                     entry.insert((index, None));
                     pool.by_subject
-                        .entry(c.raw_subject.as_slice())
+                        .entry(c.raw_subject())
                         .or_default()
                         .push(index);
                 }
@@ -67,7 +67,7 @@ impl<'a> CertPool<'a> {
         child: &Certificate,
         excluded: Option<usize>,
     ) -> Cow<'_, [usize]> {
-        let Some(indexes) = self.by_subject.get(child.raw_issuer.as_slice()) else {
+        let Some(indexes) = self.by_subject.get(child.raw_issuer()) else {
             return Cow::Borrowed(&[]);
         };
         let Some(excluded) = excluded.filter(|&e| indexes.binary_search(&e).is_ok()) else {
@@ -212,7 +212,7 @@ impl<'a> Verifier<'a> {
     fn already_in_chain(&self, candidate: &Certificate, chain: &[CertRef]) -> bool {
         for &r in chain {
             let c = self.cert(r);
-            if candidate.raw_subject != c.raw_subject || !same_public_key(candidate, c) {
+            if candidate.raw_subject() != c.raw_subject() || !same_public_key(candidate, c) {
                 continue;
             }
             match (&candidate.subject_alt_name_raw, &c.subject_alt_name_raw) {
