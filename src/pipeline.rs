@@ -112,7 +112,7 @@ pub fn lint_reporting(
             };
             match file.previous {
                 false => yaml::load_retaining(id, file, &parsed_bytes, set_aside),
-                true => yaml::load_reporting(id, file, &parsed_bytes),
+                true => yaml::load_retaining(id, file, &parsed_bytes, &|_| None),
             }
         })
         .collect();
@@ -120,15 +120,30 @@ pub fn lint_reporting(
     let count = |previous: bool| -> usize {
         (loaded.iter().enumerate())
             .filter(|(id, _)| sources.get(*id).previous == previous)
-            .map(|(_, (docs, _))| docs.len())
+            .map(|(_, loaded)| loaded.documents.len())
             .sum()
     };
     let (current_count, previous_count) = (count(false), count(true));
     let mut documents: Vec<Document> = Vec::new();
     let mut previous_documents: Vec<Document> = Vec::new();
     let mut diagnostics = Vec::new();
-    for (id, (docs, errors)) in loaded.into_iter().enumerate() {
-        let (into, total) = if sources.get(id).previous {
+    let mut separators = Vec::new();
+    for (id, loaded) in loaded.into_iter().enumerate() {
+        let yaml::Loaded {
+            documents: docs,
+            errors,
+            implicit_starts,
+        } = loaded;
+        let file = sources.get(id);
+        if !file.previous {
+            for at in implicit_starts {
+                let end = file.text[at..]
+                    .find('\n')
+                    .map_or(file.text.len(), |i| at + i);
+                separators.push(rules::missing_separator_diagnostic(Span::new(id, at, end)));
+            }
+        }
+        let (into, total) = if file.previous {
             (&mut previous_documents, previous_count)
         } else {
             (&mut documents, current_count)
@@ -141,16 +156,7 @@ pub fn lint_reporting(
         }
         diagnostics.extend(errors.iter().map(rules::yaml_error_diagnostic));
     }
-    for (file_id, file) in sources.files().filter(|(_, f)| !f.previous) {
-        for at in crate::yaml::implicit_document_starts(&file.text) {
-            let end = file.text[at..]
-                .find('\n')
-                .map_or(file.text.len(), |i| at + i);
-            diagnostics.push(rules::missing_separator_diagnostic(Span::new(
-                file_id, at, end,
-            )));
-        }
-    }
+    diagnostics.append(&mut separators);
     progress.start_stage(MODELLING, 0);
     let model = Model::build_with_live(&documents, &options.default_namespace, &|file| {
         sources.get(file).live

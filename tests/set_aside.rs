@@ -90,9 +90,11 @@ fn findings_do_not_depend_on_which_documents_keep_their_tree() {
             }
         }
         for (id, file) in sources.files() {
-            let (documents, _) =
+            let loaded =
                 speclint::yaml::load_retaining(id, file, &|_| {}, &speclint::model::identity);
-            set_aside += documents.iter().filter(|d| d.identity().is_some()).count();
+            set_aside += (loaded.documents.iter())
+                .filter(|d| d.identity().is_some())
+                .count();
         }
     }
     // Most fixture objects are webhooks, Services and workloads, each of which is set aside

@@ -137,7 +137,8 @@ fn kind_code(kind: ProvisionerKind) -> String {
 }
 
 impl<'a> Provenance<'a> {
-    pub fn compute(model: &Model<'a>, resolutions: &[Resolution]) -> Provenance<'a> {
+    /// Everything but what the RBAC index gives.
+    fn without_rbac(model: &Model<'a>, resolutions: &[Resolution]) -> Provenance<'a> {
         let certgen_invocations = certgen::invocations(model);
         let recognitions = catalogue::recognise(model);
         let mut generators = certgen::generators(model, &certgen_invocations);
@@ -165,7 +166,7 @@ impl<'a> Provenance<'a> {
             cert_manager_links[resolution.endpoint] =
                 cert_manager.links(model, resolution, &mounted[resolution.endpoint]);
         }
-        let mut provenance = Provenance {
+        Provenance {
             provisioning,
             cert_manager,
             service_ca,
@@ -195,9 +196,16 @@ impl<'a> Provenance<'a> {
                 .map(|s| model.objects[s.object].name)
                 .collect(),
             run_time_certificates: Vec::new(),
-        };
+        }
+    }
+
+    pub fn compute(model: &Model<'a>, resolutions: &[Resolution]) -> Provenance<'a> {
+        // The RBAC index needs only the model: it is built beside the rest.
+        let (authorization, mut provenance) = rayon::join(
+            || Authorization::build(model),
+            || Self::without_rbac(model, resolutions),
+        );
         provenance.provisioning.index();
-        let authorization = Authorization::build(model);
         provenance.labelled_at_run_time = resolutions
             .iter()
             .map(|r| labelled_at_run_time(model, &authorization, r))

@@ -10,8 +10,14 @@ const BOM: &str = "\u{feff}";
 /// end of the previous chunk) and ends before the next `---` line or after a `...` line.
 /// Lines before a `---` that hold only directives, comments or blanks stay with it, since
 /// they belong to that document.
+#[cfg(test)]
 pub(super) fn split(text: &str) -> Vec<Range<usize>> {
     split_with_implicit(text).0
+}
+
+/// [`split`] and [`implicit_document_starts`] in one pass over the text.
+pub(super) fn split_and_find_implicit(text: &str) -> (Vec<Range<usize>>, Vec<usize>) {
+    split_with_implicit(text)
 }
 
 /// Where a new manifest starts with no `---` before it: files concatenated without

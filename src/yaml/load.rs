@@ -19,7 +19,18 @@ pub fn load_reporting(
     file: &SourceFile,
     parsed_bytes: &(dyn Fn(usize) + Sync),
 ) -> (Vec<Document>, Vec<YamlError>) {
-    load_retaining(file_id, file, parsed_bytes, &|_| None)
+    let loaded = load_retaining(file_id, file, parsed_bytes, &|_| None);
+    (loaded.documents, loaded.errors)
+}
+
+/// What [`load_retaining`] reads of one file.
+pub struct Loaded {
+    /// The documents that could be read, in stream order.
+    pub documents: Vec<Document>,
+    /// The documents that could not.
+    pub errors: Vec<YamlError>,
+    /// Where a manifest starts with no `---` before it ([`super::implicit_document_starts`]).
+    pub implicit_starts: Vec<usize>,
 }
 
 /// Decides, for a document of one object, whether its tree can go: the object's
@@ -34,7 +45,7 @@ pub fn load_retaining(
     file: &SourceFile,
     parsed_bytes: &(dyn Fn(usize) + Sync),
     set_aside: &SetAside,
-) -> (Vec<Document>, Vec<YamlError>) {
+) -> Loaded {
     // Trees hold u32 offsets; `--max-input-size` keeps inputs below this.
     if u32::try_from(file.text.len()).is_err() {
         parsed_bytes(file.text.len());
@@ -42,9 +53,13 @@ pub fn load_retaining(
             span: Span::new(file_id, 0, 0),
             message: "file is 4 GiB or larger: not read".to_string(),
         };
-        return (Vec::new(), vec![error]);
+        return Loaded {
+            documents: Vec::new(),
+            errors: vec![error],
+            implicit_starts: Vec::new(),
+        };
     }
-    let chunks = chunk::split(&file.text);
+    let (chunks, implicit_starts) = chunk::split_and_find_implicit(&file.text);
     // Each chunk's own list is emptied into one as soon as it is parsed: a stream of a
     // million small documents would otherwise hold a million small lists at once.
     let mut parsed: Vec<Result<Document, YamlError>> = chunks
@@ -76,7 +91,11 @@ pub fn load_retaining(
     // Collected in place (the layouts match): a second list of a million documents would
     // double what parsing holds at its peak.
     let documents = parsed.into_iter().filter_map(Result::ok).collect();
-    (documents, errors)
+    Loaded {
+        documents,
+        errors,
+        implicit_starts,
+    }
 }
 
 /// A chunk holding a byte that was not UTF-8 is one error at that byte, not parsed.

@@ -20,7 +20,7 @@ mod scalar;
 mod tests;
 mod tree;
 
-pub use load::{load, load_reporting, load_retaining, SetAside};
+pub use load::{load, load_reporting, load_retaining, Loaded, SetAside};
 pub use tree::Tree;
 
 /// Every document of `text`, which must parse without error: for unit tests.
@@ -328,8 +328,8 @@ impl<'a> NodeRef<'a> {
             Value::Map(entries) => entries
                 .iter()
                 .rev()
-                .map(|(k, v)| (self.at(*k), self.at(*v)))
-                .find(|(k, _)| k.as_str() == Some(key)),
+                .find(|(k, _)| self.tree.is_str(*k, key))
+                .map(|(k, v)| (self.at(*k), self.at(*v))),
             _ => None,
         }
     }

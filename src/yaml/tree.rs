@@ -202,6 +202,17 @@ impl Tree {
         }
     }
 
+    /// Whether node `id` is the string `text`: what looking a key up asks of every key, so
+    /// it compares lengths, then bytes, without making a `&str` of each.
+    pub fn is_str(&self, id: NodeId, text: &str) -> bool {
+        let (arena, slice) = match self.at(id).payload() {
+            Payload::Source(slice) => (self.source.as_bytes(), slice),
+            Payload::Str(slice) => (self.strings.as_bytes(), slice),
+            _ => return false,
+        };
+        slice.len as usize == text.len() && arena.get(slice.range()) == Some(text.as_bytes())
+    }
+
     /// The byte range of the file's text that a string node is, when it is written as it
     /// reads (not escaped, not folded).
     pub fn source_range(&self, id: NodeId) -> Option<Range<usize>> {
