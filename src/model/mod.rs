@@ -639,6 +639,21 @@ pub struct Model<'a> {
     pod_templates_by_namespace: HashMap<String, NamespaceTemplates<'a>>,
 }
 
+/// What [`Model::read`] found in one object.
+enum Read<'a> {
+    Service(Service<'a>),
+    Secret(Secret<'a>),
+    Endpoints(Vec<Endpoint<'a>>),
+    /// A CRD: the resource it defines (plural, cluster-scoped), and its conversion webhook.
+    CustomResource(Option<(&'a str, bool)>, Vec<Endpoint<'a>>),
+    Namespace(Namespace<'a>),
+    DisruptionBudget(DisruptionBudget<'a>),
+    NetworkPolicy(NetworkPolicy<'a>),
+    Autoscalers(Vec<Autoscaler<'a>>),
+    PodTemplate(PodTemplate<'a>),
+    Nothing,
+}
+
 /// The pod templates of one namespace, also by label, so a selector is matched against
 /// the templates carrying one of its pairs rather than against every template.
 #[derive(Debug, Default)]
@@ -658,31 +673,41 @@ impl<'a> Model<'a> {
     pub fn build_with_live(
         documents: &'a [Document],
         default_namespace: &'a str,
-        live_file: &dyn Fn(FileId) -> bool,
+        live_file: &(dyn Fn(FileId) -> bool + Sync),
     ) -> Model<'a> {
+        use rayon::prelude::*;
+        let objects: Vec<Object<'a>> = documents
+            .par_iter()
+            .flat_map_iter(|document| {
+                document.objects().filter_map(move |root| {
+                    let template = root.template;
+                    let object = match document.identity() {
+                        Some((identity, text)) => Some(object_of_identity(
+                            document,
+                            identity,
+                            text,
+                            template,
+                            default_namespace,
+                        )),
+                        None => read_object(document, root.node, template, default_namespace),
+                    };
+                    object.map(|mut object| {
+                        object.live |= live_file(document.file());
+                        object
+                    })
+                })
+            })
+            .collect();
+        let reads: Vec<Read<'a>> = (objects.par_iter().enumerate())
+            .map(|(id, object)| Model::read(id, object))
+            .collect();
         let mut model = Model {
             documents,
-            objects: Vec::with_capacity(documents.iter().map(|d| d.objects().count()).sum()),
+            objects: Vec::with_capacity(objects.len()),
             ..Model::default()
         };
-        for document in documents {
-            for root in document.objects() {
-                let template = root.template;
-                let object = match document.identity() {
-                    Some((identity, text)) => Some(object_of_identity(
-                        document,
-                        identity,
-                        text,
-                        template,
-                        default_namespace,
-                    )),
-                    None => read_object(document, root.node, template, default_namespace),
-                };
-                if let Some(mut object) = object {
-                    object.live |= live_file(document.file());
-                    model.add(object);
-                }
-            }
+        for (object, read) in objects.into_iter().zip(reads) {
+            model.add(object, read);
         }
         model.superseded = model.find_superseded();
         model
@@ -710,24 +735,80 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    fn add(&mut self, object: Object<'a>) {
-        let id = self.objects.len();
-        let (document, root) = (object.document, object.root);
+    /// What a stage beyond identity reads of object `id`: pure, so objects are read in
+    /// parallel; [`Model::add`] then indexes them in order.
+    fn read(id: ObjectId, object: &Object<'a>) -> Read<'a> {
+        let (document, root, name, kind) = (object.document, object.root, object.name, object.kind);
         // Read only in the arms that need it: other objects may have let their tree go.
         let node = move || document.node(root);
+        match (object.group(), kind) {
+            ("", "Service") => Read::Service(read_service(id, node())),
+            ("", "Secret") => Read::Secret(read_secret(id, node())),
+            (
+                "admissionregistration.k8s.io",
+                "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration",
+            ) => {
+                let endpoint_kind = if kind == "ValidatingWebhookConfiguration" {
+                    EndpointKind::ValidatingWebhook
+                } else {
+                    EndpointKind::MutatingWebhook
+                };
+                let v1beta1 = object.api_version.ends_with("v1beta1");
+                Read::Endpoints(read_webhooks(id, node(), endpoint_kind, v1beta1))
+            }
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => match document.identity() {
+                // Set aside only without a conversion webhook (`crd_identity`).
+                Some((identity, text)) => {
+                    let plural = identity.resource.get().and_then(|r| text.get(r));
+                    let resource = plural.map(|p| (p, identity.resource_cluster_scoped));
+                    Read::CustomResource(resource, Vec::new())
+                }
+                None => {
+                    let plural = node()
+                        .path(&["spec", "names", "plural"])
+                        .and_then(|n| n.as_str());
+                    let cluster =
+                        node().path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
+                    let resource = plural.map(|p| (p, cluster));
+                    Read::CustomResource(
+                        resource,
+                        read_crd_conversion(id, node(), name).into_iter().collect(),
+                    )
+                }
+            },
+            ("apiregistration.k8s.io", "APIService") => {
+                Read::Endpoints(read_api_service(id, node(), name).into_iter().collect())
+            }
+            ("", "Namespace") => Read::Namespace(workload::read_namespace(id, name, node())),
+            ("policy", "PodDisruptionBudget") => {
+                Read::DisruptionBudget(workload::read_disruption_budget(id, node()))
+            }
+            ("networking.k8s.io", "NetworkPolicy") => {
+                Read::NetworkPolicy(workload::read_network_policy(id, node()))
+            }
+            ("autoscaling", "HorizontalPodAutoscaler") => {
+                Read::Autoscalers(workload::read_autoscaler(id, node()).into_iter().collect())
+            }
+            _ if pod_template_path(kind).is_some() => match read_pod_template(id, kind, node()) {
+                Some(template) => Read::PodTemplate(template),
+                None => Read::Nothing,
+            },
+            _ => Read::Nothing,
+        }
+    }
+
+    fn add(&mut self, object: Object<'a>, read: Read<'a>) {
+        let id = self.objects.len();
         let namespace = object.namespace;
         let name = object.name;
-        let kind = object.kind;
-        let group = object.group();
         self.objects.push(object);
-        match (group, kind) {
-            ("", "Service") => {
+        match read {
+            Read::Service(service) => {
                 self.services_by_name
                     .insert((namespace.to_string(), name), self.services.len());
-                self.services.push(read_service(id, node()));
+                self.services.push(service);
             }
-            ("", "Secret") => {
-                let secret = read_secret(id, node());
+            Read::Secret(secret) => {
                 let index = self.secrets.len();
                 // A live and a rendered Secret of one identity are one object at two times:
                 // the one holding a certificate is served; the rendered one when both do.
@@ -755,79 +836,32 @@ impl<'a> Model<'a> {
                 }
                 self.secrets.push(secret);
             }
-            (
-                "admissionregistration.k8s.io",
-                "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration",
-            ) => {
-                let endpoint_kind = if kind == "ValidatingWebhookConfiguration" {
-                    EndpointKind::ValidatingWebhook
-                } else {
-                    EndpointKind::MutatingWebhook
-                };
-                let v1beta1 = self.objects[id].api_version.ends_with("v1beta1");
-                self.endpoints
-                    .extend(read_webhooks(id, node(), endpoint_kind, v1beta1));
+            Read::Endpoints(endpoints) => self.endpoints.extend(endpoints),
+            Read::CustomResource(resource, conversion) => {
+                self.custom_resources.extend(resource);
+                self.endpoints.extend(conversion);
             }
-            ("apiextensions.k8s.io", "CustomResourceDefinition")
-                if document.identity().is_some() =>
-            {
-                // Set aside only without a conversion webhook (`crd_identity`).
-                if let Some((identity, text)) = document.identity() {
-                    let plural = identity.resource.get().and_then(|r| text.get(r));
-                    if let Some(plural) = plural {
-                        (self.custom_resources).push((plural, identity.resource_cluster_scoped));
+            Read::Namespace(namespace) => self.namespaces.push(namespace),
+            Read::DisruptionBudget(budget) => self.disruption_budgets.push(budget),
+            Read::NetworkPolicy(policy) => self.network_policies.push(policy),
+            Read::Autoscalers(autoscalers) => self.autoscalers.extend(autoscalers),
+            Read::PodTemplate(template) => {
+                let index = self.pod_templates.len();
+                let in_namespace = self
+                    .pod_templates_by_namespace
+                    .entry(namespace.to_string())
+                    .or_default();
+                in_namespace.all.push(index);
+                for &label in &template.labels {
+                    let carriers = in_namespace.by_label.entry(label).or_default();
+                    // A label repeated in one template lists the template once.
+                    if carriers.last() != Some(&index) {
+                        carriers.push(index);
                     }
                 }
+                self.pod_templates.push(template);
             }
-            ("apiextensions.k8s.io", "CustomResourceDefinition") => {
-                if let Some(plural) = node()
-                    .path(&["spec", "names", "plural"])
-                    .and_then(|n| n.as_str())
-                {
-                    let cluster =
-                        node().path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
-                    self.custom_resources.push((plural, cluster));
-                }
-                self.endpoints.extend(read_crd_conversion(id, node(), name));
-            }
-            ("apiregistration.k8s.io", "APIService") => {
-                self.endpoints.extend(read_api_service(id, node(), name));
-            }
-            ("", "Namespace") => {
-                self.namespaces
-                    .push(workload::read_namespace(id, name, node()));
-            }
-            ("policy", "PodDisruptionBudget") => {
-                self.disruption_budgets
-                    .push(workload::read_disruption_budget(id, node()));
-            }
-            ("networking.k8s.io", "NetworkPolicy") => {
-                self.network_policies
-                    .push(workload::read_network_policy(id, node()));
-            }
-            ("autoscaling", "HorizontalPodAutoscaler") => {
-                self.autoscalers
-                    .extend(workload::read_autoscaler(id, node()));
-            }
-            _ if pod_template_path(kind).is_some() => {
-                if let Some(template) = read_pod_template(id, kind, node()) {
-                    let index = self.pod_templates.len();
-                    let in_namespace = self
-                        .pod_templates_by_namespace
-                        .entry(namespace.to_string())
-                        .or_default();
-                    in_namespace.all.push(index);
-                    for &label in &template.labels {
-                        let carriers = in_namespace.by_label.entry(label).or_default();
-                        // A label repeated in one template lists the template once.
-                        if carriers.last() != Some(&index) {
-                            carriers.push(index);
-                        }
-                    }
-                    self.pod_templates.push(template);
-                }
-            }
-            _ => {}
+            Read::Nothing => {}
         }
     }
 
