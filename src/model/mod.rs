@@ -673,41 +673,45 @@ impl<'a> Model<'a> {
     pub fn build_with_live(
         documents: &'a [Document],
         default_namespace: &'a str,
-        live_file: &(dyn Fn(FileId) -> bool + Sync),
+        live_file: &dyn Fn(FileId) -> bool,
     ) -> Model<'a> {
         use rayon::prelude::*;
-        let objects: Vec<Object<'a>> = documents
-            .par_iter()
-            .flat_map_iter(|document| {
-                document.objects().filter_map(move |root| {
-                    let template = root.template;
-                    let object = match document.identity() {
-                        Some((identity, text)) => Some(object_of_identity(
-                            document,
-                            identity,
-                            text,
-                            template,
-                            default_namespace,
-                        )),
-                        None => read_object(document, root.node, template, default_namespace),
-                    };
-                    object.map(|mut object| {
-                        object.live |= live_file(document.file());
-                        object
-                    })
-                })
+        // Identities are read in order, into a list allocated once (a million documents
+        // collected in parallel would pass through twice the memory).
+        let mut objects = Vec::with_capacity(documents.iter().map(|d| d.objects().count()).sum());
+        for document in documents {
+            for root in document.objects() {
+                let template = root.template;
+                let object = match document.identity() {
+                    Some((identity, text)) => Some(object_of_identity(
+                        document,
+                        identity,
+                        text,
+                        template,
+                        default_namespace,
+                    )),
+                    None => read_object(document, root.node, template, default_namespace),
+                };
+                if let Some(mut object) = object {
+                    object.live |= live_file(document.file());
+                    objects.push(object);
+                }
+            }
+        }
+        // Only what some stage reads is kept: a stream of a million ConfigMaps reads nothing.
+        let reads: Vec<(ObjectId, Read<'a>)> = (objects.par_iter().enumerate())
+            .filter_map(|(id, object)| match Model::read(id, object) {
+                Read::Nothing => None,
+                read => Some((id, read)),
             })
-            .collect();
-        let reads: Vec<Read<'a>> = (objects.par_iter().enumerate())
-            .map(|(id, object)| Model::read(id, object))
             .collect();
         let mut model = Model {
             documents,
-            objects: Vec::with_capacity(objects.len()),
+            objects,
             ..Model::default()
         };
-        for (object, read) in objects.into_iter().zip(reads) {
-            model.add(object, read);
+        for (id, read) in reads {
+            model.add(id, read);
         }
         model.superseded = model.find_superseded();
         model
@@ -797,11 +801,9 @@ impl<'a> Model<'a> {
         }
     }
 
-    fn add(&mut self, object: Object<'a>, read: Read<'a>) {
-        let id = self.objects.len();
-        let namespace = object.namespace;
-        let name = object.name;
-        self.objects.push(object);
+    /// Indexes what was read of object `id`; objects are added in order.
+    fn add(&mut self, id: ObjectId, read: Read<'a>) {
+        let (namespace, name) = (self.objects[id].namespace, self.objects[id].name);
         match read {
             Read::Service(service) => {
                 self.services_by_name
