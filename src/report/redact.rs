@@ -106,25 +106,10 @@ pub fn secret_spans(object: NodeRef<'_>, source: &str) -> Vec<Span> {
                 }
             }
         }
-        let mut copies = CopyFinder::default();
-        for value in &values {
-            let span = value.span();
-            found.push(span);
-            if let Some(written) = source.get(span.start..span.end) {
-                copies.add(written.trim());
-            }
-            if let Some(text) = value.as_str() {
-                copies.add(text);
-                copies.add(&json_escaped(text));
-                if let Ok(decoded) = crate::tls::base64::decode_std(text.as_bytes()) {
-                    let decoded = String::from_utf8_lossy(&decoded);
-                    copies.add(&decoded);
-                    copies.add(&json_escaped(&decoded));
-                }
-            }
-        }
-        let copies = copies.build();
-
+        // The strings that may hold a copy: everything but the values, the identity and the
+        // annotations (masked whole). Found first, so that a Secret whose other strings are
+        // all short (labels, mostly) is not searched for runs of its long values.
+        let mut candidates = Vec::new();
         let mut visited = vec![false; object.tree.len()];
         let mut pending = vec![(object, Place::Root)];
         while let Some((node, place)) = pending.pop() {
@@ -156,11 +141,49 @@ pub fn secret_spans(object: NodeRef<'_>, source: &str) -> Vec<Span> {
                 Value::Seq(_) => pending.extend(node.items().map(|item| (item, Place::Other))),
                 Value::Str(text) => {
                     let written = source.get(node.span().start..node.span().end).unwrap_or("");
-                    if copies.found_in(text) || copies.found_in(written) {
-                        found.push(node.span());
-                    }
+                    candidates.push((node.span(), text, written));
                 }
                 _ => {}
+            }
+        }
+        let longest = (candidates.iter())
+            .map(|(_, text, written)| text.len().max(written.len()))
+            .max()
+            .unwrap_or(0);
+        // Pieces are PIECE_BYTES long: a shorter string holds none, and a value too long
+        // to be a short one only adds pieces.
+        let mut copies = CopyFinder {
+            with_pieces: longest >= PIECE_BYTES,
+            ..CopyFinder::default()
+        };
+        for value in &values {
+            let span = value.span();
+            found.push(span);
+            if candidates.is_empty() {
+                continue;
+            }
+            if let Some(written) = source.get(span.start..span.end) {
+                copies.add(written.trim());
+            }
+            if let Some(text) = value.as_str() {
+                copies.add(text);
+                if copies.wants(text.len()) {
+                    copies.add(&json_escaped(text));
+                }
+                // Base64 decodes to at least 3/4 of its length, less 2 for padding.
+                if copies.wants((text.len() * 3 / 4).saturating_sub(2)) {
+                    if let Ok(decoded) = crate::tls::base64::decode_std(text.as_bytes()) {
+                        let decoded = String::from_utf8_lossy(&decoded);
+                        copies.add(&decoded);
+                        copies.add(&json_escaped(&decoded));
+                    }
+                }
+            }
+        }
+        let copies = copies.build();
+        for (span, text, written) in candidates {
+            if copies.found_in(text) || copies.found_in(written) {
+                found.push(span);
             }
         }
     }
@@ -180,6 +203,8 @@ const STRIDE: usize = SHARED_RUN_BYTES - PIECE_BYTES;
 struct CopyFinder {
     short_values: Vec<String>,
     pieces: PieceSet,
+    /// Whether runs of long values are looked for (some searched string is long enough).
+    with_pieces: bool,
 }
 
 struct BuiltCopyFinder {
@@ -208,6 +233,11 @@ impl std::hash::Hasher for AlreadyHashed {
 }
 
 impl CopyFinder {
+    /// Whether a value at least `length` bytes long would be looked for.
+    fn wants(&self, length: usize) -> bool {
+        self.with_pieces || length < SHARED_RUN_BYTES
+    }
+
     fn add(&mut self, value: &str) {
         let bytes = value.as_bytes();
         if bytes.len() < MIN_SEARCHED_SECRET_BYTES {
@@ -215,6 +245,9 @@ impl CopyFinder {
         }
         if bytes.len() < SHARED_RUN_BYTES {
             self.short_values.push(value.to_string());
+            return;
+        }
+        if !self.with_pieces {
             return;
         }
         for start in (0..=bytes.len() - PIECE_BYTES).step_by(STRIDE) {
@@ -328,6 +361,19 @@ mod tests {
         }
         out.push_str(&text[cursor..]);
         out
+    }
+
+    /// Where every other string is short, runs of the long values are not looked for, but
+    /// a short value, or its decoded text, is still found.
+    #[test]
+    fn a_secret_with_only_short_strings_beside_its_values_is_still_searched() {
+        // "hunter2-pw" in base64, and a long value; `b` is 15 of its bytes, too short to
+        // hold a 16-byte piece of it (with 16, it is masked).
+        let text = "kind: Secret\nmetadata:\n  name: s\n  labels:\n    a: hunter2-pw\n    b: c2VjcmV0LWtleS1\n    c: ok\ndata:\n  p: aHVudGVyMi1wdw==\n  k: c2VjcmV0LWtleS1tYXRlcmlhbC10aGF0LWlzLWxvbmc=\n";
+        assert_eq!(
+            shown(text),
+            "kind: Secret\nmetadata:\n  name: s\n  labels:\n    a: #\n    b: c2VjcmV0LWtleS1\n    c: ok\ndata:\n  p: #\n  k: #\n"
+        );
     }
 
     #[test]
