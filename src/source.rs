@@ -166,11 +166,7 @@ fn char_checkpoints(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i)
+    memchr::memchr_iter(b'\n', bytes)
 }
 
 fn sanitize_utf8(bytes: Vec<u8>) -> (String, Vec<usize>) {

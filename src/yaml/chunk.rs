@@ -90,11 +90,7 @@ fn split_with_implicit(text: &str) -> (Vec<Range<usize>>, Vec<usize>) {
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|i| from + i)
+    memchr::memchr(b'\n', bytes.get(from..)?).map(|i| from + i)
 }
 
 /// `---` or `...` at column 0, followed by a blank or the end of the line.
