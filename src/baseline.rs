@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// The baseline file format this speclint writes and reads.
 pub const VERSION: u64 = 2;
@@ -156,7 +156,7 @@ fn parse(text: &str) -> Result<Known, String> {
         .get("findings")
         .and_then(|f| f.as_array())
         .ok_or("no `findings` array")?;
-    let mut known = Known::new();
+    let mut known = Known::default();
     for finding in findings {
         let fingerprint = finding
             .get("fingerprint")

@@ -4,7 +4,7 @@
 use crate::model::{Endpoint, Model, PodTemplate, Secret, SecretEncoding, SecretEntry, TargetPort};
 use crate::source::Span;
 use crate::tls;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// Key names that hold the serving chain, in order of preference (provisioners.md).
@@ -189,7 +189,7 @@ impl<'a> TrustInputs<'a> {
     fn collect(model: &Model<'a>, resolutions: &'a [Resolution]) -> TrustInputs<'a> {
         use rayon::prelude::*;
         let mut texts: Vec<Option<&'a str>> = Vec::new();
-        let mut chains = HashMap::new();
+        let mut chains = HashMap::default();
         for resolution in resolutions {
             let Some((serving, chain)) = verdict_inputs(resolution) else {
                 continue;
@@ -350,7 +350,7 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
 
 /// Follows every endpoint to its Service, pods and certificate, without verdicts.
 pub fn resolve_links(model: &Model<'_>, chains: &SecretChains) -> Vec<Resolution> {
-    let mut links = LinkCache::new();
+    let mut links = LinkCache::default();
     model
         .endpoints
         .iter()
@@ -445,7 +445,7 @@ fn verdicts<'r>(
             resolution.server_name.as_deref()?,
         ))
     };
-    let mut first_with_key: HashMap<_, usize> = HashMap::new();
+    let mut first_with_key: HashMap<_, usize> = HashMap::default();
     let representative: Vec<usize> = resolutions
         .iter()
         .enumerate()
@@ -722,7 +722,7 @@ pub fn serving_secrets<'a>(model: &Model<'a>, backends: &[Backend]) -> Vec<Mount
 
 /// [`serving_secrets`] without repeats of one Secret.
 pub fn distinct_secrets<'s, 'a>(mounted: &'s [MountedSecret<'a>]) -> Vec<&'s MountedSecret<'a>> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     mounted
         .iter()
         .filter(|m| seen.insert((m.namespace.as_str(), m.name)))

@@ -4,7 +4,7 @@
 //! or a manifest (YAML or JSON, possibly a `List`). Private keys are only ever
 //! described (type, size, which certificate they belong to), never printed.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::io::{Read, Write};
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -823,7 +823,7 @@ fn build_report(inventory: &Inventory, now: Time) -> InspectReport {
         .map(|(i, (found, chains_to))| certificate_report(i, found, chains_to, now))
         .collect();
     // The first certificate of each public key, for keys to find theirs by lookup.
-    let mut first_with_key: HashMap<KeyIdentity, usize> = HashMap::new();
+    let mut first_with_key: HashMap<KeyIdentity, usize> = HashMap::default();
     if !inventory.keys.is_empty() {
         for (i, found) in inventory.certificates.iter().enumerate() {
             if let Some(identity) = KeyIdentity::of_certificate(&found.cert) {

@@ -3,7 +3,7 @@
 //! and its output is linted in their place.
 
 use super::InputError;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 

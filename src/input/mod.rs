@@ -208,8 +208,8 @@ pub fn read_all(
     let exclude = &options.exclude;
     let mut inputs = Inputs::default();
     let mut charts = helm::Charts::default();
-    let mut rendered = std::collections::HashSet::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut rendered = foldhash::HashSet::default();
+    let mut seen = foldhash::HashSet::default();
     let mut stdin_read = false;
     let wanted: Vec<String> = if paths.is_empty() {
         vec!["-".to_string()]

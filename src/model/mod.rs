@@ -15,7 +15,7 @@ pub use workload::{
 use crate::diagnostic::ObjectRef;
 use crate::source::{FileId, Span};
 use crate::yaml::{self, Document, NodeId, NodeRef, Value};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Index into [`Model::objects`].
 pub type ObjectId = usize;
@@ -723,7 +723,7 @@ impl<'a> Model<'a> {
     }
 
     fn find_superseded(&self) -> Vec<bool> {
-        let rendered: std::collections::HashSet<(&str, &str, &str)> = self
+        let rendered: foldhash::HashSet<(&str, &str, &str)> = self
             .endpoints
             .iter()
             .map(|e| &self.objects[e.object])
@@ -1126,7 +1126,7 @@ fn read_pod_template<'a>(
         .flat_map(|n| n.items())
         .filter_map(read_volume)
         .collect();
-    let mut volumes_by_name = HashMap::new();
+    let mut volumes_by_name = HashMap::default();
     for (i, volume) in volumes.iter().enumerate() {
         volumes_by_name.entry(volume.name).or_insert(i);
     }

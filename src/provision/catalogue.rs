@@ -12,7 +12,7 @@ use super::certgen::{flag_setting, split_names, Generator, NameInput, NameRole, 
 use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Container, EndpointKind, EnvValue, Model, PodTemplate};
 use crate::source::Span;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::OnceLock;
 
 macro_rules! entry_file {
@@ -218,7 +218,7 @@ fn resolve_values(
     container: &Container<'_>,
     namespace: &str,
 ) -> HashMap<String, Resolved> {
-    let mut values: HashMap<String, Resolved> = HashMap::new();
+    let mut values: HashMap<String, Resolved> = HashMap::default();
     for spec in &entry.values {
         let mut resolved = None;
         for source in &spec.sources {

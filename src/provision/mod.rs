@@ -88,11 +88,11 @@ pub struct Provisioning {
 struct Index {
     provisioners: usize,
     injectors: usize,
-    by_secret: std::collections::HashMap<(String, String), Vec<usize>>,
-    by_template: std::collections::HashMap<usize, Vec<usize>>,
-    by_object: std::collections::HashMap<ObjectId, Vec<usize>>,
+    by_secret: foldhash::HashMap<(String, String), Vec<usize>>,
+    by_template: foldhash::HashMap<usize, Vec<usize>>,
+    by_object: foldhash::HashMap<ObjectId, Vec<usize>>,
     /// Injectors targeting by name (a configuration, CRD or APIService).
-    by_name: std::collections::HashMap<String, Vec<usize>>,
+    by_name: foldhash::HashMap<String, Vec<usize>>,
 }
 
 impl Provisioner {

@@ -43,8 +43,8 @@ pub struct Provenance<'a> {
     pub authorization: Authorization<'a>,
     /// Namespaces the inputs hold objects of (or a Namespace object), and the names of their
     /// Services: what tells a Service of another install from a missing one.
-    namespaces: std::collections::HashSet<String>,
-    service_names: std::collections::HashSet<&'a str>,
+    namespaces: foldhash::HashSet<String>,
+    service_names: foldhash::HashSet<&'a str>,
     /// Objects whose inject-ca-from Certificate a workload creates at run time:
     /// (object, what injects, the RBAC rule allowing it).
     pub run_time_certificates: Vec<(ObjectId, String, crate::source::Span)>,
@@ -186,7 +186,7 @@ impl<'a> Provenance<'a> {
                     let named = (o.kind == "Namespace").then_some(o.name);
                     std::iter::once(o.namespace).chain(named)
                 })
-                .collect::<std::collections::HashSet<&str>>()
+                .collect::<foldhash::HashSet<&str>>()
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
@@ -285,8 +285,7 @@ impl<'a> Provenance<'a> {
         let mut objects: Vec<ObjectId> = model.endpoints.iter().map(|e| e.object).collect();
         objects.dedup();
         // The pod templates serving each endpoint object, in one pass.
-        let mut serving_of: std::collections::HashMap<ObjectId, Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut serving_of: foldhash::HashMap<ObjectId, Vec<usize>> = foldhash::HashMap::default();
         for r in resolutions {
             if let ServiceLink::Found { backends, .. } = &r.service {
                 serving_of
@@ -366,11 +365,10 @@ impl<'a> Provenance<'a> {
         resolutions: &[Resolution],
         authorization: &Authorization<'a>,
     ) {
-        let mut seen: std::collections::HashSet<(String, String)> =
-            std::collections::HashSet::new();
+        let mut seen: foldhash::HashSet<(String, String)> = foldhash::HashSet::default();
         // Added after the loop, so that the index stays valid while it runs.
         let mut found: Vec<Provisioner> = Vec::new();
-        let mut self_serving: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        let mut self_serving: foldhash::HashSet<usize> = foldhash::HashSet::default();
         for resolution in resolutions {
             let Certificate::Undetermined(_) = &resolution.certificate else {
                 continue;

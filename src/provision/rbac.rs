@@ -42,7 +42,7 @@
 use crate::model::{Model, ObjectId};
 use crate::source::Span;
 use crate::yaml::NodeRef;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// A request as the authoriser sees it (`authorizer.Attributes` of a resource request).
@@ -492,7 +492,7 @@ impl<'a> Authorization<'a> {
     pub fn build(model: &Model<'a>) -> Self {
         // Roles and bindings by identity: a rendered object replaces a live one (it is what
         // will be applied); otherwise the later one wins, as `kubectl apply` leaves it.
-        let mut identities: HashMap<(&'a str, &str, &'a str), ObjectId> = HashMap::new();
+        let mut identities: HashMap<(&'a str, &str, &'a str), ObjectId> = HashMap::default();
         for (id, object) in model.objects.iter().enumerate() {
             if object.group() != "rbac.authorization.k8s.io"
                 || !matches!(
@@ -514,8 +514,8 @@ impl<'a> Authorization<'a> {
         chosen.sort_unstable();
 
         let mut roles: Vec<Role<'a>> = Vec::new();
-        let mut roles_by_name: HashMap<(&str, &'a str), usize> = HashMap::new();
-        let mut cluster_roles_by_name: HashMap<&'a str, usize> = HashMap::new();
+        let mut roles_by_name: HashMap<(&str, &'a str), usize> = HashMap::default();
+        let mut cluster_roles_by_name: HashMap<&'a str, usize> = HashMap::default();
         for &id in &chosen {
             let object = &model.objects[id];
             let cluster = match object.kind {
@@ -537,20 +537,20 @@ impl<'a> Authorization<'a> {
         let mut authorization = Authorization {
             roles,
             bindings: Vec::new(),
-            selects: HashMap::new(),
-            selected_by: HashMap::new(),
-            by_user: HashMap::new(),
-            by_group: HashMap::new(),
+            selects: HashMap::default(),
+            selected_by: HashMap::default(),
+            by_user: HashMap::default(),
+            by_group: HashMap::default(),
             cluster_bindings: Vec::new(),
-            bindings_in: HashMap::new(),
-            rules_by_resource: HashMap::new(),
-            named_rules: HashMap::new(),
+            bindings_in: HashMap::default(),
+            rules_by_resource: HashMap::default(),
+            named_rules: HashMap::default(),
             irregular_rules: Vec::new(),
-            bindings_of_role: HashMap::new(),
-            templates_by_user: HashMap::new(),
+            bindings_of_role: HashMap::default(),
+            templates_by_user: HashMap::default(),
             template_count: model.pod_templates.len(),
             incomplete: false,
-            memo: Mutex::new(HashMap::new()),
+            memo: Mutex::new(HashMap::default()),
         };
 
         for &id in &chosen {
@@ -681,8 +681,8 @@ impl<'a> Authorization<'a> {
         let cluster_roles: Vec<usize> = (0..self.roles.len())
             .filter(|&r| self.roles[r].cluster)
             .collect();
-        let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
+        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
         for &r in &cluster_roles {
             let mut labels = self.roles[r].labels.clone();
             labels.sort_unstable();
@@ -755,7 +755,7 @@ impl<'a> Authorization<'a> {
         let base = self.base_grants(request);
         // Rules naming the object: a request without a name compares the empty name.
         let name = request.name.unwrap_or("");
-        let mut extra: RoleGrants = HashMap::new();
+        let mut extra: RoleGrants = HashMap::default();
         let mut candidates: Vec<(usize, usize)> = self.irregular_rules.clone();
         for bucket in self.buckets(request.resource) {
             if let Some(found) = self.named_rules.get(&(bucket.as_ref(), name)) {
@@ -839,8 +839,8 @@ impl<'a> Authorization<'a> {
             name: None,
             ..*request
         };
-        let mut roles: RoleGrants = HashMap::new();
-        let mut seen: HashSet<(usize, usize)> = HashSet::new();
+        let mut roles: RoleGrants = HashMap::default();
+        let mut seen: HashSet<(usize, usize)> = HashSet::default();
         for bucket in self.buckets(request.resource) {
             for &(r, i) in self
                 .rules_by_resource
@@ -999,7 +999,7 @@ impl<'a> Authorization<'a> {
         relevant.sort_unstable();
         relevant.dedup();
         // Grants by audience first, each audience's list capped; then per template.
-        let mut by_audience: HashMap<Audience<'_>, Vec<Grant>> = HashMap::new();
+        let mut by_audience: HashMap<Audience<'_>, Vec<Grant>> = HashMap::default();
         for b in relevant {
             let binding = &self.bindings[b];
             for (s, subject) in binding.subjects.iter().enumerate() {

@@ -80,8 +80,8 @@ pub fn build(
     diagnostics: &[Diagnostic],
 ) -> Vec<Entry> {
     // Findings by the object they are on, so each endpoint looks up its own.
-    let mut by_object: std::collections::HashMap<&ObjectRef, Vec<&Diagnostic>> =
-        std::collections::HashMap::new();
+    let mut by_object: foldhash::HashMap<&ObjectRef, Vec<&Diagnostic>> =
+        foldhash::HashMap::default();
     for d in diagnostics {
         if let Some(object) = &d.object {
             by_object.entry(object).or_default().push(d);
@@ -97,7 +97,7 @@ fn entry(
     model: &Model<'_>,
     resolution: &Resolution,
     provenance: &Provenance<'_>,
-    by_object: &std::collections::HashMap<&ObjectRef, Vec<&Diagnostic>>,
+    by_object: &foldhash::HashMap<&ObjectRef, Vec<&Diagnostic>>,
 ) -> Entry {
     let endpoint = &model.endpoints[resolution.endpoint];
     let object = &model.objects[endpoint.object];

@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::source::{SourceMap, Span};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -31,7 +31,7 @@ pub fn render(
     // A case per object, by file. Each finding joins its object's case (the one in the
     // finding's file, else the first), or gets a case of its own.
     let mut cases: Vec<Vec<Case>> = (0..sources.len()).map(|_| Vec::new()).collect();
-    let mut case_of: HashMap<&ObjectRef, Vec<(usize, usize)>> = HashMap::new();
+    let mut case_of: HashMap<&ObjectRef, Vec<(usize, usize)>> = HashMap::default();
     for (object, span) in objects {
         let in_file = &mut cases[span.file];
         case_of

@@ -8,8 +8,8 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{self, Rule, RULES};
 use crate::source::{SourceMap, Span};
+use foldhash::HashMap;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -23,7 +23,7 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
 
 pub fn report(diags: &[Diagnostic], sources: &SourceMap) -> Value {
     let rules: Vec<Value> = RULES.iter().map(|r| rule(r)).collect();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
     let results: Vec<Value> = diags
         .iter()
         .map(|d| {

@@ -18,8 +18,8 @@ pub struct PerEndpoint {
 /// gets a label. The message names no count, so fingerprints survive a webhook more.
 pub fn merge(model: &Model<'_>, findings: Vec<PerEndpoint>, out: &mut Vec<Diagnostic>) {
     let mut groups: Vec<(usize, Vec<PerEndpoint>)> = Vec::new();
-    let mut index: std::collections::HashMap<(usize, crate::diagnostic::Severity, String), usize> =
-        std::collections::HashMap::new();
+    let mut index: foldhash::HashMap<(usize, crate::diagnostic::Severity, String), usize> =
+        foldhash::HashMap::default();
     for finding in findings {
         let endpoint = &model.endpoints[finding.endpoint];
         let groupable = matches!(

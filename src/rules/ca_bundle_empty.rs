@@ -6,7 +6,7 @@ use super::{cause_key, describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ca_bundle_is_empty, Target};
 use crate::tls::verify::VerifyErrorKind;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub const RULE: Rule = Rule {
     id: "ca-bundle-empty",

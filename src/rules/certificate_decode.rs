@@ -52,7 +52,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
     }
     // Webhooks of one configuration usually share a caBundle: a usable one is read once.
-    let mut usable: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut usable: foldhash::HashSet<&str> = foldhash::HashSet::default();
     for endpoint in &model.endpoints {
         let Some(node) = endpoint.ca_bundle else {
             continue;

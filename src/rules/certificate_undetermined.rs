@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let mut per_endpoint: Vec<super::by_cause::PerEndpoint> = Vec::new();
     // Endpoints calling one Service port share its pods: their provisioners are found once.
-    let mut by_service_port = std::collections::HashMap::new();
+    let mut by_service_port = foldhash::HashMap::default();
     // service-selects-no-pods reports these Services' selectors: no second word on that cause.
     let mut selects_nothing: Option<Vec<usize>> = None;
     for resolution in context.resolutions {

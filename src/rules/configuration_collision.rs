@@ -1,6 +1,6 @@
 use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub const RULE: Rule = Rule {
     id: "configuration-collision",
@@ -17,7 +17,7 @@ const CLUSTER_SCOPED_ENDPOINT_KINDS: &[&str] = &[
 ];
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut first: HashMap<(&str, &str), usize> = HashMap::default();
     for (id, object) in context.model.objects.iter().enumerate() {
         // A live object and its rendered twin are one object at two times.
         if object.live

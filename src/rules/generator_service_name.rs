@@ -72,14 +72,14 @@ fn service_settings<'a>(container: &Container<'a>, namespace: &str) -> Vec<(Stri
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let provenance = context.provenance;
-    let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut seen: foldhash::HashSet<usize> = foldhash::HashSet::default();
     // The endpoints each RBAC generator makes the certificate of, in one pass.
     let mut served_by: Vec<(
         &crate::provision::Provisioner,
         Vec<&crate::resolve::Resolution>,
     )> = Vec::new();
-    let mut at: std::collections::HashMap<*const crate::provision::Provisioner, usize> =
-        std::collections::HashMap::new();
+    let mut at: foldhash::HashMap<*const crate::provision::Provisioner, usize> =
+        foldhash::HashMap::default();
     for r in context.resolutions {
         for p in provenance.provisioners_for(r) {
             if p.kind != ProvisionerKind::Rbac {

@@ -98,9 +98,9 @@ pub struct Context<'m, 'a> {
 /// Which rules run, with what severity and options.
 #[derive(Clone, Debug)]
 pub struct RuleSettings {
-    disabled: std::collections::HashSet<&'static str>,
+    disabled: foldhash::HashSet<&'static str>,
     /// Severity overrides by rule id.
-    pub severity: std::collections::HashMap<&'static str, Severity>,
+    pub severity: foldhash::HashMap<&'static str, Severity>,
     /// certificate-expiring's own threshold, seconds; otherwise `--min-validity`.
     pub expiring_min_validity: Option<i64>,
     /// weak-key's threshold.

@@ -3,7 +3,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Secret;
 use crate::resolve::{cert_entry, secret_value_bytes, Certificate, CERT_KEYS, KEY_KEYS};
 use crate::tls::key::x509_key_pair_with_leaf;
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 pub const RULE: Rule = Rule {
     id: "serving-key",

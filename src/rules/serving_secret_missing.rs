@@ -9,7 +9,7 @@ use crate::model::{EndpointKind, Model};
 use crate::provision::rbac::{Authorization, Grant, Request};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 pub const RULE: Rule = Rule {
     id: "serving-secret-missing",
@@ -39,8 +39,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Every Secret volume of every pod template behind an endpoint's Service: the kubelet
     // sets up all the pod's volumes, whichever container mounts them.
-    let mut callers: HashMap<Mount, Vec<Caller>> = HashMap::new();
-    let mut seen_templates: HashSet<(usize, usize)> = HashSet::new();
+    let mut callers: HashMap<Mount, Vec<Caller>> = HashMap::default();
+    let mut seen_templates: HashSet<(usize, usize)> = HashSet::default();
     for resolution in context.resolutions {
         let ServiceLink::Found {
             service, backends, ..
@@ -80,7 +80,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 
     let authorization = &context.provenance.authorization;
     // Secrets by (namespace, name) to the templates that mount them without `optional`.
-    let mut mounted_by: HashMap<(&str, &str), HashSet<usize>> = HashMap::new();
+    let mut mounted_by: HashMap<(&str, &str), HashSet<usize>> = HashMap::default();
     for mount in &mounts {
         let template = &model.pod_templates[mount.template];
         let source = &template.volumes[mount.volume].secrets[mount.source];
@@ -97,7 +97,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .filter(|o| o.live)
         .map(|o| o.namespace)
         .collect();
-    let mut creators: HashMap<(&str, &str), bool> = HashMap::new();
+    let mut creators: HashMap<(&str, &str), bool> = HashMap::default();
 
     for mount in mounts {
         let template = &model.pod_templates[mount.template];
@@ -184,8 +184,8 @@ fn diagnostic(
         ));
     d.severity = severity;
 
-    let mut services_labelled: HashSet<usize> = HashSet::new();
-    let mut endpoints_labelled: HashSet<Span> = HashSet::new();
+    let mut services_labelled: HashSet<usize> = HashSet::default();
+    let mut endpoints_labelled: HashSet<Span> = HashSet::default();
     for caller in callers {
         let service = &model.services[caller.service];
         if services_labelled.insert(caller.service) {

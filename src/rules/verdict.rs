@@ -146,7 +146,7 @@ pub struct Met<'r> {
 
 /// Every certificate of every serving chain and caBundle the API server will meet, once each.
 pub fn certificates_met<'r>(context: &'r Context<'_, '_>) -> Vec<Met<'r>> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     let mut met = Vec::new();
     for resolution in context.resolutions {
         let Certificate::Found(serving) = &resolution.certificate else {

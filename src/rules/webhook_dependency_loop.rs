@@ -8,7 +8,7 @@ use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{KnownLabels, Selection};
 use crate::resolve::ServiceLink;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub const RULE: Rule = Rule {
     id: "webhook-dependency-loop",
@@ -33,7 +33,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // The backends of fail-closed admission webhooks, and which webhooks each serves.
     let mut nodes: Vec<usize> = Vec::new();
-    let mut node_of: HashMap<usize, usize> = HashMap::new();
+    let mut node_of: HashMap<usize, usize> = HashMap::default();
     let mut served: Vec<(usize, Vec<usize>)> = Vec::new();
     for resolution in context.resolutions {
         let endpoint = context.endpoint(resolution);
@@ -69,7 +69,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     // Each backend's namespace, read once; selectors are asked once per namespace.
     let mut namespaces: Vec<crate::admission::Namespace<'_>> = Vec::new();
-    let mut namespace_position: HashMap<&str, usize> = HashMap::new();
+    let mut namespace_position: HashMap<&str, usize> = HashMap::default();
     let node_namespace: Vec<usize> = nodes
         .iter()
         .map(|&t| {
@@ -81,7 +81,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         })
         .collect();
     // depends[a][b]: a webhook that b serves intercepts the creation of a's pods.
-    let mut depends: Vec<HashMap<usize, Edge>> = vec![HashMap::new(); nodes.len()];
+    let mut depends: Vec<HashMap<usize, Edge>> = vec![HashMap::default(); nodes.len()];
     let no_labels = KnownLabels(&[]);
     for (endpoint_index, servers) in &served {
         let admission = model.endpoints[*endpoint_index]
@@ -205,7 +205,7 @@ fn shortest_loops(depends: &[HashMap<usize, Edge>]) -> Vec<Vec<usize>> {
         }
         let start = *members.iter().min().unwrap_or(&members[0]);
         // Breadth-first inside the group, from `start` back to it.
-        let mut previous: HashMap<usize, usize> = HashMap::new();
+        let mut previous: HashMap<usize, usize> = HashMap::default();
         let mut queue = std::collections::VecDeque::from([start]);
         'search: while let Some(at) = queue.pop_front() {
             for &next in forward[at].iter().filter(|&&n| group[n] == id) {
@@ -307,7 +307,7 @@ mod tests {
     use super::*;
 
     fn graph(edges: &[(usize, usize)], count: usize) -> Vec<HashMap<usize, Edge>> {
-        let mut depends = vec![HashMap::new(); count];
+        let mut depends = vec![HashMap::default(); count];
         for &(from, to) in edges {
             depends[from].insert(
                 to,

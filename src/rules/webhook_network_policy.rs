@@ -10,7 +10,8 @@ use crate::model::{
     EndpointKind, IngressRule, KnownLabels, NetworkPolicy, Peer, PolicyPort, Selection, TargetPort,
 };
 use crate::resolve::ServiceLink;
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
     id: "webhook-network-policy",
@@ -34,7 +35,7 @@ struct PodPort<'a> {
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Policies isolating ingress, by namespace.
-    let mut restricting: HashMap<&str, Vec<&NetworkPolicy<'_>>> = HashMap::new();
+    let mut restricting: HashMap<&str, Vec<&NetworkPolicy<'_>>> = HashMap::default();
     for policy in model
         .network_policies
         .iter()

@@ -2,7 +2,7 @@ use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::TargetPort;
 use crate::resolve::ServiceLink;
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 pub const RULE: Rule = Rule {
     id: "webhook-target-port",
@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Several webhooks often share one Service: report each Service port and pod template once.
-    let mut reported = HashSet::new();
+    let mut reported = HashSet::default();
     for resolution in context.resolutions {
         let ServiceLink::Found {
             service,

@@ -7,7 +7,8 @@ use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EndpointKind, KnownLabels, Selection};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const RULE: Rule = Rule {
     id: "webhook-timeout-total",
@@ -96,7 +97,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Webhooks by the resources their rules name; `*` ones see every resource.
     // Webhooks by the (group, resource) their rules name, `*` groups under "*": a probe
     // only asks the webhooks that could match it, not every webhook of the same resource.
-    let mut by_resource: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut by_resource: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
     let mut every_resource = Vec::new();
     let mut probes: BTreeSet<Probe> = BTreeSet::new();
     for &e in &webhooks {

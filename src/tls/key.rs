@@ -1225,7 +1225,7 @@ mod tests {
 
     #[derive(serde::Deserialize)]
     struct GoCases {
-        certificates: std::collections::HashMap<String, String>,
+        certificates: foldhash::HashMap<String, String>,
         cases: Vec<GoCase>,
     }
 

@@ -3,7 +3,7 @@
 //! when decoding into `interface{}`, and every key assigned twice is recorded, since
 //! the strict decoders refuse those (testdata/yaml/dupkeys/verdicts.json).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::scalar::plain_uint;
 use super::{DuplicateKey, KeyEntry, NodeId, Tree, Value};
@@ -144,7 +144,7 @@ pub(super) fn resolve(
         });
     }
     // A merged entry is kept only if nothing assigns its key after it.
-    let mut last: HashMap<KeyId<'_>, usize> = HashMap::new();
+    let mut last: HashMap<KeyId<'_>, usize> = HashMap::default();
     for (i, a) in assignments.iter().enumerate() {
         if let Some(id) = key_id(tree, text, binary, a.key) {
             last.insert(id, i);
@@ -178,7 +178,8 @@ pub(super) fn overridden(
         .iter()
         .map(|&(key, _)| key_id(tree, text, binary, key))
         .collect();
-    let mut last: HashMap<KeyId<'_>, usize> = HashMap::with_capacity(ids.len());
+    let mut last: HashMap<KeyId<'_>, usize> =
+        HashMap::with_capacity_and_hasher(ids.len(), Default::default());
     for (i, id) in ids.iter().enumerate() {
         if let Some(id) = id {
             last.insert(*id, i);
@@ -240,7 +241,8 @@ fn duplicates_among(
         }
         return duplicates;
     }
-    let mut first: HashMap<KeyId<'_>, usize> = HashMap::with_capacity(count);
+    let mut first: HashMap<KeyId<'_>, usize> =
+        HashMap::with_capacity_and_hasher(count, Default::default());
     for i in 0..count {
         let Some(id) = id_of(i) else { continue };
         match first.get(&id) {

@@ -1,8 +1,8 @@
 //! Go's chain building: `CertPool` (crypto/x509/cert_pool.go) and `buildChains`, `isValid`
 //! and `alreadyInChain` (crypto/x509/verify.go), in Go's candidate order and budget.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::error::{SignatureHint, VerifyError, VerifyErrorKind};
 use super::name_constraints::check_sans_against;
@@ -36,8 +36,8 @@ impl<'a> CertPool<'a> {
     pub fn new(certs: &'a [Certificate]) -> Self {
         let mut pool = CertPool {
             certs,
-            by_subject: HashMap::new(),
-            by_raw: HashMap::new(),
+            by_subject: HashMap::default(),
+            by_raw: HashMap::default(),
         };
         for (index, c) in certs.iter().enumerate() {
             match pool.by_raw.entry(c.raw.as_slice()) {
@@ -333,7 +333,7 @@ mod tests {
         );
         let cases: Vec<serde_json::Value> =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         let mut certificates = Vec::new();
         for case in &cases {
             for field in ["chain_pem", "ca_bundle_pem"] {
