@@ -123,12 +123,22 @@ impl InputBudget {
     /// Counts bytes already read (at most the budget and one byte more) as [`Self::read`]
     /// would have: the same refusal, with the same message.
     pub fn account(&mut self, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, InputError> {
-        let allowed = self.limit.min(self.limit - self.used);
-        if bytes.len() as u64 > allowed {
-            return Err(self.too_large(name, allowed));
-        }
-        self.used += bytes.len() as u64;
+        self.account_length(|| name.to_string(), bytes.len() as u64)?;
         Ok(bytes)
+    }
+
+    /// [`Self::account`] for `length` bytes already read; `name` is made only for the error.
+    pub fn account_length(
+        &mut self,
+        name: impl FnOnce() -> String,
+        length: u64,
+    ) -> Result<(), InputError> {
+        let allowed = self.limit.min(self.limit - self.used);
+        if length > allowed {
+            return Err(self.too_large(&name(), allowed));
+        }
+        self.used += length;
+        Ok(())
     }
 
     fn too_large(&self, name: &str, allowed: u64) -> InputError {

@@ -288,11 +288,18 @@ pub fn read_all(
 impl Inputs {
     /// Adds an input, converted from UTF-16 as kubectl would, with a notice when it was.
     fn add_decoded(&mut self, name: String, bytes: Vec<u8>) {
-        let (bytes, found) = encoding::decode(bytes);
-        if let Some((warning, text)) = encoding::describe(&shown(&name), &found) {
-            self.notices.push(Notice { warning, text });
+        let (file, found) = decoded(name, bytes);
+        self.add_prepared(file, found);
+    }
+
+    /// Adds a file [`decoded`] made, with what its encoding calls for saying.
+    fn add_prepared(&mut self, file: SourceFile, found: encoding::Encoding) {
+        if !matches!(found, encoding::Encoding::Utf8) {
+            if let Some((warning, text)) = encoding::describe(&shown(&file.name), &found) {
+                self.notices.push(Notice { warning, text });
+            }
         }
-        self.sources.add(SourceFile::new(name, bytes));
+        self.sources.add(file);
     }
 }
 
@@ -321,7 +328,8 @@ fn read_files(
     }
     let remaining = budget.remaining();
     let taken = AtomicU64::new(0);
-    let prefetched: Vec<Option<Vec<u8>>> = paths
+    // Read and decoded side by side (the text checked as UTF-8 too); counted in order below.
+    let prefetched: Vec<Option<(u64, SourceFile, encoding::Encoding)>> = paths
         .par_iter()
         .map(|path| {
             if taken.load(Ordering::Relaxed) > remaining {
@@ -331,20 +339,32 @@ fn read_files(
             let size = std::fs::metadata(path).ok().filter(|m| m.is_file())?.len();
             let mut file = std::fs::File::open(path).ok()?;
             let bytes = limit::read_at_most(&mut file, Some(size), remaining).ok()?;
-            taken.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-            Some(bytes)
+            let length = bytes.len() as u64;
+            taken.fetch_add(length, Ordering::Relaxed);
+            let (file, found) = decoded(display_path(path), bytes);
+            Some((length, file, found))
         })
         .collect();
-    for (path, bytes) in paths.iter().zip(prefetched) {
-        let name = display_path(path);
-        let bytes = match bytes {
-            Some(bytes) => budget.account(&shown(&name), bytes)?,
+    for (path, prefetched) in paths.iter().zip(prefetched) {
+        match prefetched {
+            Some((length, file, found)) => {
+                budget.account_length(|| shown(&file.name), length)?;
+                inputs.add_prepared(file, found);
+            }
             // Not a regular file, unreadable, or past the budget: as one by one.
-            None => read_file(path, budget)?,
-        };
-        inputs.add_decoded(name, bytes);
+            None => {
+                let bytes = read_file(path, budget)?;
+                inputs.add_decoded(display_path(path), bytes);
+            }
+        }
     }
     Ok(())
+}
+
+/// An input's text as speclint reads it (UTF-16 converted), and its encoding.
+fn decoded(name: String, bytes: Vec<u8>) -> (SourceFile, encoding::Encoding) {
+    let (bytes, found) = encoding::decode(bytes);
+    (SourceFile::new(name, bytes), found)
 }
 
 /// A file named on the command line or found by a walk. A FIFO or a device is read as a
