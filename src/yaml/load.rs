@@ -131,7 +131,7 @@ fn document(draft: DocDraft) -> Document {
         extras: None,
         aside: None,
     };
-    let items = list_items(&mut doc, &sources, template.as_ref());
+    let items = list_items(&mut doc, &sources);
     if template.is_some() || !items.is_empty() || !duplicate_keys.is_empty() {
         doc.extras = Some(Box::new(Extras {
             template,
@@ -144,11 +144,7 @@ fn document(draft: DocDraft) -> Document {
 
 /// Each mapping item of a `*List` with an `items` sequence; for anything else none, and
 /// `root_is_object` tells whether the root is the one object.
-fn list_items(
-    doc: &mut Document,
-    sources: &[(usize, String)],
-    _template: Option<&Arc<str>>,
-) -> Vec<ListItem> {
+fn list_items(doc: &mut Document, sources: &[(usize, String)]) -> Vec<ListItem> {
     let Some(root) = doc.root().filter(NodeRef::is_map) else {
         return Vec::new();
     };
