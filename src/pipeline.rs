@@ -106,14 +106,12 @@ pub fn lint_reporting(
             let file = sources.get(id);
             // Documents of earlier releases (`--previous`) are few, and read by other rules.
             let set_aside: &yaml::SetAside = match options.trees {
+                _ if file.previous => &|_| None,
                 Trees::LetUnreadGo => &crate::model::identity_unless_read,
                 Trees::LetAllGo => &crate::model::identity,
                 Trees::KeepAll => &|_| None,
             };
-            match file.previous {
-                false => yaml::load_retaining(id, file, &parsed_bytes, set_aside),
-                true => yaml::load_retaining(id, file, &parsed_bytes, &|_| None),
-            }
+            yaml::load_retaining(id, file, &parsed_bytes, set_aside)
         })
         .collect();
     // One Vec each, allocated once: the first file's is extended to hold the others'.

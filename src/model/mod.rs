@@ -122,7 +122,9 @@ const CLUSTER_SCOPED_KINDS: &[&str] = &[
 ];
 
 /// Whether some stage reads more of an object of this kind than its identity: the kinds
-/// [`Model::build`] dispatches on and those provisioners and rules look into.
+/// [`Model::build`] dispatches on and those provisioners and rules look into. A CRD is not
+/// listed: [`identity`] keeps the resource it defines, and refuses one with a conversion
+/// webhook.
 fn content_is_read(kind: &str) -> bool {
     pod_template_path(kind).is_some()
         || matches!(
@@ -131,7 +133,6 @@ fn content_is_read(kind: &str) -> bool {
                 | "Secret"
                 | "ValidatingWebhookConfiguration"
                 | "MutatingWebhookConfiguration"
-                | "CustomResourceDefinition"
                 | "APIService"
                 | "Namespace"
                 | "PodDisruptionBudget"
@@ -152,10 +153,7 @@ fn content_is_read(kind: &str) -> bool {
 /// no stage reads its kind's content, and [`identity`] can stand for it. A tree let go is
 /// parsed again if some stage asks for it, so this list only saves time.
 pub fn identity_unless_read(root: NodeRef<'_>) -> Option<yaml::Identity> {
-    let kind = root.get("kind")?.as_str()?;
-    // A CRD without a conversion webhook is read for the resource it defines only
-    // (`identity` takes that), and its schema is most of a chart's text.
-    if kind != "CustomResourceDefinition" && content_is_read(kind) {
+    if content_is_read(root.get("kind")?.as_str()?) {
         return None;
     }
     identity(root)
