@@ -23,6 +23,9 @@ pub struct Helm {
 #[derive(Default)]
 pub struct Charts {
     has_chart_yaml: HashMap<PathBuf, bool>,
+    /// The last file's directory and its membership, which every file of that directory
+    /// shares; a walk gives a directory's files one after another.
+    last: Option<(PathBuf, Membership)>,
 }
 
 /// Where a file stands with respect to Helm charts.
@@ -50,6 +53,20 @@ impl Charts {
     /// whether the file is one of its templates. The root is relative to the working
     /// directory when under it.
     pub fn membership(&mut self, file: &Path) -> Membership {
+        // The chart root is a proper ancestor, so what is below it, past the file's own
+        // directory, is the same for every file there.
+        let dir = file.parent().unwrap_or(Path::new(""));
+        if let Some((last, membership)) = &self.last {
+            if last == dir {
+                return membership.clone();
+            }
+        }
+        let membership = self.membership_of(file);
+        self.last = Some((dir.to_path_buf(), membership.clone()));
+        membership
+    }
+
+    fn membership_of(&mut self, file: &Path) -> Membership {
         let absolute = super::absolute(file);
         let mut outermost: Option<(usize, bool)> = None;
         for (depth, dir) in absolute.ancestors().skip(1).enumerate() {
@@ -205,6 +222,25 @@ mod tests {
             charts.membership(&root.join("plain/x.yaml")),
             Membership::None
         );
+        // In walk order, the answer kept for a directory is the one each file gets alone.
+        let mut walked = Charts::default();
+        for name in [
+            "charts/a/Chart.yaml",
+            "charts/a/values.yaml",
+            "charts/a/charts/sub/Chart.yaml",
+            "charts/a/charts/sub/templates/x.yaml",
+            "charts/a/charts/sub/templates/y.yaml",
+            "charts/a/templates/webhook.yaml",
+            "charts/a/templates/other.yaml",
+            "plain/x.yaml",
+        ] {
+            let file = root.join(name);
+            assert_eq!(
+                walked.membership(&file),
+                Charts::default().membership(&file),
+                "{name}"
+            );
+        }
         assert_eq!(
             source_name(Path::new("./charts/a")),
             "<helm template charts/a>"

@@ -17,6 +17,8 @@ use globset::{GlobBuilder, GlobMatcher};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// A usage or I/O failure: exit code 2.
 #[derive(Debug)]
@@ -225,56 +227,113 @@ pub fn read_all(
             }
             continue;
         }
-        let expanded = expand(arg)?;
-        inputs.skipped_special.extend(
-            expanded
-                .special
-                .iter()
-                .filter(|path| !exclude.matches(path))
-                .map(|path| display_path(path)),
-        );
-        let mut found = 0;
-        let mut excluded = 0;
-        // Plain files are read together, in parallel, when the next chart or the end comes.
-        let mut plain: Vec<PathBuf> = Vec::new();
-        for path in expanded.files {
-            if exclude.matches(&path) {
-                excluded += 1;
-                continue;
-            }
-            found += 1;
-            if !seen.insert(path.clone()) {
-                continue;
-            }
-            let chart = match charts.membership(&path) {
-                helm::Membership::None => None,
-                helm::Membership::Chart(root) if options.helm.is_some() => Some(root),
-                helm::Membership::Chart(_) => None,
-                helm::Membership::Template(root) => Some(root),
+        // The walk hands its files to parallel reads as it goes; what it found is then
+        // taken in order (counted against the budget, charts rendered), as if read one by one.
+        let mut walked = Walked::default();
+        let remaining = budget.remaining();
+        let taken = AtomicU64::new(0);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        rayon::in_place_scope(|scope| {
+            let reader = BatchReader {
+                scope,
+                sender: &sender,
+                taken: &taken,
+                remaining,
             };
-            if chart.is_some() {
-                read_files(std::mem::take(&mut plain), budget, &mut inputs)?;
-            }
-            match (chart, &options.helm) {
-                (None, _) => plain.push(path),
-                (Some(root), Some(settings)) => {
-                    if rendered.insert(absolute(&root)) {
-                        let bytes = helm::render(settings, &root, budget)?;
-                        let mut render = SourceFile::new(helm::source_name(&root), bytes);
-                        render.chart = Some(display_path(&root));
-                        inputs.sources.add(render);
+            let mut plain: Vec<PathBuf> = Vec::new();
+            expand(arg, &mut |path, regular| {
+                if !regular {
+                    if !exclude.matches(&path) {
+                        inputs.skipped_special.push(display_path(&path));
+                    }
+                    return;
+                }
+                if exclude.matches(&path) {
+                    walked.excluded += 1;
+                    return;
+                }
+                walked.found += 1;
+                if !seen.insert(path.clone()) {
+                    return;
+                }
+                let chart = match charts.membership(&path) {
+                    helm::Membership::None => None,
+                    helm::Membership::Chart(root) if options.helm.is_some() => Some(root),
+                    helm::Membership::Chart(_) => None,
+                    helm::Membership::Template(root) => Some(root),
+                };
+                match (chart, &options.helm) {
+                    (None, _) => {
+                        plain.push(path);
+                        if plain.len() == READ_BATCH_FILES {
+                            reader.flush(&mut plain, &mut walked, false);
+                        }
+                    }
+                    (Some(root), Some(_)) => {
+                        if rendered.insert(absolute(&root)) {
+                            if !plain.is_empty() {
+                                reader.flush(&mut plain, &mut walked, false);
+                            }
+                            walked.steps.push(Step::Render(root));
+                        }
+                    }
+                    (Some(root), None) => {
+                        let name = display_path(&root);
+                        match inputs.skipped_charts.iter_mut().find(|(c, _)| *c == name) {
+                            Some((_, count)) => *count += 1,
+                            None => inputs.skipped_charts.push((name, 1)),
+                        }
                     }
                 }
-                (Some(root), None) => {
-                    let name = display_path(&root);
-                    match inputs.skipped_charts.iter_mut().find(|(c, _)| *c == name) {
-                        Some((_, count)) => *count += 1,
-                        None => inputs.skipped_charts.push((name, 1)),
+            })?;
+            if !plain.is_empty() {
+                reader.flush(&mut plain, &mut walked, true);
+            }
+            Ok::<(), InputError>(())
+        })?;
+        drop(sender);
+        let mut batches: Vec<Vec<Option<Prefetched>>> =
+            (0..walked.batches).map(|_| Vec::new()).collect();
+        for (batch, read) in receiver {
+            batches[batch] = read;
+        }
+        for step in walked.steps {
+            match step {
+                Step::Files(paths, batch) => {
+                    let mut prefetched = batch
+                        .map(|b| std::mem::take(&mut batches[b]))
+                        .unwrap_or_default()
+                        .into_iter();
+                    for path in paths.iter() {
+                        match prefetched.next().flatten() {
+                            Some(Prefetched {
+                                length,
+                                file,
+                                found,
+                            }) => {
+                                budget.account_length(|| shown(&file.name), length)?;
+                                inputs.add_prepared(file, found);
+                            }
+                            // Not a regular file, unreadable, or past the budget: as one by one.
+                            None => {
+                                let bytes = read_file(path, budget)?;
+                                inputs.add_decoded(display_path(path), bytes);
+                            }
+                        }
                     }
+                }
+                Step::Render(root) => {
+                    let Some(settings) = &options.helm else {
+                        continue;
+                    };
+                    let bytes = helm::render(settings, &root, budget)?;
+                    let mut render = SourceFile::new(helm::source_name(&root), bytes);
+                    render.chart = Some(display_path(&root));
+                    inputs.sources.add(render);
                 }
             }
         }
-        read_files(plain, budget, &mut inputs)?;
+        let (found, excluded) = (walked.found, walked.excluded);
         if found == 0 {
             inputs.empty.push(EmptyInput {
                 arg: arg.clone(),
@@ -306,59 +365,113 @@ impl Inputs {
 /// Fewer files than this are read one by one.
 const PARALLEL_READ_FILES: usize = 64;
 
-/// Reads `paths` and adds them in order. Regular files are read in parallel (the walk of a
-/// chart tree is many small files), then counted against the budget in order, so what is
-/// refused, and the message, are those of reading them one by one. The parallel reads stop
-/// once the budget is spent; the files left are then read one by one, which reports it.
-fn read_files(
-    paths: Vec<PathBuf>,
-    budget: &mut InputBudget,
-    inputs: &mut Inputs,
-) -> Result<(), InputError> {
-    use rayon::prelude::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    inputs.sources.reserve(paths.len());
-    // A few files are read faster than threads start.
-    if paths.len() < PARALLEL_READ_FILES {
-        for path in &paths {
-            let bytes = read_file(path, budget)?;
-            inputs.add_decoded(display_path(path), bytes);
+/// Files a walk hands to one parallel read.
+const READ_BATCH_FILES: usize = 256;
+
+/// What one argument's walk found, in order.
+#[derive(Default)]
+struct Walked {
+    steps: Vec<Step>,
+    /// Parallel reads started.
+    batches: usize,
+    found: usize,
+    excluded: usize,
+}
+
+enum Step {
+    /// Plain files, and the parallel read that has them, if one was started.
+    Files(Arc<Vec<PathBuf>>, Option<usize>),
+    /// A chart to render with `helm template`.
+    Render(PathBuf),
+}
+
+/// A file read ahead of its turn, before the budget counted it.
+struct Prefetched {
+    length: u64,
+    file: SourceFile,
+    found: encoding::Encoding,
+}
+
+type Batch = (usize, Vec<Option<Prefetched>>);
+
+/// Starts the parallel reads of a walk's files.
+struct BatchReader<'a, 'scope> {
+    scope: &'a rayon::Scope<'scope>,
+    sender: &'a std::sync::mpsc::Sender<Batch>,
+    taken: &'scope AtomicU64,
+    remaining: u64,
+}
+
+impl BatchReader<'_, '_> {
+    /// Adds the files in `plain` to `walked` as one step, read in parallel unless they are
+    /// the `last` and few of a walk that started no parallel read: a few files are read
+    /// faster than threads start.
+    fn flush(&self, plain: &mut Vec<PathBuf>, walked: &mut Walked, last: bool) {
+        let paths = Arc::new(std::mem::take(plain));
+        if last && walked.batches == 0 && paths.len() < PARALLEL_READ_FILES {
+            walked.steps.push(Step::Files(paths, None));
+            return;
         }
-        return Ok(());
+        let batch = walked.batches;
+        walked.batches += 1;
+        let (sender, shared, taken, remaining) = (
+            self.sender.clone(),
+            Arc::clone(&paths),
+            self.taken,
+            self.remaining,
+        );
+        self.scope.spawn(move |_| {
+            // The receiver outlives the scope; a failed send only means an earlier error.
+            let _ = sender.send((batch, read_batch(&shared, remaining, taken)));
+        });
+        walked.steps.push(Step::Files(paths, Some(batch)));
     }
-    let remaining = budget.remaining();
-    let taken = AtomicU64::new(0);
-    // Read and decoded side by side (the text checked as UTF-8 too); counted in order below.
-    let prefetched: Vec<Option<(u64, SourceFile, encoding::Encoding)>> = paths
-        .par_iter()
+}
+
+/// Reads and decodes `paths` (the text checked as UTF-8 too), each to `None` if it is not a
+/// regular file, cannot be read, or the reads together have spent the budget (`remaining`):
+/// those are read again in their turn, which says why.
+fn read_batch(paths: &[PathBuf], remaining: u64, taken: &AtomicU64) -> Vec<Option<Prefetched>> {
+    paths
+        .iter()
         .map(|path| {
             if taken.load(Ordering::Relaxed) > remaining {
                 return None;
             }
-            // Checked before opening: opening a FIFO would wait for its writer.
-            let size = std::fs::metadata(path).ok().filter(|m| m.is_file())?.len();
-            let mut file = std::fs::File::open(path).ok()?;
+            let (mut file, size) = open_regular(path)?;
             let bytes = limit::read_at_most(&mut file, Some(size), remaining).ok()?;
             let length = bytes.len() as u64;
             taken.fetch_add(length, Ordering::Relaxed);
             let (file, found) = decoded(display_path(path), bytes);
-            Some((length, file, found))
+            Some(Prefetched {
+                length,
+                file,
+                found,
+            })
         })
-        .collect();
-    for (path, prefetched) in paths.iter().zip(prefetched) {
-        match prefetched {
-            Some((length, file, found)) => {
-                budget.account_length(|| shown(&file.name), length)?;
-                inputs.add_prepared(file, found);
-            }
-            // Not a regular file, unreadable, or past the budget: as one by one.
-            None => {
-                let bytes = read_file(path, budget)?;
-                inputs.add_decoded(display_path(path), bytes);
-            }
-        }
-    }
-    Ok(())
+        .collect()
+}
+
+/// `path` opened if it is a regular file, with its size. Opening a FIFO would wait for its
+/// writer: on Unix the file is opened without waiting and then looked at; elsewhere, looked
+/// at first.
+fn open_regular(path: &Path) -> Option<(std::fs::File, u64)> {
+    #[cfg(unix)]
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .ok()?
+    };
+    #[cfg(not(unix))]
+    let file = {
+        std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        std::fs::File::open(path).ok()?
+    };
+    let metadata = file.metadata().ok().filter(|m| m.is_file())?;
+    Some((file, metadata.len()))
 }
 
 /// An input's text as speclint reads it (UTF-16 converted), and its encoding.
@@ -392,23 +505,16 @@ fn display_path(path: &Path) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
-/// The files an argument names, and the special files its walk passed over.
-#[derive(Default)]
-struct Expanded {
-    files: Vec<PathBuf>,
-    special: Vec<PathBuf>,
-}
-
-fn expand(arg: &str) -> Result<Expanded, InputError> {
+/// Hands `found` each file an argument names, in order, and whether it is a regular file
+/// (a walk passes over FIFOs, sockets and devices without opening them).
+fn expand(arg: &str, found: &mut dyn FnMut(PathBuf, bool)) -> Result<(), InputError> {
     let path = Path::new(arg);
     if path.is_dir() {
-        return walk(path, None);
+        return walk(path, None, found).map(|_| ());
     }
     if path.exists() {
-        return Ok(Expanded {
-            files: vec![path.to_path_buf()],
-            special: Vec::new(),
-        });
+        found(path.to_path_buf(), true);
+        return Ok(());
     }
     if !has_glob_chars(arg) {
         return Err(InputError(format!(
@@ -421,15 +527,14 @@ fn expand(arg: &str) -> Result<Expanded, InputError> {
         .build()
         .map_err(|e| InputError(format!("invalid glob pattern {}: {e}", shown(arg))))?
         .compile_matcher();
-    let expanded = walk(&glob_base(arg), Some(&matcher))?;
     // A pattern that matched only special files did match: they are noted, not missing.
-    if expanded.files.is_empty() && expanded.special.is_empty() {
+    if walk(&glob_base(arg), Some(&matcher), found)? == 0 {
         return Err(InputError(format!(
             "{}: no file matches this pattern",
             shown(arg)
         )));
     }
-    Ok(expanded)
+    Ok(())
 }
 
 fn has_glob_chars(arg: &str) -> bool {
@@ -456,8 +561,13 @@ fn glob_base(pattern: &str) -> PathBuf {
 /// lives in ignored folders. With a glob, every file it matches counts, whatever its extension.
 /// Only regular files (and links to them, which kubectl follows too) are taken; FIFOs,
 /// sockets and devices are set aside unopened.
-fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Expanded, InputError> {
-    let mut expanded = Expanded::default();
+/// Answers how many entries it handed to `found`.
+fn walk(
+    dir: &Path,
+    glob: Option<&GlobMatcher>,
+    found: &mut dyn FnMut(PathBuf, bool),
+) -> Result<usize, InputError> {
+    let mut count = 0;
     let walker = ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .hidden(false)
@@ -498,13 +608,10 @@ fn walk(dir: &Path, glob: Option<&GlobMatcher>) -> Result<Expanded, InputError> 
         if !wanted {
             continue;
         }
-        if regular {
-            expanded.files.push(path.to_path_buf());
-        } else {
-            expanded.special.push(path.to_path_buf());
-        }
+        count += 1;
+        found(path.to_path_buf(), regular);
     }
-    Ok(expanded)
+    Ok(count)
 }
 
 #[cfg(test)]
@@ -567,6 +674,60 @@ mod tests {
         .map(|i| i.sources)
         .unwrap();
         assert_eq!(sources.len(), 3);
+    }
+
+    #[test]
+    fn a_walk_read_in_batches_keeps_walk_order_and_counts_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut expected = Vec::new();
+        // Several parallel reads, with a chart's templates (skipped) between them.
+        for (folder, count) in [("a", 300), ("b/templates", 5), ("c", 400)] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+            if folder.starts_with('b') {
+                // Outside templates/, so read as a manifest without --helm.
+                std::fs::write(root.join("b/Chart.yaml"), "name: b/Chart.yaml\n").unwrap();
+                expected.push(format!("{}/b/Chart.yaml", root.display()));
+            }
+            for i in 0..count {
+                let name = format!("{folder}/f{i:03}.yaml");
+                std::fs::write(root.join(&name), format!("name: {name}\n")).unwrap();
+                if !folder.starts_with('b') {
+                    expected.push(format!("{}/{name}", root.display()));
+                }
+            }
+        }
+        let arg = root.to_string_lossy().to_string();
+        let read = |budget: &mut InputBudget| {
+            read_all(
+                std::slice::from_ref(&arg),
+                &mut &b""[..],
+                &ReadOptions::default(),
+                budget,
+            )
+        };
+        let inputs = read(&mut InputBudget::default()).unwrap();
+        assert!(names(&inputs.sources) == expected, "not in walk order");
+        for (_, file) in inputs.sources.files() {
+            assert_eq!(
+                *file.text,
+                format!("name: {}\n", &file.name[arg.len() + 1..])
+            );
+        }
+        assert_eq!(inputs.skipped_charts.len(), 1);
+        assert_eq!(inputs.skipped_charts[0].1, 5);
+        // The file refused is the first the total does not fit, in walk order.
+        let sizes: Vec<u64> = inputs
+            .sources
+            .files()
+            .map(|(_, f)| f.text.len() as u64)
+            .collect();
+        let limit: u64 = sizes[..500].iter().sum();
+        let err = read(&mut InputBudget::new(limit)).unwrap_err();
+        assert!(
+            err.0.contains(&format!("reading {}", expected[500])),
+            "{err}"
+        );
     }
 
     #[test]
