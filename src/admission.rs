@@ -203,6 +203,16 @@ pub fn rule_matches(rule: &AdmissionRule<'_>, request: &Request<'_, '_>) -> bool
         })
 }
 
+/// Whether `rule` names `resource` of `group`, whatever the operation, version, subresource
+/// and scope: what [`rule_matches`] asks first, so a `false` here is a `false` there.
+pub fn rule_names(rule: &AdmissionRule<'_>, group: &str, resource: &str) -> bool {
+    rule.api_groups.iter().any(|g| *g == "*" || *g == group)
+        && rule.resources.iter().any(|written| {
+            let name = written.split_once('/').map_or(*written, |(name, _)| name);
+            name == "*" || name == resource
+        })
+}
+
 /// The group and version a resource is served at, for the resources these rules ask about.
 pub fn served(resource: &str) -> Option<(&'static str, &'static str)> {
     Some(match resource {

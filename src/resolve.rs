@@ -383,7 +383,7 @@ fn verdicts<'r>(
     let inputs = TrustInputs::collect(model, resolutions);
     let root_pools: HashMap<Option<&str>, CertPool<'_>> = inputs
         .bundles
-        .iter()
+        .par_iter()
         .filter_map(|(text, bundle)| match bundle {
             Some(LoadedBundle::Roots(roots)) => Some((*text, CertPool::new(roots))),
             _ => None,
@@ -396,7 +396,7 @@ fn verdicts<'r>(
     let system_pool = needs_system_roots.then(|| CertPool::new(tls::roots::system_roots()));
     let served: HashMap<(usize, &str), ServedChain<'_>> = inputs
         .chains
-        .iter()
+        .par_iter()
         .map(|(key, chain)| (*key, ServedChain::new(&chain.certificates)))
         .collect();
     let no_roots: Arc<[tls::cert::Certificate]> = Arc::from(Vec::new());

@@ -209,6 +209,10 @@ pub fn critical_hits<'w, 'a>(
         let Some((group, version)) = admission::served(critical.resource) else {
             continue;
         };
+        // Most webhooks name other resources: asked first, before any request is made up.
+        if !(admission.rules.iter()).any(|r| admission::rule_names(r, group, critical.resource)) {
+            continue;
+        }
         let places: Vec<Option<String>> = match critical.place {
             Place::System | Place::SystemNamespaceObject => {
                 system.iter().cloned().map(Some).collect()

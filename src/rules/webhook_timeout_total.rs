@@ -23,7 +23,7 @@ const MAX_REQUESTS: usize = 3;
 const MAX_LABELS: usize = 10;
 
 /// A request to try: (operation, group, version, resource, subresource, cluster-scoped).
-type Probe = (String, String, String, String, String, bool);
+type Probe<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, bool);
 
 /// `CREATE pods` and the namespace it was tried in (None: cluster-scoped).
 type Described = (String, Option<String>);
@@ -100,6 +100,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let mut by_resource: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
     let mut every_resource = Vec::new();
     let mut probes: BTreeSet<Probe> = BTreeSet::new();
+    let cluster_scoped = ClusterScoped::of(context);
     for &e in &webhooks {
         let admission = model.endpoints[e]
             .admission
@@ -158,12 +159,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                         for version in versions {
                             for operation in operations {
                                 probes.insert((
-                                    operation.to_string(),
-                                    group.to_string(),
-                                    version.to_string(),
-                                    resource.to_string(),
-                                    subresource.to_string(),
-                                    is_cluster_scoped(context, resource),
+                                    operation,
+                                    group,
+                                    version,
+                                    resource,
+                                    subresource,
+                                    cluster_scoped.contains(resource),
                                 ));
                             }
                         }
@@ -182,11 +183,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             };
             for operation in critical.operations {
                 probes.insert((
-                    operation.to_string(),
-                    group.to_string(),
-                    version.to_string(),
-                    critical.resource.to_string(),
-                    String::new(),
+                    operation,
+                    group,
+                    version,
+                    critical.resource,
+                    "",
                     matches!(critical.place, Place::Cluster),
                 ));
             }
@@ -206,9 +207,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // The requests whose webhooks could reach the deadline at all, with those webhooks.
     let mut worth: Vec<(&Probe, Vec<usize>)> = Vec::new();
     for probe in &probes {
-        let mut candidates: Vec<usize> = [probe.1.as_str(), "*"]
+        let mut candidates: Vec<usize> = [probe.1, "*"]
             .iter()
-            .flat_map(|group| by_resource.get(&(*group, probe.3.as_str())))
+            .flat_map(|group| by_resource.get(&(*group, probe.3)))
             .flatten()
             .copied()
             .collect();
@@ -446,11 +447,19 @@ fn describe_requests(requests: &[(String, Option<String>)], namespaces: usize) -
 
 /// Whether requests for `resource` carry no namespace: built-in cluster-scoped resources,
 /// and custom resources whose CRD among the inputs says `scope: Cluster`.
-fn is_cluster_scoped(context: &Context<'_, '_>, resource: &str) -> bool {
-    CLUSTER_SCOPED.contains(&resource)
-        || context
-            .model
-            .custom_resources
-            .iter()
-            .any(|(plural, cluster)| *cluster && *plural == resource)
+/// The resources whose requests carry no namespace: built-in ones and those the inputs'
+/// CustomResourceDefinitions define with `scope: Cluster`.
+struct ClusterScoped<'a>(HashSet<&'a str>);
+
+impl<'a> ClusterScoped<'a> {
+    fn of(context: &Context<'_, 'a>) -> Self {
+        let custom = (context.model.custom_resources.iter())
+            .filter(|(_, cluster)| *cluster)
+            .map(|(plural, _)| *plural);
+        ClusterScoped(CLUSTER_SCOPED.iter().copied().chain(custom).collect())
+    }
+
+    fn contains(&self, resource: &str) -> bool {
+        self.0.contains(resource)
+    }
 }

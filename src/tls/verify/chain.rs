@@ -8,7 +8,7 @@ use super::error::{SignatureHint, VerifyError, VerifyErrorKind};
 use super::name_constraints::check_sans_against;
 use super::{serial_decimal, CertRef, Chain, PooledOptions};
 use crate::tls::cert::{Certificate, PublicKeyAlgorithm};
-use crate::tls::signature::{check_signature_from, rsa_key};
+use crate::tls::signature::{check_signature_from, rsa_key, SignatureError};
 use crate::tls::time::Time;
 
 /// Go's `leafCertificate` / `intermediateCertificate` / `rootCertificate`.
@@ -111,7 +111,13 @@ pub(super) struct Verifier<'a> {
     intermediates: &'a CertPool<'a>,
     excluded_intermediate: Option<usize>,
     signature_checks: usize,
+    /// Signature checks done, by child and parent DER. A CA both among the roots and in the
+    /// served chain is a candidate twice, with the same answer: Go checks it twice.
+    signatures: Vec<CheckedSignature<'a>>,
 }
+
+/// A child's DER, its candidate parent's, and whether the parent signed the child.
+type CheckedSignature<'a> = (&'a [u8], &'a [u8], Result<(), SignatureError>);
 
 impl<'a> Verifier<'a> {
     pub(super) fn new(leaf: &'a Certificate, options: &PooledOptions<'a>) -> Self {
@@ -122,6 +128,7 @@ impl<'a> Verifier<'a> {
             intermediates: options.intermediates,
             excluded_intermediate: options.excluded_intermediate,
             signature_checks: 0,
+            signatures: Vec::new(),
         }
     }
 
@@ -131,6 +138,24 @@ impl<'a> Verifier<'a> {
             CertRef::Root(i) => &self.roots.certs[i],
             CertRef::Intermediate(i) => &self.intermediates.certs[i],
         }
+    }
+
+    /// `CheckSignatureFrom`, once per pair of certificates.
+    fn check_signature(
+        &mut self,
+        child: &'a Certificate,
+        parent: &'a Certificate,
+    ) -> Result<(), SignatureError> {
+        let (child_der, parent_der) = (child.raw.as_slice(), parent.raw.as_slice());
+        if let Some((_, _, known)) =
+            (self.signatures.iter()).find(|(c, p, _)| *c == child_der && *p == parent_der)
+        {
+            return known.clone();
+        }
+        let result = check_signature_from(child, parent);
+        self.signatures
+            .push((child_der, parent_der, result.clone()));
+        result
     }
 
     /// Go's `buildChains`. Like Go, every candidate is explored and the error
@@ -168,7 +193,7 @@ impl<'a> Verifier<'a> {
                 error = Some(VerifyError::new(VerifyErrorKind::SignatureCheckLimit));
                 continue;
             }
-            if let Err(signature_error) = check_signature_from(child, candidate) {
+            if let Err(signature_error) = self.check_signature(child, candidate) {
                 if hint.is_none() {
                     hint = Some(SignatureHint {
                         candidate: candidate_ref,
