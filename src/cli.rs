@@ -354,9 +354,9 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     if let Some(TimingsOnExit(timings)) = &timings {
         timings.stage("report");
     }
-    // The inputs are freed off the main thread once the report no longer needs them.
-    let sources = InBackgroundOnDrop(Some(sources));
-    let outcome = InBackgroundOnDrop(Some(outcome));
+    // The process ends after the report: the inputs are left for it to reclaim.
+    let sources = LeftToExit(Some(sources));
+    let outcome = LeftToExit(Some(outcome));
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
@@ -446,11 +446,11 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     }
 }
 
-/// Hands its value to [`pipeline::drop_in_background`] when dropped, whichever way the
-/// function holding it returns.
-struct InBackgroundOnDrop<T: Send + 'static>(Option<T>);
+/// Leaves its value to the operating system to reclaim when the process exits (see
+/// [`pipeline::Options::leave_memory_to_exit`]), whichever way the function holding it returns.
+struct LeftToExit<T>(Option<T>);
 
-impl<T: Send + 'static> std::ops::Deref for InBackgroundOnDrop<T> {
+impl<T> std::ops::Deref for LeftToExit<T> {
     type Target = T;
     fn deref(&self) -> &T {
         self.0
@@ -459,9 +459,9 @@ impl<T: Send + 'static> std::ops::Deref for InBackgroundOnDrop<T> {
     }
 }
 
-impl<T: Send + 'static> Drop for InBackgroundOnDrop<T> {
+impl<T> Drop for LeftToExit<T> {
     fn drop(&mut self) {
-        pipeline::drop_in_background(self.0.take());
+        std::mem::forget(self.0.take());
     }
 }
 
@@ -700,6 +700,7 @@ fn options(args: &Args, config: Option<&config::Config>) -> Result<Options, Stri
     }
     options.rules = config::rule_settings(config, &args.enable, &args.disable);
     options.list_objects = args.format == Format::Junit;
+    options.leave_memory_to_exit = true;
     if args.min_validity.is_some() {
         // The flag wins over the file, including the rule's own threshold.
         options.rules.expiring_min_validity = None;
