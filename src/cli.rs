@@ -585,16 +585,19 @@ fn write_report(
     let diags = &outcome.diagnostics;
     let written = match args.format {
         Format::Human => {
-            let shown: Vec<Diagnostic> = if args.verbose {
-                diags.clone()
-            } else {
+            let filtered: Vec<Diagnostic>;
+            let counted_instead = report::not_checked::is_counted_instead;
+            // Copied only when some are left out: a large run's findings are many.
+            let shown: &[Diagnostic] = if args.verbose || !diags.iter().any(counted_instead) {
                 diags
-                    .iter()
-                    .filter(|d| !report::not_checked::is_counted_instead(d))
+            } else {
+                filtered = (diags.iter())
+                    .filter(|d| !counted_instead(d))
                     .cloned()
-                    .collect()
+                    .collect();
+                &filtered
             };
-            report::human::render(out, &shown, sources, &outcome.redactions, color).and_then(|()| {
+            report::human::render(out, shown, sources, &outcome.redactions, color).and_then(|()| {
                 // A clean run prints them after its "no problems" line.
                 if shown.is_empty() && args.output.is_none() {
                     return Ok(());
