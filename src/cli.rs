@@ -347,9 +347,9 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     let outcome = if show_progress {
         // The ticker erases its line when dropped, before the report is written.
         let ticker = crate::progress::Ticker::start(progress);
-        pipeline::lint_reporting(&sources, &options, ticker.progress())
+        pipeline::lint_owned(&mut sources, &options, ticker.progress())
     } else {
-        pipeline::lint_reporting(&sources, &options, &progress)
+        pipeline::lint_owned(&mut sources, &options, &progress)
     };
     if let Some(TimingsOnExit(timings)) = &timings {
         timings.stage("report");

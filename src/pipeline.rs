@@ -5,9 +5,10 @@ use crate::model::Model;
 use crate::report::{Redactions, Summary};
 use crate::resolve;
 use crate::rules;
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span, Text};
 use crate::yaml::{self, Document};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 pub struct Options {
     /// Namespace for objects that name none (`-n`).
@@ -31,6 +32,9 @@ pub struct Options {
     /// left for the operating system to reclaim at exit, all at once, rather than freed
     /// piece by piece (millions of small allocations), as clang's `-disable-free` does.
     pub leave_memory_to_exit: bool,
+    /// With [`lint_owned`], files of at least this many bytes whose every document is kept
+    /// by its identity alone are compressed; smaller ones have too little to gain.
+    pub compress_from_bytes: usize,
 }
 
 /// Which documents keep their tree once parsed: memory, not findings (a tree let go is
@@ -59,6 +63,7 @@ impl Options {
             list_objects: true,
             trees: Trees::default(),
             leave_memory_to_exit: false,
+            compress_from_bytes: 4096,
         }
     }
 }
@@ -102,7 +107,42 @@ pub fn lint_reporting(
     options: &Options,
     progress: &crate::progress::Progress,
 ) -> Outcome {
-    use crate::progress::{CHECKING, MODELLING, PARSING, VERIFYING};
+    let parsed = parse(sources, options, progress, false);
+    check(sources, parsed, options, progress)
+}
+
+/// [`lint_reporting`] for the owner of the inputs (the command line): the text of a file
+/// whose every document is kept by its identity alone is compressed once parsed. A chart's
+/// CRDs are often most of its text, and no stage reads them; a finding on one, or a stage
+/// that reads one after all, decompresses its file.
+pub fn lint_owned(
+    sources: &mut SourceMap,
+    options: &Options,
+    progress: &crate::progress::Progress,
+) -> Outcome {
+    let mut parsed = parse(sources, options, progress, true);
+    for (id, text) in std::mem::take(&mut parsed.compressed) {
+        sources.compress(id, text);
+    }
+    check(sources, parsed, options, progress)
+}
+
+/// What parsing gives the later stages.
+struct Parsed {
+    documents: Vec<Document>,
+    previous_documents: Vec<Document>,
+    diagnostics: Vec<Diagnostic>,
+    /// Files whose documents refer to their text compressed, for the owner to swap in.
+    compressed: Vec<(FileId, Arc<Text>)>,
+}
+
+fn parse(
+    sources: &SourceMap,
+    options: &Options,
+    progress: &crate::progress::Progress,
+    compress: bool,
+) -> Parsed {
+    use crate::progress::PARSING;
     progress.start_stage(PARSING, sources.total_bytes() as u64);
     let parsed_bytes = |n: usize| progress.advance(n as u64);
     let loaded: Vec<_> = (0..sources.len())
@@ -116,14 +156,25 @@ pub fn lint_reporting(
                 Trees::LetAllGo => &crate::model::identity,
                 Trees::KeepAll => &|_| None,
             };
-            yaml::load_retaining(id, file, &parsed_bytes, set_aside)
+            let mut loaded = yaml::load_retaining(id, file, &parsed_bytes, set_aside);
+            // Not when a finding points into it, or a suppression comment is read from it.
+            let compressible = compress
+                && !file.previous
+                && file.text.len() >= options.compress_from_bytes
+                && loaded.errors.is_empty()
+                && loaded.implicit_starts.is_empty()
+                && !file.text.contains(crate::suppress::MARKER);
+            let compressed = compressible
+                .then(|| yaml::compress_set_aside(&mut loaded.documents, &file.text))
+                .flatten();
+            (loaded, compressed)
         })
         .collect();
     // One Vec each, allocated once: the first file's is extended to hold the others'.
     let count = |previous: bool| -> usize {
         (loaded.iter().enumerate())
             .filter(|(id, _)| sources.get(*id).previous == previous)
-            .map(|(_, loaded)| loaded.documents.len())
+            .map(|(_, (loaded, _))| loaded.documents.len())
             .sum()
     };
     let (current_count, previous_count) = (count(false), count(true));
@@ -131,7 +182,9 @@ pub fn lint_reporting(
     let mut previous_documents: Vec<Document> = Vec::new();
     let mut diagnostics = Vec::new();
     let mut separators = Vec::new();
-    for (id, loaded) in loaded.into_iter().enumerate() {
+    let mut compressed = Vec::new();
+    for (id, (loaded, text)) in loaded.into_iter().enumerate() {
+        compressed.extend(text.map(|text| (id, text)));
         let yaml::Loaded {
             documents: docs,
             errors,
@@ -160,6 +213,27 @@ pub fn lint_reporting(
         diagnostics.extend(errors.iter().map(rules::yaml_error_diagnostic));
     }
     diagnostics.append(&mut separators);
+    Parsed {
+        documents,
+        previous_documents,
+        diagnostics,
+        compressed,
+    }
+}
+
+fn check(
+    sources: &SourceMap,
+    parsed: Parsed,
+    options: &Options,
+    progress: &crate::progress::Progress,
+) -> Outcome {
+    use crate::progress::{CHECKING, MODELLING, VERIFYING};
+    let Parsed {
+        documents,
+        previous_documents,
+        mut diagnostics,
+        ..
+    } = parsed;
     progress.start_stage(MODELLING, 0);
     let model = Model::build_with_live(&documents, &options.default_namespace, &|file| {
         sources.get(file).live

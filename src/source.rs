@@ -47,9 +47,8 @@ pub struct SourceFile {
     pub name: String,
     /// The text. Bytes that are not valid UTF-8 are replaced one for one by `?`,
     /// so that every byte offset into the original input is an offset into `text`.
-    /// Shared with the YAML trees, whose string scalars mostly point into it. An
-    /// `Arc<String>`, not `Arc<str>`: no copy of the text is made, and the pointer is thin.
-    pub text: Arc<String>,
+    /// Shared with the YAML documents, whose string scalars mostly point into it.
+    pub text: Arc<Text>,
     /// Offsets of the first byte of each invalid UTF-8 sequence (at most a few are kept).
     pub invalid_utf8: Vec<usize>,
     /// Marked live cluster state (`--cluster-state`), as opposed to rendered manifests.
@@ -62,6 +61,87 @@ pub struct SourceFile {
     /// Built when a position in the file is first asked for: most files of a large run are
     /// never reported on, and an index of every line would cost 8 bytes a line.
     index: std::sync::OnceLock<Box<LineIndex>>,
+}
+
+/// A file's text, as read, or compressed: a file whose every object no stage reads beyond
+/// its identity (a CRD, a ConfigMap) is compressed once parsed ([`Text::compressed`], by
+/// the pipeline's owner), and decompressed, once, if a stage or the report reads it. It
+/// reads as the `String` it holds (`Deref`); [`Text::len`] does not decompress.
+pub struct Text {
+    text: std::sync::OnceLock<Arc<String>>,
+    /// An LZ4 block of the text, when compressed.
+    compressed: Option<Box<[u8]>>,
+    /// For a compressed text, the identities of its objects, copied out
+    /// (`yaml::Document::identity_text`): building the model does not decompress it.
+    identities: Option<Box<str>>,
+    len: usize,
+}
+
+impl Text {
+    pub fn new(text: String) -> Text {
+        Text {
+            len: text.len(),
+            text: std::sync::OnceLock::from(Arc::new(text)),
+            compressed: None,
+            identities: None,
+        }
+    }
+
+    /// `text` compressed, with `identities` kept beside it.
+    pub fn compressed(text: &str, identities: String) -> Text {
+        Text {
+            len: text.len(),
+            text: std::sync::OnceLock::new(),
+            compressed: Some(lz4_flex::block::compress(text.as_bytes()).into_boxed_slice()),
+            identities: Some(identities.into_boxed_str()),
+        }
+    }
+
+    /// The text, decompressed first if need be.
+    pub fn shared(&self) -> &Arc<String> {
+        self.text.get_or_init(|| {
+            let decompressed = (self.compressed.as_deref())
+                .and_then(|block| lz4_flex::block::decompress(block, self.len).ok())
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            // Cannot fail (the block is ours); were it to, spaces keep every offset valid.
+            Arc::new(decompressed.unwrap_or_else(|| " ".repeat(self.len)))
+        })
+    }
+
+    /// Its length in bytes, without decompressing.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether it was compressed (whether or not it has been read since).
+    pub fn is_compressed(&self) -> bool {
+        self.compressed.is_some()
+    }
+
+    /// The identities copied out of a compressed text.
+    pub fn identities(&self) -> Option<&str> {
+        self.identities.as_deref()
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = String;
+    fn deref(&self) -> &String {
+        self.shared()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.text.get() {
+            Some(text) => text.fmt(f),
+            None => write!(f, "<{} bytes, compressed>", self.len),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -80,7 +160,7 @@ impl SourceFile {
         let (text, invalid_utf8) = sanitize_utf8(bytes);
         SourceFile {
             name: name.into(),
-            text: Arc::new(text),
+            text: Arc::new(Text::new(text)),
             invalid_utf8,
             live: false,
             previous: false,
@@ -235,6 +315,15 @@ impl SourceMap {
         &self.files[id]
     }
 
+    /// Replaces file `id`'s text with `text`, the same compressed ([`Text::compressed`]).
+    pub fn compress(&mut self, id: FileId, text: Arc<Text>) {
+        if let Some(file) = self.files.get_mut(id) {
+            if file.text.len() == text.len() {
+                file.text = text;
+            }
+        }
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate()
     }
@@ -309,6 +398,6 @@ mod tests {
     fn invalid_utf8_is_replaced_byte_for_byte() {
         let f = SourceFile::new("x", b"a: \xff\xfe\nb: ok\n".to_vec());
         assert_eq!(f.invalid_utf8, vec![3, 4]);
-        assert_eq!(*f.text, "a: ??\nb: ok\n");
+        assert_eq!(f.text.as_str(), "a: ??\nb: ok\n");
     }
 }

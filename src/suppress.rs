@@ -78,6 +78,9 @@ impl Layout {
 /// The annotation that suppresses rules for the object it is on.
 pub const ANNOTATION: &str = "speclint.io/ignore";
 
+/// What every suppression comment holds: a file without it has none.
+pub const MARKER: &str = "speclint-ignore";
+
 /// Where a suppression applies.
 #[derive(Debug)]
 enum Scope {
@@ -242,7 +245,8 @@ pub fn apply(
 ) {
     let mut suppressions = Vec::new();
     for (file, source) in sources.files().filter(|(_, f)| !f.previous) {
-        if source.text.contains("speclint-ignore") {
+        // A compressed text was compressed only without one (pipeline::lint_owned).
+        if !source.text.is_compressed() && source.text.contains(MARKER) {
             let layout = Layout::of(file, documents);
             scan_file(file, &source.text, &layout, &mut suppressions);
         }

@@ -2,9 +2,11 @@
 //! their identity (issue 12: memory flat per document); a stage that reads one anyway
 //! parses it again. Whichever documents keep their tree, the findings must be the same:
 //! every fixture directory is linted keeping every tree, letting the unread ones go (the
-//! default), and letting go of every one that can, so each read parses again.
+//! default), and letting go of every one that can, so each read parses again. Each of the
+//! last two is also run as the command line runs it, compressing the text of every file
+//! whose documents all let their tree go: the report must read the same.
 
-use speclint::pipeline::{lint, Options, Outcome, Trees};
+use speclint::pipeline::{lint, lint_owned, Options, Outcome, Trees};
 use speclint::source::{SourceFile, SourceMap};
 use std::path::{Path, PathBuf};
 
@@ -60,33 +62,54 @@ fn findings_do_not_depend_on_which_documents_keep_their_tree() {
         directories.len()
     );
     let mut set_aside = 0;
+    let mut compressed = 0;
     for (dir, files) in &directories {
-        let mut sources = SourceMap::default();
-        for file in files {
-            let name = file.strip_prefix(dir).unwrap().display().to_string();
-            sources.add(SourceFile::new(name, std::fs::read(file).unwrap()));
-        }
-        let run = |trees: Trees| {
+        let read = || {
+            let mut sources = SourceMap::default();
+            for file in files {
+                let name = file.strip_prefix(dir).unwrap().display().to_string();
+                sources.add(SourceFile::new(name, std::fs::read(file).unwrap()));
+            }
+            sources
+        };
+        let sources = read();
+        let options = |trees: Trees| {
             let mut options = Options::new("default");
             options.now = speclint::tls::time::parse_rfc3339("2026-06-01T00:00:00Z").unwrap();
             options.trees = trees;
-            lint(&sources, &options)
+            options.compress_from_bytes = 0;
+            options
         };
-        let kept = observed(&run(Trees::KeepAll));
+        let keeping = lint(&sources, &options(Trees::KeepAll));
+        let kept = observed(&keeping);
+        let kept_report = human_report(&keeping, &sources);
         for trees in [Trees::LetUnreadGo, Trees::LetAllGo] {
-            let other = observed(&run(trees));
-            if other != kept {
-                let line = kept
-                    .lines()
-                    .zip(other.lines())
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(0);
-                panic!(
+            let mut owned = read();
+            let outcome = lint_owned(&mut owned, &options(trees), &Default::default());
+            compressed += (owned.files())
+                .filter(|(_, f)| f.text.is_compressed())
+                .count();
+            assert_eq!(
+                human_report(&outcome, &owned),
+                kept_report,
+                "{}: {trees:?}, compressing",
+                dir.display()
+            );
+            for other in [lint(&sources, &options(trees)), outcome] {
+                let other = observed(&other);
+                if other != kept {
+                    let line = kept
+                        .lines()
+                        .zip(other.lines())
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(0);
+                    panic!(
                     "{}: {trees:?} differs from KeepAll at line {line}:\n  kept: {:?}\n  {trees:?}: {:?}",
                     dir.display(),
                     kept.lines().nth(line),
                     other.lines().nth(line),
                 );
+                }
             }
         }
         for (id, file) in sources.files() {
@@ -100,4 +123,19 @@ fn findings_do_not_depend_on_which_documents_keep_their_tree() {
     // Most fixture objects are webhooks, Services and workloads, each of which is set aside
     // under LetAllGo unless annotated, a Secret or written with quotes.
     assert!(set_aside > 500, "only {set_aside} documents set aside");
+    assert!(compressed > 100, "only {compressed} files compressed");
+}
+
+/// The human report, as the command line prints it without colour.
+fn human_report(outcome: &Outcome, sources: &SourceMap) -> String {
+    let mut out = Vec::new();
+    speclint::report::human::render(
+        &mut out,
+        &outcome.diagnostics,
+        sources,
+        &outcome.redactions,
+        false,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
 }

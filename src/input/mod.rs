@@ -633,7 +633,7 @@ mod tests {
         .map(|i| i.sources)
         .unwrap();
         assert_eq!(names(&sources), vec!["<stdin>"]);
-        assert_eq!(*sources.get(0).text, "a: 1\n");
+        assert_eq!(sources.get(0).text.as_str(), "a: 1\n");
     }
 
     #[test]
@@ -710,7 +710,7 @@ mod tests {
         assert!(names(&inputs.sources) == expected, "not in walk order");
         for (_, file) in inputs.sources.files() {
             assert_eq!(
-                *file.text,
+                file.text.as_str(),
                 format!("name: {}\n", &file.name[arg.len() + 1..])
             );
         }

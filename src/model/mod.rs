@@ -77,9 +77,7 @@ impl<'a> Object<'a> {
     pub fn name_span(&self) -> Span {
         let name = match self.document.identity() {
             // Set aside only when the name node is exactly its text.
-            Some((identity, _)) => {
-                (identity.name.get()).map(|r| Span::new(self.file, r.start, r.end))
-            }
+            Some(identity) => (identity.name.get()).map(|r| Span::new(self.file, r.start, r.end)),
             None => self.node().path(&["metadata", "name"]).map(|n| n.span()),
         };
         name.unwrap_or_else(|| {
@@ -681,10 +679,9 @@ impl<'a> Model<'a> {
             for root in document.objects() {
                 let template = root.template;
                 let object = match document.identity() {
-                    Some((identity, text)) => Some(object_of_identity(
+                    Some(identity) => Some(object_of_identity(
                         document,
                         identity,
-                        text,
                         template,
                         default_namespace,
                     )),
@@ -760,8 +757,8 @@ impl<'a> Model<'a> {
             }
             ("apiextensions.k8s.io", "CustomResourceDefinition") => match document.identity() {
                 // Set aside only without a conversion webhook (`crd_identity`).
-                Some((identity, text)) => {
-                    let plural = identity.resource.get().and_then(|r| text.get(r));
+                Some(identity) => {
+                    let plural = document.identity_text(identity.resource);
                     let resource = plural.map(|p| (p, identity.resource_cluster_scoped));
                     Read::CustomResource(resource, Vec::new())
                 }
@@ -921,11 +918,10 @@ impl<'a> Model<'a> {
 fn object_of_identity<'a>(
     document: &'a Document,
     identity: &yaml::Identity,
-    text: &'a str,
     template: Option<&'a str>,
     default_namespace: &'a str,
 ) -> Object<'a> {
-    let read = |range: yaml::TextRange| range.get().and_then(|r| text.get(r));
+    let read = |range: yaml::TextRange| document.identity_text(range);
     let kind = read(identity.kind).unwrap_or("");
     let namespace = if is_cluster_scoped(kind) {
         ""

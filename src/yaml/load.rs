@@ -106,7 +106,7 @@ fn parse_checked(file_id: FileId, file: &SourceFile, range: Range<usize>) -> Vec
             message: format!("invalid UTF-8 at byte {at}"),
         })];
     }
-    parse_chunk(file_id, &file.text, range)
+    parse_chunk(file_id, file.text.shared(), range)
 }
 
 fn document(draft: DocDraft) -> Document {

@@ -35,7 +35,7 @@ pub(crate) fn documents_for_test(text: &str) -> Vec<Document> {
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, Text};
 
 pub type NodeId = u32;
 
@@ -140,13 +140,57 @@ pub struct Identity {
     pub resource_cluster_scoped: bool,
 }
 
+impl Identity {
+    /// Its ranges, in a fixed order.
+    fn ranges(&self) -> [TextRange; 5] {
+        [
+            self.api_version,
+            self.kind,
+            self.name,
+            self.namespace,
+            self.resource,
+        ]
+    }
+}
+
+/// For a file whose every document let its tree go: its text compressed, with the strings
+/// of the documents' identities copied beside it, and the documents pointed at it. `None`
+/// (nothing changed) when some document keeps its tree, or there is none.
+pub fn compress_set_aside(documents: &mut [Document], text: &str) -> Option<Arc<Text>> {
+    if documents.is_empty() || documents.iter().any(|d| d.aside.is_none()) {
+        return None;
+    }
+    let mut identities = String::new();
+    let mut starts = Vec::with_capacity(documents.len());
+    for document in documents.iter() {
+        let aside = document.aside.as_ref()?;
+        starts.push(u32::try_from(identities.len()).ok()?);
+        for range in aside.identity.ranges() {
+            if let Some(range) = range.get() {
+                identities.push_str(text.get(range)?);
+            }
+        }
+    }
+    let compressed = Arc::new(Text::compressed(text, identities));
+    for (document, start) in documents.iter_mut().zip(starts) {
+        if let Some(aside) = &mut document.aside {
+            aside.source = Arc::clone(&compressed);
+            aside.identity_start = start;
+        }
+    }
+    Some(compressed)
+}
+
 /// A document without its tree: its identity, and where to parse it again.
 #[derive(Debug)]
 struct Aside {
-    source: Arc<String>,
+    source: Arc<Text>,
     chunk: TextRange,
     /// Its position among what the chunk parses to.
     position: u32,
+    /// Where its identity's strings start in a compressed text's copy of them
+    /// ([`compress_set_aside`]).
+    identity_start: u32,
     identity: Identity,
 }
 
@@ -210,10 +254,11 @@ impl Document {
             return Tree::new(file, &Arc::default());
         };
         let chunk = aside.chunk.get().unwrap_or_default();
-        let parsed = build::parse_chunk(file, &aside.source, chunk);
+        let source = aside.source.shared();
+        let parsed = build::parse_chunk(file, source, chunk);
         match parsed.into_iter().nth(aside.position as usize) {
             Some(build::Parsed::Doc(draft)) => draft.tree,
-            _ => Tree::new(file, &aside.source),
+            _ => Tree::new(file, source),
         }
     }
 
@@ -221,7 +266,7 @@ impl Document {
     pub(super) fn set_aside_if(
         &mut self,
         decide: &load::SetAside,
-        source: &Arc<String>,
+        source: &Arc<Text>,
         chunk: &Range<usize>,
         position: usize,
     ) {
@@ -240,6 +285,7 @@ impl Document {
             source: Arc::clone(source),
             chunk,
             position,
+            identity_start: 0,
             identity,
         });
         self.tree = OnceLock::new();
@@ -276,10 +322,28 @@ impl Document {
 
     /// The identity of a document that let its tree go ([`load_retaining`]): one object,
     /// a mapping, the document's root.
-    pub fn identity(&self) -> Option<(&Identity, &str)> {
-        self.aside
-            .as_ref()
-            .map(|aside| (&aside.identity, aside.source.as_str()))
+    pub fn identity(&self) -> Option<&Identity> {
+        self.aside.as_ref().map(|aside| &aside.identity)
+    }
+
+    /// The string of one of [`Document::identity`]'s ranges, without decompressing a
+    /// compressed text.
+    pub fn identity_text(&self, range: TextRange) -> Option<&str> {
+        let aside = self.aside.as_ref()?;
+        let wanted = range.get()?;
+        let Some(copied) = aside.source.identities() else {
+            return aside.source.get(wanted);
+        };
+        // The strings are copied one after another, in `Identity::ranges` order.
+        let mut at = aside.identity_start as usize;
+        for field in aside.identity.ranges() {
+            let Some(field) = field.get() else { continue };
+            if field == wanted {
+                return copied.get(at..at + field.len());
+            }
+            at += field.len();
+        }
+        None
     }
 
     /// Whether the tree is held (parsed and kept, or parsed again since).

@@ -649,7 +649,7 @@ fn throughput_on_generated_helm_yaml() {
     let started = Instant::now();
     let parsed: usize = chunk::split(&file.text)
         .into_iter()
-        .map(|range| super::build::parse_chunk_full(0, &file.text, range).len())
+        .map(|range| super::build::parse_chunk_full(0, file.text.shared(), range).len())
         .sum();
     let secs = started.elapsed().as_secs_f64();
     println!(
