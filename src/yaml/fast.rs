@@ -32,9 +32,9 @@ pub(super) fn parse_simple(
         return None;
     }
     let mut tree = Tree::new(file, source);
-    // Helm-style YAML has a node per 14 bytes or so, and is mostly string text; reserving
-    // avoids regrowth (the slack is given back when the document is finished).
-    tree.reserve(chunk.len() / 16 + 8, chunk.len() / 2);
+    // Helm-style YAML has a node per 14 bytes or so; reserving avoids regrowth (the slack
+    // is given back when the document is finished). Its strings are mostly its text.
+    tree.reserve(chunk.len() / 16 + 8);
     let mut parser = SimpleParser {
         text,
         bytes,

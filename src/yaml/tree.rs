@@ -20,14 +20,23 @@ pub struct Tree {
     /// The whole text of the file, which [`Payload::Source`] strings are ranges of.
     source: Arc<String>,
     nodes: Vec<Node>,
-    strings: String,
     children: Vec<NodeId>,
     entries: Vec<(NodeId, NodeId)>,
     /// Entries a later entry of the same mapping sets again, as (mapping, entry index),
     /// sorted: go-yaml keeps only the last, and so does [`NodeRef::entries`].
     pub overridden: Vec<(NodeId, u32)>,
-    /// (node, end) of the nodes 512 MiB long or longer.
+    /// What few documents have, apart: a run keeps tens of thousands of trees.
+    rare: Option<Box<Rare>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Rare {
+    /// Strings that are not the file's text as written (escaped, folded).
+    strings: String,
+    /// (node, end) of the nodes 256 MiB long or longer.
     long_ends: Vec<(NodeId, u32)>,
+    /// Payloads that do not fit in a node ([`Node`]).
+    wide: Vec<Payload>,
 }
 
 impl fmt::Debug for Tree {
@@ -36,30 +45,45 @@ impl fmt::Debug for Tree {
         f.debug_struct("Tree")
             .field("file", &self.file)
             .field("nodes", &self.nodes)
-            .field("strings", &self.strings)
             .field("children", &self.children)
             .field("entries", &self.entries)
             .field("overridden", &self.overridden)
-            .field("long_ends", &self.long_ends)
+            .field("rare", &self.rare)
             .finish()
     }
 }
 
-/// 16 bytes: the start, the length with the payload's kind in its top 3 bits, and the
-/// payload's data. Byte offsets are u32 (`load` refuses text of 4 GiB or more); a node
-/// 512 MiB long or longer keeps its end in [`Tree::long_ends`].
+/// 12 bytes: the start, the length with the payload's kind in its top 4 bits, and 32 bits
+/// of payload. Byte offsets are u32 (`load` refuses text of 4 GiB or more); a node
+/// 256 MiB long or longer keeps its end in [`Rare::long_ends`]. What does not fit in 32
+/// bits (a float, a large integer, an escaped string, a collection of 256 items or more)
+/// is in [`Rare::wide`]: most nodes of a manifest are short plain strings and small maps.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Node {
     start: u32,
     length_and_kind: u32,
-    data: u64,
+    data: u32,
 }
 
-const _: () = assert!(std::mem::size_of::<Node>() == 16);
+const _: () = assert!(std::mem::size_of::<Node>() == 12);
 
-const KIND_SHIFT: u32 = 29;
+const KIND_SHIFT: u32 = 28;
 /// A length this large or larger is in `long_ends`.
 const LONG: u32 = (1 << KIND_SHIFT) - 1;
+
+// The kinds of payload a node holds itself, and `WIDE`, an index into `Tree::wide`.
+const NULL: u32 = 0;
+const BOOL: u32 = 1;
+/// An integer that fits in 32 bits.
+const INT: u32 = 2;
+/// A string that is the text from `start + data >> 24`, `data & LOW` bytes long.
+const SOURCE: u32 = 3;
+/// `data >> 24` items from `data & LOW` on.
+const SEQ: u32 = 4;
+const MAP: u32 = 5;
+const WIDE: u32 = 6;
+/// The low 24 bits of `data`.
+const LOW: u32 = (1 << 24) - 1;
 
 impl Node {
     const MISSING: Node = Node {
@@ -68,41 +92,18 @@ impl Node {
         data: 0,
     };
 
-    fn new(payload: Payload, start: u32, length: u32) -> Node {
-        let (kind, data) = match payload {
-            Payload::Null => (0, 0),
-            Payload::Bool(b) => (1, b as u64),
-            Payload::Int(i) => (2, i as u64),
-            Payload::Float(f) => (3, f.to_bits()),
-            Payload::Str(s) => (4, s.bits()),
-            Payload::Source(s) => (5, s.bits()),
-            Payload::Seq(s) => (6, s.bits()),
-            Payload::Map(s) => (7, s.bits()),
-        };
-        Node {
-            start,
-            length_and_kind: kind << KIND_SHIFT | length.min(LONG),
-            data,
-        }
-    }
-
-    fn payload(self) -> Payload {
-        let data = self.data;
-        match self.length_and_kind >> KIND_SHIFT {
-            0 => Payload::Null,
-            1 => Payload::Bool(data != 0),
-            2 => Payload::Int(data as i64),
-            3 => Payload::Float(f64::from_bits(data)),
-            4 => Payload::Str(Slice::from_bits(data)),
-            5 => Payload::Source(Slice::from_bits(data)),
-            6 => Payload::Seq(Slice::from_bits(data)),
-            _ => Payload::Map(Slice::from_bits(data)),
-        }
+    fn kind(self) -> u32 {
+        self.length_and_kind >> KIND_SHIFT
     }
 
     fn length(self) -> u32 {
         self.length_and_kind & LONG
     }
+}
+
+/// `high` in the top 8 bits over `low` in the other 24, when both fit.
+fn pack(high: u32, low: u32) -> Option<u32> {
+    (high <= 0xFF && low <= LOW).then_some(high << 24 | low)
 }
 
 /// A node's value; strings and collections are slices of the tree's arenas.
@@ -135,17 +136,6 @@ impl Slice {
         })
     }
 
-    fn bits(self) -> u64 {
-        u64::from(self.offset) | u64::from(self.len) << 32
-    }
-
-    fn from_bits(bits: u64) -> Slice {
-        Slice {
-            offset: bits as u32,
-            len: (bits >> 32) as u32,
-        }
-    }
-
     fn range(self) -> Range<usize> {
         let start = self.offset as usize;
         start..start + self.len as usize
@@ -166,6 +156,56 @@ impl Tree {
         NodeRef { tree: self, id }
     }
 
+    /// A node of `payload`, keeping what does not fit in `wide`.
+    fn encode(&mut self, payload: Payload, start: u32, length: u32) -> Node {
+        let inline = match payload {
+            Payload::Null => Some((NULL, 0)),
+            Payload::Bool(b) => Some((BOOL, u32::from(b))),
+            Payload::Int(i) => i32::try_from(i).ok().map(|i| (INT, i as u32)),
+            Payload::Source(s) => (s.offset.checked_sub(start))
+                .and_then(|delta| pack(delta, s.len))
+                .map(|data| (SOURCE, data)),
+            Payload::Seq(s) => pack(s.len, s.offset).map(|data| (SEQ, data)),
+            Payload::Map(s) => pack(s.len, s.offset).map(|data| (MAP, data)),
+            Payload::Float(_) | Payload::Str(_) => None,
+        };
+        let (kind, data) = inline.unwrap_or_else(|| {
+            let wide = &mut self.rare_mut().wide;
+            wide.push(payload);
+            (WIDE, (wide.len() - 1) as u32)
+        });
+        Node {
+            start,
+            length_and_kind: kind << KIND_SHIFT | length.min(LONG),
+            data,
+        }
+    }
+
+    fn payload(&self, node: Node) -> Payload {
+        let data = node.data;
+        let low = data & LOW;
+        match node.kind() {
+            NULL => Payload::Null,
+            BOOL => Payload::Bool(data != 0),
+            INT => Payload::Int(i64::from(data as i32)),
+            SOURCE => Payload::Source(Slice {
+                offset: node.start.saturating_add(data >> 24),
+                len: low,
+            }),
+            SEQ => Payload::Seq(Slice {
+                offset: low,
+                len: data >> 24,
+            }),
+            MAP => Payload::Map(Slice {
+                offset: low,
+                len: data >> 24,
+            }),
+            _ => (self.rare.as_ref())
+                .and_then(|rare| rare.wide.get(data as usize).copied())
+                .unwrap_or(Payload::Null),
+        }
+    }
+
     /// Every node, in id order.
     pub fn nodes(&self) -> impl Iterator<Item = NodeRef<'_>> + '_ {
         (0..self.nodes.len() as NodeId).map(move |id| self.node(id))
@@ -184,18 +224,19 @@ impl Tree {
         if node.length() < LONG {
             return node.start + node.length();
         }
-        (self.long_ends.iter())
+        (self.rare.iter())
+            .flat_map(|rare| &rare.long_ends)
             .find(|(long, _)| *long == id)
             .map_or(node.start + LONG, |(_, end)| *end)
     }
 
     pub fn value(&self, id: NodeId) -> Value<'_> {
-        match self.at(id).payload() {
+        match self.payload(self.at(id)) {
             Payload::Null => Value::Null,
             Payload::Bool(b) => Value::Bool(b),
             Payload::Int(i) => Value::Int(i),
             Payload::Float(f) => Value::Float(f),
-            Payload::Str(s) => Value::Str(&self.strings[s.range()]),
+            Payload::Str(s) => Value::Str(self.strings().get(s.range()).unwrap_or("")),
             Payload::Source(s) => Value::Str(&self.source[s.range()]),
             Payload::Seq(s) => Value::Seq(&self.children[s.range()]),
             Payload::Map(s) => Value::Map(&self.entries[s.range()]),
@@ -205,9 +246,9 @@ impl Tree {
     /// Whether node `id` is the string `text`: what looking a key up asks of every key, so
     /// it compares lengths, then bytes, without making a `&str` of each.
     pub fn is_str(&self, id: NodeId, text: &str) -> bool {
-        let (arena, slice) = match self.at(id).payload() {
+        let (arena, slice) = match self.payload(self.at(id)) {
             Payload::Source(slice) => (self.source.as_bytes(), slice),
-            Payload::Str(slice) => (self.strings.as_bytes(), slice),
+            Payload::Str(slice) => (self.strings().as_bytes(), slice),
             _ => return false,
         };
         slice.len as usize == text.len() && arena.get(slice.range()) == Some(text.as_bytes())
@@ -216,7 +257,7 @@ impl Tree {
     /// The byte range of the file's text that a string node is, when it is written as it
     /// reads (not escaped, not folded).
     pub fn source_range(&self, id: NodeId) -> Option<Range<usize>> {
-        match self.at(id).payload() {
+        match self.payload(self.at(id)) {
             Payload::Source(s) => Some(s.range()),
             _ => None,
         }
@@ -225,7 +266,7 @@ impl Tree {
     /// Bytes of string text the tree holds itself, not in the file's text.
     #[cfg(test)]
     pub(super) fn copied_text_len(&self) -> usize {
-        self.strings.len()
+        self.strings().len()
     }
 
     pub fn span(&self, id: NodeId) -> Span {
@@ -242,11 +283,10 @@ impl Tree {
             file,
             source: Arc::clone(source),
             nodes: Vec::new(),
-            strings: String::new(),
             children: Vec::new(),
             entries: Vec::new(),
             overridden: Vec::new(),
-            long_ends: Vec::new(),
+            rare: None,
         }
     }
 
@@ -256,24 +296,34 @@ impl Tree {
         std::mem::replace(self, empty)
     }
 
-    pub(super) fn reserve(&mut self, nodes: usize, text: usize) {
+    pub(super) fn reserve(&mut self, nodes: usize) {
         self.nodes.reserve(nodes);
-        self.strings.reserve(text);
+    }
+
+    fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    fn strings(&self) -> &str {
+        self.rare.as_ref().map_or("", |rare| &rare.strings)
     }
 
     pub(super) fn push(&mut self, payload: Payload, start: usize, end: usize) -> NodeId {
         let id = self.nodes.len() as NodeId;
         let length = self.set_end(id, start, end);
-        self.nodes.push(Node::new(payload, start as u32, length));
+        let node = self.encode(payload, start as u32, length);
+        self.nodes.push(node);
         id
     }
 
     /// The length to store for a node at `start..end`, keeping the end apart when long.
     fn set_end(&mut self, id: NodeId, start: usize, end: usize) -> u32 {
         let length = end.saturating_sub(start) as u32;
-        self.long_ends.retain(|(long, _)| *long != id);
+        if let Some(rare) = &mut self.rare {
+            rare.long_ends.retain(|(long, _)| *long != id);
+        }
         if length >= LONG {
-            self.long_ends.push((id, end as u32));
+            self.rare_mut().long_ends.push((id, end as u32));
         }
         length
     }
@@ -281,25 +331,28 @@ impl Tree {
     /// Where the next string scalar's text starts; append to [`Tree::text_mut`], then seal it
     /// with [`Tree::str_since`].
     pub(super) fn text_len(&self) -> usize {
-        self.strings.len()
+        self.strings().len()
     }
 
     pub(super) fn text_mut(&mut self) -> &mut String {
-        &mut self.strings
+        &mut self.rare_mut().strings
     }
 
     pub(super) fn truncate_text(&mut self, mark: usize) {
-        self.strings.truncate(mark);
+        if let Some(rare) = &mut self.rare {
+            rare.strings.truncate(mark);
+        }
     }
 
     /// The string written since `mark`; `None` past 4 GiB of strings.
     pub(super) fn str_since(&self, mark: usize) -> Option<Payload> {
-        Slice::of(mark..self.strings.len()).map(Payload::Str)
+        Slice::of(mark..self.strings().len()).map(Payload::Str)
     }
 
     pub(super) fn push_str(&mut self, text: &str) -> Option<Payload> {
-        let mark = self.strings.len();
-        self.strings.push_str(text);
+        let strings = &mut self.rare_mut().strings;
+        let mark = strings.len();
+        strings.push_str(text);
         self.str_since(mark)
     }
 
@@ -377,7 +430,7 @@ impl Tree {
             return;
         };
         let length = self.set_end(id, node.start as usize, end);
-        self.nodes[id as usize] = Node::new(payload, node.start, length);
+        self.nodes[id as usize] = self.encode(payload, node.start, length);
     }
 
     /// The document is complete: sort `overridden` and give back the arenas' slack, which
@@ -385,10 +438,14 @@ impl Tree {
     pub(super) fn finish(&mut self) {
         self.overridden.sort_unstable();
         self.nodes.shrink_to_fit();
-        self.strings.shrink_to_fit();
         self.children.shrink_to_fit();
         self.entries.shrink_to_fit();
         self.overridden.shrink_to_fit();
+        if let Some(rare) = &mut self.rare {
+            rare.strings.shrink_to_fit();
+            rare.long_ends.shrink_to_fit();
+            rare.wide.shrink_to_fit();
+        }
     }
 }
 
@@ -396,9 +453,48 @@ impl Tree {
 mod tests {
     use super::*;
 
-    /// Nodes keep their length in 29 bits; longer ones keep their end apart.
+    /// Nodes keep their length in 28 bits; longer ones keep their end apart.
+    /// What does not fit in a node's 32 bits is kept apart and reads back the same.
     #[test]
-    fn a_node_longer_than_512_mib_keeps_its_end() {
+    fn payloads_too_wide_for_a_node_read_back() {
+        let text: String = "k: v\n".repeat(100) + &"x".repeat(300);
+        let mut tree = Tree::new(0, &Arc::new(text));
+        let cases: Vec<(Payload, Value)> = vec![
+            (
+                Payload::Int(i64::from(i32::MIN)),
+                Value::Int(i64::from(i32::MIN)),
+            ),
+            (Payload::Int(1 << 40), Value::Int(1 << 40)),
+            (Payload::Int(-(1 << 40)), Value::Int(-(1 << 40))),
+            (Payload::Float(2.5), Value::Float(2.5)),
+            (Payload::Bool(false), Value::Bool(false)),
+        ];
+        for (payload, value) in cases {
+            let id = tree.push(payload, 0, 1);
+            assert_eq!(tree.value(id), value);
+        }
+        // A string starting 256 bytes or more into its node, and one right at it.
+        let far = tree.source_str(500..503).unwrap();
+        let id = tree.push(far, 200, 503);
+        assert_eq!(tree.value(id), Value::Str("xxx"));
+        let near = tree.source_str(0..1).unwrap();
+        let id = tree.push(near, 0, 4);
+        assert_eq!(tree.value(id), Value::Str("k"));
+        let escaped = tree.push_str("a\tb").unwrap();
+        let id = tree.push(escaped, 0, 6);
+        assert_eq!(tree.value(id), Value::Str("a\tb"));
+        // A sequence of 300 items, and an empty one.
+        let items: Vec<NodeId> = (0..300).map(|_| tree.push(Payload::Null, 0, 0)).collect();
+        let seq = tree.push(Payload::Null, 0, 0);
+        tree.close_seq(seq, &items, 10).unwrap();
+        assert!(matches!(tree.value(seq), Value::Seq(s) if s == items.as_slice()));
+        let empty = tree.push(Payload::Null, 0, 0);
+        tree.close_seq(empty, &[], 0).unwrap();
+        assert!(matches!(tree.value(empty), Value::Seq([])));
+    }
+
+    #[test]
+    fn a_node_longer_than_256_mib_keeps_its_end() {
         let mut tree = Tree::new(0, &Arc::new(String::new()));
         let long_end = (3u64 << 30) as usize;
         let map = tree.push(Payload::Null, 5, 5);
