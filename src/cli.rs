@@ -704,6 +704,7 @@ fn options(args: &Args, config: Option<&config::Config>) -> Result<Options, Stri
     options.rules = config::rule_settings(config, &args.enable, &args.disable);
     options.list_objects = args.format == Format::Junit;
     options.leave_memory_to_exit = true;
+    options.full_inventory = args.format == Format::Json;
     if args.min_validity.is_some() {
         // The flag wins over the file, including the rule's own threshold.
         options.rules.expiring_min_validity = None;

@@ -35,6 +35,9 @@ pub struct Options {
     /// With [`lint_owned`], files of at least this many bytes whose every document is kept
     /// by its identity alone are compressed; smaller ones have too little to gain.
     pub compress_from_bytes: usize,
+    /// Every endpoint in [`Outcome::inventory`] (the JSON report's `endpoints`); otherwise
+    /// only those the human report's not-checked notes count.
+    pub full_inventory: bool,
 }
 
 /// Which documents keep their tree once parsed: memory, not findings (a tree let go is
@@ -64,6 +67,7 @@ impl Options {
             trees: Trees::default(),
             leave_memory_to_exit: false,
             compress_from_bytes: 4096,
+            full_inventory: true,
         }
     }
 }
@@ -316,8 +320,12 @@ fn check(
         redact_broken_secret_document(sources, diagnostic.span, &mut redactions);
     }
     let summary = Summary::count(sources.len(), documents.len(), &diagnostics);
+    // Without the whole inventory, only what the not-checked notes count is kept.
+    let keep = |entry: &crate::report::inventory::Entry| {
+        options.full_inventory || crate::report::not_checked::mentions(entry)
+    };
     let inventory =
-        crate::report::inventory::build(&model, &resolutions, &provenance, &diagnostics);
+        crate::report::inventory::build(&model, &resolutions, &provenance, &diagnostics, keep);
     let objects = match options.list_objects {
         true => model
             .objects

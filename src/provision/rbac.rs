@@ -95,19 +95,62 @@ const BUILTIN_CLUSTER_ADMIN: &str = "cluster-admin";
 #[derive(Debug)]
 struct PolicyRule<'a> {
     node: NodeRef<'a>,
-    verbs: Vec<&'a str>,
-    groups: Vec<&'a str>,
-    resources: Vec<&'a str>,
-    names: Vec<&'a str>,
+    /// verbs, apiGroups, resources and resourceNames, one after another: a large run
+    /// holds tens of thousands of rules, and four lists each cost four allocations.
+    strings: Box<[&'a str]>,
+    /// Where apiGroups, resources and resourceNames start in `strings`.
+    starts: [u32; 3],
 }
 
-impl PolicyRule<'_> {
+impl<'a> PolicyRule<'a> {
+    fn new(node: NodeRef<'a>, lists: [Vec<&'a str>; 4]) -> Option<Self> {
+        let mut starts = [0u32; 3];
+        let mut length = 0usize;
+        for (start, list) in starts.iter_mut().zip(&lists) {
+            length += list.len();
+            *start = u32::try_from(length).ok()?;
+        }
+        Some(PolicyRule {
+            node,
+            strings: lists.concat().into_boxed_slice(),
+            starts,
+        })
+    }
+
+    fn list(&self, index: usize) -> &[&'a str] {
+        let start = index.checked_sub(1).map_or(0, |i| self.starts[i] as usize);
+        let end = self
+            .starts
+            .get(index)
+            .map_or(self.strings.len(), |&e| e as usize);
+        self.strings.get(start..end).unwrap_or(&[])
+    }
+
+    fn verbs(&self) -> &[&'a str] {
+        self.list(0)
+    }
+
+    fn groups(&self) -> &[&'a str] {
+        self.list(1)
+    }
+
+    fn resources(&self) -> &[&'a str] {
+        self.list(2)
+    }
+
+    fn names(&self) -> &[&'a str] {
+        self.list(3)
+    }
+
     /// `RuleAllows` for a resource request, and whether `resourceNames` named the object.
     fn allows(&self, request: &Request<'_>) -> Option<bool> {
         let (_, subresource) = split_resource(request.resource);
-        let verb = self.verbs.iter().any(|v| *v == "*" || *v == request.verb);
-        let group = self.groups.iter().any(|g| *g == "*" || *g == request.group);
-        let resource_matches = self.resources.iter().any(|r| {
+        let verb = self.verbs().iter().any(|v| *v == "*" || *v == request.verb);
+        let group = self
+            .groups()
+            .iter()
+            .any(|g| *g == "*" || *g == request.group);
+        let resource_matches = self.resources().iter().any(|r| {
             *r == "*"
                 || *r == request.resource
                 || (!subresource.is_empty()
@@ -116,8 +159,9 @@ impl PolicyRule<'_> {
                     && r.ends_with(subresource))
         });
         let name = request.name.unwrap_or("");
-        let name_matches = self.names.is_empty() || self.names.contains(&name);
-        (verb && group && resource_matches && name_matches).then_some(!self.names.is_empty())
+        let names = self.names();
+        let name_matches = names.is_empty() || names.contains(&name);
+        (verb && group && resource_matches && name_matches).then_some(!names.is_empty())
     }
 }
 
@@ -317,13 +361,7 @@ fn read_rule<'a>(node: NodeRef<'a>, namespaced: bool) -> Option<PolicyRule<'a>> 
     {
         return None;
     }
-    Some(PolicyRule {
-        node,
-        verbs,
-        groups,
-        resources,
-        names,
-    })
+    PolicyRule::new(node, [verbs, groups, resources, names])
 }
 
 /// A label name (`[prefix/]name`) as `validation.IsQualifiedName` accepts it.
@@ -455,16 +493,12 @@ fn builtin_cluster_role<'a>(
     name: &str,
     role_ref: NodeRef<'a>,
 ) -> Option<Role<'a>> {
+    let every = || vec!["*"];
+    let rule = PolicyRule::new(role_ref, [every(), every(), every(), Vec::new()])?;
     (name == BUILTIN_CLUSTER_ADMIN).then(|| Role {
         object: binding,
         cluster: true,
-        rules: vec![PolicyRule {
-            node: role_ref,
-            verbs: vec!["*"],
-            groups: vec!["*"],
-            resources: vec!["*"],
-            names: Vec::new(),
-        }],
+        rules: vec![rule],
         aggregation: None,
         labels: Vec::new(),
     })
@@ -622,10 +656,10 @@ impl<'a> Authorization<'a> {
 
         for (r, role) in authorization.roles.iter().enumerate() {
             for (i, rule) in role.rules.iter().enumerate() {
-                let mut resources = rule.resources.clone();
+                let mut resources = rule.resources().to_vec();
                 resources.sort_unstable();
                 resources.dedup();
-                if rule.names.is_empty() {
+                if rule.names().is_empty() {
                     for resource in resources {
                         authorization
                             .rules_by_resource
@@ -634,7 +668,7 @@ impl<'a> Authorization<'a> {
                             .push((r, i));
                     }
                 } else if let [resource] = resources[..] {
-                    let mut names = rule.names.clone();
+                    let mut names = rule.names().to_vec();
                     names.sort_unstable();
                     names.dedup();
                     for name in names {

@@ -78,6 +78,7 @@ pub fn build(
     resolutions: &[Resolution],
     provenance: &Provenance<'_>,
     diagnostics: &[Diagnostic],
+    keep: impl Fn(&Entry) -> bool,
 ) -> Vec<Entry> {
     // Findings by the object they are on, so each endpoint looks up its own.
     let mut by_object: foldhash::HashMap<&ObjectRef, Vec<&Diagnostic>> =
@@ -90,6 +91,7 @@ pub fn build(
     resolutions
         .iter()
         .map(|resolution| entry(model, resolution, provenance, &by_object))
+        .filter(keep)
         .collect()
 }
 

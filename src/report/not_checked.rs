@@ -12,6 +12,15 @@ pub fn is_counted_instead(diagnostic: &Diagnostic) -> bool {
     diagnostic.severity == Severity::Note && diagnostic.rule == "certificate-undetermined"
 }
 
+/// Whether [`render`] says anything of `entry`.
+pub fn mentions(entry: &Entry) -> bool {
+    entry.verdict == "undetermined"
+        || entry
+            .admission
+            .as_ref()
+            .is_some_and(|a| a.match_conditions > 0)
+}
+
 /// Why an endpoint's verdict is undetermined, in words; None when it was checked.
 pub fn cause(entry: &Entry) -> Option<String> {
     if entry.verdict != "undetermined" {

@@ -94,8 +94,8 @@ pub struct Certificate {
     /// The subjectAltName extension value as encoded (Go walks it in order for
     /// name constraints and compares it to spot a certificate already in a chain).
     pub subject_alt_name_raw: Option<Vec<u8>>,
-    /// The nameConstraints extension's contents, when present.
-    pub name_constraints: Option<NameConstraints>,
+    /// The nameConstraints extension's contents, when present (rarely: boxed).
+    pub name_constraints: Option<Box<NameConstraints>>,
 }
 
 /// Go's `Permitted*` / `Excluded*` fields of a certificate.
@@ -982,7 +982,7 @@ struct Extensions {
     has_name_constraints: bool,
     unhandled_critical: Vec<String>,
     subject_alt_name_raw: Option<Vec<u8>>,
-    name_constraints: Option<NameConstraints>,
+    name_constraints: Option<Box<NameConstraints>>,
 }
 
 struct Extension<'a> {
@@ -1067,7 +1067,7 @@ fn process_extension(out: &mut Extensions, extension: &Extension<'_>) -> CertRes
         "2.5.29.30" => {
             out.has_name_constraints = true;
             let (constraints, unhandled) = parse_name_constraints(value, extension.critical)?;
-            out.name_constraints = Some(constraints);
+            out.name_constraints = Some(Box::new(constraints));
             return Ok(!unhandled);
         }
         "2.5.29.35" => out.authority_key_id = parse_authority_key_id(value)?,

@@ -71,7 +71,7 @@ const KIND_SHIFT: u32 = 28;
 /// A length this large or larger is in `long_ends`.
 const LONG: u32 = (1 << KIND_SHIFT) - 1;
 
-// The kinds of payload a node holds itself, and `WIDE`, an index into `Tree::wide`.
+// The kinds of payload a node holds itself, and `WIDE`, an index into `Rare::wide`.
 const NULL: u32 = 0;
 const BOOL: u32 = 1;
 /// An integer that fits in 32 bits.

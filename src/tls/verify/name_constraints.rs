@@ -29,7 +29,7 @@ pub(super) fn check_sans_against(
         })
     };
     let empty = cert::NameConstraints::default();
-    let constraints = ca.name_constraints.as_ref().unwrap_or(&empty);
+    let constraints = ca.name_constraints.as_deref().unwrap_or(&empty);
     let Some(names) = Reader::new(san_extension).read(TAG_SEQUENCE) else {
         return Err(uncheckable(
             "x509: invalid subject alternative names".to_string(),
