@@ -297,6 +297,13 @@ pub fn read_all(
         for (batch, read) in receiver {
             batches[batch] = read;
         }
+        let files: usize = (walked.steps.iter())
+            .map(|step| match step {
+                Step::Files(paths, _) => paths.len(),
+                Step::Render(_) => 1,
+            })
+            .sum();
+        inputs.sources.reserve(files);
         for step in walked.steps {
             match step {
                 Step::Files(paths, batch) => {
