@@ -197,14 +197,26 @@ pub fn main() -> i32 {
         eprintln!("error: no PATH given, and standard input is a terminal: name files or directories, or pipe manifests in (`-` reads the terminal)\n\n{usage}\n\nFor more information, try '--help'.");
         return EXIT_USAGE;
     }
-    run(
+    run_then_exit(
         &args,
         &mut std::io::stdin().lock(),
         &mut std::io::stdout().lock(),
+        true,
     )
 }
 
 pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -> i32 {
+    run_then_exit(args, stdin, stdout, false)
+}
+
+/// [`run`]; with `exiting`, the process ends right after, so what the run built is left to
+/// the operating system ([`pipeline::Options::leave_memory_to_exit`]).
+fn run_then_exit(
+    args: &Args,
+    stdin: &mut dyn std::io::Read,
+    stdout: &mut dyn Write,
+    exiting: bool,
+) -> i32 {
     if let Some(Command::Tls(command)) = &args.command {
         return crate::tls_cli::run(command, stdin, stdout);
     }
@@ -279,7 +291,10 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
         return EXIT_USAGE;
     }
     let options = match options(args, config.as_ref()) {
-        Ok(options) => options,
+        Ok(mut options) => {
+            options.leave_memory_to_exit = exiting;
+            options
+        }
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_USAGE;
@@ -354,9 +369,9 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     if let Some(TimingsOnExit(timings)) = &timings {
         timings.stage("report");
     }
-    // The process ends after the report: the inputs are left for it to reclaim.
-    let sources = LeftToExit(Some(sources));
-    let outcome = LeftToExit(Some(outcome));
+    // The inputs are left for the process's end to reclaim, or freed off the main thread.
+    let sources = LeftToExit(Some(sources), exiting);
+    let outcome = LeftToExit(Some(outcome), exiting);
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
@@ -446,11 +461,12 @@ pub fn run(args: &Args, stdin: &mut dyn std::io::Read, stdout: &mut dyn Write) -
     }
 }
 
-/// Leaves its value to the operating system to reclaim when the process exits (see
-/// [`pipeline::Options::leave_memory_to_exit`]), whichever way the function holding it returns.
-struct LeftToExit<T>(Option<T>);
+/// Leaves its value to the operating system to reclaim when the process exits, if it is
+/// about to (see [`pipeline::Options::leave_memory_to_exit`]), else frees it on another
+/// thread ([`pipeline::drop_in_background`]), whichever way the function holding it returns.
+struct LeftToExit<T: Send + 'static>(Option<T>, bool);
 
-impl<T> std::ops::Deref for LeftToExit<T> {
+impl<T: Send + 'static> std::ops::Deref for LeftToExit<T> {
     type Target = T;
     fn deref(&self) -> &T {
         self.0
@@ -459,9 +475,12 @@ impl<T> std::ops::Deref for LeftToExit<T> {
     }
 }
 
-impl<T> Drop for LeftToExit<T> {
+impl<T: Send + 'static> Drop for LeftToExit<T> {
     fn drop(&mut self) {
-        std::mem::forget(self.0.take());
+        match self.1 {
+            true => std::mem::forget(self.0.take()),
+            false => pipeline::drop_in_background(self.0.take()),
+        }
     }
 }
 
@@ -703,7 +722,6 @@ fn options(args: &Args, config: Option<&config::Config>) -> Result<Options, Stri
     }
     options.rules = config::rule_settings(config, &args.enable, &args.disable);
     options.list_objects = args.format == Format::Junit;
-    options.leave_memory_to_exit = true;
     options.full_inventory = args.format == Format::Json;
     if args.min_validity.is_some() {
         // The flag wins over the file, including the rule's own threshold.

@@ -161,8 +161,10 @@ fn parse(
                 Trees::KeepAll => &|_| None,
             };
             let mut loaded = yaml::load_retaining(id, file, &parsed_bytes, set_aside);
-            // Not when a finding points into it, or a suppression comment is read from it.
+            // Not when a finding points into it, or a suppression comment is read from it;
+            // nor when every object's position is reported (JUnit), which reads every file.
             let compressible = compress
+                && !options.list_objects
                 && !file.previous
                 && file.text.len() >= options.compress_from_bytes
                 && loaded.errors.is_empty()
