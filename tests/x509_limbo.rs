@@ -208,3 +208,53 @@ fn fractional_now_through_tls_verify() {
         1
     );
 }
+
+/// testdata/tls/limbo/gen.go, run under each Go a Kubernetes release is built with
+/// (gen.sh), is the generator of go-verdicts.json: under Go 1.19.8 it gives that file.
+/// The other Go versions' files are the oracles of `--kube-version` (issue 13).
+#[test]
+fn per_go_verdicts_come_from_the_generator_of_go_verdicts() {
+    if !limbo_dir().join("go-verdicts.json").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} not found in CI",
+            limbo_dir().display()
+        );
+        println!("skipping: {} not found", limbo_dir().display());
+        return;
+    }
+    let reference: Vec<GoVerdict> = read("go-verdicts.json");
+    let ours_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/tls/limbo");
+    let load = |name: &str| -> Vec<GoVerdict> {
+        let text = std::fs::read_to_string(ours_dir.join(name)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let key = |v: &GoVerdict| {
+        (
+            v.id.clone(),
+            v.name.clone(),
+            v.time.clone(),
+            v.result.clone(),
+            v.error.clone(),
+        )
+    };
+    let generated = load("go1.19.8.json");
+    assert_eq!(generated.len(), reference.len());
+    for (ours, theirs) in generated.iter().zip(&reference) {
+        assert_eq!(key(ours), key(theirs));
+    }
+    let ids: Vec<&str> = reference.iter().map(|v| v.id.as_str()).collect();
+    for version in [
+        "1.21.13", "1.22.10", "1.23.9", "1.24.11", "1.25.5", "1.26.6",
+    ] {
+        let verdicts = load(&format!("go{version}.json"));
+        let theirs: Vec<&str> = verdicts.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(theirs, ids, "go{version}.json");
+        assert!(
+            verdicts
+                .iter()
+                .all(|v| (v.result == "SUCCESS") == v.error.is_empty()),
+            "go{version}.json: a verdict without its error, or the reverse"
+        );
+    }
+}
