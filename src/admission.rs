@@ -192,9 +192,9 @@ pub fn rule_matches(rule: &AdmissionRule<'_>, request: &Request<'_, '_>) -> bool
         "Cluster" => request.is_namespace_object() || !request.in_namespace(),
         _ => false,
     };
-    scope
+    rule_names(rule, request.group, request.resource)
+        && scope
         && any_or(&rule.operations, request.operation)
-        && any_or(&rule.api_groups, request.group)
         && any_or(&rule.api_versions, request.version)
         && rule.resources.iter().any(|written| {
             let (resource, subresource) = written.split_once('/').unwrap_or((written, ""));

@@ -493,12 +493,17 @@ fn builtin_cluster_role<'a>(
     name: &str,
     role_ref: NodeRef<'a>,
 ) -> Option<Role<'a>> {
+    if name != BUILTIN_CLUSTER_ADMIN {
+        return None;
+    }
     let every = || vec!["*"];
-    let rule = PolicyRule::new(role_ref, [every(), every(), every(), Vec::new()])?;
-    (name == BUILTIN_CLUSTER_ADMIN).then(|| Role {
+    Some(Role {
         object: binding,
         cluster: true,
-        rules: vec![rule],
+        rules: vec![PolicyRule::new(
+            role_ref,
+            [every(), every(), every(), Vec::new()],
+        )?],
         aggregation: None,
         labels: Vec::new(),
     })

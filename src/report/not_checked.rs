@@ -12,9 +12,14 @@ pub fn is_counted_instead(diagnostic: &Diagnostic) -> bool {
     diagnostic.severity == Severity::Note && diagnostic.rule == "certificate-undetermined"
 }
 
+/// Whether speclint could not reach the endpoint's TLS verdict: [`cause`] says why.
+fn undetermined(entry: &Entry) -> bool {
+    entry.verdict == "undetermined"
+}
+
 /// Whether [`render`] says anything of `entry`.
 pub fn mentions(entry: &Entry) -> bool {
-    entry.verdict == "undetermined"
+    undetermined(entry)
         || entry
             .admission
             .as_ref()
@@ -23,7 +28,7 @@ pub fn mentions(entry: &Entry) -> bool {
 
 /// Why an endpoint's verdict is undetermined, in words; None when it was checked.
 pub fn cause(entry: &Entry) -> Option<String> {
-    if entry.verdict != "undetermined" {
+    if !undetermined(entry) {
         return None;
     }
     let certificate = entry.certificate.source.as_str();

@@ -12,23 +12,15 @@ const BOM: &str = "\u{feff}";
 /// they belong to that document.
 #[cfg(test)]
 pub(super) fn split(text: &str) -> Vec<Range<usize>> {
-    split_with_implicit(text).0
+    split_and_find_implicit(text).0
 }
 
-/// [`split`] and [`implicit_document_starts`] in one pass over the text.
+/// [`split`]'s chunks, and in the same pass where a new manifest starts with no `---`
+/// before it: files concatenated without separators (`cat dir/*.yaml`). A column-0
+/// `apiVersion:` in a chunk that already has one, or a column-0 `{` after such a YAML
+/// object, opens a new document there (with the comment lines just before it); the byte
+/// offsets of those starts are the second list.
 pub(super) fn split_and_find_implicit(text: &str) -> (Vec<Range<usize>>, Vec<usize>) {
-    split_with_implicit(text)
-}
-
-/// Where a new manifest starts with no `---` before it: files concatenated without
-/// separators (`cat dir/*.yaml`). A column-0 `apiVersion:` in a chunk that already has one,
-/// or a column-0 `{` after such a YAML object, opens a new document there (with the comment
-/// lines just before it). Returns the byte offsets of those starts.
-pub fn implicit_document_starts(text: &str) -> Vec<usize> {
-    split_with_implicit(text).1
-}
-
-fn split_with_implicit(text: &str) -> (Vec<Range<usize>>, Vec<usize>) {
     let bytes = text.as_bytes();
     let mut chunks = Vec::new();
     let mut implicit = Vec::new();
@@ -182,10 +174,9 @@ mod tests {
                 "apiVersion: v1\nkind: D\n",
             ]
         );
-        assert_eq!(implicit_document_starts(text).len(), 3);
+        assert_eq!(split_and_find_implicit(text).1.len(), 3);
         // A single manifest, or ones separated properly, are left alone.
-        assert!(
-            implicit_document_starts("apiVersion: v1\nkind: A\n---\napiVersion: v1\n").is_empty()
-        );
+        let separated = "apiVersion: v1\nkind: A\n---\napiVersion: v1\n";
+        assert!(split_and_find_implicit(separated).1.is_empty());
     }
 }

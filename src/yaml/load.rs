@@ -10,16 +10,7 @@ use crate::source::{FileId, SourceFile, Span};
 /// Reads every document of one source file. Documents that fail are reported in the
 /// errors and skipped; the others are returned in stream order.
 pub fn load(file_id: FileId, file: &SourceFile) -> (Vec<Document>, Vec<YamlError>) {
-    load_reporting(file_id, file, &|_| {})
-}
-
-/// [`load`], calling `parsed_bytes` with the length of each part of the file once it is read.
-pub fn load_reporting(
-    file_id: FileId,
-    file: &SourceFile,
-    parsed_bytes: &(dyn Fn(usize) + Sync),
-) -> (Vec<Document>, Vec<YamlError>) {
-    let loaded = load_retaining(file_id, file, parsed_bytes, &|_| None);
+    let loaded = load_retaining(file_id, file, &|_| {}, &|_| None);
     (loaded.documents, loaded.errors)
 }
 
@@ -29,7 +20,7 @@ pub struct Loaded {
     pub documents: Vec<Document>,
     /// The documents that could not.
     pub errors: Vec<YamlError>,
-    /// Where a manifest starts with no `---` before it ([`super::implicit_document_starts`]).
+    /// Where a manifest starts with no `---` before it ([`super::chunk::split_and_find_implicit`]).
     pub implicit_starts: Vec<usize>,
 }
 
@@ -37,7 +28,8 @@ pub struct Loaded {
 /// [`Identity`] when nothing but it will be read, `None` to keep the tree.
 pub type SetAside = dyn Fn(NodeRef<'_>) -> Option<Identity> + Sync;
 
-/// [`load_reporting`], letting go of the tree of each document `set_aside` gives an
+/// [`load`], calling `parsed_bytes` with the length of each part of the file once it is
+/// read, and letting go of the tree of each document `set_aside` gives an
 /// identity for, as soon as it is parsed: a stream of a million small documents is then
 /// held as its text and a few words per document.
 pub fn load_retaining(

@@ -9,7 +9,6 @@
 mod build;
 mod chunk;
 
-pub use chunk::implicit_document_starts;
 mod fast;
 mod load;
 mod mapping;
@@ -20,7 +19,7 @@ mod scalar;
 mod tests;
 mod tree;
 
-pub use load::{load, load_reporting, load_retaining, Loaded, SetAside};
+pub use load::{load, load_retaining, Loaded, SetAside};
 pub use tree::Tree;
 
 /// Every document of `text`, which must parse without error: for unit tests.
