@@ -79,6 +79,18 @@ pub struct Args {
     #[arg(long, value_name = "DURATION")]
     pub min_validity: Option<String>,
 
+    /// The Kubernetes release whose API server is predicted, as 1.N (1.26 to 1.37): its Go
+    /// decides every TLS verdict, messages included [default: the newest stable, 1.37].
+    #[arg(long, value_name = "1.N")]
+    pub kube_version: Option<String>,
+
+    /// Releases a verdict must hold across, as 1.A..1.B: an endpoint the API servers of
+    /// the range judge differently is reported (version-dependent-verdict); verdicts are
+    /// the newest's unless --kube-version says [default: every supported release, unless
+    /// --kube-version pins one].
+    #[arg(long, value_name = "1.A..1.B")]
+    pub kube_versions: Option<String>,
+
     /// Exit 1 when a finding is at this severity or above [default: error].
     #[arg(long, value_name = "SEVERITY", value_parser = severity_arg())]
     pub fail_on: Option<Severity>,
@@ -714,6 +726,31 @@ fn options(args: &Args, config: Option<&config::Config>) -> Result<Options, Stri
         })?;
     } else if let Some(seconds) = config.and_then(|c| c.min_validity) {
         options.min_validity = seconds;
+    }
+    let pinned = match &args.kube_version {
+        Some(text) => Some(
+            crate::kube_version::parse(text)
+                .map_err(|e| format!("invalid --kube-version {text:?}: {e}"))?,
+        ),
+        None => config.and_then(|c| c.kube_version),
+    };
+    let range = match &args.kube_versions {
+        Some(text) => Some(
+            crate::kube_version::parse_range(text)
+                .map_err(|e| format!("invalid --kube-versions {text:?}: {e}"))?,
+        ),
+        None => config.and_then(|c| c.kube_versions),
+    };
+    match (pinned, range) {
+        (Some(release), None) => {
+            options.kube_version = release;
+            options.kube_range = &[];
+        }
+        (pinned, Some(range)) => {
+            options.kube_range = range;
+            options.kube_version = pinned.unwrap_or(&range[range.len() - 1]);
+        }
+        (None, None) => {}
     }
     options.require_reason =
         args.require_reason || config.and_then(|c| c.require_reason).unwrap_or(false);

@@ -40,6 +40,8 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "namespace",
     "now",
     "min-validity",
+    "kube-version",
+    "kube-versions",
     "fail-on",
     "require-reason",
     "exclude",
@@ -60,6 +62,10 @@ pub struct Config {
     pub namespace: Option<String>,
     pub now: Option<crate::tls::time::Time>,
     pub min_validity: Option<i64>,
+    /// `kube-version`, like `--kube-version`.
+    pub kube_version: Option<&'static crate::kube_version::KubeRelease>,
+    /// `kube-versions`, like `--kube-versions`.
+    pub kube_versions: Option<&'static [crate::kube_version::KubeRelease]>,
     pub fail_on: Option<Severity>,
     pub require_reason: Option<bool>,
     /// Glob patterns, relative to the file's directory.
@@ -229,6 +235,8 @@ impl Reader<'_> {
                 "namespace" => config.namespace = self.namespace(value),
                 "now" => config.now = self.time(value),
                 "min-validity" => config.min_validity = self.duration(value),
+                "kube-version" => config.kube_version = self.kube_version(value),
+                "kube-versions" => config.kube_versions = self.kube_versions(value),
                 "fail-on" => config.fail_on = self.severity(value),
                 "require-reason" => config.require_reason = self.boolean(value),
                 "exclude" => config.exclude = self.globs(value),
@@ -282,6 +290,53 @@ impl Reader<'_> {
                 "a namespace is at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit",
             );
             None
+        }
+    }
+
+    fn kube_version(
+        &mut self,
+        node: NodeRef<'_>,
+    ) -> Option<&'static crate::kube_version::KubeRelease> {
+        if let Value::Float(_) = node.value() {
+            self.error(
+                node,
+                "`kube-version` must be a quoted string".to_string(),
+                "a number to YAML (1.30 reads as 1.3)",
+                "quote it: kube-version: \"1.33\"",
+            );
+            return None;
+        }
+        let text = self.string(node, "`kube-version`")?;
+        match crate::kube_version::parse(text) {
+            Ok(release) => Some(release),
+            Err(e) => {
+                self.error(
+                    node,
+                    format!("`kube-version`: {e}"),
+                    "not a supported release",
+                    "",
+                );
+                None
+            }
+        }
+    }
+
+    fn kube_versions(
+        &mut self,
+        node: NodeRef<'_>,
+    ) -> Option<&'static [crate::kube_version::KubeRelease]> {
+        let text = self.string(node, "`kube-versions`")?;
+        match crate::kube_version::parse_range(text) {
+            Ok(range) => Some(range),
+            Err(e) => {
+                self.error(
+                    node,
+                    format!("`kube-versions`: {e}"),
+                    "not a range of supported releases",
+                    "write it like 1.30..1.35",
+                );
+                None
+            }
         }
     }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs_cli;
 pub mod input;
+pub mod kube_version;
 pub mod model;
 pub mod names;
 pub mod pipeline;

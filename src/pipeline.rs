@@ -38,6 +38,11 @@ pub struct Options {
     /// Every endpoint in [`Outcome::inventory`] (the JSON report's `endpoints`); otherwise
     /// only those the human report's not-checked notes count.
     pub full_inventory: bool,
+    /// The Kubernetes release whose API server is predicted (`--kube-version`).
+    pub kube_version: &'static crate::kube_version::KubeRelease,
+    /// Releases whose verdicts must agree (`--kube-versions`; by default every supported
+    /// release; empty when a release is pinned): where they differ, `version-dependent-verdict`.
+    pub kube_range: &'static [crate::kube_version::KubeRelease],
 }
 
 /// Which documents keep their tree once parsed: memory, not findings (a tree let go is
@@ -66,6 +71,8 @@ impl Options {
             list_objects: true,
             trees: Trees::default(),
             leave_memory_to_exit: false,
+            kube_version: crate::kube_version::newest(),
+            kube_range: crate::kube_version::RELEASES,
             compress_from_bytes: 4096,
             full_inventory: true,
         }
@@ -246,7 +253,8 @@ fn check(
     });
     progress.start_stage(VERIFYING, model.endpoints.len() as u64);
     let verified = || progress.advance(1);
-    let chains = resolve::SecretChains::decode(&model);
+    let go = options.kube_version.go;
+    let chains = resolve::SecretChains::decode(&model, go);
     let mut resolutions = resolve::resolve_links(&model, &chains);
     progress.time_stage("verify");
     resolve::attach_verdicts(
@@ -254,7 +262,9 @@ fn check(
         &mut resolutions,
         &resolve::ResolveOptions {
             now: options.now,
+            go,
             on_verdict: &verified,
+            range: options.kube_range,
         },
     );
     progress.start_stage(CHECKING, 0);
@@ -268,6 +278,7 @@ fn check(
         resolutions: &resolutions,
         chains: &chains,
         now: options.now,
+        go,
         min_validity: options.min_validity,
         provenance: &provenance,
         previous: previous.as_ref().map(|p| (&previous_model, p)),

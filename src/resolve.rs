@@ -99,6 +99,16 @@ pub struct Resolution {
     pub certificate: Certificate,
     /// The API server's TLS verdict, when the chain and the caBundle could both be read.
     pub verdict: Option<Verdict>,
+    /// The verdicts of the releases checked for upgrade safety, when they differ.
+    pub spread: Option<Arc<VerdictSpread>>,
+}
+
+/// The API server's verdict under each release of a range (`--kube-versions`), kept when
+/// some release accepts the call and another refuses it.
+#[derive(Clone, Debug)]
+pub struct VerdictSpread {
+    /// Each release, oldest first, and Go's refusal under it (`None`: the call succeeds).
+    pub outcomes: Vec<(&'static crate::kube_version::KubeRelease, Option<String>)>,
 }
 
 /// What the API server's TLS client concludes when it calls the endpoint.
@@ -117,8 +127,12 @@ pub struct Verdict {
 pub struct ResolveOptions<'a> {
     /// Evaluation time, to the nanosecond (Go's `CurrentTime`).
     pub now: tls::time::Time,
+    /// The Go of the API server checked against (`--kube-version`).
+    pub go: tls::go::Go,
     /// Called once per endpoint whose verdict is computed (progress).
     pub on_verdict: &'a (dyn Fn() + Sync),
+    /// Releases whose verdicts are compared for upgrade safety (empty: none).
+    pub range: &'static [crate::kube_version::KubeRelease],
 }
 
 /// The caBundle as PEM bytes: empty when absent, None when it cannot be decoded
@@ -157,7 +171,7 @@ enum LoadedBundle {
 
 impl LoadedBundle {
     /// None when the text is not base64 (no verdict; certificate-decode reports it).
-    fn load(text: Option<&str>) -> Option<LoadedBundle> {
+    fn load(text: Option<&str>, go: tls::go::Go) -> Option<LoadedBundle> {
         let pem = match text {
             None => Vec::new(),
             Some(text) => tls::base64::decode_std(text.as_bytes()).ok()?,
@@ -165,12 +179,12 @@ impl LoadedBundle {
         if pem.is_empty() {
             return Some(LoadedBundle::SystemRoots);
         }
-        let roots: Arc<[tls::cert::Certificate]> = tls::cert::append_certs_from_pem(&pem)
+        let roots: Arc<[tls::cert::Certificate]> = tls::cert::append_certs_from_pem(&pem, go)
             .into_iter()
             .map(|(_, c)| c)
             .collect();
         Some(if roots.is_empty() {
-            LoadedBundle::Unusable(tls::verify::ca_data_error(&pem))
+            LoadedBundle::Unusable(tls::verify::ca_data_error(&pem, go))
         } else {
             LoadedBundle::Roots(roots)
         })
@@ -186,7 +200,11 @@ struct TrustInputs<'a> {
 }
 
 impl<'a> TrustInputs<'a> {
-    fn collect(model: &Model<'a>, resolutions: &'a [Resolution]) -> TrustInputs<'a> {
+    fn collect(
+        model: &Model<'a>,
+        resolutions: &'a [Resolution],
+        go: tls::go::Go,
+    ) -> TrustInputs<'a> {
         use rayon::prelude::*;
         let mut texts: Vec<Option<&'a str>> = Vec::new();
         let mut chains = HashMap::default();
@@ -211,7 +229,7 @@ impl<'a> TrustInputs<'a> {
         texts.dedup();
         let bundles = texts
             .into_par_iter()
-            .map(|text| (text, LoadedBundle::load(text)))
+            .map(|text| (text, LoadedBundle::load(text, go)))
             .collect();
         TrustInputs { bundles, chains }
     }
@@ -236,28 +254,40 @@ pub fn secret_value_bytes(entry: &SecretEntry<'_>) -> Result<Vec<u8>, tls::base6
 
 /// Each Secret's certificate entry ([`cert_entry`]) decoded once, in parallel, for the
 /// resolver and the rules alike.
-pub struct SecretChains(Vec<Option<Result<DecodedChain, DecodeProblem>>>);
+pub struct SecretChains {
+    chains: Vec<Option<Result<DecodedChain, DecodeProblem>>>,
+    go: tls::go::Go,
+}
 
 impl SecretChains {
-    pub fn decode(model: &Model<'_>) -> SecretChains {
+    pub fn decode(model: &Model<'_>, go: tls::go::Go) -> SecretChains {
         use rayon::prelude::*;
-        SecretChains(
-            model
+        SecretChains {
+            chains: model
                 .secrets
                 .par_iter()
-                .map(|secret| cert_entry(secret).map(|entry| decode_chain(entry)))
+                .map(|secret| cert_entry(secret).map(|entry| decode_chain(entry, go)))
                 .collect(),
-        )
+            go,
+        }
+    }
+
+    /// The Go the chains were parsed as.
+    pub fn go(&self) -> tls::go::Go {
+        self.go
     }
 
     /// The decoded certificate entry of `model.secrets[secret]`; `None` when it has none.
     pub fn of(&self, secret: usize) -> Option<&Result<DecodedChain, DecodeProblem>> {
-        self.0.get(secret)?.as_ref()
+        self.chains.get(secret)?.as_ref()
     }
 }
 
 /// Decodes a Secret's certificate entry into its chain, as `tls.X509KeyPair` would read it.
-pub fn decode_chain(entry: &SecretEntry<'_>) -> Result<DecodedChain, DecodeProblem> {
+pub fn decode_chain(
+    entry: &SecretEntry<'_>,
+    go: tls::go::Go,
+) -> Result<DecodedChain, DecodeProblem> {
     let span = entry.key_node.span();
     let bytes = secret_value_bytes(entry).map_err(|e| DecodeProblem {
         message: format!("data[{:?}] is not valid base64: {e}", entry.key),
@@ -265,7 +295,7 @@ pub fn decode_chain(entry: &SecretEntry<'_>) -> Result<DecodedChain, DecodeProbl
         span,
         help: Some("`data` values must be base64 of the PEM text; put plain PEM under `stringData` instead".into()),
     })?;
-    decode_pem_chain(&bytes, &format!("{:?}", entry.key), span)
+    decode_pem_chain(&bytes, &format!("{:?}", entry.key), span, go)
 }
 
 /// Decodes PEM text into certificates, with a problem naming `what` when it holds none.
@@ -273,8 +303,9 @@ pub fn decode_pem_chain(
     bytes: &[u8],
     what: &str,
     span: Span,
+    go: tls::go::Go,
 ) -> Result<DecodedChain, DecodeProblem> {
-    match tls::cert::parse_pem_chain(bytes) {
+    match tls::cert::parse_pem_chain(bytes, go) {
         Ok(chain) => Ok(DecodedChain {
             certificates: chain.into_iter().map(|(_, cert)| cert).collect(),
         }),
@@ -288,7 +319,7 @@ pub fn decode_pem_chain(
 }
 
 /// Why a caBundle cannot serve as roots, in client-go's words; None when it can (or is empty).
-pub fn ca_bundle_problem(node: crate::yaml::NodeRef<'_>) -> Option<DecodeProblem> {
+pub fn ca_bundle_problem(node: crate::yaml::NodeRef<'_>, go: tls::go::Go) -> Option<DecodeProblem> {
     let span = node.span();
     let text = node.as_str()?;
     let bytes = match tls::base64::decode_std(text.as_bytes()) {
@@ -302,7 +333,7 @@ pub fn ca_bundle_problem(node: crate::yaml::NodeRef<'_>) -> Option<DecodeProblem
             })
         }
     };
-    let problem = root_pool_problem(&bytes)?;
+    let problem = root_pool_problem(&bytes, go)?;
     let doubled = bytes.starts_with(b"LS0t") && tls::base64::decode_std(&bytes).is_ok();
     Some(DecodeProblem {
         message: format!("unable to load root certificates: {problem}"),
@@ -317,16 +348,16 @@ pub fn ca_bundle_problem(node: crate::yaml::NodeRef<'_>) -> Option<DecodeProblem
 }
 
 /// client-go's `rootCertPool`: AppendCertsFromPEM, then `createErrorParsingCAData` on failure.
-fn root_pool_problem(pem: &[u8]) -> Option<String> {
+fn root_pool_problem(pem: &[u8], go: tls::go::Go) -> Option<String> {
     if pem.is_empty() {
         return None;
     }
     // Blocks are decoded one at a time: a long caBundle is usable by its first certificate.
     let mut rest = pem;
-    while let Some((block, consumed)) = tls::pem::decode(rest) {
+    while let Some((block, consumed)) = tls::pem::decode_for(rest, go) {
         if block.kind == "CERTIFICATE"
             && block.headers.is_empty()
-            && tls::cert::parse_der(&block.bytes).is_ok()
+            && tls::cert::parse_der(&block.bytes, go).is_ok()
         {
             return None;
         }
@@ -334,14 +365,14 @@ fn root_pool_problem(pem: &[u8]) -> Option<String> {
     }
     let mut rest = pem;
     while !rest.is_empty() {
-        let Some((block, consumed)) = tls::pem::decode(rest) else {
+        let Some((block, consumed)) = tls::pem::decode_for(rest, go) else {
             return Some("unable to parse bytes as PEM block".into());
         };
         rest = &rest[consumed.min(rest.len())..];
         if block.kind != "CERTIFICATE" || !block.headers.is_empty() {
             continue;
         }
-        if let Err(e) = tls::cert::parse_der(&block.bytes) {
+        if let Err(e) = tls::cert::parse_der(&block.bytes, go) {
             return Some(format!("failed to parse certificate: {e}"));
         }
     }
@@ -366,8 +397,9 @@ pub fn attach_verdicts(
     options: &ResolveOptions<'_>,
 ) {
     let verdicts = verdicts(model, resolutions, options);
-    for (resolution, verdict) in resolutions.iter_mut().zip(verdicts) {
+    for (resolution, (verdict, spread)) in resolutions.iter_mut().zip(verdicts) {
         resolution.verdict = verdict;
+        resolution.spread = spread;
     }
 }
 
@@ -377,10 +409,10 @@ fn verdicts<'r>(
     model: &Model<'_>,
     resolutions: &'r [Resolution],
     options: &ResolveOptions<'_>,
-) -> Vec<Option<Verdict>> {
+) -> Vec<(Option<Verdict>, Option<Arc<VerdictSpread>>)> {
     use rayon::prelude::*;
     use tls::verify::{CertPool, ServedChain};
-    let inputs = TrustInputs::collect(model, resolutions);
+    let inputs = TrustInputs::collect(model, resolutions, options.go);
     let root_pools: HashMap<Option<&str>, CertPool<'_>> = inputs
         .bundles
         .par_iter()
@@ -410,7 +442,7 @@ fn verdicts<'r>(
         let bundle = inputs.bundles.get(&text)?.as_ref()?;
         let chain = &served[&(serving.secret, serving.cert_key.as_str())];
         let verify = |roots: &CertPool<'_>| {
-            tls::verify::verify_served_chain(chain, roots, server_name, options.now)
+            tls::verify::verify_served_chain(chain, roots, server_name, options.now, options.go)
         };
         Some(match bundle {
             LoadedBundle::SystemRoots => Verdict {
@@ -454,13 +486,54 @@ fn verdicts<'r>(
             None => i,
         })
         .collect();
-    let computed: Vec<Option<Verdict>> = resolutions
+    // Only an endpoint whose certificates hold something Go versions treat differently
+    // (or that did not decode) is judged again under the other releases.
+    let spread_of = |resolution: &Resolution| -> Option<Arc<VerdictSpread>> {
+        if options.range.len() < 2 {
+            return None;
+        }
+        let Certificate::Found(serving) = &resolution.certificate else {
+            return None;
+        };
+        let server_name = resolution.server_name.as_deref()?;
+        let text = match model.endpoints[resolution.endpoint].ca_bundle {
+            None => None,
+            Some(node) => Some(node.as_str()?),
+        };
+        let chain_sensitive = match &serving.chain {
+            Ok(chain) => chain.certificates.iter().any(|c| c.go_dependent),
+            Err(_) => true,
+        };
+        let loaded;
+        let bundle = match inputs.bundles.get(&text) {
+            Some(bundle) => bundle,
+            // Bundles are loaded for the endpoints whose chain decoded.
+            None => {
+                loaded = LoadedBundle::load(text, options.go);
+                &loaded
+            }
+        };
+        let bundle_sensitive = match bundle {
+            Some(LoadedBundle::Roots(roots)) => roots.iter().any(|c| c.go_dependent),
+            Some(LoadedBundle::Unusable(_)) => true,
+            Some(LoadedBundle::SystemRoots) | None => false,
+        };
+        if !chain_sensitive && !bundle_sensitive {
+            return None;
+        }
+        let entry = cert_entry(&model.secrets[serving.secret])?;
+        let bytes = secret_value_bytes(entry).ok()?;
+        spread(&bytes, text, server_name, options)
+    };
+    let computed: Vec<(Option<Verdict>, Option<Arc<VerdictSpread>>)> = resolutions
         .par_iter()
         .enumerate()
         .map(|(i, resolution)| {
-            let verdict = (representative[i] == i)
-                .then(|| verdict_of(resolution))
-                .flatten();
+            let verdict = if representative[i] == i {
+                (verdict_of(resolution), spread_of(resolution))
+            } else {
+                (None, None)
+            };
             // Progress counts every endpoint with a certificate and a name, verdict or not.
             if let (Certificate::Found(_), Some(_)) =
                 (&resolution.certificate, &resolution.server_name)
@@ -474,6 +547,70 @@ fn verdicts<'r>(
         .iter()
         .map(|&r| computed[r].clone())
         .collect()
+}
+
+/// The verdict under each release of `options.range` of a served chain (PEM `bytes`), a
+/// caBundle and a server name; `None` unless some release accepts the call and another
+/// refuses it.
+fn spread(
+    bytes: &[u8],
+    ca_bundle: Option<&str>,
+    server_name: &str,
+    options: &ResolveOptions<'_>,
+) -> Option<Arc<VerdictSpread>> {
+    let mut by_go: Vec<(tls::go::Go, Option<String>)> = Vec::new();
+    let mut outcomes = Vec::with_capacity(options.range.len());
+    for release in options.range {
+        let outcome = match by_go.iter().find(|(go, _)| *go == release.go) {
+            Some((_, outcome)) => outcome.clone(),
+            None => {
+                let outcome =
+                    outcome_under(bytes, ca_bundle, server_name, options.now, release.go)?;
+                by_go.push((release.go, outcome.clone()));
+                outcome
+            }
+        };
+        outcomes.push((release, outcome));
+    }
+    let refused = outcomes.iter().filter(|(_, o)| o.is_some()).count();
+    (refused > 0 && refused < outcomes.len()).then(|| Arc::new(VerdictSpread { outcomes }))
+}
+
+/// `go`'s verdict: `Some(None)` when the call succeeds, `Some(Some(error))` with Go's
+/// message when it is refused, `None` when it cannot be told (not PEM).
+fn outcome_under(
+    bytes: &[u8],
+    ca_bundle: Option<&str>,
+    server_name: &str,
+    now: tls::time::Time,
+    go: tls::go::Go,
+) -> Option<Option<String>> {
+    use tls::cert::ChainProblem;
+    use tls::verify::{CertPool, ServedChain, ServerVerifyError};
+    let chain: Vec<tls::cert::Certificate> = match tls::cert::parse_pem_chain(bytes, go) {
+        Ok(chain) => chain.into_iter().map(|(_, c)| c).collect(),
+        // crypto/tls parses every certificate the server sends.
+        Err(ChainProblem::BadCertificate { error, .. }) => {
+            return Some(Some(format!(
+                "tls: failed to parse certificate from server: {error}"
+            )))
+        }
+        Err(_) => return None,
+    };
+    let roots = match LoadedBundle::load(ca_bundle, go)? {
+        LoadedBundle::Roots(roots) => roots,
+        LoadedBundle::SystemRoots => Arc::from(tls::roots::system_roots().to_vec()),
+        LoadedBundle::Unusable(detail) => {
+            return Some(Some(
+                ServerVerifyError::RootCertificates { detail }.to_string(),
+            ))
+        }
+    };
+    let pool = CertPool::new(&roots);
+    match tls::verify::verify_served_chain(&ServedChain::new(&chain), &pool, server_name, now, go) {
+        Ok(()) => Some(None),
+        Err(error) => Some(Some(error.to_string())),
+    }
 }
 
 /// What a Service target (namespace, name, port) links to, and its certificate once asked
@@ -521,6 +658,7 @@ fn resolve(
         _ => (ServiceLink::NotApplicable, Certificate::NotApplicable),
     };
     Resolution {
+        spread: None,
         endpoint: index,
         target,
         server_name,
@@ -819,7 +957,7 @@ fn choose_certificate(
     let chain = chains
         .of(secret_index)
         .cloned()
-        .unwrap_or_else(|| decode_chain(entry));
+        .unwrap_or_else(|| decode_chain(entry, chains.go()));
     Certificate::Found(Box::new(ServingSecret {
         secret: secret_index,
         cert_key: entry.key.to_string(),

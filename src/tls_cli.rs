@@ -12,6 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::cli::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::kube_version::{self, KubeRelease};
 use crate::model::{Model, Object, SecretEntry};
 use crate::report::escape;
 use crate::source::SourceFile;
@@ -54,6 +55,10 @@ pub struct VerifyArgs {
     /// Evaluation time, RFC 3339, a fraction of a second included (default: now).
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+    /// The Kubernetes release whose API server judges, as 1.N: its Go decides, messages
+    /// included [default: the newest stable release, 1.37]
+    #[arg(long, value_name = "1.N")]
+    pub kube_version: Option<String>,
     /// The serving chain: PEM (leaf first), or a Secret manifest to take it from; `-` is stdin.
     #[arg(value_name = "CHAIN")]
     pub chain: String,
@@ -160,7 +165,7 @@ fn manifest_documents(input: &Input) -> Option<Vec<Document>> {
 }
 
 fn looks_like_der(bytes: &[u8]) -> bool {
-    bytes.first() == Some(&0x30) && cert::parse_der(bytes).is_ok()
+    bytes.first() == Some(&0x30) && cert::parse_der(bytes, kube_version::newest().go).is_ok()
 }
 
 /// PEM as given; or the decoded text when the input is base64 of PEM (e.g. a
@@ -227,15 +232,21 @@ fn run_verify(args: &VerifyArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -
         ));
     }
     let now = evaluation_time(&args.now)?;
+    let release = match &args.kube_version {
+        None => kube_version::newest(),
+        Some(text) => {
+            kube_version::parse(text).map_err(|e| Usage(format!("--kube-version: {e}")))?
+        }
+    };
     let chain_input = read_input(&args.chain, stdin)?;
     let ca_input = read_input(&args.ca_bundle, stdin)?;
     let pair = serving_pair(&chain_input)?;
     let ca_bundle = ca_bundle_bytes(&ca_input)?;
 
-    let verdict = verdict(&pair, &ca_bundle, &args.server_name, now)?;
+    let verdict = verdict(&pair, &ca_bundle, &args.server_name, now, release)?;
     // Not part of the verdict: a server whose key does not match never answers.
     if let Some(key_pem) = &pair.key_pem {
-        if let Err(e) = key::x509_key_pair(&pair.chain_pem, key_pem) {
+        if let Err(e) = key::x509_key_pair(&pair.chain_pem, key_pem, release.go) {
             note(&format!(
                 "the webhook server would not start with the key of {}: {e}",
                 pair.owner
@@ -258,19 +269,21 @@ fn verdict(
     ca_bundle: &[u8],
     server_name: &str,
     now: Time,
+    release: &KubeRelease,
 ) -> CliResult<String> {
-    if !ca_bundle.is_empty() && cert::append_certs_from_pem(ca_bundle).is_empty() {
+    let go = release.go;
+    if !ca_bundle.is_empty() && cert::append_certs_from_pem(ca_bundle, go).is_empty() {
         return Ok(ServerVerifyError::RootCertificates {
-            detail: verify::ca_data_error(ca_bundle),
+            detail: verify::ca_data_error(ca_bundle, go),
         }
         .to_string());
     }
-    let blocks: Vec<pem::Block> = pem::decode_all(&pair.chain_pem)
+    let blocks: Vec<pem::Block> = pem::decode_all_for(&pair.chain_pem, go)
         .into_iter()
         .filter(|b| b.kind == "CERTIFICATE")
         .collect();
     if blocks.is_empty() {
-        let why = match cert::parse_pem_chain(&pair.chain_pem) {
+        let why = match cert::parse_pem_chain(&pair.chain_pem, go) {
             Err(problem @ cert::ChainProblem::NotPem { .. }) => problem.to_string(),
             _ => "no \"CERTIFICATE\" PEM block".to_string(),
         };
@@ -278,7 +291,7 @@ fn verdict(
     }
     let mut chain = Vec::with_capacity(blocks.len());
     for block in &blocks {
-        match cert::parse_der(&block.bytes) {
+        match cert::parse_der(&block.bytes, go) {
             Ok(c) => chain.push(c),
             Err(e) => return Ok(format!("tls: failed to parse certificate from server: {e}")),
         }
@@ -293,8 +306,13 @@ fn verdict(
             server_name,
             now,
             Some(roots::system_roots()),
+            go,
         ) {
             Ok(_) => "ok".to_string(),
+            // Since Go 1.20 crypto/tls wraps what Verify returns.
+            Err(ServerVerifyError::Verify(e)) if go.tls_wraps_verify_errors() => {
+                format!("tls: failed to verify certificate: {e}")
+            }
             Err(e) => e.to_string(),
         },
     )
@@ -533,7 +551,7 @@ impl Inventory {
         for (index, block) in pem::decode_all(bytes).into_iter().enumerate() {
             let origin = origin.with_block(index + 1);
             if block.kind == "CERTIFICATE" {
-                match cert::parse_der(&block.bytes) {
+                match cert::parse_der(&block.bytes, kube_version::newest().go) {
                     Ok(cert) => self.certificates.push(FoundCertificate {
                         origin,
                         group,
@@ -547,7 +565,7 @@ impl Inventory {
             } else if key::is_private_key_type(&block.kind) {
                 self.keys.push(FoundKey {
                     origin,
-                    key: key::parse_private_key(&block.bytes),
+                    key: key::parse_private_key_for(&block.bytes, kube_version::newest().go),
                     pem_type: block.kind,
                 });
             } else {
@@ -658,14 +676,15 @@ impl Inventory {
         let state = if bytes.is_empty() {
             BundleState::Empty
         } else {
-            let roots: Vec<Certificate> = cert::append_certs_from_pem(bytes)
-                .into_iter()
-                .map(|(_, c)| c)
-                .collect();
+            let roots: Vec<Certificate> =
+                cert::append_certs_from_pem(bytes, kube_version::newest().go)
+                    .into_iter()
+                    .map(|(_, c)| c)
+                    .collect();
             if roots.is_empty() {
                 BundleState::Unusable(
                     ServerVerifyError::RootCertificates {
-                        detail: verify::ca_data_error(bytes),
+                        detail: verify::ca_data_error(bytes, kube_version::newest().go),
                     }
                     .to_string(),
                 )
@@ -1006,6 +1025,7 @@ fn chain_checks(inventory: &Inventory, now: Time) -> Vec<Vec<ChainReport>> {
                     excluded_intermediate: Some(place),
                     dns_name: "",
                     now,
+                    go: kube_version::newest().go,
                 };
                 match verify::verify_pooled(&found.cert, &options) {
                     Ok(_) => "ok".to_string(),

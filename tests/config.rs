@@ -197,7 +197,7 @@ fn enable_and_disable_layers() {
             "--now",
             NOW,
             "--disable",
-            "weak-key, newer-go-refusal",
+            "weak-key, version-dependent-verdict",
             "manifests",
         ],
     );
@@ -306,7 +306,7 @@ fn excludes_are_relative_to_the_config_file() {
 fn require_reason_and_suppressions_of_disabled_rules() {
     let text = case("verdict-rsa-1024").replacen(
         "kind: Secret\n",
-        "kind: Secret # speclint-ignore-document: weak-key, newer-go-refusal\n",
+        "kind: Secret # speclint-ignore-document: weak-key, version-dependent-verdict\n",
         1,
     );
     assert!(text.contains("speclint-ignore-document"));
@@ -320,13 +320,13 @@ fn require_reason_and_suppressions_of_disabled_rules() {
         "{:?}",
         run.lines
     );
-    // newer-go-refusal has nothing to suppress here; once disabled, that is not reported.
+    // version-dependent-verdict has nothing to suppress here; once disabled, that is not reported.
     assert!(run
         .findings()
         .contains(&"warning[unused-suppression]".to_string()));
     std::fs::write(
         dir.path().join(".speclint.yaml"),
-        "disable: [newer-go-refusal]\n",
+        "disable: [version-dependent-verdict]\n",
     )
     .unwrap();
     let run = speclint(dir.path(), &["--now", NOW, "input.yaml"]);

@@ -35,7 +35,7 @@ fn verify_cases() -> Vec<Case> {
 }
 
 fn certificates(pem: &str) -> Vec<Certificate> {
-    cert::append_certs_from_pem(pem.as_bytes())
+    cert::append_certs_from_pem(pem.as_bytes(), speclint::tls::go::Go::GO_1_19)
         .into_iter()
         .map(|(_, c)| c)
         .collect()
@@ -80,6 +80,7 @@ fn a_pool_with_one_member_left_out_verifies_like_a_pool_built_without_it() {
                         intermediates: &others,
                         dns_name,
                         now,
+                        go: speclint::tls::go::Go::GO_1_19,
                     },
                 );
                 let left_out = verify::verify_pooled(
@@ -90,6 +91,7 @@ fn a_pool_with_one_member_left_out_verifies_like_a_pool_built_without_it() {
                         excluded_intermediate: Some(position),
                         dns_name,
                         now,
+                        go: speclint::tls::go::Go::GO_1_19,
                     },
                 );
                 assert_eq!(
@@ -121,10 +123,16 @@ fn a_shared_pool_gives_the_verdict_of_verify_server() {
             &case.server_name,
             now,
             Some(&[]),
+            speclint::tls::go::Go::GO_1_19,
         );
         let served = verify::ServedChain::new(&chain);
-        let shared =
-            verify::verify_served_chain(&served, &CertPool::new(&roots), &case.server_name, now);
+        let shared = verify::verify_served_chain(
+            &served,
+            &CertPool::new(&roots),
+            &case.server_name,
+            now,
+            speclint::tls::go::Go::GO_1_19,
+        );
         assert_eq!(shared, alone, "{}", case.name);
     }
 }

@@ -1,6 +1,8 @@
 //! `speclint tls verify` and `speclint tls inspect`, run as a user would, on the
 //! fixtures of testdata/tls/cli (written by its gen.go, with Go 1.19's verdicts).
 
+mod common;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -84,16 +86,60 @@ struct VerdictCase {
     verdict: String,
 }
 
+/// What the API server reports for Go's verdict: since Go 1.20 crypto/tls wraps what
+/// `Verify` returns (its errors are the `x509:` ones).
+fn as_reported(verdict: &str, go: speclint::tls::go::Go) -> String {
+    if go.minor >= 20 && verdict.starts_with("x509:") {
+        format!("tls: failed to verify certificate: {verdict}\n")
+    } else {
+        format!("{verdict}\n")
+    }
+}
+
+/// Every failure kind under every release (`--kube-version`), against the verdicts of its
+/// Go (testdata/tls/cli/go/<profile>.json; go1.19.8's equal verdicts.json).
 #[test]
 fn verify_prints_gos_verdict_for_every_failure_kind() {
     let verdicts: Verdicts = serde_json::from_slice(&fixture("verdicts.json")).unwrap();
     assert_eq!(verdicts.now, NOW);
     assert!(verdicts.cases.len() >= 12);
-    for case in &verdicts.cases {
-        let run = verify(&case.chain, &case.ca_bundle, &case.server_name);
-        assert_eq!(run.stdout, format!("{}\n", case.verdict), "{}", case.name);
-        let expected_code = if case.verdict == "ok" { 0 } else { 1 };
-        assert_eq!(run.code, expected_code, "{}: {}", case.name, run.stderr);
+    let go_1_19: Vec<VerdictCase> =
+        common::go_profiles::oracle("tls/cli", &common::go_profiles::PROFILES[0]);
+    let same = |a: &VerdictCase, b: &VerdictCase| {
+        (&a.name, &a.chain, &a.ca_bundle, &a.server_name, &a.verdict)
+            == (&b.name, &b.chain, &b.ca_bundle, &b.server_name, &b.verdict)
+    };
+    assert!(go_1_19.iter().zip(&verdicts.cases).all(|(a, b)| same(a, b)));
+    for release in speclint::kube_version::RELEASES {
+        let minor = format!("1.{}", release.minor);
+        let profile = common::go_profiles::of_release(&minor);
+        let cases: Vec<VerdictCase> = common::go_profiles::oracle("tls/cli", profile);
+        assert_eq!(cases.len(), verdicts.cases.len());
+        for case in &cases {
+            let run = tls(
+                &[
+                    "verify",
+                    "--ca-bundle",
+                    &case.ca_bundle,
+                    "--server-name",
+                    &case.server_name,
+                    "--now",
+                    NOW,
+                    "--kube-version",
+                    &minor,
+                    &case.chain,
+                ],
+                None,
+            );
+            let context = format!("{minor} {}", case.name);
+            assert_eq!(
+                run.stdout,
+                as_reported(&case.verdict, release.go),
+                "{context}"
+            );
+            let expected_code = if case.verdict == "ok" { 0 } else { 1 };
+            assert_eq!(run.code, expected_code, "{context}: {}", run.stderr);
+        }
     }
 }
 
@@ -128,7 +174,7 @@ fn verify_takes_chain_and_ca_bundle_from_manifests() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
-        "x509: certificate is valid for webhook.system.svc, webhook.system.svc.cluster.local, not webhook-svc.system.svc\n"
+        "tls: failed to verify certificate: x509: certificate is valid for webhook.system.svc, webhook.system.svc.cluster.local, not webhook-svc.system.svc\n"
     );
 }
 
@@ -149,7 +195,7 @@ fn verify_empty_ca_bundle_falls_back_to_system_roots() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
-        "x509: certificate signed by unknown authority\n"
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority\n"
     );
     assert!(
         run.stderr.contains("the caBundle is empty"),

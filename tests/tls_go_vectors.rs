@@ -29,14 +29,14 @@ struct HostnameCase {
 }
 
 fn parse_single_pem(pem_text: &str, what: &str) -> cert::Certificate {
-    let chain =
-        cert::parse_pem_chain(pem_text.as_bytes()).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let chain = cert::parse_pem_chain(pem_text.as_bytes(), speclint::tls::go::Go::GO_1_19)
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
     assert_eq!(chain.len(), 1, "{what}: expected one certificate");
     chain.into_iter().next().unwrap().1
 }
 
 fn hostname_verdict(cert: &cert::Certificate, host: &str) -> String {
-    match hostname::verify_hostname(cert, host) {
+    match hostname::verify_hostname(cert, host, speclint::tls::go::Go::GO_1_19) {
         Ok(()) => "ok".to_string(),
         Err(e) => e.to_string(),
     }
@@ -73,7 +73,8 @@ fn hostname_error_details_are_consistent_with_the_message() {
     let cases: Vec<HostnameCase> = read_json("hostname/cases.json");
     for case in &cases {
         let leaf = parse_single_pem(&case.leaf_pem, &case.name);
-        let Err(err) = hostname::verify_hostname(&leaf, &case.host) else {
+        let Err(err) = hostname::verify_hostname(&leaf, &case.host, speclint::tls::go::Go::GO_1_19)
+        else {
             continue;
         };
         let message = err.to_string();
@@ -102,8 +103,10 @@ fn spark_operator_upgrade_example() {
     let verdict: SparkVerdict = read_json("spark/verdict.json");
     let read = |file: &str| std::fs::read(testdata(&format!("spark/{file}"))).unwrap();
 
-    let leaf = &cert::parse_pem_chain(&read("server-cert.pem")).unwrap()[0].1;
-    let ca = &cert::parse_pem_chain(&read("ca.pem")).unwrap()[0].1;
+    let leaf = &cert::parse_pem_chain(&read("server-cert.pem"), speclint::tls::go::Go::GO_1_19)
+        .unwrap()[0]
+        .1;
+    let ca = &cert::parse_pem_chain(&read("ca.pem"), speclint::tls::go::Go::GO_1_19).unwrap()[0].1;
     assert_eq!(
         leaf.subject_common_name.as_deref(),
         Some("spark-operator-webhook.default.svc")
@@ -118,11 +121,13 @@ fn spark_operator_upgrade_example() {
         hostname_verdict(leaf, &verdict.host),
         verdict.verify_hostname
     );
-    let err = hostname::verify_hostname(leaf, &verdict.host).unwrap_err();
+    let err =
+        hostname::verify_hostname(leaf, &verdict.host, speclint::tls::go::Go::GO_1_19).unwrap_err();
     assert_eq!(err.valid_names(), ["spark-operator-webhook.default.svc"]);
 
     // The key file is a PEM block of another type: a chain problem, named by type only.
-    let problem = cert::parse_pem_chain(&read("server-key.pem")).unwrap_err();
+    let problem =
+        cert::parse_pem_chain(&read("server-key.pem"), speclint::tls::go::Go::GO_1_19).unwrap_err();
     let message = problem.to_string();
     assert_eq!(
         message,
@@ -376,7 +381,10 @@ fn certificate_parsing_agrees_with_go() {
     assert!(cases.len() > 100);
     let mut disagreements = Vec::new();
     for case in &cases {
-        let mut ours = summarize(cert::parse_der(&unhex(&case.der_hex)));
+        let mut ours = summarize(cert::parse_der(
+            &unhex(&case.der_hex),
+            speclint::tls::go::Go::GO_1_19,
+        ));
         let mut go = case.go.clone();
         // Go prints URIs re-escaped by net/url; ours are verbatim. Compare counts.
         let uri_counts = (ours.uris.len(), go.uris.len());

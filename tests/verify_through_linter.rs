@@ -1,6 +1,9 @@
 //! Go's verdicts (testdata/tls/verify/cases.json, made by gen.go there) reached through the
 //! whole linter: each case becomes a Service, a Deployment mounting a Secret with the chain,
-//! and a webhook whose caBundle is the case's, and the verdict rules must say what Go says.
+//! and a webhook whose caBundle is the case's, and the verdict rules must say what Go says:
+//! for every release (`--kube-version`), the Go of that release (go/<profile>.json).
+
+mod common;
 
 use speclint::pipeline::{lint, Options};
 use speclint::source::{SourceFile, SourceMap};
@@ -51,62 +54,88 @@ apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguratio
     )
 }
 
+fn cases() -> Vec<serde_json::Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/tls/verify/cases.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Each release with its Go's verdict on every case, in order.
+fn releases_with_verdicts() -> Vec<(&'static speclint::kube_version::KubeRelease, Vec<String>)> {
+    speclint::kube_version::RELEASES
+        .iter()
+        .map(|release| {
+            let profile = common::go_profiles::of_release(&format!("1.{}", release.minor));
+            let verdicts: Vec<serde_json::Value> =
+                common::go_profiles::oracle("tls/verify", profile);
+            let verdicts = verdicts
+                .iter()
+                .map(|v| v["verdict"].as_str().unwrap().to_string())
+                .collect();
+            (release, verdicts)
+        })
+        .collect()
+}
+
 #[test]
 fn go_verify_vectors_through_the_linter() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/tls/verify/cases.json");
-    let cases: Vec<serde_json::Value> =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = cases();
     let mut checked = 0;
     let mut disagreements = Vec::new();
-    for case in &cases {
-        let server_name = case["server_name"].as_str().unwrap();
-        // IP names are only reachable through `url`, whose server is outside the manifests.
-        let Some((service, namespace)) = server_name
-            .strip_suffix(".svc")
-            .and_then(|rest| rest.split_once('.'))
-        else {
-            continue;
-        };
-        let text = manifests(
-            service,
-            namespace,
-            case["chain_pem"].as_str().unwrap(),
-            case["ca_bundle_pem"].as_str().unwrap(),
-        );
-        let mut sources = SourceMap::default();
-        sources.add(SourceFile::new("case.yaml", text.into_bytes()));
-        let mut options = Options::new("default");
-        options.now = speclint::tls::time::parse_rfc3339(case["now"].as_str().unwrap()).unwrap();
-        let outcome = lint(&sources, &options);
-        let messages: Vec<&str> = outcome
-            .diagnostics
-            .iter()
-            // An empty caBundle's unknown authority is a warning until injectors are recognised.
-            .filter(|d| VERDICT_RULES.contains(&d.rule))
-            // ca-bundle-empty also warns without a verdict; only Go's messages count here.
-            .filter(|d| {
-                d.message.starts_with("x509:")
-                    || d.message.starts_with("unable to")
-                    || d.message.starts_with("tls:")
-            })
-            .map(|d| d.message.as_str())
-            .collect();
-        let go = case["verdict"].as_str().unwrap();
-        let agrees = if go == "ok" {
-            messages.is_empty()
-        } else {
-            messages == [go]
-        };
-        if !agrees {
-            disagreements.push(format!(
-                "{}: Go {go:?}, speclint {messages:?}",
-                case["name"]
-            ));
+    for (release, verdicts) in releases_with_verdicts() {
+        for (case, go) in cases.iter().zip(&verdicts) {
+            let server_name = case["server_name"].as_str().unwrap();
+            // IP names are only reachable through `url`, whose server is outside the manifests.
+            let Some((service, namespace)) = server_name
+                .strip_suffix(".svc")
+                .and_then(|rest| rest.split_once('.'))
+            else {
+                continue;
+            };
+            let text = manifests(
+                service,
+                namespace,
+                case["chain_pem"].as_str().unwrap(),
+                case["ca_bundle_pem"].as_str().unwrap(),
+            );
+            let mut sources = SourceMap::default();
+            sources.add(SourceFile::new("case.yaml", text.into_bytes()));
+            let mut options = Options::new("default");
+            options.kube_version = release;
+            options.now =
+                speclint::tls::time::parse_rfc3339(case["now"].as_str().unwrap()).unwrap();
+            let outcome = lint(&sources, &options);
+            let messages: Vec<&str> = outcome
+                .diagnostics
+                .iter()
+                // An empty caBundle's unknown authority is a warning until injectors are recognised.
+                .filter(|d| VERDICT_RULES.contains(&d.rule))
+                // ca-bundle-empty also warns without a verdict; only Go's messages count here.
+                .filter(|d| {
+                    d.message.starts_with("x509:")
+                        || d.message.starts_with("unable to")
+                        || d.message.starts_with("tls:")
+                })
+                .map(|d| d.message.as_str())
+                .collect();
+            let agrees = if go == "ok" {
+                messages.is_empty()
+            } else {
+                messages == [go.as_str()]
+            };
+            if !agrees {
+                disagreements.push(format!(
+                    "1.{} {}: Go {go:?}, speclint {messages:?}",
+                    release.minor, case["name"]
+                ));
+            }
+            checked += 1;
         }
-        checked += 1;
     }
-    println!("{checked} Go vectors checked through the linter");
-    assert!(checked >= 60, "only {checked} vectors reach the linter");
+    println!("{checked} (vector, release) pairs checked through the linter");
+    assert!(
+        checked >= 60 * 12,
+        "only {checked} vectors reach the linter"
+    );
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
 
@@ -121,17 +150,19 @@ fn verifier_cost_per_webhook() {
     let rounds = 5_000;
     let started = std::time::Instant::now();
     for _ in 0..rounds {
-        let chain: Vec<_> = speclint::tls::cert::parse_pem_chain(&chain_pem)
-            .unwrap()
-            .into_iter()
-            .map(|(_, c)| c)
-            .collect();
+        let chain: Vec<_> =
+            speclint::tls::cert::parse_pem_chain(&chain_pem, speclint::tls::go::Go::GO_1_19)
+                .unwrap()
+                .into_iter()
+                .map(|(_, c)| c)
+                .collect();
         let verdict = speclint::tls::verify::verify_server(
             &chain,
             &ca_pem,
             "demo-webhook.webhooks.svc",
             now,
             None,
+            speclint::tls::go::Go::GO_1_19,
         );
         assert!(verdict.is_ok());
     }
@@ -142,11 +173,10 @@ fn verifier_cost_per_webhook() {
 /// The same vectors through `speclint tls verify`: `ok` or Go's exact message, exit 0 or 1.
 #[test]
 fn go_verify_vectors_through_tls_verify() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/tls/verify/cases.json");
-    let cases: Vec<serde_json::Value> =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = cases();
     let dir = tempfile::tempdir().unwrap();
     let mut disagreements = Vec::new();
+    let releases = releases_with_verdicts();
     for (i, case) in cases.iter().enumerate() {
         let chain = dir.path().join(format!("chain-{i}.pem"));
         let ca_bundle = dir.path().join(format!("ca-{i}.pem"));
@@ -160,24 +190,34 @@ fn go_verify_vectors_through_tls_verify() {
             base64(bundle.as_bytes())
         };
         std::fs::write(&ca_bundle, field).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_speclint"))
-            .args(["tls", "verify", "--ca-bundle"])
-            .arg(&ca_bundle)
-            .args(["--server-name", case["server_name"].as_str().unwrap()])
-            .args(["--now", case["now"].as_str().unwrap()])
-            .arg(&chain)
-            .output()
-            .unwrap();
-        let go = case["verdict"].as_str().unwrap();
-        let printed = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
-        let expected_code = if go == "ok" { 0 } else { 1 };
-        if printed != go || out.status.code() != Some(expected_code) {
-            disagreements.push(format!(
-                "{}: Go {go:?}, speclint {printed:?} (exit {:?}; {})",
-                case["name"],
-                out.status.code(),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
+        for (release, verdicts) in &releases {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_speclint"))
+                .args(["tls", "verify", "--ca-bundle"])
+                .arg(&ca_bundle)
+                .args(["--server-name", case["server_name"].as_str().unwrap()])
+                .args(["--now", case["now"].as_str().unwrap()])
+                .args(["--kube-version", &format!("1.{}", release.minor)])
+                .arg(&chain)
+                .output()
+                .unwrap();
+            let go = verdicts[i].as_str();
+            // Since Go 1.20 crypto/tls wraps what Verify returns.
+            let reported = if go.starts_with("x509:") {
+                format!("tls: failed to verify certificate: {go}")
+            } else {
+                go.to_string()
+            };
+            let printed = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
+            let expected_code = if go == "ok" { 0 } else { 1 };
+            if printed != reported || out.status.code() != Some(expected_code) {
+                disagreements.push(format!(
+                    "1.{} {}: Go {reported:?}, speclint {printed:?} (exit {:?}; {})",
+                    release.minor,
+                    case["name"],
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ));
+            }
         }
     }
     println!(

@@ -217,8 +217,12 @@ impl<'a> CmCertificate<'a> {
     }
 
     /// Go's `VerifyHostname` of the certificate this Certificate will produce.
-    pub fn verify_hostname(&self, server_name: &str) -> Result<(), HostnameError> {
-        hostname::verify_hostname(&self.synthetic(), server_name)
+    pub fn verify_hostname(
+        &self,
+        server_name: &str,
+        go: crate::tls::go::Go,
+    ) -> Result<(), HostnameError> {
+        hostname::verify_hostname(&self.synthetic(), server_name, go)
     }
 
     /// `issuerRef` as (group, kind, name), defaulted as cert-manager defaults it.
@@ -811,9 +815,11 @@ mod tests {
         let model = Model::build(&docs, "default");
         let cm = CertManager::read(&model, &[]);
         let c = &cm.certificates[0];
-        assert!(c.verify_hostname("svc.sys.svc").is_ok());
+        assert!(c
+            .verify_hostname("svc.sys.svc", crate::tls::go::Go::GO_1_19)
+            .is_ok());
         assert_eq!(
-            c.verify_hostname("other.sys.svc").unwrap_err().to_string(),
+            c.verify_hostname("other.sys.svc", crate::tls::go::Go::GO_1_19).unwrap_err().to_string(),
             "x509: certificate is valid for svc.sys.svc, svc.sys.svc.cluster.local, not other.sys.svc"
         );
         let docs = documents("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\nspec: {commonName: svc.sys.svc, usages: [digital signature, client auth]}\n");
@@ -821,7 +827,9 @@ mod tests {
         let cm = CertManager::read(&model, &[]);
         let c = &cm.certificates[0];
         assert_eq!(
-            c.verify_hostname("svc.sys.svc").unwrap_err().to_string(),
+            c.verify_hostname("svc.sys.svc", crate::tls::go::Go::GO_1_19)
+                .unwrap_err()
+                .to_string(),
             "x509: certificate relies on legacy Common Name field, use SANs instead"
         );
         assert_eq!(c.usages_without_server_auth(), Some(vec!["client auth"]));

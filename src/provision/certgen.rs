@@ -456,9 +456,10 @@ pub fn names_refuse(
     dns_names: &[String],
     ip_addresses: &[String],
     server_name: &str,
+    go: crate::tls::go::Go,
 ) -> Option<String> {
     let certificate = synthetic_certificate(dns_names, ip_addresses);
-    crate::tls::hostname::verify_hostname(&certificate, server_name)
+    crate::tls::hostname::verify_hostname(&certificate, server_name, go)
         .err()
         .map(|e| e.to_string())
 }
@@ -576,14 +577,20 @@ spec:
     fn names_are_judged_by_go_rules() {
         let dns = vec!["svc".to_string(), "svc.ns.svc".to_string()];
         let ips = vec!["10.0.0.1".to_string()];
-        assert_eq!(names_refuse(&dns, &ips, "svc.ns.svc"), None);
         assert_eq!(
-            names_refuse(&dns, &ips, "other.ns.svc").as_deref(),
+            names_refuse(&dns, &ips, "svc.ns.svc", crate::tls::go::Go::GO_1_19),
+            None
+        );
+        assert_eq!(
+            names_refuse(&dns, &ips, "other.ns.svc", crate::tls::go::Go::GO_1_19).as_deref(),
             Some("x509: certificate is valid for svc, svc.ns.svc, not other.ns.svc")
         );
-        assert_eq!(names_refuse(&dns, &ips, "10.0.0.1"), None);
         assert_eq!(
-            names_refuse(&dns, &[], "10.0.0.1").as_deref(),
+            names_refuse(&dns, &ips, "10.0.0.1", crate::tls::go::Go::GO_1_19),
+            None
+        );
+        assert_eq!(
+            names_refuse(&dns, &[], "10.0.0.1", crate::tls::go::Go::GO_1_19).as_deref(),
             Some("x509: cannot validate certificate for 10.0.0.1 because it doesn't contain any IP SANs")
         );
     }

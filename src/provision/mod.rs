@@ -100,6 +100,7 @@ impl Provisioner {
     pub fn verify_hostname(
         &self,
         server_name: &str,
+        go: crate::tls::go::Go,
     ) -> Result<(), crate::tls::hostname::HostnameError> {
         let ips = self
             .ip_addresses
@@ -108,7 +109,7 @@ impl Provisioner {
             .collect();
         let certificate =
             crate::tls::cert::Certificate::for_names(self.dns_names.clone(), ips, None);
-        crate::tls::hostname::verify_hostname(&certificate, server_name)
+        crate::tls::hostname::verify_hostname(&certificate, server_name, go)
     }
 }
 

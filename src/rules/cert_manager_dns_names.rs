@@ -43,7 +43,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             if !c.placeholders().is_empty() {
                 continue;
             }
-            let Err(error) = c.verify_hostname(server_name) else {
+            let Err(error) = c.verify_hostname(server_name, context.go) else {
                 continue;
             };
             match groups.iter_mut().find(|g| {

@@ -84,7 +84,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 seen.push(server_name);
-                if let Err(e) = c.verify_hostname(server_name) {
+                if let Err(e) = c.verify_hostname(server_name, context.go) {
                     d = d.with_note(format!(
                         "cert-manager issues the certificate with these literal names, and the API server refuses it: {e}"
                     ));

@@ -73,8 +73,13 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             let endpoint = context.endpoint(resolution);
             let covered = provisioner.names_known
                 && resolution.server_name.as_deref().is_some_and(|name| {
-                    certgen::names_refuse(&provisioner.dns_names, &provisioner.ip_addresses, name)
-                        .is_none()
+                    certgen::names_refuse(
+                        &provisioner.dns_names,
+                        &provisioner.ip_addresses,
+                        name,
+                        context.go,
+                    )
+                    .is_none()
                 });
             if !covered && !patched.contains(&endpoint.object) {
                 continue;

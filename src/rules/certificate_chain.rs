@@ -21,6 +21,13 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 ),
                 "reissue it with an RSA key of at most 8192 bits, or an ECDSA key".to_string(),
             ),
+            (ServerVerifyError::LeafKeyTooSmallForTls13 { bits }, _) => (
+                format!(
+                    "the serving certificate in {} has a {bits}-bit RSA key: too small to sign a TLS 1.3 handshake (RSA-PSS with SHA-256 needs 521 bits), so the webhook answers with an alert",
+                    failure.serving.cert_key
+                ),
+                "reissue it with an RSA key of at least 2048 bits, or an ECDSA key".to_string(),
+            ),
             (ServerVerifyError::NoCertificate, _) => (
                 format!("{} holds no certificate", failure.serving.cert_key),
                 "put the serving certificate chain, leaf first, in the Secret".to_string(),
@@ -33,7 +40,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     | VerifyErrorKind::NameConstraint { cert, .. }
                     | VerifyErrorKind::TooManyConstraints { cert }
                     | VerifyErrorKind::UncheckableName { cert, .. } => Some(cert),
-                    VerifyErrorKind::SignatureCheckLimit => None,
+                    VerifyErrorKind::SignatureCheckLimit
+                    | VerifyErrorKind::NoValidChains { .. } => None,
                     // Reported by their own rules.
                     _ => continue,
                 };
@@ -50,6 +58,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                     }
                     VerifyErrorKind::TooManyIntermediates { .. } => {
                         "the CA's pathLenConstraint forbids this many intermediates: shorten the chain or reissue the CA"
+                    }
+                    VerifyErrorKind::NoValidChains { .. } => {
+                        "Go 1.24 and later validate certificate policies: a CA's policy constraints, mappings or inhibitAnyPolicy leave no valid policy for this chain; reissue the certificates with the policies the CA requires, or from a CA without policy constraints"
                     }
                     _ => "the CA's name constraints do not permit the server name: issue the certificate from a CA that may sign it",
                 };

@@ -61,7 +61,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if text.is_some_and(|t| usable.contains(t)) {
             continue;
         }
-        let Some(problem) = ca_bundle_problem(node) else {
+        let Some(problem) = ca_bundle_problem(node, context.go) else {
             usable.extend(text);
             continue;
         };

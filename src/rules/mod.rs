@@ -27,7 +27,6 @@ mod interception;
 mod invalid_config;
 mod invalid_yaml;
 mod missing_document_separator;
-mod newer_go_refusal;
 mod non_object_document;
 mod provisioner_names;
 mod service_ca_dns_names;
@@ -41,6 +40,7 @@ mod suppression_without_reason;
 mod unused_suppression;
 mod upgrade_trap;
 mod verdict;
+mod version_dependent_verdict;
 mod weak_key;
 mod webhook_backend_availability;
 mod webhook_client_config;
@@ -83,6 +83,8 @@ pub struct Context<'m, 'a> {
     pub chains: &'m crate::resolve::SecretChains,
     /// Evaluation time, to the nanosecond (Go's `CurrentTime`).
     pub now: crate::tls::time::Time,
+    /// The Go of the API server checked against (`--kube-version`).
+    pub go: crate::tls::go::Go,
     /// Expiry warning threshold, seconds.
     pub min_validity: i64,
     /// Who makes each certificate and fills each caBundle, computed once (provision stage).
@@ -247,7 +249,7 @@ pub const RULES: &[&Rule] = &[
     &certificate_chain::RULE,
     &certificate_expiring::RULE,
     &weak_key::RULE,
-    &newer_go_refusal::RULE,
+    &version_dependent_verdict::RULE,
     &unused_suppression::RULE,
     &suppression_without_reason::RULE,
     // Last, so that the indexes of the others (SARIF's ruleIndex) stay as they were.

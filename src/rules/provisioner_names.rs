@@ -37,6 +37,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 &provisioner.dns_names,
                 &provisioner.ip_addresses,
                 server_name,
+                context.go,
             ) else {
                 continue;
             };

@@ -53,7 +53,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if links
             .serving
             .iter()
-            .any(|(_, cert)| names_refuse(&cert.dns_names, &[], server_name).is_none())
+            .any(|(_, cert)| names_refuse(&cert.dns_names, &[], server_name, context.go).is_none())
         {
             continue;
         }
@@ -63,7 +63,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             judged.push(cert);
-            let Some(message) = names_refuse(&cert.dns_names, &[], server_name) else {
+            let Some(message) = names_refuse(&cert.dns_names, &[], server_name, context.go) else {
                 continue;
             };
             let m = &links.mounted[mount];

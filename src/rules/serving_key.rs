@@ -2,7 +2,7 @@ use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Secret;
 use crate::resolve::{cert_entry, secret_value_bytes, Certificate, CERT_KEYS, KEY_KEYS};
-use crate::tls::key::x509_key_pair_with_leaf;
+use crate::tls::key::x509_key_pair_with_leaf_for;
 use foldhash::HashSet;
 
 pub const RULE: Rule = Rule {
@@ -73,7 +73,7 @@ fn check_pair(
     if key_bytes.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
-    let error = x509_key_pair_with_leaf(&cert_bytes, leaf, &key_bytes).err()?;
+    let error = x509_key_pair_with_leaf_for(&cert_bytes, leaf, &key_bytes, context.go).err()?;
     Some(
         context
             .diagnostic_for(&RULE, secret.object, format!("{}: {error}", object.display()), key.key_node.span())

@@ -28,9 +28,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             // A Secret the previous release rendered with `helm.sh/resource-policy: keep`
             // survives the upgrade; when the new render has none, the kept one is served.
             if model.secret(&secret.namespace, secret.name).is_none() {
-                if let Some(kept) = kept_certificate(previous_model, &secret.namespace, secret.name)
+                if let Some(kept) =
+                    kept_certificate(previous_model, &secret.namespace, secret.name, context.go)
                 {
-                    if let Err(error) = crate::tls::hostname::verify_hostname(&kept.1, server_name)
+                    if let Err(error) =
+                        crate::tls::hostname::verify_hostname(&kept.1, server_name, context.go)
                     {
                         let message = error.to_string();
                         out.push(
@@ -69,7 +71,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .for_secret(&secret.namespace, secret.name)
                 .filter(|p| p.names_known)
             {
-                let Err(error) = old.verify_hostname(server_name) else {
+                let Err(error) = old.verify_hostname(server_name, context.go) else {
                     continue;
                 };
                 let message = error.to_string();
@@ -118,6 +120,7 @@ fn kept_certificate(
     previous: &crate::model::Model<'_>,
     namespace: &str,
     name: &str,
+    go: crate::tls::go::Go,
 ) -> Option<(crate::source::Span, crate::tls::cert::Certificate)> {
     let secret = previous.secret(namespace, name)?;
     let object = &previous.objects[secret.object];
@@ -130,7 +133,7 @@ fn kept_certificate(
         return None;
     }
     let entry = crate::resolve::cert_entry(secret)?;
-    let chain = crate::resolve::decode_chain(entry).ok()?;
+    let chain = crate::resolve::decode_chain(entry, go).ok()?;
     let leaf = chain.certificates.first()?.clone();
     Some((entry.key_node.span(), leaf))
 }

@@ -21,10 +21,6 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             }
             _ => continue,
         };
-        // Keys a newer Go refuses outright are reported by newer-go-refusal instead.
-        if bits < 1024 {
-            continue;
-        }
         out.push(
             context
                 .diagnostic_for(

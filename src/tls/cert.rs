@@ -11,6 +11,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::curve::Curve;
 use super::der::{self, Reader, TAG_BOOLEAN, TAG_INTEGER, TAG_OCTET_STRING, TAG_SEQUENCE, TAG_SET};
+use super::go::Go;
 use super::pem::{self, Block};
 
 /// `2.5.29.37.0`, anyExtendedKeyUsage.
@@ -96,6 +97,36 @@ pub struct Certificate {
     pub subject_alt_name_raw: Option<Vec<u8>>,
     /// The nameConstraints extension's contents, when present (rarely: boxed).
     pub name_constraints: Option<Box<NameConstraints>>,
+    /// Something in it that supported Go versions treat differently (see `tls::go`):
+    /// a verdict that involves no such certificate is the same under every Go.
+    pub go_dependent: bool,
+    /// The policy extensions, parsed under a Go that validates policies (Go 1.24 and
+    /// later) when the certificate has any; `None` stands for none (rarely: boxed).
+    pub policies: Option<Box<Policies>>,
+}
+
+/// Go 1.24's policy fields of a certificate: `Policies`, `PolicyMappings`,
+/// `RequireExplicitPolicy`, `InhibitPolicyMapping` and `InhibitAnyPolicy` with their
+/// `*Zero` flags. OIDs are the contents of their DER encoding, compared as bytes like Go's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policies {
+    /// certificatePolicies' policy OIDs, in order (Go refuses repeats).
+    pub identifiers: Vec<Vec<u8>>,
+    /// policyMappings' pairs, in order; Go does not check these OIDs' encoding.
+    pub mappings: Vec<PolicyMapping>,
+    pub require_explicit_policy: i64,
+    pub require_explicit_policy_zero: bool,
+    pub inhibit_policy_mapping: i64,
+    pub inhibit_policy_mapping_zero: bool,
+    pub inhibit_any_policy: i64,
+    pub inhibit_any_policy_zero: bool,
+}
+
+/// One pair of the policyMappings extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyMapping {
+    pub issuer_domain_policy: Vec<u8>,
+    pub subject_domain_policy: Vec<u8>,
 }
 
 /// Go's `Permitted*` / `Excluded*` fields of a certificate.
@@ -161,6 +192,8 @@ impl Certificate {
             authority_key_id: Vec::new(),
             has_name_constraints: false,
             unhandled_critical_extensions: Vec::new(),
+            go_dependent: false,
+            policies: None,
             signature_value: Vec::new(),
             public_key_bytes: Vec::new(),
             subject_organizations: Vec::new(),
@@ -307,8 +340,8 @@ fn fail<T>(message: &str) -> CertResult<T> {
     Err(CertError::new(message))
 }
 
-/// Parses one DER certificate like Go's `x509.ParseCertificate`.
-pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
+/// Parses one DER certificate like `go`'s `x509.ParseCertificate`.
+pub fn parse_der(der_bytes: &[u8], go: Go) -> Result<Certificate, CertError> {
     let mut input = Reader::new(der_bytes);
     let Some(outer) = input.read_element(TAG_SEQUENCE) else {
         return fail("x509: malformed certificate");
@@ -326,6 +359,10 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
         Some(bytes) if der::valid_integer(bytes) => bytes,
         _ => return fail("x509: malformed serial number"),
     };
+    let negative_serial = serial.first().is_some_and(|&b| b & 0x80 != 0);
+    if negative_serial && go.refuses_negative_serial() {
+        return fail("x509: negative serial number");
+    }
 
     let Some(inner_sig_ai) = tbs.read(TAG_SEQUENCE) else {
         return fail("x509: malformed signature algorithm identifier");
@@ -360,7 +397,7 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
     let Some(spki) = tbs.read_element(TAG_SEQUENCE) else {
         return fail("x509: malformed spki");
     };
-    let (public_key, public_key_bytes) = parse_spki(spki.contents)?;
+    let (public_key, public_key_bytes) = parse_spki(spki.contents, go)?;
 
     let mut extensions = Extensions::default();
     if version > 1 {
@@ -374,7 +411,7 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
             match tbs.read_optional(0xa3) {
                 Err(()) => return fail("x509: malformed extensions"),
                 Ok(None) => {}
-                Ok(Some(wrapped)) => extensions = parse_extensions(wrapped)?,
+                Ok(Some(wrapped)) => extensions = parse_extensions(wrapped, go)?,
             }
         }
     }
@@ -391,6 +428,12 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
         return fail("x509: trailing data");
     }
 
+    let go_dependent = negative_serial
+        || public_key.algorithm == PublicKeyAlgorithm::Unknown
+        || extensions.go_dependent
+        || extensions.name_constraints.is_some()
+        || public_key.algorithm == PublicKeyAlgorithm::Rsa
+            && public_key.bits.is_some_and(|bits| bits < 1024);
     Ok(Certificate {
         raw: raw.to_vec(),
         parts: RawParts::locate(raw, tbs_element.full, subject.full, issuer.full, spki.full),
@@ -428,6 +471,8 @@ pub fn parse_der(der_bytes: &[u8]) -> Result<Certificate, CertError> {
         not_before_utc_offset,
         not_after_utc_offset,
         subject_alt_name_raw: extensions.subject_alt_name_raw,
+        policies: extensions.policies,
+        go_dependent,
         name_constraints: extensions.name_constraints,
     })
 }
@@ -557,7 +602,7 @@ fn pss_algorithm(contents: &[u8]) -> Option<(String, &[u8])> {
     Some((oid, parameters))
 }
 
-fn parse_spki(contents: &[u8]) -> CertResult<(PublicKeyInfo, Vec<u8>)> {
+fn parse_spki(contents: &[u8], go: Go) -> CertResult<(PublicKeyInfo, Vec<u8>)> {
     let mut spki = Reader::new(contents);
     let Some(ai) = spki.read(TAG_SEQUENCE) else {
         return fail("x509: malformed public key algorithm identifier");
@@ -575,7 +620,7 @@ fn parse_spki(contents: &[u8]) -> CertResult<(PublicKeyInfo, Vec<u8>)> {
 
     let info = match ai.oid.as_str() {
         "1.2.840.113549.1.1.1" => parse_rsa_key(ai.parameters, &key),
-        "1.2.840.10045.2.1" => parse_ecdsa_key(ai.parameters, &key),
+        "1.2.840.10045.2.1" => parse_ecdsa_key(ai.parameters, &key, go),
         ED25519_OID => {
             if !ai.parameters.is_empty() {
                 return fail("x509: Ed25519 key encoded with illegal parameters");
@@ -645,7 +690,7 @@ fn parse_rsa_key(parameters: &[u8], key: &[u8]) -> CertResult<PublicKeyInfo> {
     })
 }
 
-fn parse_ecdsa_key(parameters: &[u8], key: &[u8]) -> CertResult<PublicKeyInfo> {
+fn parse_ecdsa_key(parameters: &[u8], key: &[u8], go: Go) -> CertResult<PublicKeyInfo> {
     let Some(curve_oid) = Reader::new(parameters).read_oid() else {
         return fail("x509: invalid ECDSA parameters");
     };
@@ -657,6 +702,9 @@ fn parse_ecdsa_key(parameters: &[u8], key: &[u8]) -> CertResult<PublicKeyInfo> {
         _ => return fail("x509: unsupported elliptic curve"),
     };
     if !params.unmarshals(key) {
+        if go.ecdsa_point_errors_from_crypto_ecdsa() {
+            return Err(CertError::new(crypto_ecdsa_point_error(params, bits, key)));
+        }
         return fail("x509: failed to unmarshal elliptic curve point");
     }
     Ok(PublicKeyInfo {
@@ -664,6 +712,47 @@ fn parse_ecdsa_key(parameters: &[u8], key: &[u8]) -> CertResult<PublicKeyInfo> {
         bits: Some(bits),
         curve: Some(curve),
     })
+}
+
+/// Why `ecdsa.ParseUncompressedPublicKey` (Go 1.26) refuses a point that
+/// `elliptic.Unmarshal` would refuse too: the text of its first failed check.
+fn crypto_ecdsa_point_error(curve: Curve, bits: usize, point: &[u8]) -> String {
+    if point.first() != Some(&4) {
+        return "ecdsa: invalid uncompressed public key".to_string();
+    }
+    let coordinate_len = curve.coordinate_len();
+    if point.len() != 1 + 2 * coordinate_len {
+        return format!("invalid P{bits} point encoding");
+    }
+    let (x, y) = point[1..].split_at(coordinate_len);
+    if !is_reduced_coordinate(curve, x) || !is_reduced_coordinate(curve, y) {
+        // P-256 has assembly code with its own text on amd64, arm64, ppc64le and s390x,
+        // the architectures Kubernetes ships; the other curves use fiat's.
+        return match curve {
+            Curve::P256 => "invalid P256 element encoding".to_string(),
+            _ => format!("invalid P{bits}Element encoding"),
+        };
+    }
+    format!("P{bits} point not on curve")
+}
+
+/// Whether a big-endian coordinate is below the curve's field prime, as nistec requires.
+fn is_reduced_coordinate(curve: Curve, coordinate: &[u8]) -> bool {
+    let prime_hex = match curve {
+        Curve::P224 => "ffffffffffffffffffffffffffffffff000000000000000000000001",
+        Curve::P256 => "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+        Curve::P384 => concat!(
+            "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe",
+            "ffffffff0000000000000000ffffffff"
+        ),
+        Curve::P521 => concat!(
+            "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+        ),
+    };
+    let hex: String = coordinate.iter().map(|b| format!("{b:02x}")).collect();
+    // Lower-case hex of equal length orders like the numbers.
+    hex.len() == prime_hex.len() && hex.as_str() < prime_hex
 }
 
 /// One attribute of a Name, in encoding order.
@@ -983,6 +1072,15 @@ struct Extensions {
     unhandled_critical: Vec<String>,
     subject_alt_name_raw: Option<Vec<u8>>,
     name_constraints: Option<Box<NameConstraints>>,
+    go_dependent: bool,
+    policies: Option<Box<Policies>>,
+}
+
+impl Extensions {
+    /// The policy fields, created at the first policy extension.
+    fn policies_mut(&mut self) -> &mut Policies {
+        self.policies.get_or_insert_with(Box::default)
+    }
 }
 
 struct Extension<'a> {
@@ -993,8 +1091,10 @@ struct Extension<'a> {
 
 const OID_SUBJECT_ALT_NAME: &str = "2.5.29.17";
 const OID_AUTHORITY_INFO_ACCESS: &str = "1.3.6.1.5.5.7.1.1";
+const OID_AUTHORITY_KEY_ID: &str = "2.5.29.35";
+const OID_SUBJECT_KEY_ID: &str = "2.5.29.14";
 
-fn parse_extensions(wrapped: &[u8]) -> CertResult<Extensions> {
+fn parse_extensions(wrapped: &[u8], go: Go) -> CertResult<Extensions> {
     let Some(list) = Reader::new(wrapped).read(TAG_SEQUENCE) else {
         return fail("x509: malformed extensions");
     };
@@ -1006,6 +1106,12 @@ fn parse_extensions(wrapped: &[u8]) -> CertResult<Extensions> {
         };
         let extension = parse_extension(extension)?;
         if parsed.iter().any(|e| e.oid == extension.oid) {
+            if go.names_duplicate_extension() {
+                return Err(CertError::new(format!(
+                    "x509: certificate contains duplicate extension with OID \"{}\"",
+                    extension.oid
+                )));
+            }
             return fail("x509: certificate contains duplicate extensions");
         }
         parsed.push(extension);
@@ -1013,7 +1119,7 @@ fn parse_extensions(wrapped: &[u8]) -> CertResult<Extensions> {
 
     let mut out = Extensions::default();
     for extension in &parsed {
-        let handled = process_extension(&mut out, extension)?;
+        let handled = process_extension(&mut out, extension, go)?;
         if extension.critical && !handled {
             out.unhandled_critical.push(extension.oid.clone());
         }
@@ -1044,12 +1150,42 @@ fn parse_extension(contents: &[u8]) -> CertResult<Extension<'_>> {
 }
 
 /// Go's `processExtensions` for one extension; returns whether Go handles it.
-fn process_extension(out: &mut Extensions, extension: &Extension<'_>) -> CertResult<bool> {
+fn process_extension(out: &mut Extensions, extension: &Extension<'_>, go: Go) -> CertResult<bool> {
     let value = extension.value;
-    match extension.oid.as_str() {
+    let oid = extension.oid.as_str();
+    // Go 1.23 refuses these marked critical; Go 1.24 handles the policy extensions
+    // (unhandled before, so critical ones failed Verify) and validates policies.
+    let policy = matches!(
+        oid,
+        OID_POLICY_MAPPINGS | OID_POLICY_CONSTRAINTS | OID_INHIBIT_ANY_POLICY
+    );
+    if policy
+        || extension.critical
+            && matches!(
+                oid,
+                OID_AUTHORITY_KEY_ID | OID_SUBJECT_KEY_ID | OID_AUTHORITY_INFO_ACCESS
+            )
+    {
+        out.go_dependent = true;
+    }
+    if extension.critical && go.refuses_critical_identifiers() {
+        match oid {
+            OID_AUTHORITY_KEY_ID => {
+                return fail("x509: authority key identifier incorrectly marked critical")
+            }
+            OID_SUBJECT_KEY_ID => {
+                return fail("x509: subject key identifier incorrectly marked critical")
+            }
+            OID_AUTHORITY_INFO_ACCESS => {
+                return fail("x509: authority info access incorrectly marked critical")
+            }
+            _ => {}
+        }
+    }
+    match oid {
         "2.5.29.15" => out.key_usage = parse_key_usage(value)?,
         "2.5.29.19" => {
-            let (is_ca, max_path_len) = parse_basic_constraints(value)?;
+            let (is_ca, max_path_len) = parse_basic_constraints(value, go)?;
             out.is_ca = is_ca;
             out.max_path_len = max_path_len;
             out.basic_constraints_valid = true;
@@ -1058,6 +1194,8 @@ fn process_extension(out: &mut Extensions, extension: &Extension<'_>) -> CertRes
             out.has_san_extension = true;
             out.subject_alt_name_raw = Some(value.to_vec());
             parse_subject_alt_names(out, value)?;
+            // Go 1.23 matches no host against a lone `*`.
+            out.go_dependent |= out.dns_names.iter().any(|name| name == "*");
             let empty = out.dns_names.is_empty()
                 && out.email_addresses.is_empty()
                 && out.ip_addresses.is_empty()
@@ -1066,18 +1204,42 @@ fn process_extension(out: &mut Extensions, extension: &Extension<'_>) -> CertRes
         }
         "2.5.29.30" => {
             out.has_name_constraints = true;
-            let (constraints, unhandled) = parse_name_constraints(value, extension.critical)?;
+            let (constraints, unhandled) = parse_name_constraints(value, extension.critical, go)?;
             out.name_constraints = Some(Box::new(constraints));
             return Ok(!unhandled);
         }
-        "2.5.29.35" => out.authority_key_id = parse_authority_key_id(value)?,
+        OID_AUTHORITY_KEY_ID => out.authority_key_id = parse_authority_key_id(value)?,
         "2.5.29.37" => out.ext_key_usage = parse_ext_key_usage(value)?,
-        "2.5.29.14" => match Reader::new(value).read(TAG_OCTET_STRING) {
+        OID_SUBJECT_KEY_ID => match Reader::new(value).read(TAG_OCTET_STRING) {
             Some(id) => out.subject_key_id = id.to_vec(),
             None => return fail("x509: invalid subject key identifier"),
         },
         "2.5.29.31" => check_crl_distribution_points(value)?,
-        "2.5.29.32" => check_certificate_policies(value)?,
+        OID_CERTIFICATE_POLICIES => {
+            // Go 1.24 refuses a repeated policy OID and reads OIDs as `newOIDFromDER`.
+            let identifiers = parse_certificate_policies(value);
+            let earlier = check_certificate_policies(value);
+            out.go_dependent |= identifiers.is_ok() != earlier.is_ok();
+            if go.validates_policies() {
+                out.policies_mut().identifiers = identifiers?;
+            } else {
+                earlier?;
+            }
+        }
+        OID_POLICY_MAPPINGS if go.validates_policies() => {
+            out.policies_mut().mappings = parse_policy_mappings(value)?;
+        }
+        OID_POLICY_CONSTRAINTS if go.validates_policies() => {
+            parse_policy_constraints(out.policies_mut(), value)?;
+        }
+        OID_INHIBIT_ANY_POLICY if go.validates_policies() => {
+            let Some(skip_certs) = Reader::new(value).read_i64() else {
+                return fail("x509: invalid inhibit any policy extension");
+            };
+            let policies = out.policies_mut();
+            policies.inhibit_any_policy = skip_certs;
+            policies.inhibit_any_policy_zero = skip_certs == 0;
+        }
         OID_AUTHORITY_INFO_ACCESS => check_authority_info_access(value)?,
         _ => return Ok(false),
     }
@@ -1086,9 +1248,103 @@ fn process_extension(out: &mut Extensions, extension: &Extension<'_>) -> CertRes
 
 const TAG_URI: u8 = 0x86;
 
+const OID_CERTIFICATE_POLICIES: &str = "2.5.29.32";
+const OID_POLICY_MAPPINGS: &str = "2.5.29.33";
+const OID_POLICY_CONSTRAINTS: &str = "2.5.29.36";
+const OID_INHIBIT_ANY_POLICY: &str = "2.5.29.54";
+
+/// Go 1.24's `parseCertificatePoliciesExtension`: the policy OIDs, each once, with
+/// `newOIDFromDER`'s checks (no limit on an arc's size).
+fn parse_certificate_policies(value: &[u8]) -> CertResult<Vec<Vec<u8>>> {
+    let invalid = || CertError::new("x509: invalid certificate policies");
+    let policies = Reader::new(value).read(TAG_SEQUENCE).ok_or_else(invalid)?;
+    let mut policies = Reader::new(policies);
+    let mut seen = std::collections::HashSet::new();
+    let mut oids = Vec::new();
+    while !policies.is_empty() {
+        let policy = policies.read(TAG_SEQUENCE).ok_or_else(invalid)?;
+        let oid = Reader::new(policy).read(der::TAG_OID).ok_or_else(invalid)?;
+        if !seen.insert(oid) || !is_go_oid(oid) {
+            return Err(invalid());
+        }
+        oids.push(oid.to_vec());
+    }
+    Ok(oids)
+}
+
+/// Go's `newOIDFromDER`: at least one byte, the last one ending an arc, and no arc
+/// starting with the padding byte 0x80.
+fn is_go_oid(der: &[u8]) -> bool {
+    let mut arc_start = true;
+    for &b in der {
+        if arc_start && b == 0x80 {
+            return false;
+        }
+        arc_start = b & 0x80 == 0;
+    }
+    !der.is_empty() && arc_start
+}
+
+/// Go 1.24's policyMappings parsing (2.5.29.33): pairs of OIDs, read but not checked.
+fn parse_policy_mappings(value: &[u8]) -> CertResult<Vec<PolicyMapping>> {
+    let invalid = || CertError::new("x509: invalid policy mappings extension");
+    let mappings = Reader::new(value).read(TAG_SEQUENCE).ok_or_else(invalid)?;
+    let mut mappings = Reader::new(mappings);
+    let mut out = Vec::new();
+    while !mappings.is_empty() {
+        let mut mapping = Reader::new(mappings.read(TAG_SEQUENCE).ok_or_else(invalid)?);
+        let issuer = mapping.read(der::TAG_OID).ok_or_else(invalid)?;
+        let subject = mapping.read(der::TAG_OID).ok_or_else(invalid)?;
+        out.push(PolicyMapping {
+            issuer_domain_policy: issuer.to_vec(),
+            subject_domain_policy: subject.to_vec(),
+        });
+    }
+    Ok(out)
+}
+
+/// Go 1.24's policyConstraints parsing (2.5.29.36): `[0]` requireExplicitPolicy, then
+/// `[1]` inhibitPolicyMapping, each an INTEGER of at most 64 bits. Go keeps them in an
+/// `int`, so its "field overflows int" errors cannot happen on the 64-bit platforms
+/// kube-apiserver ships for.
+fn parse_policy_constraints(out: &mut Policies, value: &[u8]) -> CertResult<()> {
+    let invalid = || CertError::new("x509: invalid policy constraints extension");
+    let constraints = Reader::new(value).read(TAG_SEQUENCE).ok_or_else(invalid)?;
+    let mut constraints = Reader::new(constraints);
+    if constraints.peek_tag() == Some(0x80) {
+        let skip_certs = read_i64_with_tag(&mut constraints, 0x80).ok_or_else(invalid)?;
+        out.require_explicit_policy = skip_certs;
+        out.require_explicit_policy_zero = skip_certs == 0;
+    }
+    if constraints.peek_tag() == Some(0x81) {
+        let skip_certs = read_i64_with_tag(&mut constraints, 0x81).ok_or_else(invalid)?;
+        out.inhibit_policy_mapping = skip_certs;
+        out.inhibit_policy_mapping_zero = skip_certs == 0;
+    }
+    Ok(())
+}
+
+/// cryptobyte's `ReadASN1Int64WithTag`: a minimal two's-complement integer of 1 to 8 bytes.
+fn read_i64_with_tag(reader: &mut Reader<'_>, tag: u8) -> Option<i64> {
+    let bytes = reader.read(tag)?;
+    if !der::valid_integer(bytes) || bytes.len() > 8 {
+        return None;
+    }
+    let sign = if bytes[0] & 0x80 != 0 { -1 } else { 0 };
+    Some(
+        bytes
+            .iter()
+            .fold(sign, |value, &b| (value << 8) | i64::from(b)),
+    )
+}
+
 /// Go's `parseNameConstraintsExtension`: DNS, IP, email and URI subtrees are
 /// kept; any other kind of name makes the extension unhandled (returned flag).
-fn parse_name_constraints(value: &[u8], critical: bool) -> CertResult<(NameConstraints, bool)> {
+fn parse_name_constraints(
+    value: &[u8],
+    critical: bool,
+    go: Go,
+) -> CertResult<(NameConstraints, bool)> {
     let invalid = || CertError::new("x509: invalid NameConstraints extension");
     let mut outer = Reader::new(value);
     let toplevel = outer.read(TAG_SEQUENCE).ok_or_else(invalid)?;
@@ -1110,8 +1366,8 @@ fn parse_name_constraints(value: &[u8], critical: bool) -> CertResult<(NameConst
         ..NameConstraints::default()
     };
     let mut unhandled = false;
-    let (permitted_lists, unhandled_permitted) = parse_subtrees(permitted.unwrap_or_default())?;
-    let (excluded_lists, unhandled_excluded) = parse_subtrees(excluded.unwrap_or_default())?;
+    let (permitted_lists, unhandled_permitted) = parse_subtrees(permitted.unwrap_or_default(), go)?;
+    let (excluded_lists, unhandled_excluded) = parse_subtrees(excluded.unwrap_or_default(), go)?;
     unhandled |= unhandled_permitted || unhandled_excluded;
     (
         out.permitted_dns_domains,
@@ -1130,7 +1386,7 @@ fn parse_name_constraints(value: &[u8], critical: bool) -> CertResult<(NameConst
 
 type SubtreeLists = (Vec<String>, Vec<IpRange>, Vec<String>, Vec<String>);
 
-fn parse_subtrees(subtrees: &[u8]) -> CertResult<(SubtreeLists, bool)> {
+fn parse_subtrees(subtrees: &[u8], go: Go) -> CertResult<(SubtreeLists, bool)> {
     use super::go_names::{domain_to_reverse_labels, go_quote, parse_rfc2821_mailbox};
 
     let mut lists: SubtreeLists = Default::default();
@@ -1157,7 +1413,7 @@ fn parse_subtrees(subtrees: &[u8]) -> CertResult<(SubtreeLists, bool)> {
         match base.tag {
             0x82 => {
                 let domain = ia5(value)?;
-                if domain_to_reverse_labels(&without_leading_dot(&domain)).is_none() {
+                if domain_to_reverse_labels(&without_leading_dot(&domain), go).is_none() {
                     return Err(CertError::new(format!(
                         "x509: failed to parse dnsName constraint {}",
                         go_quote(domain.as_bytes())
@@ -1189,9 +1445,9 @@ fn parse_subtrees(subtrees: &[u8]) -> CertResult<(SubtreeLists, bool)> {
             0x81 => {
                 let constraint = ia5(value)?;
                 let valid = if constraint.contains('@') {
-                    parse_rfc2821_mailbox(&constraint).is_some()
+                    parse_rfc2821_mailbox(&constraint, go).is_some()
                 } else {
-                    domain_to_reverse_labels(&without_leading_dot(&constraint)).is_some()
+                    domain_to_reverse_labels(&without_leading_dot(&constraint), go).is_some()
                 };
                 if !valid {
                     return Err(CertError::new(format!(
@@ -1203,13 +1459,13 @@ fn parse_subtrees(subtrees: &[u8]) -> CertResult<(SubtreeLists, bool)> {
             }
             0x86 => {
                 let domain = ia5(value)?;
-                if super::hostname::parse_ip(&domain).is_some() {
+                if super::hostname::parse_ip_for(&domain, go).is_some() {
                     return Err(CertError::new(format!(
                         "x509: failed to parse URI constraint {}: cannot be IP address",
                         go_quote(domain.as_bytes())
                     )));
                 }
-                if domain_to_reverse_labels(&without_leading_dot(&domain)).is_none() {
+                if domain_to_reverse_labels(&without_leading_dot(&domain), go).is_none() {
                     return Err(CertError::new(format!(
                         "x509: failed to parse URI constraint {}",
                         go_quote(domain.as_bytes())
@@ -1307,23 +1563,32 @@ fn parse_key_usage(value: &[u8]) -> CertResult<u16> {
     Ok(usage)
 }
 
-fn parse_basic_constraints(value: &[u8]) -> CertResult<(bool, i64)> {
+fn parse_basic_constraints(value: &[u8], go: Go) -> CertResult<(bool, i64)> {
+    let invalid = |suffix: &str| {
+        if go.plain_basic_constraints_errors() {
+            fail("x509: invalid basic constraints")
+        } else {
+            Err(CertError::new(format!(
+                "x509: invalid basic constraints {suffix}"
+            )))
+        }
+    };
     let Some(sequence) = Reader::new(value).read(TAG_SEQUENCE) else {
-        return fail("x509: invalid basic constraints a");
+        return invalid("a");
     };
     let mut sequence = Reader::new(sequence);
     let mut is_ca = false;
     if sequence.peek_tag() == Some(TAG_BOOLEAN) {
         match sequence.read_bool() {
             Some(value) => is_ca = value,
-            None => return fail("x509: invalid basic constraints b"),
+            None => return invalid("b"),
         }
     }
     let mut max_path_len = -1;
     if sequence.peek_tag() == Some(TAG_INTEGER) {
         match sequence.read_i64() {
             Some(value) => max_path_len = value,
-            None => return fail("x509: invalid basic constraints c"),
+            None => return invalid("c"),
         }
     }
     Ok((is_ca, max_path_len))
@@ -1504,8 +1769,8 @@ impl std::error::Error for ChainProblem {}
 /// Decodes every PEM block and requires each to be a CERTIFICATE Go can parse.
 /// Blocks are taken as Go's `pem.Decode` loop finds them (junk between blocks is
 /// skipped the same way); the first problem is returned.
-pub fn parse_pem_chain(data: &[u8]) -> Result<Vec<(Block, Certificate)>, ChainProblem> {
-    let blocks = pem::decode_all(data);
+pub fn parse_pem_chain(data: &[u8], go: Go) -> Result<Vec<(Block, Certificate)>, ChainProblem> {
+    let blocks = pem::decode_all_for(data, go);
     if blocks.is_empty() {
         return Err(ChainProblem::NotPem {
             double_base64: is_base64_of_pem(data),
@@ -1524,7 +1789,7 @@ pub fn parse_pem_chain(data: &[u8]) -> Result<Vec<(Block, Certificate)>, ChainPr
                 end: block.end,
             });
         }
-        match parse_der(&block.bytes) {
+        match parse_der(&block.bytes, go) {
             Ok(cert) => chain.push((block, cert)),
             Err(error) => {
                 return Err(ChainProblem::BadCertificate {
@@ -1542,11 +1807,11 @@ pub fn parse_pem_chain(data: &[u8]) -> Result<Vec<(Block, Certificate)>, ChainPr
 /// Go's `(*CertPool).AppendCertsFromPEM`: CERTIFICATE blocks without headers
 /// whose DER parses, in order; anything else is skipped silently. An empty
 /// result is what makes client-go fail with `unable to load root certificates`.
-pub fn append_certs_from_pem(data: &[u8]) -> Vec<(Block, Certificate)> {
-    pem::decode_all(data)
+pub fn append_certs_from_pem(data: &[u8], go: Go) -> Vec<(Block, Certificate)> {
+    pem::decode_all_for(data, go)
         .into_iter()
         .filter(|block| block.kind == "CERTIFICATE" && block.headers.is_empty())
-        .filter_map(|block| parse_der(&block.bytes).ok().map(|cert| (block, cert)))
+        .filter_map(|block| parse_der(&block.bytes, go).ok().map(|cert| (block, cert)))
         .collect()
 }
 
@@ -1639,46 +1904,48 @@ mod tests {
     #[test]
     fn rejects_garbage_like_go() {
         assert_eq!(
-            parse_der(b"").unwrap_err().message(),
+            parse_der(b"", Go::GO_1_19).unwrap_err().message(),
             "x509: malformed certificate"
         );
         assert_eq!(
-            parse_der(&[0x30, 0x00]).unwrap_err().message(),
+            parse_der(&[0x30, 0x00], Go::GO_1_19).unwrap_err().message(),
             "x509: malformed tbs certificate"
         );
     }
 
     #[test]
     fn chain_problems_read_well() {
-        let not_pem = parse_pem_chain(b"hello").unwrap_err();
+        let not_pem = parse_pem_chain(b"hello", Go::GO_1_19).unwrap_err();
         assert_eq!(
             not_pem.to_string(),
             "no PEM data found: expected a \"-----BEGIN CERTIFICATE-----\" block"
         );
         let twice =
             b"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=";
-        assert!(parse_pem_chain(twice)
+        assert!(parse_pem_chain(twice, Go::GO_1_19)
             .unwrap_err()
             .to_string()
             .contains("twice"));
         let key = b"-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n";
-        let message = parse_pem_chain(key).unwrap_err().to_string();
+        let message = parse_pem_chain(key, Go::GO_1_19).unwrap_err().to_string();
         assert_eq!(
             message,
             "PEM block 1 is of type \"RSA PRIVATE KEY\", not \"CERTIFICATE\""
         );
         let broken = b"-----BEGIN CERTIFICATE-----\nMIIB!\n-----END CERTIFICATE-----\n";
-        assert!(parse_pem_chain(broken)
+        assert!(parse_pem_chain(broken, Go::GO_1_19)
             .unwrap_err()
             .to_string()
             .starts_with("no PEM block could be decoded"));
         let bad = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
         assert_eq!(
-            parse_pem_chain(bad).unwrap_err().to_string(),
+            parse_pem_chain(bad, Go::GO_1_19).unwrap_err().to_string(),
             "PEM block 1 (CERTIFICATE) is not a valid certificate: x509: malformed certificate"
         );
         assert_eq!(
-            parse_pem_chain(b" \n").unwrap_err().to_string(),
+            parse_pem_chain(b" \n", Go::GO_1_19)
+                .unwrap_err()
+                .to_string(),
             "the value is empty"
         );
     }

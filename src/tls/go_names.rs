@@ -3,9 +3,12 @@
 //! the host of `url.Parse` and `net.SplitHostPort`.
 
 /// Go's `domainToReverseLabels`: labels last first; `None` for a trailing dot,
-/// an empty label or a byte outside 33..=126. Like Go, a single leading dot is
-/// dropped silently (the loop ends when nothing is left before it).
-pub(super) fn domain_to_reverse_labels(domain: &str) -> Option<Vec<&str>> {
+/// an empty label or a byte outside 33..=126. Go before 1.23 drops a single leading
+/// dot silently (the loop ends when nothing is left before it); Go 1.23 keeps the
+/// empty label it leaves, and so refuses the name.
+use super::go::Go;
+
+pub(super) fn domain_to_reverse_labels(domain: &str, go: Go) -> Option<Vec<&str>> {
     let mut labels = Vec::new();
     let mut rest = domain;
     while !rest.is_empty() {
@@ -13,6 +16,9 @@ pub(super) fn domain_to_reverse_labels(domain: &str) -> Option<Vec<&str>> {
             Some(dot) => {
                 labels.push(&rest[dot + 1..]);
                 rest = &rest[..dot];
+                if dot == 0 && go.refuses_leading_period_san() {
+                    labels.push("");
+                }
             }
             None => {
                 labels.push(rest);
@@ -35,7 +41,7 @@ pub(super) struct Mailbox {
 }
 
 /// Go's `parseRFC2821Mailbox`.
-pub(super) fn parse_rfc2821_mailbox(input: &str) -> Option<Mailbox> {
+pub(super) fn parse_rfc2821_mailbox(input: &str, go: Go) -> Option<Mailbox> {
     let mut rest = input.as_bytes();
     if rest.is_empty() {
         return None;
@@ -89,7 +95,7 @@ pub(super) fn parse_rfc2821_mailbox(input: &str) -> Option<Mailbox> {
     }
     let domain = rest.strip_prefix(b"@")?;
     let domain = std::str::from_utf8(domain).ok()?;
-    domain_to_reverse_labels(domain)?;
+    domain_to_reverse_labels(domain, go)?;
     Some(Mailbox {
         local: String::from_utf8_lossy(&local).into_owned(),
         domain: domain.to_string(),
@@ -239,35 +245,39 @@ mod tests {
     #[test]
     fn reverse_labels_follow_go() {
         assert_eq!(
-            domain_to_reverse_labels("a.example.com"),
+            domain_to_reverse_labels("a.example.com", Go::GO_1_19),
             Some(vec!["com", "example", "a"])
         );
-        assert_eq!(domain_to_reverse_labels(""), Some(vec![]));
+        assert_eq!(domain_to_reverse_labels("", Go::GO_1_19), Some(vec![]));
         // Go drops one leading dot but refuses a trailing one or an empty label.
         assert_eq!(
-            domain_to_reverse_labels(".example.com"),
+            domain_to_reverse_labels(".example.com", Go::GO_1_19),
             Some(vec!["com", "example"])
         );
-        assert_eq!(domain_to_reverse_labels("example.com."), None);
-        assert_eq!(domain_to_reverse_labels("a..com"), None);
-        assert_eq!(domain_to_reverse_labels("..com"), None);
-        assert_eq!(domain_to_reverse_labels("a b.com"), None);
-        assert_eq!(domain_to_reverse_labels("caf\u{e9}.com"), None);
+        assert_eq!(domain_to_reverse_labels("example.com.", Go::GO_1_19), None);
+        assert_eq!(domain_to_reverse_labels("a..com", Go::GO_1_19), None);
+        assert_eq!(domain_to_reverse_labels("..com", Go::GO_1_19), None);
+        assert_eq!(domain_to_reverse_labels("a b.com", Go::GO_1_19), None);
+        assert_eq!(domain_to_reverse_labels("caf\u{e9}.com", Go::GO_1_19), None);
+        assert_eq!(
+            domain_to_reverse_labels(".example.com", Go::new(23, 9, 22)),
+            None
+        );
     }
 
     #[test]
     fn mailboxes() {
-        let mailbox = parse_rfc2821_mailbox("john.doe@example.com").unwrap();
+        let mailbox = parse_rfc2821_mailbox("john.doe@example.com", Go::GO_1_19).unwrap();
         assert_eq!(
             (mailbox.local.as_str(), mailbox.domain.as_str()),
             ("john.doe", "example.com")
         );
-        let quoted = parse_rfc2821_mailbox("\"john doe\"@example.com").unwrap();
+        let quoted = parse_rfc2821_mailbox("\"john doe\"@example.com", Go::GO_1_19).unwrap();
         assert_eq!(quoted.local, "john doe");
-        let escaped = parse_rfc2821_mailbox("a\\@b@example.com").unwrap();
+        let escaped = parse_rfc2821_mailbox("a\\@b@example.com", Go::GO_1_19).unwrap();
         assert_eq!(escaped.local, "a@b");
         // As in Go, an empty domain passes domainToReverseLabels.
-        assert_eq!(parse_rfc2821_mailbox("a@").unwrap().domain, "");
+        assert_eq!(parse_rfc2821_mailbox("a@", Go::GO_1_19).unwrap().domain, "");
         for bad in [
             "",
             "@example.com",
@@ -275,7 +285,7 @@ mod tests {
             "a..b@example.com",
             "a",
         ] {
-            assert!(parse_rfc2821_mailbox(bad).is_none(), "{bad}");
+            assert!(parse_rfc2821_mailbox(bad, Go::GO_1_19).is_none(), "{bad}");
         }
     }
 

@@ -1,5 +1,6 @@
 //! Go's `(*x509.Certificate).VerifyHostname` and `HostnameError.Error()`,
-//! ported from Go 1.19 `crypto/x509/verify.go` (unchanged through Go 1.24).
+//! ported from Go 1.19 `crypto/x509/verify.go`, with the changes of later Go as switches
+//! (`tls::go`).
 //!
 //! The Common Name is never matched; it only selects the "legacy Common Name"
 //! message, exactly as Go does.
@@ -8,6 +9,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::cert::Certificate;
+use super::go::Go;
 
 /// What kind of mismatch Go reports; each has its own message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,21 +37,27 @@ pub struct HostnameError {
     pub dns_names: Vec<String>,
     /// The certificate's IP SANs as Go prints them, in order.
     pub ip_addresses: Vec<String>,
+    /// Go counts rather than lists 100 names or more (`Go::counts_many_names`).
+    pub counts_many_names: bool,
 }
 
 impl HostnameError {
-    fn new(cert: &Certificate, host: &str, host_is_ip: bool) -> Self {
+    fn new(cert: &Certificate, host: &str, host_is_ip: bool, go: Go) -> Self {
         let legacy_common_name = !cert.has_san_extension
-            && cert
-                .subject_common_name
-                .as_deref()
-                .is_some_and(|cn| match_hostnames(cn, host));
+            && cert.subject_common_name.as_deref().is_some_and(|cn| {
+                if go.splits_empty_host_to_one_label() {
+                    match_host_labels(cn, &split_hostname(host))
+                } else {
+                    match_hostnames(cn, host)
+                }
+            });
         HostnameError {
             host: host.to_string(),
             host_is_ip,
             legacy_common_name,
             dns_names: cert.dns_names.clone(),
             ip_addresses: cert.ip_addresses.iter().map(go_ip_string).collect(),
+            counts_many_names: go.counts_many_names(),
         }
     }
 
@@ -96,6 +104,24 @@ impl fmt::Display for HostnameError {
                 f,
                 "x509: certificate is not valid for any names, but wanted to match {host}"
             ),
+            HostnameErrorKind::Mismatch
+                if self.counts_many_names && self.host_is_ip && self.ip_addresses.len() >= 100 =>
+            {
+                write!(
+                    f,
+                    "x509: certificate is valid for {} IP SANs, but none matched {host}",
+                    self.ip_addresses.len()
+                )
+            }
+            HostnameErrorKind::Mismatch
+                if self.counts_many_names && !self.host_is_ip && self.dns_names.len() >= 100 =>
+            {
+                write!(
+                    f,
+                    "x509: certificate is valid for {} names, but none matched {host}",
+                    self.dns_names.len()
+                )
+            }
             HostnameErrorKind::Mismatch => write!(
                 f,
                 "x509: certificate is valid for {}, not {host}",
@@ -107,29 +133,31 @@ impl fmt::Display for HostnameError {
 
 impl std::error::Error for HostnameError {}
 
-/// Go's `(*Certificate).VerifyHostname`.
-pub fn verify_hostname(cert: &Certificate, host: &str) -> Result<(), HostnameError> {
+/// `go`'s `(*Certificate).VerifyHostname`.
+pub fn verify_hostname(cert: &Certificate, host: &str, go: Go) -> Result<(), HostnameError> {
     // IP addresses may be written in [ ].
     let candidate_ip = if host.len() >= 3 && host.starts_with('[') && host.ends_with(']') {
         &host[1..host.len() - 1]
     } else {
         host
     };
-    if let Some(ip) = parse_ip(candidate_ip) {
+    if let Some(ip) = parse_ip_for(candidate_ip, go) {
         // Only IP SANs count for an IP (RFC 6125, Appendix B.2).
         if cert.ip_addresses.iter().any(|san| ip_equal(&ip, san)) {
             return Ok(());
         }
-        return Err(HostnameError::new(cert, candidate_ip, true));
+        return Err(HostnameError::new(cert, candidate_ip, true, go));
     }
 
     let candidate_name = host.to_ascii_lowercase();
-    let valid_candidate_name = valid_hostname_input(&candidate_name);
+    let valid_candidate_name = valid_hostname(&candidate_name, false, go);
+    // Split once, not per SAN: Go's own fix for quadratic time (CVE-2026-27145).
+    let host_labels = split_hostname(&candidate_name);
     for pattern in &cert.dns_names {
         // Wildcards and the trailing dot only apply when both sides are valid
         // hostnames; otherwise Go allows exact matches only.
-        let matched = if valid_candidate_name && valid_hostname_pattern(pattern) {
-            match_hostnames(pattern, &candidate_name)
+        let matched = if valid_candidate_name && valid_hostname(pattern, true, go) {
+            match_host_labels(pattern, &host_labels)
         } else {
             match_exactly(pattern, &candidate_name)
         };
@@ -137,26 +165,26 @@ pub fn verify_hostname(cert: &Certificate, host: &str) -> Result<(), HostnameErr
             return Ok(());
         }
     }
-    Err(HostnameError::new(cert, host, false))
+    Err(HostnameError::new(cert, host, false, go))
 }
 
 /// Go's `validHostnamePattern`: a SAN that may carry a leading `*` label.
-pub fn valid_hostname_pattern(host: &str) -> bool {
-    valid_hostname(host, true)
+pub fn valid_hostname_pattern(host: &str, go: Go) -> bool {
+    valid_hostname(host, true, go)
 }
 
 /// Go's `validHostnameInput`: a host to check, one trailing dot allowed.
-pub fn valid_hostname_input(host: &str) -> bool {
-    valid_hostname(host, false)
+pub fn valid_hostname_input(host: &str, go: Go) -> bool {
+    valid_hostname(host, false, go)
 }
 
-fn valid_hostname(host: &str, is_pattern: bool) -> bool {
+fn valid_hostname(host: &str, is_pattern: bool, go: Go) -> bool {
     let host = if is_pattern {
         host
     } else {
         host.strip_suffix('.').unwrap_or(host)
     };
-    if host.is_empty() {
+    if host.is_empty() || (host == "*" && go.refuses_lone_wildcard()) {
         return false;
     }
     for (i, part) in host.split('.').enumerate() {
@@ -183,31 +211,47 @@ fn match_exactly(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
-/// Go's `matchHostnames`: equal label counts, a `*` first label matches any one label.
+/// Go's `matchHostnames(pattern, host)` before the CVE-2026-27145 fix: an empty host
+/// matches nothing.
 pub fn match_hostnames(pattern: &str, host: &str) -> bool {
-    let pattern = pattern.to_ascii_lowercase();
-    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    if pattern.is_empty() || host.is_empty() {
-        return false;
-    }
-    let pattern_parts: Vec<&str> = pattern.split('.').collect();
-    let host_parts: Vec<&str> = host.split('.').collect();
-    if pattern_parts.len() != host_parts.len() {
-        return false;
-    }
-    pattern_parts
-        .iter()
-        .zip(&host_parts)
-        .enumerate()
-        .all(|(i, (p, h))| (i == 0 && *p == "*") || p == h)
+    let labels = split_hostname(host);
+    labels != [""] && match_host_labels(pattern, &labels)
 }
 
-/// Go's `net.ParseIP` (Go 1.19): dotted IPv4 without leading zeros, or IPv6
-/// (with optional trailing IPv4), no zone. IPv4 is returned as V4.
+/// Go's `splitHostname`: the host's labels, lower case, without one trailing dot.
+fn split_hostname(host: &str) -> Vec<String> {
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    host.split('.').map(str::to_string).collect()
+}
+
+/// Go's `matchHostnames(pattern, hostParts)`: equal label counts, a `*` first label
+/// matches any one label.
+fn match_host_labels(pattern: &str, host_labels: &[String]) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    if pattern.is_empty() {
+        return false;
+    }
+    let pattern_labels: Vec<&str> = pattern.split('.').collect();
+    pattern_labels.len() == host_labels.len()
+        && pattern_labels
+            .iter()
+            .zip(host_labels)
+            .enumerate()
+            .all(|(i, (p, h))| (i == 0 && *p == "*") || p == h)
+}
+
+/// Go 1.19's `net.ParseIP`; callers that know their Go use [`parse_ip_for`].
 pub fn parse_ip(s: &str) -> Option<IpAddr> {
+    parse_ip_for(s, Go::GO_1_19)
+}
+
+/// `go`'s `net.ParseIP`: dotted IPv4 without leading zeros, or IPv6 (with optional
+/// trailing IPv4), no zone. IPv4 is returned as V4.
+pub fn parse_ip_for(s: &str, go: Go) -> Option<IpAddr> {
     match s.bytes().find(|&b| b == b'.' || b == b':')? {
         b'.' => parse_ipv4(s.as_bytes()).map(|o| IpAddr::V4(Ipv4Addr::from(o))),
-        _ => parse_ipv6(s.as_bytes()).map(|o| IpAddr::V6(Ipv6Addr::from(o))),
+        _ => parse_ipv6(s.as_bytes(), go.limits_ipv6_group_digits())
+            .map(|o| IpAddr::V6(Ipv6Addr::from(o))),
     }
 }
 
@@ -269,7 +313,7 @@ fn parse_ipv4(mut s: &[u8]) -> Option<[u8; 4]> {
     s.is_empty().then_some(octets)
 }
 
-fn parse_ipv6(mut s: &[u8]) -> Option<[u8; 16]> {
+fn parse_ipv6(mut s: &[u8], at_most_four_digits: bool) -> Option<[u8; 16]> {
     let mut ip = [0u8; 16];
     let mut ellipsis: Option<usize> = None;
 
@@ -284,7 +328,8 @@ fn parse_ipv6(mut s: &[u8]) -> Option<[u8; 16]> {
     let mut i = 0;
     while i < 16 {
         let (n, consumed) = xtoi(s)?;
-        if n > 0xffff {
+        // Leading zeros count: `00001` fits 16 bits but is five digits.
+        if n > 0xffff || (at_most_four_digits && consumed > 4) {
             return None;
         }
         if consumed < s.len() && s[consumed] == b'.' {
@@ -404,7 +449,8 @@ mod tests {
     fn cert(cn: Option<&str>, dns: &[&str], ips: &[&str], has_san: bool) -> Certificate {
         let pem = include_bytes!("../../testdata/tls/spark/server-cert.pem");
         let (block, _) = crate::tls::pem::decode(pem).expect("fixture is PEM");
-        let mut cert = crate::tls::cert::parse_der(&block.bytes).expect("fixture parses");
+        let mut cert =
+            crate::tls::cert::parse_der(&block.bytes, Go::GO_1_19).expect("fixture parses");
         cert.subject_common_name = cn.map(str::to_string);
         cert.dns_names = dns.iter().map(|s| s.to_string()).collect();
         cert.ip_addresses = ips.iter().map(|s| parse_ip(s).unwrap()).collect();
@@ -413,7 +459,7 @@ mod tests {
     }
 
     fn verdict(cert: &Certificate, host: &str) -> String {
-        match verify_hostname(cert, host) {
+        match verify_hostname(cert, host, Go::GO_1_19) {
             Ok(()) => "ok".to_string(),
             Err(e) => e.to_string(),
         }
@@ -433,13 +479,13 @@ mod tests {
     #[test]
     fn common_name_only_selects_the_message() {
         let c = cert(Some("svc.ns.svc"), &[], &[], false);
-        let err = verify_hostname(&c, "svc.ns.svc").unwrap_err();
+        let err = verify_hostname(&c, "svc.ns.svc", Go::GO_1_19).unwrap_err();
         assert!(err.is_legacy_common_name());
         assert_eq!(err.kind(), HostnameErrorKind::LegacyCommonName);
-        let other = verify_hostname(&c, "other.ns.svc").unwrap_err();
+        let other = verify_hostname(&c, "other.ns.svc", Go::GO_1_19).unwrap_err();
         assert_eq!(other.kind(), HostnameErrorKind::NotValidForAnyNames);
         let with_san = cert(Some("svc.ns.svc"), &[], &[], true);
-        assert!(!verify_hostname(&with_san, "svc.ns.svc")
+        assert!(!verify_hostname(&with_san, "svc.ns.svc", Go::GO_1_19)
             .unwrap_err()
             .is_legacy_common_name());
     }
@@ -448,7 +494,7 @@ mod tests {
     fn ip_hosts_use_ip_sans_only() {
         let c = cert(None, &["10.0.0.1"], &["10.0.0.2", "::ffff:10.0.0.3"], true);
         assert_eq!(verdict(&c, "10.0.0.3"), "ok");
-        let err = verify_hostname(&c, "10.0.0.1").unwrap_err();
+        let err = verify_hostname(&c, "10.0.0.1", Go::GO_1_19).unwrap_err();
         assert_eq!(err.valid_names(), ["10.0.0.2", "10.0.0.3"]);
         assert_eq!(
             err.to_string(),
@@ -471,6 +517,22 @@ mod tests {
         assert_eq!(parse_ip("0000000001::").unwrap().to_string(), "1::");
         assert_eq!(parse_ip("::1.2.3.4").unwrap().to_string(), "::102:304");
         assert_eq!(parse_ip("0.0.0.0").unwrap().to_string(), "0.0.0.0");
+    }
+
+    #[test]
+    fn go_1_23_refuses_ipv6_groups_of_five_digits() {
+        let (go_1_22, go_1_23) = (Go::new(22, 10, 20), Go::new(23, 9, 22));
+        for five_digits in ["0000000001::", "00001::", "1::0ffff"] {
+            assert!(
+                parse_ip_for(five_digits, go_1_22).is_some(),
+                "{five_digits}"
+            );
+            assert!(
+                parse_ip_for(five_digits, go_1_23).is_none(),
+                "{five_digits}"
+            );
+        }
+        assert!(parse_ip_for("0001::ffff", go_1_23).is_some());
     }
 
     #[test]

@@ -1,11 +1,15 @@
-//! The serving key as Go 1.19's `crypto/tls.X509KeyPair` reads it.
+//! The serving key as Go's `crypto/tls.X509KeyPair` reads it, for each Go (see `tls::go`).
 //!
 //! A webhook server built on controller-runtime (or anything calling
 //! `tls.LoadX509KeyPair`) refuses to start when `tls.key` cannot be read or does
 //! not match the first certificate of `tls.crt`. This reproduces that check with
 //! Go's exact messages: the PEM scan of both inputs, `parsePrivateKey`'s order
 //! (PKCS#1, then PKCS#8, then SEC 1), the `encoding/asn1` acceptance rules those
-//! parsers use, `rsa.PrivateKey.Validate`, and the public-key comparison.
+//! parsers use, crypto/rsa's key checks (Go 1.19's `Validate`, Go 1.24's CRT checks),
+//! and the public-key comparison.
+//!
+//! The webhook server runs this with the Go it is built with, not kube-apiserver's: the
+//! entry points without a `go` judge as Go 1.19.8 did before issue 13.
 //!
 //! Secret material never leaves this module: a parsed key keeps only its public
 //! half, and no message or `Debug` output carries key bytes.
@@ -17,6 +21,7 @@ use num_bigint::BigUint;
 
 use super::cert::{self, Certificate, PublicKeyAlgorithm};
 use super::der::{Reader, TAG_INTEGER, TAG_SEQUENCE};
+use super::go::Go;
 use super::pem::{self, Block};
 
 /// What `tls.X509KeyPair` accepted.
@@ -118,25 +123,28 @@ fn go_string_list(items: &[String]) -> String {
     format!("[{}]", items.join(" "))
 }
 
-/// Go 1.19 `tls.X509KeyPair`, with its error texts.
-pub fn x509_key_pair(cert_pem: &[u8], key_pem: &[u8]) -> Result<KeyPairInfo, KeyPairError> {
-    x509_key_pair_parsed(cert_pem, None, key_pem)
+/// `tls.X509KeyPair` as `go` runs it, with its error texts.
+pub fn x509_key_pair(cert_pem: &[u8], key_pem: &[u8], go: Go) -> Result<KeyPairInfo, KeyPairError> {
+    x509_key_pair_parsed(cert_pem, None, key_pem, go)
 }
 
 /// [`x509_key_pair`] for a certificate PEM whose first certificate the caller has already
 /// parsed (`leaf`): the same checks, in Go's order, without parsing it again.
-pub fn x509_key_pair_with_leaf(
+pub fn x509_key_pair_with_leaf_for(
     cert_pem: &[u8],
     leaf: &Certificate,
     key_pem: &[u8],
+    go: Go,
 ) -> Result<KeyPairInfo, KeyPairError> {
-    x509_key_pair_parsed(cert_pem, Some(leaf), key_pem)
+    x509_key_pair_parsed(cert_pem, Some(leaf), key_pem, go)
 }
 
+/// `parsed_leaf`: the leaf when the caller parsed it already.
 fn x509_key_pair_parsed(
     cert_pem: &[u8],
     parsed_leaf: Option<&Certificate>,
     key_pem: &[u8],
+    go: Go,
 ) -> Result<KeyPairInfo, KeyPairError> {
     let mut certificates: Vec<Block> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
@@ -193,14 +201,14 @@ fn x509_key_pair_parsed(
     let leaf = match parsed_leaf {
         Some(leaf) => leaf,
         None => {
-            parsed = cert::parse_der(&certificates[0].bytes)
+            parsed = cert::parse_der(&certificates[0].bytes, go)
                 .map_err(|e| KeyPairError::new(e.message()))?;
             &parsed
         }
     };
-    let key = parse_private_key_expecting(&key_block.bytes, Some(&leaf.public_key_bytes))
-        .ok_or_else(|| KeyPairError::new("tls: failed to parse private key"))?;
-    match key.compare(leaf) {
+    let key = parse_private_key_expecting(&key_block.bytes, Some(&leaf.public_key_bytes), go)
+        .map_err(|failure| KeyPairError::new(failure.message()))?;
+    match key.compare(leaf, go) {
         KeyMatch::Matches => Ok(KeyPairInfo {
             key: key.algorithm(),
             encoding: key.encoding(),
@@ -236,6 +244,8 @@ pub struct PrivateKey {
 enum PublicHalf {
     Rsa {
         modulus: Nat,
+        /// Every Go refuses a key whose E is outside 2 to 2^31 - 1.
+        exponent: u32,
     },
     Ecdsa {
         curve: &'static NamedCurve,
@@ -272,7 +282,7 @@ pub enum KeyMatch {
 impl PrivateKey {
     pub fn algorithm(&self) -> KeyAlgorithm {
         match &self.public {
-            PublicHalf::Rsa { modulus } => KeyAlgorithm::Rsa {
+            PublicHalf::Rsa { modulus, .. } => KeyAlgorithm::Rsa {
                 bits: modulus.bit_len(),
             },
             PublicHalf::Ecdsa { curve, .. } => KeyAlgorithm::Ecdsa {
@@ -287,18 +297,24 @@ impl PrivateKey {
         self.encoding
     }
 
-    /// The comparison at the end of `X509KeyPair` (RSA: modulus; ECDSA: X and Y, not
-    /// the curve; Ed25519: the public key).
-    pub fn compare(&self, certificate: &Certificate) -> KeyMatch {
+    /// The comparison at the end of `X509KeyPair` as `go` makes it (RSA: the modulus, and
+    /// from Go 1.26 the exponent; ECDSA: the point, and from Go 1.26 the curve; Ed25519:
+    /// the public key).
+    pub fn compare(&self, certificate: &Certificate, go: Go) -> KeyMatch {
         let Some(certificate_key) = certificate_public_key(certificate) else {
             return KeyMatch::UnsupportedCertificateKey;
         };
+        let whole_keys = go.compares_whole_public_keys();
         let same = match (&self.public, &certificate_key) {
-            (PublicHalf::Rsa { modulus }, CertificateKey::Rsa { modulus: theirs }) => {
+            (PublicHalf::Rsa { modulus, exponent }, CertificateKey::Rsa { modulus: theirs }) => {
                 modulus == theirs
+                    && (!whole_keys
+                        || certificate_rsa_exponent(certificate)
+                            == Some(Nat::from_u64(u64::from(*exponent))))
             }
-            (PublicHalf::Ecdsa { point, .. }, CertificateKey::Ecdsa { x, y }) => {
+            (PublicHalf::Ecdsa { curve, point }, CertificateKey::Ecdsa { x, y }) => {
                 point.as_ref() == Some(&(x.clone(), y.clone()))
+                    && (!whole_keys || certificate.public_key.curve == Some(curve.name))
             }
             (PublicHalf::Ed25519 { public }, CertificateKey::Ed25519 { public: theirs }) => {
                 public == theirs
@@ -324,10 +340,10 @@ pub struct KeyDescription {
     pub matches: Option<usize>,
 }
 
-/// Describes a private key block against candidate certificates: type, size and
-/// which certificate (if any) it belongs to. Never the key itself.
-pub fn describe_key(block: &Block, certificates: &[&Certificate]) -> KeyDescription {
-    let key = parse_private_key(&block.bytes);
+/// Describes a private key block against candidate certificates, as `go` reads it: type,
+/// size and which certificate (if any) it belongs to. Never the key itself.
+pub fn describe_key(block: &Block, certificates: &[&Certificate], go: Go) -> KeyDescription {
+    let key = parse_private_key_for(&block.bytes, go);
     KeyDescription {
         pem_type: block.kind.clone(),
         algorithm: key.as_ref().map(PrivateKey::algorithm),
@@ -335,36 +351,67 @@ pub fn describe_key(block: &Block, certificates: &[&Certificate]) -> KeyDescript
         matches: key.as_ref().and_then(|key| {
             certificates
                 .iter()
-                .position(|c| key.compare(c) == KeyMatch::Matches)
+                .position(|c| key.compare(c, go) == KeyMatch::Matches)
         }),
     }
 }
 
 /// Go's `tls.parsePrivateKey`: PKCS#1, then PKCS#8 (RSA, ECDSA, Ed25519), then SEC 1.
-pub fn parse_private_key(der: &[u8]) -> Option<PrivateKey> {
-    parse_private_key_expecting(der, None)
+/// `None` when it fails, including for a PKCS#8 key of a type crypto/tls cannot use.
+pub fn parse_private_key_for(der: &[u8], go: Go) -> Option<PrivateKey> {
+    parse_private_key_expecting(der, None, go).ok()
 }
 
-/// [`parse_private_key`], told the public key the caller expects (the certificate's, as
-/// its SubjectPublicKeyInfo bit string): an ECDSA key's point is then confirmed with ring,
-/// several times faster, and derived the slow way only when it is not that one.
-fn parse_private_key_expecting(der: &[u8], expected: Option<&[u8]>) -> Option<PrivateKey> {
-    if let Some(modulus) = parse_pkcs1(der) {
-        return Some(PrivateKey {
-            public: PublicHalf::Rsa { modulus },
+/// Why `tls.parsePrivateKey` fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyParseFailure {
+    Unparsable,
+    /// PKCS#8 holding a key crypto/tls cannot serve with (X25519 from Go 1.20).
+    UnknownPkcs8Type,
+}
+
+impl KeyParseFailure {
+    fn message(self) -> &'static str {
+        match self {
+            KeyParseFailure::Unparsable => "tls: failed to parse private key",
+            KeyParseFailure::UnknownPkcs8Type => {
+                "tls: found unknown private key type in PKCS#8 wrapping"
+            }
+        }
+    }
+}
+
+/// [`parse_private_key_for`], told the public key the caller expects (the certificate's,
+/// as its SubjectPublicKeyInfo bit string): an ECDSA key's point is then confirmed with
+/// ring, several times faster, and derived the slow way only when it is not that one.
+fn parse_private_key_expecting(
+    der: &[u8],
+    expected: Option<&[u8]>,
+    go: Go,
+) -> Result<PrivateKey, KeyParseFailure> {
+    if let Some(public) = parse_pkcs1(der, go) {
+        return Ok(PrivateKey {
+            public,
             encoding: KeyEncoding::Pkcs1,
         });
     }
-    if let Some(public) = parse_pkcs8(der, expected) {
-        return Some(PrivateKey {
-            public,
-            encoding: KeyEncoding::Pkcs8,
-        });
+    match parse_pkcs8(der, expected, go) {
+        Pkcs8Key::Usable(public) => {
+            return Ok(PrivateKey {
+                public,
+                encoding: KeyEncoding::Pkcs8,
+            })
+        }
+        // crypto/tls returns here: SEC 1 is not tried.
+        Pkcs8Key::UnknownType => return Err(KeyParseFailure::UnknownPkcs8Type),
+        Pkcs8Key::Invalid => {}
     }
-    parse_sec1(None, der, expected).map(|public| PrivateKey {
-        public,
-        encoding: KeyEncoding::Sec1,
-    })
+    parse_sec1(None, der, expected, go)
+        .map(|public| PrivateKey {
+            public,
+            encoding: KeyEncoding::Sec1,
+        })
+        .ok_or(KeyParseFailure::Unparsable)
 }
 
 // ---------------------------------------------------------------------------
@@ -373,6 +420,7 @@ fn parse_private_key_expecting(der: &[u8], expected: Option<&[u8]>) -> Option<Pr
 const OID_RSA: &[u32] = &[1, 2, 840, 113549, 1, 1, 1];
 const OID_EC_PUBLIC_KEY: &[u32] = &[1, 2, 840, 10045, 2, 1];
 const OID_ED25519: &[u32] = &[1, 3, 101, 112];
+const OID_X25519: &[u32] = &[1, 3, 101, 110];
 
 const BIG_INT: Field = Field::required(Kind::BigInt);
 const OPTIONAL_BIG_INT: Field = Field::optional(Kind::BigInt);
@@ -409,53 +457,236 @@ const SEC1: &[Field] = &[
     Field::explicit(Kind::BitString, 1),
 ];
 
-/// `x509.ParsePKCS1PrivateKey` and `rsa.PrivateKey.Validate`; returns the modulus.
-fn parse_pkcs1(der: &[u8]) -> Option<Nat> {
+/// `x509.ParsePKCS1PrivateKey` as `go` runs it, with its crypto/rsa's key checks.
+fn parse_pkcs1(der: &[u8], go: Go) -> Option<PublicHalf> {
     let (rest, value) = unmarshal(der, Field::required(Kind::Struct(PKCS1))).ok()?;
     if !rest.is_empty() {
         return None;
     }
     let fields = value.into_struct();
-    let version = fields[0].int();
-    let public_exponent = fields[2].int();
-    if version > 1 {
+    if fields[0].int() > 1 {
         return None;
     }
     let modulus = fields[1].positive()?;
+    let public_exponent = fields[2].int();
     let private_exponent = fields[3].positive()?;
     let mut primes = vec![fields[4].positive()?, fields[5].positive()?];
+    // Go 1.24 keeps the encoded CRT values (when all three are there) and refuses any
+    // that is zero or negative; earlier Go ignored them.
+    let encoded_crt = if go.checks_rsa_keys_by_crt() {
+        let dp = fields[6].positive_if_present()?;
+        let dq = fields[7].positive_if_present()?;
+        let qinv = fields[8].positive_if_present()?;
+        match (dp, dq, qinv) {
+            (Some(dp), Some(dq), Some(qinv)) => Some(CrtValues { dp, dq, qinv }),
+            _ => None,
+        }
+    } else {
+        None
+    };
     if let Value::SequenceOf(additional) = &fields[9] {
         for prime in additional {
             primes.push(prime[0].positive()?);
         }
     }
 
-    // rsa.checkPub
-    if !(2..=(1 << 31) - 1).contains(&public_exponent) {
+    let key = RsaKey {
+        modulus,
+        public_exponent,
+        private_exponent,
+        primes,
+    };
+    let valid = if go.checks_rsa_keys_by_crt() {
+        key.passes_go_1_24_checks(encoded_crt.as_ref(), go)
+    } else {
+        key.passes_go_1_19_validate()
+    };
+    if !valid {
         return None;
     }
-    let one = Nat::from_u64(1);
-    let mut product = one.clone();
-    for prime in &primes {
-        if prime.cmp(&one) != Ordering::Greater {
-            return None;
-        }
-        product = product.mul(prime);
-    }
-    if product != modulus {
-        return None;
-    }
-    let de = Nat::from_u64(public_exponent as u64).mul(&private_exponent);
-    for prime in &primes {
-        if de.rem(&prime.sub(&one)) != one {
-            return None;
-        }
-    }
-    Some(modulus)
+    // Both checks refuse an exponent outside 2 to 2^31 - 1.
+    let exponent = u32::try_from(key.public_exponent).ok()?;
+    Some(PublicHalf::Rsa {
+        modulus: key.modulus,
+        exponent,
+    })
 }
 
-/// `x509.ParsePKCS8PrivateKey`, for the key types Go 1.19 knows.
-fn parse_pkcs8(der: &[u8], expected: Option<&[u8]>) -> Option<PublicHalf> {
+/// A PKCS#1 key's integers while it is checked. Secret: no `Debug`.
+struct RsaKey {
+    modulus: Nat,
+    public_exponent: i64,
+    private_exponent: Nat,
+    /// P, Q, then any further primes.
+    primes: Vec<Nat>,
+}
+
+/// Dp, Dq and Qinv of a two-prime key. Secret: no `Debug`.
+struct CrtValues {
+    dp: Nat,
+    dq: Nat,
+    qinv: Nat,
+}
+
+/// The largest P whose Qinv is computed, as Go 1.24 computes it for a key without CRT
+/// values: the exponentiation grows with the cube of P's size (0.9 s at 8192 bits, 5 s at
+/// 16384), and an untrusted key must not stall the linter. It covers the largest modulus
+/// OpenSSL makes (16384 bits); a key with a larger P and no CRT values is refused, which Go
+/// does not do (it takes seconds to hours to accept or refuse it).
+const MAX_EXPONENTIATED_PRIME_BITS: usize = 8192;
+
+/// Go's largest RSA public exponent, 2^31 - 1, in every version.
+const MAX_PUBLIC_EXPONENT: i64 = (1 << 31) - 1;
+
+impl RsaKey {
+    /// Go 1.19 to 1.23's `rsa.PrivateKey.Validate`: E in range, the primes multiply to N,
+    /// and E·D ≡ 1 mod p - 1 for every prime.
+    fn passes_go_1_19_validate(&self) -> bool {
+        if !(2..=MAX_PUBLIC_EXPONENT).contains(&self.public_exponent) {
+            return false;
+        }
+        let one = Nat::from_u64(1);
+        let mut product = one.clone();
+        for prime in &self.primes {
+            if *prime <= one {
+                return false;
+            }
+            product = product.mul(prime);
+        }
+        if product != self.modulus {
+            return false;
+        }
+        let de = Nat::from_u64(self.public_exponent.unsigned_abs()).mul(&self.private_exponent);
+        self.primes
+            .iter()
+            .all(|prime| de.rem(&prime.sub(&one)) == one)
+    }
+
+    /// Go 1.24's `Precompute` and `Validate` as `ParsePKCS1PrivateKey` runs them: the
+    /// encoded CRT values when all three are there, and under `x509rsacrt=0` a retry
+    /// with recomputed ones.
+    fn passes_go_1_24_checks(&self, encoded_crt: Option<&CrtValues>, go: Go) -> bool {
+        if self.primes.len() != 2 {
+            return self.passes_multi_prime_checks();
+        }
+        if let Some(crt) = encoded_crt {
+            if self.passes_crt_checks(crt, go) {
+                return true;
+            }
+            if go.refuses_wrong_rsa_crt_values() {
+                return false;
+            }
+        }
+        self.computed_crt()
+            .is_some_and(|crt| self.passes_crt_checks(&crt, go))
+    }
+
+    /// crypto/rsa's `checkPublicKey` from Go 1.24: N odd, E odd and from 2 to 2^31 - 1.
+    fn public_key_is_valid(&self) -> bool {
+        self.modulus.is_odd()
+            && (2..=MAX_PUBLIC_EXPONENT).contains(&self.public_exponent)
+            && self.public_exponent % 2 == 1
+    }
+
+    /// Go 1.24's `NewPrivateKeyWithoutCRT` and `precomputeLegacy`, for keys of more than
+    /// two primes: neither their product nor E·D is checked.
+    fn passes_multi_prime_checks(&self) -> bool {
+        let one = Nat::from_u64(1);
+        if self.modulus <= one || self.private_exponent >= self.modulus {
+            return false;
+        }
+        if !self.public_key_is_valid() || self.primes.iter().any(|prime| *prime <= one) {
+            return false;
+        }
+        // Q invertible mod P, then each further prime coprime to the product before it.
+        if !self.primes[1].is_invertible_mod(&self.primes[0]) {
+            return false;
+        }
+        let mut product = self.primes[0].mul(&self.primes[1]);
+        for prime in &self.primes[2..] {
+            if !product.is_invertible_mod(prime) {
+                return false;
+            }
+            product = product.mul(prime);
+        }
+        true
+    }
+
+    /// Go 1.24's `NewPrivateKey` before its checks: Dp = D mod (P - 1), Dq = D mod (Q - 1)
+    /// and Qinv = Q^(P - 2) mod P; `None` where Go fails first (P or Q below 3, P even),
+    /// and for a P too large to exponentiate by (see [`MAX_EXPONENTIATED_PRIME_BITS`]).
+    fn computed_crt(&self) -> Option<CrtValues> {
+        let two = Nat::from_u64(2);
+        let (p, q) = (&self.primes[0], &self.primes[1]);
+        if *p <= two || *q <= two || !p.is_odd() || p.bit_len() > MAX_EXPONENTIATED_PRIME_BITS {
+            return None;
+        }
+        let one = Nat::from_u64(1);
+        Some(CrtValues {
+            dp: self.private_exponent.rem(&p.sub(&one)),
+            dq: self.private_exponent.rem(&q.sub(&one)),
+            qinv: q.rem(p).modpow(&p.sub(&two), p),
+        })
+    }
+
+    /// Go 1.24's `NewPrivateKeyWithPrecomputation` and `checkPrivateKey` for a two-prime
+    /// key with these CRT values.
+    fn passes_crt_checks(&self, crt: &CrtValues, go: Go) -> bool {
+        let one = Nat::from_u64(1);
+        let (n, d) = (&self.modulus, &self.private_exponent);
+        let (p, q) = (&self.primes[0], &self.primes[1]);
+        // The moduli and reductions Go builds: N, P, Q > 1, D < N, Qinv < P.
+        if *n <= one || *p <= one || *q <= one || d >= n || crt.qinv >= *p {
+            return false;
+        }
+        if !self.public_key_is_valid() {
+            return false;
+        }
+        if p >= n || q >= n || !p.mul(q).rem(n).is_zero() {
+            return false;
+        }
+        let e = Nat::from_u64(self.public_exponent.unsigned_abs());
+        for (prime, exponent) in [(p, &crt.dp), (q, &crt.dq)] {
+            let prime_minus_one = prime.sub(&one);
+            if prime_minus_one <= one || *exponent >= prime_minus_one {
+                return false;
+            }
+            if e.mul(exponent).rem(&prime_minus_one) != one {
+                return false;
+            }
+            if go.checks_rsa_d_against_crt() && d.rem(&prime_minus_one) != *exponent {
+                return false;
+            }
+        }
+        if crt.qinv.mul(&q.rem(p)).rem(p) != one {
+            return false;
+        }
+        // |P - Q| and D must not be small (Fermat factoring, small-D attacks).
+        let difference = match p.cmp(q) {
+            Ordering::Greater => p.sub(q),
+            Ordering::Less => q.sub(p),
+            Ordering::Equal => return false,
+        };
+        let half_modulus_bits = (n.bit_len() / 2) as i64;
+        difference.bit_len() as i64 > half_modulus_bits - 100
+            && d.bit_len() as i64 > half_modulus_bits
+    }
+}
+
+/// What `x509.ParsePKCS8PrivateKey` gives crypto/tls.
+enum Pkcs8Key {
+    Usable(PublicHalf),
+    /// Parsed, but of a type crypto/tls refuses (X25519).
+    UnknownType,
+    Invalid,
+}
+
+/// `x509.ParsePKCS8PrivateKey` as `go` runs it.
+fn parse_pkcs8(der: &[u8], expected: Option<&[u8]>, go: Go) -> Pkcs8Key {
+    parse_pkcs8_or_none(der, expected, go).unwrap_or(Pkcs8Key::Invalid)
+}
+
+fn parse_pkcs8_or_none(der: &[u8], expected: Option<&[u8]>, go: Go) -> Option<Pkcs8Key> {
     let (_, value) = unmarshal(der, Field::required(Kind::Struct(PKCS8))).ok()?;
     let fields = value.into_struct();
     let Value::Struct(algorithm) = &fields[1] else {
@@ -471,39 +702,53 @@ fn parse_pkcs8(der: &[u8], expected: Option<&[u8]>) -> Option<PublicHalf> {
     let Value::Bytes(private_key) = &fields[2] else {
         return None;
     };
-    match oid.as_slice() {
-        OID_RSA => parse_pkcs1(private_key).map(|modulus| PublicHalf::Rsa { modulus }),
+    let public = match oid.as_slice() {
+        OID_RSA => parse_pkcs1(private_key, go)?,
         OID_EC_PUBLIC_KEY => {
             let curve_oid = match unmarshal(parameters, Field::required(Kind::Oid)) {
                 Ok((_, Value::Oid(oid))) => Some(oid),
                 _ => None,
             };
-            parse_sec1(Some(curve_oid), private_key, expected)
+            parse_sec1(Some(curve_oid), private_key, expected, go)?
         }
         OID_ED25519 => {
-            if !parameters.is_empty() {
-                return None;
-            }
-            let (_, seed) = unmarshal(private_key, Field::required(Kind::Bytes)).ok()?;
-            let Value::Bytes(seed) = seed else {
-                return None;
-            };
-            let seed: &[u8; 32] = seed.try_into().ok()?;
+            let seed: &[u8; 32] = curve_private_key(parameters, private_key)?
+                .try_into()
+                .ok()?;
             let public = ed25519_dalek::SigningKey::from_bytes(seed)
                 .verifying_key()
                 .to_bytes();
-            Some(PublicHalf::Ed25519 { public })
+            PublicHalf::Ed25519 { public }
         }
+        OID_X25519 if go.parses_pkcs8_x25519() => {
+            // ecdh.X25519().NewPrivateKey takes exactly 32 bytes.
+            return (curve_private_key(parameters, private_key)?.len() == 32)
+                .then_some(Pkcs8Key::UnknownType);
+        }
+        _ => return None,
+    };
+    Some(Pkcs8Key::Usable(public))
+}
+
+/// The key bytes of an Ed25519 or X25519 PKCS#8 key: no parameters, and an OCTET STRING
+/// inside the private key (trailing bytes ignored, as `asn1.Unmarshal` returns them).
+fn curve_private_key<'a>(parameters: &[u8], private_key: &'a [u8]) -> Option<&'a [u8]> {
+    if !parameters.is_empty() {
+        return None;
+    }
+    match unmarshal(private_key, Field::required(Kind::Bytes)).ok()? {
+        (_, Value::Bytes(bytes)) => Some(bytes),
         _ => None,
     }
 }
 
-/// `x509.parseECPrivateKey`. `outer_curve` is PKCS#8's view of the curve:
-/// `Some(None)` when its parameters are not an OID, which Go treats like SEC 1.
+/// `x509.parseECPrivateKey` as `go` runs it. `outer_curve` is PKCS#8's view of the
+/// curve: `Some(None)` when its parameters are not an OID, which Go treats like SEC 1.
 fn parse_sec1(
     outer_curve: Option<Option<Vec<u32>>>,
     der: &[u8],
     expected: Option<&[u8]>,
+    go: Go,
 ) -> Option<PublicHalf> {
     let (_, value) = unmarshal(der, Field::required(Kind::Struct(SEC1))).ok()?;
     let fields = value.into_struct();
@@ -525,8 +770,10 @@ fn parse_sec1(
         .iter()
         .find(|c| Some(c.oid) == curve_oid.as_deref())?;
 
+    // Go 1.26 refuses a scalar at or above the order later, in `ecdsa.ParseRawPrivateKey`:
+    // the same verdict.
     let order = Nat::from_hex(curve.order);
-    if Nat::from_be_bytes(scalar).cmp(&order) != Ordering::Less {
+    if Nat::from_be_bytes(scalar) >= order {
         return None;
     }
     let size = order.bit_len().div_ceil(8);
@@ -540,6 +787,9 @@ fn parse_sec1(
     let mut padded = vec![0u8; size];
     padded[size - scalar.len()..].copy_from_slice(scalar);
     let point = if padded.iter().all(|&b| b == 0) {
+        if go.refuses_zero_ecdsa_scalar() {
+            return None;
+        }
         None
     } else if let Some(point) = expected.filter(|p| ring_confirms(curve, &padded, p)) {
         Some(split_point(point))
@@ -644,9 +894,10 @@ enum CertificateKey {
     Ed25519 { public: [u8; 32] },
 }
 
-/// What [`PrivateKey::compare`] compares, hashable: a key matches a certificate exactly when
-/// both have an identity and the two are equal, so many keys are matched against many
-/// certificates by lookup.
+/// What [`PrivateKey::compare`] compares before Go 1.26, hashable: a key matches a
+/// certificate exactly when both have an identity and the two are equal, so many keys are
+/// matched against many certificates by lookup. (Go 1.26 also compares RSA exponents and
+/// ECDSA curves, which a key of the same modulus or point rarely differs in.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyIdentity(CertificateKey);
 
@@ -659,7 +910,7 @@ impl KeyIdentity {
     /// None for the zero ECDSA scalar, whose point matches no certificate.
     pub fn of_key(key: &PrivateKey) -> Option<KeyIdentity> {
         Some(KeyIdentity(match &key.public {
-            PublicHalf::Rsa { modulus } => CertificateKey::Rsa {
+            PublicHalf::Rsa { modulus, .. } => CertificateKey::Rsa {
                 modulus: modulus.clone(),
             },
             PublicHalf::Ecdsa { point, .. } => {
@@ -700,6 +951,17 @@ fn certificate_public_key(certificate: &Certificate) -> Option<CertificateKey> {
         }),
         PublicKeyAlgorithm::Dsa | PublicKeyAlgorithm::Unknown => None,
     }
+}
+
+/// An RSA certificate's public exponent (Go 1.26 compares it); `None` for other keys.
+fn certificate_rsa_exponent(certificate: &Certificate) -> Option<Nat> {
+    if certificate.public_key.algorithm != PublicKeyAlgorithm::Rsa {
+        return None;
+    }
+    let mut outer = Reader::new(&certificate.public_key_bytes);
+    let mut sequence = Reader::new(outer.read(TAG_SEQUENCE)?);
+    sequence.read(TAG_INTEGER)?;
+    Some(Nat::from_be_bytes(sequence.read(TAG_INTEGER)?))
 }
 
 /// Go's `asn1.BitString.RightAlign`.
@@ -800,6 +1062,15 @@ impl<'a> Value<'a> {
         match self {
             Value::Int(v) => *v,
             _ => 0,
+        }
+    }
+
+    /// An optional INTEGER that must be positive when present: `Some(None)` when absent,
+    /// `None` when zero or negative.
+    fn positive_if_present(&self) -> Option<Option<Nat>> {
+        match self {
+            Value::Absent => Some(None),
+            _ => self.positive().map(Some),
         }
     }
 
@@ -1084,7 +1355,7 @@ fn parse_sequence_of<'a>(
 
 /// A non-negative integer; `Debug` shows only its size, since while a key is parsed it
 /// may hold a private exponent or prime.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Nat(BigUint);
 
 impl fmt::Debug for Nat {
@@ -1114,8 +1385,8 @@ impl Nat {
         self.0.bits() as usize
     }
 
-    fn cmp(&self, other: &Nat) -> Ordering {
-        self.0.cmp(&other.0)
+    fn is_odd(&self) -> bool {
+        self.0.bit(0)
     }
 
     #[cfg(test)]
@@ -1135,6 +1406,17 @@ impl Nat {
     /// `self mod modulus`; callers ensure `modulus` is not zero.
     fn rem(&self, modulus: &Nat) -> Nat {
         Nat(&self.0 % &modulus.0)
+    }
+
+    /// `self^exponent mod modulus`; callers ensure `modulus` is not zero.
+    fn modpow(&self, exponent: &Nat, modulus: &Nat) -> Nat {
+        Nat(self.0.modpow(&exponent.0, &modulus.0))
+    }
+
+    /// Go's `ModInverse` succeeds: `self` and `modulus` are coprime. Callers ensure
+    /// `modulus` is not zero.
+    fn is_invertible_mod(&self, modulus: &Nat) -> bool {
+        self.0.modinv(&modulus.0).is_some()
     }
 }
 
@@ -1239,18 +1521,19 @@ mod tests {
         let mut disagreements = Vec::new();
         for case in &go.cases {
             let cert_pem = &go.certificates[&case.cert];
-            let ours = match x509_key_pair(cert_pem.as_bytes(), case.key_pem.as_bytes()) {
-                Ok(info) => {
-                    let described = format!("{} {}", info.encoding.name(), info.key);
-                    let expected = format!("{} {}", case.encoding, case.key_type);
-                    if described != expected {
-                        disagreements
-                            .push(format!("{}: info {described}, go {expected}", case.name));
+            let ours =
+                match x509_key_pair(cert_pem.as_bytes(), case.key_pem.as_bytes(), Go::GO_1_19) {
+                    Ok(info) => {
+                        let described = format!("{} {}", info.encoding.name(), info.key);
+                        let expected = format!("{} {}", case.encoding, case.key_type);
+                        if described != expected {
+                            disagreements
+                                .push(format!("{}: info {described}, go {expected}", case.name));
+                        }
+                        "ok".to_string()
                     }
-                    "ok".to_string()
-                }
-                Err(e) => e.to_string(),
-            };
+                    Err(e) => e.to_string(),
+                };
             if ours != case.result {
                 disagreements.push(format!(
                     "{}:\n   go: {}\n  ours: {ours}",
@@ -1261,7 +1544,7 @@ mod tests {
                 .into_iter()
                 .find(|b| is_private_key_type(&b.kind));
             let parsed = key_block
-                .and_then(|b| parse_private_key(&b.bytes))
+                .and_then(|b| parse_private_key_for(&b.bytes, Go::GO_1_19))
                 .map(|k| format!("{} {}", k.encoding().name(), k.algorithm()))
                 .unwrap_or_else(|| " ".to_string());
             let expected = format!("{} {}", case.encoding, case.key_type);
@@ -1290,19 +1573,19 @@ mod tests {
             .certificates
             .values()
             .flat_map(|pem_text| pem::decode_all(pem_text.as_bytes()))
-            .filter_map(|block| cert::parse_der(&block.bytes).ok())
+            .filter_map(|block| cert::parse_der(&block.bytes, Go::GO_1_19).ok())
             .collect();
         let keys: Vec<PrivateKey> = go
             .cases
             .iter()
             .flat_map(|case| pem::decode_all(case.key_pem.as_bytes()))
-            .filter_map(|block| parse_private_key(&block.bytes))
+            .filter_map(|block| parse_private_key_for(&block.bytes, Go::GO_1_19))
             .collect();
         assert!(certificates.len() > 5 && keys.len() > 100);
         let mut matches = 0;
         for key in &keys {
             for certificate in &certificates {
-                let compared = key.compare(certificate) == KeyMatch::Matches;
+                let compared = key.compare(certificate, Go::GO_1_19) == KeyMatch::Matches;
                 let identified = KeyIdentity::of_key(key).is_some()
                     && KeyIdentity::of_key(key) == KeyIdentity::of_certificate(certificate);
                 assert_eq!(compared, identified, "{key:?}");
@@ -1317,18 +1600,24 @@ mod tests {
         let ca = include_bytes!("../../testdata/tls/cli/ca.pem");
         let leaf = include_bytes!("../../testdata/tls/cli/server.pem");
         let key_pem = include_bytes!("../../testdata/tls/cli/server.key");
-        let parse = |pem_text: &[u8]| cert::parse_der(&pem::decode_all(pem_text)[0].bytes).unwrap();
+        let parse = |pem_text: &[u8]| {
+            cert::parse_der(&pem::decode_all(pem_text)[0].bytes, Go::GO_1_19).unwrap()
+        };
         let (ca, leaf) = (parse(ca), parse(leaf));
         let block = &pem::decode_all(key_pem)[0];
-        let described = describe_key(block, &[&ca, &leaf]);
+        let described = describe_key(block, &[&ca, &leaf], Go::GO_1_19);
         assert_eq!(described.pem_type, "RSA PRIVATE KEY");
         assert_eq!(described.algorithm, Some(KeyAlgorithm::Rsa { bits: 2048 }));
         assert_eq!(described.encoding, Some(KeyEncoding::Pkcs1));
         assert_eq!(described.matches, Some(1));
-        assert_eq!(describe_key(block, &[&ca]).matches, None);
+        assert_eq!(describe_key(block, &[&ca], Go::GO_1_19).matches, None);
 
-        let info =
-            x509_key_pair(include_bytes!("../../testdata/tls/cli/server.pem"), key_pem).unwrap();
+        let info = x509_key_pair(
+            include_bytes!("../../testdata/tls/cli/server.pem"),
+            key_pem,
+            Go::GO_1_19,
+        )
+        .unwrap();
         assert_eq!(info.leaf_subject, "CN=webhook.system.svc");
         assert_eq!(info.certificates, 1);
         // Nothing printable about a key pair carries the key.
@@ -1340,7 +1629,7 @@ mod tests {
         for text in [
             format!("{info:?}"),
             format!("{described:?}"),
-            format!("{:?}", parse_private_key(&block.bytes)),
+            format!("{:?}", parse_private_key_for(&block.bytes, Go::GO_1_19)),
         ] {
             assert!(!text.contains(&body[..20]), "{text}");
         }
@@ -1353,5 +1642,93 @@ mod tests {
             encoding: KeyEncoding::Pkcs8,
         };
         assert_eq!(format!("{key:?}"), "PrivateKey(Ed25519, PKCS#8)");
+    }
+
+    /// A key Go 1.24 would spend seconds on (a P of 9000 bits, no CRT values) is refused
+    /// before the exponentiation.
+    #[test]
+    fn huge_primes_are_not_exponentiated() {
+        let p = Nat(BigUint::from(1u8) << 9000u32).sub(&Nat::from_u64(1));
+        let q = Nat::from_u64(3);
+        let modulus = p.mul(&q);
+        let key = RsaKey {
+            private_exponent: modulus.sub(&Nat::from_u64(2)),
+            modulus,
+            public_exponent: 65537,
+            primes: vec![p, q],
+        };
+        assert!(key.computed_crt().is_none());
+        assert!(!key.passes_go_1_24_checks(None, Go::new(24, 11, 24)));
+    }
+
+    /// Go versions on each side of every key-pair switch.
+    const KEY_GOS: [Go; 5] = [
+        Go::GO_1_19,
+        Go::new(23, 9, 22),
+        Go::new(24, 11, 23),
+        Go::new(24, 11, 24),
+        Go::new(26, 6, 26),
+    ];
+
+    /// The (certificate, key) PEM pairs of cases.json.
+    fn key_pair_fixtures() -> &'static [(String, String)] {
+        static FIXTURES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+        FIXTURES.get_or_init(|| {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/tls/keys/cases.json");
+            let text = std::fs::read_to_string(path).expect("cases.json");
+            let go: GoCases = serde_json::from_str(&text).expect("cases.json parses");
+            go.cases
+                .iter()
+                .map(|case| (go.certificates[&case.cert].clone(), case.key_pem.clone()))
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+        ))]
+
+        /// Keys of every kind with a few bytes changed (mostly inside their integers, so
+        /// the RSA and EC checks run) never make any Go's key checks panic.
+        #[test]
+        fn mutated_keys_never_panic(
+            fixture in proptest::prelude::any::<proptest::sample::Index>(),
+            edits in proptest::collection::vec(
+                (proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()),
+                1..6,
+            ),
+        ) {
+            let fixtures = key_pair_fixtures();
+            let (cert_pem, key_pem) = &fixtures[fixture.index(fixtures.len())];
+            let Some(block) = pem::decode_all(key_pem.as_bytes())
+                .into_iter()
+                .find(|b| is_private_key_type(&b.kind))
+            else {
+                return Ok(());
+            };
+            let mut der = block.bytes.clone();
+            if der.is_empty() {
+                return Ok(());
+            }
+            for (at, byte) in &edits {
+                let at = at.index(der.len());
+                der[at] = *byte;
+            }
+            let leaf = pem::decode_all(cert_pem.as_bytes())
+                .into_iter()
+                .find(|b| b.kind == "CERTIFICATE")
+                .and_then(|b| cert::parse_der(&b.bytes, Go::GO_1_19).ok());
+            for go in KEY_GOS {
+                let key = parse_private_key_expecting(
+                    &der,
+                    leaf.as_ref().map(|l| l.public_key_bytes.as_slice()),
+                    go,
+                );
+                if let (Ok(key), Some(leaf)) = (key, &leaf) {
+                    let _ = key.compare(leaf, go);
+                }
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ pub mod base64;
 pub mod cert;
 mod curve;
 mod der;
+pub mod go;
 mod go_names;
 pub mod hostname;
 pub mod key;

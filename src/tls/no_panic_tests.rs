@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 
+use super::go::Go;
 use super::{base64, cert, hostname, pem};
 
 const LEAF_PEM: &[u8] = include_bytes!("../../testdata/tls/spark/server-cert.pem");
@@ -32,9 +33,14 @@ fn mutated_der() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// The oldest and the newest Go: every switch of `tls::go` on one side or the other.
+const GOS: [Go; 2] = [Go::GO_1_19, Go::new(26, 6, 26)];
+
 fn exercise_cert(c: &cert::Certificate, host: &str) {
-    if let Err(e) = hostname::verify_hostname(c, host) {
-        let _ = (e.to_string(), e.kind(), e.valid_names());
+    for go in GOS {
+        if let Err(e) = hostname::verify_hostname(c, host, go) {
+            let _ = (e.to_string(), e.kind(), e.valid_names());
+        }
     }
 }
 
@@ -45,13 +51,15 @@ proptest! {
     fn arbitrary_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..512)) {
         let _ = base64::decode_std(&data);
         let _ = pem::decode_all(&data);
-        if let Ok(c) = cert::parse_der(&data) {
-            exercise_cert(&c, "svc.ns.svc");
+        for go in GOS {
+            if let Ok(c) = cert::parse_der(&data, go) {
+                exercise_cert(&c, "svc.ns.svc");
+            }
+            if let Err(problem) = cert::parse_pem_chain(&data, go) {
+                let _ = problem.to_string();
+            }
+            let _ = cert::append_certs_from_pem(&data, go);
         }
-        if let Err(problem) = cert::parse_pem_chain(&data) {
-            let _ = problem.to_string();
-        }
-        let _ = cert::append_certs_from_pem(&data);
     }
 
     #[test]
@@ -64,20 +72,22 @@ proptest! {
         for block in pem::decode_all(text.as_bytes()) {
             prop_assert!(block.start < block.end && block.end <= text.len());
         }
-        let _ = cert::parse_pem_chain(text.as_bytes());
+        let _ = cert::parse_pem_chain(text.as_bytes(), Go::GO_1_19);
     }
 
     #[test]
     fn mutated_certificates_never_panic(der in mutated_der(), host in "\\PC{0,40}") {
-        if let Ok(c) = cert::parse_der(&der) {
-            exercise_cert(&c, &host);
+        for go in GOS {
+            if let Ok(c) = cert::parse_der(&der, go) {
+                exercise_cert(&c, &host);
+            }
         }
     }
 
     #[test]
     fn arbitrary_hosts_never_panic(host in "\\PC{0,64}|\\[[0-9a-f:.]{0,40}\\]") {
         let der = leaf_der();
-        let c = cert::parse_der(&der).expect("fixture parses");
+        let c = cert::parse_der(&der, Go::GO_1_19).expect("fixture parses");
         exercise_cert(&c, &host);
         let _ = hostname::parse_ip(&host);
     }

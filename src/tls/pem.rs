@@ -3,9 +3,11 @@
 //! Go is lenient in specific ways (junk before `-----BEGIN`, trailing blanks,
 //! spaces and tabs inside the base64) and strict in others (the END line must
 //! repeat the type; a block whose base64 is bad is skipped, not reported). The
-//! API server reads caBundles and Secrets with it, so this mirrors it exactly.
+//! API server reads caBundles and Secrets with it, so this mirrors it exactly, in the
+//! two algorithms Go has had (`Go::pem_decodes_from_first_end`).
 
 use super::base64;
+use super::go::Go;
 
 const PEM_START: &[u8] = b"\n-----BEGIN ";
 const PEM_END: &[u8] = b"\n-----END ";
@@ -50,6 +52,11 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Go's `bytes.LastIndex`.
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
 /// Go's `bytes.TrimSpace`. Invalid UTF-8 becomes U+FFFD, which is not a space,
 /// so trimming stops at the same place Go's does.
 fn trim_space(bytes: &[u8]) -> String {
@@ -75,9 +82,24 @@ fn is_go_space(c: char) -> bool {
     )
 }
 
-/// Finds the first PEM block like Go's `pem.Decode`. Returns the block and the
-/// offset in `data` where the rest begins, or `None` where Go returns a nil block.
+/// Go 1.19's `pem.Decode`; callers that know their Go use [`decode_for`].
 pub fn decode(data: &[u8]) -> Option<(Block, usize)> {
+    decode_for(data, Go::GO_1_19)
+}
+
+/// Finds the first PEM block like `go`'s `pem.Decode`. Returns the block and the
+/// offset in `data` where the rest begins, or `None` where Go returns a nil block.
+pub fn decode_for(data: &[u8], go: Go) -> Option<(Block, usize)> {
+    if go.pem_decodes_from_first_end() {
+        decode_from_first_end(data)
+    } else {
+        decode_from_first_begin(data)
+    }
+}
+
+/// `pem.Decode` up to Go 1.24.7 and 1.25.1: each BEGIN line in turn, then its END
+/// line. Quadratic on some invalid inputs (CVE-2025-61723).
+fn decode_from_first_begin(data: &[u8]) -> Option<(Block, usize)> {
     let mut rest = 0usize;
     loop {
         // At the very start (and, as in Go, after any skipped attempt) the BEGIN
@@ -170,12 +192,133 @@ pub fn decode(data: &[u8]) -> Option<(Block, usize)> {
     }
 }
 
-/// Decodes blocks in order until Go's `pem.Decode` would return nil, as Go callers
-/// (`AppendCertsFromPEM`, `tls.X509KeyPair`) do. Offsets are relative to `data`.
+/// `pem.Decode` from Go 1.24.8 and 1.25.2 (CVE-2025-61723): the first END line, the
+/// last BEGIN line before it; when that block fails, on after that END. Like Go, it keeps
+/// the END's offsets relative to the moving `rest`, where they may go negative.
+fn decode_from_first_end(data: &[u8]) -> Option<(Block, usize)> {
+    let mut rest = 0usize;
+    let mut end_trailer_index: isize = 0;
+    loop {
+        // Skip past the END already tried; Go gives up when that is outside `rest`.
+        let skip = usize::try_from(end_trailer_index).ok()?;
+        if skip > data.len() - rest {
+            return None;
+        }
+        rest += skip;
+
+        let first_end = find(&data[rest..], PEM_END)?;
+        let mut end_index = first_end as isize;
+        end_trailer_index = (first_end + PEM_END.len()) as isize;
+        let Some(begin_index) = find_last(&data[rest..rest + first_end], &PEM_START[1..]) else {
+            continue;
+        };
+        if begin_index > 0 && data[rest + begin_index - 1] != b'\n' {
+            continue;
+        }
+        let begin = rest + begin_index;
+        let mut advance = |rest: &mut usize, to: usize| {
+            let consumed = (to - *rest) as isize;
+            end_index -= consumed;
+            end_trailer_index -= consumed;
+            *rest = to;
+        };
+        advance(&mut rest, begin + PEM_START.len() - 1);
+
+        let (type_start, type_end, after_type) = get_line(data, rest);
+        advance(&mut rest, after_type);
+        let type_line = &data[type_start..type_end];
+        if !type_line.ends_with(PEM_END_OF_LINE) {
+            continue;
+        }
+        let type_line = &type_line[..type_line.len() - PEM_END_OF_LINE.len()];
+
+        let mut headers: Vec<(String, String)> = Vec::new();
+        loop {
+            if rest == data.len() {
+                return None;
+            }
+            let (line_start, line_end, next) = get_line(data, rest);
+            let line = &data[line_start..line_end];
+            let Some(colon) = line.iter().position(|&b| b == b':') else {
+                break;
+            };
+            let key = trim_space(&line[..colon]);
+            let value = trim_space(&line[colon + 1..]);
+            match headers.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value,
+                None => headers.push((key, value)),
+            }
+            advance(&mut rest, next);
+        }
+
+        // Headers that ran past the END line: that END does not close this block.
+        if !headers.is_empty() && end_index < 0 {
+            continue;
+        }
+
+        // Without headers the END's "\n" may be the type line's, so end_index >= -1.
+        let Some(end_trailer) = usize::try_from(end_trailer_index)
+            .ok()
+            .and_then(|offset| data.get(rest + offset..))
+        else {
+            continue;
+        };
+        let end_trailer_len = type_line.len() + PEM_END_OF_LINE.len();
+        if end_trailer.len() < end_trailer_len {
+            continue;
+        }
+        let rest_of_end_line = data.len() - end_trailer.len() + end_trailer_len;
+        let end_trailer = &end_trailer[..end_trailer_len];
+        if !end_trailer.starts_with(type_line) || !end_trailer.ends_with(PEM_END_OF_LINE) {
+            continue;
+        }
+
+        // The END line must end with only whitespace.
+        let (s, e, _) = get_line(data, rest_of_end_line);
+        if e > s {
+            continue;
+        }
+
+        let bytes = match usize::try_from(end_index) {
+            Ok(body_len) if body_len > 0 => {
+                let base64_data: Vec<u8> = data[rest..rest + body_len]
+                    .iter()
+                    .copied()
+                    .filter(|&b| b != b' ' && b != b'\t')
+                    .collect();
+                let Ok(bytes) = base64::decode_std(&base64_data) else {
+                    continue;
+                };
+                bytes
+            }
+            _ => Vec::new(),
+        };
+
+        // The -1: the END line may have matched without its leading newline.
+        let end_line = rest as isize + end_index + PEM_END.len() as isize - 1;
+        let (_, _, after) = get_line(data, usize::try_from(end_line).unwrap_or(rest));
+        let block = Block {
+            kind: String::from_utf8_lossy(type_line).into_owned(),
+            headers,
+            bytes,
+            start: begin,
+            end: rest_of_end_line,
+        };
+        return Some((block, after));
+    }
+}
+
+/// Go 1.19's blocks, as [`decode_all_for`].
 pub fn decode_all(data: &[u8]) -> Vec<Block> {
+    decode_all_for(data, Go::GO_1_19)
+}
+
+/// Decodes blocks in order until `go`'s `pem.Decode` would return nil, as Go callers
+/// (`AppendCertsFromPEM`, `tls.X509KeyPair`) do. Offsets are relative to `data`.
+pub fn decode_all_for(data: &[u8], go: Go) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut base = 0;
-    while let Some((mut block, rest)) = decode(&data[base..]) {
+    while let Some((mut block, rest)) = decode_for(&data[base..], go) {
         block.start += base;
         block.end += base;
         blocks.push(block);
@@ -271,6 +414,42 @@ mod tests {
             &text[blocks[1].start..blocks[1].end],
             pem("B", CERT_BODY).trim_end()
         );
+    }
+
+    // Go 1.23.9 and 1.25.5 ran on each input below gave the results asserted.
+    const OLD_DECODE: Go = Go::new(23, 9, 22);
+    const NEW_DECODE: Go = Go::new(25, 5, 25);
+
+    #[test]
+    fn a_begin_after_a_failed_end_line_counts_from_cve_2025_61723() {
+        let text = b"\n-----END -----BEGIN A-----\n-----END A-----\n";
+        assert!(decode_for(text, OLD_DECODE).is_none());
+        let (block, rest) = decode_for(text, NEW_DECODE).unwrap();
+        assert_eq!((block.kind.as_str(), block.bytes.len(), rest), ("A", 0, 44));
+        assert_eq!(
+            &text[block.start..block.end],
+            b"-----BEGIN A-----\n-----END A-----"
+        );
+    }
+
+    #[test]
+    fn headers_past_the_first_end_line_stop_the_new_decoder() {
+        let text = b"-----BEGIN A-----\nk: v\n-----END k: v\nx: y\n\nZm9v\n-----END A-----\n";
+        let (block, rest) = decode_for(text, OLD_DECODE).unwrap();
+        assert_eq!(
+            (block.bytes.as_slice(), block.headers.len(), rest),
+            (&b"foo"[..], 3, 64)
+        );
+        assert!(decode_for(text, NEW_DECODE).is_none());
+    }
+
+    #[test]
+    fn both_decoders_read_an_empty_block() {
+        let text = b"-----BEGIN A-----\n-----END A-----\n";
+        for go in [OLD_DECODE, NEW_DECODE] {
+            let (block, rest) = decode_for(text, go).unwrap();
+            assert_eq!((block.bytes.len(), rest, block.end), (0, 34, 33));
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use super::cert::{self, Certificate};
+use super::go::Go;
 
 /// The public web PKI roots (Mozilla's list, from the webpki-root-certs crate),
 /// parsed once; roots Go's parser would refuse are left out.
@@ -16,7 +17,8 @@ pub fn system_roots() -> &'static [Certificate] {
     ROOTS.get_or_init(|| {
         webpki_root_certs::TLS_SERVER_ROOT_CERTS
             .iter()
-            .filter_map(|der| cert::parse_der(der.as_ref()).ok())
+            // Every supported Go parses the Mozilla roots alike.
+            .filter_map(|der| cert::parse_der(der.as_ref(), Go::GO_1_19).ok())
             .collect()
     })
 }

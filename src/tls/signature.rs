@@ -10,14 +10,19 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::cert::{key_usage, Certificate, PublicKeyAlgorithm};
 use super::der::{self, Reader, TAG_INTEGER, TAG_SEQUENCE};
+use super::go::Go;
 
 /// Why `CheckSignatureFrom` failed. `Display` is Go's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignatureError {
     /// The parent is not a CA, or its KeyUsage lacks keyCertSign.
     ParentCannotSign,
-    /// MD5 or SHA-1 (Go >= 1.18 refuses them).
-    InsecureAlgorithm { algorithm: String },
+    /// MD5 or SHA-1 (Go >= 1.18 refuses them); before Go 1.24 the SHA-1 message names
+    /// the GODEBUG that re-enabled it.
+    InsecureAlgorithm {
+        algorithm: String,
+        godebug_hint: bool,
+    },
     /// Unknown or unsupported signature or key algorithm (DSA, MD2, bad PSS parameters).
     UnsupportedAlgorithm,
     /// The signature algorithm names another key type than the parent's.
@@ -27,6 +32,8 @@ pub enum SignatureError {
     },
     /// The signature does not verify; `message` is Go's.
     BadSignature { message: &'static str },
+    /// Go 1.24 (GODEBUG rsa1024min) refuses RSA keys under 1024 bits.
+    RsaKeyTooSmall { bits: usize },
 }
 
 impl fmt::Display for SignatureError {
@@ -35,12 +42,15 @@ impl fmt::Display for SignatureError {
             SignatureError::ParentCannotSign => f.write_str(
                 "x509: invalid signature: parent certificate cannot sign this kind of certificate",
             ),
-            SignatureError::InsecureAlgorithm { algorithm } => {
+            SignatureError::InsecureAlgorithm {
+                algorithm,
+                godebug_hint,
+            } => {
                 write!(
                     f,
                     "x509: cannot verify signature: insecure algorithm {algorithm}"
                 )?;
-                if algorithm == "SHA1-RSA" || algorithm == "ECDSA-SHA1" {
+                if *godebug_hint && (algorithm == "SHA1-RSA" || algorithm == "ECDSA-SHA1") {
                     f.write_str(" (temporarily override with GODEBUG=x509sha1=1)")?;
                 }
                 Ok(())
@@ -53,14 +63,19 @@ impl fmt::Display for SignatureError {
                 "x509: signature algorithm specifies an {expected} public key, but have public key of type {actual}"
             ),
             SignatureError::BadSignature { message } => f.write_str(message),
+            SignatureError::RsaKeyTooSmall { bits } => write!(
+                f,
+                "crypto/rsa: {bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)"
+            ),
         }
     }
 }
 
-/// Go's `(*Certificate).CheckSignatureFrom(parent)`.
+/// `go`'s `(*Certificate).CheckSignatureFrom(parent)`.
 pub(crate) fn check_signature_from(
     child: &Certificate,
     parent: &Certificate,
+    go: Go,
 ) -> Result<(), SignatureError> {
     // RFC 5280 4.2.1.9: a v3 parent must assert CA; v1/v2 parents are trusted as is.
     if (parent.version == 3 && !parent.basic_constraints_valid)
@@ -79,6 +94,7 @@ pub(crate) fn check_signature_from(
         child.raw_tbs(),
         &child.signature_value,
         parent,
+        go,
     )
 }
 
@@ -155,9 +171,11 @@ fn check_signature(
     signed: &[u8],
     signature: &[u8],
     parent: &Certificate,
+    go: Go,
 ) -> Result<(), SignatureError> {
     let insecure = || SignatureError::InsecureAlgorithm {
         algorithm: algorithm.to_string(),
+        godebug_hint: !go.lost_x509sha1(),
     };
     let (hash, scheme) = match algorithm {
         "MD5-RSA" | "SHA1-RSA" | "DSA-SHA1" | "ECDSA-SHA1" => return Err(insecure()),
@@ -196,10 +214,22 @@ fn check_signature(
             let Some((modulus, exponent)) = rsa_key(parent) else {
                 return Err(SignatureError::UnsupportedAlgorithm);
             };
+            if !matches!(scheme, Scheme::Pkcs1v15 | Scheme::Pss) {
+                return Err(mismatch("*rsa.PublicKey"));
+            }
+            let bits = modulus.len() * 8 - modulus[0].leading_zeros() as usize;
+            if go.rsa_min_bits().is_some_and(|min| bits < min) {
+                return Err(SignatureError::RsaKeyTooSmall { bits });
+            }
+            // Go 1.20's bigmod refuses a signature that is not below the modulus.
+            if go.refuses_unreduced_rsa_signatures()
+                && BigUint::from_bytes_be(signature) >= BigUint::from_bytes_be(modulus)
+            {
+                return Err(bad("crypto/rsa: verification error"));
+            }
             let verified = match scheme {
                 Scheme::Pkcs1v15 => rsa_verify_pkcs1v15(modulus, exponent, hash, digest, signature),
-                Scheme::Pss => rsa_verify_pss(modulus, exponent, hash, digest, signature),
-                _ => return Err(mismatch("*rsa.PublicKey")),
+                _ => rsa_verify_pss(modulus, exponent, hash, digest, signature),
             };
             if verified {
                 Ok(())

@@ -11,19 +11,20 @@
 //! the name-constraint checks in `name_constraints`.
 
 mod chain;
+mod chain_constraints;
 mod error;
 mod name_constraints;
+mod policies;
 
 use super::cert::{self, Certificate, PublicKeyAlgorithm};
+use super::go::Go;
 use super::hostname;
 use super::pem;
 use super::time::Time;
 use chain::{CertKind, Verifier};
 
 pub use chain::CertPool;
-pub use error::{
-    NewerGoRefusal, ServerVerifyError, SignatureError, SignatureHint, VerifyError, VerifyErrorKind,
-};
+pub use error::{ServerVerifyError, SignatureError, SignatureHint, VerifyError, VerifyErrorKind};
 
 /// What `verify` checks, as Go's `x509.VerifyOptions`.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +37,8 @@ pub struct VerifyOptions<'a> {
     pub dns_name: &'a str,
     /// Go's `CurrentTime`, to the nanosecond.
     pub now: Time,
+    /// The Go whose behaviour decides.
+    pub go: Go,
 }
 
 /// [`VerifyOptions`] with the certificates already pooled: verifying many certificates
@@ -52,6 +55,8 @@ pub struct PooledOptions<'a> {
     pub dns_name: &'a str,
     /// Go's `CurrentTime`, to the nanosecond.
     pub now: Time,
+    /// The Go whose behaviour decides.
+    pub go: Go,
 }
 
 /// A certificate of a chain or an error, by where it came from.
@@ -79,6 +84,7 @@ pub fn verify(leaf: &Certificate, options: &VerifyOptions<'_>) -> Result<Chain, 
         excluded_intermediate: None,
         dns_name: options.dns_name,
         now: options.now,
+        go: options.go,
     };
     verify_pooled(leaf, &pooled)
 }
@@ -88,11 +94,18 @@ pub fn verify_pooled(
     leaf: &Certificate,
     options: &PooledOptions<'_>,
 ) -> Result<Chain, VerifyError> {
-    let mut verifier = Verifier::new(leaf, options);
+    verify_with(&mut Verifier::new(leaf, options), leaf, options)
+}
+
+fn verify_with(
+    verifier: &mut Verifier<'_>,
+    leaf: &Certificate,
+    options: &PooledOptions<'_>,
+) -> Result<Chain, VerifyError> {
     verifier.is_valid(CertRef::Leaf, CertKind::Leaf, &[])?;
 
     if !options.dns_name.is_empty() {
-        hostname::verify_hostname(leaf, options.dns_name)
+        hostname::verify_hostname(leaf, options.dns_name, options.go)
             .map_err(|e| VerifyError::new(VerifyErrorKind::Hostname(e)))?;
     }
 
@@ -106,28 +119,43 @@ pub fn verify_pooled(
         chains
     };
 
+    // Go 1.26 checks name constraints on each chain that passes the key usage check; the
+    // first refusal is the error when no chain is left.
+    let mut constraint_error: Option<VerifyError> = None;
+    // Go 1.24 drops the chains with invalid policies too (policies.rs).
+    let mut filter = policies::ChainFilter::new(options.go);
     for chain in &candidate_chains {
-        if chain.iter().all(|&r| verifier.cert(r).allows_server_auth()) {
-            return Ok(chain.clone());
+        if !filter.keeps(verifier, chain) {
+            continue;
         }
+        if options.go.checks_constraints_after_building() {
+            let certs: Vec<&Certificate> = chain.iter().map(|&r| verifier.cert(r)).collect();
+            if let Err((at, detail)) =
+                chain_constraints::check_chain_constraints(&certs, options.go)
+            {
+                constraint_error.get_or_insert_with(|| {
+                    VerifyError::new(VerifyErrorKind::NameConstraint {
+                        cert: chain[at],
+                        detail,
+                    })
+                });
+                continue;
+            }
+        }
+        return Ok(chain.clone());
     }
-    let certs = candidate_chains
-        .first()
-        .map(|chain| {
-            chain
-                .iter()
-                .copied()
-                .filter(|&r| !verifier.cert(r).allows_server_auth())
-                .collect()
-        })
-        .unwrap_or_default();
-    Err(VerifyError::new(VerifyErrorKind::IncompatibleUsage {
-        certs,
-    }))
+    if let Some(error) = constraint_error {
+        return Err(error);
+    }
+    Err(filter.error(verifier, &candidate_chains))
 }
 
 /// crypto/tls's limit on RSA keys in server certificates (Go >= 1.19.12 / 1.20.7).
 pub const MAX_SERVER_RSA_KEY_BITS: usize = 8192;
+
+/// The smallest RSA modulus, in bytes, that can sign a TLS 1.3 handshake (RSA-PSS with
+/// SHA-256: crypto/tls's `rsaSignatureSchemes`).
+pub const MIN_TLS13_RSA_KEY_BYTES: usize = 66;
 
 /// The API server calling a webhook: client-go loads `ca_bundle_pem` like
 /// `AppendCertsFromPEM` (an empty caBundle means the system roots, supplied by
@@ -141,18 +169,19 @@ pub fn verify_server(
     server_name: &str,
     now: Time,
     system_roots: Option<&[Certificate]>,
+    go: Go,
 ) -> Result<(), ServerVerifyError> {
     let bundle_roots: Vec<Certificate>;
     let roots: &[Certificate] = if ca_bundle_pem.is_empty() {
         system_roots.unwrap_or(&[])
     } else {
-        bundle_roots = cert::append_certs_from_pem(ca_bundle_pem)
+        bundle_roots = cert::append_certs_from_pem(ca_bundle_pem, go)
             .into_iter()
             .map(|(_, c)| c)
             .collect();
         if bundle_roots.is_empty() {
             return Err(ServerVerifyError::RootCertificates {
-                detail: ca_data_error(ca_bundle_pem),
+                detail: ca_data_error(ca_bundle_pem, go),
             });
         }
         &bundle_roots
@@ -162,6 +191,7 @@ pub fn verify_server(
         &CertPool::new(roots),
         server_name,
         now,
+        go,
     )
 }
 
@@ -196,10 +226,15 @@ pub fn verify_served_chain(
     roots: &CertPool<'_>,
     server_name: &str,
     now: Time,
+    go: Go,
 ) -> Result<(), ServerVerifyError> {
     let Some(leaf) = chain.certificates.first() else {
         return Err(ServerVerifyError::NoCertificate);
     };
+    // crypto/tls: RSA-PSS with SHA-256 needs a modulus of at least 2 * 32 + 2 bytes.
+    if let Some(bits) = rsa_bits(leaf).filter(|bits| bits.div_ceil(8) < MIN_TLS13_RSA_KEY_BYTES) {
+        return Err(ServerVerifyError::LeafKeyTooSmallForTls13 { bits });
+    }
     if let Some((position, bits)) = chain.oversized_rsa_key {
         return Err(ServerVerifyError::RsaKeyTooLarge { position, bits });
     }
@@ -210,6 +245,7 @@ pub fn verify_served_chain(
         excluded_intermediate: None,
         dns_name: server_name,
         now,
+        go,
     };
     verify_pooled(leaf, &options)
         .map(|_| ())
@@ -217,16 +253,16 @@ pub fn verify_served_chain(
 }
 
 /// client-go's `createErrorParsingCAData`: why `AppendCertsFromPEM` found nothing.
-pub fn ca_data_error(mut data: &[u8]) -> String {
+pub fn ca_data_error(mut data: &[u8], go: Go) -> String {
     while !data.is_empty() {
-        let Some((block, rest)) = pem::decode(data) else {
+        let Some((block, rest)) = pem::decode_for(data, go) else {
             return "unable to parse bytes as PEM block".to_string();
         };
         data = &data[rest..];
         if block.kind != "CERTIFICATE" || !block.headers.is_empty() {
             continue;
         }
-        if let Err(error) = cert::parse_der(&block.bytes) {
+        if let Err(error) = cert::parse_der(&block.bytes, go) {
             return format!("failed to parse certificate: {error}");
         }
     }
@@ -238,24 +274,6 @@ fn rsa_bits(c: &Certificate) -> Option<usize> {
         PublicKeyAlgorithm::Rsa => c.public_key.bits,
         _ => None,
     }
-}
-
-/// What a newer Go would refuse in `cert` although Go 1.19 accepts it.
-pub fn newer_go_refusals(cert: &Certificate) -> Vec<NewerGoRefusal> {
-    let mut refusals = Vec::new();
-    if let Some(bits) = rsa_bits(cert) {
-        if bits < 1024 {
-            refusals.push(NewerGoRefusal::RsaKeyTooSmall { bits });
-        }
-    }
-    if is_negative_serial(cert) {
-        refusals.push(NewerGoRefusal::NegativeSerialNumber);
-    }
-    refusals
-}
-
-fn is_negative_serial(cert: &Certificate) -> bool {
-    serial_bytes(cert).first().is_some_and(|&b| b & 0x80 != 0)
 }
 
 fn serial_bytes(cert: &Certificate) -> Vec<u8> {

@@ -2,6 +2,10 @@
 // and Go's own verdict for each leaf, so the tests compare speclint with Go.
 //
 //	cd testdata/certs && go run gen.go
+//	go run gen.go judge /abs/path/to/testdata/certs > go/PROFILE.json
+//
+// The judge mode re-judges the committed leaves with the running Go and prints only the
+// verdicts (go/README.md).
 //
 // Standard library only. Keys are test material, never used anywhere else.
 package main
@@ -18,6 +22,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"path/filepath"
 	"sort"
 	"time"
 )
@@ -102,7 +107,54 @@ func newCA(cn string) (*x509.Certificate, *ecdsa.PrivateKey) {
 	return cert, key
 }
 
+// judgeLeaf is Go's full Verify verdict for leaf under each name it is called as, at
+// checkTime, with roots as the only trust anchors.
+func judgeLeaf(leaf *x509.Certificate, roots *x509.CertPool) map[string]string {
+	hosts := []string{serverName, "spark-operator-webhook-svc.default.svc", "10.0.0.10"}
+	verdicts := map[string]string{}
+	for _, host := range hosts {
+		verdict := "ok"
+		if _, err := leaf.Verify(x509.VerifyOptions{DNSName: host, Roots: roots, CurrentTime: checkTime}); err != nil {
+			verdict = err.Error()
+		}
+		verdicts[host] = verdict
+	}
+	return verdicts
+}
+
+// readCertificate parses the one certificate of a committed PEM file.
+func readCertificate(path string) *x509.Certificate {
+	data, err := os.ReadFile(path)
+	check(err)
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		panic(path + ": no CERTIFICATE block")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	check(err)
+	return cert
+}
+
+// judge re-judges the committed leaves in dir (ca.pem, leaf-NAME.pem) with the running
+// Go (its toolchain and the GODEBUG defaults of the module it runs in) and prints the
+// verdicts, keyed as verdicts.json is, on stdout.
+func judge(dir string) {
+	roots := x509.NewCertPool()
+	roots.AddCert(readCertificate(filepath.Join(dir, "ca.pem")))
+	verdicts := map[string]map[string]string{}
+	for _, spec := range leaves {
+		verdicts[spec.name] = judgeLeaf(readCertificate(filepath.Join(dir, "leaf-"+spec.name+".pem")), roots)
+	}
+	out, err := json.MarshalIndent(verdicts, "", "  ")
+	check(err)
+	os.Stdout.Write(append(out, '\n'))
+}
+
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "judge" {
+		judge(os.Args[2])
+		return
+	}
 	ca, caKey := newCA("demo-webhook-ca")
 	write("ca.pem", "CERTIFICATE", ca.Raw)
 	other, otherKey := newCA("other-ca")
@@ -156,15 +208,7 @@ func main() {
 		check(err)
 		write("leaf-"+spec.name+"-key.pem", "PRIVATE KEY", keyDER)
 
-		hosts := []string{serverName, "spark-operator-webhook-svc.default.svc", "10.0.0.10"}
-		verdicts[spec.name] = map[string]string{}
-		for _, host := range hosts {
-			verdict := "ok"
-			if _, err := leaf.Verify(x509.VerifyOptions{DNSName: host, Roots: roots, CurrentTime: checkTime}); err != nil {
-				verdict = err.Error()
-			}
-			verdicts[spec.name][host] = verdict
-		}
+		verdicts[spec.name] = judgeLeaf(leaf, roots)
 	}
 	names := make([]string, 0, len(verdicts))
 	for name := range verdicts {

@@ -2,6 +2,8 @@
 // Each test binary uses only some of these.
 #![allow(dead_code)]
 
+pub mod go_profiles;
+
 use std::path::{Path, PathBuf};
 
 pub fn testdata() -> PathBuf {

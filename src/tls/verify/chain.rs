@@ -8,6 +8,7 @@ use super::error::{SignatureHint, VerifyError, VerifyErrorKind};
 use super::name_constraints::check_sans_against;
 use super::{serial_decimal, CertRef, Chain, PooledOptions};
 use crate::tls::cert::{Certificate, PublicKeyAlgorithm};
+use crate::tls::go::Go;
 use crate::tls::signature::{check_signature_from, rsa_key, SignatureError};
 use crate::tls::time::Time;
 
@@ -107,6 +108,7 @@ impl<'a> CertPool<'a> {
 pub(super) struct Verifier<'a> {
     leaf: &'a Certificate,
     now: Time,
+    pub(super) go: Go,
     pub(super) roots: &'a CertPool<'a>,
     intermediates: &'a CertPool<'a>,
     excluded_intermediate: Option<usize>,
@@ -124,6 +126,7 @@ impl<'a> Verifier<'a> {
         Verifier {
             leaf,
             now: options.now,
+            go: options.go,
             roots: options.roots,
             intermediates: options.intermediates,
             excluded_intermediate: options.excluded_intermediate,
@@ -152,7 +155,7 @@ impl<'a> Verifier<'a> {
         {
             return known.clone();
         }
-        let result = check_signature_from(child, parent);
+        let result = check_signature_from(child, parent, self.go);
         self.signatures
             .push((child_der, parent_der, result.clone()));
         result
@@ -185,12 +188,22 @@ impl<'a> Verifier<'a> {
         let mut hint: Option<SignatureHint> = None;
         for (candidate_ref, kind) in candidates {
             let candidate = self.cert(candidate_ref);
-            if self.already_in_chain(candidate, current) {
+            // Go 1.21 passes over a candidate without a public key Go can use.
+            let keyless = candidate.public_key.algorithm == PublicKeyAlgorithm::Unknown
+                && self.go.skips_keyless_candidates();
+            let stops = self.go.stops_at_signature_limit();
+            if !stops && (keyless || self.already_in_chain(candidate, current)) {
                 continue;
             }
             self.signature_checks += 1;
             if self.signature_checks > MAX_CHAIN_SIGNATURE_CHECKS {
                 error = Some(VerifyError::new(VerifyErrorKind::SignatureCheckLimit));
+                if stops {
+                    break;
+                }
+                continue;
+            }
+            if stops && (keyless || self.already_in_chain(candidate, current)) {
                 continue;
             }
             if let Err(signature_error) = self.check_signature(child, candidate) {
@@ -215,6 +228,13 @@ impl<'a> Verifier<'a> {
                     let (child_chains, child_error) = self.build_chains(&extended);
                     chains.extend(child_chains);
                     error = child_error;
+                    let limit = matches!(
+                        error.as_ref().map(VerifyError::kind),
+                        Some(VerifyErrorKind::SignatureCheckLimit)
+                    );
+                    if limit && self.go.stops_at_signature_limit() {
+                        break;
+                    }
                 }
                 CertKind::Leaf => unreachable!("leaves are never candidates"),
             }
@@ -252,7 +272,7 @@ impl<'a> Verifier<'a> {
 
     /// Go's `isValid` for `cert_ref` about to be appended to `current`.
     pub(super) fn is_valid(
-        &self,
+        &mut self,
         cert_ref: CertRef,
         kind: CertKind,
         current: &[CertRef],
@@ -286,12 +306,22 @@ impl<'a> Verifier<'a> {
             }));
         }
 
-        if kind != CertKind::Leaf && c.has_name_constraints {
-            let leaf = self.cert(current[0]);
+        // Go 1.26 checks name constraints once a chain is built (`chain_constraints`).
+        if kind != CertKind::Leaf
+            && c.has_name_constraints
+            && !self.go.checks_constraints_after_building()
+        {
             let mut comparisons = 0usize;
-            for san_cert in [leaf, c] {
+            // Go 1.19 checks the leaf and the constraining certificate; Go 1.21 every
+            // certificate already in the chain.
+            let san_certs: Vec<&Certificate> = if self.go.constrains_whole_chain() {
+                current.iter().map(|&r| self.cert(r)).collect()
+            } else {
+                vec![self.cert(current[0]), c]
+            };
+            for san_cert in san_certs {
                 if let Some(san) = san_cert.subject_alt_name_raw.as_deref() {
-                    check_sans_against(cert_ref, c, san, &mut comparisons)?;
+                    check_sans_against(cert_ref, c, san, &mut comparisons, self.go)?;
                 }
             }
         }
@@ -363,7 +393,9 @@ mod tests {
         for case in &cases {
             for field in ["chain_pem", "ca_bundle_pem"] {
                 let pem_text = case[field].as_str().unwrap_or("");
-                for (_, c) in cert::append_certs_from_pem(pem_text.as_bytes()) {
+                for (_, c) in
+                    cert::append_certs_from_pem(pem_text.as_bytes(), crate::tls::go::Go::GO_1_19)
+                {
                     if seen.insert(c.raw.clone(), ()).is_none() {
                         certificates.push(c);
                     }

@@ -83,6 +83,10 @@ pub enum VerifyErrorKind {
     UncheckableName { cert: CertRef, message: String },
     /// More than 100 signature checks while building chains.
     SignatureCheckLimit,
+    /// Go 1.24 and later: every candidate chain was dropped, for invalid certificate
+    /// policies or (with some of those) for its key usage. `detail` is Go's text after
+    /// the colon, e.g. `all candidate chains have invalid policies`.
+    NoValidChains { detail: String },
 }
 
 impl VerifyErrorKind {
@@ -141,6 +145,12 @@ impl VerifyErrorKind {
                 "x509: signature check attempts limit reached while verifying certificate chain"
                     .to_string()
             }
+            VerifyErrorKind::NoValidChains { detail } if detail.is_empty() => {
+                "x509: no valid chains built".to_string()
+            }
+            VerifyErrorKind::NoValidChains { detail } => {
+                format!("x509: no valid chains built: {detail}")
+            }
         }
     }
 }
@@ -164,6 +174,10 @@ pub enum ServerVerifyError {
     NoCertificate,
     /// crypto/tls refuses RSA keys over 8192 bits (R8); `position` is 0 for the leaf.
     RsaKeyTooLarge { position: usize, bits: usize },
+    /// The leaf's RSA key is too small for RSA-PSS with SHA-256, the smallest signature
+    /// TLS 1.3 allows: the webhook cannot sign the handshake and sends an alert
+    /// (testdata/tls/handshake: every release, when TLS 1.3 is negotiated, Go's default).
+    LeafKeyTooSmallForTls13 { bits: usize },
     /// `Verify` failed; certificate references are relative to this call: roots
     /// index the caBundle's usable certificates, intermediates `chain[1..]`.
     Verify(VerifyError),
@@ -178,6 +192,9 @@ impl fmt::Display for ServerVerifyError {
             ServerVerifyError::NoCertificate => {
                 f.write_str("tls: received empty certificates message")
             }
+            ServerVerifyError::LeafKeyTooSmallForTls13 { .. } => {
+                f.write_str("remote error: tls: handshake failure")
+            }
             ServerVerifyError::RsaKeyTooLarge { .. } => {
                 f.write_str("tls: server sent certificate containing RSA key larger than 8192 bits")
             }
@@ -187,35 +204,3 @@ impl fmt::Display for ServerVerifyError {
 }
 
 impl std::error::Error for ServerVerifyError {}
-
-/// Something Go 1.19 accepts but a newer Go, and so a newer API server, refuses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NewerGoRefusal {
-    /// Go >= 1.24 (Kubernetes >= 1.33) refuses RSA keys under 1024 bits, both
-    /// to verify a child's signature and in the TLS handshake.
-    RsaKeyTooSmall { bits: usize },
-    /// Go >= 1.23 (Kubernetes >= 1.32) refuses to parse a negative serial number.
-    NegativeSerialNumber,
-}
-
-impl NewerGoRefusal {
-    /// The Go release that introduced the refusal.
-    pub fn since_go(&self) -> &'static str {
-        match self {
-            NewerGoRefusal::RsaKeyTooSmall { .. } => "1.24",
-            NewerGoRefusal::NegativeSerialNumber => "1.23",
-        }
-    }
-}
-
-impl fmt::Display for NewerGoRefusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NewerGoRefusal::RsaKeyTooSmall { bits } => write!(
-                f,
-                "crypto/rsa: {bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)"
-            ),
-            NewerGoRefusal::NegativeSerialNumber => f.write_str("x509: negative serial number"),
-        }
-    }
-}

@@ -7,6 +7,7 @@ use super::error::{VerifyError, VerifyErrorKind};
 use super::CertRef;
 use crate::tls::cert::{self, Certificate, IpRange};
 use crate::tls::der::{Reader, TAG_SEQUENCE};
+use crate::tls::go::Go;
 use crate::tls::go_names::{
     domain_to_reverse_labels, go_quote, parse_rfc2821_mailbox, split_host_port, url_host, Mailbox,
 };
@@ -21,6 +22,7 @@ pub(super) fn check_sans_against(
     ca: &Certificate,
     san_extension: &[u8],
     comparisons: &mut usize,
+    go: Go,
 ) -> Result<(), VerifyError> {
     let uncheckable = |message: String| {
         VerifyError::new(VerifyErrorKind::UncheckableName {
@@ -50,7 +52,7 @@ pub(super) fn check_sans_against(
         match name.tag ^ 0x80 {
             1 => {
                 let text = String::from_utf8_lossy(data).into_owned();
-                let Some(mailbox) = parse_rfc2821_mailbox(&text) else {
+                let Some(mailbox) = parse_rfc2821_mailbox(&text, go) else {
                     // Go formats the zero mailbox struct with %q.
                     return Err(uncheckable(
                         "x509: cannot parse rfc822Name {\"\" \"\"}".to_string(),
@@ -61,13 +63,15 @@ pub(super) fn check_sans_against(
                     &text,
                     &constraints.permitted_email_addresses,
                     &constraints.excluded_email_addresses,
-                    |constraint: &String| match_email_constraint(&mailbox, constraint),
+                    |constraint: &String, excluded| {
+                        match_email_constraint(&mailbox, constraint, excluded, go)
+                    },
                     |constraint| go_quote(constraint.as_bytes()),
                 )?;
             }
             2 => {
                 let text = String::from_utf8_lossy(data).into_owned();
-                if domain_to_reverse_labels(&text).is_none() {
+                if domain_to_reverse_labels(&text, go).is_none() {
                     return Err(uncheckable(format!(
                         "x509: cannot parse dnsName {}",
                         go_quote(data)
@@ -78,7 +82,9 @@ pub(super) fn check_sans_against(
                     &text,
                     &constraints.permitted_dns_domains,
                     &constraints.excluded_dns_domains,
-                    |constraint: &String| match_domain_constraint(&text, constraint),
+                    |constraint: &String, excluded| {
+                        match_domain_constraint(&text, constraint, excluded, go)
+                    },
                     |constraint| go_quote(constraint.as_bytes()),
                 )?;
             }
@@ -89,7 +95,9 @@ pub(super) fn check_sans_against(
                     &text,
                     &constraints.permitted_uri_domains,
                     &constraints.excluded_uri_domains,
-                    |constraint: &String| match_uri_constraint(&text, constraint),
+                    |constraint: &String, excluded| {
+                        match_uri_constraint(&text, constraint, excluded, go)
+                    },
                     |constraint| go_quote(constraint.as_bytes()),
                 )?;
             }
@@ -105,7 +113,7 @@ pub(super) fn check_sans_against(
                     &hostname::go_ip_string(&ip),
                     &constraints.permitted_ip_ranges,
                     &constraints.excluded_ip_ranges,
-                    |constraint: &IpRange| Ok(match_ip_constraint(data, constraint)),
+                    |constraint: &IpRange, _| Ok(match_ip_constraint(data, constraint)),
                     |constraint| go_quote(ip_range_string(constraint).as_bytes()),
                 )?;
             }
@@ -129,7 +137,7 @@ impl ConstraintChecker<'_> {
         name: &str,
         permitted: &[T],
         excluded: &[T],
-        matches: impl Fn(&T) -> Result<bool, String>,
+        matches: impl Fn(&T, bool) -> Result<bool, String>,
         quote_constraint: impl Fn(&T) -> String,
     ) -> Result<(), VerifyError> {
         let refuse = |detail: String| {
@@ -146,7 +154,7 @@ impl ConstraintChecker<'_> {
             return Err(too_many());
         }
         for constraint in excluded {
-            if matches(constraint).map_err(refuse)? {
+            if matches(constraint, true).map_err(refuse)? {
                 return Err(refuse(format!(
                     "{name_type} {} is excluded by constraint {}",
                     go_quote(name.as_bytes()),
@@ -161,7 +169,7 @@ impl ConstraintChecker<'_> {
         }
         let mut ok = true;
         for constraint in permitted {
-            ok = matches(constraint).map_err(refuse)?;
+            ok = matches(constraint, false).map_err(refuse)?;
             if ok {
                 break;
             }
@@ -202,7 +210,7 @@ fn match_ip_constraint(ip: &[u8], constraint: &IpRange) -> bool {
 
 /// Go's `(*net.IPNet).String()`: the address as stored (not masked) and the prefix
 /// length, or the mask in hex when it is not a prefix.
-fn ip_range_string(range: &IpRange) -> String {
+pub(super) fn ip_range_string(range: &IpRange) -> String {
     let mut ip = range.ip.as_slice();
     let mut mask = range.mask.as_slice();
     // networkNumberAndMask: a v4-in-v6 address is shown as IPv4 with the mask's tail.
@@ -242,12 +250,19 @@ fn simple_mask_length(mask: &[u8]) -> Option<usize> {
     Some(ones)
 }
 
-/// Go's `matchDomainConstraint`. A leading dot requires at least one more label.
-fn match_domain_constraint(domain: &str, constraint: &str) -> Result<bool, String> {
+/// Go's `matchDomainConstraint`. A leading dot requires at least one more label. With
+/// the fix of CVE-2025-61727, an excluded constraint also matches a wildcard name
+/// whose other labels it matches (`*.example.com` against `bar.example.com`).
+fn match_domain_constraint(
+    domain: &str,
+    constraint: &str,
+    excluded: bool,
+    go: Go,
+) -> Result<bool, String> {
     if constraint.is_empty() {
         return Ok(true);
     }
-    let Some(domain_labels) = domain_to_reverse_labels(domain) else {
+    let Some(mut domain_labels) = domain_to_reverse_labels(domain, go) else {
         return Err(format!(
             "x509: internal error: cannot parse domain {}",
             go_quote(domain.as_bytes())
@@ -257,7 +272,7 @@ fn match_domain_constraint(domain: &str, constraint: &str) -> Result<bool, Strin
         Some(rest) => (true, rest),
         None => (false, constraint),
     };
-    let Some(constraint_labels) = domain_to_reverse_labels(constraint) else {
+    let Some(mut constraint_labels) = domain_to_reverse_labels(constraint, go) else {
         return Err(format!(
             "x509: internal error: cannot parse domain {}",
             go_quote(constraint.as_bytes())
@@ -268,6 +283,15 @@ fn match_domain_constraint(domain: &str, constraint: &str) -> Result<bool, Strin
     {
         return Ok(false);
     }
+    if excluded
+        && go.excluded_constraints_cover_wildcards()
+        && domain.starts_with('*')
+        && domain_labels.len() > 1
+        && !constraint_labels.is_empty()
+    {
+        domain_labels.pop();
+        constraint_labels.pop();
+    }
     Ok(constraint_labels
         .iter()
         .zip(&domain_labels)
@@ -276,9 +300,14 @@ fn match_domain_constraint(domain: &str, constraint: &str) -> Result<bool, Strin
 
 /// Go's `matchEmailConstraint`: a full mailbox, or a domain constraint on the
 /// mailbox's domain.
-fn match_email_constraint(mailbox: &Mailbox, constraint: &str) -> Result<bool, String> {
+fn match_email_constraint(
+    mailbox: &Mailbox,
+    constraint: &str,
+    excluded: bool,
+    go: Go,
+) -> Result<bool, String> {
     if constraint.contains('@') {
-        let Some(constraint_mailbox) = parse_rfc2821_mailbox(constraint) else {
+        let Some(constraint_mailbox) = parse_rfc2821_mailbox(constraint, go) else {
             return Err(format!(
                 "x509: internal error: cannot parse constraint {}",
                 go_quote(constraint.as_bytes())
@@ -289,11 +318,16 @@ fn match_email_constraint(mailbox: &Mailbox, constraint: &str) -> Result<bool, S
                 .domain
                 .eq_ignore_ascii_case(&constraint_mailbox.domain));
     }
-    match_domain_constraint(&mailbox.domain, constraint)
+    match_domain_constraint(&mailbox.domain, constraint, excluded, go)
 }
 
 /// Go's `matchURIConstraint`: the URI's host must be a domain name.
-fn match_uri_constraint(uri: &str, constraint: &str) -> Result<bool, String> {
+fn match_uri_constraint(
+    uri: &str,
+    constraint: &str,
+    excluded: bool,
+    go: Go,
+) -> Result<bool, String> {
     let host = url_host(uri);
     if host.is_empty() {
         return Err(format!(
@@ -305,13 +339,14 @@ fn match_uri_constraint(uri: &str, constraint: &str) -> Result<bool, String> {
     if host.contains(':') && !host.ends_with(']') {
         host = split_host_port(host).map_err(|e| e.to_string())?;
     }
-    if (host.starts_with('[') && host.ends_with(']')) || hostname::parse_ip(host).is_some() {
+    if (host.starts_with('[') && host.ends_with(']')) || hostname::parse_ip_for(host, go).is_some()
+    {
         return Err(format!(
             "URI with IP ({}) cannot be matched against constraints",
             go_quote(uri.as_bytes())
         ));
     }
-    match_domain_constraint(host, constraint)
+    match_domain_constraint(host, constraint, excluded, go)
 }
 
 #[cfg(test)]
@@ -320,7 +355,9 @@ mod tests {
 
     #[test]
     fn domain_constraints() {
-        let matches = |domain, constraint| match_domain_constraint(domain, constraint).unwrap();
+        let matches = |domain, constraint| {
+            match_domain_constraint(domain, constraint, false, Go::GO_1_19).unwrap()
+        };
         assert!(matches("svc.ns.svc", "ns.svc"));
         assert!(matches("ns.svc", "ns.svc"));
         assert!(!matches("ns.svc", ".ns.svc"));
@@ -329,30 +366,42 @@ mod tests {
         assert!(matches("SVC.NS.SVC", "ns.svc"));
         assert!(matches("anything", ""));
         assert_eq!(
-            match_domain_constraint("a.", "a").unwrap_err(),
+            match_domain_constraint("a.", "a", false, Go::GO_1_19).unwrap_err(),
             "x509: internal error: cannot parse domain \"a.\""
         );
     }
 
     #[test]
     fn email_constraints() {
-        let mailbox = parse_rfc2821_mailbox("john.doe@example.com").unwrap();
-        assert!(match_email_constraint(&mailbox, "example.com").unwrap());
-        assert!(match_email_constraint(&mailbox, "john.doe@EXAMPLE.com").unwrap());
-        assert!(!match_email_constraint(&mailbox, "jane@example.com").unwrap());
-        assert!(!match_email_constraint(&mailbox, ".example.com").unwrap());
+        let mailbox = parse_rfc2821_mailbox("john.doe@example.com", Go::GO_1_19).unwrap();
+        assert!(match_email_constraint(&mailbox, "example.com", false, Go::GO_1_19).unwrap());
+        assert!(
+            match_email_constraint(&mailbox, "john.doe@EXAMPLE.com", false, Go::GO_1_19).unwrap()
+        );
+        assert!(!match_email_constraint(&mailbox, "jane@example.com", false, Go::GO_1_19).unwrap());
+        assert!(!match_email_constraint(&mailbox, ".example.com", false, Go::GO_1_19).unwrap());
     }
 
     #[test]
     fn uri_constraints() {
-        assert!(match_uri_constraint("https://a.example.com:443/x", ".example.com").unwrap());
-        assert!(!match_uri_constraint("https://example.org/", "example.com").unwrap());
+        assert!(match_uri_constraint(
+            "https://a.example.com:443/x",
+            ".example.com",
+            false,
+            Go::GO_1_19
+        )
+        .unwrap());
+        assert!(
+            !match_uri_constraint("https://example.org/", "example.com", false, Go::GO_1_19)
+                .unwrap()
+        );
         assert_eq!(
-            match_uri_constraint("https://10.0.0.1/", "example.com").unwrap_err(),
+            match_uri_constraint("https://10.0.0.1/", "example.com", false, Go::GO_1_19)
+                .unwrap_err(),
             "URI with IP (\"https://10.0.0.1/\") cannot be matched against constraints"
         );
         assert_eq!(
-            match_uri_constraint("urn:x", "example.com").unwrap_err(),
+            match_uri_constraint("urn:x", "example.com", false, Go::GO_1_19).unwrap_err(),
             "URI with empty host (\"urn:x\") cannot be matched against constraints"
         );
     }

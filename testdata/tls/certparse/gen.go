@@ -3,10 +3,19 @@
 //
 //	cd testdata/tls/certparse && go run gen.go
 //
-// Writes cases.json. Keys are random; mutations use a fixed seed. Standard library only.
+// Writes cases.json. Keys are random; mutations use a fixed seed.
+//
+//	go run gen.go judge /abs/path/to/cases.json > go/PROFILE.json
+//
+// Judge mode writes nothing: it re-parses the committed der_hex of every case with
+// the running Go and prints, one line per case in input order, its index and the
+// Go-computed fields (everything in cases.json but der_hex). See go/README.md and
+// ../go-profiles.sh for running it under each Kubernetes release's Go.
+// Standard library only; builds with Go 1.19 and later.
 package main
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -195,7 +204,45 @@ func seeds() [][]byte {
 	}
 }
 
+type judgedCert struct {
+	Index  int    `json:"index"`
+	DERHex string `json:"der_hex,omitempty"` // left empty: hides result.DERHex, the input
+	result
+}
+
+// judge re-parses the committed certificates with the running Go.
+func judge(path string) {
+	data, err := os.ReadFile(path)
+	must(err)
+	var cases []result
+	must(json.Unmarshal(data, &cases))
+	var buf bytes.Buffer
+	buf.WriteString("[\n")
+	for i, c := range cases {
+		der, err := hex.DecodeString(c.DERHex)
+		must(err)
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		must(enc.Encode(judgedCert{Index: i, result: record(der)})) // appends '\n'
+		if i < len(cases)-1 {
+			buf.Truncate(buf.Len() - 1)
+			buf.WriteString(",\n")
+		}
+	}
+	buf.WriteString("]\n")
+	_, err = os.Stdout.Write(buf.Bytes())
+	must(err)
+}
+
 func main() {
+	if len(os.Args) > 1 {
+		if len(os.Args) != 3 || os.Args[1] != "judge" {
+			fmt.Fprintln(os.Stderr, "usage: go run gen.go [judge /abs/path/to/cases.json]")
+			os.Exit(2)
+		}
+		judge(os.Args[2])
+		return
+	}
 	r := mrand.New(mrand.NewSource(7))
 	var out []result
 	seedList := seeds()

@@ -4,6 +4,10 @@
 // verdicts.json.
 //
 //	cd testdata/tls/cli && go run gen.go
+//	go run gen.go judge /abs/path/to/testdata/tls/cli > go/PROFILE.json
+//
+// The judge mode re-judges the committed pairs of verdicts.json with the running Go and
+// prints only the verdicts (go/README.md).
 //
 // Needs kubectl for secret.yaml (`kubectl create secret tls --dry-run=client`).
 // Keys are random, so the snapshots of tests/tls_cli.rs change with every run.
@@ -27,6 +31,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -166,7 +171,41 @@ type verdictCase struct {
 	Verdict    string `json:"verdict"`
 }
 
+// judge re-judges every (chain, caBundle, name) pair of a committed verdicts.json in
+// dir, reading the committed PEM files next to it, with the running Go (its toolchain
+// and the GODEBUG defaults of the module it runs in), and prints the verdicts in input
+// order as JSON on stdout.
+func judge(dir string) {
+	data, err := os.ReadFile(filepath.Join(dir, "verdicts.json"))
+	must(err)
+	var in struct {
+		Now   string        `json:"now"`
+		Cases []verdictCase `json:"cases"`
+	}
+	must(json.Unmarshal(data, &in))
+	if in.Now != now.Format(time.RFC3339) {
+		panic("verdicts.json was taken at " + in.Now + ", not at " + now.Format(time.RFC3339))
+	}
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		must(err)
+		return data
+	}
+	cases := make([]verdictCase, 0, len(in.Cases))
+	for _, c := range in.Cases {
+		c.Verdict = verdict(read(c.Chain), read(c.CABundle), c.ServerName)
+		cases = append(cases, c)
+	}
+	out, err := json.MarshalIndent(cases, "", "  ")
+	must(err)
+	os.Stdout.Write(append(out, '\n'))
+}
+
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "judge" {
+		judge(os.Args[2])
+		return
+	}
 	rootKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	must(err)
 	root := ca("speclint fixture CA", rootKey, nil, 1)

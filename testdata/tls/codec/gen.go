@@ -3,10 +3,20 @@
 //
 //	cd testdata/tls/codec && go run gen.go
 //
-// Writes base64.json, pem.json and ip.json. Deterministic (fixed seed). Standard library only.
+// Writes base64.json, pem.json and ip.json. Deterministic (fixed seed).
+//
+//	go run gen.go judge /abs/path/to/codec > go/PROFILE.json
+//
+// Judge mode writes nothing: it reads the committed inputs from the directory's
+// base64.json, pem.json and ip.json, recomputes Go's results with the running Go and
+// prints {"base64": [...], "pem": [...], "ip": [...]}, one line per case in input
+// order, each with its index and only the Go-computed fields (output_hex and error;
+// blocks; parsed). See go/README.md and ../go-profiles.sh for running it under each
+// Kubernetes release's Go. Standard library only; builds with Go 1.19 and later.
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -15,6 +25,7 @@ import (
 	"math/rand"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime"
 )
 
@@ -76,13 +87,8 @@ func base64Cases(r *rand.Rand) []base64Case {
 	}
 	var out []base64Case
 	add := func(in []byte) {
-		b, err := base64.StdEncoding.DecodeString(string(in))
 		c := base64Case{InputHex: hex.EncodeToString(in)}
-		if err != nil {
-			c.Error = err.Error()
-		} else {
-			c.OutputHex = hex.EncodeToString(b)
-		}
+		c.OutputHex, c.Error = decodeBase64(in)
 		out = append(out, c)
 	}
 	for _, s := range seeds {
@@ -112,22 +118,7 @@ func pemCases(r *rand.Rand) []pemCase {
 	}
 	var out []pemCase
 	add := func(in []byte) {
-		c := pemCase{InputHex: hex.EncodeToString(in), Blocks: []pemBlock{}}
-		rest := in
-		for {
-			var block *pem.Block
-			block, rest = pem.Decode(rest)
-			if block == nil {
-				break
-			}
-			c.Blocks = append(c.Blocks, pemBlock{
-				Type:     block.Type,
-				Headers:  block.Headers,
-				BytesHex: hex.EncodeToString(block.Bytes),
-				Rest:     len(in) - len(rest),
-			})
-		}
-		out = append(out, c)
+		out = append(out, pemCase{InputHex: hex.EncodeToString(in), Blocks: decodePEM(in)})
 	}
 	for _, s := range seeds {
 		add([]byte(s))
@@ -156,11 +147,7 @@ func ipCases(r *rand.Rand) []ipCase {
 	const ipBytes = "0123456789abcdefABCDEF:.%[] "
 	var out []ipCase
 	add := func(s string) {
-		c := ipCase{Input: s}
-		if ip := net.ParseIP(s); ip != nil {
-			c.Parsed = ip.String()
-		}
-		out = append(out, c)
+		out = append(out, ipCase{Input: s, Parsed: parseIP(s)})
 	}
 	for _, s := range seeds {
 		add(s)
@@ -198,7 +185,134 @@ func write(file string, v any) {
 	}
 }
 
+// The three computations, shared by the generator and judge mode.
+
+func decodeBase64(in []byte) (outputHex, errText string) {
+	b, err := base64.StdEncoding.DecodeString(string(in))
+	if err != nil {
+		return "", err.Error()
+	}
+	return hex.EncodeToString(b), ""
+}
+
+func decodePEM(in []byte) []pemBlock {
+	blocks := []pemBlock{}
+	rest := in
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return blocks
+		}
+		blocks = append(blocks, pemBlock{
+			Type:     block.Type,
+			Headers:  block.Headers,
+			BytesHex: hex.EncodeToString(block.Bytes),
+			Rest:     len(in) - len(rest),
+		})
+	}
+}
+
+func parseIP(s string) string {
+	if ip := net.ParseIP(s); ip != nil {
+		return ip.String()
+	}
+	return ""
+}
+
+type judgedBase64 struct {
+	Index     int    `json:"index"`
+	OutputHex string `json:"output_hex"`
+	Error     string `json:"error"`
+}
+
+type judgedPEM struct {
+	Index  int        `json:"index"`
+	Blocks []pemBlock `json:"blocks"`
+}
+
+type judgedIP struct {
+	Index  int    `json:"index"`
+	Parsed string `json:"parsed"`
+}
+
+func read(file string, v interface{}) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		panic(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		panic(fmt.Sprint(file, ": ", err))
+	}
+}
+
+func unhex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// judge re-judges the committed inputs in dir with the running Go.
+func judge(dir string) {
+	var b []base64Case
+	var p []pemCase
+	var ips []ipCase
+	read(filepath.Join(dir, "base64.json"), &b)
+	read(filepath.Join(dir, "pem.json"), &p)
+	read(filepath.Join(dir, "ip.json"), &ips)
+	var jb, jp, ji []interface{}
+	for i, c := range b {
+		j := judgedBase64{Index: i}
+		j.OutputHex, j.Error = decodeBase64(unhex(c.InputHex))
+		jb = append(jb, j)
+	}
+	for i, c := range p {
+		jp = append(jp, judgedPEM{Index: i, Blocks: decodePEM(unhex(c.InputHex))})
+	}
+	for i, c := range ips {
+		ji = append(ji, judgedIP{Index: i, Parsed: parseIP(c.Input)})
+	}
+	var buf bytes.Buffer
+	buf.WriteString("{\"base64\": ")
+	lines(&buf, jb)
+	buf.WriteString(",\n\"pem\": ")
+	lines(&buf, jp)
+	buf.WriteString(",\n\"ip\": ")
+	lines(&buf, ji)
+	buf.WriteString("}\n")
+	if _, err := os.Stdout.Write(buf.Bytes()); err != nil {
+		panic(err)
+	}
+}
+
+// lines writes a JSON array with one element per line.
+func lines(buf *bytes.Buffer, elems []interface{}) {
+	buf.WriteString("[\n")
+	for i, e := range elems {
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(e); err != nil { // appends '\n'
+			panic(err)
+		}
+		if i < len(elems)-1 {
+			buf.Truncate(buf.Len() - 1)
+			buf.WriteString(",\n")
+		}
+	}
+	buf.WriteString("]")
+}
+
 func main() {
+	if len(os.Args) > 1 {
+		if len(os.Args) != 3 || os.Args[1] != "judge" {
+			fmt.Fprintln(os.Stderr, "usage: go run gen.go [judge /abs/path/to/codec]")
+			os.Exit(2)
+		}
+		judge(os.Args[2])
+		return
+	}
 	r := rand.New(rand.NewSource(20240601))
 	b := base64Cases(r)
 	p := pemCases(r)

@@ -4,10 +4,19 @@
 //
 // It writes cases.json here (hostname cases) and ../spark/ (the Spark operator
 // upgrade example). Keys and serials are random on every run; the verdicts are not.
-// Standard library only.
+//
+//	go run gen.go judge /abs/path/to/cases.json > go/PROFILE.json
+//	go run gen.go judge-spark /abs/path/to/testdata/tls/spark > ../spark/go/PROFILE.json
+//
+// Judge mode writes nothing: it re-judges the committed certificates in cases.json
+// with the running Go and prints, one line per case in input order, the index, name
+// and the Go-computed fields (verify_hostname, verify). See go/README.md and
+// ../go-profiles.sh for running it under each Kubernetes release's Go.
+// Standard library only; builds with Go 1.19 and later.
 package main
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -267,21 +276,126 @@ func sparkFixture(dir string) {
 	write("server-cert.pem", pemOf(der))
 	write("server-key.pem", string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(leafKey)})))
 
-	pool := x509.NewCertPool()
-	pool.AddCert(ca.cert)
-	host := "spark-operator-webhook-svc.default.svc"
-	_, verifyErr := leaf.Verify(x509.VerifyOptions{DNSName: host, Roots: pool, CurrentTime: verifyTime})
-	out, err := json.MarshalIndent(map[string]string{
-		"go_version":      runtime.Version(),
-		"host":            host,
-		"verify_hostname": verdict(leaf.VerifyHostname(host)),
-		"verify":          verdict(verifyErr),
-	}, "", "  ")
+	verdicts := sparkVerdict(leaf, ca.cert, "spark-operator-webhook-svc.default.svc")
+	verdicts["go_version"] = runtime.Version()
+	out, err := json.MarshalIndent(verdicts, "", "  ")
 	must(err)
 	write("verdict.json", string(out)+"\n")
 }
 
+// sparkVerdict is what Go makes of the Spark leaf, with ca the only root, when the
+// webhook is called as host: verdict.json's fields but go_version.
+func sparkVerdict(leaf, ca *x509.Certificate, host string) map[string]string {
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	_, verifyErr := leaf.Verify(x509.VerifyOptions{DNSName: host, Roots: pool, CurrentTime: verifyTime})
+	return map[string]string{
+		"host":            host,
+		"verify_hostname": verdict(leaf.VerifyHostname(host)),
+		"verify":          verdict(verifyErr),
+	}
+}
+
+// judgeSpark re-judges the committed Spark fixture in dir (ca.pem, server-cert.pem, and
+// the host of verdict.json) with the running Go and prints its verdict.json fields but
+// go_version as JSON on stdout.
+func judgeSpark(dir string) {
+	read := func(file string) *x509.Certificate {
+		cert, err := parseOnePEM(string(must2(os.ReadFile(filepath.Join(dir, file)))))
+		must(err)
+		return cert
+	}
+	var committed struct {
+		Host string `json:"host"`
+	}
+	must(json.Unmarshal(must2(os.ReadFile(filepath.Join(dir, "verdict.json"))), &committed))
+	out, err := json.MarshalIndent(sparkVerdict(read("server-cert.pem"), read("ca.pem"), committed.Host), "", "  ")
+	must(err)
+	_, err = os.Stdout.Write(append(out, '\n'))
+	must(err)
+}
+
+func must2(data []byte, err error) []byte {
+	must(err)
+	return data
+}
+
+type judged struct {
+	Index          int    `json:"index"`
+	Name           string `json:"name"`
+	VerifyHostname string `json:"verify_hostname"`
+	Verify         string `json:"verify"`
+}
+
+func parseOnePEM(text string) (*x509.Certificate, error) {
+	block, rest := pem.Decode([]byte(text))
+	if block == nil || block.Type != "CERTIFICATE" || len(bytes.TrimSpace(rest)) != 0 {
+		return nil, fmt.Errorf("not exactly one CERTIFICATE PEM block")
+	}
+	return x509.ParseCertificate(block.Bytes)
+}
+
+// judge re-judges the committed cases with the running Go (same calls as main).
+func judge(path string) {
+	data, err := os.ReadFile(path)
+	must(err)
+	var records []record
+	must(json.Unmarshal(data, &records))
+	var out []interface{}
+	for i, r := range records {
+		j := judged{Index: i, Name: r.Name}
+		leaf, leafErr := parseOnePEM(r.LeafPEM)
+		ca, caErr := parseOnePEM(r.CAPEM)
+		switch {
+		case leafErr != nil:
+			j.VerifyHostname = "parse leaf: " + leafErr.Error()
+			j.Verify = j.VerifyHostname
+		case caErr != nil:
+			j.VerifyHostname = verdict(leaf.VerifyHostname(r.Host))
+			j.Verify = "parse CA: " + caErr.Error()
+		default:
+			pool := x509.NewCertPool()
+			pool.AddCert(ca)
+			_, verifyErr := leaf.Verify(x509.VerifyOptions{DNSName: r.Host, Roots: pool, CurrentTime: verifyTime})
+			j.VerifyHostname = verdict(leaf.VerifyHostname(r.Host))
+			j.Verify = verdict(verifyErr)
+		}
+		out = append(out, j)
+	}
+	printLines(out)
+}
+
+// printLines prints a JSON array with one element per line.
+func printLines(elems []interface{}) {
+	var buf bytes.Buffer
+	buf.WriteString("[\n")
+	for i, e := range elems {
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		must(enc.Encode(e)) // appends '\n'
+		if i < len(elems)-1 {
+			buf.Truncate(buf.Len() - 1)
+			buf.WriteString(",\n")
+		}
+	}
+	buf.WriteString("]\n")
+	_, err := os.Stdout.Write(buf.Bytes())
+	must(err)
+}
+
 func main() {
+	if len(os.Args) > 1 {
+		if len(os.Args) == 3 && os.Args[1] == "judge-spark" {
+			judgeSpark(os.Args[2])
+			return
+		}
+		if len(os.Args) != 3 || os.Args[1] != "judge" {
+			fmt.Fprintln(os.Stderr, "usage: go run gen.go [judge /abs/path/to/cases.json | judge-spark /abs/path/to/testdata/tls/spark]")
+			os.Exit(2)
+		}
+		judge(os.Args[2])
+		return
+	}
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	must(err)
 	ca := newCA("speclint-test-ca", caKey)

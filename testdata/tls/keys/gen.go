@@ -3,9 +3,12 @@
 // mix-ups, hand-built ASN.1 edge cases and byte-level mutations of real keys.
 //
 //	cd testdata/tls/keys && go run gen.go
+//	go run gen.go judge /abs/path/to/cases.json > go/PROFILE.json
 //
 // Writes cases.json. Keys are random; mutations use a fixed seed. Standard library only.
-// These keys are test fixtures and protect nothing.
+// These keys are test fixtures and protect nothing. The judge mode writes nothing: it
+// re-judges the committed pairs of cases.json with the running Go and prints only the
+// verdicts (go/README.md).
 package main
 
 import (
@@ -106,9 +109,17 @@ func (g *generator) add(name, cert, keyPEM string) {
 	if !ok {
 		panic("no certificate " + cert)
 	}
-	c := testCase{Name: name, Cert: cert, KeyPEM: keyPEM, Result: "ok"}
+	c := testCase{Name: name, Cert: cert, KeyPEM: keyPEM}
+	c.Result, c.Encoding, c.KeyType = judgePair(certPEM, keyPEM)
+	g.out.Cases = append(g.out.Cases, c)
+}
+
+// judgePair is the verdict recorded for one pair: "ok" or tls.X509KeyPair's error text,
+// and what parsePrivateKey makes of the first "PRIVATE KEY" block.
+func judgePair(certPEM, keyPEM string) (result, encoding, keyType string) {
+	result = "ok"
 	if _, err := tls.X509KeyPair([]byte(certPEM), []byte(keyPEM)); err != nil {
-		c.Result = err.Error()
+		result = err.Error()
 	}
 	rest := []byte(keyPEM)
 	for {
@@ -118,11 +129,43 @@ func (g *generator) add(name, cert, keyPEM string) {
 			break
 		}
 		if block.Type == "PRIVATE KEY" || len(block.Type) > 12 && block.Type[len(block.Type)-12:] == " PRIVATE KEY" {
-			c.Encoding, c.KeyType = parse(block.Bytes)
+			encoding, keyType = parse(block.Bytes)
 			break
 		}
 	}
-	g.out.Cases = append(g.out.Cases, c)
+	return result, encoding, keyType
+}
+
+// judged is one committed case's verdict under the running Go: no key or certificate bytes.
+type judged struct {
+	Index    int    `json:"index"`
+	Name     string `json:"name"`
+	Result   string `json:"result"`
+	Encoding string `json:"encoding"`
+	KeyType  string `json:"key_type"`
+}
+
+// judge re-judges every pair of a committed cases.json with the running Go (its
+// toolchain and the GODEBUG defaults of the module it runs in) and prints the verdicts,
+// in input order, as JSON on stdout.
+func judge(path string) {
+	data, err := os.ReadFile(path)
+	must(err)
+	var in output
+	must(json.Unmarshal(data, &in))
+	verdicts := make([]judged, 0, len(in.Cases))
+	for i, c := range in.Cases {
+		certPEM, ok := in.Certificates[c.Cert]
+		if !ok {
+			panic("no certificate " + c.Cert)
+		}
+		j := judged{Index: i, Name: c.Name}
+		j.Result, j.Encoding, j.KeyType = judgePair(certPEM, c.KeyPEM)
+		verdicts = append(verdicts, j)
+	}
+	out, err := json.MarshalIndent(verdicts, "", " ")
+	must(err)
+	os.Stdout.Write(append(out, '\n'))
 }
 
 // addDER wraps one key DER in a PEM block and records it against cert.
@@ -313,6 +356,10 @@ func mutate(r *mrand.Rand, der []byte) []byte {
 }
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "judge" {
+		judge(os.Args[2])
+		return
+	}
 	g := &generator{out: output{GoVersion: runtime.Version(), Certificates: map[string]string{}}}
 	r := mrand.New(mrand.NewSource(11))
 

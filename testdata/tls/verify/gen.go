@@ -3,6 +3,8 @@
 //
 //	cd testdata/tls/verify && go run gen.go
 //	cd testdata/tls/verify && go run gen.go signatures
+//	go run gen.go judge /abs/path/cases.json > verdicts.json
+//	go run gen.go judge-signatures /abs/path/signatures.json > verdicts.json
 //
 // The second writes signatures.json: every key type and signature algorithm Go 1.19
 // verifies, signed correctly and tampered with.
@@ -11,6 +13,11 @@
 // tls.crt (leaf first, then what the server sends), the caBundle and the verdict
 // ("ok" or Go's exact error). Keys and serials are random on every run; the
 // verdicts are not. Standard library only; the verdicts are Go 1.19's.
+//
+// The judge modes (the same for either file) read committed cases and print, as a
+// JSON array in their order, each case's index, name and the running Go's verdict on
+// its inputs, computed by the verdict() below; go/README.md runs them under the Go of
+// each Kubernetes release.
 //
 // verdict() reproduces what kube-apiserver does around x509.Verify:
 //   - client-go: an empty caBundle means the system roots; otherwise
@@ -311,10 +318,46 @@ func add(name, chainPEM, bundlePEM string, options ...option) {
 	for _, o := range options {
 		o(&r)
 	}
-	t, err := atTime(&r)
-	must(err)
-	r.Verdict = verdict(r.ChainPEM, r.CABundlePEM, r.ServerName, t)
+	r.Verdict = r.judge()
 	records = append(records, r)
+}
+
+// judge is the verdict on r's inputs under the running Go.
+func (r *record) judge() string {
+	t, err := atTime(r)
+	must(err)
+	return verdict(r.ChainPEM, r.CABundlePEM, r.ServerName, t)
+}
+
+// judged is one committed case's verdict under the running Go: its position and
+// name, to pair it with the case, and the one field Go computes.
+type judged struct {
+	Index   int    `json:"index"`
+	Name    string `json:"name"`
+	Verdict string `json:"verdict"`
+}
+
+// judgeFile prints, one case a line, the verdicts of the running Go on the committed
+// cases of path (cases.json or signatures.json); their own verdicts are not read.
+func judgeFile(path string) {
+	data, err := os.ReadFile(path)
+	must(err)
+	var committed []record
+	must(json.Unmarshal(data, &committed))
+	out := []byte("[\n")
+	for i := range committed {
+		line, err := json.Marshal(judged{Index: i, Name: committed[i].Name, Verdict: committed[i].judge()})
+		must(err)
+		out = append(out, "  "...)
+		out = append(out, line...)
+		if i < len(committed)-1 {
+			out = append(out, ',')
+		}
+		out = append(out, '\n')
+	}
+	out = append(out, "]\n"...)
+	_, err = os.Stdout.Write(out)
+	must(err)
 }
 
 // signatureCases is every key type and signature algorithm Go 1.19 verifies, each signed
@@ -369,6 +412,10 @@ func pemOf(der []byte) string {
 }
 
 func main() {
+	if len(os.Args) == 3 && (os.Args[1] == "judge" || os.Args[1] == "judge-signatures") {
+		judgeFile(os.Args[2])
+		return
+	}
 	if runtime.Version() < "go1.19" || runtime.Version() >= "go1.20" {
 		fmt.Fprintln(os.Stderr, "warning: verdicts are meant to be Go 1.19's; running", runtime.Version())
 	}
