@@ -689,6 +689,25 @@ pub fn base_dir(config: &Config) -> PathBuf {
 mod tests {
     use super::*;
 
+    #[test]
+    fn kube_versions_are_quoted_releases() {
+        let config = parse(
+            "c.yaml",
+            b"kube-version: \"1.33\"\nkube-versions: 1.30..1.35\n".to_vec(),
+        )
+        .ok()
+        .expect("parses");
+        assert_eq!(config.kube_version.map(|r| r.minor), Some(33));
+        assert_eq!(config.kube_versions.map(|r| r.len()), Some(6));
+        let unquoted = errors("kube-version: 1.30\n");
+        assert_eq!(unquoted.len(), 1);
+        assert!(
+            unquoted[0].contains("must be a quoted string"),
+            "{unquoted:?}"
+        );
+        assert!(errors("kube-version: \"1.40\"\n")[0].contains("not supported"));
+    }
+
     fn errors(text: &str) -> Vec<String> {
         match parse("c.yaml", text.as_bytes().to_vec()) {
             Ok(_) => Vec::new(),

@@ -605,3 +605,60 @@ fn timings_go_to_stderr_and_leave_the_report_alone() {
     );
     assert!(!plain.stderr.contains("timings:"));
 }
+
+/// `--kube-version` pins the release whose Go judges; `--kube-versions` the releases whose
+/// verdicts must agree. The negative serial of this case is refused from Kubernetes 1.32
+/// (testdata/cases/verdict-negative-serial/go-verdicts.txt, from judge.go there).
+#[test]
+fn kube_versions_choose_whose_verdict_counts() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cases/verdict-negative-serial");
+    let rules = |run: &Run| -> Vec<String> {
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        args.push("input.yaml");
+        speclint(&dir, &args, None)
+    };
+    let old = run(&["--kube-version", "1.31"]);
+    assert_eq!((old.code, rules(&old)), (0, vec![]), "{}", old.stderr);
+    let new = run(&["--kube-version", "1.32"]);
+    assert_eq!(
+        (new.code, rules(&new)),
+        (1, vec!["certificate-decode".to_string()])
+    );
+    let both_old = run(&["--kube-versions", "1.29..1.31"]);
+    assert_eq!((both_old.code, rules(&both_old)), (0, vec![]));
+    let across = run(&["--kube-versions", "1.31..1.32", "--kube-version", "1.31"]);
+    assert_eq!(
+        (across.code, rules(&across)),
+        (0, vec!["version-dependent-verdict".to_string()])
+    );
+    let message = serde_json::from_str::<serde_json::Value>(&across.stdout).unwrap()["diagnostics"]
+        [0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        message,
+        "passes on Kubernetes 1.31 (Go 1.23.12 (go1.22 defaults)), fails on Kubernetes 1.32 (Go 1.24.13 (go1.23 defaults)): tls: failed to parse certificate from server: x509: negative serial number"
+    );
+    let unknown = run(&["--kube-version", "1.25"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("Kubernetes 1.25 is not supported: use 1.26 to 1.37"),
+        "{}",
+        unknown.stderr
+    );
+    let backwards = run(&["--kube-versions", "1.33..1.30"]);
+    assert_eq!(backwards.code, 2);
+}

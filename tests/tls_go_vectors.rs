@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod common;
+
+use common::certparse::{hex, summarize, ParsedCertificate};
 use serde::Deserialize;
 use speclint::tls::{base64, cert, hostname, pem};
 
@@ -149,10 +152,6 @@ fn unhex(text: &str) -> Vec<u8> {
         .collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[test]
 fn base64_agrees_with_go() {
     let cases: Vec<Base64Case> = read_json("codec/base64.json");
@@ -274,105 +273,11 @@ fn ip_parsing_and_printing_agree_with_go() {
     );
 }
 
-#[derive(Deserialize, Debug, PartialEq, Clone)]
-struct ParsedCertificate {
-    error: String,
-    version: u8,
-    cn: String,
-    issuer_cn: String,
-    dns: Vec<String>,
-    ips: Vec<String>,
-    emails: Vec<String>,
-    uris: Vec<String>,
-    has_san: bool,
-    not_before: i64,
-    not_after: i64,
-    is_ca: bool,
-    basic_constraints_valid: bool,
-    max_path_len: i64,
-    key_usage: u16,
-    eku: Vec<String>,
-    unhandled_critical: Vec<String>,
-    signature_algorithm: String,
-    public_key_algorithm: String,
-    raw_subject_hex: String,
-    raw_issuer_hex: String,
-    subject_key_id_hex: String,
-    authority_key_id_hex: String,
-}
-
 #[derive(Deserialize)]
 struct CertParseCase {
     der_hex: String,
     #[serde(flatten)]
     go: ParsedCertificate,
-}
-
-fn summarize(result: Result<cert::Certificate, cert::CertError>) -> ParsedCertificate {
-    let c = match result {
-        Ok(c) => c,
-        Err(e) => {
-            return ParsedCertificate {
-                error: e.to_string(),
-                version: 0,
-                cn: String::new(),
-                issuer_cn: String::new(),
-                dns: vec![],
-                ips: vec![],
-                emails: vec![],
-                uris: vec![],
-                has_san: false,
-                not_before: 0,
-                not_after: 0,
-                is_ca: false,
-                basic_constraints_valid: false,
-                max_path_len: 0,
-                key_usage: 0,
-                eku: vec![],
-                unhandled_critical: vec![],
-                signature_algorithm: String::new(),
-                public_key_algorithm: String::new(),
-                raw_subject_hex: String::new(),
-                raw_issuer_hex: String::new(),
-                subject_key_id_hex: String::new(),
-                authority_key_id_hex: String::new(),
-            }
-        }
-    };
-    let mut eku = c.ext_key_usage.clone();
-    eku.sort();
-    ParsedCertificate {
-        error: String::new(),
-        version: c.version,
-        cn: c.subject_common_name.clone().unwrap_or_default(),
-        issuer_cn: c.issuer_common_name.clone().unwrap_or_default(),
-        dns: c.dns_names.clone(),
-        ips: c.ip_addresses.iter().map(hostname::go_ip_string).collect(),
-        emails: c.email_addresses.clone(),
-        uris: c.uris.clone(),
-        has_san: c.has_san_extension,
-        not_before: c.not_before,
-        not_after: c.not_after,
-        is_ca: c.is_ca,
-        basic_constraints_valid: c.basic_constraints_valid,
-        max_path_len: c.max_path_len,
-        key_usage: c.key_usage,
-        eku,
-        unhandled_critical: c.unhandled_critical_extensions.clone(),
-        signature_algorithm: c.signature_algorithm.name.clone(),
-        public_key_algorithm: match c.public_key.algorithm {
-            cert::PublicKeyAlgorithm::Rsa => "RSA",
-            cert::PublicKeyAlgorithm::Dsa => "DSA",
-            cert::PublicKeyAlgorithm::Ecdsa => "ECDSA",
-            cert::PublicKeyAlgorithm::Ed25519 => "Ed25519",
-            cert::PublicKeyAlgorithm::Unknown => "0",
-        }
-        .to_string(),
-        raw_subject_hex: hex(c.raw_subject()),
-        raw_issuer_hex: hex(c.raw_issuer()),
-        subject_key_id_hex: hex(&c.subject_key_id),
-        authority_key_id_hex: hex(&c.authority_key_id),
-    }
 }
 
 #[test]

@@ -115,32 +115,13 @@ fn decode_from_first_begin(data: &[u8]) -> Option<(Block, usize)> {
             return None;
         }
 
-        let (type_start, type_end, after_type) = get_line(data, rest);
+        let (type_line, after_type) = type_line(data, rest);
         rest = after_type;
-        let type_line = &data[type_start..type_end];
-        if !type_line.ends_with(PEM_END_OF_LINE) {
+        let Some(type_line) = type_line else {
             continue;
-        }
-        let type_line = &type_line[..type_line.len() - PEM_END_OF_LINE.len()];
-
-        let mut headers: Vec<(String, String)> = Vec::new();
-        loop {
-            if rest == data.len() {
-                return None;
-            }
-            let (line_start, line_end, next) = get_line(data, rest);
-            let line = &data[line_start..line_end];
-            let Some(colon) = line.iter().position(|&b| b == b':') else {
-                break;
-            };
-            let key = trim_space(&line[..colon]);
-            let value = trim_space(&line[colon + 1..]);
-            match headers.iter_mut().find(|(k, _)| *k == key) {
-                Some(entry) => entry.1 = value,
-                None => headers.push((key, value)),
-            }
-            rest = next;
-        }
+        };
+        let (headers, body) = read_headers(data, rest)?;
+        rest = body;
 
         // Offsets into data[rest..].
         let (end_index, end_trailer_index) =
@@ -153,29 +134,11 @@ fn decode_from_first_begin(data: &[u8]) -> Option<(Block, usize)> {
                 }
             };
 
-        let end_trailer = &data[rest + end_trailer_index..];
-        let end_trailer_len = type_line.len() + PEM_END_OF_LINE.len();
-        if end_trailer.len() < end_trailer_len {
+        let Some(rest_of_end_line) = end_of_end_line(data, rest + end_trailer_index, type_line)
+        else {
             continue;
-        }
-        let rest_of_end_line = rest + end_trailer_index + end_trailer_len;
-        let end_trailer = &end_trailer[..end_trailer_len];
-        if !end_trailer.starts_with(type_line) || !end_trailer.ends_with(PEM_END_OF_LINE) {
-            continue;
-        }
-
-        // The END line must end with only whitespace.
-        let (s, e, _) = get_line(data, rest_of_end_line);
-        if e > s {
-            continue;
-        }
-
-        let base64_data: Vec<u8> = data[rest..rest + end_index]
-            .iter()
-            .copied()
-            .filter(|&b| b != b' ' && b != b'\t')
-            .collect();
-        let Ok(bytes) = base64::decode_std(&base64_data) else {
+        };
+        let Some(bytes) = decode_body(&data[rest..rest + end_index]) else {
             continue;
         };
 
@@ -224,32 +187,13 @@ fn decode_from_first_end(data: &[u8]) -> Option<(Block, usize)> {
         };
         advance(&mut rest, begin + PEM_START.len() - 1);
 
-        let (type_start, type_end, after_type) = get_line(data, rest);
+        let (type_line, after_type) = type_line(data, rest);
         advance(&mut rest, after_type);
-        let type_line = &data[type_start..type_end];
-        if !type_line.ends_with(PEM_END_OF_LINE) {
+        let Some(type_line) = type_line else {
             continue;
-        }
-        let type_line = &type_line[..type_line.len() - PEM_END_OF_LINE.len()];
-
-        let mut headers: Vec<(String, String)> = Vec::new();
-        loop {
-            if rest == data.len() {
-                return None;
-            }
-            let (line_start, line_end, next) = get_line(data, rest);
-            let line = &data[line_start..line_end];
-            let Some(colon) = line.iter().position(|&b| b == b':') else {
-                break;
-            };
-            let key = trim_space(&line[..colon]);
-            let value = trim_space(&line[colon + 1..]);
-            match headers.iter_mut().find(|(k, _)| *k == key) {
-                Some(entry) => entry.1 = value,
-                None => headers.push((key, value)),
-            }
-            advance(&mut rest, next);
-        }
+        };
+        let (headers, body) = read_headers(data, rest)?;
+        advance(&mut rest, body);
 
         // Headers that ran past the END line: that END does not close this block.
         if !headers.is_empty() && end_index < 0 {
@@ -257,40 +201,19 @@ fn decode_from_first_end(data: &[u8]) -> Option<(Block, usize)> {
         }
 
         // Without headers the END's "\n" may be the type line's, so end_index >= -1.
-        let Some(end_trailer) = usize::try_from(end_trailer_index)
+        let trailer = usize::try_from(end_trailer_index)
             .ok()
-            .and_then(|offset| data.get(rest + offset..))
+            .map(|offset| rest + offset)
+            .filter(|&at| at <= data.len());
+        let Some(rest_of_end_line) = trailer.and_then(|at| end_of_end_line(data, at, type_line))
         else {
             continue;
         };
-        let end_trailer_len = type_line.len() + PEM_END_OF_LINE.len();
-        if end_trailer.len() < end_trailer_len {
-            continue;
-        }
-        let rest_of_end_line = data.len() - end_trailer.len() + end_trailer_len;
-        let end_trailer = &end_trailer[..end_trailer_len];
-        if !end_trailer.starts_with(type_line) || !end_trailer.ends_with(PEM_END_OF_LINE) {
-            continue;
-        }
-
-        // The END line must end with only whitespace.
-        let (s, e, _) = get_line(data, rest_of_end_line);
-        if e > s {
-            continue;
-        }
-
         let bytes = match usize::try_from(end_index) {
-            Ok(body_len) if body_len > 0 => {
-                let base64_data: Vec<u8> = data[rest..rest + body_len]
-                    .iter()
-                    .copied()
-                    .filter(|&b| b != b' ' && b != b'\t')
-                    .collect();
-                let Ok(bytes) = base64::decode_std(&base64_data) else {
-                    continue;
-                };
-                bytes
-            }
+            Ok(body_len) if body_len > 0 => match decode_body(&data[rest..rest + body_len]) {
+                Some(bytes) => bytes,
+                None => continue,
+            },
             _ => Vec::new(),
         };
 
@@ -306,6 +229,63 @@ fn decode_from_first_end(data: &[u8]) -> Option<(Block, usize)> {
         };
         return Some((block, after));
     }
+}
+
+/// The type named by a BEGIN line whose `-----BEGIN ` ends at `rest` (the line up to its
+/// closing `-----`, or `None` when it has none), and where the next line starts.
+fn type_line(data: &[u8], rest: usize) -> (Option<&[u8]>, usize) {
+    let (start, end, after) = get_line(data, rest);
+    (data[start..end].strip_suffix(PEM_END_OF_LINE), after)
+}
+
+/// Go's header loop from `rest`: the `key: value` lines (a repeated key keeps its last
+/// value, in first-seen order) and where the body starts; `None` when the data ends first.
+fn read_headers(data: &[u8], mut rest: usize) -> Option<(Vec<(String, String)>, usize)> {
+    let mut headers: Vec<(String, String)> = Vec::new();
+    loop {
+        if rest == data.len() {
+            return None;
+        }
+        let (line_start, line_end, next) = get_line(data, rest);
+        let line = &data[line_start..line_end];
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return Some((headers, rest));
+        };
+        let key = trim_space(&line[..colon]);
+        let value = trim_space(&line[colon + 1..]);
+        match headers.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => headers.push((key, value)),
+        }
+        rest = next;
+    }
+}
+
+/// The END line's trailer starting at `trailer`: where that line ends when it names
+/// `kind`, closes with `-----` and has only whitespace after.
+fn end_of_end_line(data: &[u8], trailer: usize, kind: &[u8]) -> Option<usize> {
+    let end_trailer = &data[trailer..];
+    let end_trailer_len = kind.len() + PEM_END_OF_LINE.len();
+    if end_trailer.len() < end_trailer_len {
+        return None;
+    }
+    let rest_of_end_line = trailer + end_trailer_len;
+    let end_trailer = &end_trailer[..end_trailer_len];
+    if !end_trailer.starts_with(kind) || !end_trailer.ends_with(PEM_END_OF_LINE) {
+        return None;
+    }
+    let (s, e, _) = get_line(data, rest_of_end_line);
+    (e <= s).then_some(rest_of_end_line)
+}
+
+/// The body's base64, spaces and tabs dropped as Go drops them.
+fn decode_body(body: &[u8]) -> Option<Vec<u8>> {
+    let base64_data: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|&b| b != b' ' && b != b'\t')
+        .collect();
+    base64::decode_std(&base64_data).ok()
 }
 
 /// Go 1.19's blocks, as [`decode_all_for`].

@@ -2,6 +2,7 @@
 // Each test binary uses only some of these.
 #![allow(dead_code)]
 
+pub mod certparse;
 pub mod go_profiles;
 
 use std::path::{Path, PathBuf};
