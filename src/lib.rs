@@ -1,7 +1,9 @@
 //! speclint: predicts kube-apiserver's TLS verdict for webhooks, CRD conversion webhooks
 //! and aggregated APIs, offline, from Kubernetes manifests.
 //!
-//! The pipeline: [`input`] -> [`yaml`] -> [`model`] -> [`resolve`] -> [`tls`] -> [`rules`] -> [`report`].
+//! The pipeline ([`pipeline`] runs it): [`input`] -> [`yaml`] -> [`model`] -> [`resolve`]
+//! (with [`tls`] for the verdict, per [`kube_version`]) -> [`provision`] -> [`rules`] ->
+//! [`suppress`] and [`baseline`] -> [`report`]. ARCHITECTURE.md says where things go.
 
 pub mod admission;
 pub mod baseline;

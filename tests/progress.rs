@@ -1,6 +1,8 @@
 //! Progress on stderr: shown for a large input on a terminal, never in a pipe or in CI.
 //! The terminal is a real pseudo-terminal from util-linux `script`.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -51,7 +53,7 @@ fn progress_only_on_a_terminal_outside_ci() {
     assert_eq!(stderr, "speclint: 0 errors, 0 warnings\n");
 
     let Some(terminal) = on_a_terminal(dir.path(), &args, None) else {
-        eprintln!("util-linux `script` is not installed: the terminal case was not run");
+        common::missing("util-linux `script` (the terminal case)");
         return;
     };
     assert!(

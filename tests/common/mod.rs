@@ -7,6 +7,16 @@ pub mod go_profiles;
 
 use std::path::{Path, PathBuf};
 
+/// What a test needs is missing: in CI (`CI` set) that fails the test; elsewhere the test
+/// skips, saying why.
+pub fn missing(what: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{what} is missing, and CI must run every test"
+    );
+    eprintln!("skipping: {what} is missing");
+}
+
 pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
