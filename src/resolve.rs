@@ -597,16 +597,18 @@ fn outcome_under(
         }
         Err(_) => return None,
     };
-    let roots = match LoadedBundle::load(ca_bundle, go)? {
+    let bundle = LoadedBundle::load(ca_bundle, go)?;
+    let roots: &[tls::cert::Certificate] = match &bundle {
         LoadedBundle::Roots(roots) => roots,
-        LoadedBundle::SystemRoots => Arc::from(tls::roots::system_roots().to_vec()),
+        LoadedBundle::SystemRoots => tls::roots::system_roots(),
         LoadedBundle::Unusable(detail) => {
+            let detail = detail.clone();
             return Some(Some(
                 ServerVerifyError::RootCertificates { detail }.to_string(),
-            ))
+            ));
         }
     };
-    let pool = CertPool::new(&roots);
+    let pool = CertPool::new(roots);
     match tls::verify::verify_served_chain(&ServedChain::new(&chain), &pool, server_name, now, go) {
         Ok(()) => Some(None),
         Err(error) => Some(Some(error.to_string())),
