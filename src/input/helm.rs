@@ -2,7 +2,7 @@
 //! `--helm` they are skipped (and said so); with it, each chart is rendered by `helm template`
 //! and its output is linted in their place.
 
-use super::InputError;
+use super::error::InputError;
 use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -67,7 +67,7 @@ impl Charts {
     }
 
     fn membership_of(&mut self, file: &Path) -> Membership {
-        let absolute = super::absolute(file);
+        let absolute = super::paths::absolute(file);
         let mut outermost: Option<(usize, bool)> = None;
         for (depth, dir) in absolute.ancestors().skip(1).enumerate() {
             if !self.is_chart(dir) {
@@ -88,7 +88,7 @@ impl Charts {
         let Some(root) = absolute.ancestors().nth(depth + 1) else {
             return Membership::None;
         };
-        let root = super::relative_to_cwd(root.to_path_buf());
+        let root = super::paths::relative_to_cwd(root.to_path_buf());
         if template {
             Membership::Template(root)
         } else {
@@ -102,9 +102,9 @@ impl Charts {
 pub fn render(
     helm: &Helm,
     chart: &Path,
-    budget: &mut super::InputBudget,
+    budget: &mut super::limit::InputBudget,
 ) -> Result<Vec<u8>, InputError> {
-    let shown_chart = super::shown(&chart.to_string_lossy());
+    let shown_chart = super::paths::shown(&chart.to_string_lossy());
     let mut child = Command::new(&helm.program)
         .arg("template")
         .arg(&helm.release)
@@ -160,7 +160,7 @@ pub fn render(
             stderr
                 .trim()
                 .lines()
-                .map(super::shown)
+                .map(super::paths::shown)
                 .collect::<Vec<_>>()
                 .join("\n  | ")
         )));

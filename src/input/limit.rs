@@ -1,7 +1,7 @@
 //! `--max-input-size`: how many bytes one input, and all inputs together, may hold. Reading
 //! stops one byte past the limit, so `/dev/zero` or an endless pipe costs no more than that.
 
-use super::InputError;
+use super::error::InputError;
 use std::io::Read;
 
 /// 512 MiB: far above any real render, far below what would exhaust a CI runner.

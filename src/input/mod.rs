@@ -6,31 +6,24 @@
 //! ([`encoding`]). What named nothing to lint is recorded in [`Inputs::empty`].
 
 mod encoding;
+mod error;
 mod helm;
 mod limit;
+mod paths;
 
+pub use error::InputError;
 pub use helm::Helm;
 pub use limit::{parse_size, InputBudget, DEFAULT_MAX_INPUT_SIZE};
+pub use paths::{relative_to_cwd, shown};
+
+use paths::absolute;
 
 use crate::source::{SourceFile, SourceMap};
 use globset::{GlobBuilder, GlobMatcher};
-use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-/// A usage or I/O failure: exit code 2.
-#[derive(Debug)]
-pub struct InputError(pub String);
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for InputError {}
 
 const MANIFEST_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 const STDIN_NAME: &str = "<stdin>";
@@ -103,41 +96,6 @@ impl Exclude {
                 .is_ok_and(|relative| set.is_match(relative))
         })
     }
-}
-
-/// `path` relative to the working directory when it is under it, as users name paths.
-pub fn relative_to_cwd(path: PathBuf) -> PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .map(|p| {
-            if p.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                p
-            }
-        })
-        .unwrap_or(path)
-}
-
-/// `path` made absolute against the working directory, with `.` and `..` resolved lexically.
-fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut out = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// How inputs are read.
@@ -501,12 +459,6 @@ fn read_file(path: &Path, budget: &mut InputBudget) -> Result<Vec<u8>, InputErro
         .filter(|m| m.is_file())
         .map(|m| m.len());
     budget.read(&mut file, &name, size)
-}
-
-/// Text from an input (a path, an argument) as it may be shown on a terminal: control
-/// characters visible, on one line (see [`crate::report::untrusted`]).
-pub fn shown(text: &str) -> String {
-    crate::report::escape(text).into_owned()
 }
 
 fn display_path(path: &Path) -> String {

@@ -1459,7 +1459,7 @@ fn parse_subtrees(subtrees: &[u8], go: Go) -> CertResult<(SubtreeLists, bool)> {
             }
             0x86 => {
                 let domain = ia5(value)?;
-                if super::hostname::parse_ip_for(&domain, go).is_some() {
+                if super::ip::parse_ip_for(&domain, go).is_some() {
                     return Err(CertError::new(format!(
                         "x509: failed to parse URI constraint {}: cannot be IP address",
                         go_quote(domain.as_bytes())

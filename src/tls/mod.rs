@@ -7,6 +7,7 @@ mod der;
 pub mod go;
 mod go_names;
 pub mod hostname;
+pub mod ip;
 pub mod key;
 pub mod pem;
 pub mod roots;

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use super::go::Go;
-use super::{base64, cert, hostname, pem};
+use super::{base64, cert, hostname, ip, pem};
 
 const LEAF_PEM: &[u8] = include_bytes!("../../testdata/tls/spark/server-cert.pem");
 
@@ -89,6 +89,6 @@ proptest! {
         let der = leaf_der();
         let c = cert::parse_der(&der, Go::GO_1_19).expect("fixture parses");
         exercise_cert(&c, &host);
-        let _ = hostname::parse_ip(&host);
+        let _ = ip::parse_ip(&host);
     }
 }

@@ -14,7 +14,9 @@ mod chain;
 mod chain_constraints;
 mod error;
 mod name_constraints;
+mod options;
 mod policies;
+mod serial;
 
 use super::cert::{self, Certificate, PublicKeyAlgorithm};
 use super::go::Go;
@@ -23,55 +25,10 @@ use super::pem;
 use super::time::Time;
 use chain::{CertKind, Verifier};
 
-pub use chain::CertPool;
+pub use chain::{CertPool, PooledOptions};
 pub use error::{ServerVerifyError, SignatureError, SignatureHint, VerifyError, VerifyErrorKind};
-
-/// What `verify` checks, as Go's `x509.VerifyOptions`.
-#[derive(Debug, Clone, Copy)]
-pub struct VerifyOptions<'a> {
-    /// Trust anchors (Go's `Roots`): the caBundle's certificates.
-    pub roots: &'a [Certificate],
-    /// Certificates that may complete a chain (Go's `Intermediates`).
-    pub intermediates: &'a [Certificate],
-    /// Checked with `VerifyHostname` when not empty.
-    pub dns_name: &'a str,
-    /// Go's `CurrentTime`, to the nanosecond.
-    pub now: Time,
-    /// The Go whose behaviour decides.
-    pub go: Go,
-}
-
-/// [`VerifyOptions`] with the certificates already pooled: verifying many certificates
-/// against the same roots or intermediates indexes them once rather than per call.
-#[derive(Debug, Clone, Copy)]
-pub struct PooledOptions<'a> {
-    pub roots: &'a CertPool<'a>,
-    pub intermediates: &'a CertPool<'a>,
-    /// A certificate of `intermediates` (by index) left out as if the pool had been built
-    /// without it, so one pool of a group serves each member with the others as intermediates.
-    /// `CertRef::Intermediate` still indexes the whole pool.
-    pub excluded_intermediate: Option<usize>,
-    /// Checked with `VerifyHostname` when not empty.
-    pub dns_name: &'a str,
-    /// Go's `CurrentTime`, to the nanosecond.
-    pub now: Time,
-    /// The Go whose behaviour decides.
-    pub go: Go,
-}
-
-/// A certificate of a chain or an error, by where it came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CertRef {
-    Leaf,
-    /// Index into [`VerifyOptions::roots`] (the roots pool's certificates).
-    Root(usize),
-    /// Index into [`VerifyOptions::intermediates`] (the intermediates pool's certificates).
-    Intermediate(usize),
-}
-
-/// A verified chain, leaf first, ending with a root (or the leaf alone when the
-/// leaf itself is in the roots).
-pub type Chain = Vec<CertRef>;
+pub use options::{CertRef, Chain, VerifyOptions};
+pub use serial::serial_decimal;
 
 /// Go's `(*Certificate).Verify(opts)` with `KeyUsages: [ExtKeyUsageServerAuth]`.
 /// Returns the first chain Go would return.
@@ -274,15 +231,4 @@ fn rsa_bits(c: &Certificate) -> Option<usize> {
         PublicKeyAlgorithm::Rsa => c.public_key.bits,
         _ => None,
     }
-}
-
-fn serial_bytes(cert: &Certificate) -> Vec<u8> {
-    (0..cert.serial_hex.len() / 2)
-        .filter_map(|i| u8::from_str_radix(&cert.serial_hex[2 * i..2 * i + 2], 16).ok())
-        .collect()
-}
-
-/// Go's `SerialNumber.String()`: the two's-complement DER integer in decimal.
-pub fn serial_decimal(cert: &Certificate) -> String {
-    num_bigint::BigInt::from_signed_bytes_be(&serial_bytes(cert)).to_string()
 }

@@ -8,33 +8,14 @@ use std::sync::Arc;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle, ScanError, StructureStyle, Tag};
 
+use super::draft::{DocDraft, Parsed, MAX_DEPTH, MAX_SCALAR_BYTES};
+use super::error::YamlError;
+use super::mapping::DuplicateKey;
 use super::mapping::{self, Mapping};
 use super::scalar::{resolve_plain, resolve_tagged, Scalar};
 use super::tree::Payload;
-use super::{DuplicateKey, NodeId, Tree, Value, YamlError};
+use super::tree::{NodeId, Tree, Value};
 use crate::source::{FileId, Span};
-
-/// Collections nested deeper than this are refused.
-pub(super) const MAX_DEPTH: usize = 256;
-/// Scalars longer than this (in bytes) are refused.
-pub(super) const MAX_SCALAR_BYTES: usize = 32 << 20;
-
-/// A document read from a chunk, before stream-level numbering.
-#[derive(Debug)]
-pub(super) struct DocDraft {
-    pub tree: Tree,
-    pub root: NodeId,
-    pub span: Span,
-    /// `# Source:` comments seen in the document: (byte offset, path), in source order.
-    pub sources: Vec<(usize, String)>,
-    pub duplicate_keys: Vec<DuplicateKey>,
-}
-
-#[derive(Debug)]
-pub(super) enum Parsed {
-    Doc(DocDraft),
-    Error(YamlError),
-}
 
 /// Parses one chunk of `source`, the file's whole text (see `chunk::split`); spans are
 /// offsets into it.

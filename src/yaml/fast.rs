@@ -7,11 +7,12 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::build::{DocDraft, Parsed, MAX_DEPTH, MAX_SCALAR_BYTES};
+use super::draft::{DocDraft, Parsed, MAX_DEPTH, MAX_SCALAR_BYTES};
 use super::mapping;
+use super::mapping::DuplicateKey;
 use super::scalar::resolve_plain;
 use super::tree::Payload;
-use super::{DuplicateKey, NodeId, Tree};
+use super::tree::{NodeId, Tree};
 use crate::source::FileId;
 
 const BOM: &[u8] = "\u{feff}".as_bytes();

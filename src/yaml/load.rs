@@ -1,10 +1,12 @@
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use super::build::{parse_chunk, DocDraft, Parsed};
-use super::{chunk, Document, Extras, Identity, ListItem, NodeRef, Value, YamlError};
+use super::build::parse_chunk;
+use super::chunk;
+use super::document::{self, Document, SetAside};
+use super::draft::Parsed;
+use super::error::YamlError;
 use crate::source::{FileId, SourceFile, Span};
 
 /// Reads every document of one source file. Documents that fail are reported in the
@@ -23,10 +25,6 @@ pub struct Loaded {
     /// Where a manifest starts with no `---` before it ([`super::chunk::split_and_find_implicit`]).
     pub implicit_starts: Vec<usize>,
 }
-
-/// Decides, for a document of one object, whether its tree can go: the object's
-/// [`Identity`] when nothing but it will be read, `None` to keep the tree.
-pub type SetAside = dyn Fn(NodeRef<'_>) -> Option<Identity> + Sync;
 
 /// [`load`], calling `parsed_bytes` with the length of each part of the file once it is
 /// read, and letting go of the tree of each document `set_aside` gives an
@@ -65,7 +63,7 @@ pub fn load_retaining(
                 .enumerate()
                 .map(move |(position, item)| match item {
                     Parsed::Doc(draft) => {
-                        let mut doc = document(draft);
+                        let mut doc = document::from_draft(draft);
                         doc.set_aside_if(set_aside, &file.text, &range, position);
                         Ok(doc)
                     }
@@ -99,78 +97,6 @@ fn parse_checked(file_id: FileId, file: &SourceFile, range: Range<usize>) -> Vec
         })];
     }
     parse_chunk(file_id, file.text.shared(), range)
-}
-
-fn document(draft: DocDraft) -> Document {
-    let DocDraft {
-        tree,
-        root,
-        span,
-        mut sources,
-        duplicate_keys,
-    } = draft;
-    sources.sort_by_key(|(at, _)| *at);
-    let template = sources
-        .first()
-        .filter(|(at, _)| *at < span.start)
-        .map(|(_, path)| Arc::from(path.as_str()));
-    let mut doc = Document {
-        index: 0,
-        span,
-        tree: OnceLock::from(Box::new(tree)),
-        root: Some(root),
-        root_is_object: false,
-        extras: None,
-        aside: None,
-    };
-    let items = list_items(&mut doc, &sources);
-    if template.is_some() || !items.is_empty() || !duplicate_keys.is_empty() {
-        doc.extras = Some(Box::new(Extras {
-            template,
-            items: items.into_boxed_slice(),
-            duplicate_keys: duplicate_keys.into_boxed_slice(),
-        }));
-    }
-    doc
-}
-
-/// Each mapping item of a `*List` with an `items` sequence; for anything else none, and
-/// `root_is_object` tells whether the root is the one object.
-fn list_items(doc: &mut Document, sources: &[(usize, String)]) -> Vec<ListItem> {
-    let Some(root) = doc.root().filter(NodeRef::is_map) else {
-        return Vec::new();
-    };
-    let is_list = root
-        .get("kind")
-        .and_then(|k| k.as_str())
-        .is_some_and(|k| k.ends_with("List"));
-    let items = root.entry("items").filter(|(_, v)| v.is_seq());
-    let (true, Some((items_key, items))) = (is_list, items) else {
-        doc.root_is_object = true;
-        return Vec::new();
-    };
-    let mut boundary = items_key.span().end;
-    let mut objects = Vec::new();
-    for item in items.items() {
-        let span = item.span();
-        if matches!(item.value(), Value::Map(_)) {
-            objects.push(ListItem {
-                node: item.id,
-                template: source_between(sources, boundary, span.start),
-            });
-        }
-        boundary = boundary.max(span.end);
-    }
-    objects
-}
-
-/// The last `# Source:` comment in `[from, to)`; `sources` is sorted by offset.
-fn source_between(sources: &[(usize, String)], from: usize, to: usize) -> Option<Arc<str>> {
-    let end = sources.partition_point(|(at, _)| *at < to);
-    sources[..end]
-        .last()
-        .filter(|(at, _)| *at >= from)
-        .map(|(_, path)| Arc::from(path.as_str()))
 }
 
 // The documents are collected in the list that held them with their errors.

@@ -6,7 +6,7 @@
 use foldhash::HashMap;
 
 use super::scalar::plain_uint;
-use super::{DuplicateKey, KeyEntry, NodeId, Tree, Value};
+use super::tree::{NodeId, Tree, Value};
 use crate::source::Span;
 
 /// A key as a Go map key of type `interface{}`. Strings are bytes: a `!!binary` key
@@ -257,4 +257,26 @@ fn duplicates_among(
         }
     }
     duplicates
+}
+
+/// One assignment of a mapping key, as go-yaml makes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyEntry {
+    pub key: NodeId,
+    pub value: NodeId,
+    /// The `<<` key of the mapping that merged this entry in from another mapping.
+    pub merged_by: Option<NodeId>,
+}
+
+/// A mapping key assigned twice (written twice, or also brought in by a `<<` merge).
+/// go-yaml's lenient decoders keep the last value; the strict ones (`UnmarshalStrict`,
+/// sigs.k8s.io/yaml's `YAMLToJSONStrict`) refuse the document: `key "x" already set in map`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The mapping both assignments are in.
+    pub map: NodeId,
+    /// The first assignment of the key.
+    pub first: KeyEntry,
+    /// A later one (go-yaml's error line is its value's).
+    pub again: KeyEntry,
 }

@@ -1,7 +1,7 @@
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 struct Loaded {
     file: SourceFile,
@@ -547,85 +547,13 @@ fn json_pretty_printed_list_with_tabs() {
 
 // ---- throughput ----
 
-pub(super) const HELM_DOC: &str = "---
-# Source: mychart/templates/deployment.yaml
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: \"release-name-app-N\"
-  namespace: default
-  labels:
-    app.kubernetes.io/name: app
-    app.kubernetes.io/instance: release-name
-    app.kubernetes.io/version: \"1.16.0\"
-    helm.sh/chart: mychart-0.1.0
-  annotations:
-    checksum/config: 7d865e959b2466918c9863afca942d0fb89d7c9ac0c99bafc3749504ded97730
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: app
-      app.kubernetes.io/instance: release-name
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: app
-        app.kubernetes.io/instance: release-name
-    spec:
-      serviceAccountName: release-name-app
-      securityContext:
-        runAsNonRoot: true
-        fsGroup: 2000
-      containers:
-        - name: app
-          image: \"nginx:1.16.0\"
-          imagePullPolicy: IfNotPresent
-          args: [\"--port=8080\", \"--tls-cert-file=/certs/tls.crt\", \"--verbose\"]
-          ports:
-            - name: http
-              containerPort: 8080
-              protocol: TCP
-          env:
-            - name: FOO
-              value: \"bar\"
-          livenessProbe:
-            httpGet:
-              path: /healthz
-              port: http
-          resources:
-            limits:
-              cpu: 100m
-              memory: 128Mi
-          volumeMounts:
-            - name: certs
-              mountPath: /certs
-              readOnly: true
-      volumes:
-        - name: certs
-          secret:
-            secretName: release-name-app-tls
----
-# Source: mychart/templates/secret.yaml
-apiVersion: v1
-kind: Secret
-metadata:
-  name: release-name-app-tls
-type: kubernetes.io/tls
-data:
-  tls.crt: |
-    LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJrVENCK3dJSkFLSHNlVzVXbHpNQU1BMEdDU3FHU0liM0RRRUJDd1VBTUJFeER6QU5CZ05WQkFNTUJuUmxjM1J3
-    YzNJd0hoY05NVGd4TWpFek1UQXdNREF3V2hjTk1qZ3hNakV3TVRBd01EQXdXakFSTVE4d0RRWURWUVFEREFaMFpYTjBjSE55TUlHZk1BMEdDU3FHU0liM0RRRUJBUVVB
-  tls.key: c2VjcmV0
-";
-
 /// Run with `cargo test --release --lib yaml::tests::throughput -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn throughput_on_generated_helm_yaml() {
     let mut text = String::with_capacity(52 << 20);
     while text.len() < 50 << 20 {
-        text.push_str(HELM_DOC);
+        text.push_str(super::proptests::HELM_DOC);
     }
     let file = SourceFile::new("bench.yaml", text.into_bytes());
     let mb = file.text.len() as f64 / 1e6;
@@ -704,7 +632,7 @@ fn strings_equal_to_their_source_are_not_copied() {
     let fast = fast::parse_simple(0, &source, range.clone()).expect("fast path");
     let full = super::build::parse_chunk_full(0, &source, range);
     for parsed in [fast, full] {
-        let [super::build::Parsed::Doc(doc)] = &parsed[..] else {
+        let [super::draft::Parsed::Doc(doc)] = &parsed[..] else {
             panic!("{parsed:?}");
         };
         let root = doc.tree.node(doc.root);

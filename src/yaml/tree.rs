@@ -10,8 +10,22 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::scalar::Scalar;
-use super::{NodeId, NodeRef, Value};
 use crate::source::{FileId, Span};
+
+pub type NodeId = u32;
+
+/// A node's value, scalars resolved the way Kubernetes reads YAML (go-yaml, YAML 1.1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+    Seq(&'a [NodeId]),
+    /// Entries in source order, merge keys (`<<`) already applied.
+    Map(&'a [(NodeId, NodeId)]),
+}
 
 /// All nodes of one document. Aliases are shared node ids, never copies.
 #[derive(Clone)]
@@ -445,6 +459,139 @@ impl Tree {
             rare.strings.shrink_to_fit();
             rare.long_ends.shrink_to_fit();
             rare.wide.shrink_to_fit();
+        }
+    }
+}
+
+/// A cursor on a node.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeRef<'a> {
+    pub tree: &'a Tree,
+    pub id: NodeId,
+}
+
+impl<'a> NodeRef<'a> {
+    pub fn value(&self) -> Value<'a> {
+        self.tree.value(self.id)
+    }
+
+    pub fn span(&self) -> Span {
+        self.tree.span(self.id)
+    }
+
+    fn at(&self, id: NodeId) -> NodeRef<'a> {
+        NodeRef {
+            tree: self.tree,
+            id,
+        }
+    }
+
+    /// The entry for a string key of a mapping (the last one if duplicated), as (key, value).
+    pub fn entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+        match self.value() {
+            Value::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| self.tree.is_str(*k, key))
+                .map(|(k, v)| (self.at(*k), self.at(*v))),
+            _ => None,
+        }
+    }
+
+    /// The value for a string key of a mapping.
+    pub fn get(&self, key: &str) -> Option<NodeRef<'a>> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// Follows a path of mapping keys.
+    pub fn path(&self, keys: &[&str]) -> Option<NodeRef<'a>> {
+        keys.iter().try_fold(*self, |node, key| node.get(key))
+    }
+
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.value() {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value() {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value() {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value(), Value::Null)
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.value(), Value::Map(_))
+    }
+
+    pub fn is_seq(&self) -> bool {
+        matches!(self.value(), Value::Seq(_))
+    }
+
+    /// Items of a sequence (empty for anything else).
+    pub fn items(&self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+        let tree = self.tree;
+        let ids: &'a [NodeId] = match self.value() {
+            Value::Seq(ids) => ids,
+            _ => &[],
+        };
+        ids.iter().map(move |id| NodeRef { tree, id: *id })
+    }
+
+    /// Entries of a mapping (empty for anything else), as go-yaml keeps them: an entry
+    /// whose key a later entry sets again is left out.
+    pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+        let tree = self.tree;
+        let map = self.id;
+        let entries: &'a [(NodeId, NodeId)] = match self.value() {
+            Value::Map(entries) => entries,
+            _ => &[],
+        };
+        let overridden = &tree.overridden;
+        entries
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| {
+                overridden.is_empty() || overridden.binary_search(&(map, *i as u32)).is_err()
+            })
+            .map(move |(_, (k, v))| (NodeRef { tree, id: *k }, NodeRef { tree, id: *v }))
+    }
+
+    /// Every entry of a mapping as written, keys set twice included (empty for anything
+    /// else); merge keys are applied.
+    pub fn all_entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+        let tree = self.tree;
+        let entries: &'a [(NodeId, NodeId)] = match self.value() {
+            Value::Map(entries) => entries,
+            _ => &[],
+        };
+        entries
+            .iter()
+            .map(move |(k, v)| (NodeRef { tree, id: *k }, NodeRef { tree, id: *v }))
+    }
+
+    /// A short rendering of a scalar for messages (`true`, `443`, `name`); `None` for collections.
+    pub fn scalar_text(&self) -> Option<String> {
+        match self.value() {
+            Value::Null => Some("null".into()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Str(s) => Some(s.to_string()),
+            Value::Seq(_) | Value::Map(_) => None,
         }
     }
 }

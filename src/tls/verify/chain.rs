@@ -6,11 +6,30 @@ use std::borrow::Cow;
 
 use super::error::{SignatureHint, VerifyError, VerifyErrorKind};
 use super::name_constraints::check_sans_against;
-use super::{serial_decimal, CertRef, Chain, PooledOptions};
+use super::options::{CertRef, Chain};
+use super::serial::serial_decimal;
 use crate::tls::cert::{Certificate, PublicKeyAlgorithm};
 use crate::tls::go::Go;
 use crate::tls::signature::{check_signature_from, rsa_key, SignatureError};
 use crate::tls::time::Time;
+
+/// [`VerifyOptions`](super::VerifyOptions) with the certificates already pooled: verifying many certificates
+/// against the same roots or intermediates indexes them once rather than per call.
+#[derive(Debug, Clone, Copy)]
+pub struct PooledOptions<'a> {
+    pub roots: &'a CertPool<'a>,
+    pub intermediates: &'a CertPool<'a>,
+    /// A certificate of `intermediates` (by index) left out as if the pool had been built
+    /// without it, so one pool of a group serves each member with the others as intermediates.
+    /// `CertRef::Intermediate` still indexes the whole pool.
+    pub excluded_intermediate: Option<usize>,
+    /// Checked with `VerifyHostname` when not empty.
+    pub dns_name: &'a str,
+    /// Go's `CurrentTime`, to the nanosecond.
+    pub now: Time,
+    /// The Go whose behaviour decides.
+    pub go: Go,
+}
 
 /// Go's `leafCertificate` / `intermediateCertificate` / `rootCertificate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

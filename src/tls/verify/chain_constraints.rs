@@ -14,7 +14,7 @@ use crate::tls::go::Go;
 use crate::tls::go_names::{
     domain_to_reverse_labels, go_quote, parse_rfc2821_mailbox, split_host_port, url_host, Mailbox,
 };
-use crate::tls::hostname;
+use crate::tls::ip;
 
 /// Go's `checkChainConstraints`: the index (in `chain`) of the certificate whose
 /// constraints refuse a name, and Go's error text; or a SAN that cannot be checked,
@@ -100,7 +100,7 @@ impl<'c> ChainConstraints<'c> {
     ) -> Result<(), String> {
         for ip in &c.ip_addresses {
             let bytes = ip_bytes(ip);
-            let shown = go_quote(hostname::go_ip_string(ip).as_bytes());
+            let shown = go_quote(ip::go_ip_string(ip).as_bytes());
             check_kind(
                 "IP address",
                 &shown,
@@ -493,9 +493,7 @@ fn parse_uris(uris: &[String], go: Go) -> Result<Vec<ParsedUri<'_>>, String> {
                 })?
                 .to_string();
         }
-        if hostname::parse_ip_for(&host, go).is_some()
-            || (host.starts_with('[') && host.ends_with(']'))
-        {
+        if ip::parse_ip_for(&host, go).is_some() || (host.starts_with('[') && host.ends_with(']')) {
             return Err(format!(
                 "URI with IP ({}) cannot be matched against constraints",
                 go_quote(uri.as_bytes())

@@ -5,7 +5,7 @@ use std::fmt;
 
 pub use crate::tls::signature::SignatureError;
 
-use super::CertRef;
+use super::options::CertRef;
 use crate::tls::go_names::go_quote;
 use crate::tls::hostname::HostnameError;
 use crate::tls::time::{format_rfc3339_with_offset, Time};

@@ -4,14 +4,14 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::error::{VerifyError, VerifyErrorKind};
-use super::CertRef;
+use super::options::CertRef;
 use crate::tls::cert::{self, Certificate, IpRange};
 use crate::tls::der::{Reader, TAG_SEQUENCE};
 use crate::tls::go::Go;
 use crate::tls::go_names::{
     domain_to_reverse_labels, go_quote, parse_rfc2821_mailbox, split_host_port, url_host, Mailbox,
 };
-use crate::tls::hostname;
+use crate::tls::ip;
 
 /// Go's default `MaxConstraintComparisions`.
 const MAX_CONSTRAINT_COMPARISONS: usize = 250_000;
@@ -110,7 +110,7 @@ pub(super) fn check_sans_against(
                 };
                 checker.check(
                     "IP address",
-                    &hostname::go_ip_string(&ip),
+                    &ip::go_ip_string(&ip),
                     &constraints.permitted_ip_ranges,
                     &constraints.excluded_ip_ranges,
                     |constraint: &IpRange, _| Ok(match_ip_constraint(data, constraint)),
@@ -223,7 +223,7 @@ pub(super) fn ip_range_string(range: &IpRange) -> String {
     let Some(address) = ip_from_bytes(ip) else {
         return "<nil>".to_string();
     };
-    let address = hostname::go_ip_string(&address);
+    let address = ip::go_ip_string(&address);
     match simple_mask_length(mask) {
         Some(ones) => format!("{address}/{ones}"),
         None => {
@@ -339,8 +339,7 @@ fn match_uri_constraint(
     if host.contains(':') && !host.ends_with(']') {
         host = split_host_port(host).map_err(|e| e.to_string())?;
     }
-    if (host.starts_with('[') && host.ends_with(']')) || hostname::parse_ip_for(host, go).is_some()
-    {
+    if (host.starts_with('[') && host.ends_with(']')) || ip::parse_ip_for(host, go).is_some() {
         return Err(format!(
             "URI with IP ({}) cannot be matched against constraints",
             go_quote(uri.as_bytes())

@@ -20,7 +20,7 @@ use foldhash::HashMap;
 
 use super::chain::Verifier;
 use super::error::{VerifyError, VerifyErrorKind};
-use super::Chain;
+use super::options::Chain;
 use crate::tls::cert::{Certificate, Policies};
 use crate::tls::go::Go;
 
