@@ -183,7 +183,9 @@ fn every_rule_has_a_case_that_fires_it_alone() {
     let results: Vec<(&str, Vec<String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .iter()
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|id| (*id, check(id))).collect::<Vec<_>>()))
+            .map(|chunk| {
+                scope.spawn(move || chunk.iter().map(|id| (*id, check(id))).collect::<Vec<_>>())
+            })
             .collect();
         handles
             .into_iter()
