@@ -36,6 +36,8 @@ const TIMED_STAGES: [&str; 4] = ["parse", "model", "resolve", "rules"];
 #[derive(Default)]
 pub struct Progress {
     stage: AtomicUsize,
+    /// No line is drawn before the first stage knows its total.
+    started: AtomicBool,
     done: AtomicU64,
     total: AtomicU64,
     /// `--timings`: each stage start is marked there too.
@@ -57,6 +59,7 @@ impl Progress {
         self.done.store(0, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
         self.stage.store(stage, Ordering::Relaxed);
+        self.started.store(true, Ordering::Release);
     }
 
     /// Starts a stage of `--timings` only, inside the progress stage running.
@@ -126,6 +129,10 @@ impl Ticker {
                 .name("progress".into())
                 .spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
+                        if !progress.started.load(Ordering::Acquire) {
+                            std::thread::park_timeout(TICK / 10);
+                            continue;
+                        }
                         let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{}", progress.line());
                         std::thread::park_timeout(TICK);
                     }

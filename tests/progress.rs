@@ -60,6 +60,15 @@ fn progress_only_on_a_terminal_outside_ci() {
         terminal.contains("\r\x1b[2Kspeclint: parsing ") && terminal.contains(" / 5.0 MB"),
         "{terminal:?}"
     );
+    // No line is drawn before the stage knows its total.
+    assert!(
+        terminal.split("speclint: parsing ").skip(1).all(|line| line
+            .split('\r')
+            .next()
+            .unwrap()
+            .ends_with(" / 5.0 MB")),
+        "{terminal:?}"
+    );
     // The line is erased before the summary.
     assert!(
         terminal.contains("\r\x1b[2Kspeclint: 0 errors"),
