@@ -1,7 +1,7 @@
 //! The `tls` commands' inputs: a file or standard input, sniffed as a manifest, DER, PEM or
 //! base64 of PEM.
 
-use crate::cli::tls::usage::{CliResult, Usage};
+use crate::cli::tls::usage::{note, CliResult, Usage};
 use crate::kube_version;
 use crate::model::{Model, Object, SecretEncoding, SecretEntry};
 use crate::source::SourceFile;
@@ -24,6 +24,7 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
+/// The file at `path`, or standard input for `-`.
 pub fn read_input(path: &str, stdin: &mut dyn Read) -> CliResult<Input> {
     if path == "-" {
         let mut bytes = Vec::new();
@@ -54,7 +55,21 @@ pub fn manifest_documents(input: &Input) -> Option<Vec<Document>> {
     has_objects.then_some(documents)
 }
 
-pub fn looks_like_der(bytes: &[u8]) -> bool {
+/// An input that is not a manifest, as PEM: a DER certificate in a `CERTIFICATE` block,
+/// base64 of PEM decoded (said in a note), anything else as given.
+pub fn plain_pem(input: &Input) -> Vec<u8> {
+    if looks_like_der(&input.bytes) {
+        return pem::encode("CERTIFICATE", &input.bytes);
+    }
+    let (bytes, decoded) = unwrap_base64(&input.bytes);
+    if decoded {
+        note(&format!("{} is base64 of PEM; decoded it", input.name));
+    }
+    bytes
+}
+
+/// One DER certificate, as Go parses it.
+fn looks_like_der(bytes: &[u8]) -> bool {
     bytes.first() == Some(&0x30) && cert::parse_der(bytes, kube_version::newest().go).is_ok()
 }
 

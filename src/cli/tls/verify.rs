@@ -4,8 +4,7 @@
 use crate::cli::args::VerifyArgs;
 use crate::cli::exit::{EXIT_FINDINGS, EXIT_OK};
 use crate::cli::tls::input::{
-    evaluation_time, looks_like_der, manifest_documents, object_label, read_input, secret_field,
-    unwrap_base64, Input,
+    evaluation_time, manifest_documents, object_label, plain_pem, read_input, secret_field, Input,
 };
 use crate::cli::tls::usage::{note, write_output, CliResult, Usage};
 use crate::kube_version::{self, KubeRelease};
@@ -123,18 +122,7 @@ fn verdict(
 
 fn serving_pair(input: &Input) -> CliResult<ServingPair> {
     let Some(documents) = manifest_documents(input) else {
-        if looks_like_der(&input.bytes) {
-            return Ok(ServingPair {
-                chain_pem: pem::encode("CERTIFICATE", &input.bytes),
-                key_pem: None,
-                label: input.name.clone(),
-                owner: input.name.clone(),
-            });
-        }
-        let (bytes, decoded) = unwrap_base64(&input.bytes);
-        if decoded {
-            note(&format!("{} is base64 of PEM; decoded it", input.name));
-        }
+        let bytes = plain_pem(input);
         let has_key = pem::decode_all(&bytes)
             .iter()
             .any(|b| key::is_private_key_type(&b.kind));
@@ -192,14 +180,7 @@ fn serving_pair(input: &Input) -> CliResult<ServingPair> {
 
 fn ca_bundle_bytes(input: &Input) -> CliResult<Vec<u8>> {
     let Some(documents) = manifest_documents(input) else {
-        if looks_like_der(&input.bytes) {
-            return Ok(pem::encode("CERTIFICATE", &input.bytes));
-        }
-        let (bytes, decoded) = unwrap_base64(&input.bytes);
-        if decoded {
-            note(&format!("{} is base64 of PEM; decoded it", input.name));
-        }
-        return Ok(bytes);
+        return Ok(plain_pem(input));
     };
     let model = Model::build(&documents, "default");
     let mut bundles: Vec<(String, Vec<u8>)> = Vec::new();

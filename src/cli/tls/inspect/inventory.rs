@@ -1,8 +1,7 @@
 //! What `tls inspect` finds in its input: certificates, private keys (reduced to their
 //! public half), caBundles, other PEM blocks and problems, each with where it was.
 
-use crate::cli::tls::input::{looks_like_der, object_label, secret_field, unwrap_base64, Input};
-use crate::cli::tls::usage::note;
+use crate::cli::tls::input::{object_label, plain_pem, secret_field, unwrap_base64, Input};
 use crate::kube_version;
 use crate::model::{Model, Object};
 use crate::tls::cert::{self, Certificate};
@@ -137,16 +136,7 @@ impl Inventory {
             field: None,
             block: None,
         };
-        if looks_like_der(&input.bytes) {
-            let pem_text = pem::encode("CERTIFICATE", &input.bytes);
-            self.add_pem(&origin, &pem_text, None);
-            return;
-        }
-        let (bytes, decoded) = unwrap_base64(&input.bytes);
-        if decoded {
-            note(&format!("{} is base64 of PEM; decoded it", input.name));
-        }
-        self.add_pem(&origin, &bytes, None);
+        self.add_pem(&origin, &plain_pem(input), None);
     }
 
     /// Every Secret and ConfigMap value holding PEM, and every caBundle.
