@@ -251,7 +251,7 @@ impl Reader<'_> {
     }
 
     fn unknown_key(&mut self, key: NodeRef<'_>, name: &str, known: &[&str], what: &str) {
-        let help = match closest(name, known) {
+        let help = match crate::suggest::closest_known(name, known) {
             Some(near) => format!("did you mean `{near}`? {what} takes: {}", known.join(", ")),
             None => format!("{what} takes: {}", known.join(", ")),
         };
@@ -359,7 +359,7 @@ impl Reader<'_> {
     fn duration(&mut self, node: NodeRef<'_>) -> Option<i64> {
         let seconds = match node.value() {
             Value::Int(days) if days >= 0 => days.checked_mul(86_400),
-            Value::Str(text) => crate::cli::parse_duration(text),
+            Value::Str(text) => parse_duration(text),
             _ => None,
         };
         if seconds.is_none() {
@@ -473,7 +473,7 @@ impl Reader<'_> {
         }
         let rule = rules::find(id);
         if rule.is_none() {
-            let near = crate::docs_cli::closest_ids(id, 1);
+            let near = crate::suggest::closest_rule_ids(id, 1);
             let help = match near.first() {
                 Some(near) => format!("did you mean `{near}`? `speclint rules` lists every rule"),
                 None => "`speclint rules` lists every rule".to_string(),
@@ -620,13 +620,22 @@ fn kind_of(node: NodeRef<'_>) -> &'static str {
     }
 }
 
-fn closest<'k>(wanted: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (crate::docs_cli::edit_distance(wanted, k), *k))
-        .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
+/// `30`, `30d`, `720h`, `90m` or `3600s`, in seconds (`min-validity`, `--min-validity`).
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&text[..i], &text[i..]),
+        None => (text, "d"),
+    };
+    let value: i64 = number.parse().ok()?;
+    let scale = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return None,
+    };
+    value.checked_mul(scale)
 }
 
 /// Which rules run and how: the file's settings, then the command line's on top.
@@ -688,6 +697,16 @@ pub fn base_dir(config: &Config) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Some(30 * 86_400));
+        assert_eq!(parse_duration("720h"), Some(720 * 3_600));
+        assert_eq!(parse_duration("90m"), Some(5_400));
+        assert_eq!(parse_duration("0s"), Some(0));
+        assert_eq!(parse_duration("3w"), None);
+        assert_eq!(parse_duration(""), None);
+    }
 
     #[test]
     fn kube_versions_are_quoted_releases() {

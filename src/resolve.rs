@@ -7,10 +7,7 @@ use crate::tls;
 use foldhash::HashMap;
 use std::sync::Arc;
 
-/// Key names that hold the serving chain, in order of preference (provisioners.md).
-pub const CERT_KEYS: &[&str] = &["tls.crt", "cert", "server-cert.pem"];
-/// Key names that hold the private key.
-pub const KEY_KEYS: &[&str] = &["tls.key", "key", "server-key.pem"];
+pub use crate::secret_keys::{CERT_KEYS, KEY_KEYS};
 
 /// Where the API server sends the call.
 #[derive(Clone, Debug, PartialEq, Eq)]

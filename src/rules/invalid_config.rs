@@ -1,7 +1,8 @@
 use super::{rule_doc, Rule};
 use crate::diagnostic::Severity;
 
-/// Reported by the configuration reader (`crate::config`), before any input is read.
+/// Reported by the configuration reader when `.speclint.yaml` holds mistakes, before any
+/// input is read: this rule only names and documents those findings.
 pub const RULE: Rule = Rule {
     id: "invalid-config",
     severity: Severity::Error,

@@ -152,6 +152,28 @@ fn decode_quantum(out: &mut Vec<u8>, src: &[u8], mut si: usize) -> Result<usize,
     }
 }
 
+/// Encodes like Go's `base64.StdEncoding.EncodeToString`: padded, no line breaks.
+pub fn encode(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +273,16 @@ mod tests {
     fn error_message_is_gos() {
         let e = decode_std(b"Zm9v!").unwrap_err();
         assert_eq!(e.to_string(), "illegal base64 data at input byte 4");
+    }
+
+    #[test]
+    fn encoding_round_trips_through_gos_decoder() {
+        for len in 0..12 {
+            let data: Vec<u8> = (0..len).map(|i| (i * 37 + 5) as u8).collect();
+            let encoded = encode(&data);
+            assert_eq!(encoded.len() % 4, 0);
+            assert_eq!(decode_std(encoded.as_bytes()).unwrap(), data);
+        }
+        assert_eq!(encode(b"foob"), "Zm9vYg==");
     }
 }

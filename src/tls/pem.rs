@@ -307,6 +307,18 @@ pub fn decode_all_for(data: &[u8], go: Go) -> Vec<Block> {
     blocks
 }
 
+/// Go's `pem.EncodeToMemory` of a block without headers: the body in lines of 64.
+pub fn encode(kind: &str, der: &[u8]) -> Vec<u8> {
+    let body = base64::encode(der);
+    let mut out = format!("-----BEGIN {kind}-----\n");
+    for line in body.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {kind}-----\n"));
+    out.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,5 +449,13 @@ mod tests {
         assert!(decode(b"").is_none());
         assert!(decode(b"hello").is_none());
         assert!(decode_all(b"-----BEGIN A-----").is_empty());
+    }
+
+    #[test]
+    fn encoded_blocks_decode() {
+        let block = encode("CERTIFICATE", &[0x30; 100]);
+        let decoded = decode_all(&block);
+        assert_eq!(decoded.len(), 1);
+        assert_eq!(decoded[0].bytes, vec![0x30; 100]);
     }
 }

@@ -1,0 +1,62 @@
+//! The command line: `speclint [PATH]...` lints; the subcommands document the rules and
+//! check certificates by hand. Each command is a module of its own; this one parses the
+//! arguments and dispatches.
+
+mod args;
+mod completions;
+mod exit;
+mod explain;
+mod lint;
+mod man;
+mod rules;
+mod settings;
+mod tls;
+
+pub use args::Args;
+pub use exit::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+
+use args::Command;
+use clap::{CommandFactory, Parser};
+use std::io::{IsTerminal, Read, Write};
+
+/// The `speclint` program: its exit status.
+pub fn main() -> i32 {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    if args.command.is_none() && args.paths.is_empty() && std::io::stdin().is_terminal() {
+        // Nothing is piped in: waiting for typed YAML is never what was meant. Said as clap
+        // says a missing argument.
+        let usage = Args::command().render_usage();
+        eprintln!("error: no PATH given, and standard input is a terminal: name files or directories, or pipe manifests in (`-` reads the terminal)\n\n{usage}\n\nFor more information, try '--help'.");
+        return EXIT_USAGE;
+    }
+    dispatch(
+        &args,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+        true,
+    )
+}
+
+/// Runs the command `args` name, reading `stdin` and writing `stdout`: its exit status.
+pub fn run(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> i32 {
+    dispatch(args, stdin, stdout, false)
+}
+
+/// With `exiting`, the process ends right after, so the lint command leaves what it built
+/// to the operating system.
+fn dispatch(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write, exiting: bool) -> i32 {
+    match &args.command {
+        None => lint::run(args, stdin, stdout, exiting),
+        Some(Command::Tls(command)) => tls::run(command, stdin, stdout),
+        Some(Command::Rules(rules_args)) => rules::run(rules_args, stdout),
+        Some(Command::Explain(explain_args)) => explain::run(explain_args, stdout),
+        Some(Command::Completions(completions_args)) => completions::run(completions_args, stdout),
+        Some(Command::Man) => man::run(stdout),
+    }
+}
