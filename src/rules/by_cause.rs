@@ -1,7 +1,7 @@
 //! One finding per cause: the webhooks of one configuration that fail, or go unchecked, for
 //! the same reason are one finding with a label per webhook, not one finding each.
 
-use super::describe_endpoint;
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::model::{EndpointKind, Model};
 

@@ -1,8 +1,9 @@
 //! An empty caBundle: the API server trusts its system store, which holds no private CA,
 //! unless something fills the caBundle at run time.
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{cause_key, describe_endpoint};
 use super::verdict::{diagnostic, failures};
-use super::{cause_key, describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ca_bundle_is_empty, Target};
 use crate::tls::verify::VerifyErrorKind;

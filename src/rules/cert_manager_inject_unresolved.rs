@@ -1,8 +1,9 @@
 //! cainjector annotations that lead nowhere: the caBundle they should fill stays as it is
 //! (usually empty).
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::shell_command::{self, Command};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::cert_manager::{
     AnnotationKind, CertManager, DirectInjection, Injection, Source, Unresolved,

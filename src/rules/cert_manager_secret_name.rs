@@ -2,7 +2,8 @@
 //! do not serve from (kernel-module-management PR#383: namePrefix applied to the
 //! Certificate's secretName but not to the Deployment's volume).
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::cert_manager::{CertManager, MountedSecret};
 use crate::resolve::{Resolution, ServiceLink};

@@ -3,7 +3,7 @@
 //! (`--patch-validating=false`, `--patch-mutating=false`): the kinds it patches must be the
 //! kinds that carry that name.
 
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ObjectId;
 use crate::provision::certgen::{BoolFlag, Command, Invocation, Patch, MUTATING, VALIDATING};

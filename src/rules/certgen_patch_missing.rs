@@ -2,7 +2,7 @@
 //! among the inputs, and `--secret-name` the Secret a `create` Job writes: certgen exits with
 //! an error when either does not exist, and the caBundle it was meant for stays empty.
 
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::certgen::{self, Command, Invocation, MUTATING, VALIDATING};
 

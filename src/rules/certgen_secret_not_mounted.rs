@@ -2,7 +2,8 @@
 //! otherwise the patch Job copies one CA into the caBundle while the pods serve another
 //! certificate (or none).
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ObjectId;
 use crate::provision::certgen::{self, Command};

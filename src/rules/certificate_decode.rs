@@ -1,4 +1,4 @@
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ca_bundle_problem, secret_value_bytes, DecodeProblem, KEY_KEYS};
 

@@ -1,4 +1,5 @@
-use super::{cause_key, describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{cause_key, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{Certificate, ServiceLink};
 

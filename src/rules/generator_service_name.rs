@@ -3,7 +3,8 @@
 //! an environment variable; when that Service is not the one its webhooks call, the
 //! certificate will not carry the name the API server verifies.
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Container, EnvValue};
 use crate::provision::ProvisionerKind;

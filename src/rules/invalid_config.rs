@@ -1,4 +1,4 @@
-use super::{rule_doc, Rule};
+use super::context::{rule_doc, Rule};
 use crate::diagnostic::Severity;
 
 /// Reported by the configuration reader (`crate::config`), before any input is read.

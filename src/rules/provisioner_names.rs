@@ -2,7 +2,8 @@
 //! catalogue) will put in the certificate must cover the name the API server calls, by Go's
 //! `VerifyHostname`: otherwise every certificate it makes is refused.
 
-use super::{call_failure_note, describe_endpoint, rule_doc, service_field, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint, service_field};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::certgen::{self, Generator, Link, NameRole, Setting};
 use crate::resolve::Target;

@@ -2,7 +2,8 @@
 //! the webhook's pods serve: it names the annotated Service (`<svc>.<ns>.svc`,
 //! `<svc>.<ns>.svc.cluster.local`), so a webhook calling another Service is refused.
 
-use super::{call_failure_note, describe_endpoint, rule_doc, service_field, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint, service_field};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::certgen::names_refuse;
 use crate::provision::service_ca::{ServingCert, SERVING_CERT_SECRET_NAME};

@@ -2,7 +2,8 @@
 //! service CA into its caBundle: no caBundle, and no `service.beta.openshift.io/inject-cabundle:
 //! "true"` annotation that the injector honours on that kind (src/provision/service_ca.rs).
 
-use super::{call_failure_note, describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ObjectId;
 use crate::provision::service_ca::{

@@ -2,7 +2,8 @@
 //! the pods behind it serve another Secret: the certificate the service CA makes is never
 //! served (src/provision/service_ca.rs).
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::service_ca::{EndpointLinks, ServiceCa};
 use crate::resolve::{cert_entry, Resolution};

@@ -2,7 +2,8 @@
 //! inputs: a warning (the pods may come from elsewhere), an error when a pod template of
 //! its namespace is a near miss (it serves the targetPort, or one label value differs).
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EndpointKind, Model, PodTemplate, Service, TargetPort};
 use crate::resolve::ServiceLink;
@@ -653,7 +654,7 @@ mod tests {
 
     /// This rule's findings and certificate-undetermined's, as `severity rule: message`.
     fn lint(text: &str) -> Vec<String> {
-        crate::rules::lint_for_test(text)
+        crate::rules::testing::lint_for_test(text)
             .iter()
             .filter(|d| d.rule == RULE.id || d.rule == "certificate-undetermined")
             .map(|d| format!("{} {}: {}", d.severity.as_str(), d.rule, d.message))

@@ -2,8 +2,9 @@
 //! provisioner writes it, and no workload may create it. The kubelet cannot set the volume
 //! up, so the pod never starts and the Service the API server calls has no endpoint.
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::shell_command::{self, Command};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EndpointKind, Model};
 use crate::provision::rbac::{Authorization, Grant, Request};
@@ -229,7 +230,7 @@ fn diagnostic(
         EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => format!(
             "with no ready pod, the API server's calls fail: failed calling webhook \"{}\": failed to call webhook: Post \"{}?timeout={}s\": no endpoints available for service \"{}\"",
             first.name,
-            super::call_url(model, first),
+            super::describe::call_url(model, first),
             first.timeout_seconds,
             service.name
         ),

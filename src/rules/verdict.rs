@@ -1,6 +1,7 @@
 //! Shared reading of the API server's TLS verdict for the rules that report its failures.
 
-use super::{call_failure_note, describe_endpoint, Context, Rule};
+use super::context::{Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::{Certificate, Resolution, ServingSecret, Verdict};
 use crate::tls::cert::Certificate as X509;

@@ -3,7 +3,8 @@
 //! disruption takes them away: one replica, no PodDisruptionBudget (or one that blocks
 //! drains), no readinessProbe, or nothing spreading them over nodes.
 
-use super::{call_url, describe_endpoint, join_and, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_url, describe_endpoint, join_and};
 use crate::admission::{intercepts, served, Namespace, Request};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Admission, KnownLabels, Labels, Model, PodTemplate, Selection};
@@ -800,7 +801,7 @@ mod tests {
     const SPREAD: &str = "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule}]\n";
 
     fn lint(text: &str) -> Vec<String> {
-        crate::rules::lint_for_test(text)
+        crate::rules::testing::lint_for_test(text)
             .into_iter()
             .filter(|d| d.rule == RULE.id)
             .map(|d| d.message)

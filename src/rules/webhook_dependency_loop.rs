@@ -3,7 +3,8 @@
 //! down together (a cold start, an outage of the nodes they share), neither comes back.
 //! A backend intercepting its own pods is `webhook-self-lockout`.
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{KnownLabels, Selection};

@@ -2,9 +2,8 @@
 //! APIService and, together, admit nothing but pods to the serving port: the API server is
 //! not a pod on most platforms, so its calls are dropped.
 
-use super::{
-    call_url, conversion_failure_note, describe_endpoint, join_and, rule_doc, Context, Rule,
-};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_url, conversion_failure_note, describe_endpoint, join_and};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     EndpointKind, IngressRule, KnownLabels, NetworkPolicy, Peer, PolicyPort, Selection, TargetPort,
@@ -359,7 +358,7 @@ mod tests {
     }
 
     fn lint(text: &str) -> Vec<String> {
-        crate::rules::lint_for_test(text)
+        crate::rules::testing::lint_for_test(text)
             .into_iter()
             .filter(|d| d.rule == RULE.id)
             .map(|d| d.message)

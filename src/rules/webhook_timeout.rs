@@ -2,8 +2,9 @@
 //! longer than the cluster's own requests can wait (Gardener's limits: 3 s on leases in
 //! kube-system, 15 s on critical resources even with failurePolicy Ignore).
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::interception::{critical_hits, list, Place};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Admission;
 use crate::source::Span;

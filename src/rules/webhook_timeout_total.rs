@@ -2,8 +2,9 @@
 //! deadline for that request: mutating webhooks are called one after another (twice with
 //! `reinvocationPolicy: IfNeeded`), validating ones in parallel.
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::interception::{list, Place, CRITICAL};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EndpointKind, KnownLabels, Selection};
