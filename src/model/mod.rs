@@ -3,10 +3,15 @@
 //! Everything here borrows from the loaded [`Document`]s; nothing is copied but short strings.
 
 mod admission;
+mod ids;
+mod port;
 mod selector;
 mod workload;
 
 pub use admission::{Admission, AdmissionRule};
+pub use ids::ObjectId;
+pub use port::TargetPort;
+pub(crate) use selector::string_map;
 pub use selector::{KnownLabels, LabelSelector, Labels, Operator, Requirement, Selection};
 pub use workload::{
     Autoscaler, DisruptionBudget, IngressRule, Namespace, NetworkPolicy, Peer, PolicyPort,
@@ -16,9 +21,6 @@ use crate::diagnostic::ObjectRef;
 use crate::source::{FileId, Span};
 use crate::yaml::{self, Document, NodeId, NodeRef, Value};
 use foldhash::HashMap;
-
-/// Index into [`Model::objects`].
-pub type ObjectId = usize;
 
 /// Any Kubernetes object of the inputs.
 #[derive(Clone, Debug)]
@@ -235,12 +237,6 @@ fn object_identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
 
 pub fn is_cluster_scoped(kind: &str) -> bool {
     CLUSTER_SCOPED_KINDS.contains(&kind)
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TargetPort<'a> {
-    Number(i64),
-    Name(&'a str),
 }
 
 #[derive(Clone, Debug)]
@@ -993,15 +989,6 @@ fn has_server_set_fields(metadata: NodeRef<'_>) -> bool {
     ]
     .iter()
     .any(|key| metadata.get(key).is_some_and(|n| !n.is_null()))
-}
-
-pub(crate) fn string_map(node: Option<NodeRef<'_>>) -> Vec<(&str, &str)> {
-    node.map(|n| {
-        n.entries()
-            .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 fn read_service<'a>(object: ObjectId, node: NodeRef<'a>) -> Service<'a> {

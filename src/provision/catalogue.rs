@@ -6,10 +6,10 @@
 
 mod schema;
 
-pub use schema::{Condition, Entry, InjectSpec, Source};
+pub use schema::{parse_version, Condition, Entry, InjectSpec, Source, Version};
 
 use super::certgen::{flag_setting, split_names, Generator, NameInput, NameRole, Setting};
-use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Container, EndpointKind, EnvValue, Model, PodTemplate};
 use crate::source::Span;
 use foldhash::HashMap;
@@ -385,27 +385,6 @@ pub fn substitute(
     }
     out.push_str(rest);
     Some(out)
-}
-
-/// A `major.minor.patch` version, pre-release and build ignored.
-pub type Version = (u64, u64, u64);
-
-/// Reads `1.2.3`, `v1.2`, `2.5.0-rc.0`; None for anything that does not start so.
-pub fn parse_version(text: &str) -> Option<Version> {
-    let text = text.strip_prefix('v').unwrap_or(text);
-    let core = text.split(['-', '+']).next()?;
-    let mut parts = core.split('.');
-    let number = |p: Option<&str>| -> Option<u64> {
-        let p = p?;
-        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
-    };
-    let major = number(parts.next())?;
-    let minor = number(parts.next())?;
-    let patch = match parts.next() {
-        None => 0,
-        some => number(some)?,
-    };
-    parts.next().is_none().then_some((major, minor, patch))
 }
 
 /// The version a container runs: its image tag, else the `app.kubernetes.io/version` label

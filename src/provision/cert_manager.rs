@@ -5,7 +5,7 @@
 //! [`CertManager::read`] is the one reading of the inputs; [`discover`] turns it into
 //! provisioners and injectors, and the `cert-manager-*` rules judge it.
 
-use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Model, ObjectId};
 pub use crate::resolve::MountedSecret;
 use crate::resolve::Resolution;

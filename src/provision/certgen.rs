@@ -6,9 +6,8 @@
 //! generator (certgen `create` or a catalogue operator), and of the helpers that link a
 //! generator to the endpoints it serves.
 
-use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Container, Model, ObjectId};
-use crate::resolve::{Resolution, ServiceLink};
 use crate::source::Span;
 use crate::yaml::NodeRef;
 use std::net::IpAddr;
@@ -462,51 +461,6 @@ pub fn names_refuse(
     crate::tls::hostname::verify_hostname(&certificate, server_name, go)
         .err()
         .map(|e| e.to_string())
-}
-
-/// How a generator reaches an endpoint's pods.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Link {
-    /// The generator runs in the serving container.
-    Runs,
-    /// The serving container mounts the Secret the generator writes (its volume's name).
-    Mounts(Span),
-}
-
-/// The resolutions whose pods serve what the generator makes, with how.
-pub fn served_by<'r>(
-    provenance: &super::Provenance<'_>,
-    resolutions: &'r [Resolution],
-    generator: &Generator,
-) -> Vec<(&'r Resolution, Link)> {
-    let mut served = Vec::new();
-    for resolution in resolutions {
-        let ServiceLink::Found { backends, .. } = &resolution.service else {
-            continue;
-        };
-        let link = backends.iter().find_map(|backend| {
-            if generator.serves_itself
-                && backend.pod_template == generator.pod_template
-                && backend.container.is_none_or(|c| c == generator.container)
-            {
-                return Some(Link::Runs);
-            }
-            let (namespace, name) = generator.provisioner.secret.as_ref()?;
-            provenance
-                .mounted(resolution.endpoint)
-                .iter()
-                .find(|m| {
-                    m.pod_template == backend.pod_template
-                        && m.namespace == *namespace
-                        && m.name == name
-                })
-                .map(|m| Link::Mounts(m.span))
-        });
-        if let Some(link) = link {
-            served.push((resolution, link));
-        }
-    }
-    served
 }
 
 #[cfg(test)]

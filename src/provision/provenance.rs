@@ -4,13 +4,23 @@
 
 use super::cert_manager::{CertManager, EndpointLinks};
 use super::certgen::{self, Generator, Invocation};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use super::rbac::{Authorization, Grant, Request};
-use super::Provisioning;
-use super::{catalogue, cert_manager, InjectTarget, Injector, Provisioner, ProvisionerKind};
+use super::{catalogue, cert_manager};
 use crate::model::{Model, ObjectId};
 use crate::resolve::{
     distinct_secrets, serving_secrets, Certificate, MountedSecret, Resolution, ServiceLink, Target,
 };
+use crate::source::Span;
+
+/// How a generator reaches an endpoint's pods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// The generator runs in the serving container.
+    Runs,
+    /// The serving container mounts the Secret the generator writes (its volume's name).
+    Mounts(Span),
+}
 
 /// Everything the provision stage found, for the rules.
 pub struct Provenance<'a> {
@@ -601,6 +611,41 @@ impl<'a> Provenance<'a> {
     /// make the namespace the likelier mistake).
     pub fn is_another_installs(&self, namespace: &str, name: &str) -> bool {
         !self.namespaces.contains(namespace) && !self.service_names.contains(name)
+    }
+
+    /// The resolutions whose pods serve what the generator makes, with how.
+    pub fn served_by<'r>(
+        &self,
+        resolutions: &'r [Resolution],
+        generator: &Generator,
+    ) -> Vec<(&'r Resolution, Link)> {
+        let mut served = Vec::new();
+        for resolution in resolutions {
+            let ServiceLink::Found { backends, .. } = &resolution.service else {
+                continue;
+            };
+            let link = backends.iter().find_map(|backend| {
+                if generator.serves_itself
+                    && backend.pod_template == generator.pod_template
+                    && backend.container.is_none_or(|c| c == generator.container)
+                {
+                    return Some(Link::Runs);
+                }
+                let (namespace, name) = generator.provisioner.secret.as_ref()?;
+                self.mounted(resolution.endpoint)
+                    .iter()
+                    .find(|m| {
+                        m.pod_template == backend.pod_template
+                            && m.namespace == *namespace
+                            && m.name == name
+                    })
+                    .map(|m| Link::Mounts(m.span))
+            });
+            if let Some(link) = link {
+                served.push((resolution, link));
+            }
+        }
+        served
     }
 
     /// The Secrets the pods behind an endpoint's Service serve from (volumes of the serving

@@ -24,9 +24,9 @@
 //!   without the Service's UID annotation is not overwritten (the generation fails with
 //!   `secret <ns>/<name> does not have corresponding service UID`).
 
-use super::cert_manager::MountedSecret;
-use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{Model, ObjectId};
+use crate::resolve::MountedSecret;
 use crate::resolve::{Resolution, ServiceLink};
 use crate::yaml::NodeRef;
 
@@ -227,7 +227,7 @@ pub struct EndpointLinks<'c, 'a> {
 impl<'a> ServiceCa<'a> {
     /// What the endpoint of `resolution` has to do with the service CA; None when it does
     /// not call a Service among the inputs.
-    /// `mounted`: the Secrets its serving pods use ([`crate::provision::Provenance::mounted`]).
+    /// `mounted`: the Secrets its serving pods use (`Provenance::mounted`).
     pub fn links<'c>(
         &'c self,
         model: &Model<'a>,

@@ -12,6 +12,27 @@ pub const CRD: &str = "CustomResourceDefinition";
 pub const API_SERVICE: &str = "APIService";
 const KINDS: &[&str] = &[VALIDATING, MUTATING, CRD, API_SERVICE];
 
+/// A `major.minor.patch` version, pre-release and build ignored.
+pub type Version = (u64, u64, u64);
+
+/// Reads `1.2.3`, `v1.2`, `2.5.0-rc.0`; None for anything that does not start so.
+pub fn parse_version(text: &str) -> Option<Version> {
+    let text = text.strip_prefix('v').unwrap_or(text);
+    let core = text.split(['-', '+']).next()?;
+    let mut parts = core.split('.');
+    let number = |p: Option<&str>| -> Option<u64> {
+        let p = p?;
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
+    };
+    let major = number(parts.next())?;
+    let minor = number(parts.next())?;
+    let patch = match parts.next() {
+        None => 0,
+        some => number(some)?,
+    };
+    parts.next().is_none().then_some((major, minor, patch))
+}
+
 /// The placeholder every template may use: the namespace of the matched pod.
 pub const POD_NAMESPACE: &str = "pod_namespace";
 
@@ -126,7 +147,7 @@ enum Op {
 
 #[derive(Clone, Debug)]
 pub struct VersionReq {
-    comparators: Vec<(Op, super::Version)>,
+    comparators: Vec<(Op, Version)>,
 }
 
 impl VersionReq {
@@ -145,14 +166,14 @@ impl VersionReq {
             .iter()
             .find_map(|(prefix, op)| part.strip_prefix(prefix).map(|r| (*op, r)))
             .unwrap_or((Op::Eq, part));
-            let version = super::parse_version(rest.trim())
+            let version = parse_version(rest.trim())
                 .ok_or_else(|| format!("version: {part:?} is not a comparison with a version"))?;
             comparators.push((op, version));
         }
         Ok(VersionReq { comparators })
     }
 
-    pub fn matches(&self, version: super::Version) -> bool {
+    pub fn matches(&self, version: Version) -> bool {
         self.comparators.iter().all(|(op, v)| match op {
             Op::Lt => version < *v,
             Op::Le => version <= *v,
