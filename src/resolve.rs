@@ -81,8 +81,9 @@ pub struct ServingSecret {
     pub chain: Result<DecodedChain, DecodeProblem>,
 }
 
+/// The certificate an endpoint's pods serve, as far as the inputs tell.
 #[derive(Clone, Debug)]
-pub enum Certificate {
+pub enum ServedCertificate {
     Found(Box<ServingSecret>),
     /// The certificate cannot be determined from the inputs, with the reason.
     Undetermined(String),
@@ -96,7 +97,7 @@ pub struct Resolution {
     /// The name Go verifies the certificate against.
     pub server_name: Option<String>,
     pub service: ServiceLink,
-    pub certificate: Certificate,
+    pub certificate: ServedCertificate,
     /// The API server's TLS verdict, when the chain and the caBundle could both be read.
     pub verdict: Option<Verdict>,
     /// The verdicts of the releases checked for upgrade safety, when they differ.
@@ -238,7 +239,9 @@ impl<'a> TrustInputs<'a> {
 /// The serving chain of an endpoint whose verdict is computed, when it decoded.
 fn verdict_inputs(resolution: &Resolution) -> Option<(&ServingSecret, &DecodedChain)> {
     match (&resolution.certificate, &resolution.server_name) {
-        (Certificate::Found(serving), Some(_)) => Some((serving, serving.chain.as_ref().ok()?)),
+        (ServedCertificate::Found(serving), Some(_)) => {
+            Some((serving, serving.chain.as_ref().ok()?))
+        }
         _ => None,
     }
 }
@@ -492,7 +495,7 @@ fn verdicts<'r>(
         if options.range.len() < 2 {
             return None;
         }
-        let Certificate::Found(serving) = &resolution.certificate else {
+        let ServedCertificate::Found(serving) = &resolution.certificate else {
             return None;
         };
         let server_name = resolution.server_name.as_deref()?;
@@ -535,7 +538,7 @@ fn verdicts<'r>(
                 (None, None)
             };
             // Progress counts every endpoint with a certificate and a name, verdict or not.
-            if let (Certificate::Found(_), Some(_)) =
+            if let (ServedCertificate::Found(_), Some(_)) =
                 (&resolution.certificate, &resolution.server_name)
             {
                 (options.on_verdict)();
@@ -617,7 +620,7 @@ fn outcome_under(
 
 /// What a Service target (namespace, name, port) links to, and its certificate once asked
 /// for: computed once for all the endpoints that call it.
-type LinkCache = HashMap<(String, String, i64), (ServiceLink, Option<Certificate>)>;
+type LinkCache = HashMap<(String, String, i64), (ServiceLink, Option<ServedCertificate>)>;
 
 fn resolve(
     model: &Model<'_>,
@@ -648,16 +651,18 @@ fn resolve(
                 .or_insert_with(|| (link_service(model, namespace, name, *port), None));
             let certificate = match &*link {
                 // Nothing is verified, so there is no certificate to judge.
-                _ if skips_verification => Certificate::NotApplicable,
+                _ if skips_verification => ServedCertificate::NotApplicable,
                 ServiceLink::Found { backends, .. } => certificate
                     .get_or_insert_with(|| find_certificate(model, backends, chains))
                     .clone(),
                 // webhook-service-missing reports it already.
-                ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
+                ServiceLink::Missing | ServiceLink::NotApplicable => {
+                    ServedCertificate::NotApplicable
+                }
             };
             (link.clone(), certificate)
         }
-        _ => (ServiceLink::NotApplicable, Certificate::NotApplicable),
+        _ => (ServiceLink::NotApplicable, ServedCertificate::NotApplicable),
     };
     Resolution {
         spread: None,
@@ -869,15 +874,21 @@ pub fn distinct_secrets<'s, 'a>(mounted: &'s [MountedSecret<'a>]) -> Vec<&'s Mou
         .collect()
 }
 
-fn find_certificate(model: &Model<'_>, backends: &[Backend], chains: &SecretChains) -> Certificate {
+fn find_certificate(
+    model: &Model<'_>,
+    backends: &[Backend],
+    chains: &SecretChains,
+) -> ServedCertificate {
     if backends.is_empty() {
-        return Certificate::Undetermined(
+        return ServedCertificate::Undetermined(
             "no pod template among the inputs matches the Service's selector".into(),
         );
     }
     let mounted = serving_secrets(model, backends);
     if mounted.is_empty() {
-        return Certificate::Undetermined("the pods behind the Service mount no Secret".into());
+        return ServedCertificate::Undetermined(
+            "the pods behind the Service mount no Secret".into(),
+        );
     }
     choose_certificate(model, &mounted, chains)
 }
@@ -908,7 +919,7 @@ fn choose_certificate(
     model: &Model<'_>,
     mounted: &[MountedSecret<'_>],
     chains: &SecretChains,
-) -> Certificate {
+) -> ServedCertificate {
     let present = |m: &MountedSecret<'_>| model.secret_index(&m.namespace, m.name);
     let with_certificate: Vec<(&MountedSecret<'_>, usize)> = mounted
         .iter()
@@ -924,14 +935,16 @@ fn choose_certificate(
             missing.sort_unstable();
             missing.dedup();
             let list = missing.join(", ");
-            return Certificate::Undetermined(if mounted.iter().all(|m| present(m).is_none()) {
-                format!("the Secret {list} the serving pods use is not among the inputs (pass a `kubectl get secret -o yaml` dump to check it)")
-            } else {
-                format!(
+            return ServedCertificate::Undetermined(
+                if mounted.iter().all(|m| present(m).is_none()) {
+                    format!("the Secret {list} the serving pods use is not among the inputs (pass a `kubectl get secret -o yaml` dump to check it)")
+                } else {
+                    format!(
                     "the Secret {list} the serving pods use holds no certificate yet ({} absent or empty): it is filled at run time",
                     CERT_KEYS.join(", ")
                 )
-            });
+                },
+            );
         }
         1 => with_certificate[0],
         _ => {
@@ -946,7 +959,7 @@ fn choose_certificate(
             match webhook_mounts.as_slice() {
                 [only] => *only,
                 _ => {
-                    return Certificate::Undetermined(format!(
+                    return ServedCertificate::Undetermined(format!(
                         "the pods behind the Service mount several certificate Secrets ({})",
                         names.join(", ")
                     ))
@@ -960,7 +973,7 @@ fn choose_certificate(
         .of(secret_index)
         .cloned()
         .unwrap_or_else(|| decode_chain(entry, chains.go()));
-    Certificate::Found(Box::new(ServingSecret {
+    ServedCertificate::Found(Box::new(ServingSecret {
         secret: secret_index,
         cert_key: entry.key.to_string(),
         cert_key_span: entry.key_node.span(),

@@ -126,14 +126,15 @@ const CLUSTER_SCOPED_KINDS: &[&str] = &[
 /// listed: [`identity`] keeps the resource it defines, and refuses one with a conversion
 /// webhook.
 fn content_is_read(kind: &str) -> bool {
+    // A CRD is read through its identity (`crd_identity`).
+    let holds_endpoints =
+        EndpointKind::from_kind(kind).is_some_and(|k| k != EndpointKind::CrdConversion);
     pod_template_path(kind).is_some()
+        || holds_endpoints
         || matches!(
             kind,
             "Service"
                 | "Secret"
-                | "ValidatingWebhookConfiguration"
-                | "MutatingWebhookConfiguration"
-                | "APIService"
                 | "Namespace"
                 | "PodDisruptionBudget"
                 | "NetworkPolicy"
@@ -203,7 +204,10 @@ pub fn identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
         group.map(|(group, _)| group),
         root.get("kind").and_then(|k| k.as_str()),
     ) {
-        (Some("apiextensions.k8s.io"), Some("CustomResourceDefinition")) => {
+        (Some(group), Some(kind))
+            if EndpointKind::from_kind(kind) == Some(EndpointKind::CrdConversion)
+                && group == EndpointKind::CrdConversion.group() =>
+        {
             crd_identity(root, identity)
         }
         _ => Some(identity),
@@ -509,6 +513,58 @@ pub enum EndpointKind {
 }
 
 impl EndpointKind {
+    /// Every kind, in the order the API server's kinds are listed here.
+    pub const ALL: [EndpointKind; 4] = [
+        EndpointKind::ValidatingWebhook,
+        EndpointKind::MutatingWebhook,
+        EndpointKind::CrdConversion,
+        EndpointKind::ApiService,
+    ];
+
+    /// The kind of the object holding endpoints of this kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointKind::ValidatingWebhook => "ValidatingWebhookConfiguration",
+            EndpointKind::MutatingWebhook => "MutatingWebhookConfiguration",
+            EndpointKind::CrdConversion => "CustomResourceDefinition",
+            EndpointKind::ApiService => "APIService",
+        }
+    }
+
+    /// The endpoint kind of objects of `kind`; None for kinds that hold no endpoint.
+    pub fn from_kind(kind: &str) -> Option<Self> {
+        EndpointKind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+
+    /// The API group of the object holding it.
+    pub fn group(self) -> &'static str {
+        match self {
+            EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
+                "admissionregistration.k8s.io"
+            }
+            EndpointKind::CrdConversion => "apiextensions.k8s.io",
+            EndpointKind::ApiService => "apiregistration.k8s.io",
+        }
+    }
+
+    /// The resource (plural) of the object holding it.
+    pub fn resource(self) -> &'static str {
+        match self {
+            EndpointKind::ValidatingWebhook => "validatingwebhookconfigurations",
+            EndpointKind::MutatingWebhook => "mutatingwebhookconfigurations",
+            EndpointKind::CrdConversion => "customresourcedefinitions",
+            EndpointKind::ApiService => "apiservices",
+        }
+    }
+
+    /// An admission webhook of a configuration (not a conversion webhook or APIService).
+    pub fn is_admission(self) -> bool {
+        matches!(
+            self,
+            EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook
+        )
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             EndpointKind::ValidatingWebhook => "validating webhook",
@@ -736,44 +792,42 @@ impl<'a> Model<'a> {
         let (document, root, name, kind) = (object.document, object.root, object.name, object.kind);
         // Read only in the arms that need it: other objects may have let their tree go.
         let node = move || document.node(root);
+        if let Some(endpoint_kind) =
+            EndpointKind::from_kind(kind).filter(|k| k.group() == object.group())
+        {
+            return match endpoint_kind {
+                EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
+                    let v1beta1 = object.api_version.ends_with("v1beta1");
+                    Read::Endpoints(read_webhooks(id, node(), endpoint_kind, v1beta1))
+                }
+                EndpointKind::CrdConversion => match document.identity() {
+                    // Set aside only without a conversion webhook (`crd_identity`).
+                    Some(identity) => {
+                        let plural = document.identity_text(identity.resource);
+                        let resource = plural.map(|p| (p, identity.resource_cluster_scoped));
+                        Read::CustomResource(resource, Vec::new())
+                    }
+                    None => {
+                        let plural = node()
+                            .path(&["spec", "names", "plural"])
+                            .and_then(|n| n.as_str());
+                        let cluster = node().path(&["spec", "scope"]).and_then(|n| n.as_str())
+                            == Some("Cluster");
+                        let resource = plural.map(|p| (p, cluster));
+                        Read::CustomResource(
+                            resource,
+                            read_crd_conversion(id, node(), name).into_iter().collect(),
+                        )
+                    }
+                },
+                EndpointKind::ApiService => {
+                    Read::Endpoints(read_api_service(id, node(), name).into_iter().collect())
+                }
+            };
+        }
         match (object.group(), kind) {
             ("", "Service") => Read::Service(read_service(id, node())),
             ("", "Secret") => Read::Secret(read_secret(id, node())),
-            (
-                "admissionregistration.k8s.io",
-                "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration",
-            ) => {
-                let endpoint_kind = if kind == "ValidatingWebhookConfiguration" {
-                    EndpointKind::ValidatingWebhook
-                } else {
-                    EndpointKind::MutatingWebhook
-                };
-                let v1beta1 = object.api_version.ends_with("v1beta1");
-                Read::Endpoints(read_webhooks(id, node(), endpoint_kind, v1beta1))
-            }
-            ("apiextensions.k8s.io", "CustomResourceDefinition") => match document.identity() {
-                // Set aside only without a conversion webhook (`crd_identity`).
-                Some(identity) => {
-                    let plural = document.identity_text(identity.resource);
-                    let resource = plural.map(|p| (p, identity.resource_cluster_scoped));
-                    Read::CustomResource(resource, Vec::new())
-                }
-                None => {
-                    let plural = node()
-                        .path(&["spec", "names", "plural"])
-                        .and_then(|n| n.as_str());
-                    let cluster =
-                        node().path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
-                    let resource = plural.map(|p| (p, cluster));
-                    Read::CustomResource(
-                        resource,
-                        read_crd_conversion(id, node(), name).into_iter().collect(),
-                    )
-                }
-            },
-            ("apiregistration.k8s.io", "APIService") => {
-                Read::Endpoints(read_api_service(id, node(), name).into_iter().collect())
-            }
             ("", "Namespace") => Read::Namespace(workload::read_namespace(id, name, node())),
             ("policy", "PodDisruptionBudget") => {
                 Read::DisruptionBudget(workload::read_disruption_budget(id, node()))

@@ -551,7 +551,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                 let Some(name) = substitute(name, values, namespace) else {
                     continue;
                 };
-                targets.push(target(kind, name));
+                targets.push(target(*kind, name));
             }
             InjectSpec::Labelled {
                 kind,
@@ -573,7 +573,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                     continue;
                 };
                 for (id, candidate) in model.objects.iter().enumerate() {
-                    if candidate.kind != *kind {
+                    if candidate.kind != kind.as_str() {
                         continue;
                     }
                     let carried = candidate.node().path(&["metadata", "labels"]);
@@ -613,12 +613,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                     if reference.name() != service || reference.namespace() != service_namespace {
                         continue;
                     }
-                    let kind = match endpoint.kind {
-                        EndpointKind::ValidatingWebhook => schema::VALIDATING,
-                        EndpointKind::MutatingWebhook => schema::MUTATING,
-                        EndpointKind::CrdConversion => schema::CRD,
-                        EndpointKind::ApiService => schema::API_SERVICE,
-                    };
+                    let kind = endpoint.kind;
                     if kinds.contains(&kind) {
                         targets.push(target(
                             kind,
@@ -646,14 +641,16 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
     }
 }
 
-fn target(kind: &'static str, name: String) -> InjectTarget {
+fn target(kind: EndpointKind, name: String) -> InjectTarget {
     match kind {
-        schema::CRD => InjectTarget::Crd(name),
-        schema::API_SERVICE => InjectTarget::ApiService(name),
-        kind => InjectTarget::Configuration {
-            kind: Some(kind),
-            name,
-        },
+        EndpointKind::CrdConversion => InjectTarget::Crd(name),
+        EndpointKind::ApiService => InjectTarget::ApiService(name),
+        EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
+            InjectTarget::Configuration {
+                kind: Some(kind),
+                name,
+            }
+        }
     }
 }
 
@@ -825,11 +822,11 @@ spec:
         let targets: Vec<&InjectTarget> =
             provisioning.injectors.iter().map(|i| &i.target).collect();
         assert!(targets.contains(&&InjectTarget::Configuration {
-            kind: Some(schema::MUTATING),
+            kind: Some(EndpointKind::MutatingWebhook),
             name: "m".into()
         }));
         assert!(targets.contains(&&InjectTarget::Configuration {
-            kind: Some(schema::VALIDATING),
+            kind: Some(EndpointKind::ValidatingWebhook),
             name: "gatekeeper-validating-webhook-configuration".into()
         }));
     }

@@ -6,7 +6,7 @@
 //! provisioners and injectors, and the `cert-manager-*` rules judge it.
 
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Model, ObjectId};
+use crate::model::{EndpointKind, Model, ObjectId};
 pub use crate::resolve::MountedSecret;
 use crate::resolve::Resolution;
 use crate::source::Span;
@@ -23,14 +23,6 @@ pub const ALLOW_DIRECT_INJECTION: &str = "cert-manager.io/allow-direct-injection
 
 const GROUP: &str = "cert-manager.io";
 const LEGACY_GROUP: &str = "certmanager.k8s.io";
-
-/// Kinds cainjector injects into.
-const INJECTABLE_KINDS: &[&str] = &[
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "CustomResourceDefinition",
-    "APIService",
-];
 
 /// Text kustomize scaffolds (kubebuilder, operator-sdk) leave for `replacements` or `vars`
 /// to fill; still present, they mean those never ran.
@@ -443,7 +435,8 @@ impl<'a> CertManager<'a> {
             }
         }
         for (id, object) in model.objects.iter().enumerate() {
-            if !INJECTABLE_KINDS.contains(&object.kind) {
+            // cainjector injects into every kind holding endpoints.
+            if EndpointKind::from_kind(object.kind).is_none() {
                 continue;
             }
             let Some(annotations) = object.annotations() else {

@@ -7,7 +7,7 @@
 //! generator to the endpoints it serves.
 
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Container, Model, ObjectId};
+use crate::model::{Container, EndpointKind, Model, ObjectId};
 use crate::source::Span;
 use crate::yaml::NodeRef;
 use std::net::IpAddr;
@@ -74,20 +74,17 @@ pub struct Patch<'a> {
 
 impl Patch<'_> {
     /// The configuration kinds it patches, in the order certgen patches them.
-    pub fn kinds(&self) -> Vec<&'static str> {
+    pub fn kinds(&self) -> Vec<EndpointKind> {
         let mut kinds = Vec::new();
         if self.patch_validating.value {
-            kinds.push(VALIDATING);
+            kinds.push(EndpointKind::ValidatingWebhook);
         }
         if self.patch_mutating.value {
-            kinds.push(MUTATING);
+            kinds.push(EndpointKind::MutatingWebhook);
         }
         kinds
     }
 }
-
-pub const VALIDATING: &str = "ValidatingWebhookConfiguration";
-pub const MUTATING: &str = "MutatingWebhookConfiguration";
 
 pub fn is_certgen_image(image: Option<&str>) -> bool {
     image.is_some_and(|image| IMAGES.iter().any(|name| image.contains(name)))
@@ -515,7 +512,7 @@ spec:
         let Command::Patch(patch) = &found[1].command else {
             panic!("patch second")
         };
-        assert_eq!(patch.kinds(), [VALIDATING]);
+        assert_eq!(patch.kinds(), [EndpointKind::ValidatingWebhook]);
         assert_eq!(patch.apiservice_name.as_ref().unwrap().value, "v1.x.io");
 
         let provisioning = crate::provision::Provenance::compute(&model, &[]).provisioning;

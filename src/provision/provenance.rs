@@ -7,9 +7,10 @@ use super::certgen::{self, Generator, Invocation};
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use super::rbac::{Authorization, Grant, Request};
 use super::{catalogue, cert_manager};
-use crate::model::{Model, ObjectId};
+use crate::model::{EndpointKind, Model, ObjectId};
 use crate::resolve::{
-    distinct_secrets, serving_secrets, Certificate, MountedSecret, Resolution, ServiceLink, Target,
+    distinct_secrets, serving_secrets, MountedSecret, Resolution, ServedCertificate, ServiceLink,
+    Target,
 };
 use crate::source::Span;
 
@@ -380,7 +381,7 @@ impl<'a> Provenance<'a> {
         let mut found: Vec<Provisioner> = Vec::new();
         let mut self_serving: foldhash::HashSet<usize> = foldhash::HashSet::default();
         for resolution in resolutions {
-            let Certificate::Undetermined(_) = &resolution.certificate else {
+            let ServedCertificate::Undetermined(_) = &resolution.certificate else {
                 continue;
             };
             let ServiceLink::Found { backends, .. } = &resolution.service else {
@@ -550,7 +551,7 @@ impl<'a> Provenance<'a> {
             };
         }
         let certificate = match &resolution.certificate {
-            Certificate::Found(serving) => {
+            ServedCertificate::Found(serving) => {
                 if model.objects[model.secrets[serving.secret].object].live {
                     CertificateSource::Live
                 } else {
@@ -765,17 +766,5 @@ fn workload_name(model: &Model<'_>, object: ObjectId) -> String {
 
 /// The (group, resource) whose patch fills the caBundle of an endpoint object of `kind`.
 fn injectable_resource(kind: &str) -> Option<(&'static str, &'static str)> {
-    Some(match kind {
-        "ValidatingWebhookConfiguration" => (
-            "admissionregistration.k8s.io",
-            "validatingwebhookconfigurations",
-        ),
-        "MutatingWebhookConfiguration" => (
-            "admissionregistration.k8s.io",
-            "mutatingwebhookconfigurations",
-        ),
-        "CustomResourceDefinition" => ("apiextensions.k8s.io", "customresourcedefinitions"),
-        "APIService" => ("apiregistration.k8s.io", "apiservices"),
-        _ => return None,
-    })
+    EndpointKind::from_kind(kind).map(|k| (k.group(), k.resource()))
 }

@@ -1,6 +1,6 @@
 //! What provisioners and injectors are, and the list of those found, indexed.
 
-use crate::model::{Model, ObjectId};
+use crate::model::{EndpointKind, Model, ObjectId};
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,7 +44,7 @@ pub enum InjectTarget {
     Object(ObjectId),
     /// A webhook configuration by kind (None: both kinds) and name.
     Configuration {
-        kind: Option<&'static str>,
+        kind: Option<EndpointKind>,
         name: String,
     },
     Crd(String),
@@ -110,8 +110,7 @@ impl Provisioning {
         object: ObjectId,
     ) -> impl Iterator<Item = &'p Injector> + 'p {
         let target = &model.objects[object];
-        let kind = target.kind.to_string();
-        let kind = kind_constant(&kind);
+        let kind = EndpointKind::from_kind(target.kind);
         let name = target.name.to_string();
         let candidates: Box<dyn Iterator<Item = &'p Injector> + 'p> =
             if self.index.injectors == self.injectors.len() && !self.injectors.is_empty() {
@@ -133,14 +132,11 @@ impl Provisioning {
             InjectTarget::Object(id) => *id == object,
             InjectTarget::Configuration { kind: k, name: n } => {
                 *n == name
-                    && matches!(
-                        kind,
-                        "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"
-                    )
-                    && k.is_none_or(|k| k == kind)
+                    && kind.is_some_and(EndpointKind::is_admission)
+                    && k.is_none_or(|k| Some(k) == kind)
             }
-            InjectTarget::Crd(n) => kind == "CustomResourceDefinition" && *n == name,
-            InjectTarget::ApiService(n) => kind == "APIService" && *n == name,
+            InjectTarget::Crd(n) => kind == Some(EndpointKind::CrdConversion) && *n == name,
+            InjectTarget::ApiService(n) => kind == Some(EndpointKind::ApiService) && *n == name,
         })
     }
 
@@ -209,16 +205,5 @@ impl Provisioning {
             }
         }
         self.index = index;
-    }
-}
-
-/// The kinds injectors target, as constants so filters need not borrow the model.
-fn kind_constant(kind: &str) -> &'static str {
-    match kind {
-        "ValidatingWebhookConfiguration" => "ValidatingWebhookConfiguration",
-        "MutatingWebhookConfiguration" => "MutatingWebhookConfiguration",
-        "CustomResourceDefinition" => "CustomResourceDefinition",
-        "APIService" => "APIService",
-        _ => "",
     }
 }

@@ -25,7 +25,7 @@
 //!   `secret <ns>/<name> does not have corresponding service UID`).
 
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Model, ObjectId};
+use crate::model::{EndpointKind, Model, ObjectId};
 use crate::resolve::MountedSecret;
 use crate::resolve::{Resolution, ServiceLink};
 use crate::yaml::NodeRef;
@@ -38,15 +38,6 @@ pub const ALPHA_INJECT_CABUNDLE: &str = "service.alpha.openshift.io/inject-cabun
 
 /// The DNS suffix the operator is started with (servingcert/starter/starter.go).
 const DNS_SUFFIX: &str = "cluster.local";
-
-/// The kinds whose caBundle the injector fills (a ConfigMap gets `service-ca.crt`, which no
-/// endpoint reads).
-const INJECTABLE_KINDS: &[&str] = &[
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "CustomResourceDefinition",
-    "APIService",
-];
 
 /// A Service for which the service CA writes a serving certificate.
 #[derive(Clone, Debug)]
@@ -149,9 +140,11 @@ impl<'a> ServiceCa<'a> {
             });
         }
         for (id, object) in model.objects.iter().enumerate() {
-            if !INJECTABLE_KINDS.contains(&object.kind) {
+            // The injector fills the caBundle of every kind holding endpoints (a ConfigMap
+            // gets `service-ca.crt`, which no endpoint reads).
+            let Some(endpoint_kind) = EndpointKind::from_kind(object.kind) else {
                 continue;
-            }
+            };
             let Some(annotations) = object.annotations() else {
                 continue;
             };
@@ -164,21 +157,22 @@ impl<'a> ServiceCa<'a> {
                 let is_true = value_node
                     .scalar_text()
                     .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-                let ignored = if key == ALPHA_INJECT_CABUNDLE && object.kind != "APIService" {
-                    Some(Ignored::AlphaKey)
-                } else if !is_true {
-                    Some(Ignored::NotTrue)
-                } else if object.kind == "CustomResourceDefinition"
-                    && object
-                        .node()
-                        .path(&["spec", "conversion", "strategy"])
-                        .and_then(|n| n.as_str())
-                        != Some("Webhook")
-                {
-                    Some(Ignored::NoConversionWebhook)
-                } else {
-                    None
-                };
+                let ignored =
+                    if key == ALPHA_INJECT_CABUNDLE && endpoint_kind != EndpointKind::ApiService {
+                        Some(Ignored::AlphaKey)
+                    } else if !is_true {
+                        Some(Ignored::NotTrue)
+                    } else if endpoint_kind == EndpointKind::CrdConversion
+                        && object
+                            .node()
+                            .path(&["spec", "conversion", "strategy"])
+                            .and_then(|n| n.as_str())
+                            != Some("Webhook")
+                    {
+                        Some(Ignored::NoConversionWebhook)
+                    } else {
+                        None
+                    };
                 found.injections.push(Injection {
                     object: id,
                     key,

@@ -5,7 +5,7 @@
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{EndpointKind, Model};
 use crate::provision::Provenance;
-use crate::resolve::{Certificate, Resolution, ServiceLink, Target};
+use crate::resolve::{Resolution, ServedCertificate, ServiceLink, Target};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -149,7 +149,7 @@ fn entry(
         format!("{} {}/{}", o.kind, o.namespace, o.name)
     };
     let secret = match &resolution.certificate {
-        Certificate::Found(serving) => {
+        ServedCertificate::Found(serving) => {
             let o = &model.objects[model.secrets[serving.secret].object];
             Some(SecretRef {
                 namespace: o.namespace.to_string(),
@@ -191,7 +191,7 @@ fn entry(
     let certificate = Source {
         source: sources.certificate.code(),
         reason: match (&resolution.certificate, sources.certificate.is_known()) {
-            (Certificate::Undetermined(reason), false) => Some(reason.clone()),
+            (ServedCertificate::Undetermined(reason), false) => Some(reason.clone()),
             _ => None,
         },
     };

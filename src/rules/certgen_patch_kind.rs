@@ -5,8 +5,9 @@
 
 use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::EndpointKind;
 use crate::model::ObjectId;
-use crate::provision::certgen::{BoolFlag, Command, Invocation, Patch, MUTATING, VALIDATING};
+use crate::provision::certgen::{BoolFlag, Command, Invocation, Patch};
 use crate::provision::ProvisionerKind;
 
 pub const RULE: Rule = Rule {
@@ -64,21 +65,24 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .position(|o| o.kind == kind && o.name == webhook.value)
         };
-        let (validating, mutating) = (find(VALIDATING), find(MUTATING));
+        let (validating, mutating) = (
+            find(EndpointKind::ValidatingWebhook.as_str()),
+            find(EndpointKind::MutatingWebhook.as_str()),
+        );
         if validating.is_none() && mutating.is_none() {
             // certgen-patch-missing reports it.
             continue;
         }
         for (kind, flag_name, flag, exists, other) in [
             (
-                VALIDATING,
+                EndpointKind::ValidatingWebhook.as_str(),
                 "patch-validating",
                 patch.patch_validating,
                 validating,
                 mutating,
             ),
             (
-                MUTATING,
+                EndpointKind::MutatingWebhook.as_str(),
                 "patch-mutating",
                 patch.patch_mutating,
                 mutating,
@@ -99,7 +103,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn short(kind: &str) -> &'static str {
-    if kind == VALIDATING {
+    if kind == EndpointKind::ValidatingWebhook.as_str() {
         "validating"
     } else {
         "mutating"
@@ -153,7 +157,7 @@ fn patched_but_absent(
     }
     d.with_note(format!(
         "kube-webhook-certgen exits with this error; the Job retries until its backoffLimit, and as a Helm hook it fails the install or upgrade{}",
-        if kind == VALIDATING {
+        if kind == EndpointKind::ValidatingWebhook.as_str() {
             " (the mutating configuration, patched after the validating one, is not reached)"
         } else {
             ""

@@ -5,7 +5,7 @@
 use super::context::{rule_doc, Context, Rule};
 use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ObjectId;
+use crate::model::{EndpointKind, ObjectId};
 use crate::provision::certgen::{self, Command};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
@@ -57,12 +57,13 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             }
             for (id, object) in model.objects.iter().enumerate() {
                 let by_configuration = patch.webhook_name.as_ref().is_some_and(|w| {
-                    w.value == object.name && patch.kinds().contains(&object.kind)
+                    w.value == object.name
+                        && EndpointKind::from_kind(object.kind)
+                            .is_some_and(|k| patch.kinds().contains(&k))
                 });
-                let by_api_service = patch
-                    .apiservice_name
-                    .as_ref()
-                    .is_some_and(|a| a.value == object.name && object.kind == "APIService");
+                let by_api_service = patch.apiservice_name.as_ref().is_some_and(|a| {
+                    a.value == object.name && object.kind == EndpointKind::ApiService.as_str()
+                });
                 if by_configuration || by_api_service {
                     patched.push(id);
                 }

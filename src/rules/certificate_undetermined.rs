@@ -1,7 +1,7 @@
 use super::context::{rule_doc, Context, Rule};
 use super::describe::{cause_key, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resolve::{Certificate, ServiceLink};
+use crate::resolve::{ServedCertificate, ServiceLink};
 
 pub const RULE: Rule = Rule {
     id: "certificate-undetermined",
@@ -17,7 +17,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // service-selects-no-pods reports these Services' selectors: no second word on that cause.
     let mut selects_nothing: Option<Vec<usize>> = None;
     for resolution in context.resolutions {
-        let Certificate::Undetermined(reason) = &resolution.certificate else {
+        let ServedCertificate::Undetermined(reason) = &resolution.certificate else {
             continue;
         };
         if let ServiceLink::Found {

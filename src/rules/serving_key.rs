@@ -1,7 +1,7 @@
 use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Secret;
-use crate::resolve::{cert_entry, secret_value_bytes, Certificate, CERT_KEYS, KEY_KEYS};
+use crate::resolve::{cert_entry, secret_value_bytes, ServedCertificate, CERT_KEYS, KEY_KEYS};
 use crate::tls::key::x509_key_pair_with_leaf_for;
 use foldhash::HashSet;
 
@@ -18,7 +18,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .resolutions
         .iter()
         .filter_map(|r| match &r.certificate {
-            Certificate::Found(s) => Some(s.secret),
+            ServedCertificate::Found(s) => Some(s.secret),
             _ => None,
         })
         .collect();

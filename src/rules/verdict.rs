@@ -3,7 +3,7 @@
 use super::context::{Context, Rule};
 use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::Diagnostic;
-use crate::resolve::{Certificate, Resolution, ServingSecret, Verdict};
+use crate::resolve::{Resolution, ServedCertificate, ServingSecret, Verdict};
 use crate::tls::cert::Certificate as X509;
 use crate::tls::verify::{CertRef, ServerVerifyError, VerifyErrorKind};
 
@@ -48,7 +48,7 @@ impl<'r> Failure<'r> {
 /// Every endpoint whose verdict failed, skipping failures that another rule owns by kind.
 pub fn failures<'r>(context: &'r Context<'_, '_>) -> impl Iterator<Item = Failure<'r>> + 'r {
     context.resolutions.iter().filter_map(|resolution| {
-        let Certificate::Found(serving) = &resolution.certificate else {
+        let ServedCertificate::Found(serving) = &resolution.certificate else {
             return None;
         };
         let verdict = resolution.verdict.as_ref()?;
@@ -150,7 +150,7 @@ pub fn certificates_met<'r>(context: &'r Context<'_, '_>) -> Vec<Met<'r>> {
     let mut seen = foldhash::HashSet::default();
     let mut met = Vec::new();
     for resolution in context.resolutions {
-        let Certificate::Found(serving) = &resolution.certificate else {
+        let ServedCertificate::Found(serving) = &resolution.certificate else {
             continue;
         };
         if let Ok(chain) = &serving.chain {

@@ -2,15 +2,10 @@
 //! crate's own YAML loader. Unknown keys are refused, so a typo cannot silently disable
 //! part of an entry.
 
+use crate::model::EndpointKind;
 use crate::source::SourceFile;
 use crate::yaml::{NodeRef, Value};
 use globset::{Glob, GlobMatcher};
-
-pub const VALIDATING: &str = "ValidatingWebhookConfiguration";
-pub const MUTATING: &str = "MutatingWebhookConfiguration";
-pub const CRD: &str = "CustomResourceDefinition";
-pub const API_SERVICE: &str = "APIService";
-const KINDS: &[&str] = &[VALIDATING, MUTATING, CRD, API_SERVICE];
 
 /// A `major.minor.patch` version, pre-release and build ignored.
 pub type Version = (u64, u64, u64);
@@ -119,7 +114,7 @@ pub struct CertificateSpec {
 pub enum InjectSpec {
     /// A named object's caBundle, optionally only when a condition holds.
     Named {
-        kind: &'static str,
+        kind: EndpointKind,
         name: String,
         when: Option<Condition>,
     },
@@ -127,13 +122,13 @@ pub enum InjectSpec {
     /// templates); for webhook configurations with `webhooks`, only those whose webhooks
     /// all match one of the globs.
     Labelled {
-        kind: &'static str,
+        kind: EndpointKind,
         labels: Vec<(String, String)>,
         webhooks: Vec<(String, GlobMatcher)>,
         when: Option<Condition>,
     },
     /// Every object of these kinds whose webhooks call the entry's `service` in `namespace`.
-    CallingService { kinds: Vec<&'static str> },
+    CallingService { kinds: Vec<EndpointKind> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -523,11 +518,12 @@ fn read_certificate(node: NodeRef<'_>, defined: &[&str]) -> Result<CertificateSp
     })
 }
 
-fn kind_of(text: &str, what: &str) -> Result<&'static str, String> {
-    KINDS.iter().copied().find(|k| *k == text).ok_or_else(|| {
+fn kind_of(text: &str, what: &str) -> Result<EndpointKind, String> {
+    EndpointKind::from_kind(text).ok_or_else(|| {
+        let known: Vec<&str> = EndpointKind::ALL.iter().map(|k| k.as_str()).collect();
         format!(
             "{what}: unknown kind {text:?} (known: {})",
-            KINDS.join(", ")
+            known.join(", ")
         )
     })
 }
@@ -606,8 +602,11 @@ fn read_injects(node: Option<NodeRef<'_>>, defined: &[&str]) -> Result<Vec<Injec
                 return Err("injects.labels lists no label".into());
             }
             let webhooks = map.globs("webhooks")?;
-            if !webhooks.is_empty() && (kind == CRD || kind == API_SERVICE) {
-                return Err(format!("injects.webhooks: {kind} has no webhooks"));
+            if !webhooks.is_empty() && !kind.is_admission() {
+                return Err(format!(
+                    "injects.webhooks: {} has no webhooks",
+                    kind.as_str()
+                ));
             }
             injects.push(InjectSpec::Labelled {
                 kind,
