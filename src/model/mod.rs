@@ -266,9 +266,14 @@ pub struct Service<'a> {
     pub ports_node: Option<NodeRef<'a>>,
 }
 
-impl Service<'_> {
+impl<'a> Service<'a> {
     pub fn is_headless(&self) -> bool {
-        self.cluster_ip.and_then(|n| n.as_str()) == Some("None")
+        self.headless_cluster_ip().is_some()
+    }
+
+    /// `clusterIP: None`, when the Service is headless.
+    pub fn headless_cluster_ip(&self) -> Option<NodeRef<'a>> {
+        self.cluster_ip.filter(|n| n.as_str() == Some("None"))
     }
 }
 

@@ -7,8 +7,9 @@ use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::EndpointKind;
 use crate::model::ObjectId;
-use crate::provision::certgen::{BoolFlag, Command, Invocation, Patch};
+use crate::provision::certgen::{BoolFlag, Command, FlagValue, Invocation};
 use crate::provision::ProvisionerKind;
+use crate::yaml::NodeRef;
 
 pub const RULE: Rule = Rule {
     id: "certgen-patch-kind",
@@ -89,13 +90,16 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 validating,
             ),
         ] {
-            match (flag.value, exists) {
-                (true, None) => out.push(patched_but_absent(
-                    context, invocation, patch, kind, flag_name, flag, other, &place,
+            // The flag is false only when written.
+            match (flag.value, flag.node, exists) {
+                (true, _, None) => out.push(patched_but_absent(
+                    context, invocation, webhook, kind, flag_name, flag, other, &place,
                 )),
-                (false, Some(object)) if stays_empty(context, invocation, object) => out.push(
-                    skipped_but_present(context, invocation, kind, flag_name, flag, object, &place),
-                ),
+                (false, Some(node), Some(object)) if stays_empty(context, invocation, object) => {
+                    out.push(skipped_but_present(
+                        context, invocation, kind, flag_name, node, object, &place,
+                    ))
+                }
                 _ => {}
             }
         }
@@ -114,7 +118,7 @@ fn short(kind: &str) -> &'static str {
 fn patched_but_absent(
     context: &Context<'_, '_>,
     invocation: &Invocation<'_>,
-    patch: &Patch<'_>,
+    webhook: &FlagValue<'_>,
     kind: &str,
     flag_name: &str,
     flag: BoolFlag<'_>,
@@ -122,15 +126,11 @@ fn patched_but_absent(
     place: &str,
 ) -> Diagnostic {
     let model = context.model;
-    let name = &patch
-        .webhook_name
-        .as_ref()
-        .expect("checked by the caller")
-        .value;
+    let name = &webhook.value;
     let span = flag
         .node
         .map(|n| n.span())
-        .unwrap_or_else(|| patch.webhook_name.as_ref().expect("checked").node.span());
+        .unwrap_or_else(|| webhook.node.span());
     let label = if flag.node.is_some() {
         format!("patches the {kind} {name}")
     } else {
@@ -171,13 +171,13 @@ fn skipped_but_present(
     invocation: &Invocation<'_>,
     kind: &str,
     flag_name: &str,
-    flag: BoolFlag<'_>,
+    flag_node: NodeRef<'_>,
     object: ObjectId,
     place: &str,
 ) -> Diagnostic {
     let model = context.model;
     let target = &model.objects[object];
-    let span = flag.node.expect("false only when written").span();
+    let span = flag_node.span();
     context
         .diagnostic_for(
             &RULE,

@@ -2,7 +2,7 @@
 
 use super::settings::RuleSettings;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Endpoint, Model};
+use crate::model::{Endpoint, Model, ServiceReference};
 use crate::resolve::Resolution;
 
 /// What a rule needs to look at.
@@ -30,6 +30,16 @@ pub struct Context<'m, 'a> {
 impl<'m, 'a> Context<'m, 'a> {
     pub fn endpoint(&self, resolution: &Resolution) -> &'m Endpoint<'a> {
         &self.model.endpoints[resolution.endpoint]
+    }
+
+    /// The endpoint of a resolution with the Service reference it calls; None when it
+    /// calls a URL.
+    pub fn service_call(
+        &self,
+        resolution: &Resolution,
+    ) -> Option<(&'m Endpoint<'a>, &'m ServiceReference<'a>)> {
+        let endpoint = self.endpoint(resolution);
+        Some((endpoint, endpoint.service.as_ref()?))
     }
 
     /// A diagnostic anchored on an endpoint's object, with its template and identity filled in.

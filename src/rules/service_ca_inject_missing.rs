@@ -95,11 +95,12 @@ fn diagnostic(
     let ignored = service_ca
         .injections
         .iter()
-        .find(|i| i.object == group.object && i.ignored.is_some());
+        .filter(|i| i.object == group.object)
+        .find_map(|i| Some((i, i.ignored?)));
     let mut d = match ignored {
-        Some(injection) => {
+        Some((injection, ignored)) => {
             let value = injection.value_node.scalar_text().unwrap_or_default();
-            let why = match injection.ignored.expect("filtered") {
+            let why = match ignored {
                 Ignored::AlphaKey => format!(
                     "the injector reads {ALPHA_INJECT_CABUNDLE} only on APIServices and ConfigMaps, not on a {}",
                     object.kind

@@ -5,7 +5,7 @@
 use super::context::{rule_doc, Context, Rule};
 use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::service_ca::{EndpointLinks, ServiceCa};
+use crate::provision::service_ca::{EndpointLinks, ServiceCa, ServingCert};
 use crate::resolve::{cert_entry, Resolution};
 
 pub const RULE: Rule = Rule {
@@ -60,7 +60,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         seen.push(called.service);
-        out.push(diagnostic(context, service_ca, resolution, &links));
+        out.push(diagnostic(context, service_ca, resolution, &links, called));
     }
 }
 
@@ -69,9 +69,9 @@ fn diagnostic(
     service_ca: &ServiceCa<'_>,
     resolution: &Resolution,
     links: &EndpointLinks<'_, '_>,
+    called: &ServingCert<'_>,
 ) -> Diagnostic {
     let model = context.model;
-    let called = links.called.expect("checked by the caller");
     let endpoint = context.endpoint(resolution);
     let mut names: Vec<&str> = links.mounted.iter().map(|m| m.name).collect();
     names.sort_unstable();

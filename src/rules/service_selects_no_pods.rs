@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EndpointKind, Model, PodTemplate, Service, TargetPort};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
+use crate::yaml::NodeRef;
 use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
@@ -23,8 +24,10 @@ const MAX_ENDPOINT_LABELS: usize = 10;
 const MAX_TEMPLATE_LABELS: usize = 3;
 
 /// A Service the rule reports, with the endpoints calling it and why its selector fails.
-struct Finding {
+struct Finding<'a> {
     service: usize,
+    /// The Service's `spec.selector` (a Service without one selects no pods on purpose).
+    selector_node: NodeRef<'a>,
     /// Indexes into `context.resolutions`, in order.
     callers: Vec<usize>,
     cause: Cause,
@@ -74,7 +77,7 @@ pub fn reported_services(context: &Context<'_, '_>) -> Vec<usize> {
     findings(context).into_iter().map(|f| f.service).collect()
 }
 
-fn findings(context: &Context<'_, '_>) -> Vec<Finding> {
+fn findings<'a>(context: &Context<'_, 'a>) -> Vec<Finding<'a>> {
     let model = context.model;
     // Nothing to compare against: a render of webhooks alone, its pods deployed elsewhere.
     if model.pod_templates.is_empty() {
@@ -95,9 +98,11 @@ fn findings(context: &Context<'_, '_>) -> Vec<Finding> {
     callers
         .into_iter()
         .filter_map(|(service, callers)| {
+            let selector_node = model.services[service].selector_node?;
             let cause = cause(context, service, &callers)?;
             Some(Finding {
                 service,
+                selector_node,
                 callers,
                 cause,
             })
@@ -310,12 +315,12 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn diagnostic(context: &Context<'_, '_>, finding: &Finding) -> Diagnostic {
+fn diagnostic(context: &Context<'_, '_>, finding: &Finding<'_>) -> Diagnostic {
     let model = context.model;
     let service = &model.services[finding.service];
     let object = &model.objects[service.object];
     let selector = service.selector.as_deref().unwrap_or(&[]);
-    let selector_node = service.selector_node.expect("a Service with a selector");
+    let selector_node = finding.selector_node;
     let wanted = selector_text(selector);
     let id = format!("{}/{}", object.namespace, object.name);
     let workload = |t: usize| model.objects[model.pod_templates[t].object].display();
@@ -542,11 +547,13 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding) -> Diagnostic {
 fn with_endpoint_labels(
     context: &Context<'_, '_>,
     mut d: Diagnostic,
-    finding: &Finding,
+    finding: &Finding<'_>,
 ) -> Diagnostic {
-    for &i in finding.callers.iter().take(MAX_ENDPOINT_LABELS) {
-        let endpoint = context.endpoint(&context.resolutions[i]);
-        let reference = endpoint.service.as_ref().expect("linked to a Service");
+    let calls = finding
+        .callers
+        .iter()
+        .filter_map(|&i| context.service_call(&context.resolutions[i]));
+    for (endpoint, reference) in calls.take(MAX_ENDPOINT_LABELS) {
         d = d.with_label(
             reference.span(),
             format!(
@@ -565,7 +572,7 @@ fn with_endpoint_labels(
 }
 
 /// What the API server does when the Service has no endpoints.
-fn consequence(context: &Context<'_, '_>, finding: &Finding, service: &Service<'_>) -> String {
+fn consequence(context: &Context<'_, '_>, finding: &Finding<'_>, service: &Service<'_>) -> String {
     let model = context.model;
     let object = &model.objects[service.object];
     let api_service = finding.callers.iter().find_map(|&i| {

@@ -738,9 +738,11 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding, weaknesses: &[Weakne
             }
         }
     }
-    for (i, reach) in finding.callers.iter().take(MAX_WEBHOOK_LABELS) {
-        let endpoint = context.endpoint(&context.resolutions[*i]);
-        let reference = endpoint.service.as_ref().expect("linked to a Service");
+    let calls = finding.callers.iter().filter_map(|(i, reach)| {
+        let (endpoint, reference) = context.service_call(&context.resolutions[*i])?;
+        Some((endpoint, reference, reach))
+    });
+    for (endpoint, reference, reach) in calls.take(MAX_WEBHOOK_LABELS) {
         d = d.with_label(
             reference.span(),
             format!(
@@ -769,9 +771,10 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding, weaknesses: &[Weakne
             join_and(&conditional)
         ));
     }
-    if let Some((i, _)) = finding.callers.first() {
-        let endpoint = context.endpoint(&context.resolutions[*i]);
-        let service = endpoint.service.as_ref().expect("linked to a Service");
+    let first = finding.callers.first();
+    if let Some((endpoint, service)) =
+        first.and_then(|(i, _)| context.service_call(&context.resolutions[*i]))
+    {
         d = d.with_note(format!(
             "with no ready pod the API server answers: Internal error occurred: failed calling webhook \"{}\": failed to call webhook: Post \"{}?timeout={}s\": no endpoints available for service \"{}\"",
             endpoint.name,

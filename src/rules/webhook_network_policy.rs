@@ -274,9 +274,10 @@ fn diagnostic(
             d = d.with_label(span, format!("{name} {}", why_not(rule, port)));
         }
     }
-    for &i in callers.iter().take(MAX_ENDPOINT_LABELS) {
-        let endpoint = context.endpoint(&context.resolutions[i]);
-        let reference = endpoint.service.as_ref().expect("linked to a Service");
+    let calls = callers
+        .iter()
+        .filter_map(|&i| context.service_call(&context.resolutions[i]));
+    for (endpoint, reference) in calls.take(MAX_ENDPOINT_LABELS) {
         d = d.with_label(
             reference.span(),
             format!("{} calls these pods", describe_endpoint(model, endpoint)),
