@@ -1,7 +1,10 @@
 //! Resolve stage: from each endpoint to the name the API server verifies, the Service,
 //! the pods behind it, and the Secret holding the serving certificate.
 
-use crate::model::{Endpoint, Model, PodTemplate, Secret, SecretEncoding, SecretEntry, TargetPort};
+use crate::model::{
+    Endpoint, EndpointId, Id, Model, PodTemplate, PodTemplateId, Secret, SecretEncoding,
+    SecretEntry, SecretId, ServiceId, TargetPort,
+};
 use crate::source::Span;
 use crate::tls;
 use foldhash::HashMap;
@@ -32,7 +35,7 @@ pub enum Target {
 /// A pod template behind the Service and the container serving the target port.
 #[derive(Clone, Debug)]
 pub struct Backend {
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub container: Option<usize>,
 }
 
@@ -43,7 +46,7 @@ pub enum ServiceLink {
     /// The Service is not among the inputs.
     Missing,
     Found {
-        service: usize,
+        service: ServiceId,
         /// Index into the Service's ports of the one the webhook's port selects.
         port: Option<usize>,
         backends: Vec<Backend>,
@@ -71,13 +74,13 @@ pub struct DecodeProblem {
 /// The Secret found to hold the serving certificate.
 #[derive(Clone, Debug)]
 pub struct ServingSecret {
-    pub secret: usize,
+    pub secret: SecretId,
     /// The entry holding the chain.
     pub cert_key: String,
     pub cert_key_span: Span,
     /// The volume source naming the Secret in the pod template.
     pub mounted_at: Span,
-    pub mounted_by: usize,
+    pub mounted_by: PodTemplateId,
     pub chain: Result<DecodedChain, DecodeProblem>,
 }
 
@@ -92,7 +95,7 @@ pub enum ServedCertificate {
 
 #[derive(Clone, Debug)]
 pub struct Resolution {
-    pub endpoint: usize,
+    pub endpoint: EndpointId,
     pub target: Target,
     /// The name Go verifies the certificate against.
     pub server_name: Option<String>,
@@ -197,7 +200,7 @@ impl LoadedBundle {
 struct TrustInputs<'a> {
     /// By the caBundle's base64 text; `None` for an absent caBundle.
     bundles: HashMap<Option<&'a str>, Option<LoadedBundle>>,
-    chains: HashMap<(usize, &'a str), &'a DecodedChain>,
+    chains: HashMap<(SecretId, &'a str), &'a DecodedChain>,
 }
 
 impl<'a> TrustInputs<'a> {
@@ -281,8 +284,8 @@ impl SecretChains {
     }
 
     /// The decoded certificate entry of `model.secrets[secret]`; `None` when it has none.
-    pub fn of(&self, secret: usize) -> Option<&Result<DecodedChain, DecodeProblem>> {
-        self.chains.get(secret)?.as_ref()
+    pub fn of(&self, secret: SecretId) -> Option<&Result<DecodedChain, DecodeProblem>> {
+        self.chains.get(secret.index())?.as_ref()
     }
 }
 
@@ -387,8 +390,7 @@ pub fn resolve_links(model: &Model<'_>, chains: &SecretChains) -> Vec<Resolution
     let mut links = LinkCache::default();
     model
         .endpoints
-        .iter()
-        .enumerate()
+        .iter_ids()
         .map(|(i, endpoint)| resolve(model, i, endpoint, chains, &mut links))
         .collect()
 }
@@ -429,7 +431,7 @@ fn verdicts<'r>(
         .values()
         .any(|b| matches!(b, Some(LoadedBundle::SystemRoots)));
     let system_pool = needs_system_roots.then(|| CertPool::new(tls::roots::system_roots()));
-    let served: HashMap<(usize, &str), ServedChain<'_>> = inputs
+    let served: HashMap<(SecretId, &str), ServedChain<'_>> = inputs
         .chains
         .par_iter()
         .map(|(key, chain)| (*key, ServedChain::new(&chain.certificates)))
@@ -624,7 +626,7 @@ type LinkCache = HashMap<(String, String, i64), (ServiceLink, Option<ServedCerti
 
 fn resolve(
     model: &Model<'_>,
-    index: usize,
+    index: EndpointId,
     endpoint: &Endpoint<'_>,
     chains: &SecretChains,
     links: &mut LinkCache,
@@ -831,7 +833,7 @@ pub struct MountedSecret<'a> {
     pub name: &'a str,
     /// The volume's `secretName` (or the flag).
     pub span: Span,
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub mount_path: Option<&'a str>,
     /// The flag naming it, when it is read through the API rather than mounted.
     pub flag: Option<&'static str>,
@@ -921,7 +923,7 @@ fn choose_certificate(
     chains: &SecretChains,
 ) -> ServedCertificate {
     let present = |m: &MountedSecret<'_>| model.secret_index(&m.namespace, m.name);
-    let with_certificate: Vec<(&MountedSecret<'_>, usize)> = mounted
+    let with_certificate: Vec<(&MountedSecret<'_>, SecretId)> = mounted
         .iter()
         .filter_map(|m| Some((m, present(m)?)))
         .filter(|(_, i)| cert_entry(&model.secrets[*i]).is_some())
@@ -948,7 +950,7 @@ fn choose_certificate(
         }
         1 => with_certificate[0],
         _ => {
-            let webhook_mounts: Vec<(&MountedSecret<'_>, usize)> = with_certificate
+            let webhook_mounts: Vec<(&MountedSecret<'_>, SecretId)> = with_certificate
                 .iter()
                 .copied()
                 .filter(|(m, _)| {

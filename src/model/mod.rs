@@ -9,7 +9,7 @@ mod selector;
 mod workload;
 
 pub use admission::{Admission, AdmissionRule};
-pub use ids::ObjectId;
+pub use ids::{EndpointId, Id, List, ObjectId, PodTemplateId, SecretId, ServiceId};
 pub use port::TargetPort;
 pub(crate) use selector::string_map;
 pub use selector::{KnownLabels, LabelSelector, Labels, Operator, Requirement, Selection};
@@ -673,11 +673,11 @@ impl<'a> Endpoint<'a> {
 pub struct Model<'a> {
     /// The documents the model was built from (for rules about YAML itself).
     pub documents: &'a [Document],
-    pub objects: Vec<Object<'a>>,
-    pub services: Vec<Service<'a>>,
-    pub pod_templates: Vec<PodTemplate<'a>>,
-    pub secrets: Vec<Secret<'a>>,
-    pub endpoints: Vec<Endpoint<'a>>,
+    pub objects: List<ObjectId, Object<'a>>,
+    pub services: List<ServiceId, Service<'a>>,
+    pub pod_templates: List<PodTemplateId, PodTemplate<'a>>,
+    pub secrets: List<SecretId, Secret<'a>>,
+    pub endpoints: List<EndpointId, Endpoint<'a>>,
     pub namespaces: Vec<Namespace<'a>>,
     pub disruption_budgets: Vec<DisruptionBudget<'a>>,
     pub network_policies: Vec<NetworkPolicy<'a>>,
@@ -687,8 +687,8 @@ pub struct Model<'a> {
     /// Per endpoint: its object is live state that a rendered object of the same kind and
     /// name replaces when applied, so it is not a second webhook.
     superseded: Vec<bool>,
-    services_by_name: HashMap<(String, &'a str), usize>,
-    secrets_by_name: HashMap<(String, &'a str), usize>,
+    services_by_name: HashMap<(String, &'a str), ServiceId>,
+    secrets_by_name: HashMap<(String, &'a str), SecretId>,
     pod_templates_by_namespace: HashMap<String, NamespaceTemplates<'a>>,
 }
 
@@ -712,9 +712,9 @@ enum Read<'a> {
 #[derive(Debug, Default)]
 struct NamespaceTemplates<'a> {
     /// Indexes into `pod_templates`, ascending.
-    all: Vec<usize>,
+    all: Vec<PodTemplateId>,
     /// Label `(key, value)` to the templates carrying it, ascending, without repeats.
-    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
+    by_label: HashMap<(&'a str, &'a str), Vec<PodTemplateId>>,
 }
 
 impl<'a> Model<'a> {
@@ -731,7 +731,7 @@ impl<'a> Model<'a> {
         use rayon::prelude::*;
         // Identities are read in order, into a list allocated once (a million documents
         // collected in parallel would pass through twice the memory).
-        let mut objects = Vec::with_capacity(documents.iter().map(|d| d.objects().count()).sum());
+        let mut objects = List::with_capacity(documents.iter().map(|d| d.objects().count()).sum());
         for document in documents {
             for root in document.objects() {
                 let template = root.template;
@@ -751,7 +751,8 @@ impl<'a> Model<'a> {
             }
         }
         // Only what some stage reads is kept: a stream of a million ConfigMaps reads nothing.
-        let reads: Vec<(ObjectId, Read<'a>)> = (objects.par_iter().enumerate())
+        let reads: Vec<(ObjectId, Read<'a>)> = (objects.as_slice().par_iter().enumerate())
+            .map(|(i, object)| (ObjectId::from_index(i), object))
             .filter_map(|(id, object)| match Model::read(id, object) {
                 Read::Nothing => None,
                 read => Some((id, read)),
@@ -770,8 +771,11 @@ impl<'a> Model<'a> {
     }
 
     /// Whether an endpoint's object is live state that a rendered object replaces.
-    pub fn is_superseded(&self, endpoint: usize) -> bool {
-        self.superseded.get(endpoint).copied().unwrap_or(false)
+    pub fn is_superseded(&self, endpoint: EndpointId) -> bool {
+        self.superseded
+            .get(endpoint.index())
+            .copied()
+            .unwrap_or(false)
     }
 
     fn find_superseded(&self) -> Vec<bool> {
@@ -856,12 +860,12 @@ impl<'a> Model<'a> {
         let (namespace, name) = (self.objects[id].namespace, self.objects[id].name);
         match read {
             Read::Service(service) => {
+                let id = self.services.push(service);
                 self.services_by_name
-                    .insert((namespace.to_string(), name), self.services.len());
-                self.services.push(service);
+                    .insert((namespace.to_string(), name), id);
             }
             Read::Secret(secret) => {
-                let index = self.secrets.len();
+                let index = self.secrets.next_id();
                 // A live and a rendered Secret of one identity are one object at two times:
                 // the one holding a certificate is served; the rendered one when both do.
                 let wins = match self.secrets_by_name.get(&(namespace.to_string(), name)) {
@@ -898,7 +902,7 @@ impl<'a> Model<'a> {
             Read::NetworkPolicy(policy) => self.network_policies.push(policy),
             Read::Autoscalers(autoscalers) => self.autoscalers.extend(autoscalers),
             Read::PodTemplate(template) => {
-                let index = self.pod_templates.len();
+                let index = self.pod_templates.next_id();
                 let in_namespace = self
                     .pod_templates_by_namespace
                     .entry(namespace.to_string())
@@ -917,13 +921,13 @@ impl<'a> Model<'a> {
         }
     }
 
-    pub fn service_index(&self, namespace: &str, name: &str) -> Option<usize> {
+    pub fn service_index(&self, namespace: &str, name: &str) -> Option<ServiceId> {
         self.services_by_name
             .get(&(namespace.to_string(), name))
             .copied()
     }
 
-    pub fn secret_index(&self, namespace: &str, name: &str) -> Option<usize> {
+    pub fn secret_index(&self, namespace: &str, name: &str) -> Option<SecretId> {
         self.secrets_by_name
             .get(&(namespace.to_string(), name))
             .copied()
@@ -934,7 +938,7 @@ impl<'a> Model<'a> {
     }
 
     /// Indexes into `pod_templates` of the templates in a namespace.
-    pub fn pod_templates_in(&self, namespace: &str) -> &[usize] {
+    pub fn pod_templates_in(&self, namespace: &str) -> &[PodTemplateId] {
         self.pod_templates_by_namespace
             .get(namespace)
             .map(|templates| templates.all.as_slice())
@@ -943,12 +947,16 @@ impl<'a> Model<'a> {
 
     /// Indexes into `pod_templates` of the templates in a namespace carrying every pair of
     /// `selector`, ascending. An empty selector selects nothing, as for a Service.
-    pub fn pod_templates_selected(&self, namespace: &str, selector: &[(&str, &str)]) -> Vec<usize> {
+    pub fn pod_templates_selected(
+        &self,
+        namespace: &str,
+        selector: &[(&str, &str)],
+    ) -> Vec<PodTemplateId> {
         let Some(templates) = self.pod_templates_by_namespace.get(namespace) else {
             return Vec::new();
         };
         // The pair carried by the fewest templates narrows the candidates most.
-        let mut fewest: Option<&[usize]> = None;
+        let mut fewest: Option<&[PodTemplateId]> = None;
         for pair in selector {
             let carriers = templates.by_label.get(pair).map_or(&[][..], Vec::as_slice);
             if fewest.is_none_or(|f| carriers.len() < f.len()) {

@@ -10,7 +10,7 @@ pub use schema::{parse_version, Condition, Entry, InjectSpec, Source, Version};
 
 use super::certgen::{flag_setting, split_names, Generator, NameInput, NameRole, Setting};
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Container, EndpointKind, EnvValue, Model, PodTemplate};
+use crate::model::{Container, EndpointKind, EnvValue, Model, PodTemplate, PodTemplateId};
 use crate::source::Span;
 use foldhash::HashMap;
 use std::sync::OnceLock;
@@ -82,7 +82,7 @@ pub struct Resolved {
 #[derive(Clone, Debug)]
 pub struct Recognition {
     pub entry: &'static Entry,
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub container: usize,
     pub values: HashMap<String, Resolved>,
 }
@@ -95,7 +95,7 @@ pub fn recognise(model: &Model<'_>) -> Vec<Recognition> {
     }
     let entries = entries();
     let mut found = Vec::new();
-    for (pod_template, template) in model.pod_templates.iter().enumerate() {
+    for (pod_template, template) in model.pod_templates.iter_ids() {
         let namespace = &model.objects[template.object].namespace;
         for (index, container) in template.containers.iter().enumerate() {
             let version = version_of(model, template, container);
@@ -572,7 +572,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                 else {
                     continue;
                 };
-                for (id, candidate) in model.objects.iter().enumerate() {
+                for (id, candidate) in model.objects.iter_ids() {
                     if candidate.kind != kind.as_str() {
                         continue;
                     }

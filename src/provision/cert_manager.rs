@@ -6,7 +6,7 @@
 //! provisioners and injectors, and the `cert-manager-*` rules judge it.
 
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{EndpointKind, Model, ObjectId};
+use crate::model::{EndpointKind, Model, ObjectId, PodTemplateId, SecretId};
 pub use crate::resolve::MountedSecret;
 use crate::resolve::Resolution;
 use crate::source::Span;
@@ -320,11 +320,11 @@ pub enum Source {
         namespace: String,
         name: String,
         /// Index into `model.secrets`, when the Secret is among the inputs.
-        secret: Option<usize>,
+        secret: Option<SecretId>,
         /// Indexes into [`CertManager::certificates`] of the Certificates writing it.
         written_by: Vec<usize>,
         /// Pod templates naming it in an argument or env value (it is made at run time).
-        made_by: Vec<usize>,
+        made_by: Vec<PodTemplateId>,
         direct: DirectInjection,
     },
     ApiserverCa,
@@ -416,7 +416,7 @@ impl<'a> CertManager<'a> {
             annotated_secrets: annotating_provisioners(generators),
             ..CertManager::default()
         };
-        for (id, object) in model.objects.iter().enumerate() {
+        for (id, object) in model.objects.iter_ids() {
             let group = object.group();
             if group != GROUP && group != LEGACY_GROUP {
                 continue;
@@ -434,7 +434,7 @@ impl<'a> CertManager<'a> {
                 _ => {}
             }
         }
-        for (id, object) in model.objects.iter().enumerate() {
+        for (id, object) in model.objects.iter_ids() {
             // cainjector injects into every kind holding endpoints.
             if EndpointKind::from_kind(object.kind).is_none() {
                 continue;
@@ -671,7 +671,7 @@ fn read_certificate<'a>(model: &Model<'a>, id: ObjectId) -> CmCertificate<'a> {
 
 /// Pod templates in `namespace` with an argument or env value naming the Secret: a workload
 /// that makes it at run time (cert-manager's own `--dynamic-serving-ca-secret-name`).
-fn workloads_naming(model: &Model<'_>, namespace: &str, name: &str) -> Vec<usize> {
+fn workloads_naming(model: &Model<'_>, namespace: &str, name: &str) -> Vec<PodTemplateId> {
     model
         .pod_templates_in(namespace)
         .iter()

@@ -7,7 +7,7 @@
 //! generator to the endpoints it serves.
 
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Container, EndpointKind, Model, ObjectId};
+use crate::model::{Container, EndpointKind, Model, ObjectId, PodTemplateId};
 use crate::source::Span;
 use crate::yaml::NodeRef;
 use std::net::IpAddr;
@@ -20,7 +20,7 @@ const IMAGES: &[&str] = &["kube-webhook-certgen"];
 pub struct Invocation<'a> {
     /// The workload the container runs in.
     pub object: ObjectId,
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub container: usize,
     pub pod_namespace: String,
     pub command: Command<'a>,
@@ -93,7 +93,7 @@ pub fn is_certgen_image(image: Option<&str>) -> bool {
 /// Every certgen `create` and `patch` container among the inputs.
 pub fn invocations<'a>(model: &Model<'a>) -> Vec<Invocation<'a>> {
     let mut found = Vec::new();
-    for (pod_template, template) in model.pod_templates.iter().enumerate() {
+    for (pod_template, template) in model.pod_templates.iter_ids() {
         let object = &model.objects[template.object];
         for (index, container) in template.containers.iter().enumerate() {
             if !is_certgen_image(container.image) {
@@ -267,7 +267,7 @@ pub struct NameInput {
 pub struct Generator {
     pub provisioner: Provisioner,
     /// The pod template and container it runs in.
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub container: usize,
     /// It serves the certificate itself (an operator), rather than writing it for others
     /// (a Job).

@@ -7,7 +7,7 @@ use super::certgen::{self, Generator, Invocation};
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use super::rbac::{Authorization, Grant, Request};
 use super::{catalogue, cert_manager};
-use crate::model::{EndpointKind, Model, ObjectId};
+use crate::model::{EndpointId, EndpointKind, List, Model, ObjectId, PodTemplateId};
 use crate::resolve::{
     distinct_secrets, serving_secrets, MountedSecret, Resolution, ServedCertificate, ServiceLink,
     Target,
@@ -37,19 +37,19 @@ pub struct Provenance<'a> {
     /// containers, then catalogue operators.
     pub generators: Vec<Generator>,
     /// By endpoint index: the Secrets its serving pods use.
-    mounted: Vec<Vec<MountedSecret<'a>>>,
+    mounted: List<EndpointId, Vec<MountedSecret<'a>>>,
     /// By endpoint index: how cert-manager reaches it.
-    cert_manager_links: Vec<EndpointLinks<'a>>,
+    cert_manager_links: List<EndpointId, EndpointLinks<'a>>,
     /// Workloads RBAC allows to patch a caBundle, on weak evidence only (a grant without
     /// resourceNames, held by a workload that does not serve the endpoint): named in
     /// findings, but they silence nothing.
     pub injector_candidates: Vec<Injector>,
     /// By endpoint index: where its certificate and its caBundle come from.
-    pub sources: Vec<EndpointSources>,
+    pub sources: List<EndpointId, EndpointSources>,
     /// By endpoint index, when the Service's selector matches no pod template: templates
     /// that serve its targetPort, lack (not contradict) the selector's labels, and whose RBAC
     /// lets them patch pods: they label their own pods at run time.
-    pub labelled_at_run_time: Vec<Vec<(usize, String)>>,
+    pub labelled_at_run_time: List<EndpointId, Vec<(PodTemplateId, String)>>,
     /// The authorisation graph of the inputs.
     pub authorization: Authorization<'a>,
     /// Namespaces the inputs hold objects of (or a Namespace object), and the names of their
@@ -166,13 +166,15 @@ impl<'a> Provenance<'a> {
         let service_ca = super::service_ca::ServiceCa::read(model);
         super::service_ca::discover(&service_ca, &mut provisioning);
 
-        let mut mounted = vec![Vec::new(); model.endpoints.len()];
+        let mut mounted: List<EndpointId, Vec<MountedSecret<'a>>> =
+            vec![Vec::new(); model.endpoints.len()].into();
         for resolution in resolutions {
             if let ServiceLink::Found { backends, .. } = &resolution.service {
                 mounted[resolution.endpoint] = serving_secrets(model, backends);
             }
         }
-        let mut cert_manager_links = vec![EndpointLinks::default(); model.endpoints.len()];
+        let mut cert_manager_links: List<EndpointId, EndpointLinks<'a>> =
+            vec![EndpointLinks::default(); model.endpoints.len()].into();
         for resolution in resolutions {
             cert_manager_links[resolution.endpoint] =
                 cert_manager.links(model, resolution, &mounted[resolution.endpoint]);
@@ -186,8 +188,8 @@ impl<'a> Provenance<'a> {
             mounted,
             cert_manager_links,
             injector_candidates: Vec::new(),
-            sources: Vec::new(),
-            labelled_at_run_time: Vec::new(),
+            sources: List::default(),
+            labelled_at_run_time: List::default(),
             // Stored once the methods below, which amend the rest, are done reading it.
             authorization: Authorization::default(),
             namespaces: model
@@ -220,7 +222,8 @@ impl<'a> Provenance<'a> {
         provenance.labelled_at_run_time = resolutions
             .iter()
             .map(|r| labelled_at_run_time(model, &authorization, r))
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         provenance.add_run_time_certificates(model, &authorization);
         provenance.provisioning.index();
         provenance.add_rbac_injectors(model, resolutions, &authorization);
@@ -231,7 +234,8 @@ impl<'a> Provenance<'a> {
         provenance.sources = resolutions
             .iter()
             .map(|r| provenance.endpoint_sources(model, r))
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         provenance
     }
 
@@ -296,7 +300,8 @@ impl<'a> Provenance<'a> {
         let mut objects: Vec<ObjectId> = model.endpoints.iter().map(|e| e.object).collect();
         objects.dedup();
         // The pod templates serving each endpoint object, in one pass.
-        let mut serving_of: foldhash::HashMap<ObjectId, Vec<usize>> = foldhash::HashMap::default();
+        let mut serving_of: foldhash::HashMap<ObjectId, Vec<PodTemplateId>> =
+            foldhash::HashMap::default();
         for r in resolutions {
             if let ServiceLink::Found { backends, .. } = &r.service {
                 serving_of
@@ -325,8 +330,8 @@ impl<'a> Provenance<'a> {
             let Some((group, resource)) = injectable_resource(target.kind) else {
                 continue;
             };
-            let serving: &[usize] = serving_of.get(&object).map_or(&[], Vec::as_slice);
-            let mut allowed: Vec<(usize, Grant, Request<'_>)> = Vec::new();
+            let serving: &[PodTemplateId] = serving_of.get(&object).map_or(&[], Vec::as_slice);
+            let mut allowed: Vec<(PodTemplateId, Grant, Request<'_>)> = Vec::new();
             for verb in ["patch", "update"] {
                 let request = Request {
                     verb,
@@ -379,7 +384,7 @@ impl<'a> Provenance<'a> {
         let mut seen: foldhash::HashSet<(String, String)> = foldhash::HashSet::default();
         // Added after the loop, so that the index stays valid while it runs.
         let mut found: Vec<Provisioner> = Vec::new();
-        let mut self_serving: foldhash::HashSet<usize> = foldhash::HashSet::default();
+        let mut self_serving: foldhash::HashSet<PodTemplateId> = foldhash::HashSet::default();
         for resolution in resolutions {
             let ServedCertificate::Undetermined(_) = &resolution.certificate else {
                 continue;
@@ -387,7 +392,7 @@ impl<'a> Provenance<'a> {
             let ServiceLink::Found { backends, .. } = &resolution.service else {
                 continue;
             };
-            let serving: Vec<usize> = backends.iter().map(|b| b.pod_template).collect();
+            let serving: Vec<PodTemplateId> = backends.iter().map(|b| b.pod_template).collect();
             if self.mounted(resolution.endpoint).is_empty() {
                 if let Some(p) = self.self_serving(model, resolution, &serving) {
                     if self_serving.insert(p.pod_templates[0]) {
@@ -489,7 +494,7 @@ impl<'a> Provenance<'a> {
         &self,
         model: &Model<'a>,
         resolution: &Resolution,
-        serving: &[usize],
+        serving: &[PodTemplateId],
     ) -> Option<Provisioner> {
         let object = model.endpoints[resolution.endpoint].object;
         let injector = self
@@ -651,12 +656,12 @@ impl<'a> Provenance<'a> {
 
     /// The Secrets the pods behind an endpoint's Service serve from (volumes of the serving
     /// container, else Secrets named by flags), whether or not they are among the inputs.
-    pub fn mounted(&self, endpoint: usize) -> &[MountedSecret<'a>] {
+    pub fn mounted(&self, endpoint: EndpointId) -> &[MountedSecret<'a>] {
         self.mounted.get(endpoint).map_or(&[], Vec::as_slice)
     }
 
     /// How an endpoint is tied to cert-manager.
-    pub fn cert_manager_links(&self, endpoint: usize) -> &EndpointLinks<'a> {
+    pub fn cert_manager_links(&self, endpoint: EndpointId) -> &EndpointLinks<'a> {
         static EMPTY: std::sync::OnceLock<EndpointLinks<'static>> = std::sync::OnceLock::new();
         self.cert_manager_links
             .get(endpoint)
@@ -679,8 +684,7 @@ impl<'a> Provenance<'a> {
     pub fn cert_manager_serving_object(&self, model: &Model<'_>, object: ObjectId) -> Vec<usize> {
         let mut serving: Vec<usize> = model
             .endpoints
-            .iter()
-            .enumerate()
+            .iter_ids()
             .filter(|(_, endpoint)| endpoint.object == object)
             .flat_map(|(i, _)| self.cert_manager_links(i).serving.iter().copied())
             .collect();
@@ -702,7 +706,7 @@ fn labelled_at_run_time(
     model: &Model<'_>,
     authorization: &Authorization<'_>,
     resolution: &Resolution,
-) -> Vec<(usize, String)> {
+) -> Vec<(PodTemplateId, String)> {
     let ServiceLink::Found {
         service,
         port: Some(port),
@@ -750,7 +754,7 @@ fn labelled_at_run_time(
 }
 
 /// Whether the pods of `template` mount Secret `name` without `optional: true`.
-fn requires_secret(model: &Model<'_>, template: usize, name: &str) -> bool {
+fn requires_secret(model: &Model<'_>, template: PodTemplateId, name: &str) -> bool {
     model.pod_templates[template]
         .volumes
         .iter()

@@ -1,6 +1,6 @@
 //! What provisioners and injectors are, and the list of those found, indexed.
 
-use crate::model::{EndpointKind, Model, ObjectId};
+use crate::model::{EndpointKind, Model, ObjectId, PodTemplateId};
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,7 +34,7 @@ pub struct Provisioner {
     /// It keeps an existing Secret without checking its names (the upgrade trap).
     pub reuses_without_check: bool,
     /// Pod templates it runs in, for operators that serve their own certificate.
-    pub pod_templates: Vec<usize>,
+    pub pod_templates: Vec<PodTemplateId>,
 }
 
 /// What an injector targets.
@@ -78,7 +78,7 @@ struct Index {
     provisioners: usize,
     injectors: usize,
     by_secret: foldhash::HashMap<(String, String), Vec<usize>>,
-    by_template: foldhash::HashMap<usize, Vec<usize>>,
+    by_template: foldhash::HashMap<PodTemplateId, Vec<usize>>,
     by_object: foldhash::HashMap<ObjectId, Vec<usize>>,
     /// Injectors targeting by name (a configuration, CRD or APIService).
     by_name: foldhash::HashMap<String, Vec<usize>>,
@@ -162,7 +162,7 @@ impl Provisioning {
     }
 
     /// Provisioners that run in pod template `template`.
-    pub fn running_in(&self, template: usize) -> Vec<&Provisioner> {
+    pub fn running_in(&self, template: PodTemplateId) -> Vec<&Provisioner> {
         if self.index.provisioners == self.provisioners.len() {
             return self
                 .index

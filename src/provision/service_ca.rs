@@ -25,7 +25,7 @@
 //!   `secret <ns>/<name> does not have corresponding service UID`).
 
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{EndpointKind, Model, ObjectId};
+use crate::model::{EndpointKind, Model, ObjectId, ServiceId};
 use crate::resolve::MountedSecret;
 use crate::resolve::{Resolution, ServiceLink};
 use crate::yaml::NodeRef;
@@ -42,8 +42,7 @@ const DNS_SUFFIX: &str = "cluster.local";
 /// A Service for which the service CA writes a serving certificate.
 #[derive(Clone, Debug)]
 pub struct ServingCert<'a> {
-    /// Index into `Model::services`.
-    pub service: usize,
+    pub service: ServiceId,
     pub object: ObjectId,
     pub name: &'a str,
     pub namespace: String,
@@ -106,7 +105,7 @@ impl<'a> ServiceCa<'a> {
 
     pub fn read(model: &Model<'a>) -> ServiceCa<'a> {
         let mut found = ServiceCa::default();
-        for (index, service) in model.services.iter().enumerate() {
+        for (index, service) in model.services.iter_ids() {
             let object = &model.objects[service.object];
             let Some(annotations) = object.annotations() else {
                 continue;
@@ -139,7 +138,7 @@ impl<'a> ServiceCa<'a> {
                 dns_names,
             });
         }
-        for (id, object) in model.objects.iter().enumerate() {
+        for (id, object) in model.objects.iter_ids() {
             // The injector fills the caBundle of every kind holding endpoints (a ConfigMap
             // gets `service-ca.crt`, which no endpoint reads).
             let Some(endpoint_kind) = EndpointKind::from_kind(object.kind) else {

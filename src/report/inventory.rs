@@ -3,7 +3,7 @@
 //! and what speclint concluded. Only names: no certificate or Secret data.
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::{EndpointKind, Model};
+use crate::model::{EndpointKind, Model, PodTemplateId};
 use crate::provision::Provenance;
 use crate::resolve::{Resolution, ServedCertificate, ServiceLink, Target};
 use serde::Serialize;
@@ -128,9 +128,9 @@ fn entry(
         ),
         _ => (None, None),
     };
-    let templates: Vec<usize> = match &resolution.service {
+    let templates: Vec<PodTemplateId> = match &resolution.service {
         ServiceLink::Found { backends, .. } => {
-            let mut t: Vec<usize> = backends.iter().map(|b| b.pod_template).collect();
+            let mut t: Vec<PodTemplateId> = backends.iter().map(|b| b.pod_template).collect();
             t.extend(
                 provenance
                     .labelled_at_run_time
@@ -144,7 +144,7 @@ fn entry(
         }
         _ => Vec::new(),
     };
-    let workload = |t: usize| {
+    let workload = |t: PodTemplateId| {
         let o = &model.objects[model.pod_templates[t].object];
         format!("{} {}/{}", o.kind, o.namespace, o.name)
     };

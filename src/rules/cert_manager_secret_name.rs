@@ -5,6 +5,7 @@
 use super::context::{rule_doc, Context, Rule};
 use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ServiceId;
 use crate::provision::cert_manager::{CertManager, MountedSecret};
 use crate::resolve::{Resolution, ServiceLink};
 
@@ -20,7 +21,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     if cm.certificates.is_empty() {
         return;
     }
-    let mut seen: Vec<(usize, usize)> = Vec::new();
+    let mut seen: Vec<(usize, ServiceId)> = Vec::new();
     for resolution in context.resolutions {
         let ServiceLink::Found { service, .. } = resolution.service else {
             continue;

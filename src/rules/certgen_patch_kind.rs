@@ -63,8 +63,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let find = |kind: &str| {
             model
                 .objects
-                .iter()
-                .position(|o| o.kind == kind && o.name == webhook.value)
+                .iter_ids()
+                .find(|(_, o)| o.kind == kind && o.name == webhook.value)
+                .map(|(id, _)| id)
         };
         let (validating, mutating) = (
             find(EndpointKind::ValidatingWebhook.as_str()),

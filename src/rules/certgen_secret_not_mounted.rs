@@ -55,7 +55,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            for (id, object) in model.objects.iter().enumerate() {
+            for (id, object) in model.objects.iter_ids() {
                 let by_configuration = patch.webhook_name.as_ref().is_some_and(|w| {
                     w.value == object.name
                         && EndpointKind::from_kind(object.kind)

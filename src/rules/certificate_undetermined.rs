@@ -1,6 +1,7 @@
 use super::context::{rule_doc, Context, Rule};
 use super::describe::{cause_key, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ServiceId;
 use crate::resolve::{ServedCertificate, ServiceLink};
 
 pub const RULE: Rule = Rule {
@@ -15,7 +16,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Endpoints calling one Service port share its pods: their provisioners are found once.
     let mut by_service_port = foldhash::HashMap::default();
     // service-selects-no-pods reports these Services' selectors: no second word on that cause.
-    let mut selects_nothing: Option<Vec<usize>> = None;
+    let mut selects_nothing: Option<Vec<ServiceId>> = None;
     for resolution in context.resolutions {
         let ServedCertificate::Undetermined(reason) = &resolution.certificate else {
             continue;

@@ -1,6 +1,6 @@
 use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::EndpointKind;
+use crate::model::{EndpointKind, ObjectId};
 use foldhash::HashMap;
 
 pub const RULE: Rule = Rule {
@@ -11,8 +11,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(&str, &str), usize> = HashMap::default();
-    for (id, object) in context.model.objects.iter().enumerate() {
+    let mut first: HashMap<(&str, &str), ObjectId> = HashMap::default();
+    for (id, object) in context.model.objects.iter_ids() {
         // A live object and its rendered twin are one object at two times; the kinds
         // holding endpoints are all cluster-scoped.
         if object.live || EndpointKind::from_kind(object.kind).is_none() || object.name.is_empty() {

@@ -2,7 +2,7 @@
 
 use super::settings::RuleSettings;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Endpoint, Model, ServiceReference};
+use crate::model::{Endpoint, Model, ObjectId, ServiceReference};
 use crate::resolve::Resolution;
 
 /// What a rule needs to look at.
@@ -46,7 +46,7 @@ impl<'m, 'a> Context<'m, 'a> {
     pub fn diagnostic_for(
         &self,
         rule: &Rule,
-        object: usize,
+        object: ObjectId,
         message: impl Into<String>,
         span: crate::source::Span,
     ) -> Diagnostic {

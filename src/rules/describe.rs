@@ -2,7 +2,7 @@
 
 use super::context::{Context, Rule};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Endpoint, EndpointKind, Model};
+use crate::model::{Endpoint, EndpointId, EndpointKind, Model, ObjectId};
 use crate::resolve::Resolution;
 
 /// What the API server reports when the call fails, as users see it (apiserver-tls.md F).
@@ -97,7 +97,7 @@ pub fn call_url(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
 pub fn refusal(
     context: &Context<'_, '_>,
     rule: &Rule,
-    object: usize,
+    object: ObjectId,
     error: String,
     span: crate::source::Span,
 ) -> Diagnostic {
@@ -125,7 +125,11 @@ pub fn service_field(endpoint: &Endpoint<'_>) -> String {
 
 /// What makes two findings of one rule the same cause: the message without the endpoint's
 /// own description, its label and its notes.
-pub fn cause_key(context: &Context<'_, '_>, endpoint: usize, diagnostic: &Diagnostic) -> String {
+pub fn cause_key(
+    context: &Context<'_, '_>,
+    endpoint: EndpointId,
+    diagnostic: &Diagnostic,
+) -> String {
     let described = describe_endpoint(context.model, &context.model.endpoints[endpoint]);
     format!(
         "{}\0{}\0{}",

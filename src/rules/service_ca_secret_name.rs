@@ -5,6 +5,7 @@
 use super::context::{rule_doc, Context, Rule};
 use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ServiceId;
 use crate::provision::service_ca::{EndpointLinks, ServiceCa, ServingCert};
 use crate::resolve::{cert_entry, Resolution};
 
@@ -21,7 +22,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     if service_ca.serving_certs.is_empty() {
         return;
     }
-    let mut seen: Vec<usize> = Vec::new();
+    let mut seen: Vec<ServiceId> = Vec::new();
     for resolution in context.resolutions {
         let Some(links) = service_ca.links(
             model,

@@ -5,7 +5,9 @@
 use super::context::{rule_doc, Context, Rule};
 use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EndpointKind, Model, PodTemplate, Service, TargetPort};
+use crate::model::{
+    EndpointKind, Model, PodTemplate, PodTemplateId, Service, ServiceId, TargetPort,
+};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
 use crate::yaml::NodeRef;
@@ -25,7 +27,7 @@ const MAX_TEMPLATE_LABELS: usize = 3;
 
 /// A Service the rule reports, with the endpoints calling it and why its selector fails.
 struct Finding<'a> {
-    service: usize,
+    service: ServiceId,
     /// The Service's `spec.selector` (a Service without one selects no pods on purpose).
     selector_node: NodeRef<'a>,
     /// Indexes into `context.resolutions`, in order.
@@ -38,21 +40,21 @@ enum Cause {
     NearMiss(Vec<NearMiss>),
     /// Templates that carry the whole selector but sit in the default namespace only
     /// because they name none (`kubectl apply -n NS` would place them with the Service).
-    DefaultedNamespace(Vec<usize>),
+    DefaultedNamespace(Vec<PodTemplateId>),
     /// Templates carrying the whole selector in other namespaces, named explicitly.
-    OtherNamespace(Vec<usize>),
+    OtherNamespace(Vec<PodTemplateId>),
     /// Templates carrying some selector pairs and lacking the other keys entirely: their
     /// pods may be labelled at run time (leader election).
-    LabelledAtRunTime(Vec<usize>),
+    LabelledAtRunTime(Vec<PodTemplateId>),
     /// Templates serving the targetPort that lack the selector's labels and whose RBAC
     /// lets them patch pods: they label their own pods at run time (a note).
-    LabelledByRbac(Vec<(usize, String)>),
+    LabelledByRbac(Vec<(PodTemplateId, String)>),
     /// Nothing comes close.
     Unmatched,
 }
 
 struct NearMiss {
-    pod_template: usize,
+    pod_template: PodTemplateId,
     /// The selector pair whose value the template's label contradicts: (key, wanted, carried).
     differing: Option<(String, String, String)>,
     /// The container port serving the Service's targetPort, when the template declares it.
@@ -70,7 +72,7 @@ struct Mismatch {
 
 /// The Services this rule reports (when it runs), so that certificate-undetermined does not
 /// give the same cause again.
-pub fn reported_services(context: &Context<'_, '_>) -> Vec<usize> {
+pub fn reported_services(context: &Context<'_, '_>) -> Vec<ServiceId> {
     if !context.settings.is_enabled(RULE.id) {
         return Vec::new();
     }
@@ -83,7 +85,7 @@ fn findings<'a>(context: &Context<'_, 'a>) -> Vec<Finding<'a>> {
     if model.pod_templates.is_empty() {
         return Vec::new();
     }
-    let mut callers: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut callers: BTreeMap<ServiceId, Vec<usize>> = BTreeMap::new();
     for (i, resolution) in context.resolutions.iter().enumerate() {
         let ServiceLink::Found {
             service, backends, ..
@@ -111,7 +113,7 @@ fn findings<'a>(context: &Context<'_, 'a>) -> Vec<Finding<'a>> {
 }
 
 /// Why the Service selects nothing; None when that is not this rule's business.
-fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> Option<Cause> {
+fn cause(context: &Context<'_, '_>, service_index: ServiceId, callers: &[usize]) -> Option<Cause> {
     let model = context.model;
     let service = &model.services[service_index];
     let object = &model.objects[service.object];
@@ -124,7 +126,7 @@ fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> 
     if has_custom_endpoint_slices(model, object.namespace, object.name) {
         return None;
     }
-    let labelled: Vec<(usize, String)> = callers
+    let labelled: Vec<(PodTemplateId, String)> = callers
         .iter()
         .flat_map(|&i| {
             context.provenance.labelled_at_run_time[context.resolutions[i].endpoint].clone()
@@ -190,24 +192,24 @@ fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> 
         near_misses.sort_by_key(|m| (m.differing.is_none(), m.serves_port.is_none()));
         return Some(Cause::NearMiss(near_misses));
     }
-    let elsewhere: Vec<usize> = model
+    let elsewhere: Vec<PodTemplateId> = model
         .pod_templates
-        .iter()
-        .enumerate()
+        .iter_ids()
         .filter(|(_, template)| {
             model.objects[template.object].namespace != object.namespace
                 && template.carries_all(selector)
         })
         .map(|(i, _)| i)
         .collect();
-    let (defaulted, named): (Vec<usize>, Vec<usize>) = elsewhere.into_iter().partition(|&t| {
-        let workload = &model.objects[model.pod_templates[t].object];
-        workload
-            .node()
-            .path(&["metadata", "namespace"])
-            .and_then(|n| n.as_str())
-            .is_none_or(str::is_empty)
-    });
+    let (defaulted, named): (Vec<PodTemplateId>, Vec<PodTemplateId>) =
+        elsewhere.into_iter().partition(|&t| {
+            let workload = &model.objects[model.pod_templates[t].object];
+            workload
+                .node()
+                .path(&["metadata", "namespace"])
+                .and_then(|n| n.as_str())
+                .is_none_or(str::is_empty)
+        });
     Some(if !defaulted.is_empty() {
         Cause::DefaultedNamespace(defaulted)
     } else if !run_time.is_empty() {
@@ -323,8 +325,8 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding<'_>) -> Diagnostic {
     let selector_node = finding.selector_node;
     let wanted = selector_text(selector);
     let id = format!("{}/{}", object.namespace, object.name);
-    let workload = |t: usize| model.objects[model.pod_templates[t].object].display();
-    let labels_span = |t: usize| {
+    let workload = |t: PodTemplateId| model.objects[model.pod_templates[t].object].display();
+    let labels_span = |t: PodTemplateId| {
         let template = &model.pod_templates[t];
         template
             .labels_node

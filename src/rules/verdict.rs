@@ -3,6 +3,7 @@
 use super::context::{Context, Rule};
 use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::Diagnostic;
+use crate::model::ObjectId;
 use crate::resolve::{Resolution, ServedCertificate, ServingSecret, Verdict};
 use crate::tls::cert::Certificate as X509;
 use crate::tls::verify::{CertRef, ServerVerifyError, VerifyErrorKind};
@@ -142,7 +143,7 @@ pub struct Met<'r> {
     pub place: String,
     pub span: crate::source::Span,
     /// The object `span` is in: the Secret, or the endpoint's object for a caBundle.
-    pub object: usize,
+    pub object: ObjectId,
 }
 
 /// Every certificate of every serving chain and caBundle the API server will meet, once each.

@@ -7,7 +7,9 @@ use super::context::{rule_doc, Context, Rule};
 use super::describe::{call_url, describe_endpoint, join_and};
 use crate::admission::{intercepts, served, Namespace, Request};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Admission, KnownLabels, Labels, Model, PodTemplate, Selection};
+use crate::model::{
+    Admission, KnownLabels, Labels, Model, ObjectId, PodTemplate, PodTemplateId, Selection,
+};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
 use crate::yaml::NodeRef;
@@ -255,7 +257,7 @@ impl Weakness {
 
 /// The webhooks a workload serves, and what they intercept together.
 struct Finding {
-    pod_template: usize,
+    pod_template: PodTemplateId,
     /// Indexes into `context.resolutions`, with what each webhook reaches.
     callers: Vec<(usize, Reach)>,
     reach: Reach,
@@ -271,9 +273,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn findings(context: &Context<'_, '_>) -> Vec<Finding> {
-    let mut by_template: BTreeMap<usize, Vec<(usize, Reach)>> = BTreeMap::new();
+    let mut by_template: BTreeMap<PodTemplateId, Vec<(usize, Reach)>> = BTreeMap::new();
     // Webhooks of one configuration are probed once each, whatever their backends.
-    let mut reaches: BTreeMap<(usize, usize), Reach> = BTreeMap::new();
+    let mut reaches: BTreeMap<(ObjectId, usize), Reach> = BTreeMap::new();
     for (i, resolution) in context.resolutions.iter().enumerate() {
         let endpoint = context.endpoint(resolution);
         let Some(admission) = &endpoint.admission else {

@@ -7,7 +7,7 @@ use super::context::{rule_doc, Context, Rule};
 use super::describe::describe_endpoint;
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{KnownLabels, Selection};
+use crate::model::{EndpointId, KnownLabels, PodTemplateId, Selection};
 use crate::resolve::ServiceLink;
 use foldhash::HashMap;
 
@@ -25,7 +25,7 @@ const MAX_LOOPS: usize = 20;
 #[derive(Clone, Copy)]
 struct Edge {
     /// Index into `context.model.endpoints`.
-    endpoint: usize,
+    endpoint: EndpointId,
     /// Index into the admission's rules of the one matching `CREATE pods`.
     rule: usize,
 }
@@ -33,9 +33,9 @@ struct Edge {
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // The backends of fail-closed admission webhooks, and which webhooks each serves.
-    let mut nodes: Vec<usize> = Vec::new();
-    let mut node_of: HashMap<usize, usize> = HashMap::default();
-    let mut served: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut nodes: Vec<PodTemplateId> = Vec::new();
+    let mut node_of: HashMap<PodTemplateId, usize> = HashMap::default();
+    let mut served: Vec<(EndpointId, Vec<usize>)> = Vec::new();
     for resolution in context.resolutions {
         let endpoint = context.endpoint(resolution);
         let Some(admission) = &endpoint.admission else {
@@ -235,7 +235,7 @@ fn shortest_loops(depends: &[HashMap<usize, Edge>]) -> Vec<Vec<usize>> {
 
 fn loop_diagnostic(
     context: &Context<'_, '_>,
-    nodes: &[usize],
+    nodes: &[PodTemplateId],
     depends: &[HashMap<usize, Edge>],
     cycle: &[usize],
 ) -> Diagnostic {

@@ -6,7 +6,8 @@ use super::context::{rule_doc, Context, Rule};
 use super::describe::{call_url, conversion_failure_note, describe_endpoint, join_and};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    EndpointKind, IngressRule, KnownLabels, NetworkPolicy, Peer, PolicyPort, Selection, TargetPort,
+    EndpointKind, IngressRule, KnownLabels, NetworkPolicy, Peer, PodTemplateId, PolicyPort,
+    Selection, TargetPort,
 };
 use crate::resolve::ServiceLink;
 use foldhash::HashMap;
@@ -49,7 +50,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     // (pod template, port) → the endpoints calling it, as indexes into `context.resolutions`.
-    let mut callers: BTreeMap<(usize, PodPort<'_>), Vec<usize>> = BTreeMap::new();
+    let mut callers: BTreeMap<(PodTemplateId, PodPort<'_>), Vec<usize>> = BTreeMap::new();
     for (i, resolution) in context.resolutions.iter().enumerate() {
         if model.is_superseded(resolution.endpoint) {
             continue;
@@ -190,7 +191,7 @@ fn port_text(port: PodPort<'_>) -> String {
 
 fn diagnostic(
     context: &Context<'_, '_>,
-    pod_template: usize,
+    pod_template: PodTemplateId,
     port: PodPort<'_>,
     isolating: &[&NetworkPolicy<'_>],
     callers: &[usize],

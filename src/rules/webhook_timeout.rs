@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for (index, endpoint) in model.endpoints.iter().enumerate() {
+    for (index, endpoint) in model.endpoints.iter_ids() {
         let Some(admission) = &endpoint.admission else {
             continue;
         };
