@@ -1105,8 +1105,8 @@ mod tests {
                 endpoint.name
             );
         }
-        assert!(ca_bundle_is_empty(&model.endpoints[0]));
-        assert!(ca_bundle_is_empty(&model.endpoints[3]));
+        assert!(ca_bundle_is_empty(&model.endpoints.as_slice()[0]));
+        assert!(ca_bundle_is_empty(&model.endpoints.as_slice()[3]));
     }
 
     #[test]
@@ -1139,7 +1139,7 @@ mod tests {
         for service in &model.services {
             let namespace = &model.objects[service.object].namespace;
             let selector = service.selector.clone().unwrap_or_default();
-            let scanned: Vec<usize> = model
+            let scanned: Vec<PodTemplateId> = model
                 .pod_templates_in(namespace)
                 .iter()
                 .copied()

@@ -1448,10 +1448,10 @@ mod tests {
     fn string_data_wins_over_data() {
         let docs = documents("kind: Secret\napiVersion: v1\nmetadata: {name: s}\ndata: {tls.crt: QQ==, tls.key: Qg==}\nstringData: {tls.crt: plain}\n");
         let model = Model::build(&docs, "default");
-        let entry = model.secrets[0].entry("tls.crt").unwrap();
+        let entry = model.secrets.as_slice()[0].entry("tls.crt").unwrap();
         assert_eq!(entry.encoding, SecretEncoding::Plain);
         assert_eq!(entry.value_node.as_str(), Some("plain"));
-        assert_eq!(model.secrets[0].entries.len(), 2);
+        assert_eq!(model.secrets.as_slice()[0].entries.len(), 2);
     }
 
     #[test]
@@ -1460,13 +1460,17 @@ mod tests {
             "kind: MutatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1beta1\nmetadata: {name: m}\nwebhooks:\n- name: a\n  clientConfig: {service: {name: s, namespace: n}}\n---\nkind: MutatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1\nmetadata: {name: m2}\nwebhooks:\n- name: b\n  clientConfig: {url: 'https://x'}\n",
         );
         let model = Model::build(&docs, "default");
-        assert_eq!(model.endpoints[0].failure_policy, "Ignore");
+        assert_eq!(model.endpoints.as_slice()[0].failure_policy, "Ignore");
         assert_eq!(
-            model.endpoints[0].service.as_ref().unwrap().port(),
+            model.endpoints.as_slice()[0]
+                .service
+                .as_ref()
+                .unwrap()
+                .port(),
             Some(443)
         );
-        assert_eq!(model.endpoints[1].failure_policy, "Fail");
-        assert!(model.endpoints[1].url.is_some());
+        assert_eq!(model.endpoints.as_slice()[1].failure_policy, "Fail");
+        assert!(model.endpoints.as_slice()[1].url.is_some());
     }
 
     #[test]
@@ -1475,9 +1479,9 @@ mod tests {
             "kind: CronJob\napiVersion: batch/v1\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: x}}\n        spec:\n          containers: [{name: m, args: ['--webhook-secret-name', 's1']}]\n          volumes:\n          - name: v\n            projected: {sources: [{secret: {name: s2}}, {configMap: {name: c}}]}\n",
         );
         let model = Model::build(&docs, "default");
-        let template = &model.pod_templates[0];
+        let template = &model.pod_templates.as_slice()[0];
         assert_eq!(template.labels, vec![("app", "x")]);
-        assert_eq!(template.volumes[0].secrets[0].secret_name, "s2");
+        assert_eq!(template.volumes[0].secrets.as_slice()[0].secret_name, "s2");
         assert_eq!(
             template.containers[0]
                 .flag("webhook-secret-name")
@@ -1499,7 +1503,7 @@ mod tests {
             .map(|t| t.service_account_name())
             .collect();
         assert_eq!(names, ["legacy", "new", "default"]);
-        let optional: Vec<(&str, bool)> = model.pod_templates[0]
+        let optional: Vec<(&str, bool)> = model.pod_templates.as_slice()[0]
             .volumes
             .iter()
             .flat_map(|v| v.secrets.iter().map(|s| (s.secret_name, s.optional)))
@@ -1516,7 +1520,7 @@ mod tests {
             "kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  containers:\n  - name: m\n    command: [/manager, --secret-name=first]\n    args: [-secret-name, second, --other, x, --, --secret-name=after-dashes]\n",
         );
         let model = Model::build(&docs, "default");
-        let container = &model.pod_templates[0].containers[0];
+        let container = &model.pod_templates.as_slice()[0].containers[0];
         let values: Vec<&str> = container
             .flag_occurrences("secret-name")
             .iter()
@@ -1534,6 +1538,6 @@ mod tests {
             "kind: CustomResourceDefinition\napiVersion: apiextensions.k8s.io/v1\nmetadata: {name: a.b}\nspec:\n  versions: [{name: v1}]\n  conversion: {strategy: Webhook, webhook: {clientConfig: {service: {name: s, namespace: n}}}}\n",
         );
         let model = Model::build(&docs, "default");
-        assert!(model.endpoints[0].never_called);
+        assert!(model.endpoints.as_slice()[0].never_called);
     }
 }

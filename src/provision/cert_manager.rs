@@ -756,6 +756,7 @@ pub fn discover(model: &Model<'_>, cert_manager: &CertManager<'_>, found: &mut P
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
 
     use crate::yaml::documents_for_test as documents;
 
@@ -799,7 +800,10 @@ mod tests {
             Some(("sys".to_string(), "webhook-server-cert".to_string()))
         );
         assert_eq!(found.injectors.len(), 2);
-        assert_eq!(found.injectors[0].target, InjectTarget::Object(2));
+        assert_eq!(
+            found.injectors[0].target,
+            InjectTarget::Object(ObjectId::from_index(2))
+        );
     }
 
     #[test]

@@ -552,7 +552,7 @@ spec:
             "kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, args: [--a, --b=false, --c=bogus]}\n",
         );
         let model = Model::build(&docs, "default");
-        let c = &model.pod_templates[0].containers[0];
+        let c = &model.pod_templates.as_slice()[0].containers[0];
         assert!(bool_flag(c, "a", false).value);
         assert!(!bool_flag(c, "b", true).value);
         assert!(bool_flag(c, "c", true).value);

@@ -1218,6 +1218,7 @@ impl<'a> Authorization<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
     use crate::yaml::documents_for_test as documents;
 
     const RBAC: &str = "apiVersion: rbac.authorization.k8s.io/v1\n";
@@ -1715,7 +1716,7 @@ mod tests {
         let docs = documents(&text);
         let model = Model::build(&docs, "default");
         let authorization = Authorization::build(&model);
-        let grants = authorization.grants_to_template(&model, 0, &req);
+        let grants = authorization.grants_to_template(&model, PodTemplateId::from_index(0), &req);
         assert_eq!(grants.len(), 1);
         let source_role = grants[0].aggregated_from.expect("aggregated");
         assert_eq!(model.objects[source_role].name, "s1");
@@ -1778,7 +1779,7 @@ mod tests {
         let model = Model::build(&docs, "default");
         let authorization = Authorization::build(&model);
         let req = request("get", "secrets", Some("a"), Some("tls"));
-        let grants = authorization.grants_to_template(&model, 0, &req);
+        let grants = authorization.grants_to_template(&model, PodTemplateId::from_index(0), &req);
         assert_eq!(grants.len(), 1);
         let grant = &grants[0];
         assert!(grant.names_object);
@@ -1855,7 +1856,7 @@ mod tests {
             .all(|(_, grants)| grants.len() == MAX_GRANTS_PER_TEMPLATE));
         let grants = authorization.grants_to_template(
             &model,
-            7,
+            PodTemplateId::from_index(7),
             &request("create", "secrets", Some("x"), None),
         );
         assert_eq!(grants.len(), 20_000);
@@ -1880,11 +1881,11 @@ mod fixture_tests {
         let model = Model::build(&docs, "default");
         let authorization = Authorization::build(&model);
         assert!(authorization.is_complete());
-        let name_of = |t: usize| model.objects[model.pod_templates[t].object].name;
-        let writer = (0..model.pod_templates.len())
+        let name_of = |t: PodTemplateId| model.objects[model.pod_templates[t].object].name;
+        let writer = (model.pod_templates.ids())
             .find(|&t| name_of(t) == "cert-writer")
             .unwrap();
-        let server = (0..model.pod_templates.len())
+        let server = (model.pod_templates.ids())
             .find(|&t| name_of(t) == "demo-webhook")
             .unwrap();
 

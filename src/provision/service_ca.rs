@@ -284,6 +284,7 @@ pub fn discover(service_ca: &ServiceCa<'_>, found: &mut Provisioning) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
     use crate::yaml::documents_for_test as documents;
 
     const SETUP: &str = r#"
@@ -362,6 +363,9 @@ metadata: {name: a.b, annotations: {service.beta.openshift.io/inject-cabundle: "
         discover(&ServiceCa::read(&model), &mut found);
         assert_eq!(found.provisioners.len(), 2);
         assert_eq!(found.injectors.len(), 2);
-        assert_eq!(found.injectors[0].target, InjectTarget::Object(3));
+        assert_eq!(
+            found.injectors[0].target,
+            InjectTarget::Object(ObjectId::from_index(3))
+        );
     }
 }

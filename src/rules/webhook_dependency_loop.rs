@@ -306,6 +306,7 @@ fn loop_diagnostic(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
 
     fn graph(edges: &[(usize, usize)], count: usize) -> Vec<HashMap<usize, Edge>> {
         let mut depends = vec![HashMap::default(); count];
@@ -313,7 +314,7 @@ mod tests {
             depends[from].insert(
                 to,
                 Edge {
-                    endpoint: 0,
+                    endpoint: EndpointId::from_index(0),
                     rule: 0,
                 },
             );
