@@ -178,20 +178,20 @@ fn shortest_loops(depends: &[HashMap<usize, Edge>]) -> Vec<Vec<usize>> {
             }
         }
     }
-    let mut group = vec![usize::MAX; count];
+    let mut group: Vec<Option<usize>> = vec![None; count];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &root in order.iter().rev() {
-        if group[root] != usize::MAX {
+        if group[root].is_some() {
             continue;
         }
         let id = groups.len();
         let mut members = vec![root];
-        group[root] = id;
+        group[root] = Some(id);
         let mut at = 0;
         while at < members.len() {
             for &from in &backward[members[at]] {
-                if group[from] == usize::MAX {
-                    group[from] = id;
+                if group[from].is_none() {
+                    group[from] = Some(id);
                     members.push(from);
                 }
             }
@@ -209,7 +209,7 @@ fn shortest_loops(depends: &[HashMap<usize, Edge>]) -> Vec<Vec<usize>> {
         let mut previous: HashMap<usize, usize> = HashMap::default();
         let mut queue = std::collections::VecDeque::from([start]);
         'search: while let Some(at) = queue.pop_front() {
-            for &next in forward[at].iter().filter(|&&n| group[n] == id) {
+            for &next in forward[at].iter().filter(|&&n| group[n] == Some(id)) {
                 if next == start {
                     previous.insert(start, at);
                     break 'search;
