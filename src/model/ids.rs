@@ -8,15 +8,15 @@ macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-        pub struct $name(u32);
+        pub struct $name(usize);
 
         impl Id for $name {
             fn from_index(index: usize) -> Self {
-                $name(u32::try_from(index).expect("fewer than 2^32 items"))
+                $name(index)
             }
 
             fn index(self) -> usize {
-                self.0 as usize
+                self.0
             }
         }
     )*};
