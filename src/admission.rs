@@ -3,7 +3,7 @@
 //! `namespace/matcher.go`, `object/matcher.go`), against the namespaces a cluster holds:
 //! those among the inputs, with their labels, and the ones every cluster has.
 
-use crate::model::{Admission, AdmissionRule, Labels, Model, Selection};
+use crate::model::{Admission, AdmissionRule, Labels, Model, ObjectId, Selection};
 use std::collections::BTreeMap;
 
 /// Namespaces every cluster has. Each carries only `kubernetes.io/metadata.name`, which the
@@ -20,7 +20,7 @@ pub struct Namespace<'a> {
     /// Labels of its Namespace object among the inputs (none when it has no object there).
     pub labels: Vec<(&'a str, &'a str)>,
     /// Its Namespace object, when among the inputs.
-    pub object: Option<usize>,
+    pub object: Option<ObjectId>,
 }
 
 impl Labels for Namespace<'_> {

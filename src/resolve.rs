@@ -1,7 +1,10 @@
 //! Resolve stage: from each endpoint to the name the API server verifies, the Service,
 //! the pods behind it, and the Secret holding the serving certificate.
 
-use crate::model::{Endpoint, Model, PodTemplate, Secret, SecretEncoding, SecretEntry, TargetPort};
+use crate::model::{
+    Endpoint, EndpointId, Id, Model, PodTemplate, PodTemplateId, Secret, SecretEncoding,
+    SecretEntry, SecretId, ServiceId, TargetPort,
+};
 use crate::source::Span;
 use crate::tls;
 use foldhash::HashMap;
@@ -29,7 +32,7 @@ pub enum Target {
 /// A pod template behind the Service and the container serving the target port.
 #[derive(Clone, Debug)]
 pub struct Backend {
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub container: Option<usize>,
 }
 
@@ -40,7 +43,7 @@ pub enum ServiceLink {
     /// The Service is not among the inputs.
     Missing,
     Found {
-        service: usize,
+        service: ServiceId,
         /// Index into the Service's ports of the one the webhook's port selects.
         port: Option<usize>,
         backends: Vec<Backend>,
@@ -68,18 +71,19 @@ pub struct DecodeProblem {
 /// The Secret found to hold the serving certificate.
 #[derive(Clone, Debug)]
 pub struct ServingSecret {
-    pub secret: usize,
+    pub secret: SecretId,
     /// The entry holding the chain.
     pub cert_key: String,
     pub cert_key_span: Span,
     /// The volume source naming the Secret in the pod template.
     pub mounted_at: Span,
-    pub mounted_by: usize,
+    pub mounted_by: PodTemplateId,
     pub chain: Result<DecodedChain, DecodeProblem>,
 }
 
+/// The certificate an endpoint's pods serve, as far as the inputs tell.
 #[derive(Clone, Debug)]
-pub enum Certificate {
+pub enum ServedCertificate {
     Found(Box<ServingSecret>),
     /// The certificate cannot be determined from the inputs, with the reason.
     Undetermined(String),
@@ -88,12 +92,12 @@ pub enum Certificate {
 
 #[derive(Clone, Debug)]
 pub struct Resolution {
-    pub endpoint: usize,
+    pub endpoint: EndpointId,
     pub target: Target,
     /// The name Go verifies the certificate against.
     pub server_name: Option<String>,
     pub service: ServiceLink,
-    pub certificate: Certificate,
+    pub certificate: ServedCertificate,
     /// The API server's TLS verdict, when the chain and the caBundle could both be read.
     pub verdict: Option<Verdict>,
     /// The verdicts of the releases checked for upgrade safety, when they differ.
@@ -193,7 +197,7 @@ impl LoadedBundle {
 struct TrustInputs<'a> {
     /// By the caBundle's base64 text; `None` for an absent caBundle.
     bundles: HashMap<Option<&'a str>, Option<LoadedBundle>>,
-    chains: HashMap<(usize, &'a str), &'a DecodedChain>,
+    chains: HashMap<(SecretId, &'a str), &'a DecodedChain>,
 }
 
 impl<'a> TrustInputs<'a> {
@@ -235,7 +239,9 @@ impl<'a> TrustInputs<'a> {
 /// The serving chain of an endpoint whose verdict is computed, when it decoded.
 fn verdict_inputs(resolution: &Resolution) -> Option<(&ServingSecret, &DecodedChain)> {
     match (&resolution.certificate, &resolution.server_name) {
-        (Certificate::Found(serving), Some(_)) => Some((serving, serving.chain.as_ref().ok()?)),
+        (ServedCertificate::Found(serving), Some(_)) => {
+            Some((serving, serving.chain.as_ref().ok()?))
+        }
         _ => None,
     }
 }
@@ -275,8 +281,8 @@ impl SecretChains {
     }
 
     /// The decoded certificate entry of `model.secrets[secret]`; `None` when it has none.
-    pub fn of(&self, secret: usize) -> Option<&Result<DecodedChain, DecodeProblem>> {
-        self.chains.get(secret)?.as_ref()
+    pub fn of(&self, secret: SecretId) -> Option<&Result<DecodedChain, DecodeProblem>> {
+        self.chains.get(secret.index())?.as_ref()
     }
 }
 
@@ -381,8 +387,7 @@ pub fn resolve_links(model: &Model<'_>, chains: &SecretChains) -> Vec<Resolution
     let mut links = LinkCache::default();
     model
         .endpoints
-        .iter()
-        .enumerate()
+        .iter_ids()
         .map(|(i, endpoint)| resolve(model, i, endpoint, chains, &mut links))
         .collect()
 }
@@ -423,7 +428,7 @@ fn verdicts<'r>(
         .values()
         .any(|b| matches!(b, Some(LoadedBundle::SystemRoots)));
     let system_pool = needs_system_roots.then(|| CertPool::new(tls::roots::system_roots()));
-    let served: HashMap<(usize, &str), ServedChain<'_>> = inputs
+    let served: HashMap<(SecretId, &str), ServedChain<'_>> = inputs
         .chains
         .par_iter()
         .map(|(key, chain)| (*key, ServedChain::new(&chain.certificates)))
@@ -489,7 +494,7 @@ fn verdicts<'r>(
         if options.range.len() < 2 {
             return None;
         }
-        let Certificate::Found(serving) = &resolution.certificate else {
+        let ServedCertificate::Found(serving) = &resolution.certificate else {
             return None;
         };
         let server_name = resolution.server_name.as_deref()?;
@@ -532,7 +537,7 @@ fn verdicts<'r>(
                 (None, None)
             };
             // Progress counts every endpoint with a certificate and a name, verdict or not.
-            if let (Certificate::Found(_), Some(_)) =
+            if let (ServedCertificate::Found(_), Some(_)) =
                 (&resolution.certificate, &resolution.server_name)
             {
                 (options.on_verdict)();
@@ -614,11 +619,11 @@ fn outcome_under(
 
 /// What a Service target (namespace, name, port) links to, and its certificate once asked
 /// for: computed once for all the endpoints that call it.
-type LinkCache = HashMap<(String, String, i64), (ServiceLink, Option<Certificate>)>;
+type LinkCache = HashMap<(String, String, i64), (ServiceLink, Option<ServedCertificate>)>;
 
 fn resolve(
     model: &Model<'_>,
-    index: usize,
+    index: EndpointId,
     endpoint: &Endpoint<'_>,
     chains: &SecretChains,
     links: &mut LinkCache,
@@ -645,16 +650,18 @@ fn resolve(
                 .or_insert_with(|| (link_service(model, namespace, name, *port), None));
             let certificate = match &*link {
                 // Nothing is verified, so there is no certificate to judge.
-                _ if skips_verification => Certificate::NotApplicable,
+                _ if skips_verification => ServedCertificate::NotApplicable,
                 ServiceLink::Found { backends, .. } => certificate
                     .get_or_insert_with(|| find_certificate(model, backends, chains))
                     .clone(),
                 // webhook-service-missing reports it already.
-                ServiceLink::Missing | ServiceLink::NotApplicable => Certificate::NotApplicable,
+                ServiceLink::Missing | ServiceLink::NotApplicable => {
+                    ServedCertificate::NotApplicable
+                }
             };
             (link.clone(), certificate)
         }
-        _ => (ServiceLink::NotApplicable, Certificate::NotApplicable),
+        _ => (ServiceLink::NotApplicable, ServedCertificate::NotApplicable),
     };
     Resolution {
         spread: None,
@@ -823,7 +830,7 @@ pub struct MountedSecret<'a> {
     pub name: &'a str,
     /// The volume's `secretName` (or the flag).
     pub span: Span,
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub mount_path: Option<&'a str>,
     /// The flag naming it, when it is read through the API rather than mounted.
     pub flag: Option<&'static str>,
@@ -866,15 +873,21 @@ pub fn distinct_secrets<'s, 'a>(mounted: &'s [MountedSecret<'a>]) -> Vec<&'s Mou
         .collect()
 }
 
-fn find_certificate(model: &Model<'_>, backends: &[Backend], chains: &SecretChains) -> Certificate {
+fn find_certificate(
+    model: &Model<'_>,
+    backends: &[Backend],
+    chains: &SecretChains,
+) -> ServedCertificate {
     if backends.is_empty() {
-        return Certificate::Undetermined(
+        return ServedCertificate::Undetermined(
             "no pod template among the inputs matches the Service's selector".into(),
         );
     }
     let mounted = serving_secrets(model, backends);
     if mounted.is_empty() {
-        return Certificate::Undetermined("the pods behind the Service mount no Secret".into());
+        return ServedCertificate::Undetermined(
+            "the pods behind the Service mount no Secret".into(),
+        );
     }
     choose_certificate(model, &mounted, chains)
 }
@@ -905,9 +918,9 @@ fn choose_certificate(
     model: &Model<'_>,
     mounted: &[MountedSecret<'_>],
     chains: &SecretChains,
-) -> Certificate {
+) -> ServedCertificate {
     let present = |m: &MountedSecret<'_>| model.secret_index(&m.namespace, m.name);
-    let with_certificate: Vec<(&MountedSecret<'_>, usize)> = mounted
+    let with_certificate: Vec<(&MountedSecret<'_>, SecretId)> = mounted
         .iter()
         .filter_map(|m| Some((m, present(m)?)))
         .filter(|(_, i)| cert_entry(&model.secrets[*i]).is_some())
@@ -921,18 +934,20 @@ fn choose_certificate(
             missing.sort_unstable();
             missing.dedup();
             let list = missing.join(", ");
-            return Certificate::Undetermined(if mounted.iter().all(|m| present(m).is_none()) {
-                format!("the Secret {list} the serving pods use is not among the inputs (pass a `kubectl get secret -o yaml` dump to check it)")
-            } else {
-                format!(
+            return ServedCertificate::Undetermined(
+                if mounted.iter().all(|m| present(m).is_none()) {
+                    format!("the Secret {list} the serving pods use is not among the inputs (pass a `kubectl get secret -o yaml` dump to check it)")
+                } else {
+                    format!(
                     "the Secret {list} the serving pods use holds no certificate yet ({} absent or empty): it is filled at run time",
                     CERT_KEYS.join(", ")
                 )
-            });
+                },
+            );
         }
         1 => with_certificate[0],
         _ => {
-            let webhook_mounts: Vec<(&MountedSecret<'_>, usize)> = with_certificate
+            let webhook_mounts: Vec<(&MountedSecret<'_>, SecretId)> = with_certificate
                 .iter()
                 .copied()
                 .filter(|(m, _)| {
@@ -943,7 +958,7 @@ fn choose_certificate(
             match webhook_mounts.as_slice() {
                 [only] => *only,
                 _ => {
-                    return Certificate::Undetermined(format!(
+                    return ServedCertificate::Undetermined(format!(
                         "the pods behind the Service mount several certificate Secrets ({})",
                         names.join(", ")
                     ))
@@ -957,7 +972,7 @@ fn choose_certificate(
         .of(secret_index)
         .cloned()
         .unwrap_or_else(|| decode_chain(entry, chains.go()));
-    Certificate::Found(Box::new(ServingSecret {
+    ServedCertificate::Found(Box::new(ServingSecret {
         secret: secret_index,
         cert_key: entry.key.to_string(),
         cert_key_span: entry.key_node.span(),
@@ -1087,8 +1102,8 @@ mod tests {
                 endpoint.name
             );
         }
-        assert!(ca_bundle_is_empty(&model.endpoints[0]));
-        assert!(ca_bundle_is_empty(&model.endpoints[3]));
+        assert!(ca_bundle_is_empty(&model.endpoints.as_slice()[0]));
+        assert!(ca_bundle_is_empty(&model.endpoints.as_slice()[3]));
     }
 
     #[test]
@@ -1121,7 +1136,7 @@ mod tests {
         for service in &model.services {
             let namespace = &model.objects[service.object].namespace;
             let selector = service.selector.clone().unwrap_or_default();
-            let scanned: Vec<usize> = model
+            let scanned: Vec<PodTemplateId> = model
                 .pod_templates_in(namespace)
                 .iter()
                 .copied()

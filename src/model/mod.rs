@@ -3,10 +3,15 @@
 //! Everything here borrows from the loaded [`Document`]s; nothing is copied but short strings.
 
 mod admission;
+mod ids;
+mod port;
 mod selector;
 mod workload;
 
 pub use admission::{Admission, AdmissionRule};
+pub use ids::{EndpointId, Id, List, ObjectId, PodTemplateId, SecretId, ServiceId};
+pub use port::TargetPort;
+pub(crate) use selector::string_map;
 pub use selector::{KnownLabels, LabelSelector, Labels, Operator, Requirement, Selection};
 pub use workload::{
     Autoscaler, DisruptionBudget, IngressRule, Namespace, NetworkPolicy, Peer, PolicyPort,
@@ -16,9 +21,6 @@ use crate::diagnostic::ObjectRef;
 use crate::source::{FileId, Span};
 use crate::yaml::{self, Document, NodeId, NodeRef, Value};
 use foldhash::HashMap;
-
-/// Index into [`Model::objects`].
-pub type ObjectId = usize;
 
 /// Any Kubernetes object of the inputs.
 #[derive(Clone, Debug)]
@@ -124,14 +126,15 @@ const CLUSTER_SCOPED_KINDS: &[&str] = &[
 /// listed: [`identity`] keeps the resource it defines, and refuses one with a conversion
 /// webhook.
 fn content_is_read(kind: &str) -> bool {
+    // A CRD is read through its identity (`crd_identity`).
+    let holds_endpoints =
+        EndpointKind::from_kind(kind).is_some_and(|k| k != EndpointKind::CrdConversion);
     pod_template_path(kind).is_some()
+        || holds_endpoints
         || matches!(
             kind,
             "Service"
                 | "Secret"
-                | "ValidatingWebhookConfiguration"
-                | "MutatingWebhookConfiguration"
-                | "APIService"
                 | "Namespace"
                 | "PodDisruptionBudget"
                 | "NetworkPolicy"
@@ -201,7 +204,10 @@ pub fn identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
         group.map(|(group, _)| group),
         root.get("kind").and_then(|k| k.as_str()),
     ) {
-        (Some("apiextensions.k8s.io"), Some("CustomResourceDefinition")) => {
+        (Some(group), Some(kind))
+            if EndpointKind::from_kind(kind) == Some(EndpointKind::CrdConversion)
+                && group == EndpointKind::CrdConversion.group() =>
+        {
             crd_identity(root, identity)
         }
         _ => Some(identity),
@@ -237,12 +243,6 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
     CLUSTER_SCOPED_KINDS.contains(&kind)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TargetPort<'a> {
-    Number(i64),
-    Name(&'a str),
-}
-
 #[derive(Clone, Debug)]
 pub struct ServicePort<'a> {
     pub node: NodeRef<'a>,
@@ -266,9 +266,14 @@ pub struct Service<'a> {
     pub ports_node: Option<NodeRef<'a>>,
 }
 
-impl Service<'_> {
+impl<'a> Service<'a> {
     pub fn is_headless(&self) -> bool {
-        self.cluster_ip.and_then(|n| n.as_str()) == Some("None")
+        self.headless_cluster_ip().is_some()
+    }
+
+    /// `clusterIP: None`, when the Service is headless.
+    pub fn headless_cluster_ip(&self) -> Option<NodeRef<'a>> {
+        self.cluster_ip.filter(|n| n.as_str() == Some("None"))
     }
 }
 
@@ -513,6 +518,58 @@ pub enum EndpointKind {
 }
 
 impl EndpointKind {
+    /// Every kind, in the order the API server's kinds are listed here.
+    pub const ALL: [EndpointKind; 4] = [
+        EndpointKind::ValidatingWebhook,
+        EndpointKind::MutatingWebhook,
+        EndpointKind::CrdConversion,
+        EndpointKind::ApiService,
+    ];
+
+    /// The kind of the object holding endpoints of this kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointKind::ValidatingWebhook => "ValidatingWebhookConfiguration",
+            EndpointKind::MutatingWebhook => "MutatingWebhookConfiguration",
+            EndpointKind::CrdConversion => "CustomResourceDefinition",
+            EndpointKind::ApiService => "APIService",
+        }
+    }
+
+    /// The endpoint kind of objects of `kind`; None for kinds that hold no endpoint.
+    pub fn from_kind(kind: &str) -> Option<Self> {
+        EndpointKind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+
+    /// The API group of the object holding it.
+    pub fn group(self) -> &'static str {
+        match self {
+            EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
+                "admissionregistration.k8s.io"
+            }
+            EndpointKind::CrdConversion => "apiextensions.k8s.io",
+            EndpointKind::ApiService => "apiregistration.k8s.io",
+        }
+    }
+
+    /// The resource (plural) of the object holding it.
+    pub fn resource(self) -> &'static str {
+        match self {
+            EndpointKind::ValidatingWebhook => "validatingwebhookconfigurations",
+            EndpointKind::MutatingWebhook => "mutatingwebhookconfigurations",
+            EndpointKind::CrdConversion => "customresourcedefinitions",
+            EndpointKind::ApiService => "apiservices",
+        }
+    }
+
+    /// An admission webhook of a configuration (not a conversion webhook or APIService).
+    pub fn is_admission(self) -> bool {
+        matches!(
+            self,
+            EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook
+        )
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             EndpointKind::ValidatingWebhook => "validating webhook",
@@ -616,11 +673,11 @@ impl<'a> Endpoint<'a> {
 pub struct Model<'a> {
     /// The documents the model was built from (for rules about YAML itself).
     pub documents: &'a [Document],
-    pub objects: Vec<Object<'a>>,
-    pub services: Vec<Service<'a>>,
-    pub pod_templates: Vec<PodTemplate<'a>>,
-    pub secrets: Vec<Secret<'a>>,
-    pub endpoints: Vec<Endpoint<'a>>,
+    pub objects: List<ObjectId, Object<'a>>,
+    pub services: List<ServiceId, Service<'a>>,
+    pub pod_templates: List<PodTemplateId, PodTemplate<'a>>,
+    pub secrets: List<SecretId, Secret<'a>>,
+    pub endpoints: List<EndpointId, Endpoint<'a>>,
     pub namespaces: Vec<Namespace<'a>>,
     pub disruption_budgets: Vec<DisruptionBudget<'a>>,
     pub network_policies: Vec<NetworkPolicy<'a>>,
@@ -630,8 +687,8 @@ pub struct Model<'a> {
     /// Per endpoint: its object is live state that a rendered object of the same kind and
     /// name replaces when applied, so it is not a second webhook.
     superseded: Vec<bool>,
-    services_by_name: HashMap<(String, &'a str), usize>,
-    secrets_by_name: HashMap<(String, &'a str), usize>,
+    services_by_name: HashMap<(String, &'a str), ServiceId>,
+    secrets_by_name: HashMap<(String, &'a str), SecretId>,
     pod_templates_by_namespace: HashMap<String, NamespaceTemplates<'a>>,
 }
 
@@ -655,9 +712,9 @@ enum Read<'a> {
 #[derive(Debug, Default)]
 struct NamespaceTemplates<'a> {
     /// Indexes into `pod_templates`, ascending.
-    all: Vec<usize>,
+    all: Vec<PodTemplateId>,
     /// Label `(key, value)` to the templates carrying it, ascending, without repeats.
-    by_label: HashMap<(&'a str, &'a str), Vec<usize>>,
+    by_label: HashMap<(&'a str, &'a str), Vec<PodTemplateId>>,
 }
 
 impl<'a> Model<'a> {
@@ -674,7 +731,7 @@ impl<'a> Model<'a> {
         use rayon::prelude::*;
         // Identities are read in order, into a list allocated once (a million documents
         // collected in parallel would pass through twice the memory).
-        let mut objects = Vec::with_capacity(documents.iter().map(|d| d.objects().count()).sum());
+        let mut objects = List::with_capacity(documents.iter().map(|d| d.objects().count()).sum());
         for document in documents {
             for root in document.objects() {
                 let template = root.template;
@@ -694,7 +751,8 @@ impl<'a> Model<'a> {
             }
         }
         // Only what some stage reads is kept: a stream of a million ConfigMaps reads nothing.
-        let reads: Vec<(ObjectId, Read<'a>)> = (objects.par_iter().enumerate())
+        let reads: Vec<(ObjectId, Read<'a>)> = (objects.as_slice().par_iter().enumerate())
+            .map(|(i, object)| (ObjectId::from_index(i), object))
             .filter_map(|(id, object)| match Model::read(id, object) {
                 Read::Nothing => None,
                 read => Some((id, read)),
@@ -713,8 +771,11 @@ impl<'a> Model<'a> {
     }
 
     /// Whether an endpoint's object is live state that a rendered object replaces.
-    pub fn is_superseded(&self, endpoint: usize) -> bool {
-        self.superseded.get(endpoint).copied().unwrap_or(false)
+    pub fn is_superseded(&self, endpoint: EndpointId) -> bool {
+        self.superseded
+            .get(endpoint.index())
+            .copied()
+            .unwrap_or(false)
     }
 
     fn find_superseded(&self) -> Vec<bool> {
@@ -740,44 +801,42 @@ impl<'a> Model<'a> {
         let (document, root, name, kind) = (object.document, object.root, object.name, object.kind);
         // Read only in the arms that need it: other objects may have let their tree go.
         let node = move || document.node(root);
+        if let Some(endpoint_kind) =
+            EndpointKind::from_kind(kind).filter(|k| k.group() == object.group())
+        {
+            return match endpoint_kind {
+                EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
+                    let v1beta1 = object.api_version.ends_with("v1beta1");
+                    Read::Endpoints(read_webhooks(id, node(), endpoint_kind, v1beta1))
+                }
+                EndpointKind::CrdConversion => match document.identity() {
+                    // Set aside only without a conversion webhook (`crd_identity`).
+                    Some(identity) => {
+                        let plural = document.identity_text(identity.resource);
+                        let resource = plural.map(|p| (p, identity.resource_cluster_scoped));
+                        Read::CustomResource(resource, Vec::new())
+                    }
+                    None => {
+                        let plural = node()
+                            .path(&["spec", "names", "plural"])
+                            .and_then(|n| n.as_str());
+                        let cluster = node().path(&["spec", "scope"]).and_then(|n| n.as_str())
+                            == Some("Cluster");
+                        let resource = plural.map(|p| (p, cluster));
+                        Read::CustomResource(
+                            resource,
+                            read_crd_conversion(id, node(), name).into_iter().collect(),
+                        )
+                    }
+                },
+                EndpointKind::ApiService => {
+                    Read::Endpoints(read_api_service(id, node(), name).into_iter().collect())
+                }
+            };
+        }
         match (object.group(), kind) {
             ("", "Service") => Read::Service(read_service(id, node())),
             ("", "Secret") => Read::Secret(read_secret(id, node())),
-            (
-                "admissionregistration.k8s.io",
-                "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration",
-            ) => {
-                let endpoint_kind = if kind == "ValidatingWebhookConfiguration" {
-                    EndpointKind::ValidatingWebhook
-                } else {
-                    EndpointKind::MutatingWebhook
-                };
-                let v1beta1 = object.api_version.ends_with("v1beta1");
-                Read::Endpoints(read_webhooks(id, node(), endpoint_kind, v1beta1))
-            }
-            ("apiextensions.k8s.io", "CustomResourceDefinition") => match document.identity() {
-                // Set aside only without a conversion webhook (`crd_identity`).
-                Some(identity) => {
-                    let plural = document.identity_text(identity.resource);
-                    let resource = plural.map(|p| (p, identity.resource_cluster_scoped));
-                    Read::CustomResource(resource, Vec::new())
-                }
-                None => {
-                    let plural = node()
-                        .path(&["spec", "names", "plural"])
-                        .and_then(|n| n.as_str());
-                    let cluster =
-                        node().path(&["spec", "scope"]).and_then(|n| n.as_str()) == Some("Cluster");
-                    let resource = plural.map(|p| (p, cluster));
-                    Read::CustomResource(
-                        resource,
-                        read_crd_conversion(id, node(), name).into_iter().collect(),
-                    )
-                }
-            },
-            ("apiregistration.k8s.io", "APIService") => {
-                Read::Endpoints(read_api_service(id, node(), name).into_iter().collect())
-            }
             ("", "Namespace") => Read::Namespace(workload::read_namespace(id, name, node())),
             ("policy", "PodDisruptionBudget") => {
                 Read::DisruptionBudget(workload::read_disruption_budget(id, node()))
@@ -801,12 +860,12 @@ impl<'a> Model<'a> {
         let (namespace, name) = (self.objects[id].namespace, self.objects[id].name);
         match read {
             Read::Service(service) => {
+                let id = self.services.push(service);
                 self.services_by_name
-                    .insert((namespace.to_string(), name), self.services.len());
-                self.services.push(service);
+                    .insert((namespace.to_string(), name), id);
             }
             Read::Secret(secret) => {
-                let index = self.secrets.len();
+                let index = self.secrets.next_id();
                 // A live and a rendered Secret of one identity are one object at two times:
                 // the one holding a certificate is served; the rendered one when both do.
                 let wins = match self.secrets_by_name.get(&(namespace.to_string(), name)) {
@@ -843,7 +902,7 @@ impl<'a> Model<'a> {
             Read::NetworkPolicy(policy) => self.network_policies.push(policy),
             Read::Autoscalers(autoscalers) => self.autoscalers.extend(autoscalers),
             Read::PodTemplate(template) => {
-                let index = self.pod_templates.len();
+                let index = self.pod_templates.next_id();
                 let in_namespace = self
                     .pod_templates_by_namespace
                     .entry(namespace.to_string())
@@ -862,13 +921,13 @@ impl<'a> Model<'a> {
         }
     }
 
-    pub fn service_index(&self, namespace: &str, name: &str) -> Option<usize> {
+    pub fn service_index(&self, namespace: &str, name: &str) -> Option<ServiceId> {
         self.services_by_name
             .get(&(namespace.to_string(), name))
             .copied()
     }
 
-    pub fn secret_index(&self, namespace: &str, name: &str) -> Option<usize> {
+    pub fn secret_index(&self, namespace: &str, name: &str) -> Option<SecretId> {
         self.secrets_by_name
             .get(&(namespace.to_string(), name))
             .copied()
@@ -879,7 +938,7 @@ impl<'a> Model<'a> {
     }
 
     /// Indexes into `pod_templates` of the templates in a namespace.
-    pub fn pod_templates_in(&self, namespace: &str) -> &[usize] {
+    pub fn pod_templates_in(&self, namespace: &str) -> &[PodTemplateId] {
         self.pod_templates_by_namespace
             .get(namespace)
             .map(|templates| templates.all.as_slice())
@@ -888,12 +947,16 @@ impl<'a> Model<'a> {
 
     /// Indexes into `pod_templates` of the templates in a namespace carrying every pair of
     /// `selector`, ascending. An empty selector selects nothing, as for a Service.
-    pub fn pod_templates_selected(&self, namespace: &str, selector: &[(&str, &str)]) -> Vec<usize> {
+    pub fn pod_templates_selected(
+        &self,
+        namespace: &str,
+        selector: &[(&str, &str)],
+    ) -> Vec<PodTemplateId> {
         let Some(templates) = self.pod_templates_by_namespace.get(namespace) else {
             return Vec::new();
         };
         // The pair carried by the fewest templates narrows the candidates most.
-        let mut fewest: Option<&[usize]> = None;
+        let mut fewest: Option<&[PodTemplateId]> = None;
         for pair in selector {
             let carriers = templates.by_label.get(pair).map_or(&[][..], Vec::as_slice);
             if fewest.is_none_or(|f| carriers.len() < f.len()) {
@@ -993,15 +1056,6 @@ fn has_server_set_fields(metadata: NodeRef<'_>) -> bool {
     ]
     .iter()
     .any(|key| metadata.get(key).is_some_and(|n| !n.is_null()))
-}
-
-pub(crate) fn string_map(node: Option<NodeRef<'_>>) -> Vec<(&str, &str)> {
-    node.map(|n| {
-        n.entries()
-            .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 fn read_service<'a>(object: ObjectId, node: NodeRef<'a>) -> Service<'a> {
@@ -1394,10 +1448,10 @@ mod tests {
     fn string_data_wins_over_data() {
         let docs = documents("kind: Secret\napiVersion: v1\nmetadata: {name: s}\ndata: {tls.crt: QQ==, tls.key: Qg==}\nstringData: {tls.crt: plain}\n");
         let model = Model::build(&docs, "default");
-        let entry = model.secrets[0].entry("tls.crt").unwrap();
+        let entry = model.secrets.as_slice()[0].entry("tls.crt").unwrap();
         assert_eq!(entry.encoding, SecretEncoding::Plain);
         assert_eq!(entry.value_node.as_str(), Some("plain"));
-        assert_eq!(model.secrets[0].entries.len(), 2);
+        assert_eq!(model.secrets.as_slice()[0].entries.len(), 2);
     }
 
     #[test]
@@ -1406,13 +1460,17 @@ mod tests {
             "kind: MutatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1beta1\nmetadata: {name: m}\nwebhooks:\n- name: a\n  clientConfig: {service: {name: s, namespace: n}}\n---\nkind: MutatingWebhookConfiguration\napiVersion: admissionregistration.k8s.io/v1\nmetadata: {name: m2}\nwebhooks:\n- name: b\n  clientConfig: {url: 'https://x'}\n",
         );
         let model = Model::build(&docs, "default");
-        assert_eq!(model.endpoints[0].failure_policy, "Ignore");
+        assert_eq!(model.endpoints.as_slice()[0].failure_policy, "Ignore");
         assert_eq!(
-            model.endpoints[0].service.as_ref().unwrap().port(),
+            model.endpoints.as_slice()[0]
+                .service
+                .as_ref()
+                .unwrap()
+                .port(),
             Some(443)
         );
-        assert_eq!(model.endpoints[1].failure_policy, "Fail");
-        assert!(model.endpoints[1].url.is_some());
+        assert_eq!(model.endpoints.as_slice()[1].failure_policy, "Fail");
+        assert!(model.endpoints.as_slice()[1].url.is_some());
     }
 
     #[test]
@@ -1421,9 +1479,9 @@ mod tests {
             "kind: CronJob\napiVersion: batch/v1\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: x}}\n        spec:\n          containers: [{name: m, args: ['--webhook-secret-name', 's1']}]\n          volumes:\n          - name: v\n            projected: {sources: [{secret: {name: s2}}, {configMap: {name: c}}]}\n",
         );
         let model = Model::build(&docs, "default");
-        let template = &model.pod_templates[0];
+        let template = &model.pod_templates.as_slice()[0];
         assert_eq!(template.labels, vec![("app", "x")]);
-        assert_eq!(template.volumes[0].secrets[0].secret_name, "s2");
+        assert_eq!(template.volumes[0].secrets.as_slice()[0].secret_name, "s2");
         assert_eq!(
             template.containers[0]
                 .flag("webhook-secret-name")
@@ -1445,7 +1503,7 @@ mod tests {
             .map(|t| t.service_account_name())
             .collect();
         assert_eq!(names, ["legacy", "new", "default"]);
-        let optional: Vec<(&str, bool)> = model.pod_templates[0]
+        let optional: Vec<(&str, bool)> = model.pod_templates.as_slice()[0]
             .volumes
             .iter()
             .flat_map(|v| v.secrets.iter().map(|s| (s.secret_name, s.optional)))
@@ -1462,7 +1520,7 @@ mod tests {
             "kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  containers:\n  - name: m\n    command: [/manager, --secret-name=first]\n    args: [-secret-name, second, --other, x, --, --secret-name=after-dashes]\n",
         );
         let model = Model::build(&docs, "default");
-        let container = &model.pod_templates[0].containers[0];
+        let container = &model.pod_templates.as_slice()[0].containers[0];
         let values: Vec<&str> = container
             .flag_occurrences("secret-name")
             .iter()
@@ -1480,6 +1538,6 @@ mod tests {
             "kind: CustomResourceDefinition\napiVersion: apiextensions.k8s.io/v1\nmetadata: {name: a.b}\nspec:\n  versions: [{name: v1}]\n  conversion: {strategy: Webhook, webhook: {clientConfig: {service: {name: s, namespace: n}}}}\n",
         );
         let model = Model::build(&docs, "default");
-        assert!(model.endpoints[0].never_called);
+        assert!(model.endpoints.as_slice()[0].never_called);
     }
 }

@@ -193,6 +193,16 @@ impl Labels for KnownLabels<'_, '_> {
     }
 }
 
+/// The string entries of a mapping (labels, a selector); other entries are left out.
+pub(crate) fn string_map(node: Option<NodeRef<'_>>) -> Vec<(&str, &str)> {
+    node.map(|n| {
+        n.entries()
+            .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

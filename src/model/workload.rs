@@ -1,8 +1,9 @@
 //! What decides whether a webhook's backend stays up and reachable: Namespaces (their
 //! labels, for namespaceSelectors), PodDisruptionBudgets, NetworkPolicies and autoscalers.
 
-use super::selector::LabelSelector;
-use super::{string_map, ObjectId, TargetPort};
+use super::ids::ObjectId;
+use super::port::TargetPort;
+use super::selector::{string_map, LabelSelector};
 use crate::yaml::NodeRef;
 
 #[derive(Clone, Debug)]

@@ -6,11 +6,11 @@
 
 mod schema;
 
-pub use schema::{Condition, Entry, InjectSpec, Source};
+pub use schema::{parse_version, Condition, Entry, InjectSpec, Source, Version};
 
 use super::certgen::{flag_setting, split_names, Generator, NameInput, NameRole, Setting};
-use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Container, EndpointKind, EnvValue, Model, PodTemplate};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use crate::model::{Container, EndpointKind, EnvValue, Model, PodTemplate, PodTemplateId};
 use crate::source::Span;
 use foldhash::HashMap;
 use std::sync::OnceLock;
@@ -82,7 +82,7 @@ pub struct Resolved {
 #[derive(Clone, Debug)]
 pub struct Recognition {
     pub entry: &'static Entry,
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub container: usize,
     pub values: HashMap<String, Resolved>,
 }
@@ -95,7 +95,7 @@ pub fn recognise(model: &Model<'_>) -> Vec<Recognition> {
     }
     let entries = entries();
     let mut found = Vec::new();
-    for (pod_template, template) in model.pod_templates.iter().enumerate() {
+    for (pod_template, template) in model.pod_templates.iter_ids() {
         let namespace = &model.objects[template.object].namespace;
         for (index, container) in template.containers.iter().enumerate() {
             let version = version_of(model, template, container);
@@ -387,27 +387,6 @@ pub fn substitute(
     Some(out)
 }
 
-/// A `major.minor.patch` version, pre-release and build ignored.
-pub type Version = (u64, u64, u64);
-
-/// Reads `1.2.3`, `v1.2`, `2.5.0-rc.0`; None for anything that does not start so.
-pub fn parse_version(text: &str) -> Option<Version> {
-    let text = text.strip_prefix('v').unwrap_or(text);
-    let core = text.split(['-', '+']).next()?;
-    let mut parts = core.split('.');
-    let number = |p: Option<&str>| -> Option<u64> {
-        let p = p?;
-        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
-    };
-    let major = number(parts.next())?;
-    let minor = number(parts.next())?;
-    let patch = match parts.next() {
-        None => 0,
-        some => number(some)?,
-    };
-    parts.next().is_none().then_some((major, minor, patch))
-}
-
 /// The version a container runs: its image tag, else the `app.kubernetes.io/version` label
 /// of the pod template or its workload, else the `helm.sh/chart` label's suffix.
 fn version_of(
@@ -572,7 +551,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                 let Some(name) = substitute(name, values, namespace) else {
                     continue;
                 };
-                targets.push(target(kind, name));
+                targets.push(target(*kind, name));
             }
             InjectSpec::Labelled {
                 kind,
@@ -593,8 +572,8 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                 else {
                     continue;
                 };
-                for (id, candidate) in model.objects.iter().enumerate() {
-                    if candidate.kind != *kind {
+                for (id, candidate) in model.objects.iter_ids() {
+                    if candidate.kind != kind.as_str() {
                         continue;
                     }
                     let carried = candidate.node().path(&["metadata", "labels"]);
@@ -634,12 +613,7 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
                     if reference.name() != service || reference.namespace() != service_namespace {
                         continue;
                     }
-                    let kind = match endpoint.kind {
-                        EndpointKind::ValidatingWebhook => schema::VALIDATING,
-                        EndpointKind::MutatingWebhook => schema::MUTATING,
-                        EndpointKind::CrdConversion => schema::CRD,
-                        EndpointKind::ApiService => schema::API_SERVICE,
-                    };
+                    let kind = endpoint.kind;
                     if kinds.contains(&kind) {
                         targets.push(target(
                             kind,
@@ -667,14 +641,16 @@ fn injectors(model: &Model<'_>, recognition: &Recognition, out: &mut Vec<Injecto
     }
 }
 
-fn target(kind: &'static str, name: String) -> InjectTarget {
+fn target(kind: EndpointKind, name: String) -> InjectTarget {
     match kind {
-        schema::CRD => InjectTarget::Crd(name),
-        schema::API_SERVICE => InjectTarget::ApiService(name),
-        kind => InjectTarget::Configuration {
-            kind: Some(kind),
-            name,
-        },
+        EndpointKind::CrdConversion => InjectTarget::Crd(name),
+        EndpointKind::ApiService => InjectTarget::ApiService(name),
+        EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
+            InjectTarget::Configuration {
+                kind: Some(kind),
+                name,
+            }
+        }
     }
 }
 
@@ -846,11 +822,11 @@ spec:
         let targets: Vec<&InjectTarget> =
             provisioning.injectors.iter().map(|i| &i.target).collect();
         assert!(targets.contains(&&InjectTarget::Configuration {
-            kind: Some(schema::MUTATING),
+            kind: Some(EndpointKind::MutatingWebhook),
             name: "m".into()
         }));
         assert!(targets.contains(&&InjectTarget::Configuration {
-            kind: Some(schema::VALIDATING),
+            kind: Some(EndpointKind::ValidatingWebhook),
             name: "gatekeeper-validating-webhook-configuration".into()
         }));
     }

@@ -5,8 +5,8 @@
 //! [`CertManager::read`] is the one reading of the inputs; [`discover`] turns it into
 //! provisioners and injectors, and the `cert-manager-*` rules judge it.
 
-use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Model, ObjectId};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use crate::model::{EndpointKind, Model, ObjectId, PodTemplateId, SecretId};
 pub use crate::resolve::MountedSecret;
 use crate::resolve::Resolution;
 use crate::source::Span;
@@ -23,14 +23,6 @@ pub const ALLOW_DIRECT_INJECTION: &str = "cert-manager.io/allow-direct-injection
 
 const GROUP: &str = "cert-manager.io";
 const LEGACY_GROUP: &str = "certmanager.k8s.io";
-
-/// Kinds cainjector injects into.
-const INJECTABLE_KINDS: &[&str] = &[
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "CustomResourceDefinition",
-    "APIService",
-];
 
 /// Text kustomize scaffolds (kubebuilder, operator-sdk) leave for `replacements` or `vars`
 /// to fill; still present, they mean those never ran.
@@ -328,11 +320,11 @@ pub enum Source {
         namespace: String,
         name: String,
         /// Index into `model.secrets`, when the Secret is among the inputs.
-        secret: Option<usize>,
+        secret: Option<SecretId>,
         /// Indexes into [`CertManager::certificates`] of the Certificates writing it.
         written_by: Vec<usize>,
         /// Pod templates naming it in an argument or env value (it is made at run time).
-        made_by: Vec<usize>,
+        made_by: Vec<PodTemplateId>,
         direct: DirectInjection,
     },
     ApiserverCa,
@@ -424,7 +416,7 @@ impl<'a> CertManager<'a> {
             annotated_secrets: annotating_provisioners(generators),
             ..CertManager::default()
         };
-        for (id, object) in model.objects.iter().enumerate() {
+        for (id, object) in model.objects.iter_ids() {
             let group = object.group();
             if group != GROUP && group != LEGACY_GROUP {
                 continue;
@@ -442,8 +434,9 @@ impl<'a> CertManager<'a> {
                 _ => {}
             }
         }
-        for (id, object) in model.objects.iter().enumerate() {
-            if !INJECTABLE_KINDS.contains(&object.kind) {
+        for (id, object) in model.objects.iter_ids() {
+            // cainjector injects into every kind holding endpoints.
+            if EndpointKind::from_kind(object.kind).is_none() {
                 continue;
             }
             let Some(annotations) = object.annotations() else {
@@ -678,7 +671,7 @@ fn read_certificate<'a>(model: &Model<'a>, id: ObjectId) -> CmCertificate<'a> {
 
 /// Pod templates in `namespace` with an argument or env value naming the Secret: a workload
 /// that makes it at run time (cert-manager's own `--dynamic-serving-ca-secret-name`).
-fn workloads_naming(model: &Model<'_>, namespace: &str, name: &str) -> Vec<usize> {
+fn workloads_naming(model: &Model<'_>, namespace: &str, name: &str) -> Vec<PodTemplateId> {
     model
         .pod_templates_in(namespace)
         .iter()
@@ -763,6 +756,7 @@ pub fn discover(model: &Model<'_>, cert_manager: &CertManager<'_>, found: &mut P
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
 
     use crate::yaml::documents_for_test as documents;
 
@@ -806,7 +800,10 @@ mod tests {
             Some(("sys".to_string(), "webhook-server-cert".to_string()))
         );
         assert_eq!(found.injectors.len(), 2);
-        assert_eq!(found.injectors[0].target, InjectTarget::Object(2));
+        assert_eq!(
+            found.injectors[0].target,
+            InjectTarget::Object(ObjectId::from_index(2))
+        );
     }
 
     #[test]

@@ -6,9 +6,8 @@
 //! generator (certgen `create` or a catalogue operator), and of the helpers that link a
 //! generator to the endpoints it serves.
 
-use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Container, Model, ObjectId};
-use crate::resolve::{Resolution, ServiceLink};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use crate::model::{Container, EndpointKind, Model, ObjectId, PodTemplateId};
 use crate::source::Span;
 use crate::yaml::NodeRef;
 use std::net::IpAddr;
@@ -21,7 +20,7 @@ const IMAGES: &[&str] = &["kube-webhook-certgen"];
 pub struct Invocation<'a> {
     /// The workload the container runs in.
     pub object: ObjectId,
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub container: usize,
     pub pod_namespace: String,
     pub command: Command<'a>,
@@ -75,20 +74,17 @@ pub struct Patch<'a> {
 
 impl Patch<'_> {
     /// The configuration kinds it patches, in the order certgen patches them.
-    pub fn kinds(&self) -> Vec<&'static str> {
+    pub fn kinds(&self) -> Vec<EndpointKind> {
         let mut kinds = Vec::new();
         if self.patch_validating.value {
-            kinds.push(VALIDATING);
+            kinds.push(EndpointKind::ValidatingWebhook);
         }
         if self.patch_mutating.value {
-            kinds.push(MUTATING);
+            kinds.push(EndpointKind::MutatingWebhook);
         }
         kinds
     }
 }
-
-pub const VALIDATING: &str = "ValidatingWebhookConfiguration";
-pub const MUTATING: &str = "MutatingWebhookConfiguration";
 
 pub fn is_certgen_image(image: Option<&str>) -> bool {
     image.is_some_and(|image| IMAGES.iter().any(|name| image.contains(name)))
@@ -97,7 +93,7 @@ pub fn is_certgen_image(image: Option<&str>) -> bool {
 /// Every certgen `create` and `patch` container among the inputs.
 pub fn invocations<'a>(model: &Model<'a>) -> Vec<Invocation<'a>> {
     let mut found = Vec::new();
-    for (pod_template, template) in model.pod_templates.iter().enumerate() {
+    for (pod_template, template) in model.pod_templates.iter_ids() {
         let object = &model.objects[template.object];
         for (index, container) in template.containers.iter().enumerate() {
             if !is_certgen_image(container.image) {
@@ -271,7 +267,7 @@ pub struct NameInput {
 pub struct Generator {
     pub provisioner: Provisioner,
     /// The pod template and container it runs in.
-    pub pod_template: usize,
+    pub pod_template: PodTemplateId,
     pub container: usize,
     /// It serves the certificate itself (an operator), rather than writing it for others
     /// (a Job).
@@ -464,51 +460,6 @@ pub fn names_refuse(
         .map(|e| e.to_string())
 }
 
-/// How a generator reaches an endpoint's pods.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Link {
-    /// The generator runs in the serving container.
-    Runs,
-    /// The serving container mounts the Secret the generator writes (its volume's name).
-    Mounts(Span),
-}
-
-/// The resolutions whose pods serve what the generator makes, with how.
-pub fn served_by<'r>(
-    provenance: &super::Provenance<'_>,
-    resolutions: &'r [Resolution],
-    generator: &Generator,
-) -> Vec<(&'r Resolution, Link)> {
-    let mut served = Vec::new();
-    for resolution in resolutions {
-        let ServiceLink::Found { backends, .. } = &resolution.service else {
-            continue;
-        };
-        let link = backends.iter().find_map(|backend| {
-            if generator.serves_itself
-                && backend.pod_template == generator.pod_template
-                && backend.container.is_none_or(|c| c == generator.container)
-            {
-                return Some(Link::Runs);
-            }
-            let (namespace, name) = generator.provisioner.secret.as_ref()?;
-            provenance
-                .mounted(resolution.endpoint)
-                .iter()
-                .find(|m| {
-                    m.pod_template == backend.pod_template
-                        && m.namespace == *namespace
-                        && m.name == name
-                })
-                .map(|m| Link::Mounts(m.span))
-        });
-        if let Some(link) = link {
-            served.push((resolution, link));
-        }
-    }
-    served
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,7 +512,7 @@ spec:
         let Command::Patch(patch) = &found[1].command else {
             panic!("patch second")
         };
-        assert_eq!(patch.kinds(), [VALIDATING]);
+        assert_eq!(patch.kinds(), [EndpointKind::ValidatingWebhook]);
         assert_eq!(patch.apiservice_name.as_ref().unwrap().value, "v1.x.io");
 
         let provisioning = crate::provision::Provenance::compute(&model, &[]).provisioning;
@@ -601,7 +552,7 @@ spec:
             "kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, args: [--a, --b=false, --c=bogus]}\n",
         );
         let model = Model::build(&docs, "default");
-        let c = &model.pod_templates[0].containers[0];
+        let c = &model.pod_templates.as_slice()[0].containers[0];
         assert!(bool_flag(c, "a", false).value);
         assert!(!bool_flag(c, "b", true).value);
         assert!(bool_flag(c, "c", true).value);

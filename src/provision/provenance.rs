@@ -4,13 +4,24 @@
 
 use super::cert_manager::{CertManager, EndpointLinks};
 use super::certgen::{self, Generator, Invocation};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use super::rbac::{Authorization, Grant, Request};
-use super::Provisioning;
-use super::{catalogue, cert_manager, InjectTarget, Injector, Provisioner, ProvisionerKind};
-use crate::model::{Model, ObjectId};
+use super::{catalogue, cert_manager};
+use crate::model::{EndpointId, EndpointKind, List, Model, ObjectId, PodTemplateId};
 use crate::resolve::{
-    distinct_secrets, serving_secrets, Certificate, MountedSecret, Resolution, ServiceLink, Target,
+    distinct_secrets, serving_secrets, MountedSecret, Resolution, ServedCertificate, ServiceLink,
+    Target,
 };
+use crate::source::Span;
+
+/// How a generator reaches an endpoint's pods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// The generator runs in the serving container.
+    Runs,
+    /// The serving container mounts the Secret the generator writes (its volume's name).
+    Mounts(Span),
+}
 
 /// Everything the provision stage found, for the rules.
 pub struct Provenance<'a> {
@@ -26,19 +37,19 @@ pub struct Provenance<'a> {
     /// containers, then catalogue operators.
     pub generators: Vec<Generator>,
     /// By endpoint index: the Secrets its serving pods use.
-    mounted: Vec<Vec<MountedSecret<'a>>>,
+    mounted: List<EndpointId, Vec<MountedSecret<'a>>>,
     /// By endpoint index: how cert-manager reaches it.
-    cert_manager_links: Vec<EndpointLinks<'a>>,
+    cert_manager_links: List<EndpointId, EndpointLinks<'a>>,
     /// Workloads RBAC allows to patch a caBundle, on weak evidence only (a grant without
     /// resourceNames, held by a workload that does not serve the endpoint): named in
     /// findings, but they silence nothing.
     pub injector_candidates: Vec<Injector>,
     /// By endpoint index: where its certificate and its caBundle come from.
-    pub sources: Vec<EndpointSources>,
+    pub sources: List<EndpointId, EndpointSources>,
     /// By endpoint index, when the Service's selector matches no pod template: templates
     /// that serve its targetPort, lack (not contradict) the selector's labels, and whose RBAC
     /// lets them patch pods: they label their own pods at run time.
-    pub labelled_at_run_time: Vec<Vec<(usize, String)>>,
+    pub labelled_at_run_time: List<EndpointId, Vec<(PodTemplateId, String)>>,
     /// The authorisation graph of the inputs.
     pub authorization: Authorization<'a>,
     /// Namespaces the inputs hold objects of (or a Namespace object), and the names of their
@@ -155,13 +166,15 @@ impl<'a> Provenance<'a> {
         let service_ca = super::service_ca::ServiceCa::read(model);
         super::service_ca::discover(&service_ca, &mut provisioning);
 
-        let mut mounted = vec![Vec::new(); model.endpoints.len()];
+        let mut mounted: List<EndpointId, Vec<MountedSecret<'a>>> =
+            vec![Vec::new(); model.endpoints.len()].into();
         for resolution in resolutions {
             if let ServiceLink::Found { backends, .. } = &resolution.service {
                 mounted[resolution.endpoint] = serving_secrets(model, backends);
             }
         }
-        let mut cert_manager_links = vec![EndpointLinks::default(); model.endpoints.len()];
+        let mut cert_manager_links: List<EndpointId, EndpointLinks<'a>> =
+            vec![EndpointLinks::default(); model.endpoints.len()].into();
         for resolution in resolutions {
             cert_manager_links[resolution.endpoint] =
                 cert_manager.links(model, resolution, &mounted[resolution.endpoint]);
@@ -175,8 +188,8 @@ impl<'a> Provenance<'a> {
             mounted,
             cert_manager_links,
             injector_candidates: Vec::new(),
-            sources: Vec::new(),
-            labelled_at_run_time: Vec::new(),
+            sources: List::default(),
+            labelled_at_run_time: List::default(),
             // Stored once the methods below, which amend the rest, are done reading it.
             authorization: Authorization::default(),
             namespaces: model
@@ -209,7 +222,8 @@ impl<'a> Provenance<'a> {
         provenance.labelled_at_run_time = resolutions
             .iter()
             .map(|r| labelled_at_run_time(model, &authorization, r))
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         provenance.add_run_time_certificates(model, &authorization);
         provenance.provisioning.index();
         provenance.add_rbac_injectors(model, resolutions, &authorization);
@@ -220,7 +234,8 @@ impl<'a> Provenance<'a> {
         provenance.sources = resolutions
             .iter()
             .map(|r| provenance.endpoint_sources(model, r))
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         provenance
     }
 
@@ -285,7 +300,8 @@ impl<'a> Provenance<'a> {
         let mut objects: Vec<ObjectId> = model.endpoints.iter().map(|e| e.object).collect();
         objects.dedup();
         // The pod templates serving each endpoint object, in one pass.
-        let mut serving_of: foldhash::HashMap<ObjectId, Vec<usize>> = foldhash::HashMap::default();
+        let mut serving_of: foldhash::HashMap<ObjectId, Vec<PodTemplateId>> =
+            foldhash::HashMap::default();
         for r in resolutions {
             if let ServiceLink::Found { backends, .. } = &r.service {
                 serving_of
@@ -314,8 +330,8 @@ impl<'a> Provenance<'a> {
             let Some((group, resource)) = injectable_resource(target.kind) else {
                 continue;
             };
-            let serving: &[usize] = serving_of.get(&object).map_or(&[], Vec::as_slice);
-            let mut allowed: Vec<(usize, Grant, Request<'_>)> = Vec::new();
+            let serving: &[PodTemplateId] = serving_of.get(&object).map_or(&[], Vec::as_slice);
+            let mut allowed: Vec<(PodTemplateId, Grant, Request<'_>)> = Vec::new();
             for verb in ["patch", "update"] {
                 let request = Request {
                     verb,
@@ -368,15 +384,15 @@ impl<'a> Provenance<'a> {
         let mut seen: foldhash::HashSet<(String, String)> = foldhash::HashSet::default();
         // Added after the loop, so that the index stays valid while it runs.
         let mut found: Vec<Provisioner> = Vec::new();
-        let mut self_serving: foldhash::HashSet<usize> = foldhash::HashSet::default();
+        let mut self_serving: foldhash::HashSet<PodTemplateId> = foldhash::HashSet::default();
         for resolution in resolutions {
-            let Certificate::Undetermined(_) = &resolution.certificate else {
+            let ServedCertificate::Undetermined(_) = &resolution.certificate else {
                 continue;
             };
             let ServiceLink::Found { backends, .. } = &resolution.service else {
                 continue;
             };
-            let serving: Vec<usize> = backends.iter().map(|b| b.pod_template).collect();
+            let serving: Vec<PodTemplateId> = backends.iter().map(|b| b.pod_template).collect();
             if self.mounted(resolution.endpoint).is_empty() {
                 if let Some(p) = self.self_serving(model, resolution, &serving) {
                     if self_serving.insert(p.pod_templates[0]) {
@@ -478,7 +494,7 @@ impl<'a> Provenance<'a> {
         &self,
         model: &Model<'a>,
         resolution: &Resolution,
-        serving: &[usize],
+        serving: &[PodTemplateId],
     ) -> Option<Provisioner> {
         let object = model.endpoints[resolution.endpoint].object;
         let injector = self
@@ -540,7 +556,7 @@ impl<'a> Provenance<'a> {
             };
         }
         let certificate = match &resolution.certificate {
-            Certificate::Found(serving) => {
+            ServedCertificate::Found(serving) => {
                 if model.objects[model.secrets[serving.secret].object].live {
                     CertificateSource::Live
                 } else {
@@ -603,14 +619,49 @@ impl<'a> Provenance<'a> {
         !self.namespaces.contains(namespace) && !self.service_names.contains(name)
     }
 
+    /// The resolutions whose pods serve what the generator makes, with how.
+    pub fn served_by<'r>(
+        &self,
+        resolutions: &'r [Resolution],
+        generator: &Generator,
+    ) -> Vec<(&'r Resolution, Link)> {
+        let mut served = Vec::new();
+        for resolution in resolutions {
+            let ServiceLink::Found { backends, .. } = &resolution.service else {
+                continue;
+            };
+            let link = backends.iter().find_map(|backend| {
+                if generator.serves_itself
+                    && backend.pod_template == generator.pod_template
+                    && backend.container.is_none_or(|c| c == generator.container)
+                {
+                    return Some(Link::Runs);
+                }
+                let (namespace, name) = generator.provisioner.secret.as_ref()?;
+                self.mounted(resolution.endpoint)
+                    .iter()
+                    .find(|m| {
+                        m.pod_template == backend.pod_template
+                            && m.namespace == *namespace
+                            && m.name == name
+                    })
+                    .map(|m| Link::Mounts(m.span))
+            });
+            if let Some(link) = link {
+                served.push((resolution, link));
+            }
+        }
+        served
+    }
+
     /// The Secrets the pods behind an endpoint's Service serve from (volumes of the serving
     /// container, else Secrets named by flags), whether or not they are among the inputs.
-    pub fn mounted(&self, endpoint: usize) -> &[MountedSecret<'a>] {
+    pub fn mounted(&self, endpoint: EndpointId) -> &[MountedSecret<'a>] {
         self.mounted.get(endpoint).map_or(&[], Vec::as_slice)
     }
 
     /// How an endpoint is tied to cert-manager.
-    pub fn cert_manager_links(&self, endpoint: usize) -> &EndpointLinks<'a> {
+    pub fn cert_manager_links(&self, endpoint: EndpointId) -> &EndpointLinks<'a> {
         static EMPTY: std::sync::OnceLock<EndpointLinks<'static>> = std::sync::OnceLock::new();
         self.cert_manager_links
             .get(endpoint)
@@ -633,8 +684,7 @@ impl<'a> Provenance<'a> {
     pub fn cert_manager_serving_object(&self, model: &Model<'_>, object: ObjectId) -> Vec<usize> {
         let mut serving: Vec<usize> = model
             .endpoints
-            .iter()
-            .enumerate()
+            .iter_ids()
             .filter(|(_, endpoint)| endpoint.object == object)
             .flat_map(|(i, _)| self.cert_manager_links(i).serving.iter().copied())
             .collect();
@@ -656,7 +706,7 @@ fn labelled_at_run_time(
     model: &Model<'_>,
     authorization: &Authorization<'_>,
     resolution: &Resolution,
-) -> Vec<(usize, String)> {
+) -> Vec<(PodTemplateId, String)> {
     let ServiceLink::Found {
         service,
         port: Some(port),
@@ -704,7 +754,7 @@ fn labelled_at_run_time(
 }
 
 /// Whether the pods of `template` mount Secret `name` without `optional: true`.
-fn requires_secret(model: &Model<'_>, template: usize, name: &str) -> bool {
+fn requires_secret(model: &Model<'_>, template: PodTemplateId, name: &str) -> bool {
     model.pod_templates[template]
         .volumes
         .iter()
@@ -720,17 +770,5 @@ fn workload_name(model: &Model<'_>, object: ObjectId) -> String {
 
 /// The (group, resource) whose patch fills the caBundle of an endpoint object of `kind`.
 fn injectable_resource(kind: &str) -> Option<(&'static str, &'static str)> {
-    Some(match kind {
-        "ValidatingWebhookConfiguration" => (
-            "admissionregistration.k8s.io",
-            "validatingwebhookconfigurations",
-        ),
-        "MutatingWebhookConfiguration" => (
-            "admissionregistration.k8s.io",
-            "mutatingwebhookconfigurations",
-        ),
-        "CustomResourceDefinition" => ("apiextensions.k8s.io", "customresourcedefinitions"),
-        "APIService" => ("apiregistration.k8s.io", "apiservices"),
-        _ => return None,
-    })
+    EndpointKind::from_kind(kind).map(|k| (k.group(), k.resource()))
 }

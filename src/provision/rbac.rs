@@ -39,7 +39,7 @@
 //!   a rendered object the API server refuses never exists, so it grants nothing. An object
 //!   read from the cluster (`live`) exists as it is.
 
-use crate::model::{Model, ObjectId};
+use crate::model::{Model, ObjectId, PodTemplateId};
 use crate::source::Span;
 use crate::yaml::NodeRef;
 use foldhash::{HashMap, HashSet};
@@ -316,8 +316,7 @@ pub struct Authorization<'a> {
     /// Bindings by the role they refer to.
     bindings_of_role: HashMap<usize, Vec<usize>>,
     /// Pod templates by the user name their pods authenticate as.
-    templates_by_user: HashMap<String, Vec<usize>>,
-    template_count: usize,
+    templates_by_user: HashMap<String, Vec<PodTemplateId>>,
     incomplete: bool,
     /// Name-independent grants by request, computed once each.
     memo: Mutex<HashMap<RequestKey, Arc<Base>>>,
@@ -532,7 +531,7 @@ impl<'a> Authorization<'a> {
         // Roles and bindings by identity: a rendered object replaces a live one (it is what
         // will be applied); otherwise the later one wins, as `kubectl apply` leaves it.
         let mut identities: HashMap<(&'a str, &str, &'a str), ObjectId> = HashMap::default();
-        for (id, object) in model.objects.iter().enumerate() {
+        for (id, object) in model.objects.iter_ids() {
             if object.group() != "rbac.authorization.k8s.io"
                 || !matches!(
                     object.kind,
@@ -587,7 +586,6 @@ impl<'a> Authorization<'a> {
             irregular_rules: Vec::new(),
             bindings_of_role: HashMap::default(),
             templates_by_user: HashMap::default(),
-            template_count: model.pod_templates.len(),
             incomplete: false,
             memo: Mutex::new(HashMap::default()),
         };
@@ -700,7 +698,7 @@ impl<'a> Authorization<'a> {
 
         authorization.link_aggregation();
 
-        for (t, template) in model.pod_templates.iter().enumerate() {
+        for (t, template) in model.pod_templates.iter_ids() {
             let namespace = &model.objects[template.object].namespace;
             authorization
                 .templates_by_user
@@ -968,7 +966,7 @@ impl<'a> Authorization<'a> {
     pub fn grants_to_template(
         &self,
         model: &Model<'a>,
-        template: usize,
+        template: PodTemplateId,
         request: &Request<'_>,
     ) -> Vec<Grant> {
         let Some(pod_template) = model.pod_templates.get(template) else {
@@ -1011,7 +1009,7 @@ impl<'a> Authorization<'a> {
         &self,
         model: &Model<'a>,
         request: &Request<'_>,
-    ) -> Vec<(usize, Vec<Grant>)> {
+    ) -> Vec<(PodTemplateId, Vec<Grant>)> {
         let roles = self.role_grants(request);
         if roles.is_empty() {
             return Vec::new();
@@ -1074,8 +1072,10 @@ impl<'a> Authorization<'a> {
                 }
             }
         }
-        let mut per_template: Vec<(usize, Vec<Grant>)> = Vec::new();
-        let add = |t: usize, grants: &[Grant], per_template: &mut Vec<(usize, Vec<Grant>)>| {
+        let mut per_template: Vec<(PodTemplateId, Vec<Grant>)> = Vec::new();
+        let add = |t: PodTemplateId,
+                   grants: &[Grant],
+                   per_template: &mut Vec<(PodTemplateId, Vec<Grant>)>| {
             if grants.is_empty() {
                 return;
             }
@@ -1094,7 +1094,7 @@ impl<'a> Authorization<'a> {
                     }
                 }
                 Audience::AllServiceAccounts => {
-                    for t in 0..self.template_count {
+                    for t in model.pod_templates.ids() {
                         add(t, grants, &mut per_template);
                     }
                 }
@@ -1105,7 +1105,7 @@ impl<'a> Authorization<'a> {
         // Grants in binding and rule order; a binding reaching the template through two of
         // its subjects counts once, by its first subject (`appliesTo`).
         per_template.sort_by_key(|(t, _)| *t);
-        let mut merged: Vec<(usize, Vec<Grant>)> = Vec::new();
+        let mut merged: Vec<(PodTemplateId, Vec<Grant>)> = Vec::new();
         for (t, grants) in per_template {
             match merged.last_mut() {
                 Some((last, list)) if *last == t => list.extend(grants),
@@ -1122,7 +1122,11 @@ impl<'a> Authorization<'a> {
 
     /// May some pod template create the Secret-like object `name`: a `create` (which names
     /// no object), or a server-side apply (`patch` with the name, then `create` with it).
-    pub fn may_create(&self, model: &Model<'a>, request: &Request<'_>) -> Vec<(usize, Vec<Grant>)> {
+    pub fn may_create(
+        &self,
+        model: &Model<'a>,
+        request: &Request<'_>,
+    ) -> Vec<(PodTemplateId, Vec<Grant>)> {
         let post = Request {
             verb: "create",
             name: None,
@@ -1149,7 +1153,7 @@ impl<'a> Authorization<'a> {
         if creators.is_empty() {
             return creators;
         }
-        let patchers: HashMap<usize, Vec<Grant>> =
+        let patchers: HashMap<PodTemplateId, Vec<Grant>> =
             self.templates_allowed(model, &patch).into_iter().collect();
         creators
             .into_iter()
@@ -1214,6 +1218,7 @@ impl<'a> Authorization<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
     use crate::yaml::documents_for_test as documents;
 
     const RBAC: &str = "apiVersion: rbac.authorization.k8s.io/v1\n";
@@ -1711,7 +1716,7 @@ mod tests {
         let docs = documents(&text);
         let model = Model::build(&docs, "default");
         let authorization = Authorization::build(&model);
-        let grants = authorization.grants_to_template(&model, 0, &req);
+        let grants = authorization.grants_to_template(&model, PodTemplateId::from_index(0), &req);
         assert_eq!(grants.len(), 1);
         let source_role = grants[0].aggregated_from.expect("aggregated");
         assert_eq!(model.objects[source_role].name, "s1");
@@ -1774,7 +1779,7 @@ mod tests {
         let model = Model::build(&docs, "default");
         let authorization = Authorization::build(&model);
         let req = request("get", "secrets", Some("a"), Some("tls"));
-        let grants = authorization.grants_to_template(&model, 0, &req);
+        let grants = authorization.grants_to_template(&model, PodTemplateId::from_index(0), &req);
         assert_eq!(grants.len(), 1);
         let grant = &grants[0];
         assert!(grant.names_object);
@@ -1851,7 +1856,7 @@ mod tests {
             .all(|(_, grants)| grants.len() == MAX_GRANTS_PER_TEMPLATE));
         let grants = authorization.grants_to_template(
             &model,
-            7,
+            PodTemplateId::from_index(7),
             &request("create", "secrets", Some("x"), None),
         );
         assert_eq!(grants.len(), 20_000);
@@ -1876,11 +1881,11 @@ mod fixture_tests {
         let model = Model::build(&docs, "default");
         let authorization = Authorization::build(&model);
         assert!(authorization.is_complete());
-        let name_of = |t: usize| model.objects[model.pod_templates[t].object].name;
-        let writer = (0..model.pod_templates.len())
+        let name_of = |t: PodTemplateId| model.objects[model.pod_templates[t].object].name;
+        let writer = (model.pod_templates.ids())
             .find(|&t| name_of(t) == "cert-writer")
             .unwrap();
-        let server = (0..model.pod_templates.len())
+        let server = (model.pod_templates.ids())
             .find(|&t| name_of(t) == "demo-webhook")
             .unwrap();
 

@@ -24,9 +24,9 @@
 //!   without the Service's UID annotation is not overwritten (the generation fails with
 //!   `secret <ns>/<name> does not have corresponding service UID`).
 
-use super::cert_manager::MountedSecret;
-use super::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
-use crate::model::{Model, ObjectId};
+use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+use crate::model::{EndpointKind, Model, ObjectId, ServiceId};
+use crate::resolve::MountedSecret;
 use crate::resolve::{Resolution, ServiceLink};
 use crate::yaml::NodeRef;
 
@@ -39,20 +39,10 @@ pub const ALPHA_INJECT_CABUNDLE: &str = "service.alpha.openshift.io/inject-cabun
 /// The DNS suffix the operator is started with (servingcert/starter/starter.go).
 const DNS_SUFFIX: &str = "cluster.local";
 
-/// The kinds whose caBundle the injector fills (a ConfigMap gets `service-ca.crt`, which no
-/// endpoint reads).
-const INJECTABLE_KINDS: &[&str] = &[
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "CustomResourceDefinition",
-    "APIService",
-];
-
 /// A Service for which the service CA writes a serving certificate.
 #[derive(Clone, Debug)]
 pub struct ServingCert<'a> {
-    /// Index into `Model::services`.
-    pub service: usize,
+    pub service: ServiceId,
     pub object: ObjectId,
     pub name: &'a str,
     pub namespace: String,
@@ -115,7 +105,7 @@ impl<'a> ServiceCa<'a> {
 
     pub fn read(model: &Model<'a>) -> ServiceCa<'a> {
         let mut found = ServiceCa::default();
-        for (index, service) in model.services.iter().enumerate() {
+        for (index, service) in model.services.iter_ids() {
             let object = &model.objects[service.object];
             let Some(annotations) = object.annotations() else {
                 continue;
@@ -148,10 +138,12 @@ impl<'a> ServiceCa<'a> {
                 dns_names,
             });
         }
-        for (id, object) in model.objects.iter().enumerate() {
-            if !INJECTABLE_KINDS.contains(&object.kind) {
+        for (id, object) in model.objects.iter_ids() {
+            // The injector fills the caBundle of every kind holding endpoints (a ConfigMap
+            // gets `service-ca.crt`, which no endpoint reads).
+            let Some(endpoint_kind) = EndpointKind::from_kind(object.kind) else {
                 continue;
-            }
+            };
             let Some(annotations) = object.annotations() else {
                 continue;
             };
@@ -164,21 +156,22 @@ impl<'a> ServiceCa<'a> {
                 let is_true = value_node
                     .scalar_text()
                     .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-                let ignored = if key == ALPHA_INJECT_CABUNDLE && object.kind != "APIService" {
-                    Some(Ignored::AlphaKey)
-                } else if !is_true {
-                    Some(Ignored::NotTrue)
-                } else if object.kind == "CustomResourceDefinition"
-                    && object
-                        .node()
-                        .path(&["spec", "conversion", "strategy"])
-                        .and_then(|n| n.as_str())
-                        != Some("Webhook")
-                {
-                    Some(Ignored::NoConversionWebhook)
-                } else {
-                    None
-                };
+                let ignored =
+                    if key == ALPHA_INJECT_CABUNDLE && endpoint_kind != EndpointKind::ApiService {
+                        Some(Ignored::AlphaKey)
+                    } else if !is_true {
+                        Some(Ignored::NotTrue)
+                    } else if endpoint_kind == EndpointKind::CrdConversion
+                        && object
+                            .node()
+                            .path(&["spec", "conversion", "strategy"])
+                            .and_then(|n| n.as_str())
+                            != Some("Webhook")
+                    {
+                        Some(Ignored::NoConversionWebhook)
+                    } else {
+                        None
+                    };
                 found.injections.push(Injection {
                     object: id,
                     key,
@@ -227,7 +220,7 @@ pub struct EndpointLinks<'c, 'a> {
 impl<'a> ServiceCa<'a> {
     /// What the endpoint of `resolution` has to do with the service CA; None when it does
     /// not call a Service among the inputs.
-    /// `mounted`: the Secrets its serving pods use ([`crate::provision::Provenance::mounted`]).
+    /// `mounted`: the Secrets its serving pods use (`Provenance::mounted`).
     pub fn links<'c>(
         &'c self,
         model: &Model<'a>,
@@ -291,6 +284,7 @@ pub fn discover(service_ca: &ServiceCa<'_>, found: &mut Provisioning) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
     use crate::yaml::documents_for_test as documents;
 
     const SETUP: &str = r#"
@@ -369,6 +363,9 @@ metadata: {name: a.b, annotations: {service.beta.openshift.io/inject-cabundle: "
         discover(&ServiceCa::read(&model), &mut found);
         assert_eq!(found.provisioners.len(), 2);
         assert_eq!(found.injectors.len(), 2);
-        assert_eq!(found.injectors[0].target, InjectTarget::Object(3));
+        assert_eq!(
+            found.injectors[0].target,
+            InjectTarget::Object(ObjectId::from_index(3))
+        );
     }
 }

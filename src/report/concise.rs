@@ -3,7 +3,7 @@
 //!
 //! Only messages are printed, never source text, so nothing needs redacting.
 
-use super::Summary;
+use super::summary::Summary;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
 use std::io::{self, Write};
@@ -27,7 +27,7 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
 
 /// Text from an input on one line: line breaks and control characters shown, not emitted.
 pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    super::escape(text)
+    super::untrusted::escape(text)
 }
 
 fn plural(n: usize, word: &str) -> String {

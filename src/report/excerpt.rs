@@ -2,11 +2,11 @@
 //! from file offsets to offsets in the rewritten text.
 //!
 //! Rewriting: secret values become `<redacted>`, characters that could drive a terminal
-//! are shown as [`super::escape`] shows them, the BOM and CRs of CRLF endings are dropped, lines the frame will fold away are left empty, and very long lines are
+//! are shown as [`super::untrusted::escape`] shows them, the BOM and CRs of CRLF endings are dropped, lines the frame will fold away are left empty, and very long lines are
 //! clipped to windows around the marked positions. Line structure is always kept, so
 //! line numbers stay right.
 
-use super::Redactions;
+use super::redact::Redactions;
 use crate::source::{FileId, SourceFile};
 use std::borrow::Cow;
 use std::ops::Range;
@@ -225,7 +225,9 @@ fn show_hidden(text: &str, segments: Vec<Segment>) -> Vec<Segment> {
             let end = at + c.len_utf8();
             out.push(Segment {
                 source: at..end,
-                replacement: Some(Cow::Owned(super::escape(&text[at..end]).into_owned())),
+                replacement: Some(Cow::Owned(
+                    super::untrusted::escape(&text[at..end]).into_owned(),
+                )),
             });
             cursor = end;
         }

@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands, one annotation per finding:
 //! `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=RULE::message`.
 //!
-//! Text from inputs is first shown by [`super::escape`] (a line break in a name can never
+//! Text from inputs is first shown by [`super::untrusted::escape`] (a line break in a name can never
 //! start a line of the log), then escaped as `@actions/core` does: `%`, `\r`, `\n` in the
 //! message, and additionally `:` and `,` in properties. Only messages are printed, never source text.
 
@@ -23,7 +23,7 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
             message.push_str("%0Ahelp: ");
             message.push_str(&escape_data(help));
         }
-        if let Some(template) = super::template_file(d, sources) {
+        if let Some(template) = super::template::template_file(d, sources) {
             // Lines of a render are not lines of the template: a file-level annotation.
             message.push_str("%0A");
             message.push_str(&escape_data(&format!(
@@ -56,10 +56,10 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
     Ok(())
 }
 
-/// `escapeData` of @actions/core, applied to text shown by [`super::escape`]: line
+/// `escapeData` of @actions/core, applied to text shown by [`super::untrusted::escape`]: line
 /// breaks from an input are shown as `␊`, so only speclint's own become `%0A`.
 pub fn escape_data(text: &str) -> String {
-    super::escape(text)
+    super::untrusted::escape(text)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -7,9 +7,10 @@
 //! replaced by the true location from
 //! [`SourceFile::line_col`](crate::source::SourceFile::line_col) after rendering.
 
-use super::escape;
 use super::excerpt::{line_of, snap_to_chars, Edge, Excerpt};
-use super::{Redactions, Summary};
+use super::redact::Redactions;
+use super::summary::Summary;
+use super::untrusted::escape;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, SourceMap};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};

@@ -3,9 +3,9 @@
 //! and what speclint concluded. Only names: no certificate or Secret data.
 
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-use crate::model::{EndpointKind, Model};
+use crate::model::{EndpointKind, Model, PodTemplateId};
 use crate::provision::Provenance;
-use crate::resolve::{Certificate, Resolution, ServiceLink, Target};
+use crate::resolve::{Resolution, ServedCertificate, ServiceLink, Target};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -128,9 +128,9 @@ fn entry(
         ),
         _ => (None, None),
     };
-    let templates: Vec<usize> = match &resolution.service {
+    let templates: Vec<PodTemplateId> = match &resolution.service {
         ServiceLink::Found { backends, .. } => {
-            let mut t: Vec<usize> = backends.iter().map(|b| b.pod_template).collect();
+            let mut t: Vec<PodTemplateId> = backends.iter().map(|b| b.pod_template).collect();
             t.extend(
                 provenance
                     .labelled_at_run_time
@@ -144,12 +144,12 @@ fn entry(
         }
         _ => Vec::new(),
     };
-    let workload = |t: usize| {
+    let workload = |t: PodTemplateId| {
         let o = &model.objects[model.pod_templates[t].object];
         format!("{} {}/{}", o.kind, o.namespace, o.name)
     };
     let secret = match &resolution.certificate {
-        Certificate::Found(serving) => {
+        ServedCertificate::Found(serving) => {
             let o = &model.objects[model.secrets[serving.secret].object];
             Some(SecretRef {
                 namespace: o.namespace.to_string(),
@@ -191,7 +191,7 @@ fn entry(
     let certificate = Source {
         source: sources.certificate.code(),
         reason: match (&resolution.certificate, sources.certificate.is_known()) {
-            (Certificate::Undetermined(reason), false) => Some(reason.clone()),
+            (ServedCertificate::Undetermined(reason), false) => Some(reason.clone()),
             _ => None,
         },
     };

@@ -19,7 +19,7 @@
 //! "end_column","message"}`; `notes` and `help` are arrays of strings. No source text
 //! is ever included, so nothing needs redacting.
 
-use super::Summary;
+use super::summary::Summary;
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::source::{SourceMap, Span};
 use serde::Serialize;

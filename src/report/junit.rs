@@ -152,38 +152,38 @@ fn finding_text(d: &Diagnostic, sources: &SourceMap) -> String {
     // Pieces from inputs are shown on one line each; the line breaks are speclint's.
     let mut text = format!(
         "{}:{}:{}: {}[{}] {}",
-        super::escape(&sources.get(d.span.file).name),
+        super::untrusted::escape(&sources.get(d.span.file).name),
         start.line,
         start.column,
         d.severity.as_str(),
         d.rule,
-        super::escape(&d.message)
+        super::untrusted::escape(&d.message)
     );
     for label in &d.labels {
         let (at, _) = sources.line_col(label.span);
         let _ = write!(
             text,
             "\n  {}:{}:{}: {}",
-            super::escape(&sources.get(label.span.file).name),
+            super::untrusted::escape(&sources.get(label.span.file).name),
             at.line,
             at.column,
-            super::escape(&label.message)
+            super::untrusted::escape(&label.message)
         );
     }
     for note in &d.notes {
-        let _ = write!(text, "\nnote: {}", super::escape(note));
+        let _ = write!(text, "\nnote: {}", super::untrusted::escape(note));
     }
     for help in &d.help {
-        let _ = write!(text, "\nhelp: {}", super::escape(help));
+        let _ = write!(text, "\nhelp: {}", super::untrusted::escape(help));
     }
     text
 }
 
 /// Escapes one piece of text for XML attributes and content, after showing its hidden
-/// characters (line breaks included) as [`super::escape`] does; drops the two
+/// characters (line breaks included) as [`super::untrusted::escape`] does; drops the two
 /// noncharacters XML 1.0 cannot hold.
 pub fn escape(text: &str) -> String {
-    let text = super::escape(text);
+    let text = super::untrusted::escape(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

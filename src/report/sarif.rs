@@ -48,7 +48,7 @@ pub fn report(diags: &[Diagnostic], sources: &SourceMap) -> Value {
                     })
                 })
                 .collect();
-            if let Some(template) = super::template_file(d, sources) {
+            if let Some(template) = super::template::template_file(d, sources) {
                 // The render is no file: the result is on its template, the render's place
                 // (whose lines are not the template's) a related location.
                 let mut location = json!({"artifactLocation": {"uri": uri(&template)}});

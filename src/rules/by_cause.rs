@@ -1,13 +1,13 @@
 //! One finding per cause: the webhooks of one configuration that fail, or go unchecked, for
 //! the same reason are one finding with a label per webhook, not one finding each.
 
-use super::describe_endpoint;
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::{EndpointKind, Model};
+use crate::model::{EndpointId, EndpointKind, Model, ObjectId};
 
 /// A finding about one endpoint, with what makes its cause the same as another's.
 pub struct PerEndpoint {
-    pub endpoint: usize,
+    pub endpoint: EndpointId,
     /// Equal keys (with equal object and severity) mean the same cause.
     pub cause: String,
     pub diagnostic: Diagnostic,
@@ -17,8 +17,8 @@ pub struct PerEndpoint {
 /// names the configuration's webhooks instead of the first one, and every other webhook
 /// gets a label. The message names no count, so fingerprints survive a webhook more.
 pub fn merge(model: &Model<'_>, findings: Vec<PerEndpoint>, out: &mut Vec<Diagnostic>) {
-    let mut groups: Vec<(usize, Vec<PerEndpoint>)> = Vec::new();
-    let mut index: foldhash::HashMap<(usize, crate::diagnostic::Severity, String), usize> =
+    let mut groups: Vec<(ObjectId, Vec<PerEndpoint>)> = Vec::new();
+    let mut index: foldhash::HashMap<(ObjectId, crate::diagnostic::Severity, String), usize> =
         foldhash::HashMap::default();
     for finding in findings {
         let endpoint = &model.endpoints[finding.endpoint];

@@ -1,9 +1,11 @@
 //! An empty caBundle: the API server trusts its system store, which holds no private CA,
 //! unless something fills the caBundle at run time.
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{cause_key, describe_endpoint};
 use super::verdict::{diagnostic, failures};
-use super::{cause_key, describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::EndpointId;
 use crate::resolve::{ca_bundle_is_empty, Target};
 use crate::tls::verify::VerifyErrorKind;
 use foldhash::HashMap;
@@ -20,7 +22,7 @@ const UNKNOWN_AUTHORITY: &str = "x509: certificate signed by unknown authority";
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let mut per_endpoint: Vec<super::by_cause::PerEndpoint> = Vec::new();
     let model = context.model;
-    let failed: HashMap<usize, _> = failures(context)
+    let failed: HashMap<EndpointId, _> = failures(context)
         .filter(|f| f.verdict.system_roots)
         .filter(|f| matches!(f.kind(), Some(VerifyErrorKind::UnknownAuthority { .. })))
         .map(|f| (f.resolution.endpoint, f))

@@ -1,7 +1,7 @@
 //! A literal caBundle on an object cainjector injects into: cainjector overwrites it, so
 //! the value in the manifest is not what the API server will trust.
 
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::cert_manager::{AnnotationKind, Source};
 use crate::resolve::ca_bundle_pem;

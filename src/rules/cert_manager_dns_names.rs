@@ -1,7 +1,8 @@
 //! Go's `VerifyHostname` on the certificate a cert-manager Certificate will issue, for the
 //! name the API server calls the endpoints it serves.
 
-use super::{call_failure_note, describe_endpoint, rule_doc, service_field, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint, service_field};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ObjectId;
 use crate::provision::cert_manager::{CertManager, EndpointLinks};

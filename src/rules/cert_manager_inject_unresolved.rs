@@ -1,8 +1,9 @@
 //! cainjector annotations that lead nowhere: the caBundle they should fill stays as it is
 //! (usually empty).
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::shell_command::{self, Command};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::cert_manager::{
     AnnotationKind, CertManager, DirectInjection, Injection, Source, Unresolved,
@@ -43,20 +44,16 @@ fn finding(
             injection.value_node.span(),
         )
     };
-    let d = match &injection.source {
-        Source::Unresolved(Unresolved::NoSuchCertificate { namespace, name })
-            if context
-                .provenance
-                .run_time_certificates
-                .iter()
-                .any(|(o, _, _)| *o == injection.object) =>
-        {
-            let (_, by, rule) = context
-                .provenance
-                .run_time_certificates
-                .iter()
-                .find(|(o, _, _)| *o == injection.object)
-                .expect("just found");
+    let run_time = context
+        .provenance
+        .run_time_certificates
+        .iter()
+        .find(|(o, _, _)| *o == injection.object);
+    let d = match (&injection.source, run_time) {
+        (
+            Source::Unresolved(Unresolved::NoSuchCertificate { namespace, name }),
+            Some((_, by, rule)),
+        ) => {
             let mut d = start(format!(
                 "{key} names Certificate {namespace}/{name}, which is made at run time"
             ))
@@ -66,7 +63,7 @@ fn finding(
             d.severity = Severity::Note;
             d
         }
-        Source::Unresolved(Unresolved::NoSuchCertificate { namespace, name }) => {
+        (Source::Unresolved(Unresolved::NoSuchCertificate { namespace, name }), _) => {
             let mut d = start(format!(
                 "{key} names Certificate {namespace}/{name}, which is not among the inputs"
             ))
@@ -101,7 +98,7 @@ fn finding(
                 )),
             }
         }
-        Source::Unresolved(Unresolved::Malformed) => {
+        (Source::Unresolved(Unresolved::Malformed), _) => {
             let mut d = start(format!(
                 "{key}: {value:?} is not <namespace>/<name>: cainjector skips the object (invalid certificate name; needs a namespace/ prefix)"
             ));
@@ -119,7 +116,7 @@ fn finding(
             };
             d
         }
-        Source::Unresolved(Unresolved::GroupMismatch { certificate }) => {
+        (Source::Unresolved(Unresolved::GroupMismatch { certificate }), _) => {
             let c = &cm.certificates[*certificate];
             let label = format!("Certificate {} is here", c.id());
             if injection.kind == AnnotationKind::LegacyInjectCaFrom {
@@ -142,7 +139,7 @@ fn finding(
                 )
             }
         }
-        Source::Unresolved(Unresolved::NoSuchSecret { namespace, name }) => {
+        (Source::Unresolved(Unresolved::NoSuchSecret { namespace, name }), _) => {
             let d = start(format!(
                 "{key} names Secret {namespace}/{name}, which is not among the inputs, and no Certificate among them writes it"
             ))
@@ -159,14 +156,17 @@ fn finding(
                     .map_or_else(String::new, |c| format!(" (`{c}`)"))
             ))
         }
-        Source::Secret {
-            namespace,
-            name,
-            secret,
-            written_by,
-            made_by,
-            direct,
-        } => match direct {
+        (
+            Source::Secret {
+                namespace,
+                name,
+                secret,
+                written_by,
+                made_by,
+                direct,
+            },
+            _,
+        ) => match direct {
             DirectInjection::Allowed => return None,
             DirectInjection::Refused => {
                 let mut d = start(format!(
@@ -238,10 +238,13 @@ fn finding(
                 return Some(d);
             }
         },
-        Source::Unresolved(Unresolved::Placeholder(_))
-        | Source::Certificate(_)
-        | Source::ApiserverCa
-        | Source::Off => return None,
+        (
+            Source::Unresolved(Unresolved::Placeholder(_))
+            | Source::Certificate(_)
+            | Source::ApiserverCa
+            | Source::Off,
+            _,
+        ) => return None,
     };
     Some(d)
 }

@@ -1,7 +1,7 @@
 //! A Certificate's issuerRef that names no Issuer (same namespace) or ClusterIssuer among
 //! the inputs: the Certificate never becomes Ready and its Secret is never written.
 
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {

@@ -2,7 +2,7 @@
 //! `CERTIFICATE_NAMESPACE`, `$(VAR)`) left in Certificates and inject annotations: the
 //! `replacements` (or `vars`) that fill them never ran.
 
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 use crate::provision::cert_manager::{

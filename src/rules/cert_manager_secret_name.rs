@@ -2,8 +2,10 @@
 //! do not serve from (kernel-module-management PR#383: namePrefix applied to the
 //! Certificate's secretName but not to the Deployment's volume).
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ServiceId;
 use crate::provision::cert_manager::{CertManager, MountedSecret};
 use crate::resolve::{Resolution, ServiceLink};
 
@@ -19,7 +21,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     if cm.certificates.is_empty() {
         return;
     }
-    let mut seen: Vec<(usize, usize)> = Vec::new();
+    let mut seen: Vec<(usize, ServiceId)> = Vec::new();
     for resolution in context.resolutions {
         let ServiceLink::Found { service, .. } = resolution.service else {
             continue;

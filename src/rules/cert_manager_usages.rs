@@ -1,7 +1,8 @@
 //! A Certificate serving a webhook whose `usages` name extended key usages but not
 //! `server auth`: the issued certificate carries that EKU and Go's Verify refuses it.
 
-use super::{call_failure_note, describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {

@@ -3,11 +3,13 @@
 //! (`--patch-validating=false`, `--patch-mutating=false`): the kinds it patches must be the
 //! kinds that carry that name.
 
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::EndpointKind;
 use crate::model::ObjectId;
-use crate::provision::certgen::{BoolFlag, Command, Invocation, Patch, MUTATING, VALIDATING};
+use crate::provision::certgen::{BoolFlag, Command, FlagValue, Invocation};
 use crate::provision::ProvisionerKind;
+use crate::yaml::NodeRef;
 
 pub const RULE: Rule = Rule {
     id: "certgen-patch-kind",
@@ -61,37 +63,44 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let find = |kind: &str| {
             model
                 .objects
-                .iter()
-                .position(|o| o.kind == kind && o.name == webhook.value)
+                .iter_ids()
+                .find(|(_, o)| o.kind == kind && o.name == webhook.value)
+                .map(|(id, _)| id)
         };
-        let (validating, mutating) = (find(VALIDATING), find(MUTATING));
+        let (validating, mutating) = (
+            find(EndpointKind::ValidatingWebhook.as_str()),
+            find(EndpointKind::MutatingWebhook.as_str()),
+        );
         if validating.is_none() && mutating.is_none() {
             // certgen-patch-missing reports it.
             continue;
         }
         for (kind, flag_name, flag, exists, other) in [
             (
-                VALIDATING,
+                EndpointKind::ValidatingWebhook.as_str(),
                 "patch-validating",
                 patch.patch_validating,
                 validating,
                 mutating,
             ),
             (
-                MUTATING,
+                EndpointKind::MutatingWebhook.as_str(),
                 "patch-mutating",
                 patch.patch_mutating,
                 mutating,
                 validating,
             ),
         ] {
-            match (flag.value, exists) {
-                (true, None) => out.push(patched_but_absent(
-                    context, invocation, patch, kind, flag_name, flag, other, &place,
+            // The flag is false only when written.
+            match (flag.value, flag.node, exists) {
+                (true, _, None) => out.push(patched_but_absent(
+                    context, invocation, webhook, kind, flag_name, flag, other, &place,
                 )),
-                (false, Some(object)) if stays_empty(context, invocation, object) => out.push(
-                    skipped_but_present(context, invocation, kind, flag_name, flag, object, &place),
-                ),
+                (false, Some(node), Some(object)) if stays_empty(context, invocation, object) => {
+                    out.push(skipped_but_present(
+                        context, invocation, kind, flag_name, node, object, &place,
+                    ))
+                }
                 _ => {}
             }
         }
@@ -99,7 +108,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn short(kind: &str) -> &'static str {
-    if kind == VALIDATING {
+    if kind == EndpointKind::ValidatingWebhook.as_str() {
         "validating"
     } else {
         "mutating"
@@ -110,7 +119,7 @@ fn short(kind: &str) -> &'static str {
 fn patched_but_absent(
     context: &Context<'_, '_>,
     invocation: &Invocation<'_>,
-    patch: &Patch<'_>,
+    webhook: &FlagValue<'_>,
     kind: &str,
     flag_name: &str,
     flag: BoolFlag<'_>,
@@ -118,15 +127,11 @@ fn patched_but_absent(
     place: &str,
 ) -> Diagnostic {
     let model = context.model;
-    let name = &patch
-        .webhook_name
-        .as_ref()
-        .expect("checked by the caller")
-        .value;
+    let name = &webhook.value;
     let span = flag
         .node
         .map(|n| n.span())
-        .unwrap_or_else(|| patch.webhook_name.as_ref().expect("checked").node.span());
+        .unwrap_or_else(|| webhook.node.span());
     let label = if flag.node.is_some() {
         format!("patches the {kind} {name}")
     } else {
@@ -153,7 +158,7 @@ fn patched_but_absent(
     }
     d.with_note(format!(
         "kube-webhook-certgen exits with this error; the Job retries until its backoffLimit, and as a Helm hook it fails the install or upgrade{}",
-        if kind == VALIDATING {
+        if kind == EndpointKind::ValidatingWebhook.as_str() {
             " (the mutating configuration, patched after the validating one, is not reached)"
         } else {
             ""
@@ -167,13 +172,13 @@ fn skipped_but_present(
     invocation: &Invocation<'_>,
     kind: &str,
     flag_name: &str,
-    flag: BoolFlag<'_>,
+    flag_node: NodeRef<'_>,
     object: ObjectId,
     place: &str,
 ) -> Diagnostic {
     let model = context.model;
     let target = &model.objects[object];
-    let span = flag.node.expect("false only when written").span();
+    let span = flag_node.span();
     context
         .diagnostic_for(
             &RULE,

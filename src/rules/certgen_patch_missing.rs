@@ -2,9 +2,10 @@
 //! among the inputs, and `--secret-name` the Secret a `create` Job writes: certgen exits with
 //! an error when either does not exist, and the caBundle it was meant for stays empty.
 
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::certgen::{self, Command, Invocation, MUTATING, VALIDATING};
+use crate::model::EndpointKind;
+use crate::provision::certgen::{self, Command, Invocation};
 
 pub const RULE: Rule = Rule {
     id: "certgen-patch-missing",
@@ -64,9 +65,21 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 out.push(d);
             }
         }
-        let kinds = patch.kinds();
+        let kinds: Vec<&str> = patch
+            .kinds()
+            .into_iter()
+            .map(EndpointKind::as_str)
+            .collect();
         if let Some(webhook) = &patch.webhook_name {
-            if !kinds.is_empty() && !named(&[VALIDATING, MUTATING], &webhook.value) {
+            if !kinds.is_empty()
+                && !named(
+                    &[
+                        EndpointKind::ValidatingWebhook.as_str(),
+                        EndpointKind::MutatingWebhook.as_str(),
+                    ],
+                    &webhook.value,
+                )
+            {
                 let first = kinds[0];
                 let candidates = configuration_names(context);
                 let mut d = diagnostic(
@@ -81,7 +94,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_note(format!(
                     "the patch Job exits with `failed getting {} webhook: {}.admissionregistration.k8s.io \"{}\" not found`, retries until its backoffLimit, and no caBundle is filled",
-                    if first == VALIDATING { "validating" } else { "mutating" },
+                    if first == EndpointKind::ValidatingWebhook.as_str() { "validating" } else { "mutating" },
                     first.to_ascii_lowercase() + "s",
                     webhook.value
                 ));
@@ -99,7 +112,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(api_service) = &patch.apiservice_name {
-            if !named(&["APIService"], &api_service.value) {
+            if !named(&[EndpointKind::ApiService.as_str()], &api_service.value) {
                 out.push(
                     diagnostic(
                         context,
@@ -140,7 +153,10 @@ fn configuration_names(context: &Context<'_, '_>) -> Vec<String> {
         .model
         .objects
         .iter()
-        .filter(|o| o.kind == VALIDATING || o.kind == MUTATING)
+        .filter(|o| {
+            o.kind == EndpointKind::ValidatingWebhook.as_str()
+                || o.kind == EndpointKind::MutatingWebhook.as_str()
+        })
         .map(|o| o.name.to_string())
         .collect();
     names.sort();

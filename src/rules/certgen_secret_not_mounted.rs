@@ -2,9 +2,10 @@
 //! otherwise the patch Job copies one CA into the caBundle while the pods serve another
 //! certificate (or none).
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::ObjectId;
+use crate::model::{EndpointKind, ObjectId};
 use crate::provision::certgen::{self, Command};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
@@ -54,14 +55,15 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            for (id, object) in model.objects.iter().enumerate() {
+            for (id, object) in model.objects.iter_ids() {
                 let by_configuration = patch.webhook_name.as_ref().is_some_and(|w| {
-                    w.value == object.name && patch.kinds().contains(&object.kind)
+                    w.value == object.name
+                        && EndpointKind::from_kind(object.kind)
+                            .is_some_and(|k| patch.kinds().contains(&k))
                 });
-                let by_api_service = patch
-                    .apiservice_name
-                    .as_ref()
-                    .is_some_and(|a| a.value == object.name && object.kind == "APIService");
+                let by_api_service = patch.apiservice_name.as_ref().is_some_and(|a| {
+                    a.value == object.name && object.kind == EndpointKind::ApiService.as_str()
+                });
                 if by_configuration || by_api_service {
                     patched.push(id);
                 }

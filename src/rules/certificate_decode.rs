@@ -1,4 +1,4 @@
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ca_bundle_problem, secret_value_bytes, DecodeProblem, KEY_KEYS};
 
@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for (index, secret) in model.secrets.iter().enumerate() {
+    for (index, secret) in model.secrets.iter_ids() {
         let object = &model.objects[secret.object];
         let mut problems: Vec<(DecodeProblem, &str)> = Vec::new();
         if let Some(Err(problem)) = context.chains.of(index) {

@@ -1,5 +1,5 @@
+use super::context::{rule_doc, Context, Rule};
 use super::verdict::{certificates_met, date, subject};
-use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {

@@ -1,5 +1,5 @@
+use super::context::{rule_doc, Context, Rule};
 use super::verdict::{diagnostic, failures, subject};
-use super::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tls::verify::VerifyErrorKind;
 

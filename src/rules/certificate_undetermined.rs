@@ -1,6 +1,8 @@
-use super::{cause_key, describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{cause_key, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resolve::{Certificate, ServiceLink};
+use crate::model::ServiceId;
+use crate::resolve::{ServedCertificate, ServiceLink};
 
 pub const RULE: Rule = Rule {
     id: "certificate-undetermined",
@@ -14,9 +16,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Endpoints calling one Service port share its pods: their provisioners are found once.
     let mut by_service_port = foldhash::HashMap::default();
     // service-selects-no-pods reports these Services' selectors: no second word on that cause.
-    let mut selects_nothing: Option<Vec<usize>> = None;
+    let mut selects_nothing: Option<Vec<ServiceId>> = None;
     for resolution in context.resolutions {
-        let Certificate::Undetermined(reason) = &resolution.certificate else {
+        let ServedCertificate::Undetermined(reason) = &resolution.certificate else {
             continue;
         };
         if let ServiceLink::Found {

@@ -1,5 +1,6 @@
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{EndpointKind, ObjectId};
 use foldhash::HashMap;
 
 pub const RULE: Rule = Rule {
@@ -9,21 +10,12 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-const CLUSTER_SCOPED_ENDPOINT_KINDS: &[&str] = &[
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "CustomResourceDefinition",
-    "APIService",
-];
-
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(&str, &str), usize> = HashMap::default();
-    for (id, object) in context.model.objects.iter().enumerate() {
-        // A live object and its rendered twin are one object at two times.
-        if object.live
-            || !CLUSTER_SCOPED_ENDPOINT_KINDS.contains(&object.kind)
-            || object.name.is_empty()
-        {
+    let mut first: HashMap<(&str, &str), ObjectId> = HashMap::default();
+    for (id, object) in context.model.objects.iter_ids() {
+        // A live object and its rendered twin are one object at two times; the kinds
+        // holding endpoints are all cluster-scoped.
+        if object.live || EndpointKind::from_kind(object.kind).is_none() || object.name.is_empty() {
             continue;
         }
         let Some(&earlier) = first.get(&(object.kind, object.name)) else {

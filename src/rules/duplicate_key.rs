@@ -1,6 +1,6 @@
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Model;
+use crate::model::{Model, ObjectId};
 use crate::source::Span;
 use crate::yaml::{Document, DuplicateKey, KeyEntry, NodeId, NodeRef, Value};
 
@@ -104,11 +104,10 @@ fn written_at(document: &Document, map: NodeId, entry: KeyEntry) -> (Span, bool)
 }
 
 /// The innermost object of the document whose node holds `span`.
-fn object_containing(model: &Model<'_>, document: &Document, span: Span) -> Option<usize> {
+fn object_containing(model: &Model<'_>, document: &Document, span: Span) -> Option<ObjectId> {
     model
         .objects
-        .iter()
-        .enumerate()
+        .iter_ids()
         .filter(|(_, o)| std::ptr::eq(o.document, document))
         .filter(|(_, o)| {
             let s = o.span();

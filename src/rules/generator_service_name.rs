@@ -3,9 +3,10 @@
 //! an environment variable; when that Service is not the one its webhooks call, the
 //! certificate will not carry the name the API server verifies.
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Container, EnvValue};
+use crate::model::{Container, EnvValue, PodTemplateId};
 use crate::provision::ProvisionerKind;
 use crate::resolve::{ServiceLink, Target};
 use crate::source::Span;
@@ -72,7 +73,7 @@ fn service_settings<'a>(container: &Container<'a>, namespace: &str) -> Vec<(Stri
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let provenance = context.provenance;
-    let mut seen: foldhash::HashSet<usize> = foldhash::HashSet::default();
+    let mut seen: foldhash::HashSet<PodTemplateId> = foldhash::HashSet::default();
     // The endpoints each RBAC generator makes the certificate of, in one pass.
     let mut served_by: Vec<(
         &crate::provision::Provisioner,
@@ -94,10 +95,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     for (provisioner, served) in served_by {
         // The pod templates of the workload, and the endpoints whose certificate it makes.
-        let templates: Vec<usize> = model
+        let templates: Vec<PodTemplateId> = model
             .pod_templates
-            .iter()
-            .enumerate()
+            .iter_ids()
             .filter(|(_, t)| t.object == provisioner.object)
             .map(|(i, _)| i)
             .collect();

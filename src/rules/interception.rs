@@ -2,7 +2,7 @@
 //! unsafe-webhook list and Gardener's `WebhookConstraintMatchers`), and how to say that
 //! matchConditions were not evaluated.
 
-use super::Context;
+use super::context::Context;
 use crate::admission::{self, Interception, Request};
 use crate::model::{Admission, KnownLabels, Labels};
 
@@ -267,7 +267,7 @@ pub fn critical_hits<'w, 'a>(
 /// `a, b and c`, or `a, b, c and 4 more` past `limit`.
 pub fn list(items: &[String], limit: usize) -> String {
     if items.len() <= limit {
-        return super::join_and(items);
+        return super::describe::join_and(items);
     }
     format!(
         "{} and {} more",

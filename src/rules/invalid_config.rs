@@ -1,4 +1,4 @@
-use super::{rule_doc, Rule};
+use super::context::{rule_doc, Rule};
 use crate::diagnostic::Severity;
 
 /// Reported by the configuration reader when `.speclint.yaml` holds mistakes, before any

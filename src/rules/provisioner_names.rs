@@ -2,9 +2,11 @@
 //! catalogue) will put in the certificate must cover the name the API server calls, by Go's
 //! `VerifyHostname`: otherwise every certificate it makes is refused.
 
-use super::{call_failure_note, describe_endpoint, rule_doc, service_field, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint, service_field};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::certgen::{self, Generator, Link, NameRole, Setting};
+use crate::provision::certgen::{self, Generator, NameRole, Setting};
+use crate::provision::provenance::Link;
 use crate::resolve::Target;
 
 pub const RULE: Rule = Rule {
@@ -20,9 +22,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         if !provisioner.names_known {
             continue;
         }
-        for (resolution, link) in
-            certgen::served_by(context.provenance, context.resolutions, generator)
-        {
+        for (resolution, link) in context.provenance.served_by(context.resolutions, generator) {
             let endpoint = context.endpoint(resolution);
             if endpoint
                 .insecure_skip_tls_verify

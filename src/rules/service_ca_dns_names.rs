@@ -2,11 +2,12 @@
 //! the webhook's pods serve: it names the annotated Service (`<svc>.<ns>.svc`,
 //! `<svc>.<ns>.svc.cluster.local`), so a webhook calling another Service is refused.
 
-use super::{call_failure_note, describe_endpoint, rule_doc, service_field, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint, service_field};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::certgen::names_refuse;
 use crate::provision::service_ca::{ServingCert, SERVING_CERT_SECRET_NAME};
-use crate::resolve::{Certificate, Target};
+use crate::resolve::{ServedCertificate, Target};
 
 pub const RULE: Rule = Rule {
     id: "service-ca-dns-names",
@@ -24,7 +25,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     for resolution in context.resolutions {
         // A rendered certificate is judged by webhook-hostname; a live one the service CA
         // replaces when its names are not the Service's, so the names it will issue count.
-        if let Certificate::Found(serving) = &resolution.certificate {
+        if let ServedCertificate::Found(serving) = &resolution.certificate {
             if !model.objects[model.secrets[serving.secret].object].live {
                 continue;
             }

@@ -2,7 +2,8 @@
 //! service CA into its caBundle: no caBundle, and no `service.beta.openshift.io/inject-cabundle:
 //! "true"` annotation that the injector honours on that kind (src/provision/service_ca.rs).
 
-use super::{call_failure_note, describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ObjectId;
 use crate::provision::service_ca::{
@@ -94,11 +95,12 @@ fn diagnostic(
     let ignored = service_ca
         .injections
         .iter()
-        .find(|i| i.object == group.object && i.ignored.is_some());
+        .filter(|i| i.object == group.object)
+        .find_map(|i| Some((i, i.ignored?)));
     let mut d = match ignored {
-        Some(injection) => {
+        Some((injection, ignored)) => {
             let value = injection.value_node.scalar_text().unwrap_or_default();
-            let why = match injection.ignored.expect("filtered") {
+            let why = match ignored {
                 Ignored::AlphaKey => format!(
                     "the injector reads {ALPHA_INJECT_CABUNDLE} only on APIServices and ConfigMaps, not on a {}",
                     object.kind

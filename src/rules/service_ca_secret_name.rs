@@ -2,9 +2,11 @@
 //! the pods behind it serve another Secret: the certificate the service CA makes is never
 //! served (src/provision/service_ca.rs).
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::provision::service_ca::{EndpointLinks, ServiceCa};
+use crate::model::ServiceId;
+use crate::provision::service_ca::{EndpointLinks, ServiceCa, ServingCert};
 use crate::resolve::{cert_entry, Resolution};
 
 pub const RULE: Rule = Rule {
@@ -20,7 +22,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     if service_ca.serving_certs.is_empty() {
         return;
     }
-    let mut seen: Vec<usize> = Vec::new();
+    let mut seen: Vec<ServiceId> = Vec::new();
     for resolution in context.resolutions {
         let Some(links) = service_ca.links(
             model,
@@ -59,7 +61,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         seen.push(called.service);
-        out.push(diagnostic(context, service_ca, resolution, &links));
+        out.push(diagnostic(context, service_ca, resolution, &links, called));
     }
 }
 
@@ -68,9 +70,9 @@ fn diagnostic(
     service_ca: &ServiceCa<'_>,
     resolution: &Resolution,
     links: &EndpointLinks<'_, '_>,
+    called: &ServingCert<'_>,
 ) -> Diagnostic {
     let model = context.model;
-    let called = links.called.expect("checked by the caller");
     let endpoint = context.endpoint(resolution);
     let mut names: Vec<&str> = links.mounted.iter().map(|m| m.name).collect();
     names.sort_unstable();

@@ -2,11 +2,15 @@
 //! inputs: a warning (the pods may come from elsewhere), an error when a pod template of
 //! its namespace is a near miss (it serves the targetPort, or one label value differs).
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EndpointKind, Model, PodTemplate, Service, TargetPort};
+use crate::model::{
+    EndpointKind, Model, PodTemplate, PodTemplateId, Service, ServiceId, TargetPort,
+};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
+use crate::yaml::NodeRef;
 use std::collections::BTreeMap;
 
 pub const RULE: Rule = Rule {
@@ -22,8 +26,10 @@ const MAX_ENDPOINT_LABELS: usize = 10;
 const MAX_TEMPLATE_LABELS: usize = 3;
 
 /// A Service the rule reports, with the endpoints calling it and why its selector fails.
-struct Finding {
-    service: usize,
+struct Finding<'a> {
+    service: ServiceId,
+    /// The Service's `spec.selector` (a Service without one selects no pods on purpose).
+    selector_node: NodeRef<'a>,
     /// Indexes into `context.resolutions`, in order.
     callers: Vec<usize>,
     cause: Cause,
@@ -34,21 +40,21 @@ enum Cause {
     NearMiss(Vec<NearMiss>),
     /// Templates that carry the whole selector but sit in the default namespace only
     /// because they name none (`kubectl apply -n NS` would place them with the Service).
-    DefaultedNamespace(Vec<usize>),
+    DefaultedNamespace(Vec<PodTemplateId>),
     /// Templates carrying the whole selector in other namespaces, named explicitly.
-    OtherNamespace(Vec<usize>),
+    OtherNamespace(Vec<PodTemplateId>),
     /// Templates carrying some selector pairs and lacking the other keys entirely: their
     /// pods may be labelled at run time (leader election).
-    LabelledAtRunTime(Vec<usize>),
+    LabelledAtRunTime(Vec<PodTemplateId>),
     /// Templates serving the targetPort that lack the selector's labels and whose RBAC
     /// lets them patch pods: they label their own pods at run time (a note).
-    LabelledByRbac(Vec<(usize, String)>),
+    LabelledByRbac(Vec<(PodTemplateId, String)>),
     /// Nothing comes close.
     Unmatched,
 }
 
 struct NearMiss {
-    pod_template: usize,
+    pod_template: PodTemplateId,
     /// The selector pair whose value the template's label contradicts: (key, wanted, carried).
     differing: Option<(String, String, String)>,
     /// The container port serving the Service's targetPort, when the template declares it.
@@ -66,20 +72,20 @@ struct Mismatch {
 
 /// The Services this rule reports (when it runs), so that certificate-undetermined does not
 /// give the same cause again.
-pub fn reported_services(context: &Context<'_, '_>) -> Vec<usize> {
+pub fn reported_services(context: &Context<'_, '_>) -> Vec<ServiceId> {
     if !context.settings.is_enabled(RULE.id) {
         return Vec::new();
     }
     findings(context).into_iter().map(|f| f.service).collect()
 }
 
-fn findings(context: &Context<'_, '_>) -> Vec<Finding> {
+fn findings<'a>(context: &Context<'_, 'a>) -> Vec<Finding<'a>> {
     let model = context.model;
     // Nothing to compare against: a render of webhooks alone, its pods deployed elsewhere.
     if model.pod_templates.is_empty() {
         return Vec::new();
     }
-    let mut callers: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut callers: BTreeMap<ServiceId, Vec<usize>> = BTreeMap::new();
     for (i, resolution) in context.resolutions.iter().enumerate() {
         let ServiceLink::Found {
             service, backends, ..
@@ -94,9 +100,11 @@ fn findings(context: &Context<'_, '_>) -> Vec<Finding> {
     callers
         .into_iter()
         .filter_map(|(service, callers)| {
+            let selector_node = model.services[service].selector_node?;
             let cause = cause(context, service, &callers)?;
             Some(Finding {
                 service,
+                selector_node,
                 callers,
                 cause,
             })
@@ -105,7 +113,7 @@ fn findings(context: &Context<'_, '_>) -> Vec<Finding> {
 }
 
 /// Why the Service selects nothing; None when that is not this rule's business.
-fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> Option<Cause> {
+fn cause(context: &Context<'_, '_>, service_index: ServiceId, callers: &[usize]) -> Option<Cause> {
     let model = context.model;
     let service = &model.services[service_index];
     let object = &model.objects[service.object];
@@ -118,7 +126,7 @@ fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> 
     if has_custom_endpoint_slices(model, object.namespace, object.name) {
         return None;
     }
-    let labelled: Vec<(usize, String)> = callers
+    let labelled: Vec<(PodTemplateId, String)> = callers
         .iter()
         .flat_map(|&i| {
             context.provenance.labelled_at_run_time[context.resolutions[i].endpoint].clone()
@@ -184,24 +192,24 @@ fn cause(context: &Context<'_, '_>, service_index: usize, callers: &[usize]) -> 
         near_misses.sort_by_key(|m| (m.differing.is_none(), m.serves_port.is_none()));
         return Some(Cause::NearMiss(near_misses));
     }
-    let elsewhere: Vec<usize> = model
+    let elsewhere: Vec<PodTemplateId> = model
         .pod_templates
-        .iter()
-        .enumerate()
+        .iter_ids()
         .filter(|(_, template)| {
             model.objects[template.object].namespace != object.namespace
                 && template.carries_all(selector)
         })
         .map(|(i, _)| i)
         .collect();
-    let (defaulted, named): (Vec<usize>, Vec<usize>) = elsewhere.into_iter().partition(|&t| {
-        let workload = &model.objects[model.pod_templates[t].object];
-        workload
-            .node()
-            .path(&["metadata", "namespace"])
-            .and_then(|n| n.as_str())
-            .is_none_or(str::is_empty)
-    });
+    let (defaulted, named): (Vec<PodTemplateId>, Vec<PodTemplateId>) =
+        elsewhere.into_iter().partition(|&t| {
+            let workload = &model.objects[model.pod_templates[t].object];
+            workload
+                .node()
+                .path(&["metadata", "namespace"])
+                .and_then(|n| n.as_str())
+                .is_none_or(str::is_empty)
+        });
     Some(if !defaulted.is_empty() {
         Cause::DefaultedNamespace(defaulted)
     } else if !run_time.is_empty() {
@@ -309,16 +317,16 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn diagnostic(context: &Context<'_, '_>, finding: &Finding) -> Diagnostic {
+fn diagnostic(context: &Context<'_, '_>, finding: &Finding<'_>) -> Diagnostic {
     let model = context.model;
     let service = &model.services[finding.service];
     let object = &model.objects[service.object];
     let selector = service.selector.as_deref().unwrap_or(&[]);
-    let selector_node = service.selector_node.expect("a Service with a selector");
+    let selector_node = finding.selector_node;
     let wanted = selector_text(selector);
     let id = format!("{}/{}", object.namespace, object.name);
-    let workload = |t: usize| model.objects[model.pod_templates[t].object].display();
-    let labels_span = |t: usize| {
+    let workload = |t: PodTemplateId| model.objects[model.pod_templates[t].object].display();
+    let labels_span = |t: PodTemplateId| {
         let template = &model.pod_templates[t];
         template
             .labels_node
@@ -541,11 +549,13 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding) -> Diagnostic {
 fn with_endpoint_labels(
     context: &Context<'_, '_>,
     mut d: Diagnostic,
-    finding: &Finding,
+    finding: &Finding<'_>,
 ) -> Diagnostic {
-    for &i in finding.callers.iter().take(MAX_ENDPOINT_LABELS) {
-        let endpoint = context.endpoint(&context.resolutions[i]);
-        let reference = endpoint.service.as_ref().expect("linked to a Service");
+    let calls = finding
+        .callers
+        .iter()
+        .filter_map(|&i| context.service_call(&context.resolutions[i]));
+    for (endpoint, reference) in calls.take(MAX_ENDPOINT_LABELS) {
         d = d.with_label(
             reference.span(),
             format!(
@@ -564,7 +574,7 @@ fn with_endpoint_labels(
 }
 
 /// What the API server does when the Service has no endpoints.
-fn consequence(context: &Context<'_, '_>, finding: &Finding, service: &Service<'_>) -> String {
+fn consequence(context: &Context<'_, '_>, finding: &Finding<'_>, service: &Service<'_>) -> String {
     let model = context.model;
     let object = &model.objects[service.object];
     let api_service = finding.callers.iter().find_map(|&i| {
@@ -653,7 +663,7 @@ mod tests {
 
     /// This rule's findings and certificate-undetermined's, as `severity rule: message`.
     fn lint(text: &str) -> Vec<String> {
-        crate::rules::lint_for_test(text)
+        crate::rules::testing::lint_for_test(text)
             .iter()
             .filter(|d| d.rule == RULE.id || d.rule == "certificate-undetermined")
             .map(|d| format!("{} {}: {}", d.severity.as_str(), d.rule, d.message))

@@ -1,7 +1,7 @@
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Secret;
-use crate::resolve::{cert_entry, secret_value_bytes, Certificate, CERT_KEYS, KEY_KEYS};
+use crate::model::{Id, Secret, SecretId};
+use crate::resolve::{cert_entry, secret_value_bytes, ServedCertificate, CERT_KEYS, KEY_KEYS};
 use crate::tls::key::x509_key_pair_with_leaf_for;
 use foldhash::HashSet;
 
@@ -14,11 +14,11 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let serving: HashSet<usize> = context
+    let serving: HashSet<SecretId> = context
         .resolutions
         .iter()
         .filter_map(|r| match &r.certificate {
-            Certificate::Found(s) => Some(s.secret),
+            ServedCertificate::Found(s) => Some(s.secret),
             _ => None,
         })
         .collect();
@@ -28,6 +28,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         .secrets
         .par_iter()
         .enumerate()
+        .map(|(index, secret)| (SecretId::from_index(index), secret))
         .filter(|(index, secret)| {
             secret.secret_type == Some("kubernetes.io/tls") || serving.contains(index)
         })

@@ -2,10 +2,11 @@
 //! provisioner writes it, and no workload may create it. The kubelet cannot set the volume
 //! up, so the pod never starts and the Service the API server calls has no endpoint.
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::shell_command::{self, Command};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EndpointKind, Model};
+use crate::model::{EndpointId, EndpointKind, Model, PodTemplateId, ServiceId};
 use crate::provision::rbac::{Authorization, Grant, Request};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
@@ -24,15 +25,15 @@ const MAX_ENDPOINT_LABELS: usize = 3;
 /// One Secret volume source of a serving pod template.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Mount {
-    template: usize,
+    template: PodTemplateId,
     volume: usize,
     source: usize,
 }
 
 /// What calls the pods: the endpoint and the Service it goes through.
 struct Caller {
-    endpoint: usize,
-    service: usize,
+    endpoint: EndpointId,
+    service: ServiceId,
 }
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
@@ -40,7 +41,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Every Secret volume of every pod template behind an endpoint's Service: the kubelet
     // sets up all the pod's volumes, whichever container mounts them.
     let mut callers: HashMap<Mount, Vec<Caller>> = HashMap::default();
-    let mut seen_templates: HashSet<(usize, usize)> = HashSet::default();
+    let mut seen_templates: HashSet<(PodTemplateId, EndpointId)> = HashSet::default();
     for resolution in context.resolutions {
         let ServiceLink::Found {
             service, backends, ..
@@ -80,7 +81,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 
     let authorization = &context.provenance.authorization;
     // Secrets by (namespace, name) to the templates that mount them without `optional`.
-    let mut mounted_by: HashMap<(&str, &str), HashSet<usize>> = HashMap::default();
+    let mut mounted_by: HashMap<(&str, &str), HashSet<PodTemplateId>> = HashMap::default();
     for mount in &mounts {
         let template = &model.pod_templates[mount.template];
         let source = &template.volumes[mount.volume].secrets[mount.source];
@@ -184,7 +185,7 @@ fn diagnostic(
         ));
     d.severity = severity;
 
-    let mut services_labelled: HashSet<usize> = HashSet::default();
+    let mut services_labelled: HashSet<ServiceId> = HashSet::default();
     let mut endpoints_labelled: HashSet<Span> = HashSet::default();
     for caller in callers {
         let service = &model.services[caller.service];
@@ -229,7 +230,7 @@ fn diagnostic(
         EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => format!(
             "with no ready pod, the API server's calls fail: failed calling webhook \"{}\": failed to call webhook: Post \"{}?timeout={}s\": no endpoints available for service \"{}\"",
             first.name,
-            super::call_url(model, first),
+            super::describe::call_url(model, first),
             first.timeout_seconds,
             service.name
         ),

@@ -1,4 +1,4 @@
-use super::{rule_doc, Rule};
+use super::context::{rule_doc, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
 

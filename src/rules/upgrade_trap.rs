@@ -1,7 +1,8 @@
 //! The upgrade trap: a Secret made by the previous release carries over, and the new
 //! release's provisioner reuses it without checking its names, while the Service was renamed.
 
-use super::{call_failure_note, describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{distinct_secrets, ServiceLink};
 

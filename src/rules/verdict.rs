@@ -1,8 +1,10 @@
 //! Shared reading of the API server's TLS verdict for the rules that report its failures.
 
-use super::{call_failure_note, describe_endpoint, Context, Rule};
+use super::context::{Context, Rule};
+use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::Diagnostic;
-use crate::resolve::{Certificate, Resolution, ServingSecret, Verdict};
+use crate::model::ObjectId;
+use crate::resolve::{Resolution, ServedCertificate, ServingSecret, Verdict};
 use crate::tls::cert::Certificate as X509;
 use crate::tls::verify::{CertRef, ServerVerifyError, VerifyErrorKind};
 
@@ -47,7 +49,7 @@ impl<'r> Failure<'r> {
 /// Every endpoint whose verdict failed, skipping failures that another rule owns by kind.
 pub fn failures<'r>(context: &'r Context<'_, '_>) -> impl Iterator<Item = Failure<'r>> + 'r {
     context.resolutions.iter().filter_map(|resolution| {
-        let Certificate::Found(serving) = &resolution.certificate else {
+        let ServedCertificate::Found(serving) = &resolution.certificate else {
             return None;
         };
         let verdict = resolution.verdict.as_ref()?;
@@ -141,7 +143,7 @@ pub struct Met<'r> {
     pub place: String,
     pub span: crate::source::Span,
     /// The object `span` is in: the Secret, or the endpoint's object for a caBundle.
-    pub object: usize,
+    pub object: ObjectId,
 }
 
 /// Every certificate of every serving chain and caBundle the API server will meet, once each.
@@ -149,7 +151,7 @@ pub fn certificates_met<'r>(context: &'r Context<'_, '_>) -> Vec<Met<'r>> {
     let mut seen = foldhash::HashSet::default();
     let mut met = Vec::new();
     for resolution in context.resolutions {
-        let Certificate::Found(serving) = &resolution.certificate else {
+        let ServedCertificate::Found(serving) = &resolution.certificate else {
             continue;
         };
         if let Ok(chain) = &serving.chain {

@@ -1,6 +1,6 @@
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resolve::{Certificate, VerdictSpread};
+use crate::resolve::{ServedCertificate, VerdictSpread};
 
 pub const RULE: Rule = Rule {
     id: "version-dependent-verdict",
@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let mut seen = foldhash::HashSet::default();
     for resolution in context.resolutions {
-        let (Some(spread), Certificate::Found(serving)) =
+        let (Some(spread), ServedCertificate::Found(serving)) =
             (&resolution.spread, &resolution.certificate)
         else {
             continue;

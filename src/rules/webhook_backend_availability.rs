@@ -3,10 +3,13 @@
 //! disruption takes them away: one replica, no PodDisruptionBudget (or one that blocks
 //! drains), no readinessProbe, or nothing spreading them over nodes.
 
-use super::{call_url, describe_endpoint, join_and, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_url, describe_endpoint, join_and};
 use crate::admission::{intercepts, served, Namespace, Request};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Admission, KnownLabels, Labels, Model, PodTemplate, Selection};
+use crate::model::{
+    Admission, KnownLabels, Labels, Model, ObjectId, PodTemplate, PodTemplateId, Selection,
+};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
 use crate::yaml::NodeRef;
@@ -254,7 +257,7 @@ impl Weakness {
 
 /// The webhooks a workload serves, and what they intercept together.
 struct Finding {
-    pod_template: usize,
+    pod_template: PodTemplateId,
     /// Indexes into `context.resolutions`, with what each webhook reaches.
     callers: Vec<(usize, Reach)>,
     reach: Reach,
@@ -270,9 +273,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn findings(context: &Context<'_, '_>) -> Vec<Finding> {
-    let mut by_template: BTreeMap<usize, Vec<(usize, Reach)>> = BTreeMap::new();
+    let mut by_template: BTreeMap<PodTemplateId, Vec<(usize, Reach)>> = BTreeMap::new();
     // Webhooks of one configuration are probed once each, whatever their backends.
-    let mut reaches: BTreeMap<(usize, usize), Reach> = BTreeMap::new();
+    let mut reaches: BTreeMap<(ObjectId, usize), Reach> = BTreeMap::new();
     for (i, resolution) in context.resolutions.iter().enumerate() {
         let endpoint = context.endpoint(resolution);
         let Some(admission) = &endpoint.admission else {
@@ -737,9 +740,11 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding, weaknesses: &[Weakne
             }
         }
     }
-    for (i, reach) in finding.callers.iter().take(MAX_WEBHOOK_LABELS) {
-        let endpoint = context.endpoint(&context.resolutions[*i]);
-        let reference = endpoint.service.as_ref().expect("linked to a Service");
+    let calls = finding.callers.iter().filter_map(|(i, reach)| {
+        let (endpoint, reference) = context.service_call(&context.resolutions[*i])?;
+        Some((endpoint, reference, reach))
+    });
+    for (endpoint, reference, reach) in calls.take(MAX_WEBHOOK_LABELS) {
         d = d.with_label(
             reference.span(),
             format!(
@@ -768,9 +773,10 @@ fn diagnostic(context: &Context<'_, '_>, finding: &Finding, weaknesses: &[Weakne
             join_and(&conditional)
         ));
     }
-    if let Some((i, _)) = finding.callers.first() {
-        let endpoint = context.endpoint(&context.resolutions[*i]);
-        let service = endpoint.service.as_ref().expect("linked to a Service");
+    let first = finding.callers.first();
+    if let Some((endpoint, service)) =
+        first.and_then(|(i, _)| context.service_call(&context.resolutions[*i]))
+    {
         d = d.with_note(format!(
             "with no ready pod the API server answers: Internal error occurred: failed calling webhook \"{}\": failed to call webhook: Post \"{}?timeout={}s\": no endpoints available for service \"{}\"",
             endpoint.name,
@@ -800,7 +806,7 @@ mod tests {
     const SPREAD: &str = "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule}]\n";
 
     fn lint(text: &str) -> Vec<String> {
-        crate::rules::lint_for_test(text)
+        crate::rules::testing::lint_for_test(text)
             .into_iter()
             .filter(|d| d.rule == RULE.id)
             .map(|d| d.message)

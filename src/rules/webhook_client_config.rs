@@ -1,6 +1,6 @@
 //! The API server's own validation of a client config (R1, R2), in its wording.
 
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Endpoint, EndpointKind, ServiceReference};
 use crate::resolve::parse_https_url;

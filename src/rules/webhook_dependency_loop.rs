@@ -3,10 +3,11 @@
 //! down together (a cold start, an outage of the nodes they share), neither comes back.
 //! A backend intercepting its own pods is `webhook-self-lockout`.
 
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{KnownLabels, Selection};
+use crate::model::{EndpointId, KnownLabels, PodTemplateId, Selection};
 use crate::resolve::ServiceLink;
 use foldhash::HashMap;
 
@@ -24,7 +25,7 @@ const MAX_LOOPS: usize = 20;
 #[derive(Clone, Copy)]
 struct Edge {
     /// Index into `context.model.endpoints`.
-    endpoint: usize,
+    endpoint: EndpointId,
     /// Index into the admission's rules of the one matching `CREATE pods`.
     rule: usize,
 }
@@ -32,9 +33,9 @@ struct Edge {
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // The backends of fail-closed admission webhooks, and which webhooks each serves.
-    let mut nodes: Vec<usize> = Vec::new();
-    let mut node_of: HashMap<usize, usize> = HashMap::default();
-    let mut served: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut nodes: Vec<PodTemplateId> = Vec::new();
+    let mut node_of: HashMap<PodTemplateId, usize> = HashMap::default();
+    let mut served: Vec<(EndpointId, Vec<usize>)> = Vec::new();
     for resolution in context.resolutions {
         let endpoint = context.endpoint(resolution);
         let Some(admission) = &endpoint.admission else {
@@ -177,20 +178,20 @@ fn shortest_loops(depends: &[HashMap<usize, Edge>]) -> Vec<Vec<usize>> {
             }
         }
     }
-    let mut group = vec![usize::MAX; count];
+    let mut group: Vec<Option<usize>> = vec![None; count];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &root in order.iter().rev() {
-        if group[root] != usize::MAX {
+        if group[root].is_some() {
             continue;
         }
         let id = groups.len();
         let mut members = vec![root];
-        group[root] = id;
+        group[root] = Some(id);
         let mut at = 0;
         while at < members.len() {
             for &from in &backward[members[at]] {
-                if group[from] == usize::MAX {
-                    group[from] = id;
+                if group[from].is_none() {
+                    group[from] = Some(id);
                     members.push(from);
                 }
             }
@@ -208,7 +209,7 @@ fn shortest_loops(depends: &[HashMap<usize, Edge>]) -> Vec<Vec<usize>> {
         let mut previous: HashMap<usize, usize> = HashMap::default();
         let mut queue = std::collections::VecDeque::from([start]);
         'search: while let Some(at) = queue.pop_front() {
-            for &next in forward[at].iter().filter(|&&n| group[n] == id) {
+            for &next in forward[at].iter().filter(|&&n| group[n] == Some(id)) {
                 if next == start {
                     previous.insert(start, at);
                     break 'search;
@@ -234,7 +235,7 @@ fn shortest_loops(depends: &[HashMap<usize, Edge>]) -> Vec<Vec<usize>> {
 
 fn loop_diagnostic(
     context: &Context<'_, '_>,
-    nodes: &[usize],
+    nodes: &[PodTemplateId],
     depends: &[HashMap<usize, Edge>],
     cycle: &[usize],
 ) -> Diagnostic {
@@ -305,6 +306,7 @@ fn loop_diagnostic(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Id;
 
     fn graph(edges: &[(usize, usize)], count: usize) -> Vec<HashMap<usize, Edge>> {
         let mut depends = vec![HashMap::default(); count];
@@ -312,7 +314,7 @@ mod tests {
             depends[from].insert(
                 to,
                 Edge {
-                    endpoint: 0,
+                    endpoint: EndpointId::from_index(0),
                     rule: 0,
                 },
             );

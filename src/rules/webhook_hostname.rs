@@ -1,8 +1,10 @@
 //! Go's `VerifyHostname` on the serving leaf, for the name the API server dials, as the
 //! step of the verdict it is in Go's order (after the validity window).
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::service_field;
+use super::shell_command;
 use super::verdict::{diagnostic, failures};
-use super::{rule_doc, service_field, shell_command, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tls::verify::VerifyErrorKind;
 

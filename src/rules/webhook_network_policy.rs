@@ -2,12 +2,12 @@
 //! APIService and, together, admit nothing but pods to the serving port: the API server is
 //! not a pod on most platforms, so its calls are dropped.
 
-use super::{
-    call_url, conversion_failure_note, describe_endpoint, join_and, rule_doc, Context, Rule,
-};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{call_url, conversion_failure_note, describe_endpoint, join_and};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    EndpointKind, IngressRule, KnownLabels, NetworkPolicy, Peer, PolicyPort, Selection, TargetPort,
+    EndpointKind, IngressRule, KnownLabels, NetworkPolicy, Peer, PodTemplateId, PolicyPort,
+    Selection, TargetPort,
 };
 use crate::resolve::ServiceLink;
 use foldhash::HashMap;
@@ -50,7 +50,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     // (pod template, port) → the endpoints calling it, as indexes into `context.resolutions`.
-    let mut callers: BTreeMap<(usize, PodPort<'_>), Vec<usize>> = BTreeMap::new();
+    let mut callers: BTreeMap<(PodTemplateId, PodPort<'_>), Vec<usize>> = BTreeMap::new();
     for (i, resolution) in context.resolutions.iter().enumerate() {
         if model.is_superseded(resolution.endpoint) {
             continue;
@@ -191,7 +191,7 @@ fn port_text(port: PodPort<'_>) -> String {
 
 fn diagnostic(
     context: &Context<'_, '_>,
-    pod_template: usize,
+    pod_template: PodTemplateId,
     port: PodPort<'_>,
     isolating: &[&NetworkPolicy<'_>],
     callers: &[usize],
@@ -275,9 +275,10 @@ fn diagnostic(
             d = d.with_label(span, format!("{name} {}", why_not(rule, port)));
         }
     }
-    for &i in callers.iter().take(MAX_ENDPOINT_LABELS) {
-        let endpoint = context.endpoint(&context.resolutions[i]);
-        let reference = endpoint.service.as_ref().expect("linked to a Service");
+    let calls = callers
+        .iter()
+        .filter_map(|&i| context.service_call(&context.resolutions[i]));
+    for (endpoint, reference) in calls.take(MAX_ENDPOINT_LABELS) {
         d = d.with_label(
             reference.span(),
             format!("{} calls these pods", describe_endpoint(model, endpoint)),
@@ -359,7 +360,7 @@ mod tests {
     }
 
     fn lint(text: &str) -> Vec<String> {
-        crate::rules::lint_for_test(text)
+        crate::rules::testing::lint_for_test(text)
             .into_iter()
             .filter(|d| d.rule == RULE.id)
             .map(|d| d.message)

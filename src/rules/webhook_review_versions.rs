@@ -1,8 +1,9 @@
 //! `admissionReviewVersions`: the API server's validation of it on create (admissionregistration
 //! `validation.go`, `validateAdmissionReviewVersions`).
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::refusal;
 use super::webhook_side_effects::{go_value, name_span, V1BETA1_NOT_SERVED};
-use super::{refusal, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -105,7 +106,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::webhook_side_effects::tests::{configuration, findings};
+    use crate::rules::testing::{configuration, findings};
 
     fn review_versions(api_version: &str, metadata: &str, fields: &str) -> Vec<String> {
         let text = configuration(

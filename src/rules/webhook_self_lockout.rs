@@ -2,8 +2,9 @@
 //! gone, their replacements are refused (an error). Intercepting the backend's own
 //! workload kinds is a warning: while the webhook is down, no fix can be rolled out.
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::interception::{excluding_namespaces, match_conditions_note};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::admission::{self, Interception, Request};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Admission, KnownLabels, PodTemplate, Selection};

@@ -1,4 +1,5 @@
-use super::{describe_endpoint, rule_doc, service_field, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{describe_endpoint, service_field};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ServiceLink, Target};
 

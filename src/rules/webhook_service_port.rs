@@ -1,4 +1,5 @@
-use super::{describe_endpoint, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ServiceLink, Target};
 
@@ -23,10 +24,9 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let endpoint = context.endpoint(resolution);
         let service = &context.model.services[*service];
         let service_object = &context.model.objects[service.object];
-        let reference = endpoint
-            .service
-            .as_ref()
-            .expect("service target has a reference");
+        let Some(reference) = endpoint.service.as_ref() else {
+            continue;
+        };
         let port_span = reference
             .port
             .map(|n| n.span())
@@ -42,8 +42,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
                 describe_endpoint(context.model, endpoint)
             )
         };
-        if service.is_headless() {
-            let ip = service.cluster_ip.expect("headless has clusterIP");
+        if let Some(ip) = service.headless_cluster_ip() {
             let mut d = context
                 .diagnostic_for(&RULE, endpoint.object, "cannot route to service with ClusterIP \"None\"", reference.span())
                 .with_span_label(format!("the API server dials Service {name}"))

@@ -1,7 +1,8 @@
 //! `sideEffects`: the API server's validation of it (admissionregistration
 //! `validation.go`) and its dry-run check (the webhook dispatchers).
 
-use super::{describe_endpoint, refusal, rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
+use super::describe::{describe_endpoint, refusal};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Admission, Endpoint, Object};
 use crate::yaml::{NodeRef, Value};
@@ -140,25 +141,9 @@ pub(crate) fn go_value(node: NodeRef<'_>) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use crate::diagnostic::{Diagnostic, Severity};
-    use crate::pipeline::{lint, Options};
-    use crate::source::{SourceFile, SourceMap};
-
-    pub(crate) fn findings(rule: &str, text: &str) -> Vec<Diagnostic> {
-        let mut sources = SourceMap::default();
-        sources.add(SourceFile::new("in.yaml", text.as_bytes().to_vec()));
-        lint(&sources, &Options::new("default"))
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule == rule)
-            .collect()
-    }
-
-    /// A configuration with one webhook whose fields end with `fields`.
-    pub(crate) fn configuration(api_version: &str, metadata: &str, fields: &str) -> String {
-        format!("apiVersion: admissionregistration.k8s.io/{api_version}\nkind: ValidatingWebhookConfiguration\nmetadata: {{name: w{metadata}}}\nwebhooks:\n- name: v.example.org\n  clientConfig: {{url: 'https://example.com/x'}}\n{fields}")
-    }
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::rules::testing::{configuration, findings};
 
     fn side_effects(api_version: &str, metadata: &str, fields: &str) -> Vec<(Severity, String)> {
         let text = configuration(api_version, metadata, fields);

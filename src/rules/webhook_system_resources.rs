@@ -2,10 +2,11 @@
 //! kube-system, node leases, nodes, token and access reviews, certificate requests (an
 //! error: GKE's unsafe webhooks), or the rest of Gardener's critical set (a warning).
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::interception::{
     critical_hits, excluding_namespaces, list, match_conditions_note, Harm, Place,
 };
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub const RULE: Rule = Rule {
@@ -20,7 +21,7 @@ const MAX_LISTED: usize = 5;
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for (index, endpoint) in model.endpoints.iter().enumerate() {
+    for (index, endpoint) in model.endpoints.iter_ids() {
         let Some(admission) = &endpoint.admission else {
             continue;
         };

@@ -1,4 +1,4 @@
-use super::{rule_doc, Context, Rule};
+use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::TargetPort;
 use crate::resolve::ServiceLink;

@@ -2,8 +2,9 @@
 //! longer than the cluster's own requests can wait (Gardener's limits: 3 s on leases in
 //! kube-system, 15 s on critical resources even with failurePolicy Ignore).
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::interception::{critical_hits, list, Place};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Admission;
 use crate::source::Span;
@@ -17,7 +18,7 @@ pub const RULE: Rule = Rule {
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for (index, endpoint) in model.endpoints.iter().enumerate() {
+    for (index, endpoint) in model.endpoints.iter_ids() {
         let Some(admission) = &endpoint.admission else {
             continue;
         };

@@ -2,11 +2,12 @@
 //! deadline for that request: mutating webhooks are called one after another (twice with
 //! `reinvocationPolicy: IfNeeded`), validating ones in parallel.
 
+use super::context::{rule_doc, Context, Rule};
+use super::describe::describe_endpoint;
 use super::interception::{list, Place, CRITICAL};
-use super::{describe_endpoint, rule_doc, Context, Rule};
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EndpointKind, KnownLabels, Selection};
+use crate::model::{EndpointId, EndpointKind, KnownLabels, Selection};
 use foldhash::{HashMap, HashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,17 +59,16 @@ const CLUSTER_SCOPED: &[&str] = &[
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let deadline = context.settings.request_deadline;
-    let webhooks: Vec<usize> = model
+    let webhooks: Vec<EndpointId> = model
         .endpoints
-        .iter()
-        .enumerate()
+        .iter_ids()
         .filter(|(i, e)| e.admission.is_some() && !model.is_superseded(*i))
         .map(|(i, _)| i)
         .collect();
     if webhooks.len() < 2 {
         return;
     }
-    let cost = |endpoint: usize| -> i64 {
+    let cost = |endpoint: EndpointId| -> i64 {
         let e = &model.endpoints[endpoint];
         let twice = e.kind == EndpointKind::MutatingWebhook
             && e.admission
@@ -80,7 +80,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
         e.timeout_seconds * if twice { 2 } else { 1 }
     };
-    let total = |set: &[usize]| -> i64 {
+    let total = |set: &[EndpointId]| -> i64 {
         let mutating: i64 = set
             .iter()
             .filter(|&&e| model.endpoints[e].kind == EndpointKind::MutatingWebhook)
@@ -97,7 +97,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // Webhooks by the resources their rules name; `*` ones see every resource.
     // Webhooks by the (group, resource) their rules name, `*` groups under "*": a probe
     // only asks the webhooks that could match it, not every webhook of the same resource.
-    let mut by_resource: HashMap<(&str, &str), Vec<usize>> = HashMap::default();
+    let mut by_resource: HashMap<(&str, &str), Vec<EndpointId>> = HashMap::default();
     let mut every_resource = Vec::new();
     let mut probes: BTreeSet<Probe> = BTreeSet::new();
     let cluster_scoped = ClusterScoped::of(context);
@@ -195,19 +195,20 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     // Sets of webhooks past the deadline, with the requests that pass through them (in the
     // order found, without repeats).
-    let mut findings: BTreeMap<Vec<usize>, (Vec<Described>, HashSet<Described>)> = BTreeMap::new();
+    let mut findings: BTreeMap<Vec<EndpointId>, (Vec<Described>, HashSet<Described>)> =
+        BTreeMap::new();
     let no_labels = KnownLabels(&[]);
     let namespaces: Vec<_> = context.namespaces.iter().collect();
-    let admission_of = |e: usize| {
+    let admission_of = |e: EndpointId| {
         model.endpoints[e]
             .admission
             .as_ref()
             .unwrap_or_else(|| unreachable!())
     };
     // The requests whose webhooks could reach the deadline at all, with those webhooks.
-    let mut worth: Vec<(&Probe, Vec<usize>)> = Vec::new();
+    let mut worth: Vec<(&Probe, Vec<EndpointId>)> = Vec::new();
     for probe in &probes {
-        let mut candidates: Vec<usize> = [probe.1, "*"]
+        let mut candidates: Vec<EndpointId> = [probe.1, "*"]
             .iter()
             .flat_map(|group| by_resource.get(&(*group, probe.3)))
             .flatten()
@@ -225,10 +226,10 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
     // Which namespaces each webhook's namespaceSelector admits for certain, asked once per
     // pair rather than per request: a bit per webhook, one set of bits per namespace.
-    let mut relevant: Vec<usize> = worth.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    let mut relevant: Vec<EndpointId> = worth.iter().flat_map(|(_, c)| c.iter().copied()).collect();
     relevant.sort_unstable();
     relevant.dedup();
-    let position: HashMap<usize, usize> =
+    let position: HashMap<EndpointId, usize> =
         relevant.iter().enumerate().map(|(i, &e)| (e, i)).collect();
     let words = relevant.len().div_ceil(64);
     let admitted: Vec<Vec<u64>> = namespaces
@@ -278,7 +279,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             (0..namespaces.len()).map(Some).collect()
         };
         for place in places {
-            let set: Vec<usize> = (0..words)
+            let set: Vec<EndpointId> = (0..words)
                 .flat_map(|k| {
                     let mut word = matching[k] & place.map_or(u64::MAX, |n| admitted[n][k]);
                     std::iter::from_fn(move || {
@@ -320,11 +321,11 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
 
 fn diagnostic(
     context: &Context<'_, '_>,
-    set: &[usize],
+    set: &[EndpointId],
     requests: &[String],
     total: i64,
     deadline: i64,
-    cost: &dyn Fn(usize) -> i64,
+    cost: &dyn Fn(EndpointId) -> i64,
 ) -> Diagnostic {
     let model = context.model;
     // Anchored on the slowest webhook; the others are labelled where they are.
@@ -332,7 +333,7 @@ fn diagnostic(
         .iter()
         .max_by_key(|&&e| (cost(e), std::cmp::Reverse(e)))
         .unwrap_or(&set[0]);
-    let span_of = |e: usize| {
+    let span_of = |e: EndpointId| {
         let endpoint = &model.endpoints[e];
         endpoint
             .admission
@@ -341,7 +342,7 @@ fn diagnostic(
             .map(|n| n.span())
             .unwrap_or_else(|| model.objects[endpoint.object].name_span())
     };
-    let part = |e: usize| {
+    let part = |e: EndpointId| {
         let endpoint = &model.endpoints[e];
         let twice = cost(e) > endpoint.timeout_seconds;
         format!(

@@ -2,15 +2,31 @@
 //! crate's own YAML loader. Unknown keys are refused, so a typo cannot silently disable
 //! part of an entry.
 
+use crate::model::EndpointKind;
 use crate::source::SourceFile;
 use crate::yaml::{NodeRef, Value};
 use globset::{Glob, GlobMatcher};
 
-pub const VALIDATING: &str = "ValidatingWebhookConfiguration";
-pub const MUTATING: &str = "MutatingWebhookConfiguration";
-pub const CRD: &str = "CustomResourceDefinition";
-pub const API_SERVICE: &str = "APIService";
-const KINDS: &[&str] = &[VALIDATING, MUTATING, CRD, API_SERVICE];
+/// A `major.minor.patch` version, pre-release and build ignored.
+pub type Version = (u64, u64, u64);
+
+/// Reads `1.2.3`, `v1.2`, `2.5.0-rc.0`; None for anything that does not start so.
+pub fn parse_version(text: &str) -> Option<Version> {
+    let text = text.strip_prefix('v').unwrap_or(text);
+    let core = text.split(['-', '+']).next()?;
+    let mut parts = core.split('.');
+    let number = |p: Option<&str>| -> Option<u64> {
+        let p = p?;
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
+    };
+    let major = number(parts.next())?;
+    let minor = number(parts.next())?;
+    let patch = match parts.next() {
+        None => 0,
+        some => number(some)?,
+    };
+    parts.next().is_none().then_some((major, minor, patch))
+}
 
 /// The placeholder every template may use: the namespace of the matched pod.
 pub const POD_NAMESPACE: &str = "pod_namespace";
@@ -98,7 +114,7 @@ pub struct CertificateSpec {
 pub enum InjectSpec {
     /// A named object's caBundle, optionally only when a condition holds.
     Named {
-        kind: &'static str,
+        kind: EndpointKind,
         name: String,
         when: Option<Condition>,
     },
@@ -106,13 +122,13 @@ pub enum InjectSpec {
     /// templates); for webhook configurations with `webhooks`, only those whose webhooks
     /// all match one of the globs.
     Labelled {
-        kind: &'static str,
+        kind: EndpointKind,
         labels: Vec<(String, String)>,
         webhooks: Vec<(String, GlobMatcher)>,
         when: Option<Condition>,
     },
     /// Every object of these kinds whose webhooks call the entry's `service` in `namespace`.
-    CallingService { kinds: Vec<&'static str> },
+    CallingService { kinds: Vec<EndpointKind> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,7 +142,7 @@ enum Op {
 
 #[derive(Clone, Debug)]
 pub struct VersionReq {
-    comparators: Vec<(Op, super::Version)>,
+    comparators: Vec<(Op, Version)>,
 }
 
 impl VersionReq {
@@ -145,14 +161,14 @@ impl VersionReq {
             .iter()
             .find_map(|(prefix, op)| part.strip_prefix(prefix).map(|r| (*op, r)))
             .unwrap_or((Op::Eq, part));
-            let version = super::parse_version(rest.trim())
+            let version = parse_version(rest.trim())
                 .ok_or_else(|| format!("version: {part:?} is not a comparison with a version"))?;
             comparators.push((op, version));
         }
         Ok(VersionReq { comparators })
     }
 
-    pub fn matches(&self, version: super::Version) -> bool {
+    pub fn matches(&self, version: Version) -> bool {
         self.comparators.iter().all(|(op, v)| match op {
             Op::Lt => version < *v,
             Op::Le => version <= *v,
@@ -502,11 +518,12 @@ fn read_certificate(node: NodeRef<'_>, defined: &[&str]) -> Result<CertificateSp
     })
 }
 
-fn kind_of(text: &str, what: &str) -> Result<&'static str, String> {
-    KINDS.iter().copied().find(|k| *k == text).ok_or_else(|| {
+fn kind_of(text: &str, what: &str) -> Result<EndpointKind, String> {
+    EndpointKind::from_kind(text).ok_or_else(|| {
+        let known: Vec<&str> = EndpointKind::ALL.iter().map(|k| k.as_str()).collect();
         format!(
             "{what}: unknown kind {text:?} (known: {})",
-            KINDS.join(", ")
+            known.join(", ")
         )
     })
 }
@@ -585,8 +602,11 @@ fn read_injects(node: Option<NodeRef<'_>>, defined: &[&str]) -> Result<Vec<Injec
                 return Err("injects.labels lists no label".into());
             }
             let webhooks = map.globs("webhooks")?;
-            if !webhooks.is_empty() && (kind == CRD || kind == API_SERVICE) {
-                return Err(format!("injects.webhooks: {kind} has no webhooks"));
+            if !webhooks.is_empty() && !kind.is_admission() {
+                return Err(format!(
+                    "injects.webhooks: {} has no webhooks",
+                    kind.as_str()
+                ));
             }
             injects.push(InjectSpec::Labelled {
                 kind,
