@@ -129,7 +129,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         })
         .collect();
     let value = serde_json::json!({ "version": VERSION, "findings": findings });
-    let mut text = crate::report::untrusted::json_string(&value, true);
+    let mut text = crate::untrusted::json_string(&value, true);
     text.push('\n');
     text
 }

@@ -26,4 +26,5 @@ pub mod suggest;
 pub mod suppress;
 pub mod timings;
 pub mod tls;
+pub mod untrusted;
 pub mod yaml;

@@ -38,7 +38,7 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
 }
 
 /// Text from an input (a path, an argument) as it may be shown on a terminal: control
-/// characters visible, on one line (see [`crate::report::untrusted`]).
+/// characters visible, on one line (see [`crate::untrusted`]).
 pub fn shown(text: &str) -> String {
-    crate::report::escape(text).into_owned()
+    crate::untrusted::escape(text).into_owned()
 }

@@ -27,7 +27,7 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
 
 /// Text from an input on one line: line breaks and control characters shown, not emitted.
 pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    super::untrusted::escape(text)
+    crate::untrusted::escape(text)
 }
 
 fn plural(n: usize, word: &str) -> String {

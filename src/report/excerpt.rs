@@ -2,7 +2,7 @@
 //! from file offsets to offsets in the rewritten text.
 //!
 //! Rewriting: secret values become `<redacted>`, characters that could drive a terminal
-//! are shown as [`super::untrusted::escape`] shows them, the BOM and CRs of CRLF endings are dropped, lines the frame will fold away are left empty, and very long lines are
+//! are shown as [`crate::untrusted::escape`] shows them, the BOM and CRs of CRLF endings are dropped, lines the frame will fold away are left empty, and very long lines are
 //! clipped to windows around the marked positions. Line structure is always kept, so
 //! line numbers stay right.
 
@@ -197,7 +197,7 @@ impl Segment {
 /// Splits verbatim segments around characters that must not be written as themselves
 /// (tabs stay: annotate-snippets expands them).
 fn show_hidden(text: &str, segments: Vec<Segment>) -> Vec<Segment> {
-    let hidden = |c: char| c != '\t' && super::untrusted::is_hidden(c);
+    let hidden = |c: char| c != '\t' && crate::untrusted::is_hidden(c);
     if !segments
         .iter()
         .any(|s| s.replacement.is_none() && text[s.source.clone()].chars().any(hidden))
@@ -226,7 +226,7 @@ fn show_hidden(text: &str, segments: Vec<Segment>) -> Vec<Segment> {
             out.push(Segment {
                 source: at..end,
                 replacement: Some(Cow::Owned(
-                    super::untrusted::escape(&text[at..end]).into_owned(),
+                    crate::untrusted::escape(&text[at..end]).into_owned(),
                 )),
             });
             cursor = end;

@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands, one annotation per finding:
 //! `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=RULE::message`.
 //!
-//! Text from inputs is first shown by [`super::untrusted::escape`] (a line break in a name can never
+//! Text from inputs is first shown by [`crate::untrusted::escape`] (a line break in a name can never
 //! start a line of the log), then escaped as `@actions/core` does: `%`, `\r`, `\n` in the
 //! message, and additionally `:` and `,` in properties. Only messages are printed, never source text.
 
@@ -56,10 +56,10 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
     Ok(())
 }
 
-/// `escapeData` of @actions/core, applied to text shown by [`super::untrusted::escape`]: line
+/// `escapeData` of @actions/core, applied to text shown by [`crate::untrusted::escape`]: line
 /// breaks from an input are shown as `␊`, so only speclint's own become `%0A`.
 pub fn escape_data(text: &str) -> String {
-    super::untrusted::escape(text)
+    crate::untrusted::escape(text)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -10,9 +10,9 @@
 use super::excerpt::{line_of, snap_to_chars, Edge, Excerpt};
 use super::redact::Redactions;
 use super::summary::Summary;
-use super::untrusted::escape;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, SourceMap};
+use crate::untrusted::escape;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::{self, Write};
 

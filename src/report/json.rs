@@ -116,7 +116,7 @@ pub fn render(
         endpoints,
         summary,
     };
-    super::untrusted::write_json(out, &report, false)?;
+    crate::untrusted::write_json(out, &report, false)?;
     writeln!(out)
 }
 

@@ -152,38 +152,38 @@ fn finding_text(d: &Diagnostic, sources: &SourceMap) -> String {
     // Pieces from inputs are shown on one line each; the line breaks are speclint's.
     let mut text = format!(
         "{}:{}:{}: {}[{}] {}",
-        super::untrusted::escape(&sources.get(d.span.file).name),
+        crate::untrusted::escape(&sources.get(d.span.file).name),
         start.line,
         start.column,
         d.severity.as_str(),
         d.rule,
-        super::untrusted::escape(&d.message)
+        crate::untrusted::escape(&d.message)
     );
     for label in &d.labels {
         let (at, _) = sources.line_col(label.span);
         let _ = write!(
             text,
             "\n  {}:{}:{}: {}",
-            super::untrusted::escape(&sources.get(label.span.file).name),
+            crate::untrusted::escape(&sources.get(label.span.file).name),
             at.line,
             at.column,
-            super::untrusted::escape(&label.message)
+            crate::untrusted::escape(&label.message)
         );
     }
     for note in &d.notes {
-        let _ = write!(text, "\nnote: {}", super::untrusted::escape(note));
+        let _ = write!(text, "\nnote: {}", crate::untrusted::escape(note));
     }
     for help in &d.help {
-        let _ = write!(text, "\nhelp: {}", super::untrusted::escape(help));
+        let _ = write!(text, "\nhelp: {}", crate::untrusted::escape(help));
     }
     text
 }
 
 /// Escapes one piece of text for XML attributes and content, after showing its hidden
-/// characters (line breaks included) as [`super::untrusted::escape`] does; drops the two
+/// characters (line breaks included) as [`crate::untrusted::escape`] does; drops the two
 /// noncharacters XML 1.0 cannot hold.
 pub fn escape(text: &str) -> String {
-    let text = super::untrusted::escape(text);
+    let text = crate::untrusted::escape(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

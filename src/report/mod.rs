@@ -13,9 +13,7 @@ mod redact;
 pub mod sarif;
 mod summary;
 mod template;
-pub mod untrusted;
 
 pub use redact::{secret_spans, Redactions};
 pub use summary::Summary;
 pub use template::template_file;
-pub use untrusted::escape;

@@ -3,8 +3,8 @@
 //! per endpoint (`-v` prints those notes too).
 
 use super::inventory::Entry;
-use super::untrusted::escape;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::untrusted::escape;
 use std::io::{self, Write};
 
 /// Notes that only say an endpoint's certificate cannot be judged: counted, not printed.

@@ -17,7 +17,7 @@ pub const INFORMATION_URI: &str = "https://github.com/speclint/speclint";
 pub const FINGERPRINT: &str = "speclintFingerprint/v1";
 
 pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
-    super::untrusted::write_json(out, &report(diags, sources), true)?;
+    crate::untrusted::write_json(out, &report(diags, sources), true)?;
     writeln!(out)
 }
 

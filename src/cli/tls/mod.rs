@@ -11,7 +11,7 @@ mod verify;
 
 use crate::cli::args::TlsCommand;
 use crate::cli::exit::EXIT_USAGE;
-use crate::report::escape;
+use crate::untrusted::escape;
 use std::io::{Read, Write};
 use usage::Usage;
 

@@ -1,7 +1,7 @@
 //! What the `tls` commands say besides their output: a usage or I/O problem (exit 2), and
 //! notes on stderr.
 
-use crate::report::escape;
+use crate::untrusted::escape;
 use std::io::Write;
 
 /// A usage or I/O problem: exit 2 with the message on stderr.

@@ -9,12 +9,12 @@ use crate::cli::tls::input::{
 use crate::cli::tls::usage::{note, write_output, CliResult, Usage};
 use crate::kube_version::{self, KubeRelease};
 use crate::model::{Model, SecretEntry};
-use crate::report::escape;
 use crate::secret_keys::{CERT_KEYS, KEY_KEYS};
 use crate::tls::key;
 use crate::tls::time::Time;
 use crate::tls::verify::{self, ServerVerifyError};
 use crate::tls::{base64, cert, pem, roots};
+use crate::untrusted::escape;
 use std::io::{Read, Write};
 
 /// The serving chain as the server would send it, and its key when known.

@@ -1,7 +1,7 @@
 //! `tls inspect`'s human output.
 
 use crate::cli::tls::inspect::report::InspectReport;
-use crate::report::escape;
+use crate::untrusted::escape;
 
 /// Every text from an input (paths, subjects, names, messages that quote them) is shown
 /// through [`escape`]: the line breaks are speclint's own.

@@ -23,7 +23,7 @@ pub fn run(args: &InspectArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -> 
     let report = report::build_report(&inventory, now);
     let text = match args.format {
         InspectFormat::Json => {
-            let mut text = crate::report::untrusted::json_string(&report, true);
+            let mut text = crate::untrusted::json_string(&report, true);
             text.push('\n');
             text
         }
