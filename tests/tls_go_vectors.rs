@@ -7,7 +7,7 @@ mod common;
 
 use common::certparse::{hex, summarize, ParsedCertificate};
 use serde::Deserialize;
-use speclint::tls::{base64, cert, hostname, pem};
+use speclint::tls::{base64, cert, hostname, ip, pem};
 
 fn testdata(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -254,8 +254,8 @@ fn ip_parsing_and_printing_agree_with_go() {
     assert!(cases.len() > 100);
     let mut disagreements = Vec::new();
     for case in &cases {
-        let ours = hostname::parse_ip(&case.input)
-            .map(|ip| hostname::go_ip_string(&ip))
+        let ours = ip::parse_ip(&case.input)
+            .map(|ip| ip::go_ip_string(&ip))
             .unwrap_or_default();
         if ours != case.parsed {
             disagreements.push(format!(

@@ -14,7 +14,7 @@ use speclint::tls::cert::{self, Certificate};
 use speclint::tls::go::Go;
 use speclint::tls::time::Time;
 use speclint::tls::verify::{self, VerifyOptions};
-use speclint::tls::{base64, hostname, pem};
+use speclint::tls::{base64, hostname, ip, pem};
 
 /// The `CurrentTime` the hostname and spark oracles were made with: 2030-01-01T00:00:00Z.
 const ORACLE_TIME: i64 = 1_893_456_000;
@@ -353,8 +353,8 @@ fn codecs_agree_with_every_go() {
 
         let mut differing = Vec::new();
         for (input, go_result) in ip_inputs.iter().zip(&go.ip) {
-            let ours = hostname::parse_ip_for(&input.input, profile.go)
-                .map(|ip| hostname::go_ip_string(&ip))
+            let ours = ip::parse_ip_for(&input.input, profile.go)
+                .map(|ip| ip::go_ip_string(&ip))
                 .unwrap_or_default();
             if ours != go_result.parsed {
                 differing.push(format!(
@@ -546,8 +546,8 @@ proptest::proptest! {
     #[test]
     fn ip_parsing_never_panics(host in "[0-9a-fA-F:.%]{0,48}") {
         for profile in PROFILES {
-            if let Some(ip) = hostname::parse_ip_for(&host, profile.go) {
-                let _ = hostname::go_ip_string(&ip);
+            if let Some(ip) = ip::parse_ip_for(&host, profile.go) {
+                let _ = ip::go_ip_string(&ip);
             }
         }
     }

@@ -12,6 +12,7 @@ use crate::resolve::Resolution;
 use crate::source::Span;
 use crate::tls::cert::Certificate as X509;
 use crate::tls::hostname::{self, HostnameError};
+use crate::tls::ip;
 use crate::yaml::NodeRef;
 
 pub const INJECT_CA_FROM: &str = "cert-manager.io/inject-ca-from";
@@ -193,7 +194,7 @@ impl<'a> CmCertificate<'a> {
         let ip_addresses: Vec<std::net::IpAddr> = self
             .ip_address_texts()
             .into_iter()
-            .filter_map(hostname::parse_ip)
+            .filter_map(ip::parse_ip)
             .collect();
         let has_san_extension =
             !dns_names.is_empty() || !ip_addresses.is_empty() || self.other_sans;

@@ -94,7 +94,7 @@ impl Provisioner {
         let ips = self
             .ip_addresses
             .iter()
-            .filter_map(|ip| crate::tls::hostname::parse_ip(ip))
+            .filter_map(|ip| crate::tls::ip::parse_ip(ip))
             .collect();
         let certificate =
             crate::tls::cert::Certificate::for_names(self.dns_names.clone(), ips, None);

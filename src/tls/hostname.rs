@@ -9,8 +9,9 @@ use std::fmt;
 
 use super::cert::Certificate;
 use super::go::Go;
-use super::ip::ip_equal;
-pub use super::ip::{go_ip_string, parse_ip, parse_ip_for};
+#[cfg(test)]
+use super::ip::parse_ip;
+use super::ip::{go_ip_string, ip_equal, parse_ip_for};
 
 /// What kind of mismatch Go reports; each has its own message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! parse summarised the same way (tests/tls_go_vectors.rs, tests/tls_vectors_per_go.rs).
 
 use serde::Deserialize;
-use speclint::tls::{cert, hostname};
+use speclint::tls::{cert, ip};
 
 /// Lower-case hex, as the oracles write bytes.
 pub fn hex(bytes: &[u8]) -> String {
@@ -76,7 +76,7 @@ pub fn summarize(result: Result<cert::Certificate, cert::CertError>) -> ParsedCe
         cn: c.subject_common_name.clone().unwrap_or_default(),
         issuer_cn: c.issuer_common_name.clone().unwrap_or_default(),
         dns: c.dns_names.clone(),
-        ips: c.ip_addresses.iter().map(hostname::go_ip_string).collect(),
+        ips: c.ip_addresses.iter().map(ip::go_ip_string).collect(),
         emails: c.email_addresses.clone(),
         uris: c.uris.clone(),
         has_san: c.has_san_extension,

@@ -5,7 +5,7 @@
 use crate::cli::tls::inspect::inventory::{BundleState, FoundCertificate, Inventory, Origin};
 use crate::kube_version;
 use crate::tls::cert::{self, key_usage, Certificate, PublicKeyAlgorithm};
-use crate::tls::hostname;
+use crate::tls::ip;
 use crate::tls::key::{self, KeyIdentity, PrivateKey};
 use crate::tls::roots;
 use crate::tls::time::{self, Time};
@@ -243,7 +243,7 @@ fn certificate_report(
         serial_hex: serial_hex(&c.serial_hex),
         sans: Sans {
             dns: c.dns_names.clone(),
-            ip: c.ip_addresses.iter().map(hostname::go_ip_string).collect(),
+            ip: c.ip_addresses.iter().map(ip::go_ip_string).collect(),
             email: c.email_addresses.clone(),
             uri: c.uris.clone(),
         },
@@ -413,7 +413,7 @@ mod tests {
             ["digitalSignature", "keyCertSign"]
         );
         let mapped: std::net::IpAddr = "::ffff:10.0.0.1".parse().unwrap();
-        assert_eq!(hostname::go_ip_string(&mapped), "10.0.0.1");
+        assert_eq!(ip::go_ip_string(&mapped), "10.0.0.1");
         assert_eq!(fingerprint(b"").len(), 32 * 3 - 1);
     }
 }
