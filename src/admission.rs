@@ -8,19 +8,19 @@ use std::collections::BTreeMap;
 
 /// Namespaces every cluster has. Each carries only `kubernetes.io/metadata.name`, which the
 /// API server sets on every namespace (the NamespaceDefaultLabelName feature, GA in 1.22).
-pub const SYSTEM_NAMESPACES: [&str; 4] =
+pub(crate) const SYSTEM_NAMESPACES: [&str; 4] =
     ["kube-system", "kube-public", "kube-node-lease", "default"];
 
-pub const NAME_LABEL: &str = "kubernetes.io/metadata.name";
+pub(crate) const NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// A namespace of the cluster the inputs describe.
 #[derive(Clone, Debug)]
-pub struct Namespace<'a> {
-    pub name: String,
+pub(crate) struct Namespace<'a> {
+    pub(crate) name: String,
     /// Labels of its Namespace object among the inputs (none when it has no object there).
-    pub labels: Vec<(&'a str, &'a str)>,
+    pub(crate) labels: Vec<(&'a str, &'a str)>,
     /// Its Namespace object, when among the inputs.
-    pub object: Option<ObjectId>,
+    pub(crate) object: Option<ObjectId>,
 }
 
 impl Labels for Namespace<'_> {
@@ -46,12 +46,12 @@ impl Labels for Namespace<'_> {
 /// The namespaces of the cluster: system ones, Namespace objects, and every namespace an
 /// object of the inputs lives in, by name.
 #[derive(Debug, Default)]
-pub struct Namespaces<'a> {
+pub(crate) struct Namespaces<'a> {
     by_name: BTreeMap<String, Namespace<'a>>,
 }
 
 impl<'a> Namespaces<'a> {
-    pub fn of(model: &Model<'a>) -> Namespaces<'a> {
+    pub(crate) fn of(model: &Model<'a>) -> Namespaces<'a> {
         let mut by_name = BTreeMap::new();
         let mut add = |name: &str| {
             by_name
@@ -83,12 +83,12 @@ impl<'a> Namespaces<'a> {
         Namespaces { by_name }
     }
 
-    pub fn get(&self, name: &str) -> Option<&Namespace<'a>> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Namespace<'a>> {
         self.by_name.get(name)
     }
 
     /// The namespace of that name: the one among the inputs, else a bare one.
-    pub fn named(&self, name: &str) -> Namespace<'a> {
+    pub(crate) fn named(&self, name: &str) -> Namespace<'a> {
         self.get(name).cloned().unwrap_or_else(|| Namespace {
             name: name.to_string(),
             labels: Vec::new(),
@@ -96,28 +96,28 @@ impl<'a> Namespaces<'a> {
         })
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Namespace<'a>> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Namespace<'a>> {
         self.by_name.values()
     }
 }
 
 /// One API request, as the webhook predicates see it.
-pub struct Request<'r, 'a> {
-    pub operation: &'r str,
-    pub group: &'r str,
-    pub version: &'r str,
-    pub resource: &'r str,
-    pub subresource: &'r str,
+pub(crate) struct Request<'r, 'a> {
+    pub(crate) operation: &'r str,
+    pub(crate) group: &'r str,
+    pub(crate) version: &'r str,
+    pub(crate) resource: &'r str,
+    pub(crate) subresource: &'r str,
     /// The namespace of a namespaced object; for a Namespace object, itself; None for
     /// other cluster-scoped objects.
-    pub namespace: Option<&'r Namespace<'a>>,
+    pub(crate) namespace: Option<&'r Namespace<'a>>,
     /// The object's labels (new or old: the object matcher accepts either).
-    pub object_labels: &'r dyn Labels,
+    pub(crate) object_labels: &'r dyn Labels,
 }
 
 impl<'r, 'a> Request<'r, 'a> {
     /// `CREATE pods` in a namespace, of a pod with these labels: how a workload's pods come.
-    pub fn pod_creation(namespace: &'r Namespace<'a>, labels: &'r dyn Labels) -> Self {
+    pub(crate) fn pod_creation(namespace: &'r Namespace<'a>, labels: &'r dyn Labels) -> Self {
         Request {
             operation: "CREATE",
             group: "",
@@ -143,29 +143,29 @@ impl Request<'_, '_> {
 
 /// How a webhook meets a request whose rules it matches.
 #[derive(Clone, Copy, Debug)]
-pub struct Interception<'w, 'a> {
+pub(crate) struct Interception<'w, 'a> {
     /// The first rule that matches.
-    pub rule: &'w AdmissionRule<'a>,
+    pub(crate) rule: &'w AdmissionRule<'a>,
     /// Whether the namespaceSelector admits the request (Selected when it does not apply).
-    pub namespace: Selection,
-    pub object: Selection,
+    pub(crate) namespace: Selection,
+    pub(crate) object: Selection,
 }
 
 impl Interception<'_, '_> {
     /// Both selectors admit the request for certain.
-    pub fn certain(&self) -> bool {
+    pub(crate) fn certain(&self) -> bool {
         self.namespace == Selection::Selected && self.object == Selection::Selected
     }
 
     /// A selector excludes the request for certain.
-    pub fn excluded(&self) -> bool {
+    pub(crate) fn excluded(&self) -> bool {
         self.namespace == Selection::Excluded || self.object == Selection::Excluded
     }
 }
 
 /// The rule of `admission` that matches `request`, with what its selectors say; None when
 /// no rule matches. matchConditions are not evaluated (CEL): callers say so.
-pub fn intercepts<'w, 'a>(
+pub(crate) fn intercepts<'w, 'a>(
     admission: &'w Admission<'a>,
     request: &Request<'_, 'a>,
 ) -> Option<Interception<'w, 'a>> {
@@ -184,7 +184,7 @@ pub fn intercepts<'w, 'a>(
 }
 
 /// rules.go `Matcher.Matches`: scope, operation, group, version and resource.
-pub fn rule_matches(rule: &AdmissionRule<'_>, request: &Request<'_, '_>) -> bool {
+pub(crate) fn rule_matches(rule: &AdmissionRule<'_>, request: &Request<'_, '_>) -> bool {
     let any_or = |items: &[&str], wanted: &str| items.iter().any(|i| *i == "*" || *i == wanted);
     let scope = match rule.scope {
         "*" => true,
@@ -205,7 +205,7 @@ pub fn rule_matches(rule: &AdmissionRule<'_>, request: &Request<'_, '_>) -> bool
 
 /// Whether `rule` names `resource` of `group`, whatever the operation, version, subresource
 /// and scope: what [`rule_matches`] asks first, so a `false` here is a `false` there.
-pub fn rule_names(rule: &AdmissionRule<'_>, group: &str, resource: &str) -> bool {
+pub(crate) fn rule_names(rule: &AdmissionRule<'_>, group: &str, resource: &str) -> bool {
     rule.api_groups.iter().any(|g| *g == "*" || *g == group)
         && rule.resources.iter().any(|written| {
             let name = written.split_once('/').map_or(*written, |(name, _)| name);
@@ -214,7 +214,7 @@ pub fn rule_names(rule: &AdmissionRule<'_>, group: &str, resource: &str) -> bool
 }
 
 /// The group and version a resource is served at, for the resources these rules ask about.
-pub fn served(resource: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn served(resource: &str) -> Option<(&'static str, &'static str)> {
     Some(match resource {
         "pods" | "nodes" | "namespaces" | "services" | "endpoints" | "configmaps" | "secrets"
         | "serviceaccounts" => ("", "v1"),
@@ -239,7 +239,7 @@ pub fn served(resource: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// The resource (plural) of a workload kind.
-pub fn resource_of_kind(kind: &str) -> Option<&'static str> {
+pub(crate) fn resource_of_kind(kind: &str) -> Option<&'static str> {
     Some(match kind {
         "Pod" => "pods",
         "Deployment" => "deployments",
@@ -250,14 +250,6 @@ pub fn resource_of_kind(kind: &str) -> Option<&'static str> {
         "CronJob" => "cronjobs",
         _ => return None,
     })
-}
-
-/// `CREATE pods in kube-system`, for messages.
-pub fn describe_request(operation: &str, resource: &str, namespace: Option<&str>) -> String {
-    match namespace {
-        Some(namespace) => format!("{operation} {resource} in {namespace}"),
-        None => format!("{operation} {resource}"),
-    }
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@ use crate::source::SourceMap;
 use foldhash::HashMap;
 
 /// The baseline file format this speclint writes and reads.
-pub const VERSION: u64 = 2;
+pub(crate) const VERSION: u64 = 2;
 
 /// Fingerprint -> how many findings with it the baseline records.
-pub type Known = HashMap<String, usize>;
+pub(crate) type Known = HashMap<String, usize>;
 
 /// FNV-1a, 64 bits.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -22,7 +22,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// A position-free identity of a finding: its rule, its object (or file) and its message.
-pub fn fingerprint(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
+pub(crate) fn fingerprint(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
     let identity = match &diagnostic.object {
         Some(o) => format!(
             "{}/{}/{}/{}",
@@ -43,7 +43,7 @@ pub fn fingerprint(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
 
 /// The message without what changes as time passes: RFC 3339 times become `<time>`, and
 /// `in N days` becomes `in <n> days`. Otherwise an expiry finding would be new every day.
-pub fn normalise(message: &str) -> String {
+pub(crate) fn normalise(message: &str) -> String {
     let bytes = message.as_bytes();
     let mut out = String::with_capacity(message.len());
     let mut i = 0;
@@ -116,7 +116,7 @@ fn days_at(b: &[u8]) -> Option<usize> {
 }
 
 /// The baseline file's JSON.
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+pub(crate) fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let findings: Vec<_> = diagnostics
         .iter()
         .map(|d| {
@@ -135,7 +135,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
 }
 
 /// Reads a baseline file: how many findings of each fingerprint it records.
-pub fn load(path: &std::path::Path) -> Result<Known, String> {
+pub(crate) fn load(path: &std::path::Path) -> Result<Known, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
     parse(&text).map_err(|e| format!("invalid baseline {}: {e}", path.display()))
@@ -169,7 +169,7 @@ fn parse(text: &str) -> Result<Known, String> {
 
 /// Moves the findings the baseline records (as many of each fingerprint as it holds) out of
 /// `diagnostics`; returns them, and how many recorded findings no longer occur.
-pub fn apply(
+pub(crate) fn apply(
     diagnostics: &mut Vec<Diagnostic>,
     sources: &SourceMap,
     known: &Known,

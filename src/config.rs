@@ -8,10 +8,10 @@ use crate::source::{SourceFile, SourceMap, Span};
 use crate::yaml::{self, NodeRef, Value};
 use std::path::{Path, PathBuf};
 
-pub const FILE_NAME: &str = ".speclint.yaml";
+pub(crate) const FILE_NAME: &str = ".speclint.yaml";
 
 /// Rule options beyond `severity`: (rule, option, what it takes).
-pub const RULE_OPTIONS: &[(&str, &str, &str)] = &[
+pub(crate) const RULE_OPTIONS: &[(&str, &str, &str)] = &[
     (
         "certificate-expiring",
         "min-validity",
@@ -56,50 +56,50 @@ const HELM_KEYS: &[&str] = &["render", "release", "args"];
 
 /// What a configuration file sets; `None` leaves the default (or the CLI flag) in place.
 #[derive(Clone, Debug, Default)]
-pub struct Config {
+pub(crate) struct Config {
     /// The file it was read from.
-    pub path: PathBuf,
-    pub namespace: Option<String>,
-    pub now: Option<crate::tls::time::Time>,
-    pub min_validity: Option<i64>,
+    pub(crate) path: PathBuf,
+    pub(crate) namespace: Option<String>,
+    pub(crate) now: Option<crate::tls::time::Time>,
+    pub(crate) min_validity: Option<i64>,
     /// `kube-version`, like `--kube-version`.
-    pub kube_version: Option<&'static crate::kube_version::KubeRelease>,
+    pub(crate) kube_version: Option<&'static crate::kube_version::KubeRelease>,
     /// `kube-versions`, like `--kube-versions`.
-    pub kube_versions: Option<&'static [crate::kube_version::KubeRelease]>,
-    pub fail_on: Option<Severity>,
-    pub require_reason: Option<bool>,
+    pub(crate) kube_versions: Option<&'static [crate::kube_version::KubeRelease]>,
+    pub(crate) fail_on: Option<Severity>,
+    pub(crate) require_reason: Option<bool>,
     /// Glob patterns, relative to the file's directory.
-    pub exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// Rule ids; `all` stands for every rule.
-    pub enable: Vec<String>,
-    pub disable: Vec<String>,
-    pub rules: Vec<(&'static str, RuleConfig)>,
-    pub helm: HelmConfig,
+    pub(crate) enable: Vec<String>,
+    pub(crate) disable: Vec<String>,
+    pub(crate) rules: Vec<(&'static str, RuleConfig)>,
+    pub(crate) helm: HelmConfig,
     /// Bytes, like `--max-input-size`.
-    pub max_input_size: Option<u64>,
+    pub(crate) max_input_size: Option<u64>,
 }
 
 /// `helm:`: how charts among the inputs are rendered (like `--helm`, `--helm-release`, `--helm-arg`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct HelmConfig {
-    pub render: Option<bool>,
-    pub release: Option<String>,
-    pub args: Vec<String>,
+pub(crate) struct HelmConfig {
+    pub(crate) render: Option<bool>,
+    pub(crate) release: Option<String>,
+    pub(crate) args: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RuleConfig {
-    pub severity: Option<Severity>,
-    pub min_validity: Option<i64>,
-    pub min_rsa_bits: Option<u32>,
-    pub system_namespaces: Option<Vec<String>>,
-    pub lease_timeout: Option<i64>,
-    pub max_timeout: Option<i64>,
-    pub request_deadline: Option<i64>,
+pub(crate) struct RuleConfig {
+    pub(crate) severity: Option<Severity>,
+    pub(crate) min_validity: Option<i64>,
+    pub(crate) min_rsa_bits: Option<u32>,
+    pub(crate) system_namespaces: Option<Vec<String>>,
+    pub(crate) lease_timeout: Option<i64>,
+    pub(crate) max_timeout: Option<i64>,
+    pub(crate) request_deadline: Option<i64>,
 }
 
 /// Why a configuration could not be used.
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     /// The file cannot be read: a usage failure.
     Io(String),
     /// The file was read but holds mistakes, each with its span in `sources`.
@@ -110,14 +110,14 @@ pub enum ConfigError {
 }
 
 /// The nearest `.speclint.yaml` in `start` or one of its ancestors.
-pub fn discover(start: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
         .find(|candidate| candidate.is_file())
 }
 
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
+pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
     let bytes = std::fs::read(path)
         .map_err(|e| ConfigError::Io(format!("cannot read {}: {e}", path.display())))?;
     let name = path.to_string_lossy();
@@ -128,7 +128,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 }
 
 /// Reads a configuration from its text; `name` is how diagnostics name the file.
-pub fn parse(name: &str, bytes: Vec<u8>) -> Result<Config, ConfigError> {
+pub(crate) fn parse(name: &str, bytes: Vec<u8>) -> Result<Config, ConfigError> {
     let mut sources = SourceMap::default();
     let file = sources.add(SourceFile::new(name, bytes));
     let (documents, errors) = yaml::load(file, sources.get(file));
@@ -600,7 +600,7 @@ impl Reader<'_> {
     }
 }
 
-pub fn parse_severity(text: &str) -> Option<Severity> {
+pub(crate) fn parse_severity(text: &str) -> Option<Severity> {
     match text {
         "error" => Some(Severity::Error),
         "warning" => Some(Severity::Warning),
@@ -621,7 +621,7 @@ fn kind_of(node: NodeRef<'_>) -> &'static str {
 }
 
 /// `30`, `30d`, `720h`, `90m` or `3600s`, in seconds (`min-validity`, `--min-validity`).
-pub fn parse_duration(text: &str) -> Option<i64> {
+pub(crate) fn parse_duration(text: &str) -> Option<i64> {
     let text = text.trim();
     let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => (&text[..i], &text[i..]),
@@ -639,7 +639,7 @@ pub fn parse_duration(text: &str) -> Option<i64> {
 }
 
 /// Which rules run and how: the file's settings, then the command line's on top.
-pub fn rule_settings(
+pub(crate) fn rule_settings(
     config: Option<&Config>,
     cli_enable: &[String],
     cli_disable: &[String],
@@ -687,7 +687,7 @@ pub fn rule_settings(
 }
 
 /// The directory a configuration's relative paths start from.
-pub fn base_dir(config: &Config) -> PathBuf {
+pub(crate) fn base_dir(config: &Config) -> PathBuf {
     match config.path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),

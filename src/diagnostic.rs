@@ -23,43 +23,43 @@ impl Severity {
 
 /// A secondary span with its message, possibly in another file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Label {
-    pub span: Span,
-    pub message: String,
+pub(crate) struct Label {
+    pub(crate) span: Span,
+    pub(crate) message: String,
 }
 
 /// The Kubernetes object a finding is about.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct ObjectRef {
     #[serde(rename = "apiVersion")]
-    pub api_version: String,
-    pub kind: String,
-    pub namespace: Option<String>,
-    pub name: String,
+    pub(crate) api_version: String,
+    pub(crate) kind: String,
+    pub(crate) namespace: Option<String>,
+    pub(crate) name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Rule id, as in `rules/<id>.md`.
     pub rule: &'static str,
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     pub message: String,
     /// Where the finding is; its label (may be empty) is printed under the caret.
     pub span: Span,
-    pub span_label: String,
+    pub(crate) span_label: String,
     /// Other places involved, in any file.
-    pub labels: Vec<Label>,
+    pub(crate) labels: Vec<Label>,
     /// `= note:` lines.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// `= help:` lines.
-    pub help: Vec<String>,
-    pub object: Option<ObjectRef>,
+    pub(crate) help: Vec<String>,
+    pub(crate) object: Option<ObjectRef>,
     /// The Helm template the primary span was rendered from (`# Source:`).
-    pub template: Option<String>,
+    pub(crate) template: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(
+    pub(crate) fn new(
         rule: &'static str,
         severity: Severity,
         message: impl Into<String>,
@@ -79,12 +79,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_span_label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn with_span_label(mut self, label: impl Into<String>) -> Self {
         self.span_label = label.into();
         self
     }
 
-    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub(crate) fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
             message: message.into(),
@@ -92,22 +92,22 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+    pub(crate) fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help.push(help.into());
         self
     }
 
-    pub fn with_object(mut self, object: Option<ObjectRef>) -> Self {
+    pub(crate) fn with_object(mut self, object: Option<ObjectRef>) -> Self {
         self.object = object;
         self
     }
 
-    pub fn with_template(mut self, template: Option<String>) -> Self {
+    pub(crate) fn with_template(mut self, template: Option<String>) -> Self {
         self.template = template;
         self
     }

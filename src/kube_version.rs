@@ -16,9 +16,9 @@ pub struct KubeRelease {
     /// The Go of the newest patch seen, and its go.mod's GODEBUG defaults.
     pub go: Go,
     /// The patch the toolchain was read from.
-    pub patch: &'static str,
+    pub(crate) patch: &'static str,
     /// How the Go is known, when not from that patch's own binary.
-    pub caveat: Option<&'static str>,
+    pub(crate) caveat: Option<&'static str>,
 }
 
 /// Every release speclint can check against, oldest first (docs/kubernetes-go.md).
@@ -63,12 +63,12 @@ const fn release(minor: u8, patch: &'static str, go: Go) -> KubeRelease {
 }
 
 /// The newest stable release: the default.
-pub fn newest() -> &'static KubeRelease {
+pub(crate) fn newest() -> &'static KubeRelease {
     &RELEASES[RELEASES.len() - 1]
 }
 
 /// The release `1.N` (or `v1.N`, `1.N.P`: the patch is not used).
-pub fn parse(text: &str) -> Result<&'static KubeRelease, String> {
+pub(crate) fn parse(text: &str) -> Result<&'static KubeRelease, String> {
     let trimmed = text.trim().trim_start_matches('v');
     let minor = trimmed
         .strip_prefix("1.")
@@ -88,7 +88,7 @@ pub fn parse(text: &str) -> Result<&'static KubeRelease, String> {
 }
 
 /// `A..B`, both ends included.
-pub fn parse_range(text: &str) -> Result<&'static [KubeRelease], String> {
+pub(crate) fn parse_range(text: &str) -> Result<&'static [KubeRelease], String> {
     let Some((from, to)) = text.split_once("..") else {
         return Err(format!("expected a range such as 1.30..1.35, not {text:?}"));
     };

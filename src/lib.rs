@@ -5,26 +5,26 @@
 //! (with [`tls`] for the verdict, per [`kube_version`]) -> [`provision`] -> [`rules`] ->
 //! [`suppress`] and [`baseline`] -> [`report`]. ARCHITECTURE.md says where things go.
 
-pub mod admission;
-pub mod baseline;
+pub(crate) mod admission;
+pub(crate) mod baseline;
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod diagnostic;
-pub mod input;
+pub(crate) mod input;
 pub mod kube_version;
 pub mod model;
-pub mod names;
+pub(crate) mod names;
 pub mod pipeline;
 pub mod progress;
-pub mod provision;
+pub(crate) mod provision;
 pub mod report;
-pub mod resolve;
+pub(crate) mod resolve;
 pub mod rules;
-pub mod secret_keys;
+pub(crate) mod secret_keys;
 pub mod source;
-pub mod suggest;
-pub mod suppress;
-pub mod timings;
+pub(crate) mod suggest;
+pub(crate) mod suppress;
+pub(crate) mod timings;
 pub mod tls;
-pub mod untrusted;
+pub(crate) mod untrusted;
 pub mod yaml;

@@ -3,7 +3,7 @@
 
 /// An RFC 1123 label of at most `max` characters: lowercase letters, digits and `-`,
 /// starting and ending with a letter or digit (namespaces: 63; Helm release names: 53).
-pub fn is_dns_label(text: &str, max: usize) -> bool {
+pub(crate) fn is_dns_label(text: &str, max: usize) -> bool {
     !text.is_empty()
         && text.len() <= max
         && text
@@ -14,6 +14,6 @@ pub fn is_dns_label(text: &str, max: usize) -> bool {
 }
 
 /// An RFC 1123 subdomain: at most 253 characters of dot-separated labels.
-pub fn is_dns_subdomain(text: &str) -> bool {
+pub(crate) fn is_dns_subdomain(text: &str) -> bool {
     text.len() <= 253 && text.split('.').all(|label| is_dns_label(label, 63))
 }

@@ -12,17 +12,17 @@ use std::sync::Arc;
 
 pub struct Options {
     /// Namespace for objects that name none (`-n`).
-    pub default_namespace: String,
+    pub(crate) default_namespace: String,
     /// Evaluation time, to the nanosecond (`--now`).
     pub now: crate::tls::time::Time,
     /// Certificates expiring sooner than this many seconds are reported (`--min-validity`).
-    pub min_validity: i64,
+    pub(crate) min_validity: i64,
     /// Suppressions must give a reason (`--require-reason`).
-    pub require_reason: bool,
+    pub(crate) require_reason: bool,
     /// Fingerprints of findings to drop, with counts (`--baseline`).
-    pub baseline: Option<crate::baseline::Known>,
+    pub(crate) baseline: Option<crate::baseline::Known>,
     /// Which rules run, their severities and options.
-    pub rules: rules::RuleSettings,
+    pub(crate) rules: rules::RuleSettings,
     /// Keep every object checked in [`Outcome::objects`] (JUnit's test cases); otherwise
     /// only their number, so a large run does not hold a copy of every object's name.
     pub list_objects: bool,
@@ -31,18 +31,18 @@ pub struct Options {
     /// The caller exits once it has the outcome (the command line): what the run built is
     /// left for the operating system to reclaim at exit, all at once, rather than freed
     /// piece by piece (millions of small allocations), as clang's `-disable-free` does.
-    pub leave_memory_to_exit: bool,
+    pub(crate) leave_memory_to_exit: bool,
     /// With [`lint_owned`], files of at least this many bytes whose every document is kept
     /// by its identity alone are compressed; smaller ones have too little to gain.
     pub compress_from_bytes: usize,
     /// Every endpoint in [`Outcome::inventory`] (the JSON report's `endpoints`); otherwise
     /// only those the human report's not-checked notes count.
-    pub full_inventory: bool,
+    pub(crate) full_inventory: bool,
     /// The Kubernetes release whose API server is predicted (`--kube-version`).
     pub kube_version: &'static crate::kube_version::KubeRelease,
     /// Releases whose verdicts must agree (`--kube-versions`; by default every supported
     /// release; empty when a release is pinned): where they differ, `version-dependent-verdict`.
-    pub kube_range: &'static [crate::kube_version::KubeRelease],
+    pub(crate) kube_range: &'static [crate::kube_version::KubeRelease],
 }
 
 /// Which documents keep their tree once parsed: memory, not findings (a tree let go is
@@ -80,14 +80,14 @@ impl Options {
 }
 
 /// 30 days.
-pub const DEFAULT_MIN_VALIDITY: i64 = 30 * 24 * 3600;
+pub(crate) const DEFAULT_MIN_VALIDITY: i64 = 30 * 24 * 3600;
 
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub redactions: Redactions,
     pub summary: Summary,
     /// Endpoints the API server would call (webhooks, CRD conversion, APIServices).
-    pub endpoints: usize,
+    pub(crate) endpoints: usize,
     /// Each endpoint's wiring, provenance and verdict (`endpoints` in JSON).
     pub inventory: Vec<crate::report::inventory::Entry>,
     /// How many objects were checked.
@@ -98,12 +98,12 @@ pub struct Outcome {
     /// Findings the baseline hid (`--baseline`).
     pub baselined: Vec<Diagnostic>,
     /// Findings the baseline records that no longer occur.
-    pub baseline_stale: usize,
+    pub(crate) baseline_stale: usize,
 }
 
 impl Outcome {
     /// Whether a finding is at `level` or more severe (`--fail-on`).
-    pub fn fails(&self, level: Severity) -> bool {
+    pub(crate) fn fails(&self, level: Severity) -> bool {
         self.diagnostics.iter().any(|d| d.severity <= level)
     }
 }
@@ -113,7 +113,7 @@ pub fn lint(sources: &SourceMap, options: &Options) -> Outcome {
 }
 
 /// [`lint`], advancing `progress` through the stages (a few relaxed atomic additions).
-pub fn lint_reporting(
+pub(crate) fn lint_reporting(
     sources: &SourceMap,
     options: &Options,
     progress: &crate::progress::Progress,
@@ -378,7 +378,7 @@ fn check(
 
 /// Frees `value` on another thread: the trees of a large run are millions of small
 /// allocations, and the report need not wait for them (nor the process, which may end first).
-pub fn drop_in_background<T: Send + 'static>(value: T) {
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     // Should no thread start, the closure, and the value with it, is dropped right here.
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }

@@ -24,10 +24,10 @@ const STAGES: &[(&str, Unit)] = &[
     ("checking rules", Unit::Count),
 ];
 
-pub const PARSING: usize = 0;
-pub const MODELLING: usize = 1;
-pub const VERIFYING: usize = 2;
-pub const CHECKING: usize = 3;
+pub(crate) const PARSING: usize = 0;
+pub(crate) const MODELLING: usize = 1;
+pub(crate) const VERIFYING: usize = 2;
+pub(crate) const CHECKING: usize = 3;
 
 /// Names of the stages in `--timings`.
 const TIMED_STAGES: [&str; 4] = ["parse", "model", "resolve", "rules"];
@@ -45,14 +45,14 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn timed(timings: Arc<crate::timings::Timings>) -> Progress {
+    pub(crate) fn timed(timings: Arc<crate::timings::Timings>) -> Progress {
         Progress {
             timings: Some(timings),
             ..Progress::default()
         }
     }
 
-    pub fn start_stage(&self, stage: usize, total: u64) {
+    pub(crate) fn start_stage(&self, stage: usize, total: u64) {
         if let Some(timings) = &self.timings {
             timings.stage(TIMED_STAGES[stage.min(TIMED_STAGES.len() - 1)]);
         }
@@ -63,13 +63,13 @@ impl Progress {
     }
 
     /// Starts a stage of `--timings` only, inside the progress stage running.
-    pub fn time_stage(&self, name: &'static str) {
+    pub(crate) fn time_stage(&self, name: &'static str) {
         if let Some(timings) = &self.timings {
             timings.stage(name);
         }
     }
 
-    pub fn advance(&self, amount: u64) {
+    pub(crate) fn advance(&self, amount: u64) {
         self.done.fetch_add(amount, Ordering::Relaxed);
     }
 
@@ -97,7 +97,7 @@ fn line(stage: usize, done: u64, total: u64) -> String {
 
 /// Whether to show progress: stderr is a terminal, not `--quiet`, not in CI (`CI` set, as
 /// GitHub Actions, GitLab CI and most others set it), not a dumb terminal, and a large input.
-pub fn wanted(
+pub(crate) fn wanted(
     stderr_is_terminal: bool,
     quiet: bool,
     ci: Option<&str>,
@@ -112,14 +112,14 @@ pub fn wanted(
 }
 
 /// Redraws the progress line on stderr until dropped, then erases it.
-pub struct Ticker {
+pub(crate) struct Ticker {
     progress: Arc<Progress>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Ticker {
-    pub fn start(progress: Progress) -> Ticker {
+    pub(crate) fn start(progress: Progress) -> Ticker {
         let progress = Arc::new(progress);
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -146,7 +146,7 @@ impl Ticker {
         }
     }
 
-    pub fn progress(&self) -> &Progress {
+    pub(crate) fn progress(&self) -> &Progress {
         &self.progress
     }
 }

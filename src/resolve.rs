@@ -10,11 +10,11 @@ use crate::tls;
 use foldhash::HashMap;
 use std::sync::Arc;
 
-pub use crate::secret_keys::{CERT_KEYS, KEY_KEYS};
+pub(crate) use crate::secret_keys::{CERT_KEYS, KEY_KEYS};
 
 /// Where the API server sends the call.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// `clientConfig.service`: `https://<name>.<namespace>.svc:<port><path>`.
     Service {
         name: String,
@@ -31,13 +31,13 @@ pub enum Target {
 
 /// A pod template behind the Service and the container serving the target port.
 #[derive(Clone, Debug)]
-pub struct Backend {
-    pub pod_template: PodTemplateId,
-    pub container: Option<usize>,
+pub(crate) struct Backend {
+    pub(crate) pod_template: PodTemplateId,
+    pub(crate) container: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
-pub enum ServiceLink {
+pub(crate) enum ServiceLink {
     /// No Service is involved (url, loopback, invalid).
     NotApplicable,
     /// The Service is not among the inputs.
@@ -52,38 +52,38 @@ pub enum ServiceLink {
 
 /// The serving chain, decoded.
 #[derive(Clone, Debug)]
-pub struct DecodedChain {
+pub(crate) struct DecodedChain {
     /// Shared by every endpoint the chain serves.
-    pub certificates: Arc<[tls::cert::Certificate]>,
+    pub(crate) certificates: Arc<[tls::cert::Certificate]>,
 }
 
 /// Why a value that should hold certificates does not.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeProblem {
-    pub message: String,
+pub(crate) struct DecodeProblem {
+    pub(crate) message: String,
     /// The value is not even base64: the API server refuses the object itself.
-    pub refused_on_write: bool,
+    pub(crate) refused_on_write: bool,
     /// The key (or field) the value sits under.
-    pub span: Span,
-    pub help: Option<String>,
+    pub(crate) span: Span,
+    pub(crate) help: Option<String>,
 }
 
 /// The Secret found to hold the serving certificate.
 #[derive(Clone, Debug)]
-pub struct ServingSecret {
-    pub secret: SecretId,
+pub(crate) struct ServingSecret {
+    pub(crate) secret: SecretId,
     /// The entry holding the chain.
-    pub cert_key: String,
-    pub cert_key_span: Span,
+    pub(crate) cert_key: String,
+    pub(crate) cert_key_span: Span,
     /// The volume source naming the Secret in the pod template.
-    pub mounted_at: Span,
-    pub mounted_by: PodTemplateId,
-    pub chain: Result<DecodedChain, DecodeProblem>,
+    pub(crate) mounted_at: Span,
+    pub(crate) mounted_by: PodTemplateId,
+    pub(crate) chain: Result<DecodedChain, DecodeProblem>,
 }
 
 /// The certificate an endpoint's pods serve, as far as the inputs tell.
 #[derive(Clone, Debug)]
-pub enum ServedCertificate {
+pub(crate) enum ServedCertificate {
     Found(Box<ServingSecret>),
     /// The certificate cannot be determined from the inputs, with the reason.
     Undetermined(String),
@@ -91,54 +91,54 @@ pub enum ServedCertificate {
 }
 
 #[derive(Clone, Debug)]
-pub struct Resolution {
-    pub endpoint: EndpointId,
-    pub target: Target,
+pub(crate) struct Resolution {
+    pub(crate) endpoint: EndpointId,
+    pub(crate) target: Target,
     /// The name Go verifies the certificate against.
-    pub server_name: Option<String>,
-    pub service: ServiceLink,
-    pub certificate: ServedCertificate,
+    pub(crate) server_name: Option<String>,
+    pub(crate) service: ServiceLink,
+    pub(crate) certificate: ServedCertificate,
     /// The API server's TLS verdict, when the chain and the caBundle could both be read.
-    pub verdict: Option<Verdict>,
+    pub(crate) verdict: Option<Verdict>,
     /// The verdicts of the releases checked for upgrade safety, when they differ.
-    pub spread: Option<Arc<VerdictSpread>>,
+    pub(crate) spread: Option<Arc<VerdictSpread>>,
 }
 
 /// The API server's verdict under each release of a range (`--kube-versions`), kept when
 /// some release accepts the call and another refuses it.
 #[derive(Clone, Debug)]
-pub struct VerdictSpread {
+pub(crate) struct VerdictSpread {
     /// Each release, oldest first, and Go's refusal under it (`None`: the call succeeds).
-    pub outcomes: Vec<(&'static crate::kube_version::KubeRelease, Option<String>)>,
+    pub(crate) outcomes: Vec<(&'static crate::kube_version::KubeRelease, Option<String>)>,
 }
 
 /// What the API server's TLS client concludes when it calls the endpoint.
 #[derive(Clone, Debug)]
-pub struct Verdict {
-    pub result: Result<(), tls::verify::ServerVerifyError>,
+pub(crate) struct Verdict {
+    pub(crate) result: Result<(), tls::verify::ServerVerifyError>,
     /// The caBundle is empty: the API server's system trust store is used instead.
-    pub system_roots: bool,
+    pub(crate) system_roots: bool,
     /// The caBundle's usable certificates (the roots), for explanations; shared by every
     /// endpoint with the same caBundle.
-    pub roots: Arc<[tls::cert::Certificate]>,
+    pub(crate) roots: Arc<[tls::cert::Certificate]>,
 }
 
 /// Settings of the resolution that come from the command line.
 #[derive(Clone, Copy)]
-pub struct ResolveOptions<'a> {
+pub(crate) struct ResolveOptions<'a> {
     /// Evaluation time, to the nanosecond (Go's `CurrentTime`).
-    pub now: tls::time::Time,
+    pub(crate) now: tls::time::Time,
     /// The Go of the API server checked against (`--kube-version`).
-    pub go: tls::go::Go,
+    pub(crate) go: tls::go::Go,
     /// Called once per endpoint whose verdict is computed (progress).
-    pub on_verdict: &'a (dyn Fn() + Sync),
+    pub(crate) on_verdict: &'a (dyn Fn() + Sync),
     /// Releases whose verdicts are compared for upgrade safety (empty: none).
-    pub range: &'static [crate::kube_version::KubeRelease],
+    pub(crate) range: &'static [crate::kube_version::KubeRelease],
 }
 
 /// The caBundle as PEM bytes: empty when absent, None when it cannot be decoded
 /// (certificate-decode reports that).
-pub fn ca_bundle_pem(endpoint: &Endpoint<'_>) -> Option<Vec<u8>> {
+pub(crate) fn ca_bundle_pem(endpoint: &Endpoint<'_>) -> Option<Vec<u8>> {
     match endpoint.ca_bundle {
         None => Some(Vec::new()),
         Some(node) => match node.as_str() {
@@ -151,7 +151,7 @@ pub fn ca_bundle_pem(endpoint: &Endpoint<'_>) -> Option<Vec<u8>> {
 /// Whether the caBundle is absent or decodes to nothing, as `ca_bundle_pem` would find,
 /// without decoding a long one: Go's decoder skips only `\r` and `\n`, and any other byte
 /// is either data or an error.
-pub fn ca_bundle_is_empty(endpoint: &Endpoint<'_>) -> bool {
+pub(crate) fn ca_bundle_is_empty(endpoint: &Endpoint<'_>) -> bool {
     match endpoint.ca_bundle {
         None => true,
         Some(node) => node
@@ -247,7 +247,9 @@ fn verdict_inputs(resolution: &Resolution) -> Option<(&ServingSecret, &DecodedCh
 }
 
 /// Decodes a Secret value to bytes: base64 for `data`, the text for `stringData`.
-pub fn secret_value_bytes(entry: &SecretEntry<'_>) -> Result<Vec<u8>, tls::base64::Base64Error> {
+pub(crate) fn secret_value_bytes(
+    entry: &SecretEntry<'_>,
+) -> Result<Vec<u8>, tls::base64::Base64Error> {
     let text = entry.value_node.as_str().unwrap_or("");
     match entry.encoding {
         SecretEncoding::Base64 => tls::base64::decode_std(text.as_bytes()),
@@ -257,13 +259,13 @@ pub fn secret_value_bytes(entry: &SecretEntry<'_>) -> Result<Vec<u8>, tls::base6
 
 /// Each Secret's certificate entry ([`cert_entry`]) decoded once, in parallel, for the
 /// resolver and the rules alike.
-pub struct SecretChains {
+pub(crate) struct SecretChains {
     chains: Vec<Option<Result<DecodedChain, DecodeProblem>>>,
     go: tls::go::Go,
 }
 
 impl SecretChains {
-    pub fn decode(model: &Model<'_>, go: tls::go::Go) -> SecretChains {
+    pub(crate) fn decode(model: &Model<'_>, go: tls::go::Go) -> SecretChains {
         use rayon::prelude::*;
         SecretChains {
             chains: model
@@ -276,18 +278,18 @@ impl SecretChains {
     }
 
     /// The Go the chains were parsed as.
-    pub fn go(&self) -> tls::go::Go {
+    pub(crate) fn go(&self) -> tls::go::Go {
         self.go
     }
 
     /// The decoded certificate entry of `model.secrets[secret]`; `None` when it has none.
-    pub fn of(&self, secret: SecretId) -> Option<&Result<DecodedChain, DecodeProblem>> {
+    pub(crate) fn of(&self, secret: SecretId) -> Option<&Result<DecodedChain, DecodeProblem>> {
         self.chains.get(secret.index())?.as_ref()
     }
 }
 
 /// Decodes a Secret's certificate entry into its chain, as `tls.X509KeyPair` would read it.
-pub fn decode_chain(
+pub(crate) fn decode_chain(
     entry: &SecretEntry<'_>,
     go: tls::go::Go,
 ) -> Result<DecodedChain, DecodeProblem> {
@@ -302,7 +304,7 @@ pub fn decode_chain(
 }
 
 /// Decodes PEM text into certificates, with a problem naming `what` when it holds none.
-pub fn decode_pem_chain(
+pub(crate) fn decode_pem_chain(
     bytes: &[u8],
     what: &str,
     span: Span,
@@ -322,7 +324,10 @@ pub fn decode_pem_chain(
 }
 
 /// Why a caBundle cannot serve as roots, in client-go's words; None when it can (or is empty).
-pub fn ca_bundle_problem(node: crate::yaml::NodeRef<'_>, go: tls::go::Go) -> Option<DecodeProblem> {
+pub(crate) fn ca_bundle_problem(
+    node: crate::yaml::NodeRef<'_>,
+    go: tls::go::Go,
+) -> Option<DecodeProblem> {
     let span = node.span();
     let text = node.as_str()?;
     let bytes = match tls::base64::decode_std(text.as_bytes()) {
@@ -383,7 +388,7 @@ fn root_pool_problem(pem: &[u8], go: tls::go::Go) -> Option<String> {
 }
 
 /// Follows every endpoint to its Service, pods and certificate, without verdicts.
-pub fn resolve_links(model: &Model<'_>, chains: &SecretChains) -> Vec<Resolution> {
+pub(crate) fn resolve_links(model: &Model<'_>, chains: &SecretChains) -> Vec<Resolution> {
     let mut links = LinkCache::default();
     model
         .endpoints
@@ -393,7 +398,7 @@ pub fn resolve_links(model: &Model<'_>, chains: &SecretChains) -> Vec<Resolution
 }
 
 /// Gives each resolution the API server's verdict on its chain, caBundle and name.
-pub fn attach_verdicts(
+pub(crate) fn attach_verdicts(
     model: &Model<'_>,
     resolutions: &mut [Resolution],
     options: &ResolveOptions<'_>,
@@ -710,18 +715,18 @@ fn target_of(endpoint: &Endpoint<'_>) -> Target {
 
 /// The parts of a URL as Go's net/url splits them, for the fields webhooks care about.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ParsedUrl<'a> {
-    pub scheme: String,
-    pub user_info: Option<&'a str>,
+pub(crate) struct ParsedUrl<'a> {
+    pub(crate) scheme: String,
+    pub(crate) user_info: Option<&'a str>,
     /// Host without port; IPv6 literals keep their brackets, as Go's TLS client receives them.
-    pub host: String,
-    pub port: Option<&'a str>,
-    pub query: &'a str,
-    pub fragment: &'a str,
+    pub(crate) host: String,
+    pub(crate) port: Option<&'a str>,
+    pub(crate) query: &'a str,
+    pub(crate) fragment: &'a str,
 }
 
 /// Splits a URL the way Go's `url.Parse` does for absolute URLs.
-pub fn parse_https_url(raw: &str) -> Result<ParsedUrl<'_>, String> {
+pub(crate) fn parse_https_url(raw: &str) -> Result<ParsedUrl<'_>, String> {
     let (rest, fragment) = raw.split_once('#').unwrap_or((raw, ""));
     let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
     let (scheme, rest) = match rest.find(':') {
@@ -809,7 +814,10 @@ fn link_service(model: &Model<'_>, namespace: &str, name: &str, port: i64) -> Se
 
 /// The container owning the target port. A numeric port nobody declares still reaches the
 /// pod, so a single-container pod serves it.
-pub fn serving_container(template: &PodTemplate<'_>, target: TargetPort<'_>) -> Option<usize> {
+pub(crate) fn serving_container(
+    template: &PodTemplate<'_>,
+    target: TargetPort<'_>,
+) -> Option<usize> {
     let declared = template
         .containers
         .iter()
@@ -825,23 +833,26 @@ pub fn serving_container(template: &PodTemplate<'_>, target: TargetPort<'_>) -> 
 /// serving container, or a Secret named in a `--webhook-secret-name`-style flag. Whether or
 /// not the Secret is among the inputs. [`serving_secrets`] is the one place that finds them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MountedSecret<'a> {
-    pub namespace: String,
-    pub name: &'a str,
+pub(crate) struct MountedSecret<'a> {
+    pub(crate) namespace: String,
+    pub(crate) name: &'a str,
     /// The volume's `secretName` (or the flag).
-    pub span: Span,
-    pub pod_template: PodTemplateId,
-    pub mount_path: Option<&'a str>,
+    pub(crate) span: Span,
+    pub(crate) pod_template: PodTemplateId,
+    pub(crate) mount_path: Option<&'a str>,
     /// The flag naming it, when it is read through the API rather than mounted.
-    pub flag: Option<&'static str>,
+    pub(crate) flag: Option<&'static str>,
     /// The volume says `optional: true`: the pod starts without it.
-    pub optional: bool,
+    pub(crate) optional: bool,
 }
 
 /// Every Secret the serving pods use, in order: the Secret volumes of the serving
 /// containers, else the Secrets their flags name (namespace flags expanded as the kubelet
 /// expands `$(VAR)`).
-pub fn serving_secrets<'a>(model: &Model<'a>, backends: &[Backend]) -> Vec<MountedSecret<'a>> {
+pub(crate) fn serving_secrets<'a>(
+    model: &Model<'a>,
+    backends: &[Backend],
+) -> Vec<MountedSecret<'a>> {
     let mut found: Vec<MountedSecret<'a>> = Vec::new();
     for backend in backends {
         let template = &model.pod_templates[backend.pod_template];
@@ -865,7 +876,9 @@ pub fn serving_secrets<'a>(model: &Model<'a>, backends: &[Backend]) -> Vec<Mount
 }
 
 /// [`serving_secrets`] without repeats of one Secret.
-pub fn distinct_secrets<'s, 'a>(mounted: &'s [MountedSecret<'a>]) -> Vec<&'s MountedSecret<'a>> {
+pub(crate) fn distinct_secrets<'s, 'a>(
+    mounted: &'s [MountedSecret<'a>],
+) -> Vec<&'s MountedSecret<'a>> {
     let mut seen = foldhash::HashSet::default();
     mounted
         .iter()
@@ -894,7 +907,7 @@ fn find_certificate(
 
 /// The Secret volume sources the serving container mounts (every volume's when the
 /// container is unknown), with their mount paths.
-pub fn mounted_secret_sources<'m, 'a>(
+pub(crate) fn mounted_secret_sources<'m, 'a>(
     model: &'m Model<'a>,
     backend: &Backend,
 ) -> Vec<(&'m crate::model::SecretVolumeSource<'a>, Option<&'a str>)> {
@@ -1028,7 +1041,7 @@ const SECRET_NAME_FLAGS: &[&str] = &[
 
 /// The entry holding the serving chain, by the known key conventions.
 /// Empty values are placeholders a provisioner fills at run time, so they don't count.
-pub fn cert_entry<'s, 'a>(secret: &'s Secret<'a>) -> Option<&'s SecretEntry<'a>> {
+pub(crate) fn cert_entry<'s, 'a>(secret: &'s Secret<'a>) -> Option<&'s SecretEntry<'a>> {
     CERT_KEYS
         .iter()
         .filter_map(|key| secret.entry(key))

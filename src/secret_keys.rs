@@ -2,6 +2,6 @@
 //! (provisioners.md), for the resolver and for `tls verify`.
 
 /// Key names that hold the serving chain, in order of preference.
-pub const CERT_KEYS: &[&str] = &["tls.crt", "cert", "server-cert.pem"];
+pub(crate) const CERT_KEYS: &[&str] = &["tls.crt", "cert", "server-cert.pem"];
 /// Key names that hold the private key, each at the index of its chain's.
-pub const KEY_KEYS: &[&str] = &["tls.key", "key", "server-key.pem"];
+pub(crate) const KEY_KEYS: &[&str] = &["tls.key", "key", "server-key.pem"];

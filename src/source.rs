@@ -4,30 +4,30 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// Index of a file in the [`SourceMap`].
-pub type FileId = usize;
+pub(crate) type FileId = usize;
 
 /// A byte range inside one source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
-    pub file: FileId,
+    pub(crate) file: FileId,
     pub start: usize,
-    pub end: usize,
+    pub(crate) end: usize,
 }
 
 impl Span {
-    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+    pub(crate) fn new(file: FileId, start: usize, end: usize) -> Self {
         Span { file, start, end }
     }
 
-    pub fn range(&self) -> Range<usize> {
+    pub(crate) fn range(&self) -> Range<usize> {
         self.start..self.end
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.end - self.start
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.end == self.start
     }
 }
@@ -35,29 +35,29 @@ impl Span {
 /// A 1-based line and column. Columns count Unicode scalar values, as rustc does;
 /// a tab is one column and a byte-order mark is not counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LineCol {
-    pub line: usize,
-    pub column: usize,
+pub(crate) struct LineCol {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
 }
 
 /// One input: a file, or standard input.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (or found by walking), `<stdin>` for standard input.
-    pub name: String,
+    pub(crate) name: String,
     /// The text. Bytes that are not valid UTF-8 are replaced one for one by `?`,
     /// so that every byte offset into the original input is an offset into `text`.
     /// Shared with the YAML documents, whose string scalars mostly point into it.
     pub text: Arc<Text>,
     /// Offsets of the first byte of each invalid UTF-8 sequence (at most a few are kept).
-    pub invalid_utf8: Vec<usize>,
+    pub(crate) invalid_utf8: Vec<usize>,
     /// Marked live cluster state (`--cluster-state`), as opposed to rendered manifests.
-    pub live: bool,
+    pub(crate) live: bool,
     /// The previous release's render (`--previous`): read for comparison, not linted.
-    pub previous: bool,
+    pub(crate) previous: bool,
     /// For a `helm template` render (`--helm`): the chart's directory, where the templates
     /// named by `# Source:` comments are.
-    pub chart: Option<String>,
+    pub(crate) chart: Option<String>,
     /// Built when a position in the file is first asked for: most files of a large run are
     /// never reported on, and an index of every line would cost 8 bytes a line.
     index: std::sync::OnceLock<Box<LineIndex>>,
@@ -78,7 +78,7 @@ pub struct Text {
 }
 
 impl Text {
-    pub fn new(text: String) -> Text {
+    pub(crate) fn new(text: String) -> Text {
         Text {
             len: text.len(),
             text: std::sync::OnceLock::from(Arc::new(text)),
@@ -88,7 +88,7 @@ impl Text {
     }
 
     /// `text` compressed, with `identities` kept beside it.
-    pub fn compressed(text: &str, identities: String) -> Text {
+    pub(crate) fn compressed(text: &str, identities: String) -> Text {
         Text {
             len: text.len(),
             text: std::sync::OnceLock::new(),
@@ -98,7 +98,7 @@ impl Text {
     }
 
     /// The text, decompressed first if need be.
-    pub fn shared(&self) -> &Arc<String> {
+    pub(crate) fn shared(&self) -> &Arc<String> {
         self.text.get_or_init(|| {
             let decompressed = (self.compressed.as_deref())
                 .and_then(|block| lz4_flex::block::decompress(block, self.len).ok())
@@ -109,12 +109,8 @@ impl Text {
     }
 
     /// Its length in bytes, without decompressing.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// Whether it was compressed (whether or not it has been read since).
@@ -123,7 +119,7 @@ impl Text {
     }
 
     /// The identities copied out of a compressed text.
-    pub fn identities(&self) -> Option<&str> {
+    pub(crate) fn identities(&self) -> Option<&str> {
         self.identities.as_deref()
     }
 }
@@ -191,7 +187,7 @@ impl SourceFile {
     }
 
     /// 1-based line and column of a byte offset (clamped to the text).
-    pub fn line_col(&self, offset: usize) -> LineCol {
+    pub(crate) fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line_starts = &self.index().line_starts;
         let line_index = match line_starts.binary_search(&offset) {
@@ -216,7 +212,7 @@ impl SourceFile {
     }
 
     /// Byte offset where the given 1-based line starts.
-    pub fn line_start(&self, line: usize) -> usize {
+    pub(crate) fn line_start(&self, line: usize) -> usize {
         self.index()
             .line_starts
             .get(line.saturating_sub(1))
@@ -224,7 +220,7 @@ impl SourceFile {
             .unwrap_or(self.text.len())
     }
 
-    pub fn line_count(&self) -> usize {
+    pub(crate) fn line_count(&self) -> usize {
         self.index().line_starts.len()
     }
 }
@@ -286,7 +282,7 @@ pub struct SourceMap {
 
 impl SourceMap {
     /// Room for `more` files, so that a walk of 40,000 files allocates the list once.
-    pub fn reserve(&mut self, more: usize) {
+    pub(crate) fn reserve(&mut self, more: usize) {
         self.files.reserve_exact(more);
     }
 
@@ -296,7 +292,7 @@ impl SourceMap {
     }
 
     /// Adds every file of `other`, marked as the previous release's render.
-    pub fn append_previous(&mut self, other: SourceMap) {
+    pub(crate) fn append_previous(&mut self, other: SourceMap) {
         for mut file in other.files {
             file.previous = true;
             self.files.push(file);
@@ -304,19 +300,19 @@ impl SourceMap {
     }
 
     /// Adds every file of `other`, marked as live cluster state.
-    pub fn append_live(&mut self, other: SourceMap) {
+    pub(crate) fn append_live(&mut self, other: SourceMap) {
         for mut file in other.files {
             file.live = true;
             self.files.push(file);
         }
     }
 
-    pub fn get(&self, id: FileId) -> &SourceFile {
+    pub(crate) fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id]
     }
 
     /// Replaces file `id`'s text with `text`, the same compressed ([`Text::compressed`]).
-    pub fn compress(&mut self, id: FileId, text: Arc<Text>) {
+    pub(crate) fn compress(&mut self, id: FileId, text: Arc<Text>) {
         if let Some(file) = self.files.get_mut(id) {
             if file.text.len() == text.len() {
                 file.text = text;
@@ -329,25 +325,17 @@ impl SourceMap {
     }
 
     /// The bytes of text of every file.
-    pub fn total_bytes(&self) -> usize {
+    pub(crate) fn total_bytes(&self) -> usize {
         self.files.iter().map(|f| f.text.len()).sum()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.files.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    pub fn line_col(&self, span: Span) -> (LineCol, LineCol) {
+    pub(crate) fn line_col(&self, span: Span) -> (LineCol, LineCol) {
         let file = self.get(span.file);
         (file.line_col(span.start), file.line_col(span.end))
-    }
-
-    pub fn slice(&self, span: Span) -> &str {
-        self.get(span.file).text.get(span.range()).unwrap_or("")
     }
 }
 

@@ -5,7 +5,7 @@ use crate::rules::RULES;
 
 /// The rule ids nearest to `wanted`: those containing it (or contained in it) first,
 /// then by edit distance; at most `limit`.
-pub fn closest_rule_ids(wanted: &str, limit: usize) -> Vec<&'static str> {
+pub(crate) fn closest_rule_ids(wanted: &str, limit: usize) -> Vec<&'static str> {
     let wanted = wanted.trim().to_ascii_lowercase();
     let mut scored: Vec<(usize, &'static str)> = RULES
         .iter()
@@ -22,7 +22,7 @@ pub fn closest_rule_ids(wanted: &str, limit: usize) -> Vec<&'static str> {
 
 /// The entry of `known` nearest to `wanted`, if it is close enough to be a typo of it: at
 /// most 2 edits, or a third of its length.
-pub fn closest_known<'k>(wanted: &str, known: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn closest_known<'k>(wanted: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
         .map(|k| (edit_distance(wanted, k), *k))
@@ -32,7 +32,7 @@ pub fn closest_known<'k>(wanted: &str, known: &[&'k str]) -> Option<&'k str> {
 }
 
 /// Levenshtein distance, in characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

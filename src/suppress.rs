@@ -76,10 +76,10 @@ impl Layout {
 }
 
 /// The annotation that suppresses rules for the object it is on.
-pub const ANNOTATION: &str = "speclint.io/ignore";
+pub(crate) const ANNOTATION: &str = "speclint.io/ignore";
 
 /// What every suppression comment holds: a file without it has none.
-pub const MARKER: &str = "speclint-ignore";
+pub(crate) const MARKER: &str = "speclint-ignore";
 
 /// Where a suppression applies.
 #[derive(Debug)]
@@ -235,7 +235,7 @@ fn scan_annotations(model: &Model<'_>, out: &mut Vec<Suppression>) {
 
 /// Drops suppressed findings and adds `unused-suppression` (and, when `require_reason`,
 /// `suppression-without-reason`) findings.
-pub fn apply(
+pub(crate) fn apply(
     sources: &SourceMap,
     documents: &[Document],
     model: &Model<'_>,

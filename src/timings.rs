@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 /// Stage marks, taken from any thread.
 #[derive(Debug, Default)]
-pub struct Timings {
+pub(crate) struct Timings {
     inner: Mutex<Marks>,
 }
 
@@ -21,7 +21,7 @@ struct Marks {
 
 impl Timings {
     /// Ends the running stage, if any, and starts `name`.
-    pub fn stage(&self, name: &'static str) {
+    pub(crate) fn stage(&self, name: &'static str) {
         let now = (Instant::now(), cpu_time());
         let mut marks = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         marks.close(now);
@@ -29,7 +29,7 @@ impl Timings {
     }
 
     /// Ends the running stage and renders every stage, the total and the peak memory.
-    pub fn finish(&self) -> String {
+    pub(crate) fn finish(&self) -> String {
         let now = (Instant::now(), cpu_time());
         let mut marks = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         marks.close(now);

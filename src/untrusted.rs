@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::io;
 
 /// Whether `c` must not be written as itself.
-pub fn is_hidden(c: char) -> bool {
+pub(crate) fn is_hidden(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
 }
 
@@ -34,7 +34,7 @@ fn is_invisible_format(c: char) -> bool {
 }
 
 /// `text` with every hidden character made visible; borrowed when there is none.
-pub fn escape(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_hidden) {
         return Cow::Borrowed(text);
     }
@@ -57,7 +57,7 @@ fn push_visible(out: &mut String, c: char) {
 /// A serde_json formatter that also writes the hidden characters JSON would leave raw
 /// (DEL, C1 controls, bidi and invisible format characters) as `\uXXXX` escapes: the
 /// data stays exact for a parser, and the bytes stay harmless for a terminal.
-pub struct SafeJson<F>(pub F);
+pub(crate) struct SafeJson<F>(pub(crate) F);
 
 impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
     fn write_string_fragment<W: ?Sized + io::Write>(
@@ -118,7 +118,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
 }
 
 /// Writes `value` as JSON through [`SafeJson`]; `pretty` indents by two spaces.
-pub fn write_json<T: serde::Serialize + ?Sized>(
+pub(crate) fn write_json<T: serde::Serialize + ?Sized>(
     out: &mut dyn io::Write,
     value: &T,
     pretty: bool,
@@ -135,7 +135,7 @@ pub fn write_json<T: serde::Serialize + ?Sized>(
 }
 
 /// [`write_json`] into a string.
-pub fn json_string<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> String {
+pub(crate) fn json_string<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> String {
     let mut out = Vec::new();
     // Writing to memory cannot fail; serialising our own types cannot either.
     let _ = write_json(&mut out, value, pretty);

@@ -6,7 +6,7 @@ use crate::input;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Json,
     /// One line per finding: `file:line:col: severity[rule] message`.
@@ -20,7 +20,7 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
@@ -35,145 +35,145 @@ pub enum ColorChoice {
 Exit status: 0 no error found, 1 errors found, 2 usage or I/O failure."
 )]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
 
     /// Files, directories (walked for *.yaml, *.yml, *.json) or quoted glob patterns; `-` is stdin.
     #[arg(value_name = "PATH")]
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
 
     /// Live cluster state (`kubectl get ... -o yaml`), linted with the other inputs; repeatable.
     /// Objects with server-set fields (uid, resourceVersion, ...) are recognised as live anyway.
     #[arg(long = "cluster-state", value_name = "PATH")]
-    pub cluster_state: Vec<String>,
+    pub(crate) cluster_state: Vec<String>,
 
     /// The previous release's render (the same chart at the old version), to predict the
     /// upgrade trap: a Secret that carries over with names for a Service that was renamed.
     #[arg(long, value_name = "PATH")]
-    pub previous: Vec<String>,
+    pub(crate) previous: Vec<String>,
 
     /// Namespace of objects that set none, as `helm template -n` / `kubectl apply -n` would
     /// place them [default: default].
     #[arg(short = 'n', long)]
-    pub namespace: Option<String>,
+    pub(crate) namespace: Option<String>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    pub(crate) format: Format,
 
     /// Evaluation time, RFC 3339 (e.g. 2026-01-01T00:00:00Z, or with a fraction of a second:
     /// Go compares to the nanosecond), for reproducible CI; default: now.
     #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    pub(crate) now: Option<String>,
 
     /// Warn about certificates that expire sooner than this: days, or 30d, 720h, 90m, 3600s
     /// [default: 30d].
     #[arg(long, value_name = "DURATION")]
-    pub min_validity: Option<String>,
+    pub(crate) min_validity: Option<String>,
 
     /// The Kubernetes release whose API server is predicted, as 1.N (1.26 to 1.37): its Go
     /// decides every TLS verdict, messages included [default: the newest stable, 1.37].
     #[arg(long, value_name = "1.N")]
-    pub kube_version: Option<String>,
+    pub(crate) kube_version: Option<String>,
 
     /// Releases a verdict must hold across, as 1.A..1.B: an endpoint the API servers of
     /// the range judge differently is reported (version-dependent-verdict); verdicts are
     /// the newest's unless --kube-version says [default: every supported release, unless
     /// --kube-version pins one].
     #[arg(long, value_name = "1.A..1.B")]
-    pub kube_versions: Option<String>,
+    pub(crate) kube_versions: Option<String>,
 
     /// Exit 1 when a finding is at this severity or above [default: error].
     #[arg(long, value_name = "SEVERITY", value_parser = severity_arg())]
-    pub fail_on: Option<Severity>,
+    pub(crate) fail_on: Option<Severity>,
 
     /// Run these rules (ids, comma-separated, or `all`), even if the configuration disables them.
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = rule_id)]
-    pub enable: Vec<String>,
+    pub(crate) enable: Vec<String>,
 
     /// Do not run these rules (ids, comma-separated, or `all`); `--enable` wins over it.
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = rule_id)]
-    pub disable: Vec<String>,
+    pub(crate) disable: Vec<String>,
 
     /// Leave out paths matching this glob (gitignore-style, relative to the working directory);
     /// repeatable, added to the configuration's `exclude`.
     #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
 
     /// Render Helm charts among the inputs (directories with a Chart.yaml) with `helm template`
     /// and lint the output; without it, their templates are skipped.
     #[arg(long)]
-    pub helm: bool,
+    pub(crate) helm: bool,
 
     /// Release name for `helm template` [default: release-name].
     #[arg(long, value_name = "NAME")]
-    pub helm_release: Option<String>,
+    pub(crate) helm_release: Option<String>,
 
     /// One more argument for `helm template`, e.g. `--helm-arg=--values=prod.yaml`; repeatable.
     #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
-    pub helm_arg: Vec<String>,
+    pub(crate) helm_arg: Vec<String>,
 
     /// Read the configuration from FILE instead of the nearest .speclint.yaml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<std::path::PathBuf>,
+    pub(crate) config: Option<std::path::PathBuf>,
 
     /// Ignore any .speclint.yaml.
     #[arg(long)]
-    pub no_config: bool,
+    pub(crate) no_config: bool,
 
     /// When to use colour (NO_COLOR is honoured in `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 
     /// Write the report to FILE instead of standard output; a one-line summary goes to stderr.
     #[arg(short = 'o', long, value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
+    pub(crate) output: Option<std::path::PathBuf>,
 
     /// Print nothing unless there is an error (the exit code tells); `--output` is still written.
     #[arg(short = 'q', long)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// Human format: print every note in full, including the endpoints not checked (by
     /// default these are counted, by cause, at the end).
     #[arg(short = 'v', long)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 
     /// After the report, print the number of findings per rule on stderr.
     #[arg(long)]
-    pub statistics: bool,
+    pub(crate) statistics: bool,
 
     /// After the report, print on stderr the wall and CPU time of each stage (read, parse,
     /// model, resolve and verify, rules, report) and the peak memory.
     #[arg(long)]
-    pub timings: bool,
+    pub(crate) timings: bool,
 
     /// Suppressions (`# speclint-ignore: rule -- reason`) without a reason are errors.
     #[arg(long)]
-    pub require_reason: bool,
+    pub(crate) require_reason: bool,
 
     /// Write the findings as a baseline to FILE (after the report) and exit 0.
     #[arg(long, value_name = "FILE")]
-    pub write_baseline: Option<std::path::PathBuf>,
+    pub(crate) write_baseline: Option<std::path::PathBuf>,
 
     /// Drop findings recorded in the baseline FILE (from `--write-baseline`).
     #[arg(long, value_name = "FILE")]
-    pub baseline: Option<std::path::PathBuf>,
+    pub(crate) baseline: Option<std::path::PathBuf>,
 
     /// Refuse (exit 2) an input larger than SIZE, and inputs larger than SIZE together:
     /// bytes, or with K, M, G (KiB, MiB, GiB) or KB, MB, GB; at most 4 GiB - 1 byte
     /// (4294967295) [default: 512MiB].
     #[arg(long, value_name = "SIZE", value_parser = input::parse_size)]
-    pub max_input_size: Option<u64>,
+    pub(crate) max_input_size: Option<u64>,
 
     /// Exit 2 when an input holds no manifest (an empty directory, everything excluded, no
     /// Kubernetes object), instead of warning.
     #[arg(long)]
-    pub fail_on_empty: bool,
+    pub(crate) fail_on_empty: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Certificate tools for debugging by hand: `tls verify`, `tls inspect`.
     #[command(subcommand)]
     Tls(TlsCommand),
@@ -190,42 +190,42 @@ pub enum Command {
 // `speclint rules`, `explain`, `completions`.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RulesFormat {
+pub(crate) enum RulesFormat {
     Human,
     Json,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RulesArgs {
+pub(crate) struct RulesArgs {
     /// Output format: aligned columns, or a JSON array of {id, severity, summary}.
     #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
-    pub format: RulesFormat,
+    pub(crate) format: RulesFormat,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// A rule id, as `speclint rules` lists them (e.g. webhook-hostname).
     #[arg(value_name = "RULE")]
-    pub rule: String,
+    pub(crate) rule: String,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to write the completion script for.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 // `speclint tls verify`, `tls inspect`.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum InspectFormat {
+pub(crate) enum InspectFormat {
     Human,
     Json,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum TlsCommand {
+pub(crate) enum TlsCommand {
     /// Verify a serving chain as kube-apiserver would: prints `ok` or Go's exact error (exit 0 or 1).
     Verify(VerifyArgs),
     /// Describe every certificate and key found in PEM, base64 or a manifest.
@@ -240,23 +240,23 @@ MutatingWebhookConfiguration, CustomResourceDefinition or APIService; an empty c
 server's own trust store.\n\
 Exit status: 0 ok, 1 the API server would refuse the chain, 2 usage or I/O failure."
 )]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// The caBundle: PEM, or a manifest (webhook configuration, CRD, APIService) to take it from.
     #[arg(long, value_name = "FILE")]
-    pub ca_bundle: String,
+    pub(crate) ca_bundle: String,
     /// The name the API server dials, e.g. `my-svc.my-ns.svc`.
     #[arg(long, value_name = "NAME")]
-    pub server_name: String,
+    pub(crate) server_name: String,
     /// Evaluation time, RFC 3339, a fraction of a second included (default: now).
     #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    pub(crate) now: Option<String>,
     /// The Kubernetes release whose API server judges, as 1.N: its Go decides, messages
     /// included [default: the newest stable release, 1.37]
     #[arg(long, value_name = "1.N")]
-    pub kube_version: Option<String>,
+    pub(crate) kube_version: Option<String>,
     /// The serving chain: PEM (leaf first), or a Secret manifest to take it from; `-` is stdin.
     #[arg(value_name = "CHAIN")]
-    pub chain: String,
+    pub(crate) chain: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -264,15 +264,15 @@ pub struct VerifyArgs {
     after_help = "Fingerprints are SHA-256 of the DER, upper-case hex with colons, as \
 `openssl x509 -fingerprint -sha256` prints them. Private keys are described, never shown."
 )]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// PEM, base64 of PEM, or a manifest; `-` is stdin.
     #[arg(value_name = "FILE")]
-    pub input: String,
+    pub(crate) input: String,
     #[arg(long, value_enum, default_value_t = InspectFormat::Human)]
-    pub format: InspectFormat,
+    pub(crate) format: InspectFormat,
     /// Evaluation time for "days left", RFC 3339 (default: now).
     #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    pub(crate) now: Option<String>,
 }
 
 /// error, warning or note, as `.speclint.yaml` reads them.

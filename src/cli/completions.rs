@@ -7,7 +7,7 @@ use clap::builder::PossibleValuesParser;
 use clap::CommandFactory;
 use std::io::Write;
 
-pub fn run(args: &CompletionsArgs, stdout: &mut dyn Write) -> i32 {
+pub(crate) fn run(args: &CompletionsArgs, stdout: &mut dyn Write) -> i32 {
     // Rule ids complete for --enable, --disable and `explain` (parsing does not change:
     // this command only feeds the script generator).
     let ids: Vec<&'static str> = RULES.iter().map(|r| r.id).collect();

@@ -4,7 +4,7 @@ use crate::cli::args::ExplainArgs;
 use crate::cli::exit::{self, EXIT_USAGE};
 use std::io::Write;
 
-pub fn run(args: &ExplainArgs, stdout: &mut dyn Write) -> i32 {
+pub(crate) fn run(args: &ExplainArgs, stdout: &mut dyn Write) -> i32 {
     let Some(rule) = crate::rules::find(args.rule.trim()) else {
         eprintln!("error: unknown rule {:?}", args.rule);
         let closest = crate::suggest::closest_rule_ids(&args.rule, 3);

@@ -5,7 +5,7 @@ use crate::cli::exit;
 use clap::CommandFactory;
 use std::io::Write;
 
-pub fn run(stdout: &mut dyn Write) -> i32 {
+pub(crate) fn run(stdout: &mut dyn Write) -> i32 {
     let page = clap_mangen::Man::new(Args::command());
     let written = page
         .render(stdout)

@@ -12,8 +12,8 @@ mod rules;
 mod settings;
 mod tls;
 
-pub use args::Args;
-pub use exit::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+pub(crate) use args::Args;
+pub(crate) use exit::{EXIT_OK, EXIT_USAGE};
 
 use args::Command;
 use clap::{CommandFactory, Parser};
@@ -41,11 +41,6 @@ pub fn main() -> i32 {
         &mut std::io::stdout().lock(),
         true,
     )
-}
-
-/// Runs the command `args` name, reading `stdin` and writing `stdout`: its exit status.
-pub fn run(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> i32 {
-    dispatch(args, stdin, stdout, false)
 }
 
 /// With `exiting`, the process ends right after, so the lint command leaves what it built

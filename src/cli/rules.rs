@@ -13,7 +13,7 @@ struct RuleEntry {
     summary: &'static str,
 }
 
-pub fn run(args: &RulesArgs, stdout: &mut dyn Write) -> i32 {
+pub(crate) fn run(args: &RulesArgs, stdout: &mut dyn Write) -> i32 {
     exit::after_writing(write_rules(args.format, stdout), stdout)
 }
 

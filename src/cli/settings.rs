@@ -9,7 +9,7 @@ use crate::pipeline::Options;
 
 /// The configuration in force: `--config`, else the nearest `.speclint.yaml`, unless
 /// `--no-config`.
-pub fn load_config(args: &Args) -> Result<Option<Config>, ConfigError> {
+pub(crate) fn load_config(args: &Args) -> Result<Option<Config>, ConfigError> {
     if args.no_config {
         return Ok(None);
     }
@@ -27,7 +27,7 @@ pub fn load_config(args: &Args) -> Result<Option<Config>, ConfigError> {
 }
 
 /// `--enable` and `--disable` name rules that exist and can be switched.
-pub fn check_rule_flags(args: &Args) -> Result<(), String> {
+pub(crate) fn check_rule_flags(args: &Args) -> Result<(), String> {
     for id in args.enable.iter().chain(&args.disable) {
         if id == crate::rules::INVALID_CONFIG.id {
             return Err(format!(
@@ -48,7 +48,7 @@ pub fn check_rule_flags(args: &Args) -> Result<(), String> {
 }
 
 /// The configuration's `exclude` (relative to its directory), then `--exclude`.
-pub fn exclude(args: &Args, config: Option<&Config>) -> Result<input::Exclude, String> {
+pub(crate) fn exclude(args: &Args, config: Option<&Config>) -> Result<input::Exclude, String> {
     let mut exclude = input::Exclude::default();
     match config {
         Some(config) => exclude.add(&config::base_dir(config), &config.exclude),
@@ -60,21 +60,21 @@ pub fn exclude(args: &Args, config: Option<&Config>) -> Result<input::Exclude, S
 }
 
 /// `--max-input-size` over the configuration's, in bytes.
-pub fn max_input_size(args: &Args, config: Option<&Config>) -> u64 {
+pub(crate) fn max_input_size(args: &Args, config: Option<&Config>) -> u64 {
     args.max_input_size
         .or(config.and_then(|c| c.max_input_size))
         .unwrap_or(input::DEFAULT_MAX_INPUT_SIZE)
 }
 
 /// `--fail-on` over the configuration's.
-pub fn fail_on(args: &Args, config: Option<&Config>) -> Severity {
+pub(crate) fn fail_on(args: &Args, config: Option<&Config>) -> Severity {
     args.fail_on
         .or(config.and_then(|c| c.fail_on))
         .unwrap_or(Severity::Error)
 }
 
 /// `--helm` and its flags, over the configuration's `helm:`; None when charts are not rendered.
-pub fn helm(args: &Args, config: Option<&Config>, namespace: &str) -> Option<input::Helm> {
+pub(crate) fn helm(args: &Args, config: Option<&Config>, namespace: &str) -> Option<input::Helm> {
     let file = config.map(|c| c.helm.clone()).unwrap_or_default();
     if !(args.helm || file.render == Some(true)) {
         return None;
@@ -96,7 +96,7 @@ pub fn helm(args: &Args, config: Option<&Config>, namespace: &str) -> Option<inp
 }
 
 /// The pipeline's options: defaults, then the configuration file, then the command line.
-pub fn options(args: &Args, config: Option<&Config>) -> Result<Options, String> {
+pub(crate) fn options(args: &Args, config: Option<&Config>) -> Result<Options, String> {
     let namespace = args
         .namespace
         .clone()

@@ -9,7 +9,7 @@
 
 /// What was found about an input's encoding, for a note or a warning.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     /// UTF-8 (the bytes are passed on unchanged, invalid sequences included).
     Utf8,
     /// UTF-16 with a byte-order mark, converted to UTF-8.
@@ -26,14 +26,14 @@ pub enum Encoding {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Invalid {
+pub(crate) struct Invalid {
     /// Byte offset in the input as read (the BOM included).
-    pub at: usize,
-    pub kind: InvalidKind,
+    pub(crate) at: usize,
+    pub(crate) kind: InvalidKind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InvalidKind {
+pub(crate) enum InvalidKind {
     UnpairedSurrogate,
     OddTrailingByte,
 }
@@ -43,7 +43,7 @@ const MAX_INVALID_RECORDED: usize = 4;
 const SNIFF_BYTES: usize = 4096;
 
 /// The input's text as UTF-8 bytes, and what encoding it was in.
-pub fn decode(bytes: Vec<u8>) -> (Vec<u8>, Encoding) {
+pub(crate) fn decode(bytes: Vec<u8>) -> (Vec<u8>, Encoding) {
     let big_endian = match bytes.get(..2) {
         Some([0xfe, 0xff]) => true,
         Some([0xff, 0xfe]) => false,
@@ -136,7 +136,7 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
 }
 
 /// One line for stderr about a decoded input; None for UTF-8. The bool is true for a warning.
-pub fn describe(name: &str, encoding: &Encoding) -> Option<(bool, String)> {
+pub(crate) fn describe(name: &str, encoding: &Encoding) -> Option<(bool, String)> {
     match encoding {
         Encoding::Utf8 => None,
         Encoding::Utf16 {

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A usage or I/O failure: exit code 2.
 #[derive(Debug)]
-pub struct InputError(pub String);
+pub(crate) struct InputError(pub(crate) String);
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,19 +9,19 @@ use std::process::{Command, Stdio};
 
 /// How charts are rendered (`--helm`).
 #[derive(Clone, Debug)]
-pub struct Helm {
+pub(crate) struct Helm {
     /// The helm program: `helm`, found on PATH.
-    pub program: String,
+    pub(crate) program: String,
     /// `helm template`'s release name.
-    pub release: String,
-    pub namespace: String,
+    pub(crate) release: String,
+    pub(crate) namespace: String,
     /// More arguments for `helm template` (`--helm-arg`), e.g. `--values=prod.yaml`.
-    pub args: Vec<String>,
+    pub(crate) args: Vec<String>,
 }
 
 /// Finds the chart a file belongs to, with a cache of which directories hold a Chart.yaml.
 #[derive(Default)]
-pub struct Charts {
+pub(crate) struct Charts {
     has_chart_yaml: HashMap<PathBuf, bool>,
     /// The last file's directory and its membership, which every file of that directory
     /// shares; a walk gives a directory's files one after another.
@@ -30,7 +30,7 @@ pub struct Charts {
 
 /// Where a file stands with respect to Helm charts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Membership {
+pub(crate) enum Membership {
     /// Not in a chart: a manifest like any other.
     None,
     /// In a chart, outside `templates/` and `charts/` (Chart.yaml, values, crds/, ci/).
@@ -52,7 +52,7 @@ impl Charts {
     /// The outermost chart holding `file` (subcharts are rendered by their parent), and
     /// whether the file is one of its templates. The root is relative to the working
     /// directory when under it.
-    pub fn membership(&mut self, file: &Path) -> Membership {
+    pub(crate) fn membership(&mut self, file: &Path) -> Membership {
         // The chart root is a proper ancestor, so what is below it, past the file's own
         // directory, is the same for every file there.
         let dir = file.parent().unwrap_or(Path::new(""));
@@ -99,7 +99,7 @@ impl Charts {
 
 /// `helm template`'s output for one chart, bounded by `budget` like any input: a render
 /// larger than the limit stops helm rather than memory.
-pub fn render(
+pub(crate) fn render(
     helm: &Helm,
     chart: &Path,
     budget: &mut super::limit::InputBudget,
@@ -172,7 +172,7 @@ pub fn render(
 const MAX_STDERR_KEPT: u64 = 64 * 1024;
 
 /// How a render is named in reports: like `<stdin>`, it is no file on disk.
-pub fn source_name(chart: &Path) -> String {
+pub(crate) fn source_name(chart: &Path) -> String {
     let text = chart.to_string_lossy();
     format!(
         "<helm template {}>",

@@ -5,10 +5,10 @@ use super::error::InputError;
 use std::io::Read;
 
 /// 512 MiB: far above any real render, far below what would exhaust a CI runner.
-pub const DEFAULT_MAX_INPUT_SIZE: u64 = 512 * MIB;
+pub(crate) const DEFAULT_MAX_INPUT_SIZE: u64 = 512 * MIB;
 
 /// 4 GiB - 1 byte: the YAML trees hold byte offsets as u32.
-pub const LARGEST_MAX_INPUT_SIZE: u64 = u32::MAX as u64;
+pub(crate) const LARGEST_MAX_INPUT_SIZE: u64 = u32::MAX as u64;
 
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;
@@ -18,7 +18,7 @@ const GIB: u64 = 1024 * MIB;
 /// `KiB`, `MiB`, `GiB` are powers of 1024 (as `head -c` reads `K`); `KB`, `MB`, `GB` are
 /// powers of 1000. Units are case-insensitive, a space before them is allowed. At most
 /// [`LARGEST_MAX_INPUT_SIZE`].
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let digits = text
         .find(|c: char| !c.is_ascii_digit())
@@ -60,7 +60,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// `512 MiB`, `1536 KiB`, `1000 bytes`: the largest binary unit that divides the size.
-pub fn format_size(bytes: u64) -> String {
+pub(crate) fn format_size(bytes: u64) -> String {
     for (unit, name) in [(GIB, "GiB"), (MIB, "MiB"), (KIB, "KiB")] {
         if bytes >= unit && bytes.is_multiple_of(unit) {
             return format!("{} {name}", bytes / unit);
@@ -76,7 +76,7 @@ pub fn format_size(bytes: u64) -> String {
 /// What `--max-input-size` still allows in this run: each input up to the limit, and every
 /// input together up to the same limit.
 #[derive(Clone, Copy, Debug)]
-pub struct InputBudget {
+pub(crate) struct InputBudget {
     limit: u64,
     used: u64,
 }
@@ -88,18 +88,19 @@ impl Default for InputBudget {
 }
 
 impl InputBudget {
-    pub fn new(limit: u64) -> Self {
+    pub(crate) fn new(limit: u64) -> Self {
         InputBudget { limit, used: 0 }
     }
 
+    #[cfg(test)]
     /// Bytes read so far, by every input.
-    pub fn used(&self) -> u64 {
+    pub(crate) fn used(&self) -> u64 {
         self.used
     }
 
     /// Reads all of `reader`, but never more than one byte past what the budget allows.
     /// `known_size` (a regular file's length) refuses an input too large before reading it.
-    pub fn read(
+    pub(crate) fn read(
         &mut self,
         reader: &mut dyn Read,
         name: &str,
@@ -116,19 +117,19 @@ impl InputBudget {
     }
 
     /// What is left of the budget.
-    pub fn remaining(&self) -> u64 {
+    pub(crate) fn remaining(&self) -> u64 {
         self.limit - self.used
     }
 
     /// Counts bytes already read (at most the budget and one byte more) as [`Self::read`]
     /// would have: the same refusal, with the same message.
-    pub fn account(&mut self, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, InputError> {
+    pub(crate) fn account(&mut self, name: &str, bytes: Vec<u8>) -> Result<Vec<u8>, InputError> {
         self.account_length(|| name.to_string(), bytes.len() as u64)?;
         Ok(bytes)
     }
 
     /// [`Self::account`] for `length` bytes already read; `name` is made only for the error.
-    pub fn account_length(
+    pub(crate) fn account_length(
         &mut self,
         name: impl FnOnce() -> String,
         length: u64,
@@ -159,7 +160,7 @@ impl InputBudget {
 /// All of `reader`, but never more than `allowed` bytes and one more (which tells that it
 /// was too long). `known_size` reserves the buffer at once; a file that grows while being
 /// read still stops at the cap.
-pub fn read_at_most(
+pub(crate) fn read_at_most(
     reader: &mut dyn Read,
     known_size: Option<u64>,
     allowed: u64,

@@ -11,10 +11,10 @@ mod helm;
 mod limit;
 mod paths;
 
-pub use error::InputError;
-pub use helm::Helm;
-pub use limit::{parse_size, InputBudget, DEFAULT_MAX_INPUT_SIZE};
-pub use paths::{relative_to_cwd, shown};
+pub(crate) use error::InputError;
+pub(crate) use helm::Helm;
+pub(crate) use limit::{parse_size, InputBudget, DEFAULT_MAX_INPUT_SIZE};
+pub(crate) use paths::{relative_to_cwd, shown};
 
 use paths::absolute;
 
@@ -32,12 +32,12 @@ const STDIN_NAME: &str = "<stdin>";
 /// a pattern without `/` matches a name at any depth, one with `/` is anchored at its base
 /// directory, and a pattern that matches a directory leaves out everything under it.
 #[derive(Default)]
-pub struct Exclude {
+pub(crate) struct Exclude {
     sets: Vec<(PathBuf, globset::GlobSet)>,
 }
 
 impl Exclude {
-    pub fn check_pattern(pattern: &str) -> Result<(), String> {
+    pub(crate) fn check_pattern(pattern: &str) -> Result<(), String> {
         Self::globs(pattern).map(|_| ())
     }
 
@@ -63,7 +63,7 @@ impl Exclude {
     }
 
     /// Adds `patterns`, relative to `base`.
-    pub fn add(&mut self, base: &Path, patterns: &[String]) -> Result<(), InputError> {
+    pub(crate) fn add(&mut self, base: &Path, patterns: &[String]) -> Result<(), InputError> {
         if patterns.is_empty() {
             return Ok(());
         }
@@ -82,11 +82,7 @@ impl Exclude {
         Ok(())
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.sets.is_empty()
-    }
-
-    pub fn matches(&self, path: &Path) -> bool {
+    pub(crate) fn matches(&self, path: &Path) -> bool {
         if self.sets.is_empty() {
             return false;
         }
@@ -100,25 +96,25 @@ impl Exclude {
 
 /// How inputs are read.
 #[derive(Default)]
-pub struct ReadOptions {
-    pub exclude: Exclude,
+pub(crate) struct ReadOptions {
+    pub(crate) exclude: Exclude,
     /// Render Helm charts with `helm template` (`--helm`); without it their templates are skipped.
-    pub helm: Option<Helm>,
+    pub(crate) helm: Option<Helm>,
 }
 
 /// An argument that named nothing to lint: a directory without manifests, or manifests
 /// that are all excluded.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EmptyInput {
+pub(crate) struct EmptyInput {
     /// The argument as given.
-    pub arg: String,
+    pub(crate) arg: String,
     /// How many files it named that the exclude patterns left out.
-    pub excluded: usize,
+    pub(crate) excluded: usize,
 }
 
 impl EmptyInput {
     /// `no Kubernetes manifests found in out/ (looked for *.yaml, *.yml, *.json)`.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         let arg = shown(&self.arg);
         match self.excluded {
             0 => format!(
@@ -133,25 +129,25 @@ impl EmptyInput {
 
 /// A line for stderr about how an input was read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Notice {
+pub(crate) struct Notice {
     /// A warning; a note otherwise.
-    pub warning: bool,
-    pub text: String,
+    pub(crate) warning: bool,
+    pub(crate) text: String,
 }
 
 /// What was read.
 #[derive(Debug, Default)]
-pub struct Inputs {
-    pub sources: SourceMap,
+pub(crate) struct Inputs {
+    pub(crate) sources: SourceMap,
     /// Charts whose templates were skipped (no `--helm`), with the number of files.
-    pub skipped_charts: Vec<(String, usize)>,
+    pub(crate) skipped_charts: Vec<(String, usize)>,
     /// Arguments that named nothing to lint.
-    pub empty: Vec<EmptyInput>,
+    pub(crate) empty: Vec<EmptyInput>,
     /// Entries of walked directories that are not regular files (FIFOs, sockets, devices):
     /// never opened, since opening a FIFO blocks until a writer comes. As reports name files.
-    pub skipped_special: Vec<String>,
+    pub(crate) skipped_special: Vec<String>,
     /// About encodings (UTF-16), in input order.
-    pub notices: Vec<Notice>,
+    pub(crate) notices: Vec<Notice>,
 }
 
 /// Reads every input. No path, or `-`, reads standard input. Directories are walked
@@ -159,7 +155,7 @@ pub struct Inputs {
 /// Each file is read once even if named twice; excluded files are not read. Files of a
 /// Helm chart are replaced by the chart's render with `--helm`, else its templates are skipped.
 /// Every read counts against `budget`.
-pub fn read_all(
+pub(crate) fn read_all(
     paths: &[String],
     stdin: &mut dyn Read,
     options: &ReadOptions,

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 /// `path` relative to the working directory when it is under it, as users name paths.
-pub fn relative_to_cwd(path: PathBuf) -> PathBuf {
+pub(crate) fn relative_to_cwd(path: PathBuf) -> PathBuf {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
@@ -39,6 +39,6 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
 
 /// Text from an input (a path, an argument) as it may be shown on a terminal: control
 /// characters visible, on one line (see [`crate::untrusted`]).
-pub fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     crate::untrusted::escape(text).into_owned()
 }

@@ -8,46 +8,43 @@ use crate::yaml::NodeRef;
 /// One item of `rules`. Absent lists stay empty: the API server refuses such a rule, and
 /// an empty list matches nothing.
 #[derive(Clone, Debug)]
-pub struct AdmissionRule<'a> {
-    pub node: NodeRef<'a>,
-    pub operations: Vec<&'a str>,
-    pub api_groups: Vec<&'a str>,
-    pub api_versions: Vec<&'a str>,
+pub(crate) struct AdmissionRule<'a> {
+    pub(crate) node: NodeRef<'a>,
+    pub(crate) operations: Vec<&'a str>,
+    pub(crate) api_groups: Vec<&'a str>,
+    pub(crate) api_versions: Vec<&'a str>,
     /// `pods`, `pods/status`, `*`, `*/*`, `*/scale`.
-    pub resources: Vec<&'a str>,
+    pub(crate) resources: Vec<&'a str>,
     /// `*` (the default), `Cluster` or `Namespaced`.
-    pub scope: &'a str,
+    pub(crate) scope: &'a str,
 }
 
 /// The admission half of a webhook of a Validating- or MutatingWebhookConfiguration.
 #[derive(Clone, Debug)]
-pub struct Admission<'a> {
+pub(crate) struct Admission<'a> {
     /// The item of `webhooks`.
-    pub node: NodeRef<'a>,
+    pub(crate) node: NodeRef<'a>,
     /// Its index in `webhooks`, for field paths (`webhooks[2].sideEffects`).
-    pub index: usize,
+    pub(crate) index: usize,
     /// admissionregistration.k8s.io/v1beta1, whose defaults differ.
-    pub v1beta1: bool,
-    pub rules: Vec<AdmissionRule<'a>>,
-    /// `Equivalent` (v1's default) or `Exact` (v1beta1's).
-    pub match_policy: &'a str,
-    pub namespace_selector: LabelSelector<'a>,
-    pub object_selector: LabelSelector<'a>,
+    pub(crate) v1beta1: bool,
+    pub(crate) rules: Vec<AdmissionRule<'a>>,
+    pub(crate) namespace_selector: LabelSelector<'a>,
+    pub(crate) object_selector: LabelSelector<'a>,
     /// `matchConditions` (CEL), counted: speclint does not evaluate them.
-    pub match_conditions: usize,
-    pub match_conditions_node: Option<NodeRef<'a>>,
-    pub failure_policy_node: Option<NodeRef<'a>>,
-    pub timeout_node: Option<NodeRef<'a>>,
+    pub(crate) match_conditions: usize,
+    pub(crate) match_conditions_node: Option<NodeRef<'a>>,
+    pub(crate) timeout_node: Option<NodeRef<'a>>,
     /// `sideEffects` as written (v1 requires it; v1beta1 defaults it to `Unknown`).
-    pub side_effects: Option<NodeRef<'a>>,
+    pub(crate) side_effects: Option<NodeRef<'a>>,
     /// `admissionReviewVersions` as written (v1 requires it; v1beta1 defaults to `[v1beta1]`).
-    pub review_versions: Option<NodeRef<'a>>,
+    pub(crate) review_versions: Option<NodeRef<'a>>,
     /// `Never` (the default) or `IfNeeded`: a mutating webhook may then be called twice.
-    pub reinvocation_policy: &'a str,
+    pub(crate) reinvocation_policy: &'a str,
 }
 
 impl<'a> Admission<'a> {
-    pub fn read(node: NodeRef<'a>, index: usize, v1beta1: bool) -> Admission<'a> {
+    pub(crate) fn read(node: NodeRef<'a>, index: usize, v1beta1: bool) -> Admission<'a> {
         let get = |key: &str| node.get(key).filter(|n| !n.is_null());
         let strings = |n: NodeRef<'a>, key: &str| -> Vec<&'a str> {
             n.get(key)
@@ -74,14 +71,10 @@ impl<'a> Admission<'a> {
             index,
             v1beta1,
             rules,
-            match_policy: get("matchPolicy")
-                .and_then(|n| n.as_str())
-                .unwrap_or(if v1beta1 { "Exact" } else { "Equivalent" }),
             namespace_selector: LabelSelector::read(get("namespaceSelector")),
             object_selector: LabelSelector::read(get("objectSelector")),
             match_conditions: match_conditions_node.map_or(0, |n| n.items().count()),
             match_conditions_node,
-            failure_policy_node: get("failurePolicy"),
             timeout_node: get("timeoutSeconds"),
             side_effects: get("sideEffects"),
             review_versions: get("admissionReviewVersions"),
@@ -92,7 +85,7 @@ impl<'a> Admission<'a> {
     }
 
     /// `webhooks[i].field`, as the API server names fields in its errors.
-    pub fn field(&self, name: &str) -> String {
+    pub(crate) fn field(&self, name: &str) -> String {
         format!("webhooks[{}].{name}", self.index)
     }
 }

@@ -8,7 +8,7 @@ macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-        pub struct $name(usize);
+        pub(crate) struct $name(usize);
 
         impl Id for $name {
             fn from_index(index: usize) -> Self {
@@ -36,14 +36,14 @@ ids! {
 }
 
 /// An index type of one list.
-pub trait Id: Copy {
+pub(crate) trait Id: Copy {
     fn from_index(index: usize) -> Self;
     fn index(self) -> usize;
 }
 
 /// A list indexed by its own id type `I` only.
 #[derive(Clone)]
-pub struct List<I, T> {
+pub(crate) struct List<I, T> {
     items: Vec<T>,
     id: PhantomData<fn(I) -> I>,
 }
@@ -64,7 +64,7 @@ impl<I, T: std::fmt::Debug> std::fmt::Debug for List<I, T> {
 }
 
 impl<I: Id, T> List<I, T> {
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         List {
             items: Vec::with_capacity(capacity),
             id: PhantomData,
@@ -72,30 +72,32 @@ impl<I: Id, T> List<I, T> {
     }
 
     /// Appends an item, returning its id.
-    pub fn push(&mut self, item: T) -> I {
+    pub(crate) fn push(&mut self, item: T) -> I {
         let id = I::from_index(self.items.len());
         self.items.push(item);
         id
     }
 
-    pub fn get(&self, id: I) -> Option<&T> {
+    pub(crate) fn get(&self, id: I) -> Option<&T> {
         self.items.get(id.index())
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.items.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
         self.items.iter()
     }
 
     /// Each item with its id, in order.
-    pub fn iter_ids(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + ExactSizeIterator + '_ {
+    pub(crate) fn iter_ids(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (I, &T)> + ExactSizeIterator + '_ {
         self.items
             .iter()
             .enumerate()
@@ -103,7 +105,7 @@ impl<I: Id, T> List<I, T> {
     }
 
     /// Every id, in order.
-    pub fn ids(&self) -> impl DoubleEndedIterator<Item = I> + ExactSizeIterator + 'static
+    pub(crate) fn ids(&self) -> impl DoubleEndedIterator<Item = I> + ExactSizeIterator + 'static
     where
         I: 'static,
     {
@@ -111,11 +113,11 @@ impl<I: Id, T> List<I, T> {
     }
 
     /// The id the next pushed item gets.
-    pub fn next_id(&self) -> I {
+    pub(crate) fn next_id(&self) -> I {
         I::from_index(self.items.len())
     }
 
-    pub fn as_slice(&self) -> &[T] {
+    pub(crate) fn as_slice(&self) -> &[T] {
         &self.items
     }
 }

@@ -8,12 +8,12 @@ mod port;
 mod selector;
 mod workload;
 
-pub use admission::{Admission, AdmissionRule};
-pub use ids::{EndpointId, Id, List, ObjectId, PodTemplateId, SecretId, ServiceId};
-pub use port::TargetPort;
+pub(crate) use admission::{Admission, AdmissionRule};
+pub(crate) use ids::{EndpointId, Id, List, ObjectId, PodTemplateId, SecretId, ServiceId};
+pub(crate) use port::TargetPort;
 pub(crate) use selector::string_map;
-pub use selector::{KnownLabels, LabelSelector, Labels, Operator, Requirement, Selection};
-pub use workload::{
+pub(crate) use selector::{KnownLabels, Labels, Operator, Selection};
+pub(crate) use workload::{
     Autoscaler, DisruptionBudget, IngressRule, Namespace, NetworkPolicy, Peer, PolicyPort,
 };
 
@@ -24,36 +24,36 @@ use foldhash::HashMap;
 
 /// Any Kubernetes object of the inputs.
 #[derive(Clone, Debug)]
-pub struct Object<'a> {
+pub(crate) struct Object<'a> {
     /// The document it is in; its tree is parsed again when read, if it was let go.
-    pub document: &'a Document,
+    pub(crate) document: &'a Document,
     /// Its root node in the document.
-    pub root: NodeId,
-    pub file: FileId,
-    pub api_version: &'a str,
-    pub kind: &'a str,
-    pub name: &'a str,
+    pub(crate) root: NodeId,
+    pub(crate) file: FileId,
+    pub(crate) api_version: &'a str,
+    pub(crate) kind: &'a str,
+    pub(crate) name: &'a str,
     /// The effective namespace: `metadata.namespace`, else the default one; empty when cluster-scoped.
-    pub namespace: &'a str,
-    pub template: Option<&'a str>,
+    pub(crate) namespace: &'a str,
+    pub(crate) template: Option<&'a str>,
     /// Read from the cluster (`kubectl get -o yaml`, or `--cluster-state`), not rendered.
-    pub live: bool,
+    pub(crate) live: bool,
 }
 
 impl<'a> Object<'a> {
     /// The object's node (its document's tree is parsed again if it was let go).
-    pub fn node(&self) -> NodeRef<'a> {
+    pub(crate) fn node(&self) -> NodeRef<'a> {
         self.document.node(self.root)
     }
 
-    pub fn group(&self) -> &'a str {
+    pub(crate) fn group(&self) -> &'a str {
         self.api_version
             .rsplit_once('/')
             .map(|(group, _)| group)
             .unwrap_or("")
     }
 
-    pub fn object_ref(&self) -> ObjectRef {
+    pub(crate) fn object_ref(&self) -> ObjectRef {
         ObjectRef {
             api_version: self.api_version.to_string(),
             kind: self.kind.to_string(),
@@ -63,11 +63,11 @@ impl<'a> Object<'a> {
     }
 
     /// `Kind/name`, as kubectl prints it.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         format!("{}/{}", self.kind, self.name)
     }
 
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         match self.document.identity() {
             // The lone object of its document: the document's root.
             Some(_) => self.document.span,
@@ -76,7 +76,7 @@ impl<'a> Object<'a> {
     }
 
     /// The span to point at for the object as a whole: its `metadata.name`, else its start.
-    pub fn name_span(&self) -> Span {
+    pub(crate) fn name_span(&self) -> Span {
         let name = match self.document.identity() {
             // Set aside only when the name node is exactly its text.
             Some(identity) => (identity.name.get()).map(|r| Span::new(self.file, r.start, r.end)),
@@ -89,7 +89,7 @@ impl<'a> Object<'a> {
     }
 
     /// `metadata.annotations`.
-    pub fn annotations(&self) -> Option<NodeRef<'a>> {
+    pub(crate) fn annotations(&self) -> Option<NodeRef<'a>> {
         match self.document.identity() {
             // Objects with annotations keep their tree (`identity_unless_read`).
             Some(_) => None,
@@ -153,7 +153,7 @@ fn content_is_read(kind: &str) -> bool {
 /// The identity of an object whose tree the linter need not keep ([`yaml::load_retaining`]):
 /// no stage reads its kind's content, and [`identity`] can stand for it. A tree let go is
 /// parsed again if some stage asks for it, so this list only saves time.
-pub fn identity_unless_read(root: NodeRef<'_>) -> Option<yaml::Identity> {
+pub(crate) fn identity_unless_read(root: NodeRef<'_>) -> Option<yaml::Identity> {
     if content_is_read(root.get("kind")?.as_str()?) {
         return None;
     }
@@ -239,54 +239,53 @@ fn object_identity(root: NodeRef<'_>) -> Option<yaml::Identity> {
     })
 }
 
-pub fn is_cluster_scoped(kind: &str) -> bool {
+pub(crate) fn is_cluster_scoped(kind: &str) -> bool {
     CLUSTER_SCOPED_KINDS.contains(&kind)
 }
 
 #[derive(Clone, Debug)]
-pub struct ServicePort<'a> {
-    pub node: NodeRef<'a>,
-    pub name: Option<&'a str>,
-    pub port: Option<i64>,
-    pub port_node: Option<NodeRef<'a>>,
+pub(crate) struct ServicePort<'a> {
+    pub(crate) node: NodeRef<'a>,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) port: Option<i64>,
     /// Defaults to `port`, as the API server defaults it.
-    pub target_port: Option<TargetPort<'a>>,
-    pub target_port_node: Option<NodeRef<'a>>,
+    pub(crate) target_port: Option<TargetPort<'a>>,
+    pub(crate) target_port_node: Option<NodeRef<'a>>,
 }
 
 #[derive(Clone, Debug)]
-pub struct Service<'a> {
-    pub object: ObjectId,
-    pub service_type: &'a str,
-    pub cluster_ip: Option<NodeRef<'a>>,
+pub(crate) struct Service<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) service_type: &'a str,
+    pub(crate) cluster_ip: Option<NodeRef<'a>>,
     /// None when the Service has no selector (its endpoints are managed by hand).
-    pub selector: Option<Vec<(&'a str, &'a str)>>,
-    pub selector_node: Option<NodeRef<'a>>,
-    pub ports: Vec<ServicePort<'a>>,
-    pub ports_node: Option<NodeRef<'a>>,
+    pub(crate) selector: Option<Vec<(&'a str, &'a str)>>,
+    pub(crate) selector_node: Option<NodeRef<'a>>,
+    pub(crate) ports: Vec<ServicePort<'a>>,
+    pub(crate) ports_node: Option<NodeRef<'a>>,
 }
 
 impl<'a> Service<'a> {
-    pub fn is_headless(&self) -> bool {
+    pub(crate) fn is_headless(&self) -> bool {
         self.headless_cluster_ip().is_some()
     }
 
     /// `clusterIP: None`, when the Service is headless.
-    pub fn headless_cluster_ip(&self) -> Option<NodeRef<'a>> {
+    pub(crate) fn headless_cluster_ip(&self) -> Option<NodeRef<'a>> {
         self.cluster_ip.filter(|n| n.as_str() == Some("None"))
     }
 }
 
 #[derive(Clone, Debug)]
-pub struct ContainerPort<'a> {
-    pub node: NodeRef<'a>,
-    pub name: Option<&'a str>,
-    pub container_port: Option<i64>,
+pub(crate) struct ContainerPort<'a> {
+    pub(crate) node: NodeRef<'a>,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) container_port: Option<i64>,
 }
 
 impl ContainerPort<'_> {
     /// Whether a Service's targetPort (a number or a port name) selects this port.
-    pub fn is_target(&self, target: TargetPort<'_>) -> bool {
+    pub(crate) fn is_target(&self, target: TargetPort<'_>) -> bool {
         match target {
             TargetPort::Number(n) => self.container_port == Some(n),
             TargetPort::Name(name) => self.name == Some(name),
@@ -295,35 +294,34 @@ impl ContainerPort<'_> {
 }
 
 #[derive(Clone, Debug)]
-pub struct VolumeMount<'a> {
-    pub node: NodeRef<'a>,
-    pub name: &'a str,
-    pub mount_path: Option<&'a str>,
+pub(crate) struct VolumeMount<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) mount_path: Option<&'a str>,
 }
 
 #[derive(Clone, Debug)]
-pub struct Container<'a> {
-    pub node: NodeRef<'a>,
-    pub name: Option<&'a str>,
-    pub image: Option<&'a str>,
-    pub ports: Vec<ContainerPort<'a>>,
-    pub mounts: Vec<VolumeMount<'a>>,
+pub(crate) struct Container<'a> {
+    pub(crate) node: NodeRef<'a>,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) image: Option<&'a str>,
+    pub(crate) ports: Vec<ContainerPort<'a>>,
+    pub(crate) mounts: Vec<VolumeMount<'a>>,
     /// `command` then `args`, each a string node.
-    pub arguments: Vec<NodeRef<'a>>,
+    pub(crate) arguments: Vec<NodeRef<'a>>,
     /// `env` entries: name, and the literal value or where it comes from.
-    pub env: Vec<EnvVar<'a>>,
-    pub readiness_probe: Option<NodeRef<'a>>,
+    pub(crate) env: Vec<EnvVar<'a>>,
+    pub(crate) readiness_probe: Option<NodeRef<'a>>,
 }
 
 #[derive(Clone, Debug)]
-pub struct EnvVar<'a> {
-    pub node: NodeRef<'a>,
-    pub name: &'a str,
-    pub value: EnvValue<'a>,
+pub(crate) struct EnvVar<'a> {
+    pub(crate) node: NodeRef<'a>,
+    pub(crate) name: &'a str,
+    pub(crate) value: EnvValue<'a>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EnvValue<'a> {
+pub(crate) enum EnvValue<'a> {
     Literal(&'a str),
     /// `valueFrom.fieldRef.fieldPath`, e.g. `metadata.namespace`.
     FieldRef(&'a str),
@@ -334,7 +332,7 @@ pub enum EnvValue<'a> {
 impl<'a> Container<'a> {
     /// Expands `$(VAR)` references as the kubelet does: from this container's env, with
     /// `metadata.namespace` field references taking `namespace`. Unknown references stay.
-    pub fn expand(&self, text: &str, namespace: &str) -> String {
+    pub(crate) fn expand(&self, text: &str, namespace: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("$(") {
@@ -366,7 +364,7 @@ impl<'a> Container<'a> {
     }
 
     /// A literal env value, or the pod's namespace for a `metadata.namespace` field reference.
-    pub fn env_value(&self, name: &str, namespace: &str) -> Option<String> {
+    pub(crate) fn env_value(&self, name: &str, namespace: &str) -> Option<String> {
         self.env
             .iter()
             .rev()
@@ -380,12 +378,12 @@ impl<'a> Container<'a> {
 
     /// The value a command-line flag ends up with (`--name=v`, `-name=v`, `--name v`), with
     /// its node: the last occurrence, as Go's flag and pflag packages set it.
-    pub fn flag(&self, name: &str) -> Option<(&'a str, NodeRef<'a>)> {
+    pub(crate) fn flag(&self, name: &str) -> Option<(&'a str, NodeRef<'a>)> {
         self.flag_occurrences(name).pop()
     }
 
     /// Every value given to a flag, in order. Arguments after `--` are not flags.
-    pub fn flag_occurrences(&self, name: &str) -> Vec<(&'a str, NodeRef<'a>)> {
+    pub(crate) fn flag_occurrences(&self, name: &str) -> Vec<(&'a str, NodeRef<'a>)> {
         let mut found = Vec::new();
         let mut arguments = self.arguments.iter();
         while let Some(node) = arguments.next() {
@@ -416,71 +414,69 @@ impl<'a> Container<'a> {
 
 /// A Secret a volume refers to, directly or as a projected source.
 #[derive(Clone, Debug)]
-pub struct SecretVolumeSource<'a> {
-    pub secret_name: &'a str,
-    pub secret_name_node: NodeRef<'a>,
+pub(crate) struct SecretVolumeSource<'a> {
+    pub(crate) secret_name: &'a str,
+    pub(crate) secret_name_node: NodeRef<'a>,
     /// `optional: true`: the kubelet starts the pod without the Secret.
-    pub optional: bool,
+    pub(crate) optional: bool,
 }
 
 #[derive(Clone, Debug)]
-pub struct Volume<'a> {
-    pub node: NodeRef<'a>,
-    pub name: &'a str,
-    pub secrets: Vec<SecretVolumeSource<'a>>,
+pub(crate) struct Volume<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) secrets: Vec<SecretVolumeSource<'a>>,
 }
 
 /// A pod template: of a workload controller, a CronJob, or a bare Pod.
 #[derive(Clone, Debug)]
-pub struct PodTemplate<'a> {
-    pub object: ObjectId,
+pub(crate) struct PodTemplate<'a> {
+    pub(crate) object: ObjectId,
     /// The kind of the object holding it (`Deployment`, `DaemonSet`, `Pod`...).
-    pub kind: &'a str,
+    pub(crate) kind: &'a str,
     /// `metadata.labels` of that object (a workload's own labels, not its pods').
-    pub workload_labels: Vec<(&'a str, &'a str)>,
+    pub(crate) workload_labels: Vec<(&'a str, &'a str)>,
     /// The workload's `spec.replicas` as written (Deployments and StatefulSets default to 1).
-    pub replicas: Option<NodeRef<'a>>,
+    pub(crate) replicas: Option<NodeRef<'a>>,
     /// `spec.affinity.podAntiAffinity` of the pods.
-    pub anti_affinity: Option<NodeRef<'a>>,
+    pub(crate) anti_affinity: Option<NodeRef<'a>>,
     /// `spec.topologySpreadConstraints` of the pods, when not empty.
-    pub topology_spread: Option<NodeRef<'a>>,
+    pub(crate) topology_spread: Option<NodeRef<'a>>,
     /// `spec.hostNetwork: true`: the pods use the node's network, which most network
     /// plugins leave out of NetworkPolicies.
-    pub host_network: bool,
-    pub labels: Vec<(&'a str, &'a str)>,
+    pub(crate) host_network: bool,
+    pub(crate) labels: Vec<(&'a str, &'a str)>,
     /// `metadata.labels` of the template, to point at.
-    pub labels_node: Option<NodeRef<'a>>,
-    pub containers: Vec<Container<'a>>,
-    pub volumes: Vec<Volume<'a>>,
+    pub(crate) labels_node: Option<NodeRef<'a>>,
+    pub(crate) containers: Vec<Container<'a>>,
+    pub(crate) volumes: Vec<Volume<'a>>,
     /// `spec.serviceAccountName`, else the deprecated `spec.serviceAccount` (pkg/apis/core/v1
     /// conversion.go: the new field wins when both are set); None when neither is set.
-    pub service_account: Option<&'a str>,
-    pub service_account_node: Option<NodeRef<'a>>,
+    pub(crate) service_account: Option<&'a str>,
     /// The first volume of each name, for mounts to find theirs without a scan.
     volumes_by_name: HashMap<&'a str, usize>,
 }
 
 impl<'a> PodTemplate<'a> {
     /// Whether the template's labels hold every `(key, value)` pair of `selector`.
-    pub fn carries_all(&self, selector: &[(&str, &str)]) -> bool {
+    pub(crate) fn carries_all(&self, selector: &[(&str, &str)]) -> bool {
         selector
             .iter()
             .all(|pair| self.labels.iter().any(|label| label == pair))
     }
 
-    pub fn volume(&self, name: &str) -> Option<&Volume<'a>> {
+    pub(crate) fn volume(&self, name: &str) -> Option<&Volume<'a>> {
         self.volumes_by_name.get(name).map(|&i| &self.volumes[i])
     }
 
     /// The ServiceAccount the pods run as: `default` when the template names none, as the
     /// ServiceAccount admission plugin sets it (plugin/pkg/admission/serviceaccount/admission.go).
-    pub fn service_account_name(&self) -> &'a str {
+    pub(crate) fn service_account_name(&self) -> &'a str {
         self.service_account.unwrap_or("default")
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SecretEncoding {
+pub(crate) enum SecretEncoding {
     /// `data`: base64, as Go's StdEncoding decodes it.
     Base64,
     /// `stringData`: the text itself.
@@ -488,29 +484,29 @@ pub enum SecretEncoding {
 }
 
 #[derive(Clone, Debug)]
-pub struct SecretEntry<'a> {
-    pub key: &'a str,
-    pub key_node: NodeRef<'a>,
-    pub value_node: NodeRef<'a>,
-    pub encoding: SecretEncoding,
+pub(crate) struct SecretEntry<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) key_node: NodeRef<'a>,
+    pub(crate) value_node: NodeRef<'a>,
+    pub(crate) encoding: SecretEncoding,
 }
 
 #[derive(Clone, Debug)]
-pub struct Secret<'a> {
-    pub object: ObjectId,
-    pub secret_type: Option<&'a str>,
+pub(crate) struct Secret<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) secret_type: Option<&'a str>,
     /// `stringData` entries win over `data` entries of the same key, as on the API server.
-    pub entries: Vec<SecretEntry<'a>>,
+    pub(crate) entries: Vec<SecretEntry<'a>>,
 }
 
 impl<'a> Secret<'a> {
-    pub fn entry(&self, key: &str) -> Option<&SecretEntry<'a>> {
+    pub(crate) fn entry(&self, key: &str) -> Option<&SecretEntry<'a>> {
         self.entries.iter().find(|e| e.key == key)
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EndpointKind {
+pub(crate) enum EndpointKind {
     ValidatingWebhook,
     MutatingWebhook,
     CrdConversion,
@@ -519,7 +515,7 @@ pub enum EndpointKind {
 
 impl EndpointKind {
     /// Every kind, in the order the API server's kinds are listed here.
-    pub const ALL: [EndpointKind; 4] = [
+    pub(crate) const ALL: [EndpointKind; 4] = [
         EndpointKind::ValidatingWebhook,
         EndpointKind::MutatingWebhook,
         EndpointKind::CrdConversion,
@@ -527,7 +523,7 @@ impl EndpointKind {
     ];
 
     /// The kind of the object holding endpoints of this kind.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EndpointKind::ValidatingWebhook => "ValidatingWebhookConfiguration",
             EndpointKind::MutatingWebhook => "MutatingWebhookConfiguration",
@@ -537,12 +533,12 @@ impl EndpointKind {
     }
 
     /// The endpoint kind of objects of `kind`; None for kinds that hold no endpoint.
-    pub fn from_kind(kind: &str) -> Option<Self> {
+    pub(crate) fn from_kind(kind: &str) -> Option<Self> {
         EndpointKind::ALL.into_iter().find(|k| k.as_str() == kind)
     }
 
     /// The API group of the object holding it.
-    pub fn group(self) -> &'static str {
+    pub(crate) fn group(self) -> &'static str {
         match self {
             EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {
                 "admissionregistration.k8s.io"
@@ -553,7 +549,7 @@ impl EndpointKind {
     }
 
     /// The resource (plural) of the object holding it.
-    pub fn resource(self) -> &'static str {
+    pub(crate) fn resource(self) -> &'static str {
         match self {
             EndpointKind::ValidatingWebhook => "validatingwebhookconfigurations",
             EndpointKind::MutatingWebhook => "mutatingwebhookconfigurations",
@@ -563,46 +559,37 @@ impl EndpointKind {
     }
 
     /// An admission webhook of a configuration (not a conversion webhook or APIService).
-    pub fn is_admission(self) -> bool {
+    pub(crate) fn is_admission(self) -> bool {
         matches!(
             self,
             EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook
         )
     }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            EndpointKind::ValidatingWebhook => "validating webhook",
-            EndpointKind::MutatingWebhook => "mutating webhook",
-            EndpointKind::CrdConversion => "conversion webhook",
-            EndpointKind::ApiService => "aggregated API",
-        }
-    }
 }
 
 /// `clientConfig.service` (or `spec.service` of an APIService).
 #[derive(Clone, Debug)]
-pub struct ServiceReference<'a> {
-    pub node: NodeRef<'a>,
-    pub name: Option<NodeRef<'a>>,
-    pub namespace: Option<NodeRef<'a>>,
-    pub port: Option<NodeRef<'a>>,
-    pub path: Option<NodeRef<'a>>,
+pub(crate) struct ServiceReference<'a> {
+    pub(crate) node: NodeRef<'a>,
+    pub(crate) name: Option<NodeRef<'a>>,
+    pub(crate) namespace: Option<NodeRef<'a>>,
+    pub(crate) port: Option<NodeRef<'a>>,
+    pub(crate) path: Option<NodeRef<'a>>,
 }
 
-pub const DEFAULT_SERVICE_PORT: i64 = 443;
+pub(crate) const DEFAULT_SERVICE_PORT: i64 = 443;
 
 impl<'a> ServiceReference<'a> {
-    pub fn name(&self) -> &'a str {
+    pub(crate) fn name(&self) -> &'a str {
         self.name.and_then(|n| n.as_str()).unwrap_or("")
     }
 
-    pub fn namespace(&self) -> &'a str {
+    pub(crate) fn namespace(&self) -> &'a str {
         self.namespace.and_then(|n| n.as_str()).unwrap_or("")
     }
 
     /// The port the API server dials, defaulted to 443; None when it is not an integer.
-    pub fn port(&self) -> Option<i64> {
+    pub(crate) fn port(&self) -> Option<i64> {
         match self.port {
             None => Some(DEFAULT_SERVICE_PORT),
             Some(node) if node.is_null() => Some(DEFAULT_SERVICE_PORT),
@@ -610,12 +597,12 @@ impl<'a> ServiceReference<'a> {
         }
     }
 
-    pub fn path(&self) -> Option<&'a str> {
+    pub(crate) fn path(&self) -> Option<&'a str> {
         self.path.and_then(|n| n.as_str())
     }
 
     /// What to point at: the service name, else the whole reference.
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         self.name
             .map(|n| n.span())
             .unwrap_or_else(|| self.node.span())
@@ -625,37 +612,37 @@ impl<'a> ServiceReference<'a> {
 /// One TLS endpoint the API server calls: a webhook of a configuration, a CRD's conversion
 /// webhook, or an APIService.
 #[derive(Clone, Debug)]
-pub struct Endpoint<'a> {
-    pub object: ObjectId,
-    pub kind: EndpointKind,
+pub(crate) struct Endpoint<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) kind: EndpointKind,
     /// The webhook's `name`; the CRD's or APIService's name otherwise.
-    pub name: String,
+    pub(crate) name: String,
     /// Field path of the client config, for messages (`webhooks[0].clientConfig`).
-    pub field_path: String,
+    pub(crate) field_path: String,
     /// The clientConfig mapping (an APIService's `spec`).
-    pub client_config: Option<NodeRef<'a>>,
-    pub service: Option<ServiceReference<'a>>,
-    pub url: Option<NodeRef<'a>>,
-    pub ca_bundle: Option<NodeRef<'a>>,
-    pub insecure_skip_tls_verify: Option<NodeRef<'a>>,
+    pub(crate) client_config: Option<NodeRef<'a>>,
+    pub(crate) service: Option<ServiceReference<'a>>,
+    pub(crate) url: Option<NodeRef<'a>>,
+    pub(crate) ca_bundle: Option<NodeRef<'a>>,
+    pub(crate) insecure_skip_tls_verify: Option<NodeRef<'a>>,
     /// `Fail` or `Ignore`, defaulted by API version.
-    pub failure_policy: &'a str,
-    pub timeout_seconds: i64,
+    pub(crate) failure_policy: &'a str,
+    pub(crate) timeout_seconds: i64,
     /// A CRD with a single version never calls its conversion webhook.
-    pub never_called: bool,
+    pub(crate) never_called: bool,
     /// What an admission webhook intercepts; None for conversion webhooks and APIServices.
-    pub admission: Option<Admission<'a>>,
+    pub(crate) admission: Option<Admission<'a>>,
 }
 
 impl<'a> Endpoint<'a> {
     /// The `caBundle` key, to point at without underlining its long value.
-    pub fn ca_bundle_key_span(&self) -> Option<Span> {
+    pub(crate) fn ca_bundle_key_span(&self) -> Option<Span> {
         let (key, _) = self.client_config?.entry("caBundle")?;
         Some(key.span())
     }
 
     /// The node to point at for the endpoint as a whole.
-    pub fn span(&self, model: &Model<'a>) -> Span {
+    pub(crate) fn span(&self, model: &Model<'a>) -> Span {
         if let Some(service) = &self.service {
             return service.span();
         }
@@ -670,20 +657,20 @@ impl<'a> Endpoint<'a> {
 
 /// All typed views of one run, with hash indexes for lookups.
 #[derive(Debug, Default)]
-pub struct Model<'a> {
+pub(crate) struct Model<'a> {
     /// The documents the model was built from (for rules about YAML itself).
-    pub documents: &'a [Document],
-    pub objects: List<ObjectId, Object<'a>>,
-    pub services: List<ServiceId, Service<'a>>,
-    pub pod_templates: List<PodTemplateId, PodTemplate<'a>>,
-    pub secrets: List<SecretId, Secret<'a>>,
-    pub endpoints: List<EndpointId, Endpoint<'a>>,
-    pub namespaces: Vec<Namespace<'a>>,
-    pub disruption_budgets: Vec<DisruptionBudget<'a>>,
-    pub network_policies: Vec<NetworkPolicy<'a>>,
-    pub autoscalers: Vec<Autoscaler<'a>>,
+    pub(crate) documents: &'a [Document],
+    pub(crate) objects: List<ObjectId, Object<'a>>,
+    pub(crate) services: List<ServiceId, Service<'a>>,
+    pub(crate) pod_templates: List<PodTemplateId, PodTemplate<'a>>,
+    pub(crate) secrets: List<SecretId, Secret<'a>>,
+    pub(crate) endpoints: List<EndpointId, Endpoint<'a>>,
+    pub(crate) namespaces: Vec<Namespace<'a>>,
+    pub(crate) disruption_budgets: Vec<DisruptionBudget<'a>>,
+    pub(crate) network_policies: Vec<NetworkPolicy<'a>>,
+    pub(crate) autoscalers: Vec<Autoscaler<'a>>,
     /// Resources the CRDs among the inputs define: (plural, cluster-scoped).
-    pub custom_resources: Vec<(&'a str, bool)>,
+    pub(crate) custom_resources: Vec<(&'a str, bool)>,
     /// Per endpoint: its object is live state that a rendered object of the same kind and
     /// name replaces when applied, so it is not a second webhook.
     superseded: Vec<bool>,
@@ -718,12 +705,12 @@ struct NamespaceTemplates<'a> {
 }
 
 impl<'a> Model<'a> {
-    pub fn build(documents: &'a [Document], default_namespace: &'a str) -> Model<'a> {
+    pub(crate) fn build(documents: &'a [Document], default_namespace: &'a str) -> Model<'a> {
         Model::build_with_live(documents, default_namespace, &|_| false)
     }
 
     /// `live_file` tells which inputs are cluster state as a whole (`--cluster-state`).
-    pub fn build_with_live(
+    pub(crate) fn build_with_live(
         documents: &'a [Document],
         default_namespace: &'a str,
         live_file: &dyn Fn(FileId) -> bool,
@@ -771,7 +758,7 @@ impl<'a> Model<'a> {
     }
 
     /// Whether an endpoint's object is live state that a rendered object replaces.
-    pub fn is_superseded(&self, endpoint: EndpointId) -> bool {
+    pub(crate) fn is_superseded(&self, endpoint: EndpointId) -> bool {
         self.superseded
             .get(endpoint.index())
             .copied()
@@ -921,24 +908,24 @@ impl<'a> Model<'a> {
         }
     }
 
-    pub fn service_index(&self, namespace: &str, name: &str) -> Option<ServiceId> {
+    pub(crate) fn service_index(&self, namespace: &str, name: &str) -> Option<ServiceId> {
         self.services_by_name
             .get(&(namespace.to_string(), name))
             .copied()
     }
 
-    pub fn secret_index(&self, namespace: &str, name: &str) -> Option<SecretId> {
+    pub(crate) fn secret_index(&self, namespace: &str, name: &str) -> Option<SecretId> {
         self.secrets_by_name
             .get(&(namespace.to_string(), name))
             .copied()
     }
 
-    pub fn secret(&self, namespace: &str, name: &str) -> Option<&Secret<'a>> {
+    pub(crate) fn secret(&self, namespace: &str, name: &str) -> Option<&Secret<'a>> {
         self.secret_index(namespace, name).map(|i| &self.secrets[i])
     }
 
     /// Indexes into `pod_templates` of the templates in a namespace.
-    pub fn pod_templates_in(&self, namespace: &str) -> &[PodTemplateId] {
+    pub(crate) fn pod_templates_in(&self, namespace: &str) -> &[PodTemplateId] {
         self.pod_templates_by_namespace
             .get(namespace)
             .map(|templates| templates.all.as_slice())
@@ -947,7 +934,7 @@ impl<'a> Model<'a> {
 
     /// Indexes into `pod_templates` of the templates in a namespace carrying every pair of
     /// `selector`, ascending. An empty selector selects nothing, as for a Service.
-    pub fn pod_templates_selected(
+    pub(crate) fn pod_templates_selected(
         &self,
         namespace: &str,
         selector: &[(&str, &str)],
@@ -971,7 +958,7 @@ impl<'a> Model<'a> {
             .collect()
     }
 
-    pub fn object(&self, id: ObjectId) -> &Object<'a> {
+    pub(crate) fn object(&self, id: ObjectId) -> &Object<'a> {
         &self.objects[id]
     }
 }
@@ -1097,7 +1084,6 @@ fn read_service_port(node: NodeRef<'_>) -> ServicePort<'_> {
         node,
         name: node.get("name").and_then(|n| n.as_str()),
         port,
-        port_node,
         target_port,
         target_port_node,
     }
@@ -1205,7 +1191,6 @@ fn read_pod_template<'a>(
         containers,
         volumes,
         service_account: service_account_node.and_then(|n| n.as_str()),
-        service_account_node,
         volumes_by_name,
     })
 }
@@ -1227,7 +1212,6 @@ fn read_container(node: NodeRef<'_>) -> Container<'_> {
         .flat_map(|n| n.items())
         .filter_map(|mount| {
             Some(VolumeMount {
-                node: mount,
                 name: mount.get("name")?.as_str()?,
                 mount_path: mount.get("mountPath").and_then(|n| n.as_str()),
             })
@@ -1296,11 +1280,7 @@ fn read_volume(node: NodeRef<'_>) -> Option<Volume<'_>> {
             })
         })
         .collect();
-    Some(Volume {
-        node,
-        name,
-        secrets,
-    })
+    Some(Volume { name, secrets })
 }
 
 fn read_service_reference(node: NodeRef<'_>) -> ServiceReference<'_> {

@@ -1,7 +1,7 @@
 //! A Service's `targetPort`: a number or a container port's name.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TargetPort<'a> {
+pub(crate) enum TargetPort<'a> {
     Number(i64),
     Name(&'a str),
 }

@@ -4,7 +4,7 @@
 use crate::yaml::NodeRef;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operator {
+pub(crate) enum Operator {
     In,
     NotIn,
     Exists,
@@ -13,28 +13,26 @@ pub enum Operator {
 
 /// One requirement: `matchLabels` entries become `In` with one value.
 #[derive(Clone, Debug)]
-pub struct Requirement<'a> {
-    pub key: &'a str,
-    pub operator: Operator,
-    pub values: Vec<&'a str>,
-    /// The `matchLabels` entry or the `matchExpressions` item.
-    pub node: NodeRef<'a>,
+pub(crate) struct Requirement<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) operator: Operator,
+    pub(crate) values: Vec<&'a str>,
 }
 
 /// A `metav1.LabelSelector`. An absent or empty selector selects everything (as webhooks,
 /// NetworkPolicies and PodDisruptionBudgets of policy/v1 read it).
 #[derive(Clone, Debug, Default)]
-pub struct LabelSelector<'a> {
-    pub node: Option<NodeRef<'a>>,
-    pub requirements: Vec<Requirement<'a>>,
+pub(crate) struct LabelSelector<'a> {
+    pub(crate) node: Option<NodeRef<'a>>,
+    pub(crate) requirements: Vec<Requirement<'a>>,
     /// An operator the API server does not know, or values where none belong: the object
     /// is refused, so no match is claimed either way.
-    pub invalid: bool,
+    pub(crate) invalid: bool,
 }
 
 /// What a selector says about an object whose labels may be partly unknown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Selection {
+pub(crate) enum Selection {
     Selected,
     Excluded,
     /// It depends on a label whose value the inputs do not show.
@@ -42,7 +40,7 @@ pub enum Selection {
 }
 
 /// Labels of an object: those the inputs show, and whether others may exist.
-pub trait Labels {
+pub(crate) trait Labels {
     fn label(&self, key: &str) -> Option<&str>;
     /// True when a label the inputs do not show cannot exist (a rendered object's labels
     /// are all there). False for an object the platform owns (a system namespace): it may
@@ -52,7 +50,7 @@ pub trait Labels {
 }
 
 impl<'a> LabelSelector<'a> {
-    pub fn read(node: Option<NodeRef<'a>>) -> LabelSelector<'a> {
+    pub(crate) fn read(node: Option<NodeRef<'a>>) -> LabelSelector<'a> {
         let node = node.filter(|n| !n.is_null());
         let mut selector = LabelSelector {
             node,
@@ -68,7 +66,6 @@ impl<'a> LabelSelector<'a> {
                         key: k,
                         operator: Operator::In,
                         values: value.as_str().into_iter().collect(),
-                        node: key,
                     }),
                     _ => selector.invalid = true,
                 }
@@ -107,18 +104,17 @@ impl<'a> LabelSelector<'a> {
                 key,
                 operator,
                 values,
-                node: expression,
             });
         }
         selector
     }
 
     /// An absent, null or `{}` selector.
-    pub fn is_everything(&self) -> bool {
+    pub(crate) fn is_everything(&self) -> bool {
         self.requirements.is_empty() && !self.invalid
     }
 
-    pub fn selects(&self, labels: &dyn Labels) -> Selection {
+    pub(crate) fn selects(&self, labels: &dyn Labels) -> Selection {
         if self.invalid {
             return Selection::Unknown;
         }
@@ -132,18 +128,10 @@ impl<'a> LabelSelector<'a> {
         }
         verdict
     }
-
-    /// The requirements that fail for these labels (to point at what excludes an object).
-    pub fn failing(&self, labels: &dyn Labels) -> Vec<&Requirement<'a>> {
-        self.requirements
-            .iter()
-            .filter(|r| r.selects(labels) == Selection::Excluded)
-            .collect()
-    }
 }
 
 impl Requirement<'_> {
-    pub fn selects(&self, labels: &dyn Labels) -> Selection {
+    pub(crate) fn selects(&self, labels: &dyn Labels) -> Selection {
         let value = labels.label(self.key);
         // An unseen label of an incomplete set may exist to exclude it, not to opt it in.
         if value.is_none()
@@ -166,7 +154,7 @@ impl Requirement<'_> {
     }
 
     /// `key in (a, b)`, as kubectl prints a selector.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self.operator {
             Operator::In if self.values.len() == 1 => format!("{}={}", self.key, self.values[0]),
             Operator::In => format!("{} in ({})", self.key, self.values.join(", ")),
@@ -178,7 +166,7 @@ impl Requirement<'_> {
 }
 
 /// Labels given as pairs, all of them known.
-pub struct KnownLabels<'l, 'a>(pub &'l [(&'a str, &'a str)]);
+pub(crate) struct KnownLabels<'l, 'a>(pub(crate) &'l [(&'a str, &'a str)]);
 
 impl Labels for KnownLabels<'_, '_> {
     fn label(&self, key: &str) -> Option<&str> {

@@ -7,65 +7,64 @@ use super::selector::{string_map, LabelSelector};
 use crate::yaml::NodeRef;
 
 #[derive(Clone, Debug)]
-pub struct Namespace<'a> {
-    pub object: ObjectId,
-    pub name: &'a str,
-    pub labels: Vec<(&'a str, &'a str)>,
+pub(crate) struct Namespace<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) name: &'a str,
+    pub(crate) labels: Vec<(&'a str, &'a str)>,
 }
 
 #[derive(Clone, Debug)]
-pub struct DisruptionBudget<'a> {
-    pub object: ObjectId,
-    pub selector: LabelSelector<'a>,
-    pub min_available: Option<NodeRef<'a>>,
-    pub max_unavailable: Option<NodeRef<'a>>,
+pub(crate) struct DisruptionBudget<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) selector: LabelSelector<'a>,
+    pub(crate) min_available: Option<NodeRef<'a>>,
+    pub(crate) max_unavailable: Option<NodeRef<'a>>,
 }
 
 /// A source an ingress rule admits.
 #[derive(Clone, Debug)]
-pub enum Peer<'a> {
+pub(crate) enum Peer {
     /// `podSelector` and/or `namespaceSelector`: pods of the cluster only.
-    Pods(NodeRef<'a>),
+    Pods,
     /// `ipBlock`: addresses, which may include the API server's.
-    Addresses(NodeRef<'a>),
+    Addresses,
 }
 
 #[derive(Clone, Debug)]
-pub struct PolicyPort<'a> {
-    pub node: NodeRef<'a>,
+pub(crate) struct PolicyPort<'a> {
     /// `TCP` unless written.
-    pub protocol: &'a str,
+    pub(crate) protocol: &'a str,
     /// None: every port.
-    pub port: Option<TargetPort<'a>>,
-    pub end_port: Option<i64>,
+    pub(crate) port: Option<TargetPort<'a>>,
+    pub(crate) end_port: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
-pub struct IngressRule<'a> {
-    pub node: NodeRef<'a>,
+pub(crate) struct IngressRule<'a> {
+    pub(crate) node: NodeRef<'a>,
     /// Empty: every source.
-    pub from: Vec<Peer<'a>>,
+    pub(crate) from: Vec<Peer>,
     /// Empty: every port.
-    pub ports: Vec<PolicyPort<'a>>,
+    pub(crate) ports: Vec<PolicyPort<'a>>,
 }
 
 #[derive(Clone, Debug)]
-pub struct NetworkPolicy<'a> {
-    pub object: ObjectId,
-    pub pod_selector: LabelSelector<'a>,
+pub(crate) struct NetworkPolicy<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) pod_selector: LabelSelector<'a>,
     /// Ingress is in `policyTypes`, or `policyTypes` is absent or empty (Ingress is then implied).
-    pub restricts_ingress: bool,
-    pub policy_types: Option<NodeRef<'a>>,
-    pub ingress: Vec<IngressRule<'a>>,
+    pub(crate) restricts_ingress: bool,
+    pub(crate) policy_types: Option<NodeRef<'a>>,
+    pub(crate) ingress: Vec<IngressRule<'a>>,
 }
 
 /// A HorizontalPodAutoscaler: its `minReplicas` (default 1) replaces the target's replicas.
 #[derive(Clone, Debug)]
-pub struct Autoscaler<'a> {
-    pub object: ObjectId,
-    pub target_kind: &'a str,
-    pub target_name: &'a str,
-    pub min_replicas: i64,
+pub(crate) struct Autoscaler<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) target_kind: &'a str,
+    pub(crate) target_name: &'a str,
+    pub(crate) min_replicas: i64,
 }
 
 pub(super) fn read_namespace<'a>(
@@ -118,8 +117,8 @@ pub(super) fn read_network_policy(object: ObjectId, node: NodeRef<'_>) -> Networ
                 .into_iter()
                 .flat_map(|n| n.items())
                 .map(|peer| match peer.get("ipBlock") {
-                    Some(block) => Peer::Addresses(block),
-                    None => Peer::Pods(peer),
+                    Some(_) => Peer::Addresses,
+                    None => Peer::Pods,
                 })
                 .collect(),
             ports: rule
@@ -127,7 +126,6 @@ pub(super) fn read_network_policy(object: ObjectId, node: NodeRef<'_>) -> Networ
                 .into_iter()
                 .flat_map(|n| n.items())
                 .map(|port| PolicyPort {
-                    node: port,
                     protocol: port
                         .get("protocol")
                         .and_then(|n| n.as_str())

@@ -6,7 +6,7 @@
 
 mod schema;
 
-pub use schema::{parse_version, Condition, Entry, InjectSpec, Source, Version};
+pub(crate) use schema::{parse_version, Condition, Entry, InjectSpec, Source, Version};
 
 use super::certgen::{flag_setting, split_names, Generator, NameInput, NameRole, Setting};
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
@@ -53,7 +53,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// Loads and validates every entry.
-pub fn load_all() -> Result<Vec<Entry>, String> {
+pub(crate) fn load_all() -> Result<Vec<Entry>, String> {
     let mut entries = Vec::new();
     for (id, text) in FILES {
         let entry =
@@ -64,31 +64,31 @@ pub fn load_all() -> Result<Vec<Entry>, String> {
 }
 
 /// The catalogue, loaded on first use.
-pub fn entries() -> &'static [Entry] {
+pub(crate) fn entries() -> &'static [Entry] {
     static ENTRIES: OnceLock<Vec<Entry>> = OnceLock::new();
     ENTRIES.get_or_init(|| load_all().unwrap_or_else(|e| panic!("invalid operator catalogue: {e}")))
 }
 
 /// A value of an entry as found in one container.
 #[derive(Clone, Debug)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// None when it cannot be known from the inputs.
-    pub text: Option<String>,
-    pub setting: Setting,
-    pub span: Option<Span>,
+    pub(crate) text: Option<String>,
+    pub(crate) setting: Setting,
+    pub(crate) span: Option<Span>,
 }
 
 /// A container recognised as a catalogue entry.
 #[derive(Clone, Debug)]
-pub struct Recognition {
-    pub entry: &'static Entry,
-    pub pod_template: PodTemplateId,
-    pub container: usize,
-    pub values: HashMap<String, Resolved>,
+pub(crate) struct Recognition {
+    pub(crate) entry: &'static Entry,
+    pub(crate) pod_template: PodTemplateId,
+    pub(crate) container: usize,
+    pub(crate) values: HashMap<String, Resolved>,
 }
 
 /// Every container of the inputs that an entry recognises (the highest priority wins).
-pub fn recognise(model: &Model<'_>) -> Vec<Recognition> {
+pub(crate) fn recognise(model: &Model<'_>) -> Vec<Recognition> {
     // Loading the catalogue compiles its globs: not worth it when no container could match.
     if model.pod_templates.iter().all(|t| t.containers.is_empty()) {
         return Vec::new();
@@ -172,7 +172,7 @@ fn matches(
 }
 
 /// Whether a condition holds for a container.
-pub fn holds(condition: &Condition, container: &Container<'_>, namespace: &str) -> bool {
+pub(crate) fn holds(condition: &Condition, container: &Container<'_>, namespace: &str) -> bool {
     match condition {
         Condition::Flag {
             name, set: true, ..
@@ -365,7 +365,7 @@ fn preferred_setting(sources: &[Source]) -> Setting {
 }
 
 /// Fills `{value}` placeholders; None when one of them is unknown.
-pub fn substitute(
+pub(crate) fn substitute(
     template: &str,
     values: &HashMap<String, Resolved>,
     pod_namespace: &str,
@@ -436,7 +436,7 @@ fn version_of(
 }
 
 /// The generators of the recognised containers.
-pub fn generators(model: &Model<'_>, recognitions: &[Recognition]) -> Vec<Generator> {
+pub(crate) fn generators(model: &Model<'_>, recognitions: &[Recognition]) -> Vec<Generator> {
     recognitions
         .iter()
         .filter_map(|r| generator(model, r))
@@ -655,7 +655,7 @@ fn target(kind: EndpointKind, name: String) -> InjectTarget {
 }
 
 /// The caBundles the recognised containers fill.
-pub fn discover_injectors(
+pub(crate) fn discover_injectors(
     model: &Model<'_>,
     recognitions: &[Recognition],
     found: &mut Provisioning,

@@ -7,7 +7,7 @@
 
 use super::provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
 use crate::model::{EndpointKind, Model, ObjectId, PodTemplateId, SecretId};
-pub use crate::resolve::MountedSecret;
+pub(crate) use crate::resolve::MountedSecret;
 use crate::resolve::Resolution;
 use crate::source::Span;
 use crate::tls::cert::Certificate as X509;
@@ -15,19 +15,19 @@ use crate::tls::hostname::{self, HostnameError};
 use crate::tls::ip;
 use crate::yaml::NodeRef;
 
-pub const INJECT_CA_FROM: &str = "cert-manager.io/inject-ca-from";
-pub const INJECT_CA_FROM_SECRET: &str = "cert-manager.io/inject-ca-from-secret";
-pub const INJECT_APISERVER_CA: &str = "cert-manager.io/inject-apiserver-ca";
+pub(crate) const INJECT_CA_FROM: &str = "cert-manager.io/inject-ca-from";
+pub(crate) const INJECT_CA_FROM_SECRET: &str = "cert-manager.io/inject-ca-from-secret";
+pub(crate) const INJECT_APISERVER_CA: &str = "cert-manager.io/inject-apiserver-ca";
 /// Read by cert-manager before v0.11 only.
-pub const LEGACY_INJECT_CA_FROM: &str = "certmanager.k8s.io/inject-ca-from";
-pub const ALLOW_DIRECT_INJECTION: &str = "cert-manager.io/allow-direct-injection";
+pub(crate) const LEGACY_INJECT_CA_FROM: &str = "certmanager.k8s.io/inject-ca-from";
+pub(crate) const ALLOW_DIRECT_INJECTION: &str = "cert-manager.io/allow-direct-injection";
 
 const GROUP: &str = "cert-manager.io";
 const LEGACY_GROUP: &str = "certmanager.k8s.io";
 
 /// Text kustomize scaffolds (kubebuilder, operator-sdk) leave for `replacements` or `vars`
 /// to fill; still present, they mean those never ran.
-pub const PLACEHOLDERS: &[&str] = &[
+pub(crate) const PLACEHOLDERS: &[&str] = &[
     "SERVICE_NAMESPACE",
     "SERVICE_NAME",
     "CERTIFICATE_NAMESPACE",
@@ -35,12 +35,12 @@ pub const PLACEHOLDERS: &[&str] = &[
 ];
 
 /// The placeholder a value still holds (`SERVICE_NAME`, `$(SERVICE_NAME)`), if any.
-pub fn placeholder(text: &str) -> Option<&'static str> {
+pub(crate) fn placeholder(text: &str) -> Option<&'static str> {
     placeholder_tokens(text).into_iter().next()
 }
 
 /// Every placeholder a value holds, in order of appearance, once each.
-pub fn placeholder_tokens(text: &str) -> Vec<&'static str> {
+pub(crate) fn placeholder_tokens(text: &str) -> Vec<&'static str> {
     let mut found: Vec<&'static str> = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -84,62 +84,60 @@ const KEY_USAGES: &[&str] = &[
 
 /// A cert-manager `Certificate` (cert-manager.io, or the legacy certmanager.k8s.io group).
 #[derive(Clone, Debug)]
-pub struct CmCertificate<'a> {
-    pub object: ObjectId,
-    pub name: &'a str,
-    pub namespace: String,
+pub(crate) struct CmCertificate<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) name: &'a str,
+    pub(crate) namespace: String,
     /// certmanager.k8s.io: cert-manager before v0.11.
-    pub legacy: bool,
-    pub dns_names_node: Option<NodeRef<'a>>,
-    pub dns_names: Vec<NodeRef<'a>>,
-    pub ip_addresses_node: Option<NodeRef<'a>>,
-    pub ip_addresses: Vec<NodeRef<'a>>,
-    pub common_name: Option<NodeRef<'a>>,
+    pub(crate) legacy: bool,
+    pub(crate) dns_names_node: Option<NodeRef<'a>>,
+    pub(crate) dns_names: Vec<NodeRef<'a>>,
+    pub(crate) ip_addresses_node: Option<NodeRef<'a>>,
+    pub(crate) ip_addresses: Vec<NodeRef<'a>>,
+    pub(crate) common_name: Option<NodeRef<'a>>,
     /// URI, email or other-name SANs: the certificate has a subjectAltName even without DNS/IP.
-    pub other_sans: bool,
-    pub secret_name: Option<NodeRef<'a>>,
-    pub issuer_ref: Option<NodeRef<'a>>,
-    pub duration: Option<NodeRef<'a>>,
-    pub renew_before: Option<NodeRef<'a>>,
-    pub usages: Option<NodeRef<'a>>,
-    pub is_ca: bool,
-    pub secret_template_annotations: Option<NodeRef<'a>>,
+    pub(crate) other_sans: bool,
+    pub(crate) secret_name: Option<NodeRef<'a>>,
+    pub(crate) issuer_ref: Option<NodeRef<'a>>,
+    pub(crate) usages: Option<NodeRef<'a>>,
+    pub(crate) is_ca: bool,
+    pub(crate) secret_template_annotations: Option<NodeRef<'a>>,
 }
 
 impl<'a> CmCertificate<'a> {
     /// `namespace/name`.
-    pub fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         format!("{}/{}", self.namespace, self.name)
     }
 
-    pub fn dns_name_texts(&self) -> Vec<&'a str> {
+    pub(crate) fn dns_name_texts(&self) -> Vec<&'a str> {
         self.dns_names.iter().filter_map(|n| n.as_str()).collect()
     }
 
-    pub fn ip_address_texts(&self) -> Vec<&'a str> {
+    pub(crate) fn ip_address_texts(&self) -> Vec<&'a str> {
         self.ip_addresses
             .iter()
             .filter_map(|n| n.as_str())
             .collect()
     }
 
-    pub fn common_name_text(&self) -> Option<&'a str> {
+    pub(crate) fn common_name_text(&self) -> Option<&'a str> {
         self.common_name.and_then(|n| n.as_str())
     }
 
-    pub fn secret_name_text(&self) -> Option<&'a str> {
+    pub(crate) fn secret_name_text(&self) -> Option<&'a str> {
         self.secret_name
             .and_then(|n| n.as_str())
             .filter(|s| !s.is_empty())
     }
 
     /// Writes the Secret `namespace/name`.
-    pub fn writes(&self, namespace: &str, name: &str) -> bool {
+    pub(crate) fn writes(&self, namespace: &str, name: &str) -> bool {
         self.namespace == namespace && self.secret_name_text() == Some(name)
     }
 
     /// Where to point for the names: `spec.dnsNames`, else `commonName`, else the name.
-    pub fn names_span(&self, model: &Model<'_>) -> Span {
+    pub(crate) fn names_span(&self, model: &Model<'_>) -> Span {
         self.dns_names_node
             .or(self.ip_addresses_node)
             .or(self.common_name)
@@ -148,7 +146,7 @@ impl<'a> CmCertificate<'a> {
     }
 
     /// The names as a reader sees them, for labels.
-    pub fn names_display(&self) -> String {
+    pub(crate) fn names_display(&self) -> String {
         let mut names: Vec<&str> = self.dns_name_texts();
         names.extend(self.ip_address_texts());
         match (names.is_empty(), self.common_name_text()) {
@@ -159,7 +157,7 @@ impl<'a> CmCertificate<'a> {
     }
 
     /// The value nodes still holding a kustomize placeholder, with the placeholder.
-    pub fn placeholders(&self) -> Vec<(NodeRef<'a>, &'static str)> {
+    pub(crate) fn placeholders(&self) -> Vec<(NodeRef<'a>, &'static str)> {
         self.dns_names
             .iter()
             .copied()
@@ -170,7 +168,7 @@ impl<'a> CmCertificate<'a> {
 
     /// The extended key usages `spec.usages` asks for, when it lists some and none is
     /// `server auth` or `any`: Go's Verify then refuses the certificate for a server.
-    pub fn usages_without_server_auth(&self) -> Option<Vec<&'a str>> {
+    pub(crate) fn usages_without_server_auth(&self) -> Option<Vec<&'a str>> {
         let usages: Vec<&'a str> = self.usages?.items().filter_map(|n| n.as_str()).collect();
         let extended: Vec<&'a str> = usages
             .iter()
@@ -185,7 +183,7 @@ impl<'a> CmCertificate<'a> {
 
     /// The certificate cert-manager will issue, as far as `VerifyHostname` looks at it:
     /// exactly the requested SANs; the commonName is only a subject attribute.
-    pub fn synthetic(&self) -> X509 {
+    pub(crate) fn synthetic(&self) -> X509 {
         let dns_names: Vec<String> = self
             .dns_name_texts()
             .into_iter()
@@ -210,7 +208,7 @@ impl<'a> CmCertificate<'a> {
     }
 
     /// Go's `VerifyHostname` of the certificate this Certificate will produce.
-    pub fn verify_hostname(
+    pub(crate) fn verify_hostname(
         &self,
         server_name: &str,
         go: crate::tls::go::Go,
@@ -219,7 +217,7 @@ impl<'a> CmCertificate<'a> {
     }
 
     /// `issuerRef` as (group, kind, name), defaulted as cert-manager defaults it.
-    pub fn issuer(&self) -> Option<(&'a str, &'a str, &'a str)> {
+    pub(crate) fn issuer(&self) -> Option<(&'a str, &'a str, &'a str)> {
         let issuer_ref = self.issuer_ref?;
         let text = |key: &str| {
             issuer_ref
@@ -238,19 +236,19 @@ impl<'a> CmCertificate<'a> {
 
 /// An `Issuer` (namespaced) or `ClusterIssuer`.
 #[derive(Clone, Debug)]
-pub struct CmIssuer<'a> {
-    pub object: ObjectId,
-    pub cluster: bool,
-    pub name: &'a str,
-    pub namespace: String,
+pub(crate) struct CmIssuer<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) cluster: bool,
+    pub(crate) name: &'a str,
+    pub(crate) namespace: String,
     /// `spec.selfSigned`: each certificate is its own CA, so `ca.crt` is the leaf itself.
-    pub self_signed: bool,
+    pub(crate) self_signed: bool,
     /// `spec.acme`: a public ACME CA (Let's Encrypt) signs, which system roots trust.
-    pub acme: bool,
+    pub(crate) acme: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnnotationKind {
+pub(crate) enum AnnotationKind {
     InjectCaFrom,
     InjectCaFromSecret,
     InjectApiserverCa,
@@ -258,7 +256,7 @@ pub enum AnnotationKind {
 }
 
 impl AnnotationKind {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             AnnotationKind::InjectCaFrom => INJECT_CA_FROM,
             AnnotationKind::InjectCaFromSecret => INJECT_CA_FROM_SECRET,
@@ -303,7 +301,7 @@ impl CertManager<'_> {
 
 /// Whether a Secret carries `cert-manager.io/allow-direct-injection: "true"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DirectInjection {
+pub(crate) enum DirectInjection {
     Allowed,
     /// Known not to: the Secret among the inputs lacks it, and so do the `secretTemplate`s
     /// of the Certificates that write it.
@@ -314,7 +312,7 @@ pub enum DirectInjection {
 
 /// What an inject annotation leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// Index into [`CertManager::certificates`].
     Certificate(usize),
     Secret {
@@ -335,7 +333,7 @@ pub enum Source {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unresolved {
+pub(crate) enum Unresolved {
     /// Not `<namespace>/<name>`: cainjector logs an error and skips the object.
     Malformed,
     /// Still a kustomize placeholder (the placeholder rule reports it).
@@ -357,17 +355,17 @@ pub enum Unresolved {
 
 /// One cainjector annotation on an injectable object.
 #[derive(Clone, Debug)]
-pub struct Injection<'a> {
-    pub object: ObjectId,
-    pub kind: AnnotationKind,
-    pub key_node: NodeRef<'a>,
-    pub value_node: NodeRef<'a>,
-    pub value: &'a str,
-    pub source: Source,
+pub(crate) struct Injection<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) kind: AnnotationKind,
+    pub(crate) key_node: NodeRef<'a>,
+    pub(crate) value_node: NodeRef<'a>,
+    pub(crate) value: &'a str,
+    pub(crate) source: Source,
 }
 
 impl Injection<'_> {
-    pub fn resolves(&self) -> bool {
+    pub(crate) fn resolves(&self) -> bool {
         match &self.source {
             Source::Certificate(_) | Source::ApiserverCa => true,
             // Allowed needs the Secret, a Certificate writing it, or a catalogue provisioner
@@ -378,7 +376,7 @@ impl Injection<'_> {
     }
 
     /// The Certificates whose `ca.crt` it copies.
-    pub fn certificates(&self) -> Vec<usize> {
+    pub(crate) fn certificates(&self) -> Vec<usize> {
         match &self.source {
             Source::Certificate(i) => vec![*i],
             Source::Secret { written_by, .. } => written_by.clone(),
@@ -389,21 +387,21 @@ impl Injection<'_> {
 
 /// How an endpoint is tied to cert-manager.
 #[derive(Clone, Debug, Default)]
-pub struct EndpointLinks<'a> {
+pub(crate) struct EndpointLinks<'a> {
     /// Certificates whose CA cainjector copies into the endpoint's caBundle.
-    pub injected: Vec<usize>,
+    pub(crate) injected: Vec<usize>,
     /// Every Secret the pods behind the Service mount or name.
-    pub mounted: Vec<MountedSecret<'a>>,
+    pub(crate) mounted: Vec<MountedSecret<'a>>,
     /// Certificates writing the Secret the pods serve from.
-    pub serving: Vec<usize>,
+    pub(crate) serving: Vec<usize>,
 }
 
 /// Everything cert-manager in the inputs.
 #[derive(Clone, Debug, Default)]
-pub struct CertManager<'a> {
-    pub certificates: Vec<CmCertificate<'a>>,
-    pub issuers: Vec<CmIssuer<'a>>,
-    pub injections: Vec<Injection<'a>>,
+pub(crate) struct CertManager<'a> {
+    pub(crate) certificates: Vec<CmCertificate<'a>>,
+    pub(crate) issuers: Vec<CmIssuer<'a>>,
+    pub(crate) injections: Vec<Injection<'a>>,
     /// Secrets `(namespace, name, writer)` a catalogue operator writes with the
     /// allow-direct-injection annotation.
     annotated_secrets: Vec<(String, String, ObjectId)>,
@@ -412,7 +410,10 @@ pub struct CertManager<'a> {
 impl<'a> CertManager<'a> {
     /// `generators`: the run-time generators among the inputs, some of which annotate the
     /// Secrets they write for direct injection.
-    pub fn read(model: &Model<'a>, generators: &[super::certgen::Generator]) -> CertManager<'a> {
+    pub(crate) fn read(
+        model: &Model<'a>,
+        generators: &[super::certgen::Generator],
+    ) -> CertManager<'a> {
         let mut found = CertManager {
             annotated_secrets: annotating_provisioners(generators),
             ..CertManager::default()
@@ -559,7 +560,7 @@ impl<'a> CertManager<'a> {
 
     /// How an endpoint is tied to cert-manager: what injects its caBundle, what its pods
     /// serve from, and which Certificates write that.
-    pub fn links(
+    pub(crate) fn links(
         &self,
         model: &Model<'a>,
         resolution: &Resolution,
@@ -622,14 +623,19 @@ impl<'a> CertManager<'a> {
         }
     }
 
-    pub fn issuer(&self, cluster: bool, namespace: &str, name: &str) -> Option<&CmIssuer<'a>> {
+    pub(crate) fn issuer(
+        &self,
+        cluster: bool,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&CmIssuer<'a>> {
         self.issuers.iter().find(|i| {
             i.cluster == cluster && i.name == name && (cluster || i.namespace == namespace)
         })
     }
 
     /// The Issuer a Certificate names, when it is a self-signing one among the inputs.
-    pub fn self_signed(&self, certificate: &CmCertificate<'_>) -> bool {
+    pub(crate) fn self_signed(&self, certificate: &CmCertificate<'_>) -> bool {
         match certificate.issuer() {
             Some((_, kind, name)) => self
                 .issuer(kind == "ClusterIssuer", &certificate.namespace, name)
@@ -662,8 +668,6 @@ fn read_certificate<'a>(model: &Model<'a>, id: ObjectId) -> CmCertificate<'a> {
         other_sans: non_empty("uris") || non_empty("emailAddresses") || non_empty("otherNames"),
         secret_name: get("secretName"),
         issuer_ref: get("issuerRef"),
-        duration: get("duration"),
-        renew_before: get("renewBefore"),
         usages: get("usages"),
         is_ca: get("isCA").and_then(|n| n.as_bool()) == Some(true),
         secret_template_annotations: spec.and_then(|s| s.path(&["secretTemplate", "annotations"])),
@@ -694,7 +698,11 @@ fn workloads_naming(model: &Model<'_>, namespace: &str, name: &str) -> Vec<PodTe
         .collect()
 }
 
-pub fn discover(model: &Model<'_>, cert_manager: &CertManager<'_>, found: &mut Provisioning) {
+pub(crate) fn discover(
+    model: &Model<'_>,
+    cert_manager: &CertManager<'_>,
+    found: &mut Provisioning,
+) {
     for certificate in &cert_manager.certificates {
         found.provisioners.push(Provisioner {
             kind: ProvisionerKind::CertManager,

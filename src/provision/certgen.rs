@@ -17,64 +17,63 @@ const IMAGES: &[&str] = &["kube-webhook-certgen"];
 
 /// One certgen container of a Job, CronJob or Pod.
 #[derive(Clone, Debug)]
-pub struct Invocation<'a> {
+pub(crate) struct Invocation<'a> {
     /// The workload the container runs in.
-    pub object: ObjectId,
-    pub pod_template: PodTemplateId,
-    pub container: usize,
-    pub pod_namespace: String,
-    pub command: Command<'a>,
+    pub(crate) object: ObjectId,
+    pub(crate) pod_template: PodTemplateId,
+    pub(crate) container: usize,
+    pub(crate) command: Command<'a>,
 }
 
 #[derive(Clone, Debug)]
-pub enum Command<'a> {
+pub(crate) enum Command<'a> {
     Create(Create<'a>),
     Patch(Patch<'a>),
 }
 
 /// A flag's value after `$(VAR)` expansion, with the argument it came from.
 #[derive(Clone, Debug)]
-pub struct FlagValue<'a> {
-    pub value: String,
-    pub node: NodeRef<'a>,
+pub(crate) struct FlagValue<'a> {
+    pub(crate) value: String,
+    pub(crate) node: NodeRef<'a>,
 }
 
 #[derive(Clone, Debug)]
-pub struct Create<'a> {
+pub(crate) struct Create<'a> {
     /// `--host`, split on commas as certgen splits it.
-    pub hosts: Vec<String>,
-    pub host: Option<FlagValue<'a>>,
+    pub(crate) hosts: Vec<String>,
+    pub(crate) host: Option<FlagValue<'a>>,
     /// `--namespace`, else the pod's namespace.
-    pub namespace: String,
-    pub secret_name: Option<FlagValue<'a>>,
+    pub(crate) namespace: String,
+    pub(crate) secret_name: Option<FlagValue<'a>>,
     /// False when a host keeps a `$(VAR)` the container's env does not define.
-    pub names_known: bool,
+    pub(crate) names_known: bool,
     /// The `create` argument.
-    pub command_node: NodeRef<'a>,
+    pub(crate) command_node: NodeRef<'a>,
 }
 
 /// A boolean flag as pflag reads it: `--x` is true, `--x=false` false, absent the default.
 #[derive(Clone, Copy, Debug)]
-pub struct BoolFlag<'a> {
-    pub value: bool,
-    pub node: Option<NodeRef<'a>>,
+pub(crate) struct BoolFlag<'a> {
+    pub(crate) value: bool,
+    pub(crate) node: Option<NodeRef<'a>>,
 }
 
 #[derive(Clone, Debug)]
-pub struct Patch<'a> {
-    pub webhook_name: Option<FlagValue<'a>>,
-    pub apiservice_name: Option<FlagValue<'a>>,
-    pub patch_validating: BoolFlag<'a>,
-    pub patch_mutating: BoolFlag<'a>,
-    pub namespace: String,
-    pub secret_name: Option<FlagValue<'a>>,
+pub(crate) struct Patch<'a> {
+    pub(crate) webhook_name: Option<FlagValue<'a>>,
+    pub(crate) apiservice_name: Option<FlagValue<'a>>,
+    pub(crate) patch_validating: BoolFlag<'a>,
+    pub(crate) patch_mutating: BoolFlag<'a>,
+    pub(crate) namespace: String,
+    pub(crate) secret_name: Option<FlagValue<'a>>,
     /// The `patch` argument.
-    pub command_node: NodeRef<'a>,
+    pub(crate) command_node: NodeRef<'a>,
 }
 
 impl Patch<'_> {
     /// The configuration kinds it patches, in the order certgen patches them.
-    pub fn kinds(&self) -> Vec<EndpointKind> {
+    pub(crate) fn kinds(&self) -> Vec<EndpointKind> {
         let mut kinds = Vec::new();
         if self.patch_validating.value {
             kinds.push(EndpointKind::ValidatingWebhook);
@@ -86,12 +85,12 @@ impl Patch<'_> {
     }
 }
 
-pub fn is_certgen_image(image: Option<&str>) -> bool {
+pub(crate) fn is_certgen_image(image: Option<&str>) -> bool {
     image.is_some_and(|image| IMAGES.iter().any(|name| image.contains(name)))
 }
 
 /// Every certgen `create` and `patch` container among the inputs.
-pub fn invocations<'a>(model: &Model<'a>) -> Vec<Invocation<'a>> {
+pub(crate) fn invocations<'a>(model: &Model<'a>) -> Vec<Invocation<'a>> {
     let mut found = Vec::new();
     for (pod_template, template) in model.pod_templates.iter_ids() {
         let object = &model.objects[template.object];
@@ -106,7 +105,6 @@ pub fn invocations<'a>(model: &Model<'a>) -> Vec<Invocation<'a>> {
                 object: template.object,
                 pod_template,
                 container: index,
-                pod_namespace: object.namespace.to_string(),
                 command,
             });
         }
@@ -162,7 +160,7 @@ fn read_command<'a>(container: &Container<'a>, pod_namespace: &str) -> Option<Co
 
 /// A boolean flag as Go's `flag` and pflag read it: bare is true, `=v` is `strconv.ParseBool(v)`.
 /// An unparseable value makes the program exit; it is read as the default here.
-pub fn bool_flag<'a>(container: &Container<'a>, name: &str, default: bool) -> BoolFlag<'a> {
+pub(crate) fn bool_flag<'a>(container: &Container<'a>, name: &str, default: bool) -> BoolFlag<'a> {
     let mut found = BoolFlag {
         value: default,
         node: None,
@@ -189,7 +187,7 @@ pub fn bool_flag<'a>(container: &Container<'a>, name: &str, default: bool) -> Bo
 }
 
 /// Go's `strconv.ParseBool`.
-pub fn parse_bool(text: &str) -> Option<bool> {
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     match text {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
@@ -198,7 +196,7 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// Splits names as the generators do: those that parse as an IP become IP SANs.
-pub fn split_names(names: &[String]) -> (Vec<String>, Vec<String>) {
+pub(crate) fn split_names(names: &[String]) -> (Vec<String>, Vec<String>) {
     let mut dns = Vec::new();
     let mut ips = Vec::new();
     for name in names {
@@ -213,7 +211,7 @@ pub fn split_names(names: &[String]) -> (Vec<String>, Vec<String>) {
 
 /// Which input decides the names a generator issues for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NameRole {
+pub(crate) enum NameRole {
     /// The Service name, completed with the namespace into `<svc>.<ns>.svc`.
     Service,
     Namespace,
@@ -223,7 +221,7 @@ pub enum NameRole {
 
 /// How a user changes an input.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Setting {
+pub(crate) enum Setting {
     /// A flag as written or as the program spells it (`--host`, `-s`); `separate` when its
     /// value is the next argument; `repeated` when each occurrence adds to a list.
     Flag {
@@ -238,7 +236,7 @@ pub enum Setting {
 
 impl Setting {
     /// The edit that sets it to `value`, in backquotes.
-    pub fn edit(&self, value: &str) -> String {
+    pub(crate) fn edit(&self, value: &str) -> String {
         match self {
             Setting::Flag {
                 spelled,
@@ -253,33 +251,33 @@ impl Setting {
 }
 
 #[derive(Clone, Debug)]
-pub struct NameInput {
-    pub role: NameRole,
+pub(crate) struct NameInput {
+    pub(crate) role: NameRole,
     /// The value in effect (after expansion and defaults).
-    pub value: String,
-    pub setting: Setting,
+    pub(crate) value: String,
+    pub(crate) setting: Setting,
     /// Where the value is written; None for a compiled-in default.
-    pub span: Option<Span>,
+    pub(crate) span: Option<Span>,
 }
 
 /// A run-time certificate generator as the naming rules see it.
 #[derive(Clone, Debug)]
-pub struct Generator {
-    pub provisioner: Provisioner,
+pub(crate) struct Generator {
+    pub(crate) provisioner: Provisioner,
     /// The pod template and container it runs in.
-    pub pod_template: PodTemplateId,
-    pub container: usize,
+    pub(crate) pod_template: PodTemplateId,
+    pub(crate) container: usize,
     /// It serves the certificate itself (an operator), rather than writing it for others
     /// (a Job).
-    pub serves_itself: bool,
+    pub(crate) serves_itself: bool,
     /// The inputs the names come from, for help texts.
-    pub name_inputs: Vec<NameInput>,
+    pub(crate) name_inputs: Vec<NameInput>,
     /// `--secret-name` of a certgen `create`, for its own rule.
-    pub secret_span: Option<Span>,
+    pub(crate) secret_span: Option<Span>,
 }
 
 /// The generators certgen `create` containers amount to.
-pub fn generators(model: &Model<'_>, invocations: &[Invocation<'_>]) -> Vec<Generator> {
+pub(crate) fn generators(model: &Model<'_>, invocations: &[Invocation<'_>]) -> Vec<Generator> {
     invocations
         .iter()
         .filter_map(|invocation| {
@@ -334,7 +332,7 @@ pub fn generators(model: &Model<'_>, invocations: &[Invocation<'_>]) -> Vec<Gene
 }
 
 /// How the argument `node` spells flag `name`: `--host=x` or `-s x`.
-pub fn flag_setting(node: NodeRef<'_>, name: &str) -> Setting {
+pub(crate) fn flag_setting(node: NodeRef<'_>, name: &str) -> Setting {
     let text = node.as_str().unwrap_or("");
     let dashes = text.len() - text.trim_start_matches('-').len();
     if dashes == 0 {
@@ -355,7 +353,7 @@ pub fn flag_setting(node: NodeRef<'_>, name: &str) -> Setting {
 /// Whether a `patch` reads its CA from a Secret that no `create` among `invocations` writes
 /// and that is not among the inputs either (certgen then exits: `no secret with ...`).
 /// Without any `create` among the inputs, the Secret may come from elsewhere: false.
-pub fn patch_secret_missing(
+pub(crate) fn patch_secret_missing(
     model: &Model<'_>,
     invocations: &[Invocation<'_>],
     patch: &Patch<'_>,
@@ -382,7 +380,11 @@ pub fn patch_secret_missing(
 }
 
 /// The caBundles certgen `patch` containers fill.
-pub fn discover_injectors(model: &Model<'_>, all: &[Invocation<'_>], found: &mut Provisioning) {
+pub(crate) fn discover_injectors(
+    model: &Model<'_>,
+    all: &[Invocation<'_>],
+    found: &mut Provisioning,
+) {
     for invocation in all {
         let Command::Patch(patch) = &invocation.command else {
             continue;
@@ -425,7 +427,7 @@ pub fn discover_injectors(model: &Model<'_>, all: &[Invocation<'_>], found: &mut
 }
 
 /// A synthetic leaf carrying exactly these SANs, for Go's `VerifyHostname`.
-pub fn synthetic_certificate(
+pub(crate) fn synthetic_certificate(
     dns_names: &[String],
     ip_addresses: &[String],
 ) -> crate::tls::cert::Certificate {
@@ -448,7 +450,7 @@ pub fn synthetic_certificate(
 
 /// Go's verdict on whether a certificate for these names is valid for `server_name`:
 /// None when it is, else Go's message.
-pub fn names_refuse(
+pub(crate) fn names_refuse(
     dns_names: &[String],
     ip_addresses: &[String],
     server_name: &str,

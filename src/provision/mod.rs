@@ -2,13 +2,13 @@
 //! kube-webhook-certgen Jobs, operators from the catalogue), and whatever fills a caBundle
 //! at run time (injectors).
 
-pub mod catalogue;
-pub mod cert_manager;
-pub mod certgen;
-pub mod provenance;
+pub(crate) mod catalogue;
+pub(crate) mod cert_manager;
+pub(crate) mod certgen;
+pub(crate) mod provenance;
 mod provisioning;
-pub mod rbac;
-pub mod service_ca;
+pub(crate) mod rbac;
+pub(crate) mod service_ca;
 
-pub use provenance::Provenance;
-pub use provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind, Provisioning};
+pub(crate) use provenance::Provenance;
+pub(crate) use provisioning::{InjectTarget, Injector, Provisioner, ProvisionerKind};

@@ -16,7 +16,7 @@ use crate::source::Span;
 
 /// How a generator reaches an endpoint's pods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Link {
+pub(crate) enum Link {
     /// The generator runs in the serving container.
     Runs,
     /// The serving container mounts the Secret the generator writes (its volume's name).
@@ -24,18 +24,18 @@ pub enum Link {
 }
 
 /// Everything the provision stage found, for the rules.
-pub struct Provenance<'a> {
+pub(crate) struct Provenance<'a> {
     /// Provisioners and injectors of every kind.
-    pub provisioning: Provisioning,
+    pub(crate) provisioning: Provisioning,
     /// The one reading of the cert-manager objects.
-    pub cert_manager: CertManager<'a>,
+    pub(crate) cert_manager: CertManager<'a>,
     /// The one reading of OpenShift's service-CA annotations.
-    pub service_ca: super::service_ca::ServiceCa<'a>,
+    pub(crate) service_ca: super::service_ca::ServiceCa<'a>,
     /// Every kube-webhook-certgen `create` and `patch` container.
-    pub certgen_invocations: Vec<Invocation<'a>>,
+    pub(crate) certgen_invocations: Vec<Invocation<'a>>,
     /// Run-time generators with the inputs their names come from: certgen `create`
     /// containers, then catalogue operators.
-    pub generators: Vec<Generator>,
+    pub(crate) generators: Vec<Generator>,
     /// By endpoint index: the Secrets its serving pods use.
     mounted: List<EndpointId, Vec<MountedSecret<'a>>>,
     /// By endpoint index: how cert-manager reaches it.
@@ -43,27 +43,27 @@ pub struct Provenance<'a> {
     /// Workloads RBAC allows to patch a caBundle, on weak evidence only (a grant without
     /// resourceNames, held by a workload that does not serve the endpoint): named in
     /// findings, but they silence nothing.
-    pub injector_candidates: Vec<Injector>,
+    pub(crate) injector_candidates: Vec<Injector>,
     /// By endpoint index: where its certificate and its caBundle come from.
-    pub sources: List<EndpointId, EndpointSources>,
+    pub(crate) sources: List<EndpointId, EndpointSources>,
     /// By endpoint index, when the Service's selector matches no pod template: templates
     /// that serve its targetPort, lack (not contradict) the selector's labels, and whose RBAC
     /// lets them patch pods: they label their own pods at run time.
-    pub labelled_at_run_time: List<EndpointId, Vec<(PodTemplateId, String)>>,
+    pub(crate) labelled_at_run_time: List<EndpointId, Vec<(PodTemplateId, String)>>,
     /// The authorisation graph of the inputs.
-    pub authorization: Authorization<'a>,
+    pub(crate) authorization: Authorization<'a>,
     /// Namespaces the inputs hold objects of (or a Namespace object), and the names of their
     /// Services: what tells a Service of another install from a missing one.
     namespaces: foldhash::HashSet<String>,
     service_names: foldhash::HashSet<&'a str>,
     /// Objects whose inject-ca-from Certificate a workload creates at run time:
     /// (object, what injects, the RBAC rule allowing it).
-    pub run_time_certificates: Vec<(ObjectId, String, crate::source::Span)>,
+    pub(crate) run_time_certificates: Vec<(ObjectId, String, crate::source::Span)>,
 }
 
 /// Where an endpoint's serving certificate comes from, for the inventory.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CertificateSource {
+pub(crate) enum CertificateSource {
     /// A Secret among the rendered inputs.
     Render,
     /// A Secret from a `kubectl get -o yaml` dump.
@@ -81,7 +81,7 @@ pub enum CertificateSource {
 
 /// Where an endpoint's caBundle comes from, for the inventory.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CaBundleSource {
+pub(crate) enum CaBundleSource {
     Literal,
     /// An injector speclint recognises: `cert-manager`, `certgen`, `service-ca`, `catalogue:<id>`.
     Injector(String),
@@ -94,13 +94,13 @@ pub enum CaBundleSource {
 }
 
 #[derive(Clone, Debug)]
-pub struct EndpointSources {
-    pub certificate: CertificateSource,
-    pub ca_bundle: CaBundleSource,
+pub(crate) struct EndpointSources {
+    pub(crate) certificate: CertificateSource,
+    pub(crate) ca_bundle: CaBundleSource,
 }
 
 impl CertificateSource {
-    pub fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         match self {
             CertificateSource::Render => "render".into(),
             CertificateSource::Live => "live".into(),
@@ -114,13 +114,13 @@ impl CertificateSource {
         }
     }
 
-    pub fn is_known(&self) -> bool {
+    pub(crate) fn is_known(&self) -> bool {
         *self != CertificateSource::Unknown
     }
 }
 
 impl CaBundleSource {
-    pub fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         match self {
             CaBundleSource::Literal => "literal".into(),
             CaBundleSource::Injector(what) => format!("injector:{what}"),
@@ -131,7 +131,7 @@ impl CaBundleSource {
         }
     }
 
-    pub fn is_known(&self) -> bool {
+    pub(crate) fn is_known(&self) -> bool {
         *self != CaBundleSource::None
     }
 }
@@ -212,7 +212,7 @@ impl<'a> Provenance<'a> {
         }
     }
 
-    pub fn compute(model: &Model<'a>, resolutions: &[Resolution]) -> Provenance<'a> {
+    pub(crate) fn compute(model: &Model<'a>, resolutions: &[Resolution]) -> Provenance<'a> {
         // The RBAC index needs only the model: it is built beside the rest.
         let (authorization, mut provenance) = rayon::join(
             || Authorization::build(model),
@@ -531,7 +531,7 @@ impl<'a> Provenance<'a> {
     }
 
     /// Provisioners that write a Secret the serving pods use, or run in those pods.
-    pub fn provisioners_for(&self, resolution: &Resolution) -> Vec<&Provisioner> {
+    pub(crate) fn provisioners_for(&self, resolution: &Resolution) -> Vec<&Provisioner> {
         let ServiceLink::Found { backends, .. } = &resolution.service else {
             return Vec::new();
         };
@@ -615,12 +615,12 @@ impl<'a> Provenance<'a> {
     /// A Service missing from the inputs that belongs to another install: nothing of its
     /// namespace is among them, and no Service of that name lives elsewhere (which would
     /// make the namespace the likelier mistake).
-    pub fn is_another_installs(&self, namespace: &str, name: &str) -> bool {
+    pub(crate) fn is_another_installs(&self, namespace: &str, name: &str) -> bool {
         !self.namespaces.contains(namespace) && !self.service_names.contains(name)
     }
 
     /// The resolutions whose pods serve what the generator makes, with how.
-    pub fn served_by<'r>(
+    pub(crate) fn served_by<'r>(
         &self,
         resolutions: &'r [Resolution],
         generator: &Generator,
@@ -656,12 +656,12 @@ impl<'a> Provenance<'a> {
 
     /// The Secrets the pods behind an endpoint's Service serve from (volumes of the serving
     /// container, else Secrets named by flags), whether or not they are among the inputs.
-    pub fn mounted(&self, endpoint: EndpointId) -> &[MountedSecret<'a>] {
+    pub(crate) fn mounted(&self, endpoint: EndpointId) -> &[MountedSecret<'a>] {
         self.mounted.get(endpoint).map_or(&[], Vec::as_slice)
     }
 
     /// How an endpoint is tied to cert-manager.
-    pub fn cert_manager_links(&self, endpoint: EndpointId) -> &EndpointLinks<'a> {
+    pub(crate) fn cert_manager_links(&self, endpoint: EndpointId) -> &EndpointLinks<'a> {
         static EMPTY: std::sync::OnceLock<EndpointLinks<'static>> = std::sync::OnceLock::new();
         self.cert_manager_links
             .get(endpoint)
@@ -670,7 +670,7 @@ impl<'a> Provenance<'a> {
 
     /// Certificates that back some endpoint: their CA is injected into it, or the pods
     /// behind it serve their Secret.
-    pub fn cert_manager_backing(&self) -> Vec<bool> {
+    pub(crate) fn cert_manager_backing(&self) -> Vec<bool> {
         let mut backs = vec![false; self.cert_manager.certificates.len()];
         for links in &self.cert_manager_links {
             for &i in links.injected.iter().chain(&links.serving) {
@@ -681,7 +681,11 @@ impl<'a> Provenance<'a> {
     }
 
     /// The Certificates whose Secrets the pods behind any endpoint of `object` serve from.
-    pub fn cert_manager_serving_object(&self, model: &Model<'_>, object: ObjectId) -> Vec<usize> {
+    pub(crate) fn cert_manager_serving_object(
+        &self,
+        model: &Model<'_>,
+        object: ObjectId,
+    ) -> Vec<usize> {
         let mut serving: Vec<usize> = model
             .endpoints
             .iter_ids()

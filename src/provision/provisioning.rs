@@ -4,7 +4,7 @@ use crate::model::{EndpointKind, Model, ObjectId, PodTemplateId};
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ProvisionerKind {
+pub(crate) enum ProvisionerKind {
     CertManager,
     Certgen,
     /// An operator from the catalogue (`rules/provisioners/<id>.yaml`).
@@ -17,29 +17,29 @@ pub enum ProvisionerKind {
 
 /// Something that will write a serving certificate into a Secret.
 #[derive(Clone, Debug)]
-pub struct Provisioner {
-    pub kind: ProvisionerKind,
+pub(crate) struct Provisioner {
+    pub(crate) kind: ProvisionerKind,
     /// For messages: `cert-manager Certificate webhooks/serving-cert`.
-    pub description: String,
+    pub(crate) description: String,
     /// Where it is recognised (the Certificate's dnsNames, the Job's `--host`, the flag).
-    pub span: Span,
-    pub object: ObjectId,
+    pub(crate) span: Span,
+    pub(crate) object: ObjectId,
     /// The Secret it writes, as (namespace, name); None when it keeps the pair in memory.
-    pub secret: Option<(String, String)>,
+    pub(crate) secret: Option<(String, String)>,
     /// DNS names the certificate will carry, with the node each came from when known.
-    pub dns_names: Vec<String>,
-    pub ip_addresses: Vec<String>,
+    pub(crate) dns_names: Vec<String>,
+    pub(crate) ip_addresses: Vec<String>,
     /// False when the names cannot be predicted (a value only known at run time).
-    pub names_known: bool,
+    pub(crate) names_known: bool,
     /// It keeps an existing Secret without checking its names (the upgrade trap).
-    pub reuses_without_check: bool,
+    pub(crate) reuses_without_check: bool,
     /// Pod templates it runs in, for operators that serve their own certificate.
-    pub pod_templates: Vec<PodTemplateId>,
+    pub(crate) pod_templates: Vec<PodTemplateId>,
 }
 
 /// What an injector targets.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum InjectTarget {
+pub(crate) enum InjectTarget {
     /// The object carrying the annotation (cert-manager's cainjector).
     Object(ObjectId),
     /// A webhook configuration by kind (None: both kinds) and name.
@@ -53,20 +53,20 @@ pub enum InjectTarget {
 
 /// Something that fills caBundles at run time.
 #[derive(Clone, Debug)]
-pub struct Injector {
-    pub kind: ProvisionerKind,
-    pub description: String,
-    pub span: Span,
-    pub object: ObjectId,
-    pub target: InjectTarget,
+pub(crate) struct Injector {
+    pub(crate) kind: ProvisionerKind,
+    pub(crate) description: String,
+    pub(crate) span: Span,
+    pub(crate) object: ObjectId,
+    pub(crate) target: InjectTarget,
     /// Further places that prove it (an RBAC rule, the binding), as (span, label).
-    pub evidence: Vec<(Span, String)>,
+    pub(crate) evidence: Vec<(Span, String)>,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Provisioning {
-    pub provisioners: Vec<Provisioner>,
-    pub injectors: Vec<Injector>,
+pub(crate) struct Provisioning {
+    pub(crate) provisioners: Vec<Provisioner>,
+    pub(crate) injectors: Vec<Injector>,
     /// Provisioners by the Secret they write and by the pod template they run in, and
     /// injectors by the object they target, as of [`Provisioning::index`]; stale entries
     /// are never used (the lengths tell).
@@ -86,7 +86,7 @@ struct Index {
 
 impl Provisioner {
     /// Go's `VerifyHostname` against the certificate this provisioner will issue.
-    pub fn verify_hostname(
+    pub(crate) fn verify_hostname(
         &self,
         server_name: &str,
         go: crate::tls::go::Go,
@@ -104,7 +104,7 @@ impl Provisioner {
 
 impl Provisioning {
     /// Injectors that fill the caBundle of an endpoint's object.
-    pub fn injectors_for<'p>(
+    pub(crate) fn injectors_for<'p>(
         &'p self,
         model: &Model<'_>,
         object: ObjectId,
@@ -141,7 +141,7 @@ impl Provisioning {
     }
 
     /// Provisioners that write the Secret `namespace/name`.
-    pub fn for_secret<'p>(
+    pub(crate) fn for_secret<'p>(
         &'p self,
         namespace: &'p str,
         name: &'p str,
@@ -162,7 +162,7 @@ impl Provisioning {
     }
 
     /// Provisioners that run in pod template `template`.
-    pub fn running_in(&self, template: PodTemplateId) -> Vec<&Provisioner> {
+    pub(crate) fn running_in(&self, template: PodTemplateId) -> Vec<&Provisioner> {
         if self.index.provisioners == self.provisioners.len() {
             return self
                 .index
@@ -180,7 +180,7 @@ impl Provisioning {
     }
 
     /// Indexes what was found so far; call again after adding more.
-    pub fn index(&mut self) {
+    pub(crate) fn index(&mut self) {
         let mut index = Index {
             provisioners: self.provisioners.len(),
             injectors: self.injectors.len(),

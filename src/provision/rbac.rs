@@ -47,40 +47,40 @@ use std::sync::{Arc, Mutex};
 
 /// A request as the authoriser sees it (`authorizer.Attributes` of a resource request).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Request<'r> {
-    pub verb: &'r str,
+pub(crate) struct Request<'r> {
+    pub(crate) verb: &'r str,
     /// The API group, `""` for the core group.
-    pub group: &'r str,
+    pub(crate) group: &'r str,
     /// The resource, or `resource/subresource`.
-    pub resource: &'r str,
+    pub(crate) resource: &'r str,
     /// None for a cluster-scoped request.
-    pub namespace: Option<&'r str>,
+    pub(crate) namespace: Option<&'r str>,
     /// None when the request names no object (`create`, `list`).
-    pub name: Option<&'r str>,
+    pub(crate) name: Option<&'r str>,
 }
 
 /// One way a request is allowed, with its evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Grant {
+pub(crate) struct Grant {
     /// The Role or ClusterRole the binding refers to.
-    pub role: ObjectId,
+    pub(crate) role: ObjectId,
     /// The RoleBinding or ClusterRoleBinding.
-    pub binding: ObjectId,
+    pub(crate) binding: ObjectId,
     /// The rule that allows it (a `rules` item).
-    pub rule: Span,
+    pub(crate) rule: Span,
     /// `resourceNames` of the rule named the object (false: the rule has none).
-    pub names_object: bool,
+    pub(crate) names_object: bool,
     /// For an aggregated ClusterRole, the ClusterRole the rule comes from.
-    pub aggregated_from: Option<ObjectId>,
+    pub(crate) aggregated_from: Option<ObjectId>,
     /// The subject of the binding that applies, as `ServiceAccount ns/name`, `Group g`, `User u`.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The subject's node in the binding.
-    pub subject_span: Span,
+    pub(crate) subject_span: Span,
 }
 
 /// Grants kept per template by [`Authorization::templates_allowed`]; the evidence of a
 /// finding needs a few, and every binding granting every template must not cost their product.
-pub const MAX_GRANTS_PER_TEMPLATE: usize = 8;
+pub(crate) const MAX_GRANTS_PER_TEMPLATE: usize = 8;
 /// Rules kept as evidence per role and request.
 const MAX_EVIDENCE_PER_ROLE: usize = 4;
 /// Label-selector checks the aggregation may make in all; past it the graph is incomplete.
@@ -295,7 +295,7 @@ impl Grants {
 
 /// The authorisation graph of one run.
 #[derive(Debug, Default)]
-pub struct Authorization<'a> {
+pub(crate) struct Authorization<'a> {
     roles: Vec<Role<'a>>,
     bindings: Vec<Binding<'a>>,
     /// Aggregated ClusterRole → the ClusterRoles it selects, and the reverse.
@@ -527,7 +527,7 @@ fn read_subjects(node: NodeRef<'_>) -> Vec<Subject<'_>> {
 }
 
 impl<'a> Authorization<'a> {
-    pub fn build(model: &Model<'a>) -> Self {
+    pub(crate) fn build(model: &Model<'a>) -> Self {
         // Roles and bindings by identity: a rendered object replaces a live one (it is what
         // will be applied); otherwise the later one wins, as `kubectl apply` leaves it.
         let mut identities: HashMap<(&'a str, &str, &'a str), ObjectId> = HashMap::default();
@@ -783,7 +783,7 @@ impl<'a> Authorization<'a> {
 
     /// False when the inputs were too large to link every aggregated ClusterRole: an answer
     /// of "not allowed" may then be wrong.
-    pub fn is_complete(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         !self.incomplete
     }
 
@@ -963,7 +963,7 @@ impl<'a> Authorization<'a> {
     }
 
     /// Every grant allowing the pods of `template` the request.
-    pub fn grants_to_template(
+    pub(crate) fn grants_to_template(
         &self,
         model: &Model<'a>,
         template: PodTemplateId,
@@ -1005,7 +1005,7 @@ impl<'a> Authorization<'a> {
 
     /// Every pod template allowed the request, ascending, with up to
     /// [`MAX_GRANTS_PER_TEMPLATE`] of its grants.
-    pub fn templates_allowed(
+    pub(crate) fn templates_allowed(
         &self,
         model: &Model<'a>,
         request: &Request<'_>,
@@ -1122,7 +1122,7 @@ impl<'a> Authorization<'a> {
 
     /// May some pod template create the Secret-like object `name`: a `create` (which names
     /// no object), or a server-side apply (`patch` with the name, then `create` with it).
-    pub fn may_create(
+    pub(crate) fn may_create(
         &self,
         model: &Model<'a>,
         request: &Request<'_>,
@@ -1167,7 +1167,12 @@ impl<'a> Authorization<'a> {
     }
 
     /// `ClusterRole y, bound to ServiceAccount ns/z by ClusterRoleBinding b, grants create on secrets`.
-    pub fn describe(&self, model: &Model<'a>, grant: &Grant, request: &Request<'_>) -> String {
+    pub(crate) fn describe(
+        &self,
+        model: &Model<'a>,
+        grant: &Grant,
+        request: &Request<'_>,
+    ) -> String {
         let role = &model.objects[grant.role];
         let binding = &model.objects[grant.binding];
         let qualified = |object: &crate::model::Object<'_>| {

@@ -30,44 +30,45 @@ use crate::resolve::MountedSecret;
 use crate::resolve::{Resolution, ServiceLink};
 use crate::yaml::NodeRef;
 
-pub const SERVING_CERT_SECRET_NAME: &str = "service.beta.openshift.io/serving-cert-secret-name";
-pub const ALPHA_SERVING_CERT_SECRET_NAME: &str =
+pub(crate) const SERVING_CERT_SECRET_NAME: &str =
+    "service.beta.openshift.io/serving-cert-secret-name";
+pub(crate) const ALPHA_SERVING_CERT_SECRET_NAME: &str =
     "service.alpha.openshift.io/serving-cert-secret-name";
-pub const INJECT_CABUNDLE: &str = "service.beta.openshift.io/inject-cabundle";
-pub const ALPHA_INJECT_CABUNDLE: &str = "service.alpha.openshift.io/inject-cabundle";
+pub(crate) const INJECT_CABUNDLE: &str = "service.beta.openshift.io/inject-cabundle";
+pub(crate) const ALPHA_INJECT_CABUNDLE: &str = "service.alpha.openshift.io/inject-cabundle";
 
 /// The DNS suffix the operator is started with (servingcert/starter/starter.go).
 const DNS_SUFFIX: &str = "cluster.local";
 
 /// A Service for which the service CA writes a serving certificate.
 #[derive(Clone, Debug)]
-pub struct ServingCert<'a> {
-    pub service: ServiceId,
-    pub object: ObjectId,
-    pub name: &'a str,
-    pub namespace: String,
+pub(crate) struct ServingCert<'a> {
+    pub(crate) service: ServiceId,
+    pub(crate) object: ObjectId,
+    pub(crate) name: &'a str,
+    pub(crate) namespace: String,
     /// The annotation key in effect (beta, else alpha).
-    pub key: &'static str,
-    pub value_node: NodeRef<'a>,
+    pub(crate) key: &'static str,
+    pub(crate) value_node: NodeRef<'a>,
     /// The Secret it writes, in the Service's namespace.
-    pub secret: &'a str,
-    pub dns_names: Vec<String>,
+    pub(crate) secret: &'a str,
+    pub(crate) dns_names: Vec<String>,
 }
 
 impl ServingCert<'_> {
     /// `namespace/name` of the Service.
-    pub fn service_id(&self) -> String {
+    pub(crate) fn service_id(&self) -> String {
         format!("{}/{}", self.namespace, self.name)
     }
 
-    pub fn writes(&self, namespace: &str, name: &str) -> bool {
+    pub(crate) fn writes(&self, namespace: &str, name: &str) -> bool {
         self.namespace == namespace && self.secret == name
     }
 }
 
 /// Why an inject-cabundle annotation does nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ignored {
+pub(crate) enum Ignored {
     /// The value is not "true" (in any case).
     NotTrue,
     /// The alpha key, which the injector reads only on APIServices and ConfigMaps.
@@ -78,32 +79,31 @@ pub enum Ignored {
 
 /// An inject-cabundle annotation on an object that has a caBundle to fill.
 #[derive(Clone, Debug)]
-pub struct Injection<'a> {
-    pub object: ObjectId,
-    pub key: &'static str,
-    pub key_node: NodeRef<'a>,
-    pub value_node: NodeRef<'a>,
+pub(crate) struct Injection<'a> {
+    pub(crate) object: ObjectId,
+    pub(crate) key: &'static str,
+    pub(crate) value_node: NodeRef<'a>,
     /// None when the injector fills the object.
-    pub ignored: Option<Ignored>,
+    pub(crate) ignored: Option<Ignored>,
 }
 
 /// Everything the service CA will do, read from the inputs.
 #[derive(Clone, Debug, Default)]
-pub struct ServiceCa<'a> {
-    pub serving_certs: Vec<ServingCert<'a>>,
-    pub injections: Vec<Injection<'a>>,
+pub(crate) struct ServiceCa<'a> {
+    pub(crate) serving_certs: Vec<ServingCert<'a>>,
+    pub(crate) injections: Vec<Injection<'a>>,
 }
 
 impl<'a> ServiceCa<'a> {
     /// Where the inputs show they are for OpenShift: a service-CA annotation.
-    pub fn openshift_evidence(&self) -> Option<crate::source::Span> {
+    pub(crate) fn openshift_evidence(&self) -> Option<crate::source::Span> {
         self.serving_certs
             .first()
             .map(|c| c.value_node.span())
             .or_else(|| self.injections.first().map(|i| i.value_node.span()))
     }
 
-    pub fn read(model: &Model<'a>) -> ServiceCa<'a> {
+    pub(crate) fn read(model: &Model<'a>) -> ServiceCa<'a> {
         let mut found = ServiceCa::default();
         for (index, service) in model.services.iter_ids() {
             let object = &model.objects[service.object];
@@ -175,7 +175,6 @@ impl<'a> ServiceCa<'a> {
                 found.injections.push(Injection {
                     object: id,
                     key,
-                    key_node,
                     value_node,
                     ignored,
                 });
@@ -185,21 +184,21 @@ impl<'a> ServiceCa<'a> {
     }
 
     /// The serving certificate written into Secret `namespace/name`, if any.
-    pub fn for_secret(&self, namespace: &str, name: &str) -> Option<&ServingCert<'a>> {
+    pub(crate) fn for_secret(&self, namespace: &str, name: &str) -> Option<&ServingCert<'a>> {
         self.serving_certs
             .iter()
             .find(|c| c.writes(namespace, name))
     }
 
     /// The serving certificate of the Service `namespace/name`, if it asks for one.
-    pub fn for_service(&self, namespace: &str, name: &str) -> Option<&ServingCert<'a>> {
+    pub(crate) fn for_service(&self, namespace: &str, name: &str) -> Option<&ServingCert<'a>> {
         self.serving_certs
             .iter()
             .find(|c| c.namespace == namespace && c.name == name)
     }
 
     /// Whether the injector fills the caBundle of the object.
-    pub fn injects(&self, object: ObjectId) -> bool {
+    pub(crate) fn injects(&self, object: ObjectId) -> bool {
         self.injections
             .iter()
             .any(|i| i.object == object && i.ignored.is_none())
@@ -208,20 +207,20 @@ impl<'a> ServiceCa<'a> {
 
 /// How an endpoint's Service and pods are tied to the service CA.
 #[derive(Clone, Debug)]
-pub struct EndpointLinks<'c, 'a> {
+pub(crate) struct EndpointLinks<'c, 'a> {
     /// The Service the endpoint calls, when it asks the service CA for a certificate.
-    pub called: Option<&'c ServingCert<'a>>,
+    pub(crate) called: Option<&'c ServingCert<'a>>,
     /// The Secrets the pods behind it serve from (mounted, or named in a flag).
-    pub mounted: Vec<MountedSecret<'a>>,
+    pub(crate) mounted: Vec<MountedSecret<'a>>,
     /// Those the service CA writes: (index into `mounted`, the certificate written there).
-    pub serving: Vec<(usize, &'c ServingCert<'a>)>,
+    pub(crate) serving: Vec<(usize, &'c ServingCert<'a>)>,
 }
 
 impl<'a> ServiceCa<'a> {
     /// What the endpoint of `resolution` has to do with the service CA; None when it does
     /// not call a Service among the inputs.
     /// `mounted`: the Secrets its serving pods use (`Provenance::mounted`).
-    pub fn links<'c>(
+    pub(crate) fn links<'c>(
         &'c self,
         model: &Model<'a>,
         resolution: &Resolution,
@@ -246,7 +245,7 @@ impl<'a> ServiceCa<'a> {
     }
 }
 
-pub fn discover(service_ca: &ServiceCa<'_>, found: &mut Provisioning) {
+pub(crate) fn discover(service_ca: &ServiceCa<'_>, found: &mut Provisioning) {
     for cert in &service_ca.serving_certs {
         found.provisioners.push(Provisioner {
             kind: ProvisionerKind::ServiceCa,

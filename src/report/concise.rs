@@ -39,7 +39,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// `speclint: 2 errors, 1 warning` (and the notes, when there are any).
-pub fn summary_line(summary: &Summary) -> String {
+pub(crate) fn summary_line(summary: &Summary) -> String {
     let mut line = format!(
         "speclint: {}, {}",
         plural(summary.errors, "error"),
@@ -52,7 +52,7 @@ pub fn summary_line(summary: &Summary) -> String {
 }
 
 /// Findings per rule, most frequent first: `  3  webhook-hostname`.
-pub fn statistics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
+pub(crate) fn statistics(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Result<()> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for d in diags {
         match counts.iter_mut().find(|(rule, _)| *rule == d.rule) {

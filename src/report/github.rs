@@ -58,7 +58,7 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
 
 /// `escapeData` of @actions/core, applied to text shown by [`crate::untrusted::escape`]: line
 /// breaks from an input are shown as `␊`, so only speclint's own become `%0A`.
-pub fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     crate::untrusted::escape(text)
         .replace('%', "%25")
         .replace('\r', "%0D")
@@ -66,7 +66,7 @@ pub fn escape_data(text: &str) -> String {
 }
 
 /// `escapeProperty` of @actions/core.
-pub fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -11,69 +11,64 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 pub struct Entry {
     /// `validating webhook`, `mutating webhook`, `conversion webhook`, `APIService`.
-    pub kind: &'static str,
-    pub object: ObjectRef,
+    pub(crate) kind: &'static str,
+    pub(crate) object: ObjectRef,
     /// The webhook's name; null for conversion webhooks and APIServices.
-    pub webhook: Option<String>,
+    pub(crate) webhook: Option<String>,
     /// The name the API server verifies, and the port it calls.
-    pub server_name: Option<String>,
-    pub port: Option<i64>,
-    pub service: Option<NamespacedName>,
+    pub(crate) server_name: Option<String>,
+    pub(crate) port: Option<i64>,
+    pub(crate) service: Option<NamespacedName>,
     /// `Deployment ns/name` of each pod template behind the Service.
-    pub pod_templates: Vec<String>,
+    pub(crate) pod_templates: Vec<String>,
     /// The Secret the serving pods take their certificate from, and its key when found.
-    pub secret: Option<SecretRef>,
-    pub certificate: Source,
-    pub ca_bundle: Source,
+    pub(crate) secret: Option<SecretRef>,
+    pub(crate) certificate: Source,
+    pub(crate) ca_bundle: Source,
     /// `ok`, `error` or `undetermined`.
-    pub verdict: &'static str,
+    pub(crate) verdict: &'static str,
     /// Ids of the findings on the endpoint's object, its Service or its workloads.
-    pub findings: Vec<&'static str>,
+    pub(crate) findings: Vec<&'static str>,
     /// How the API server calls an admission webhook; null for the other endpoints.
-    pub admission: Option<AdmissionCall>,
+    pub(crate) admission: Option<AdmissionCall>,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct AdmissionCall {
+pub(crate) struct AdmissionCall {
     /// `Fail` or `Ignore`, defaulted by API version.
-    pub failure_policy: String,
-    pub timeout_seconds: i64,
+    pub(crate) failure_policy: String,
+    pub(crate) timeout_seconds: i64,
     /// How many matchConditions (CEL) it has; speclint does not evaluate them.
-    pub match_conditions: usize,
+    pub(crate) match_conditions: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct NamespacedName {
-    pub namespace: String,
-    pub name: String,
+pub(crate) struct NamespacedName {
+    pub(crate) namespace: String,
+    pub(crate) name: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct SecretRef {
-    pub namespace: String,
-    pub name: String,
-    pub key: Option<String>,
+pub(crate) struct SecretRef {
+    pub(crate) namespace: String,
+    pub(crate) name: String,
+    pub(crate) key: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Source {
+pub(crate) struct Source {
     /// `render`, `live`, `cert-manager`, `certgen`, `service-ca`, `catalogue:<id>`,
     /// `rbac:<workload>`, `loopback` or `unknown`; for caBundles `literal`,
     /// `injector:<what>`, `rbac:<workload>`, `insecure`, `loopback` or `none`.
-    pub source: String,
+    pub(crate) source: String,
     /// Why the certificate is `unknown`, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
-impl Entry {
-    /// Both sources known: the certificate's maker and the caBundle's filler.
-    pub fn sources_known(&self) -> bool {
-        self.certificate.source != "unknown" && self.ca_bundle.source != "none"
-    }
-}
+impl Entry {}
 
-pub fn build(
+pub(crate) fn build(
     model: &Model<'_>,
     resolutions: &[Resolution],
     provenance: &Provenance<'_>,

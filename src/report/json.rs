@@ -25,7 +25,7 @@ use crate::source::{SourceMap, Span};
 use serde::Serialize;
 use std::io::{self, Write};
 
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Report<'a> {

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// An object that was checked, and where it is.
-pub type Checked = (ObjectRef, Span);
+pub(crate) type Checked = (ObjectRef, Span);
 
 struct Case<'d> {
     name: String,
@@ -182,7 +182,7 @@ fn finding_text(d: &Diagnostic, sources: &SourceMap) -> String {
 /// Escapes one piece of text for XML attributes and content, after showing its hidden
 /// characters (line breaks included) as [`crate::untrusted::escape`] does; drops the two
 /// noncharacters XML 1.0 cannot hold.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let text = crate::untrusted::escape(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

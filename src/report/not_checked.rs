@@ -8,7 +8,7 @@ use crate::untrusted::escape;
 use std::io::{self, Write};
 
 /// Notes that only say an endpoint's certificate cannot be judged: counted, not printed.
-pub fn is_counted_instead(diagnostic: &Diagnostic) -> bool {
+pub(crate) fn is_counted_instead(diagnostic: &Diagnostic) -> bool {
     diagnostic.severity == Severity::Note && diagnostic.rule == "certificate-undetermined"
 }
 
@@ -18,7 +18,7 @@ fn undetermined(entry: &Entry) -> bool {
 }
 
 /// Whether [`render`] says anything of `entry`.
-pub fn mentions(entry: &Entry) -> bool {
+pub(crate) fn mentions(entry: &Entry) -> bool {
     undetermined(entry)
         || entry
             .admission
@@ -27,7 +27,7 @@ pub fn mentions(entry: &Entry) -> bool {
 }
 
 /// Why an endpoint's verdict is undetermined, in words; None when it was checked.
-pub fn cause(entry: &Entry) -> Option<String> {
+pub(crate) fn cause(entry: &Entry) -> Option<String> {
     if !undetermined(entry) {
         return None;
     }
@@ -48,7 +48,7 @@ pub fn cause(entry: &Entry) -> Option<String> {
     })
 }
 
-pub fn render(
+pub(crate) fn render(
     out: &mut dyn Write,
     inventory: &[Entry],
     diagnostics: &[Diagnostic],

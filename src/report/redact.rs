@@ -21,7 +21,7 @@ pub struct Redactions {
 
 impl Redactions {
     /// Marks the text of `span` as secret. Empty spans are ignored.
-    pub fn add(&mut self, span: Span) {
+    pub(crate) fn add(&mut self, span: Span) {
         if span.is_empty() {
             return;
         }
@@ -42,7 +42,7 @@ impl Redactions {
     }
 
     /// The secret ranges of `file` that overlap `range`, in order.
-    pub fn overlapping(
+    pub(crate) fn overlapping(
         &self,
         file: FileId,
         range: Range<usize>,
@@ -61,8 +61,9 @@ impl Redactions {
             .map(|(&s, &e)| s..e)
     }
 
+    #[cfg(test)]
     /// Whether any byte of `span` is secret.
-    pub fn touches(&self, span: Span) -> bool {
+    pub(crate) fn touches(&self, span: Span) -> bool {
         let probe = if span.is_empty() {
             span.start..span.start + 1
         } else {
@@ -71,10 +72,7 @@ impl Redactions {
         self.overlapping(span.file, probe).next().is_some()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.by_file.is_empty()
-    }
-
+    #[cfg(test)]
     /// Masks what a Secret object (`kind: Secret`, any apiVersion) can carry of its data:
     /// every value under every `data` and `stringData` key (duplicates included; keys stay
     /// visible); every annotation value (free text that tools fill with copies of the
@@ -82,7 +80,7 @@ impl Redactions {
     /// value, or [`SHARED_RUN_BYTES`] of one, as written, resolved, base64-decoded or
     /// JSON-escaped. Identity fields (`apiVersion`, `kind`, `type`, `metadata.name`,
     /// `metadata.namespace`) stay visible.
-    pub fn cover_secret_object(&mut self, object: NodeRef<'_>, source: &str) {
+    pub(crate) fn cover_secret_object(&mut self, object: NodeRef<'_>, source: &str) {
         for span in secret_spans(object, source) {
             self.add(span);
         }
@@ -91,7 +89,7 @@ impl Redactions {
 
 /// The spans [`Redactions::cover_secret_object`] masks in `object`, found without the
 /// shared map, so the Secrets of many documents are searched in parallel.
-pub fn secret_spans(object: NodeRef<'_>, source: &str) -> Vec<Span> {
+pub(crate) fn secret_spans(object: NodeRef<'_>, source: &str) -> Vec<Span> {
     let mut found = Vec::new();
     {
         if object.get("kind").and_then(|k| k.as_str()) != Some("Secret") {

@@ -12,16 +12,16 @@ use foldhash::HashMap;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
-pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-pub const INFORMATION_URI: &str = "https://github.com/speclint/speclint";
-pub const FINGERPRINT: &str = "speclintFingerprint/v1";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const INFORMATION_URI: &str = "https://github.com/speclint/speclint";
+pub(crate) const FINGERPRINT: &str = "speclintFingerprint/v1";
 
 pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
     crate::untrusted::write_json(out, &report(diags, sources), true)?;
     writeln!(out)
 }
 
-pub fn report(diags: &[Diagnostic], sources: &SourceMap) -> Value {
+pub(crate) fn report(diags: &[Diagnostic], sources: &SourceMap) -> Value {
     let rules: Vec<Value> = RULES.iter().map(|r| rule(r)).collect();
     let mut seen: HashMap<String, usize> = HashMap::default();
     let results: Vec<Value> = diags
@@ -154,7 +154,7 @@ fn physical(span: Span, sources: &SourceMap) -> Value {
 /// The path as given, as a relative URI reference (an absolute path as a `file://` URI):
 /// `<stdin>` becomes `stdin`, backslashes become slashes, and what a URI cannot hold is
 /// percent-encoded.
-pub fn uri(name: &str) -> String {
+pub(crate) fn uri(name: &str) -> String {
     if name == "<stdin>" {
         return "stdin".to_string();
     }

@@ -6,15 +6,15 @@ use serde::Serialize;
 /// What one run looked at and found; the JSON `summary` object.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    pub files: usize,
-    pub documents: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub notes: usize,
+    pub(crate) files: usize,
+    pub(crate) documents: usize,
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+    pub(crate) notes: usize,
 }
 
 impl Summary {
-    pub fn count(files: usize, documents: usize, diags: &[Diagnostic]) -> Summary {
+    pub(crate) fn count(files: usize, documents: usize, diags: &[Diagnostic]) -> Summary {
         let of = |severity| diags.iter().filter(|d| d.severity == severity).count();
         Summary {
             files,

@@ -3,7 +3,7 @@
 /// For a finding in a `helm template` render: the template file it came from, on disk
 /// (`# Source: chart/templates/x.yaml` under the chart's directory). Code scanning and pull
 /// request annotations can attach to it; the render itself is no file.
-pub fn template_file(
+pub(crate) fn template_file(
     d: &crate::diagnostic::Diagnostic,
     sources: &crate::source::SourceMap,
 ) -> Option<String> {

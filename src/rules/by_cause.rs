@@ -6,17 +6,17 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::model::{EndpointId, EndpointKind, Model, ObjectId};
 
 /// A finding about one endpoint, with what makes its cause the same as another's.
-pub struct PerEndpoint {
-    pub endpoint: EndpointId,
+pub(crate) struct PerEndpoint {
+    pub(crate) endpoint: EndpointId,
     /// Equal keys (with equal object and severity) mean the same cause.
-    pub cause: String,
-    pub diagnostic: Diagnostic,
+    pub(crate) cause: String,
+    pub(crate) diagnostic: Diagnostic,
 }
 
 /// Merges the findings of each (object, severity, cause): the first stays, its message
 /// names the configuration's webhooks instead of the first one, and every other webhook
 /// gets a label. The message names no count, so fingerprints survive a webhook more.
-pub fn merge(model: &Model<'_>, findings: Vec<PerEndpoint>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn merge(model: &Model<'_>, findings: Vec<PerEndpoint>, out: &mut Vec<Diagnostic>) {
     let mut groups: Vec<(ObjectId, Vec<PerEndpoint>)> = Vec::new();
     let mut index: foldhash::HashMap<(ObjectId, crate::diagnostic::Severity, String), usize> =
         foldhash::HashMap::default();

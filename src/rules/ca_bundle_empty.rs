@@ -10,7 +10,7 @@ use crate::resolve::{ca_bundle_is_empty, Target};
 use crate::tls::verify::VerifyErrorKind;
 use foldhash::HashMap;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "ca-bundle-empty",
     severity: Severity::Error,
     doc: rule_doc!("ca-bundle-empty"),

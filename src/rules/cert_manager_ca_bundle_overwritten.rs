@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::provision::cert_manager::{AnnotationKind, Source};
 use crate::resolve::ca_bundle_pem;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "cert-manager-ca-bundle-overwritten",
     severity: Severity::Warning,
     doc: rule_doc!("cert-manager-ca-bundle-overwritten"),

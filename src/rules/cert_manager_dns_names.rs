@@ -8,7 +8,7 @@ use crate::model::ObjectId;
 use crate::provision::cert_manager::{CertManager, EndpointLinks};
 use crate::resolve::Resolution;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "cert-manager-dns-names",
     severity: Severity::Error,
     doc: rule_doc!("cert-manager-dns-names"),

@@ -11,7 +11,7 @@ use crate::provision::cert_manager::{
 };
 use crate::resolve::ca_bundle_pem;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "cert-manager-inject-unresolved",
     severity: Severity::Error,
     doc: rule_doc!("cert-manager-inject-unresolved"),

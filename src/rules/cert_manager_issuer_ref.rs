@@ -4,7 +4,7 @@
 use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "cert-manager-issuer-ref",
     severity: Severity::Warning,
     doc: rule_doc!("cert-manager-issuer-ref"),

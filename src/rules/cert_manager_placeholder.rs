@@ -10,7 +10,7 @@ use crate::provision::cert_manager::{
 };
 use crate::resolve::Target;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "cert-manager-placeholder",
     severity: Severity::Error,
     doc: rule_doc!("cert-manager-placeholder"),

@@ -9,7 +9,7 @@ use crate::model::ServiceId;
 use crate::provision::cert_manager::{CertManager, MountedSecret};
 use crate::resolve::{Resolution, ServiceLink};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "cert-manager-secret-name",
     severity: Severity::Error,
     doc: rule_doc!("cert-manager-secret-name"),

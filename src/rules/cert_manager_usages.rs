@@ -5,7 +5,7 @@ use super::context::{rule_doc, Context, Rule};
 use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "cert-manager-usages",
     severity: Severity::Error,
     doc: rule_doc!("cert-manager-usages"),

@@ -11,7 +11,7 @@ use crate::provision::certgen::{BoolFlag, Command, FlagValue, Invocation};
 use crate::provision::ProvisionerKind;
 use crate::yaml::NodeRef;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "certgen-patch-kind",
     severity: Severity::Error,
     doc: rule_doc!("certgen-patch-kind"),

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::EndpointKind;
 use crate::provision::certgen::{self, Command, Invocation};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "certgen-patch-missing",
     severity: Severity::Error,
     doc: rule_doc!("certgen-patch-missing"),

@@ -10,7 +10,7 @@ use crate::provision::certgen::{self, Command};
 use crate::resolve::ServiceLink;
 use crate::source::Span;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "certgen-secret-not-mounted",
     severity: Severity::Error,
     doc: rule_doc!("certgen-secret-not-mounted"),

@@ -2,7 +2,7 @@ use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ca_bundle_problem, secret_value_bytes, DecodeProblem, KEY_KEYS};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "certificate-decode",
     severity: Severity::Error,
     doc: rule_doc!("certificate-decode"),

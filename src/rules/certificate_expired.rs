@@ -3,7 +3,7 @@ use super::verdict::{date, diagnostic, failures, subject};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tls::verify::{CertRef, VerifyErrorKind};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "certificate-expired",
     severity: Severity::Error,
     doc: rule_doc!("certificate-expired"),

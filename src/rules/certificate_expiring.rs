@@ -2,7 +2,7 @@ use super::context::{rule_doc, Context, Rule};
 use super::verdict::{certificates_met, date, subject};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "certificate-expiring",
     severity: Severity::Warning,
     doc: rule_doc!("certificate-expiring"),

@@ -3,7 +3,7 @@ use super::verdict::{diagnostic, failures, subject};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tls::verify::VerifyErrorKind;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "certificate-key-usage",
     severity: Severity::Error,
     doc: rule_doc!("certificate-key-usage"),

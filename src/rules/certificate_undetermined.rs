@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ServiceId;
 use crate::resolve::{ServedCertificate, ServiceLink};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "certificate-undetermined",
     severity: Severity::Note,
     doc: rule_doc!("certificate-undetermined"),

@@ -3,7 +3,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{EndpointKind, ObjectId};
 use foldhash::HashMap;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "configuration-collision",
     severity: Severity::Error,
     doc: rule_doc!("configuration-collision"),

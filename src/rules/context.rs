@@ -6,35 +6,35 @@ use crate::model::{Endpoint, Model, ObjectId, ServiceReference};
 use crate::resolve::Resolution;
 
 /// What a rule needs to look at.
-pub struct Context<'m, 'a> {
-    pub model: &'m Model<'a>,
-    pub resolutions: &'m [Resolution],
+pub(crate) struct Context<'m, 'a> {
+    pub(crate) model: &'m Model<'a>,
+    pub(crate) resolutions: &'m [Resolution],
     /// Each Secret's certificate entry, decoded once.
-    pub chains: &'m crate::resolve::SecretChains,
+    pub(crate) chains: &'m crate::resolve::SecretChains,
     /// Evaluation time, to the nanosecond (Go's `CurrentTime`).
-    pub now: crate::tls::time::Time,
+    pub(crate) now: crate::tls::time::Time,
     /// The Go of the API server checked against (`--kube-version`).
-    pub go: crate::tls::go::Go,
+    pub(crate) go: crate::tls::go::Go,
     /// Expiry warning threshold, seconds.
-    pub min_validity: i64,
+    pub(crate) min_validity: i64,
     /// Who makes each certificate and fills each caBundle, computed once (provision stage).
-    pub provenance: &'m crate::provision::Provenance<'a>,
+    pub(crate) provenance: &'m crate::provision::Provenance<'a>,
     /// The previous release's render and its provenance (`--previous`).
-    pub previous: Option<(&'m Model<'m>, &'m crate::provision::Provenance<'m>)>,
+    pub(crate) previous: Option<(&'m Model<'m>, &'m crate::provision::Provenance<'m>)>,
     /// Which rules run, their severities and options (`.speclint.yaml`, `--enable`, `--disable`).
-    pub settings: &'m RuleSettings,
+    pub(crate) settings: &'m RuleSettings,
     /// The cluster's namespaces with their labels, for namespaceSelectors.
-    pub namespaces: &'m crate::admission::Namespaces<'a>,
+    pub(crate) namespaces: &'m crate::admission::Namespaces<'a>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
-    pub fn endpoint(&self, resolution: &Resolution) -> &'m Endpoint<'a> {
+    pub(crate) fn endpoint(&self, resolution: &Resolution) -> &'m Endpoint<'a> {
         &self.model.endpoints[resolution.endpoint]
     }
 
     /// The endpoint of a resolution with the Service reference it calls; None when it
     /// calls a URL.
-    pub fn service_call(
+    pub(crate) fn service_call(
         &self,
         resolution: &Resolution,
     ) -> Option<(&'m Endpoint<'a>, &'m ServiceReference<'a>)> {
@@ -43,7 +43,7 @@ impl<'m, 'a> Context<'m, 'a> {
     }
 
     /// A diagnostic anchored on an endpoint's object, with its template and identity filled in.
-    pub fn diagnostic_for(
+    pub(crate) fn diagnostic_for(
         &self,
         rule: &Rule,
         object: ObjectId,
@@ -61,8 +61,8 @@ pub struct Rule {
     pub id: &'static str,
     pub severity: Severity,
     /// The Markdown documentation, `rules/<id>.md`.
-    pub doc: &'static str,
-    pub check: fn(&Context<'_, '_>, &mut Vec<Diagnostic>),
+    pub(crate) doc: &'static str,
+    pub(crate) check: fn(&Context<'_, '_>, &mut Vec<Diagnostic>),
 }
 
 impl Rule {
@@ -73,7 +73,7 @@ impl Rule {
 }
 
 /// Reads `- **Field:** value` from a rule document.
-pub fn doc_field<'d>(doc: &'d str, field: &str) -> Option<&'d str> {
+pub(crate) fn doc_field<'d>(doc: &'d str, field: &str) -> Option<&'d str> {
     let prefix = format!("- **{field}:**");
     doc.lines()
         .find_map(|line| line.strip_prefix(prefix.as_str()))

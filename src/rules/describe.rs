@@ -6,7 +6,7 @@ use crate::model::{Endpoint, EndpointId, EndpointKind, Model, ObjectId};
 use crate::resolve::Resolution;
 
 /// What the API server reports when the call fails, as users see it (apiserver-tls.md F).
-pub fn call_failure_note(
+pub(crate) fn call_failure_note(
     context: &Context<'_, '_>,
     resolution: &Resolution,
     error: &str,
@@ -39,7 +39,7 @@ pub fn call_failure_note(
 
 /// What reads and writes of a CRD's objects fail with when its conversion webhook does not
 /// answer; `failure` is what follows `failed: `.
-pub fn conversion_failure_note(object: &crate::model::Object<'_>, failure: &str) -> String {
+pub(crate) fn conversion_failure_note(object: &crate::model::Object<'_>, failure: &str) -> String {
     let spec = object.node().get("spec");
     let text = |path: &[&str]| {
         spec.and_then(|s| s.path(path))
@@ -64,7 +64,7 @@ pub fn conversion_failure_note(object: &crate::model::Object<'_>, failure: &str)
 }
 
 /// The URL the API server posts to.
-pub fn call_url(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
+pub(crate) fn call_url(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
     if let Some(service) = &endpoint.service {
         let path = if endpoint.kind == EndpointKind::ApiService {
             // The availability check fetches the group-version's discovery document.
@@ -94,7 +94,7 @@ pub fn call_url(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
 
 /// The API server's refusal of an object on create, as kubectl prints a 422 Invalid with
 /// one cause (`cmd/util/helpers.go`): `The Kind "name" is invalid: field: body`.
-pub fn refusal(
+pub(crate) fn refusal(
     context: &Context<'_, '_>,
     rule: &Rule,
     object: ObjectId,
@@ -116,7 +116,7 @@ pub fn refusal(
 }
 
 /// The field naming the Service, for help texts.
-pub fn service_field(endpoint: &Endpoint<'_>) -> String {
+pub(crate) fn service_field(endpoint: &Endpoint<'_>) -> String {
     match endpoint.kind {
         EndpointKind::ApiService => "spec.service".to_string(),
         _ => format!("{}.service", endpoint.field_path),
@@ -125,7 +125,7 @@ pub fn service_field(endpoint: &Endpoint<'_>) -> String {
 
 /// What makes two findings of one rule the same cause: the message without the endpoint's
 /// own description, its label and its notes.
-pub fn cause_key(
+pub(crate) fn cause_key(
     context: &Context<'_, '_>,
     endpoint: EndpointId,
     diagnostic: &Diagnostic,
@@ -140,7 +140,7 @@ pub fn cause_key(
 }
 
 /// `a`, `a and b`, `a, b and c`.
-pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+pub(crate) fn join_and<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
         [only] => only.as_ref().to_string(),
@@ -156,7 +156,7 @@ pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 /// Which webhook of which object, for messages: `webhook "x" of ValidatingWebhookConfiguration/y`.
-pub fn describe_endpoint(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
+pub(crate) fn describe_endpoint(model: &Model<'_>, endpoint: &Endpoint<'_>) -> String {
     let object = &model.objects[endpoint.object];
     match endpoint.kind {
         EndpointKind::ValidatingWebhook | EndpointKind::MutatingWebhook => {

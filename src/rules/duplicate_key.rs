@@ -4,7 +4,7 @@ use crate::model::{Model, ObjectId};
 use crate::source::Span;
 use crate::yaml::{Document, DuplicateKey, KeyEntry, NodeId, NodeRef, Value};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "duplicate-key",
     severity: Severity::Warning,
     doc: rule_doc!("duplicate-key"),

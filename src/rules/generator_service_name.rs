@@ -11,7 +11,7 @@ use crate::provision::ProvisionerKind;
 use crate::resolve::{ServiceLink, Target};
 use crate::source::Span;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "generator-service-name",
     severity: Severity::Warning,
     doc: rule_doc!("generator-service-name"),

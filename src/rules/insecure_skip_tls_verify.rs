@@ -1,7 +1,7 @@
 use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "insecure-skip-tls-verify",
     severity: Severity::Warning,
     doc: rule_doc!("insecure-skip-tls-verify"),

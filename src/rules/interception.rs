@@ -8,14 +8,14 @@ use crate::model::{Admission, KnownLabels, Labels};
 
 /// Whether losing a request locks the cluster up or degrades it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Harm {
+pub(crate) enum Harm {
     Degrades,
     LocksUp,
 }
 
 /// Where the requests of a critical resource are made.
 #[derive(Clone, Copy, Debug)]
-pub enum Place {
+pub(crate) enum Place {
     /// In each namespace configured as system (`kube-system` by default).
     System,
     /// In these namespaces.
@@ -27,14 +27,14 @@ pub enum Place {
 }
 
 /// A resource a webhook must leave alone, with the documented set it comes from.
-pub struct Critical {
-    pub resource: &'static str,
-    pub subresources: &'static [&'static str],
-    pub place: Place,
-    pub operations: &'static [&'static str],
-    pub harm: Harm,
+pub(crate) struct Critical {
+    pub(crate) resource: &'static str,
+    pub(crate) subresources: &'static [&'static str],
+    pub(crate) place: Place,
+    pub(crate) operations: &'static [&'static str],
+    pub(crate) harm: Harm,
     /// What the cluster loses while the webhook refuses these requests.
-    pub consequence: &'static str,
+    pub(crate) consequence: &'static str,
 }
 
 const WRITE: &[&str] = &["CREATE", "UPDATE"];
@@ -43,7 +43,7 @@ const WRITE: &[&str] = &["CREATE", "UPDATE"];
 /// TokenReviews, SubjectAccessReviews, CertificateSigningRequests) lock a cluster up;
 /// the rest of Gardener's `WebhookConstraintMatchers` (gardener/gardener,
 /// pkg/gardenlet/operation/botanist/matchers/matcher.go) degrade it.
-pub const CRITICAL: &[Critical] = &[
+pub(crate) const CRITICAL: &[Critical] = &[
     critical(
         "pods",
         &["", "status"],
@@ -189,16 +189,16 @@ const fn critical(
 }
 
 /// A critical request a webhook intercepts.
-pub struct Hit<'w, 'a> {
-    pub critical: &'static Critical,
+pub(crate) struct Hit<'w, 'a> {
+    pub(crate) critical: &'static Critical,
     /// `pods in kube-system`, `nodes`.
-    pub what: String,
-    pub interception: Interception<'w, 'a>,
+    pub(crate) what: String,
+    pub(crate) interception: Interception<'w, 'a>,
 }
 
 /// The critical requests `admission` intercepts for certain (or, with `maybe`, unless a
 /// selector the inputs cannot decide excludes them), one per resource and place.
-pub fn critical_hits<'w, 'a>(
+pub(crate) fn critical_hits<'w, 'a>(
     context: &Context<'_, 'a>,
     admission: &'w Admission<'a>,
     maybe: bool,
@@ -265,7 +265,7 @@ pub fn critical_hits<'w, 'a>(
 }
 
 /// `a, b and c`, or `a, b, c and 4 more` past `limit`.
-pub fn list(items: &[String], limit: usize) -> String {
+pub(crate) fn list(items: &[String], limit: usize) -> String {
     if items.len() <= limit {
         return super::describe::join_and(items);
     }
@@ -277,7 +277,7 @@ pub fn list(items: &[String], limit: usize) -> String {
 }
 
 /// The note every finding that depends on matching carries when matchConditions exist.
-pub fn match_conditions_note(admission: &Admission<'_>) -> Option<String> {
+pub(crate) fn match_conditions_note(admission: &Admission<'_>) -> Option<String> {
     let conditions = admission.match_conditions_node?;
     let names: Vec<String> = conditions
         .items()
@@ -304,7 +304,7 @@ pub fn match_conditions_note(admission: &Admission<'_>) -> Option<String> {
 /// How to leave these namespaces out of the webhook's namespaceSelector, for help texts:
 /// added to the selector it has (pasting a new one would drop what it excludes today).
 /// One line: the report prints each help on one line.
-pub fn excluding_namespaces(admission: &Admission<'_>, names: &[&str]) -> String {
+pub(crate) fn excluding_namespaces(admission: &Admission<'_>, names: &[&str]) -> String {
     let values = names.join(", ");
     let selector = &admission.namespace_selector;
     if selector.node.is_none() {

@@ -3,14 +3,14 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
 
 /// Reported by the pipeline from the YAML stage's implicit document starts.
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "missing-document-separator",
     severity: Severity::Warning,
     doc: rule_doc!("missing-document-separator"),
     check: |_, _| {},
 };
 
-pub fn missing_separator_diagnostic(span: Span) -> Diagnostic {
+pub(crate) fn missing_separator_diagnostic(span: Span) -> Diagnostic {
     Diagnostic::new(
         RULE.id,
         RULE.severity,

@@ -62,27 +62,27 @@ mod webhook_timeout;
 mod webhook_timeout_total;
 mod webhook_unknown_authority;
 
-pub use invalid_config::RULE as INVALID_CONFIG;
-pub use invalid_yaml::yaml_error_diagnostic;
-pub use missing_document_separator::missing_separator_diagnostic;
-pub use suppression_without_reason::suppression_without_reason_diagnostic;
-pub use unused_suppression::unused_suppression_diagnostic;
+pub(crate) use invalid_config::RULE as INVALID_CONFIG;
+pub(crate) use invalid_yaml::yaml_error_diagnostic;
+pub(crate) use missing_document_separator::missing_separator_diagnostic;
+pub(crate) use suppression_without_reason::suppression_without_reason_diagnostic;
+pub(crate) use unused_suppression::unused_suppression_diagnostic;
 
-pub use context::{doc_field, Context, Rule};
-pub use settings::RuleSettings;
+pub(crate) use context::{doc_field, Context, Rule};
+pub(crate) use settings::RuleSettings;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 
 /// Text the labels of these rules show that must not be printed beyond what
 /// [`crate::report::Redactions::cover_secret_object`] masks: documents that are bare strings.
-pub fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
+pub(crate) fn spans_to_redact(model: &Model<'_>) -> Vec<crate::source::Span> {
     non_object_document::string_document_text(model)
 }
 
 impl RuleSettings {
     /// `id` is a rule id or `all`; unknown ids are ignored (they are checked where they are read).
-    pub fn set_enabled(&mut self, id: &str, enabled: bool) {
+    pub(crate) fn set_enabled(&mut self, id: &str, enabled: bool) {
         let ids: Vec<&'static str> = if id == "all" {
             RULES.iter().map(|r| r.id).collect()
         } else {
@@ -160,7 +160,7 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
 }
 
-pub fn run(context: &Context<'_, '_>) -> Vec<Diagnostic> {
+pub(crate) fn run(context: &Context<'_, '_>) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     // Rules are independent readers of the resolved model: they run side by side, and
     // their findings are joined in rule order, so the output does not depend on timing.

@@ -4,7 +4,7 @@ use crate::model::Model;
 use crate::source::Span;
 use crate::yaml::{Document, Value};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "non-object-document",
     severity: Severity::Note,
     doc: rule_doc!("non-object-document"),
@@ -64,7 +64,7 @@ fn where_it_starts(document: &Document) -> Span {
 /// The text of string documents but short words: it belongs to no object, so nothing
 /// says whether it is secret (a template that rendered a key on its own, say), and the
 /// label shows it.
-pub fn string_document_text(model: &Model<'_>) -> Vec<Span> {
+pub(crate) fn string_document_text(model: &Model<'_>) -> Vec<Span> {
     model
         .documents
         .iter()

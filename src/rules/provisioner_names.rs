@@ -9,7 +9,7 @@ use crate::provision::certgen::{self, Generator, NameRole, Setting};
 use crate::provision::provenance::Link;
 use crate::resolve::Target;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "provisioner-names",
     severity: Severity::Error,
     doc: rule_doc!("provisioner-names"),

@@ -9,7 +9,7 @@ use crate::provision::certgen::names_refuse;
 use crate::provision::service_ca::{ServingCert, SERVING_CERT_SECRET_NAME};
 use crate::resolve::{ServedCertificate, Target};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "service-ca-dns-names",
     severity: Severity::Error,
     doc: rule_doc!("service-ca-dns-names"),

@@ -11,7 +11,7 @@ use crate::provision::service_ca::{
 };
 use crate::resolve::{ca_bundle_is_empty, Resolution, Target};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "service-ca-inject-missing",
     severity: Severity::Error,
     doc: rule_doc!("service-ca-inject-missing"),

@@ -9,7 +9,7 @@ use crate::model::ServiceId;
 use crate::provision::service_ca::{EndpointLinks, ServiceCa, ServingCert};
 use crate::resolve::{cert_entry, Resolution};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "service-ca-secret-name",
     severity: Severity::Error,
     doc: rule_doc!("service-ca-secret-name"),

@@ -13,7 +13,7 @@ use crate::source::Span;
 use crate::yaml::NodeRef;
 use std::collections::BTreeMap;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "service-selects-no-pods",
     severity: Severity::Warning,
     doc: rule_doc!("service-selects-no-pods"),
@@ -72,7 +72,7 @@ struct Mismatch {
 
 /// The Services this rule reports (when it runs), so that certificate-undetermined does not
 /// give the same cause again.
-pub fn reported_services(context: &Context<'_, '_>) -> Vec<ServiceId> {
+pub(crate) fn reported_services(context: &Context<'_, '_>) -> Vec<ServiceId> {
     if !context.settings.is_enabled(RULE.id) {
         return Vec::new();
     }

@@ -5,7 +5,7 @@ use crate::resolve::{cert_entry, secret_value_bytes, ServedCertificate, CERT_KEY
 use crate::tls::key::x509_key_pair_with_leaf_for;
 use foldhash::HashSet;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "serving-key",
     severity: Severity::Error,
     doc: rule_doc!("serving-key"),

@@ -12,7 +12,7 @@ use crate::resolve::ServiceLink;
 use crate::source::Span;
 use foldhash::{HashMap, HashSet};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "serving-secret-missing",
     severity: Severity::Warning,
     doc: rule_doc!("serving-secret-missing"),

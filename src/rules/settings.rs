@@ -4,22 +4,22 @@ use crate::diagnostic::{Diagnostic, Severity};
 
 /// Which rules run, with what severity and options.
 #[derive(Clone, Debug)]
-pub struct RuleSettings {
+pub(crate) struct RuleSettings {
     pub(super) disabled: foldhash::HashSet<&'static str>,
     /// Severity overrides by rule id.
-    pub severity: foldhash::HashMap<&'static str, Severity>,
+    pub(crate) severity: foldhash::HashMap<&'static str, Severity>,
     /// certificate-expiring's own threshold, seconds; otherwise `--min-validity`.
-    pub expiring_min_validity: Option<i64>,
+    pub(crate) expiring_min_validity: Option<i64>,
     /// weak-key's threshold.
-    pub min_rsa_bits: u32,
+    pub(crate) min_rsa_bits: u32,
     /// Namespaces whose workloads a webhook must leave alone (webhook-system-resources).
-    pub system_namespaces: Vec<String>,
+    pub(crate) system_namespaces: Vec<String>,
     /// webhook-timeout's limit for webhooks on leases in system namespaces, seconds.
-    pub lease_timeout: i64,
+    pub(crate) lease_timeout: i64,
     /// webhook-timeout's limit for webhooks on critical resources, seconds.
-    pub critical_timeout: i64,
+    pub(crate) critical_timeout: i64,
     /// webhook-timeout-total's deadline of one request, seconds.
-    pub request_deadline: i64,
+    pub(crate) request_deadline: i64,
 }
 
 impl Default for RuleSettings {
@@ -38,12 +38,12 @@ impl Default for RuleSettings {
 }
 
 impl RuleSettings {
-    pub fn is_enabled(&self, id: &str) -> bool {
+    pub(crate) fn is_enabled(&self, id: &str) -> bool {
         !self.disabled.contains(id)
     }
 
     /// Drops findings of disabled rules and applies severity overrides.
-    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+    pub(crate) fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.retain(|d| self.is_enabled(d.rule));
         for diagnostic in diagnostics {
             if let Some(&severity) = self.severity.get(diagnostic.rule) {

@@ -10,13 +10,13 @@ use std::borrow::Cow;
 
 /// A `kubectl` command line under construction; see [`Command::build`].
 #[derive(Debug)]
-pub struct Command {
+pub(crate) struct Command {
     words: Vec<String>,
     valid: bool,
 }
 
 impl Command {
-    pub fn kubectl() -> Command {
+    pub(crate) fn kubectl() -> Command {
         Command {
             words: vec!["kubectl".to_string()],
             valid: true,
@@ -24,7 +24,7 @@ impl Command {
     }
 
     /// Arguments written by speclint (verbs, kinds, flags, JSONPath); quoted if needed.
-    pub fn args(mut self, words: &[&str]) -> Command {
+    pub(crate) fn args(mut self, words: &[&str]) -> Command {
         self.words
             .extend(words.iter().map(|w| quote(w).into_owned()));
         self
@@ -32,14 +32,14 @@ impl Command {
 
     /// An object name from a manifest: an RFC 1123 subdomain (Secrets, Deployments,
     /// Services and webhook configurations all use this form).
-    pub fn name(mut self, name: &str) -> Command {
+    pub(crate) fn name(mut self, name: &str) -> Command {
         self.valid &= is_dns_subdomain(name);
         self.words.push(quote(name).into_owned());
         self
     }
 
     /// `kind/name` (`deployment/webhook`), the kind written by speclint.
-    pub fn resource(mut self, kind: &str, name: &str) -> Command {
+    pub(crate) fn resource(mut self, kind: &str, name: &str) -> Command {
         self.valid &= is_dns_subdomain(name) && kind.bytes().all(|b| b.is_ascii_alphanumeric());
         self.words
             .push(quote(&format!("{kind}/{name}")).into_owned());
@@ -47,7 +47,7 @@ impl Command {
     }
 
     /// `-n NAMESPACE`, the namespace an RFC 1123 label.
-    pub fn namespace(mut self, namespace: &str) -> Command {
+    pub(crate) fn namespace(mut self, namespace: &str) -> Command {
         self.valid &= is_dns_label(namespace, 63);
         self.words.push("-n".to_string());
         self.words.push(quote(namespace).into_owned());
@@ -55,7 +55,7 @@ impl Command {
     }
 
     /// `KEY=VALUE` for `kubectl annotate`: a qualified annotation key and a plain value.
-    pub fn annotation(mut self, key: &str, value: &str) -> Command {
+    pub(crate) fn annotation(mut self, key: &str, value: &str) -> Command {
         self.valid &= is_qualified_name(key);
         self.words
             .push(quote(&format!("{key}={value}")).into_owned());
@@ -63,18 +63,18 @@ impl Command {
     }
 
     /// The command line, or `None` when a name in it cannot be a Kubernetes name.
-    pub fn build(self) -> Option<String> {
+    pub(crate) fn build(self) -> Option<String> {
         self.valid.then(|| self.words.join(" "))
     }
 }
 
 /// `: `command`` to end a sentence of help with, or nothing when there is no command.
-pub fn shown(command: Option<String>) -> String {
+pub(crate) fn shown(command: Option<String>) -> String {
     command.map_or_else(String::new, |c| format!(": `{c}`"))
 }
 
 /// `kubectl delete secret NAME -n NAMESPACE`.
-pub fn delete_secret(name: &str, namespace: &str) -> Option<String> {
+pub(crate) fn delete_secret(name: &str, namespace: &str) -> Option<String> {
     Command::kubectl()
         .args(&["delete", "secret"])
         .name(name)
@@ -84,7 +84,7 @@ pub fn delete_secret(name: &str, namespace: &str) -> Option<String> {
 
 /// `text` as one word for a POSIX shell: as is when it holds only characters no shell
 /// treats specially, otherwise in single quotes (a `'` inside becomes `'\''`).
-pub fn quote(text: &str) -> Cow<'_, str> {
+pub(crate) fn quote(text: &str) -> Cow<'_, str> {
     let plain = |b: u8| b.is_ascii_alphanumeric() || b"-_./=:,@%+".contains(&b);
     if !text.is_empty() && text.bytes().all(plain) {
         return Cow::Borrowed(text);

@@ -3,14 +3,14 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
 
 /// Reported by the pipeline with `--require-reason` (src/suppress.rs).
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "suppression-without-reason",
     severity: Severity::Error,
     doc: rule_doc!("suppression-without-reason"),
     check: |_, _| {},
 };
 
-pub fn suppression_without_reason_diagnostic(span: Span) -> Diagnostic {
+pub(crate) fn suppression_without_reason_diagnostic(span: Span) -> Diagnostic {
     Diagnostic::new(
         RULE.id,
         RULE.severity,

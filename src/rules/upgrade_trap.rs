@@ -6,7 +6,7 @@ use super::describe::{call_failure_note, describe_endpoint};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{distinct_secrets, ServiceLink};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "upgrade-trap",
     severity: Severity::Error,
     doc: rule_doc!("upgrade-trap"),

@@ -9,15 +9,15 @@ use crate::tls::cert::Certificate as X509;
 use crate::tls::verify::{CertRef, ServerVerifyError, VerifyErrorKind};
 
 /// A failed verdict with what it was reached from.
-pub struct Failure<'r> {
-    pub resolution: &'r Resolution,
-    pub serving: &'r ServingSecret,
-    pub verdict: &'r Verdict,
-    pub error: &'r ServerVerifyError,
+pub(crate) struct Failure<'r> {
+    pub(crate) resolution: &'r Resolution,
+    pub(crate) serving: &'r ServingSecret,
+    pub(crate) verdict: &'r Verdict,
+    pub(crate) error: &'r ServerVerifyError,
 }
 
 impl<'r> Failure<'r> {
-    pub fn kind(&self) -> Option<&'r VerifyErrorKind> {
+    pub(crate) fn kind(&self) -> Option<&'r VerifyErrorKind> {
         match self.error {
             ServerVerifyError::Verify(e) => Some(e.kind()),
             _ => None,
@@ -25,7 +25,7 @@ impl<'r> Failure<'r> {
     }
 
     /// The certificate an error names, and where it came from in words.
-    pub fn certificate(&self, cert: &CertRef) -> Option<(&'r X509, String)> {
+    pub(crate) fn certificate(&self, cert: &CertRef) -> Option<(&'r X509, String)> {
         let chain = &self.serving.chain.as_ref().ok()?.certificates;
         match cert {
             CertRef::Leaf => Some((
@@ -47,7 +47,7 @@ impl<'r> Failure<'r> {
 }
 
 /// Every endpoint whose verdict failed, skipping failures that another rule owns by kind.
-pub fn failures<'r>(context: &'r Context<'_, '_>) -> impl Iterator<Item = Failure<'r>> + 'r {
+pub(crate) fn failures<'r>(context: &'r Context<'_, '_>) -> impl Iterator<Item = Failure<'r>> + 'r {
     context.resolutions.iter().filter_map(|resolution| {
         let ServedCertificate::Found(serving) = &resolution.certificate else {
             return None;
@@ -78,7 +78,7 @@ pub fn failures<'r>(context: &'r Context<'_, '_>) -> impl Iterator<Item = Failur
 
 /// The diagnostic every verdict rule starts from: on the endpoint, with the certificate's
 /// key and its mount labelled and the API server's own failure as a note.
-pub fn diagnostic(
+pub(crate) fn diagnostic(
     context: &Context<'_, '_>,
     rule: &Rule,
     failure: &Failure<'_>,
@@ -113,7 +113,7 @@ pub fn diagnostic(
 }
 
 /// The caBundle node of the endpoint, for labels.
-pub fn ca_bundle_span(
+pub(crate) fn ca_bundle_span(
     context: &Context<'_, '_>,
     resolution: &Resolution,
 ) -> Option<crate::source::Span> {
@@ -121,7 +121,7 @@ pub fn ca_bundle_span(
 }
 
 /// The subject as Go prints it, or its first name when the subject is empty, for labels.
-pub fn subject(cert: &X509) -> String {
+pub(crate) fn subject(cert: &X509) -> String {
     if !cert.subject_display.is_empty() {
         return cert.subject_display.clone();
     }
@@ -132,22 +132,22 @@ pub fn subject(cert: &X509) -> String {
     }
 }
 
-pub fn date(unix: i64) -> String {
+pub(crate) fn date(unix: i64) -> String {
     crate::tls::time::format_rfc3339(unix)
 }
 
 /// A certificate the API server will meet, with where it sits in the inputs.
-pub struct Met<'r> {
-    pub certificate: &'r X509,
+pub(crate) struct Met<'r> {
+    pub(crate) certificate: &'r X509,
     /// What it is, in words: `the serving certificate in tls.crt`.
-    pub place: String,
-    pub span: crate::source::Span,
+    pub(crate) place: String,
+    pub(crate) span: crate::source::Span,
     /// The object `span` is in: the Secret, or the endpoint's object for a caBundle.
-    pub object: ObjectId,
+    pub(crate) object: ObjectId,
 }
 
 /// Every certificate of every serving chain and caBundle the API server will meet, once each.
-pub fn certificates_met<'r>(context: &'r Context<'_, '_>) -> Vec<Met<'r>> {
+pub(crate) fn certificates_met<'r>(context: &'r Context<'_, '_>) -> Vec<Met<'r>> {
     let mut seen = foldhash::HashSet::default();
     let mut met = Vec::new();
     for resolution in context.resolutions {

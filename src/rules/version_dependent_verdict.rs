@@ -2,7 +2,7 @@ use super::context::{rule_doc, Context, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ServedCertificate, VerdictSpread};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "version-dependent-verdict",
     severity: Severity::Warning,
     doc: rule_doc!("version-dependent-verdict"),

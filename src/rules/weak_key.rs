@@ -3,7 +3,7 @@ use super::verdict::{certificates_met, subject};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tls::cert::PublicKeyAlgorithm;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "weak-key",
     severity: Severity::Warning,
     doc: rule_doc!("weak-key"),

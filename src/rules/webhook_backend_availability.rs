@@ -15,7 +15,7 @@ use crate::source::Span;
 use crate::yaml::NodeRef;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-backend-availability",
     severity: Severity::Warning,
     doc: rule_doc!("webhook-backend-availability"),

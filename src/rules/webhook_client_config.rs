@@ -7,7 +7,7 @@ use crate::resolve::parse_https_url;
 use crate::source::Span;
 use crate::yaml::{NodeRef, Value};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-client-config",
     severity: Severity::Error,
     doc: rule_doc!("webhook-client-config"),

@@ -11,7 +11,7 @@ use crate::model::{EndpointId, KnownLabels, PodTemplateId, Selection};
 use crate::resolve::ServiceLink;
 use foldhash::HashMap;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-dependency-loop",
     severity: Severity::Error,
     doc: rule_doc!("webhook-dependency-loop"),

@@ -8,7 +8,7 @@ use super::verdict::{diagnostic, failures};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tls::verify::VerifyErrorKind;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-hostname",
     severity: Severity::Error,
     doc: rule_doc!("webhook-hostname"),

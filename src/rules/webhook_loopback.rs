@@ -3,7 +3,7 @@ use super::describe::describe_endpoint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::Target;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-loopback",
     severity: Severity::Note,
     doc: rule_doc!("webhook-loopback"),

@@ -13,7 +13,7 @@ use crate::resolve::ServiceLink;
 use foldhash::HashMap;
 use std::collections::BTreeMap;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-network-policy",
     severity: Severity::Warning,
     doc: rule_doc!("webhook-network-policy"),
@@ -131,7 +131,7 @@ fn admits_api_server(rule: &IngressRule<'_>, port: PodPort<'_>) -> bool {
 }
 
 fn admits_from_outside_pods(rule: &IngressRule<'_>) -> bool {
-    rule.from.is_empty() || rule.from.iter().any(|p| matches!(p, Peer::Addresses(_)))
+    rule.from.is_empty() || rule.from.iter().any(|p| matches!(p, Peer::Addresses))
 }
 
 fn opens(policy_port: &PolicyPort<'_>, port: PodPort<'_>) -> bool {

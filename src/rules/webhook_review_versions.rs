@@ -6,7 +6,7 @@ use super::describe::refusal;
 use super::webhook_side_effects::{go_value, name_span, V1BETA1_NOT_SERVED};
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-review-versions",
     severity: Severity::Error,
     doc: rule_doc!("webhook-review-versions"),

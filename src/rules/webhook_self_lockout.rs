@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Admission, KnownLabels, PodTemplate, Selection};
 use crate::resolve::ServiceLink;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-self-lockout",
     severity: Severity::Error,
     doc: rule_doc!("webhook-self-lockout"),

@@ -3,7 +3,7 @@ use super::describe::{describe_endpoint, service_field};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::{ServiceLink, Target};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-service-missing",
     severity: Severity::Warning,
     doc: rule_doc!("webhook-service-missing"),

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Admission, Endpoint, Object};
 use crate::yaml::{NodeRef, Value};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-side-effects",
     severity: Severity::Error,
     doc: rule_doc!("webhook-side-effects"),

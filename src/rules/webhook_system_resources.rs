@@ -9,7 +9,7 @@ use super::interception::{
 };
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-system-resources",
     severity: Severity::Error,
     doc: rule_doc!("webhook-system-resources"),

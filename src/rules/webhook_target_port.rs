@@ -4,7 +4,7 @@ use crate::model::TargetPort;
 use crate::resolve::ServiceLink;
 use foldhash::HashSet;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-target-port",
     severity: Severity::Error,
     doc: rule_doc!("webhook-target-port"),

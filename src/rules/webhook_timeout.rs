@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Admission;
 use crate::source::Span;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-timeout",
     severity: Severity::Warning,
     doc: rule_doc!("webhook-timeout"),

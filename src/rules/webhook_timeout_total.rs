@@ -11,7 +11,7 @@ use crate::model::{EndpointId, EndpointKind, KnownLabels, Selection};
 use foldhash::{HashMap, HashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-timeout-total",
     severity: Severity::Warning,
     doc: rule_doc!("webhook-timeout-total"),

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::resolve::secret_value_bytes;
 use crate::tls::verify::VerifyErrorKind;
 
-pub const RULE: Rule = Rule {
+pub(crate) const RULE: Rule = Rule {
     id: "webhook-unknown-authority",
     severity: Severity::Error,
     doc: rule_doc!("webhook-unknown-authority"),

@@ -11,7 +11,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Base64Error {
     /// Offset into the input, as Go reports it.
-    pub offset: usize,
+    pub(crate) offset: usize,
 }
 
 impl fmt::Display for Base64Error {
@@ -153,7 +153,7 @@ fn decode_quantum(out: &mut Vec<u8>, src: &[u8], mut si: usize) -> Result<usize,
 }
 
 /// Encodes like Go's `base64.StdEncoding.EncodeToString`: padded, no line breaks.
-pub fn encode(data: &[u8]) -> String {
+pub(crate) fn encode(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {

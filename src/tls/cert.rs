@@ -15,23 +15,23 @@ use super::go::Go;
 use super::pem::{self, Block};
 
 /// `2.5.29.37.0`, anyExtendedKeyUsage.
-pub const OID_EKU_ANY: &str = "2.5.29.37.0";
+pub(crate) const OID_EKU_ANY: &str = "2.5.29.37.0";
 /// `1.3.6.1.5.5.7.3.1`, TLS server authentication.
-pub const OID_EKU_SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+pub(crate) const OID_EKU_SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
 /// `1.3.6.1.5.5.7.3.2`, TLS client authentication.
-pub const OID_EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
+pub(crate) const OID_EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
 
 /// Go's `KeyUsage` bits (bit i of the DER BIT STRING is `1 << i`).
-pub mod key_usage {
-    pub const DIGITAL_SIGNATURE: u16 = 1 << 0;
-    pub const CONTENT_COMMITMENT: u16 = 1 << 1;
-    pub const KEY_ENCIPHERMENT: u16 = 1 << 2;
-    pub const DATA_ENCIPHERMENT: u16 = 1 << 3;
-    pub const KEY_AGREEMENT: u16 = 1 << 4;
-    pub const CERT_SIGN: u16 = 1 << 5;
-    pub const CRL_SIGN: u16 = 1 << 6;
-    pub const ENCIPHER_ONLY: u16 = 1 << 7;
-    pub const DECIPHER_ONLY: u16 = 1 << 8;
+pub(crate) mod key_usage {
+    pub(crate) const DIGITAL_SIGNATURE: u16 = 1 << 0;
+    pub(crate) const CONTENT_COMMITMENT: u16 = 1 << 1;
+    pub(crate) const KEY_ENCIPHERMENT: u16 = 1 << 2;
+    pub(crate) const DATA_ENCIPHERMENT: u16 = 1 << 3;
+    pub(crate) const KEY_AGREEMENT: u16 = 1 << 4;
+    pub(crate) const CERT_SIGN: u16 = 1 << 5;
+    pub(crate) const CRL_SIGN: u16 = 1 << 6;
+    pub(crate) const ENCIPHER_ONLY: u16 = 1 << 7;
+    pub(crate) const DECIPHER_ONLY: u16 = 1 << 8;
 }
 
 /// A parsed certificate with the fields Go's verifier looks at.
@@ -50,8 +50,8 @@ pub struct Certificate {
     pub subject_common_name: Option<String>,
     pub issuer_common_name: Option<String>,
     /// RFC 4514-style rendering for messages, e.g. `CN=ca,O=acme`.
-    pub subject_display: String,
-    pub issuer_display: String,
+    pub(crate) subject_display: String,
+    pub(crate) issuer_display: String,
     pub signature_algorithm: SignatureAlgorithm,
     pub public_key: PublicKeyInfo,
     /// Unix seconds.
@@ -78,7 +78,7 @@ pub struct Certificate {
     pub ext_key_usage: Vec<String>,
     pub subject_key_id: Vec<u8>,
     pub authority_key_id: Vec<u8>,
-    pub has_name_constraints: bool,
+    pub(crate) has_name_constraints: bool,
     /// Dotted OIDs of critical extensions Go does not handle; Verify fails on any.
     pub unhandled_critical_extensions: Vec<String>,
     /// The signature BIT STRING, right-aligned as Go's `Signature`.
@@ -87,73 +87,73 @@ pub struct Certificate {
     /// an uncompressed EC point or the 32 Ed25519 bytes.
     pub public_key_bytes: Vec<u8>,
     /// Go's `Subject.Organization`, in encoding order (names a hint's candidate without CN).
-    pub subject_organizations: Vec<String>,
+    pub(crate) subject_organizations: Vec<String>,
     /// Zone offsets (seconds east of UTC) the validity times were written with;
     /// Go prints the times in that zone.
-    pub not_before_utc_offset: i32,
-    pub not_after_utc_offset: i32,
+    pub(crate) not_before_utc_offset: i32,
+    pub(crate) not_after_utc_offset: i32,
     /// The subjectAltName extension value as encoded (Go walks it in order for
     /// name constraints and compares it to spot a certificate already in a chain).
-    pub subject_alt_name_raw: Option<Vec<u8>>,
+    pub(crate) subject_alt_name_raw: Option<Vec<u8>>,
     /// The nameConstraints extension's contents, when present (rarely: boxed).
-    pub name_constraints: Option<Box<NameConstraints>>,
+    pub(crate) name_constraints: Option<Box<NameConstraints>>,
     /// Something in it that supported Go versions treat differently (see `tls::go`):
     /// a verdict that involves no such certificate is the same under every Go.
-    pub go_dependent: bool,
+    pub(crate) go_dependent: bool,
     /// The policy extensions, parsed under a Go that validates policies (Go 1.24 and
     /// later) when the certificate has any; `None` stands for none (rarely: boxed).
-    pub policies: Option<Box<Policies>>,
+    pub(crate) policies: Option<Box<Policies>>,
 }
 
 /// Go 1.24's policy fields of a certificate: `Policies`, `PolicyMappings`,
 /// `RequireExplicitPolicy`, `InhibitPolicyMapping` and `InhibitAnyPolicy` with their
 /// `*Zero` flags. OIDs are the contents of their DER encoding, compared as bytes like Go's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Policies {
+pub(crate) struct Policies {
     /// certificatePolicies' policy OIDs, in order (Go refuses repeats).
-    pub identifiers: Vec<Vec<u8>>,
+    pub(crate) identifiers: Vec<Vec<u8>>,
     /// policyMappings' pairs, in order; Go does not check these OIDs' encoding.
-    pub mappings: Vec<PolicyMapping>,
-    pub require_explicit_policy: i64,
-    pub require_explicit_policy_zero: bool,
-    pub inhibit_policy_mapping: i64,
-    pub inhibit_policy_mapping_zero: bool,
-    pub inhibit_any_policy: i64,
-    pub inhibit_any_policy_zero: bool,
+    pub(crate) mappings: Vec<PolicyMapping>,
+    pub(crate) require_explicit_policy: i64,
+    pub(crate) require_explicit_policy_zero: bool,
+    pub(crate) inhibit_policy_mapping: i64,
+    pub(crate) inhibit_policy_mapping_zero: bool,
+    pub(crate) inhibit_any_policy: i64,
+    pub(crate) inhibit_any_policy_zero: bool,
 }
 
 /// One pair of the policyMappings extension.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyMapping {
-    pub issuer_domain_policy: Vec<u8>,
-    pub subject_domain_policy: Vec<u8>,
+pub(crate) struct PolicyMapping {
+    pub(crate) issuer_domain_policy: Vec<u8>,
+    pub(crate) subject_domain_policy: Vec<u8>,
 }
 
 /// Go's `Permitted*` / `Excluded*` fields of a certificate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NameConstraints {
-    pub critical: bool,
-    pub permitted_dns_domains: Vec<String>,
-    pub excluded_dns_domains: Vec<String>,
-    pub permitted_ip_ranges: Vec<IpRange>,
-    pub excluded_ip_ranges: Vec<IpRange>,
-    pub permitted_email_addresses: Vec<String>,
-    pub excluded_email_addresses: Vec<String>,
-    pub permitted_uri_domains: Vec<String>,
-    pub excluded_uri_domains: Vec<String>,
+pub(crate) struct NameConstraints {
+    pub(crate) critical: bool,
+    pub(crate) permitted_dns_domains: Vec<String>,
+    pub(crate) excluded_dns_domains: Vec<String>,
+    pub(crate) permitted_ip_ranges: Vec<IpRange>,
+    pub(crate) excluded_ip_ranges: Vec<IpRange>,
+    pub(crate) permitted_email_addresses: Vec<String>,
+    pub(crate) excluded_email_addresses: Vec<String>,
+    pub(crate) permitted_uri_domains: Vec<String>,
+    pub(crate) excluded_uri_domains: Vec<String>,
 }
 
 /// An iPAddress constraint: address and mask of the same length (4 or 16 bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IpRange {
-    pub ip: Vec<u8>,
-    pub mask: Vec<u8>,
+pub(crate) struct IpRange {
+    pub(crate) ip: Vec<u8>,
+    pub(crate) mask: Vec<u8>,
 }
 
 impl Certificate {
     /// A certificate that is not issued yet, as far as `VerifyHostname` looks at it: exactly
     /// these SANs (names a provisioner will request), a subjectAltName extension when any.
-    pub fn for_names(
+    pub(crate) fn for_names(
         dns_names: Vec<String>,
         ip_addresses: Vec<IpAddr>,
         common_name: Option<String>,
@@ -239,7 +239,7 @@ impl Certificate {
     }
 
     /// DER of the to-be-signed part.
-    pub fn raw_tbs(&self) -> &[u8] {
+    pub(crate) fn raw_tbs(&self) -> &[u8] {
         self.part(self.parts.tbs)
     }
 
@@ -252,7 +252,7 @@ impl Certificate {
         self.part(self.parts.issuer)
     }
 
-    pub fn raw_subject_public_key_info(&self) -> &[u8] {
+    pub(crate) fn raw_subject_public_key_info(&self) -> &[u8] {
         self.part(self.parts.subject_public_key_info)
     }
 
@@ -274,20 +274,12 @@ impl Certificate {
 /// Go's `SignatureAlgorithm`, named as Go prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureAlgorithm {
-    pub oid: String,
+    pub(crate) oid: String,
     /// Go's `String()`: `SHA256-RSA`, `ECDSA-SHA256`, `SHA1-RSA`, ...; `0` when Go does not know it.
     pub name: String,
 }
 
-impl SignatureAlgorithm {
-    /// MD2, MD5 and SHA-1 signatures, which Go refuses to verify.
-    pub fn is_insecure(&self) -> bool {
-        matches!(
-            self.name.as_str(),
-            "MD2-RSA" | "MD5-RSA" | "SHA1-RSA" | "DSA-SHA1" | "ECDSA-SHA1"
-        )
-    }
-}
+impl SignatureAlgorithm {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublicKeyAlgorithm {
@@ -302,7 +294,7 @@ pub enum PublicKeyAlgorithm {
 pub struct PublicKeyInfo {
     pub algorithm: PublicKeyAlgorithm,
     /// RSA modulus size, or the curve size for ECDSA; 256 for Ed25519.
-    pub bits: Option<usize>,
+    pub(crate) bits: Option<usize>,
     /// `P-256`, `P-384`, ... for ECDSA.
     pub curve: Option<&'static str>,
 }
@@ -321,7 +313,7 @@ impl CertError {
     }
 
     /// Go's error text, e.g. `x509: malformed certificate`.
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         &self.message
     }
 }
@@ -1727,9 +1719,6 @@ pub enum ChainProblem {
         end: usize,
     },
 }
-
-/// The name the brief used for [`ChainProblem`].
-pub type ChainError = ChainProblem;
 
 impl fmt::Display for ChainProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -19,23 +19,23 @@ pub(crate) struct Reader<'a> {
 /// One element: its tag, its contents and its full encoding.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Element<'a> {
-    pub tag: u8,
-    pub contents: &'a [u8],
-    pub full: &'a [u8],
+    pub(crate) tag: u8,
+    pub(crate) contents: &'a [u8],
+    pub(crate) full: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(data: &'a [u8]) -> Self {
+    pub(crate) fn new(data: &'a [u8]) -> Self {
         Reader { data }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
 
     /// `cryptobyte.String.ReadAnyASN1Element`: single-byte tags only, definite
     /// minimal lengths of at most four bytes.
-    pub fn read_any(&mut self) -> Option<Element<'a>> {
+    pub(crate) fn read_any(&mut self) -> Option<Element<'a>> {
         let data = self.data;
         if data.len() < 2 {
             return None;
@@ -74,17 +74,17 @@ impl<'a> Reader<'a> {
         })
     }
 
-    pub fn peek_tag(&self) -> Option<u8> {
+    pub(crate) fn peek_tag(&self) -> Option<u8> {
         self.data.first().copied()
     }
 
     /// `ReadASN1`: the contents of the next element, which must carry `tag`.
-    pub fn read(&mut self, tag: u8) -> Option<&'a [u8]> {
+    pub(crate) fn read(&mut self, tag: u8) -> Option<&'a [u8]> {
         self.read_element(tag).map(|e| e.contents)
     }
 
     /// `ReadASN1Element`: the full encoding of the next element with `tag`.
-    pub fn read_element(&mut self, tag: u8) -> Option<Element<'a>> {
+    pub(crate) fn read_element(&mut self, tag: u8) -> Option<Element<'a>> {
         let mut probe = *self;
         let element = probe.read_any()?;
         if element.tag != tag {
@@ -95,7 +95,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `ReadOptionalASN1`: `Ok(None)` when the next tag differs.
-    pub fn read_optional(&mut self, tag: u8) -> Result<Option<&'a [u8]>, ()> {
+    pub(crate) fn read_optional(&mut self, tag: u8) -> Result<Option<&'a [u8]>, ()> {
         if self.peek_tag() != Some(tag) {
             return Ok(None);
         }
@@ -103,7 +103,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `ReadASN1Boolean`: exactly one byte, 0x00 or 0xff.
-    pub fn read_bool(&mut self) -> Option<bool> {
+    pub(crate) fn read_bool(&mut self) -> Option<bool> {
         match self.read(TAG_BOOLEAN)? {
             [0x00] => Some(false),
             [0xff] => Some(true),
@@ -112,7 +112,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `ReadASN1Integer` into a Go `int` (64-bit).
-    pub fn read_i64(&mut self) -> Option<i64> {
+    pub(crate) fn read_i64(&mut self) -> Option<i64> {
         let bytes = self.read(TAG_INTEGER)?;
         if !valid_integer(bytes) || bytes.len() > 8 {
             return None;
@@ -125,7 +125,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `ReadASN1BitString`: returns the bytes and the number of valid bits.
-    pub fn read_bit_string(&mut self) -> Option<(&'a [u8], usize)> {
+    pub(crate) fn read_bit_string(&mut self) -> Option<(&'a [u8], usize)> {
         let bytes = self.read(TAG_BIT_STRING)?;
         let (&padding, data) = bytes.split_first()?;
         if padding > 7
@@ -140,7 +140,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `ReadASN1ObjectIdentifier`, returned in dotted form.
-    pub fn read_oid(&mut self) -> Option<String> {
+    pub(crate) fn read_oid(&mut self) -> Option<String> {
         let bytes = self.read(TAG_OID)?;
         oid_to_string(bytes)
     }

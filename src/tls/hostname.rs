@@ -15,7 +15,7 @@ use super::ip::{go_ip_string, ip_equal, parse_ip_for};
 
 /// What kind of mismatch Go reports; each has its own message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostnameErrorKind {
+pub(crate) enum HostnameErrorKind {
     /// No SAN extension, but the Common Name would have matched.
     LegacyCommonName,
     /// IP host and the certificate has no IP SANs.
@@ -30,17 +30,17 @@ pub enum HostnameErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostnameError {
     /// Go's `HostnameError.Host`: the host as given, or without `[ ]` for an IP.
-    pub host: String,
+    pub(crate) host: String,
     /// The host is an IP address (only IP SANs were considered).
-    pub host_is_ip: bool,
+    pub(crate) host_is_ip: bool,
     /// The certificate has no SAN extension and its CN matches the host.
-    pub legacy_common_name: bool,
+    pub(crate) legacy_common_name: bool,
     /// The certificate's DNS SANs, verbatim and in order.
-    pub dns_names: Vec<String>,
+    pub(crate) dns_names: Vec<String>,
     /// The certificate's IP SANs as Go prints them, in order.
-    pub ip_addresses: Vec<String>,
+    pub(crate) ip_addresses: Vec<String>,
     /// Go counts rather than lists 100 names or more (`Go::counts_many_names`).
-    pub counts_many_names: bool,
+    pub(crate) counts_many_names: bool,
 }
 
 impl HostnameError {
@@ -63,7 +63,7 @@ impl HostnameError {
         }
     }
 
-    pub fn kind(&self) -> HostnameErrorKind {
+    pub(crate) fn kind(&self) -> HostnameErrorKind {
         if self.legacy_common_name {
             HostnameErrorKind::LegacyCommonName
         } else if self.host_is_ip && self.ip_addresses.is_empty() {
@@ -170,16 +170,6 @@ pub fn verify_hostname(cert: &Certificate, host: &str, go: Go) -> Result<(), Hos
     Err(HostnameError::new(cert, host, false, go))
 }
 
-/// Go's `validHostnamePattern`: a SAN that may carry a leading `*` label.
-pub fn valid_hostname_pattern(host: &str, go: Go) -> bool {
-    valid_hostname(host, true, go)
-}
-
-/// Go's `validHostnameInput`: a host to check, one trailing dot allowed.
-pub fn valid_hostname_input(host: &str, go: Go) -> bool {
-    valid_hostname(host, false, go)
-}
-
 fn valid_hostname(host: &str, is_pattern: bool, go: Go) -> bool {
     let host = if is_pattern {
         host
@@ -215,7 +205,7 @@ fn match_exactly(a: &str, b: &str) -> bool {
 
 /// Go's `matchHostnames(pattern, host)` before the CVE-2026-27145 fix: an empty host
 /// matches nothing.
-pub fn match_hostnames(pattern: &str, host: &str) -> bool {
+pub(crate) fn match_hostnames(pattern: &str, host: &str) -> bool {
     let labels = split_hostname(host);
     labels != [""] && match_host_labels(pattern, &labels)
 }

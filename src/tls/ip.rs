@@ -157,7 +157,7 @@ fn to_16(ip: &IpAddr) -> [u8; 16] {
 }
 
 /// Go's `net.IP.Equal`: an IPv4 address equals its v4-in-v6 form.
-pub fn ip_equal(a: &IpAddr, b: &IpAddr) -> bool {
+pub(crate) fn ip_equal(a: &IpAddr, b: &IpAddr) -> bool {
     to_16(a) == to_16(b)
 }
 

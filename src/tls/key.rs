@@ -31,11 +31,11 @@ pub struct KeyPairInfo {
     /// The structure the DER parsed as (Go tries PKCS#1, PKCS#8, SEC 1 in that order).
     pub encoding: KeyEncoding,
     /// The PEM type of the key block, e.g. `RSA PRIVATE KEY`.
-    pub pem_type: String,
+    pub(crate) pem_type: String,
     /// CERTIFICATE blocks in the certificate input; the first is the leaf the key matches.
-    pub certificates: usize,
+    pub(crate) certificates: usize,
     /// The leaf's subject, e.g. `CN=webhook.system.svc`.
-    pub leaf_subject: String,
+    pub(crate) leaf_subject: String,
 }
 
 /// A private key's algorithm and size, as Go would type it.
@@ -48,7 +48,7 @@ pub enum KeyAlgorithm {
 
 impl KeyAlgorithm {
     /// `RSA`, `ECDSA` or `Ed25519`.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             KeyAlgorithm::Rsa { .. } => "RSA",
             KeyAlgorithm::Ecdsa { .. } => "ECDSA",
@@ -57,7 +57,7 @@ impl KeyAlgorithm {
     }
 
     /// Modulus bits, curve bits, or 256 for Ed25519.
-    pub fn bits(&self) -> usize {
+    pub(crate) fn bits(&self) -> usize {
         match self {
             KeyAlgorithm::Rsa { bits } | KeyAlgorithm::Ecdsa { bits, .. } => *bits,
             KeyAlgorithm::Ed25519 => 256,
@@ -103,10 +103,6 @@ impl KeyPairError {
         KeyPairError {
             message: message.into(),
         }
-    }
-
-    pub fn message(&self) -> &str {
-        &self.message
     }
 }
 
@@ -270,7 +266,7 @@ impl fmt::Debug for PrivateKey {
 
 /// How a private key relates to a certificate's public key, in `X509KeyPair`'s terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyMatch {
+pub(crate) enum KeyMatch {
     Matches,
     /// Same algorithm, different key.
     DifferentKey,
@@ -300,7 +296,7 @@ impl PrivateKey {
     /// The comparison at the end of `X509KeyPair` as `go` makes it (RSA: the modulus, and
     /// from Go 1.26 the exponent; ECDSA: the point, and from Go 1.26 the curve; Ed25519:
     /// the public key).
-    pub fn compare(&self, certificate: &Certificate, go: Go) -> KeyMatch {
+    pub(crate) fn compare(&self, certificate: &Certificate, go: Go) -> KeyMatch {
         let Some(certificate_key) = certificate_public_key(certificate) else {
             return KeyMatch::UnsupportedCertificateKey;
         };
@@ -331,18 +327,20 @@ impl PrivateKey {
 
 /// What `inspect` says about one private key block.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyDescription {
-    pub pem_type: String,
+#[cfg(test)]
+pub(crate) struct KeyDescription {
+    pub(crate) pem_type: String,
     /// `None` when Go cannot parse it (`tls: failed to parse private key`).
-    pub algorithm: Option<KeyAlgorithm>,
-    pub encoding: Option<KeyEncoding>,
+    pub(crate) algorithm: Option<KeyAlgorithm>,
+    pub(crate) encoding: Option<KeyEncoding>,
     /// Index of the first certificate whose public key it is.
-    pub matches: Option<usize>,
+    pub(crate) matches: Option<usize>,
 }
 
+#[cfg(test)]
 /// Describes a private key block against candidate certificates, as `go` reads it: type,
 /// size and which certificate (if any) it belongs to. Never the key itself.
-pub fn describe_key(block: &Block, certificates: &[&Certificate], go: Go) -> KeyDescription {
+pub(crate) fn describe_key(block: &Block, certificates: &[&Certificate], go: Go) -> KeyDescription {
     let key = parse_private_key_for(&block.bytes, go);
     KeyDescription {
         pem_type: block.kind.clone(),
@@ -899,16 +897,16 @@ enum CertificateKey {
 /// matched against many certificates by lookup. (Go 1.26 also compares RSA exponents and
 /// ECDSA curves, which a key of the same modulus or point rarely differs in.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct KeyIdentity(CertificateKey);
+pub(crate) struct KeyIdentity(CertificateKey);
 
 impl KeyIdentity {
     /// None for DSA and unknown algorithms, which match no key.
-    pub fn of_certificate(certificate: &Certificate) -> Option<KeyIdentity> {
+    pub(crate) fn of_certificate(certificate: &Certificate) -> Option<KeyIdentity> {
         certificate_public_key(certificate).map(KeyIdentity)
     }
 
     /// None for the zero ECDSA scalar, whose point matches no certificate.
-    pub fn of_key(key: &PrivateKey) -> Option<KeyIdentity> {
+    pub(crate) fn of_key(key: &PrivateKey) -> Option<KeyIdentity> {
         Some(KeyIdentity(match &key.public {
             PublicHalf::Rsa { modulus, .. } => CertificateKey::Rsa {
                 modulus: modulus.clone(),

@@ -10,7 +10,7 @@ pub mod hostname;
 pub mod ip;
 pub mod key;
 pub mod pem;
-pub mod roots;
+pub(crate) mod roots;
 mod signature;
 pub mod time;
 pub mod verify;

@@ -308,7 +308,7 @@ pub fn decode_all_for(data: &[u8], go: Go) -> Vec<Block> {
 }
 
 /// Go's `pem.EncodeToMemory` of a block without headers: the body in lines of 64.
-pub fn encode(kind: &str, der: &[u8]) -> Vec<u8> {
+pub(crate) fn encode(kind: &str, der: &[u8]) -> Vec<u8> {
     let body = base64::encode(der);
     let mut out = format!("-----BEGIN {kind}-----\n");
     for line in body.as_bytes().chunks(64) {

@@ -12,7 +12,7 @@ use super::go::Go;
 /// `/etc/ssl/certs`), which is usually the same Mozilla list. What matters for a
 /// webhook is that a private CA is never in it, so a chain it signed fails with
 /// `x509: certificate signed by unknown authority`.
-pub fn system_roots() -> &'static [Certificate] {
+pub(crate) fn system_roots() -> &'static [Certificate] {
     static ROOTS: OnceLock<Vec<Certificate>> = OnceLock::new();
     ROOTS.get_or_init(|| {
         webpki_root_certs::TLS_SERVER_ROOT_CERTS

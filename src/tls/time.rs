@@ -14,7 +14,7 @@ const NANOS_PER_SECOND: u32 = 1_000_000_000;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time {
     pub seconds: i64,
-    pub nanos: u32,
+    pub(crate) nanos: u32,
 }
 
 impl Time {
@@ -32,7 +32,7 @@ impl Time {
     }
 
     /// The current time.
-    pub fn now() -> Time {
+    pub(crate) fn now() -> Time {
         match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
             Ok(elapsed) => Time::new(
                 i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
@@ -50,22 +50,22 @@ impl Time {
     }
 
     /// Go's `t.Before(time.Unix(unix, 0))`.
-    pub fn before(self, unix: i64) -> bool {
+    pub(crate) fn before(self, unix: i64) -> bool {
         self < Time::from_unix(unix)
     }
 
     /// Go's `t.After(time.Unix(unix, 0))`.
-    pub fn after(self, unix: i64) -> bool {
+    pub(crate) fn after(self, unix: i64) -> bool {
         self > Time::from_unix(unix)
     }
 
     /// Nanoseconds since the Unix epoch.
-    pub fn unix_nanos(self) -> i128 {
+    pub(crate) fn unix_nanos(self) -> i128 {
         i128::from(self.seconds) * i128::from(NANOS_PER_SECOND) + i128::from(self.nanos)
     }
 
     /// Whole seconds from this instant until `unix`, rounded down (negative once past).
-    pub fn seconds_until(self, unix: i64) -> i64 {
+    pub(crate) fn seconds_until(self, unix: i64) -> i64 {
         let left = Time::from_unix(unix).unix_nanos() - self.unix_nanos();
         let seconds = left.div_euclid(i128::from(NANOS_PER_SECOND));
         i64::try_from(seconds).unwrap_or(if seconds < 0 { i64::MIN } else { i64::MAX })
@@ -73,12 +73,12 @@ impl Time {
 
     /// Go's `t.UTC().Format(time.RFC3339)`: whole seconds, as Go's verifier prints the
     /// current time in its expiry messages.
-    pub fn rfc3339(self) -> String {
+    pub(crate) fn rfc3339(self) -> String {
         format_rfc3339(self.seconds)
     }
 
     /// Go's `t.UTC().Format(time.RFC3339Nano)`: the fraction without trailing zeros, if any.
-    pub fn rfc3339_nano(self) -> String {
+    pub(crate) fn rfc3339_nano(self) -> String {
         let whole = format_rfc3339(self.seconds);
         if self.nanos == 0 {
             return whole;
@@ -93,13 +93,13 @@ impl Time {
 /// Go's `time.Unix(unix, 0).UTC().Format(time.RFC3339)`, e.g. `2026-11-27T11:44:22Z`.
 ///
 /// Years outside 0000-9999 print as Go prints them: `-0001`, `10000`.
-pub fn format_rfc3339(unix: i64) -> String {
+pub(crate) fn format_rfc3339(unix: i64) -> String {
     format_rfc3339_with_offset(unix, 0)
 }
 
 /// The same instant printed in a fixed zone `offset_seconds` east of UTC, as Go
 /// prints a time whose location is a fixed zone (`2024-01-01T01:00:00+01:00`).
-pub fn format_rfc3339_with_offset(unix: i64, offset_seconds: i32) -> String {
+pub(crate) fn format_rfc3339_with_offset(unix: i64, offset_seconds: i32) -> String {
     let local = i128::from(unix) + i128::from(offset_seconds);
     let days = local.div_euclid(SECONDS_PER_DAY);
     let second_of_day = local.rem_euclid(SECONDS_PER_DAY);

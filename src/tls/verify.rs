@@ -108,11 +108,11 @@ fn verify_with(
 }
 
 /// crypto/tls's limit on RSA keys in server certificates (Go >= 1.19.12 / 1.20.7).
-pub const MAX_SERVER_RSA_KEY_BITS: usize = 8192;
+pub(crate) const MAX_SERVER_RSA_KEY_BITS: usize = 8192;
 
 /// The smallest RSA modulus, in bytes, that can sign a TLS 1.3 handshake (RSA-PSS with
 /// SHA-256: crypto/tls's `rsaSignatureSchemes`).
-pub const MIN_TLS13_RSA_KEY_BYTES: usize = 66;
+pub(crate) const MIN_TLS13_RSA_KEY_BYTES: usize = 66;
 
 /// The API server calling a webhook: client-go loads `ca_bundle_pem` like
 /// `AppendCertsFromPEM` (an empty caBundle means the system roots, supplied by
@@ -210,7 +210,7 @@ pub fn verify_served_chain(
 }
 
 /// client-go's `createErrorParsingCAData`: why `AppendCertsFromPEM` found nothing.
-pub fn ca_data_error(mut data: &[u8], go: Go) -> String {
+pub(crate) fn ca_data_error(mut data: &[u8], go: Go) -> String {
     while !data.is_empty() {
         let Some((block, rest)) = pem::decode_for(data, go) else {
             return "unable to parse bytes as PEM block".to_string();

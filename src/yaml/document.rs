@@ -11,15 +11,15 @@ use crate::source::{FileId, Span, Text};
 
 /// Decides, for a document of one object, whether its tree can go: the object's
 /// [`Identity`] when nothing but it will be read, `None` to keep the tree.
-pub type SetAside = dyn Fn(NodeRef<'_>) -> Option<Identity> + Sync;
+pub(crate) type SetAside = dyn Fn(NodeRef<'_>) -> Option<Identity> + Sync;
 
 /// One Kubernetes object inside a document: the root, or an item of a `kind: List`/`*List`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ObjectRoot<'d> {
-    pub node: NodeId,
+pub(crate) struct ObjectRoot<'d> {
+    pub(crate) node: NodeId,
     /// The Helm `# Source: chart/templates/x.yaml` path that precedes it, if any (the
     /// root's is the document's).
-    pub template: Option<&'d str>,
+    pub(crate) template: Option<&'d str>,
 }
 
 /// An item of a List, as kept.
@@ -36,12 +36,12 @@ struct ListItem {
 #[derive(Debug)]
 pub struct Document {
     /// 0-based position of the document in its stream.
-    pub index: usize,
+    pub(crate) index: usize,
     /// The whole document, from its first content byte to its end.
-    pub span: Span,
+    pub(crate) span: Span,
     tree: OnceLock<Box<Tree>>,
     /// None for an empty document.
-    pub root: Option<NodeId>,
+    pub(crate) root: Option<NodeId>,
     /// The root is the document's one object (not a List, not a scalar).
     root_is_object: bool,
     extras: Option<Box<Extras>>,
@@ -61,18 +61,18 @@ struct Extras {
 
 /// A byte range of a file's text, `start == u32::MAX` for none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TextRange {
+pub(crate) struct TextRange {
     start: u32,
     end: u32,
 }
 
 impl TextRange {
-    pub const NONE: TextRange = TextRange {
+    pub(crate) const NONE: TextRange = TextRange {
         start: u32::MAX,
         end: u32::MAX,
     };
 
-    pub fn new(range: Range<usize>) -> Option<TextRange> {
+    pub(crate) fn new(range: Range<usize>) -> Option<TextRange> {
         let start = u32::try_from(range.start).ok().filter(|&s| s != u32::MAX)?;
         Some(TextRange {
             start,
@@ -80,7 +80,7 @@ impl TextRange {
         })
     }
 
-    pub fn get(self) -> Option<Range<usize>> {
+    pub(crate) fn get(self) -> Option<Range<usize>> {
         (self.start != u32::MAX).then_some(self.start as usize..self.end as usize)
     }
 }
@@ -89,16 +89,16 @@ impl TextRange {
 /// text, each a string written as it reads. Filled by the caller of [`load_retaining`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Identity {
-    pub api_version: TextRange,
-    pub kind: TextRange,
-    pub name: TextRange,
-    pub namespace: TextRange,
+    pub(crate) api_version: TextRange,
+    pub(crate) kind: TextRange,
+    pub(crate) name: TextRange,
+    pub(crate) namespace: TextRange,
     /// A flag of the caller's (the model's: the object was read from a cluster).
-    pub live: bool,
+    pub(crate) live: bool,
     /// For a CustomResourceDefinition, the resource it defines (`spec.names.plural`)...
-    pub resource: TextRange,
+    pub(crate) resource: TextRange,
     /// ...and whether that resource is cluster-scoped.
-    pub resource_cluster_scoped: bool,
+    pub(crate) resource_cluster_scoped: bool,
 }
 
 impl Identity {
@@ -117,7 +117,7 @@ impl Identity {
 /// For a file whose every document let its tree go: its text compressed, with the strings
 /// of the documents' identities copied beside it, and the documents pointed at it. `None`
 /// (nothing changed) when some document keeps its tree, or there is none.
-pub fn compress_set_aside(documents: &mut [Document], text: &str) -> Option<Arc<Text>> {
+pub(crate) fn compress_set_aside(documents: &mut [Document], text: &str) -> Option<Arc<Text>> {
     if documents.is_empty() || documents.iter().any(|d| d.aside.is_none()) {
         return None;
     }
@@ -243,7 +243,7 @@ impl Clone for Document {
 
 impl Document {
     /// The file the document is in.
-    pub fn file(&self) -> FileId {
+    pub(crate) fn file(&self) -> FileId {
         self.span.file
     }
 
@@ -296,12 +296,12 @@ impl Document {
     }
 
     /// The `# Source:` comment of the document as a whole.
-    pub fn template(&self) -> Option<&Arc<str>> {
+    pub(crate) fn template(&self) -> Option<&Arc<str>> {
         self.extras.as_ref()?.template.as_ref()
     }
 
     /// Keys assigned twice in a mapping, in the order go-yaml meets them.
-    pub fn duplicate_keys(&self) -> &[DuplicateKey] {
+    pub(crate) fn duplicate_keys(&self) -> &[DuplicateKey] {
         self.extras.as_ref().map_or(&[], |e| &e.duplicate_keys)
     }
 
@@ -312,7 +312,7 @@ impl Document {
     }
 
     /// The objects it holds: the root, or the flattened items of a List.
-    pub fn objects(&self) -> impl Iterator<Item = ObjectRoot<'_>> + '_ {
+    pub(crate) fn objects(&self) -> impl Iterator<Item = ObjectRoot<'_>> + '_ {
         let lone = (self.root.filter(|_| self.root_is_object)).map(|node| ObjectRoot {
             node,
             template: self.template().map(|t| &**t),
@@ -332,7 +332,7 @@ impl Document {
 
     /// The string of one of [`Document::identity`]'s ranges, without decompressing a
     /// compressed text.
-    pub fn identity_text(&self, range: TextRange) -> Option<&str> {
+    pub(crate) fn identity_text(&self, range: TextRange) -> Option<&str> {
         let aside = self.aside.as_ref()?;
         let wanted = range.get()?;
         let Some(copied) = aside.source.identities() else {
@@ -348,11 +348,6 @@ impl Document {
             at += field.len();
         }
         None
-    }
-
-    /// Whether the tree is held (parsed and kept, or parsed again since).
-    pub fn holds_tree(&self) -> bool {
-        self.tree.get().is_some()
     }
 
     pub fn node(&self, id: NodeId) -> NodeRef<'_> {

@@ -14,12 +14,12 @@ pub(super) const MAX_SCALAR_BYTES: usize = 32 << 20;
 /// A document read from a chunk, before stream-level numbering.
 #[derive(Debug)]
 pub(super) struct DocDraft {
-    pub tree: Tree,
-    pub root: NodeId,
-    pub span: Span,
+    pub(crate) tree: Tree,
+    pub(crate) root: NodeId,
+    pub(crate) span: Span,
     /// `# Source:` comments seen in the document: (byte offset, path), in source order.
-    pub sources: Vec<(usize, String)>,
-    pub duplicate_keys: Vec<DuplicateKey>,
+    pub(crate) sources: Vec<(usize, String)>,
+    pub(crate) duplicate_keys: Vec<DuplicateKey>,
 }
 
 #[derive(Debug)]

@@ -5,6 +5,6 @@ use crate::source::Span;
 /// A document (or part of one) that could not be read. `span` points at the fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YamlError {
-    pub span: Span,
-    pub message: String,
+    pub(crate) span: Span,
+    pub(crate) message: String,
 }

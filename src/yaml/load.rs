@@ -21,9 +21,9 @@ pub struct Loaded {
     /// The documents that could be read, in stream order.
     pub documents: Vec<Document>,
     /// The documents that could not.
-    pub errors: Vec<YamlError>,
+    pub(crate) errors: Vec<YamlError>,
     /// Where a manifest starts with no `---` before it ([`super::chunk::split_and_find_implicit`]).
-    pub implicit_starts: Vec<usize>,
+    pub(crate) implicit_starts: Vec<usize>,
 }
 
 /// [`load`], calling `parsed_bytes` with the length of each part of the file once it is

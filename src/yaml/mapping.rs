@@ -58,8 +58,8 @@ fn key_id<'a>(tree: &'a Tree, text: &str, binary: &'a BinaryKeys, id: NodeId) ->
 /// A mapping's entries with merges applied, and the keys it assigns twice.
 pub(super) struct Mapping {
     /// `None` when the entries are the pairs as written.
-    pub merged: Option<Vec<(NodeId, NodeId)>>,
-    pub duplicates: Vec<DuplicateKey>,
+    pub(crate) merged: Option<Vec<(NodeId, NodeId)>>,
+    pub(crate) duplicates: Vec<DuplicateKey>,
 }
 
 /// Resolves the mapping `map` whose key/value pairs are `pairs`; `merge_keys` are the
@@ -261,22 +261,22 @@ fn duplicates_among(
 
 /// One assignment of a mapping key, as go-yaml makes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KeyEntry {
-    pub key: NodeId,
-    pub value: NodeId,
+pub(crate) struct KeyEntry {
+    pub(crate) key: NodeId,
+    pub(crate) value: NodeId,
     /// The `<<` key of the mapping that merged this entry in from another mapping.
-    pub merged_by: Option<NodeId>,
+    pub(crate) merged_by: Option<NodeId>,
 }
 
 /// A mapping key assigned twice (written twice, or also brought in by a `<<` merge).
 /// go-yaml's lenient decoders keep the last value; the strict ones (`UnmarshalStrict`,
 /// sigs.k8s.io/yaml's `YAMLToJSONStrict`) refuse the document: `key "x" already set in map`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DuplicateKey {
+pub(crate) struct DuplicateKey {
     /// The mapping both assignments are in.
-    pub map: NodeId,
+    pub(crate) map: NodeId,
     /// The first assignment of the key.
-    pub first: KeyEntry,
+    pub(crate) first: KeyEntry,
     /// A later one (go-yaml's error line is its value's).
-    pub again: KeyEntry,
+    pub(crate) again: KeyEntry,
 }

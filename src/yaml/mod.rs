@@ -21,10 +21,10 @@ mod scalar;
 mod tests;
 mod tree;
 
-pub use document::{compress_set_aside, Document, Identity, ObjectRoot, SetAside, TextRange};
-pub use error::YamlError;
+pub(crate) use document::{compress_set_aside, Document, Identity, SetAside, TextRange};
+pub(crate) use error::YamlError;
 pub use load::{load, load_retaining, Loaded};
-pub use mapping::{DuplicateKey, KeyEntry};
+pub(crate) use mapping::{DuplicateKey, KeyEntry};
 pub use tree::{NodeId, NodeRef, Tree, Value};
 
 /// Every document of `text`, which must parse without error: for unit tests.

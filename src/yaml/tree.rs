@@ -30,7 +30,7 @@ pub enum Value<'a> {
 /// All nodes of one document. Aliases are shared node ids, never copies.
 #[derive(Clone)]
 pub struct Tree {
-    pub file: FileId,
+    pub(crate) file: FileId,
     /// The whole text of the file, which [`Payload::Source`] strings are ranges of.
     source: Arc<String>,
     nodes: Vec<Node>,
@@ -38,7 +38,7 @@ pub struct Tree {
     entries: Vec<(NodeId, NodeId)>,
     /// Entries a later entry of the same mapping sets again, as (mapping, entry index),
     /// sorted: go-yaml keeps only the last, and so does [`NodeRef::entries`].
-    pub overridden: Vec<(NodeId, u32)>,
+    pub(crate) overridden: Vec<(NodeId, u32)>,
     /// What few documents have, apart: a run keeps tens of thousands of trees.
     rare: Option<Box<Rare>>,
 }
@@ -158,12 +158,8 @@ impl Slice {
 
 impl Tree {
     /// How many nodes the document holds; ids run from 0 to `len() - 1`.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.nodes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
     }
 
     pub fn node(&self, id: NodeId) -> NodeRef<'_> {
@@ -221,7 +217,7 @@ impl Tree {
     }
 
     /// Every node, in id order.
-    pub fn nodes(&self) -> impl Iterator<Item = NodeRef<'_>> + '_ {
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = NodeRef<'_>> + '_ {
         (0..self.nodes.len() as NodeId).map(move |id| self.node(id))
     }
 
@@ -466,8 +462,8 @@ impl Tree {
 /// A cursor on a node.
 #[derive(Clone, Copy, Debug)]
 pub struct NodeRef<'a> {
-    pub tree: &'a Tree,
-    pub id: NodeId,
+    pub(crate) tree: &'a Tree,
+    pub(crate) id: NodeId,
 }
 
 impl<'a> NodeRef<'a> {
@@ -475,7 +471,7 @@ impl<'a> NodeRef<'a> {
         self.tree.value(self.id)
     }
 
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         self.tree.span(self.id)
     }
 
@@ -487,7 +483,7 @@ impl<'a> NodeRef<'a> {
     }
 
     /// The entry for a string key of a mapping (the last one if duplicated), as (key, value).
-    pub fn entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
+    pub(crate) fn entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
         match self.value() {
             Value::Map(entries) => entries
                 .iter()
@@ -504,7 +500,7 @@ impl<'a> NodeRef<'a> {
     }
 
     /// Follows a path of mapping keys.
-    pub fn path(&self, keys: &[&str]) -> Option<NodeRef<'a>> {
+    pub(crate) fn path(&self, keys: &[&str]) -> Option<NodeRef<'a>> {
         keys.iter().try_fold(*self, |node, key| node.get(key))
     }
 
@@ -515,7 +511,7 @@ impl<'a> NodeRef<'a> {
         }
     }
 
-    pub fn as_i64(&self) -> Option<i64> {
+    pub(crate) fn as_i64(&self) -> Option<i64> {
         match self.value() {
             Value::Int(i) => Some(i),
             _ => None,
@@ -529,15 +525,15 @@ impl<'a> NodeRef<'a> {
         }
     }
 
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(self.value(), Value::Null)
     }
 
-    pub fn is_map(&self) -> bool {
+    pub(crate) fn is_map(&self) -> bool {
         matches!(self.value(), Value::Map(_))
     }
 
-    pub fn is_seq(&self) -> bool {
+    pub(crate) fn is_seq(&self) -> bool {
         matches!(self.value(), Value::Seq(_))
     }
 
@@ -553,7 +549,7 @@ impl<'a> NodeRef<'a> {
 
     /// Entries of a mapping (empty for anything else), as go-yaml keeps them: an entry
     /// whose key a later entry sets again is left out.
-    pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
         let tree = self.tree;
         let map = self.id;
         let entries: &'a [(NodeId, NodeId)] = match self.value() {
@@ -572,7 +568,7 @@ impl<'a> NodeRef<'a> {
 
     /// Every entry of a mapping as written, keys set twice included (empty for anything
     /// else); merge keys are applied.
-    pub fn all_entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+    pub(crate) fn all_entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
         let tree = self.tree;
         let entries: &'a [(NodeId, NodeId)] = match self.value() {
             Value::Map(entries) => entries,

@@ -8,7 +8,7 @@ use std::io::Read;
 
 /// Reads the paths, then `--previous`, then `--cluster-state`; a failure is said and
 /// gives the exit code.
-pub fn read(
+pub(crate) fn read(
     args: &Args,
     stdin: &mut dyn Read,
     options: &input::ReadOptions,
@@ -32,7 +32,7 @@ pub fn read(
 /// What reading the inputs has to say on stderr, gathered over every read (paths,
 /// `--previous`, `--cluster-state`) and said once, before the report.
 #[derive(Default)]
-pub struct ReadReport {
+pub(crate) struct ReadReport {
     skipped_charts: Vec<(String, usize)>,
     empty: Vec<input::EmptyInput>,
     skipped_special: Vec<String>,
@@ -49,13 +49,13 @@ impl ReadReport {
     }
 
     /// Whether an input named nothing to read (already warned about).
-    pub fn found_empty_input(&self) -> bool {
+    pub(crate) fn found_empty_input(&self) -> bool {
         !self.empty.is_empty()
     }
 
     /// Notes and warnings, unless `quiet`. With `fail_on_empty`, an input that named nothing
     /// is an error: exit 2 before anything is linted.
-    pub fn print(&self, quiet: bool, fail_on_empty: bool) -> Result<(), i32> {
+    pub(crate) fn print(&self, quiet: bool, fail_on_empty: bool) -> Result<(), i32> {
         if fail_on_empty && !self.empty.is_empty() {
             for empty in &self.empty {
                 eprintln!(
@@ -95,7 +95,7 @@ impl ReadReport {
 }
 
 /// `standard input`, `a.yaml`, or `the 3 inputs`: what the nothing-checked warning names.
-pub fn what_was_read(sources: &SourceMap, files: usize) -> String {
+pub(crate) fn what_was_read(sources: &SourceMap, files: usize) -> String {
     let mut linted = sources.files().filter(|(_, f)| !f.previous);
     match (files, linted.next()) {
         (1, Some((_, file))) if file.name == "<stdin>" => "standard input".to_string(),

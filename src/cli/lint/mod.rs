@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 /// Lints the inputs `args` names. With `exiting`, the process ends right after, so what the
 /// run built is left to the operating system ([`Options::leave_memory_to_exit`]).
-pub fn run(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write, exiting: bool) -> i32 {
+pub(crate) fn run(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write, exiting: bool) -> i32 {
     match lint(args, stdin, stdout, exiting) {
         Ok(code) | Err(code) => code,
     }

@@ -10,7 +10,7 @@ use crate::source::SourceMap;
 use std::io::{IsTerminal, Write};
 
 /// Writes the report in the format asked for, to `--output` or stdout, then the stderr extras.
-pub fn write_report(
+pub(crate) fn write_report(
     args: &Args,
     outcome: &Outcome,
     sources: &SourceMap,
@@ -81,14 +81,14 @@ pub fn write_report(
 
 /// No finding was reported: notes the human report counts instead of printing leave a run
 /// clean.
-pub fn is_clean(args: &Args, outcome: &Outcome) -> bool {
+pub(crate) fn is_clean(args: &Args, outcome: &Outcome) -> bool {
     outcome.diagnostics.iter().all(|d| {
         args.format == Format::Human && !args.verbose && report::not_checked::is_counted_instead(d)
     })
 }
 
 /// `checked 12 files, 40 objects, 3 webhook endpoints: no problems`, after the report.
-pub fn write_clean_summary(
+pub(crate) fn write_clean_summary(
     args: &Args,
     outcome: &Outcome,
     files: usize,

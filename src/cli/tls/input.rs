@@ -11,7 +11,7 @@ use crate::yaml::Document;
 use std::io::Read;
 
 /// `--now`, or the current time.
-pub fn evaluation_time(now: &Option<String>) -> CliResult<Time> {
+pub(crate) fn evaluation_time(now: &Option<String>) -> CliResult<Time> {
     match now {
         None => Ok(Time::now()),
         Some(text) => time::parse_rfc3339(text).map_err(|e| Usage(format!("--now: {e}"))),
@@ -19,13 +19,13 @@ pub fn evaluation_time(now: &Option<String>) -> CliResult<Time> {
 }
 
 /// One input file (or standard input) as bytes.
-pub struct Input {
-    pub name: String,
-    pub bytes: Vec<u8>,
+pub(crate) struct Input {
+    pub(crate) name: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// The file at `path`, or standard input for `-`.
-pub fn read_input(path: &str, stdin: &mut dyn Read) -> CliResult<Input> {
+pub(crate) fn read_input(path: &str, stdin: &mut dyn Read) -> CliResult<Input> {
     if path == "-" {
         let mut bytes = Vec::new();
         stdin
@@ -44,7 +44,7 @@ pub fn read_input(path: &str, stdin: &mut dyn Read) -> CliResult<Input> {
 }
 
 /// The documents of an input when it is a manifest (at least one object with a `kind`).
-pub fn manifest_documents(input: &Input) -> Option<Vec<Document>> {
+pub(crate) fn manifest_documents(input: &Input) -> Option<Vec<Document>> {
     // A DER certificate is not YAML; don't let the loader report it.
     if looks_like_der(&input.bytes) {
         return None;
@@ -57,7 +57,7 @@ pub fn manifest_documents(input: &Input) -> Option<Vec<Document>> {
 
 /// An input that is not a manifest, as PEM: a DER certificate in a `CERTIFICATE` block,
 /// base64 of PEM decoded (said in a note), anything else as given.
-pub fn plain_pem(input: &Input) -> Vec<u8> {
+pub(crate) fn plain_pem(input: &Input) -> Vec<u8> {
     if looks_like_der(&input.bytes) {
         return pem::encode("CERTIFICATE", &input.bytes);
     }
@@ -75,7 +75,7 @@ fn looks_like_der(bytes: &[u8]) -> bool {
 
 /// PEM as given; or the decoded text when the input is base64 of PEM (e.g. a
 /// caBundle value pasted in). The flag says it was decoded.
-pub fn unwrap_base64(bytes: &[u8]) -> (Vec<u8>, bool) {
+pub(crate) fn unwrap_base64(bytes: &[u8]) -> (Vec<u8>, bool) {
     if !pem::decode_all(bytes).is_empty() {
         return (bytes.to_vec(), false);
     }
@@ -93,7 +93,7 @@ pub fn unwrap_base64(bytes: &[u8]) -> (Vec<u8>, bool) {
 }
 
 /// `Kind namespace/name`, or `Kind name` for cluster-scoped objects.
-pub fn object_label(object: &Object<'_>) -> String {
+pub(crate) fn object_label(object: &Object<'_>) -> String {
     if object.namespace.is_empty() {
         format!("{} {}", object.kind, object.name)
     } else {
@@ -102,7 +102,7 @@ pub fn object_label(object: &Object<'_>) -> String {
 }
 
 /// `data["tls.crt"]` or `stringData["tls.crt"]`.
-pub fn secret_field(entry: &SecretEntry<'_>) -> String {
+pub(crate) fn secret_field(entry: &SecretEntry<'_>) -> String {
     let field = match entry.encoding {
         SecretEncoding::Base64 => "data",
         SecretEncoding::Plain => "stringData",

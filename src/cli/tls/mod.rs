@@ -15,7 +15,7 @@ use crate::untrusted::escape;
 use std::io::{Read, Write};
 use usage::Usage;
 
-pub fn run(command: &TlsCommand, stdin: &mut dyn Read, stdout: &mut dyn Write) -> i32 {
+pub(crate) fn run(command: &TlsCommand, stdin: &mut dyn Read, stdout: &mut dyn Write) -> i32 {
     let outcome = match command {
         TlsCommand::Verify(args) => verify::run(args, stdin, stdout),
         TlsCommand::Inspect(args) => inspect::run(args, stdin, stdout),

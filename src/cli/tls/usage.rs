@@ -5,7 +5,7 @@ use crate::untrusted::escape;
 use std::io::Write;
 
 /// A usage or I/O problem: exit 2 with the message on stderr.
-pub struct Usage(pub String);
+pub(crate) struct Usage(pub(crate) String);
 
 impl From<String> for Usage {
     fn from(message: String) -> Self {
@@ -13,15 +13,15 @@ impl From<String> for Usage {
     }
 }
 
-pub type CliResult<T> = Result<T, Usage>;
+pub(crate) type CliResult<T> = Result<T, Usage>;
 
 /// `note: ...` on stderr, the input's text escaped.
-pub fn note(message: &str) {
+pub(crate) fn note(message: &str) {
     eprintln!("note: {}", escape(message));
 }
 
 /// The command's output; a reader that closed the pipe early (`| head`) is no failure.
-pub fn write_output(stdout: &mut dyn Write, text: &str) -> CliResult<()> {
+pub(crate) fn write_output(stdout: &mut dyn Write, text: &str) -> CliResult<()> {
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())

@@ -27,7 +27,11 @@ struct ServingPair {
     owner: String,
 }
 
-pub fn run(args: &VerifyArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -> CliResult<i32> {
+pub(crate) fn run(
+    args: &VerifyArgs,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+) -> CliResult<i32> {
     if args.chain == "-" && args.ca_bundle == "-" {
         return Err(Usage(
             "CHAIN and --ca-bundle cannot both be standard input".to_string(),

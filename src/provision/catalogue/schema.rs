@@ -8,10 +8,10 @@ use crate::yaml::{NodeRef, Value};
 use globset::{Glob, GlobMatcher};
 
 /// A `major.minor.patch` version, pre-release and build ignored.
-pub type Version = (u64, u64, u64);
+pub(crate) type Version = (u64, u64, u64);
 
 /// Reads `1.2.3`, `v1.2`, `2.5.0-rc.0`; None for anything that does not start so.
-pub fn parse_version(text: &str) -> Option<Version> {
+pub(crate) fn parse_version(text: &str) -> Option<Version> {
     let text = text.strip_prefix('v').unwrap_or(text);
     let core = text.split(['-', '+']).next()?;
     let mut parts = core.split('.');
@@ -29,43 +29,41 @@ pub fn parse_version(text: &str) -> Option<Version> {
 }
 
 /// The placeholder every template may use: the namespace of the matched pod.
-pub const POD_NAMESPACE: &str = "pod_namespace";
+pub(crate) const POD_NAMESPACE: &str = "pod_namespace";
 
 #[derive(Debug)]
-pub struct Entry {
-    pub id: String,
+pub(crate) struct Entry {
+    pub(crate) id: String,
     /// For messages: `Spark operator 2.0-2.1 webhook`.
-    pub name: String,
-    /// Where the behaviour was read (source files, versions), for maintainers.
-    pub reference: Option<String>,
+    pub(crate) name: String,
     /// When several entries match a container, the highest priority wins (then file order).
-    pub priority: i64,
-    pub matcher: Matcher,
+    pub(crate) priority: i64,
+    pub(crate) matcher: Matcher,
     /// Named inputs, resolved in order; later defaults may use earlier values.
-    pub values: Vec<ValueSpec>,
-    pub certificate: Option<CertificateSpec>,
-    pub injects: Vec<InjectSpec>,
+    pub(crate) values: Vec<ValueSpec>,
+    pub(crate) certificate: Option<CertificateSpec>,
+    pub(crate) injects: Vec<InjectSpec>,
 }
 
 #[derive(Debug)]
-pub struct Matcher {
+pub(crate) struct Matcher {
     /// Any must match the image (globs); empty: any image.
-    pub images: Vec<(String, GlobMatcher)>,
+    pub(crate) images: Vec<(String, GlobMatcher)>,
     /// None may match the image.
-    pub not_images: Vec<(String, GlobMatcher)>,
+    pub(crate) not_images: Vec<(String, GlobMatcher)>,
     /// Each must match some argument (command or args) as a whole.
-    pub args: Vec<(String, GlobMatcher)>,
-    pub all: Vec<Condition>,
+    pub(crate) args: Vec<(String, GlobMatcher)>,
+    pub(crate) all: Vec<Condition>,
     /// At least one must hold (when not empty).
-    pub any: Vec<Condition>,
-    pub none: Vec<Condition>,
-    pub version: Option<VersionReq>,
+    pub(crate) any: Vec<Condition>,
+    pub(crate) none: Vec<Condition>,
+    pub(crate) version: Option<VersionReq>,
     /// Whether the entry applies when the version cannot be read.
-    pub version_unknown: bool,
+    pub(crate) version_unknown: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Condition {
+pub(crate) enum Condition {
     /// `{flag: x}` present in any form; `{flag: x, value: v}` has that value (after `$(VAR)`
     /// expansion); `{flag: x, set: true}` is a boolean flag that is true.
     Flag {
@@ -78,7 +76,7 @@ pub enum Condition {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// `repeated`: a slice flag, every occurrence adds to the list (pflag `StringSlice`);
     /// otherwise the last occurrence wins.
     Flag {
@@ -94,24 +92,24 @@ pub enum Source {
 }
 
 #[derive(Debug)]
-pub struct ValueSpec {
-    pub name: String,
-    pub sources: Vec<Source>,
+pub(crate) struct ValueSpec {
+    pub(crate) name: String,
+    pub(crate) sources: Vec<Source>,
 }
 
 #[derive(Debug)]
-pub struct CertificateSpec {
+pub(crate) struct CertificateSpec {
     /// Templates; each result is split on commas; names that parse as IPs become IP SANs.
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// (name, namespace) templates of the Secret it writes; None when it keeps it in memory.
-    pub secret: Option<(String, String)>,
-    pub reuses_without_check: bool,
+    pub(crate) secret: Option<(String, String)>,
+    pub(crate) reuses_without_check: bool,
     /// The matched container serves the certificate itself.
-    pub serves: bool,
+    pub(crate) serves: bool,
 }
 
 #[derive(Debug)]
-pub enum InjectSpec {
+pub(crate) enum InjectSpec {
     /// A named object's caBundle, optionally only when a condition holds.
     Named {
         kind: EndpointKind,
@@ -141,13 +139,13 @@ enum Op {
 }
 
 #[derive(Clone, Debug)]
-pub struct VersionReq {
+pub(crate) struct VersionReq {
     comparators: Vec<(Op, Version)>,
 }
 
 impl VersionReq {
     /// `>=2.0.0, <2.2.0`.
-    pub fn parse(text: &str) -> Result<VersionReq, String> {
+    pub(crate) fn parse(text: &str) -> Result<VersionReq, String> {
         let mut comparators = Vec::new();
         for part in text.split(',') {
             let part = part.trim();
@@ -168,7 +166,7 @@ impl VersionReq {
         Ok(VersionReq { comparators })
     }
 
-    pub fn matches(&self, version: Version) -> bool {
+    pub(crate) fn matches(&self, version: Version) -> bool {
         self.comparators.iter().all(|(op, v)| match op {
             Op::Lt => version < *v,
             Op::Le => version <= *v,
@@ -180,7 +178,7 @@ impl VersionReq {
 }
 
 /// Loads the entry `id` from its YAML text.
-pub fn load(id: &str, text: &str) -> Result<Entry, String> {
+pub(crate) fn load(id: &str, text: &str) -> Result<Entry, String> {
     let file = SourceFile::new(format!("{id}.yaml"), text.as_bytes().to_vec());
     let (documents, errors) = crate::yaml::load(0, &file);
     if let Some(error) = errors.first() {
@@ -224,10 +222,11 @@ pub fn load(id: &str, text: &str) -> Result<Entry, String> {
     if certificate.is_none() && injects.is_empty() {
         return Err("an entry needs a certificate, injects, or both".into());
     }
+    // Every entry cites its source, though nothing prints it.
+    root.string("reference")?;
     Ok(Entry {
         id: entry_id,
         name,
-        reference: root.string("reference")?,
         priority,
         matcher,
         values,
@@ -647,7 +646,7 @@ fn placeholders(template: &str) -> Result<Vec<String>, String> {
 }
 
 /// The distinct placeholders of several (validated) templates, in order of appearance.
-pub fn placeholders_of(templates: &[String]) -> Vec<String> {
+pub(crate) fn placeholders_of(templates: &[String]) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for template in templates {
         for name in placeholders(template).unwrap_or_default() {

@@ -5,7 +5,7 @@ use crate::untrusted::escape;
 
 /// Every text from an input (paths, subjects, names, messages that quote them) is shown
 /// through [`escape`]: the line breaks are speclint's own.
-pub fn render(report: &InspectReport) -> String {
+pub(crate) fn render(report: &InspectReport) -> String {
     let mut out = String::new();
     if report.certificates.is_empty()
         && report.private_keys.is_empty()

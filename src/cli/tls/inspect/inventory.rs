@@ -14,16 +14,16 @@ use serde::Serialize;
 
 /// Where something was found. Serialized as part of `inspect --format json`.
 #[derive(Clone, Debug, Serialize)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// The input's name (`<stdin>` for standard input).
-    pub file: String,
+    pub(crate) file: String,
     /// `Kind namespace/name` (or `Kind name`) for manifests, else null.
-    pub object: Option<String>,
+    pub(crate) object: Option<String>,
     /// The field holding the value, e.g. `data["tls.crt"]` or
     /// `webhooks[0].clientConfig.caBundle`; null for plain PEM input.
-    pub field: Option<String>,
+    pub(crate) field: Option<String>,
     /// 1-based position among the value's PEM blocks; null for a caBundle as a whole.
-    pub block: Option<usize>,
+    pub(crate) block: Option<usize>,
 }
 
 impl Origin {
@@ -34,7 +34,7 @@ impl Origin {
         }
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(object) = &self.object {
             parts.push(object.clone());
@@ -54,29 +54,29 @@ impl Origin {
     }
 }
 
-pub struct FoundCertificate {
-    pub origin: Origin,
+pub(crate) struct FoundCertificate {
+    pub(crate) origin: Origin,
     /// Certificates of the same value share a group: the server sends them together.
-    pub group: usize,
+    pub(crate) group: usize,
     /// Index into `Inventory::bundles` when it came from a caBundle.
-    pub bundle: Option<usize>,
-    pub cert: Certificate,
+    pub(crate) bundle: Option<usize>,
+    pub(crate) cert: Certificate,
 }
 
 /// A private key, reduced to its public half as soon as it is read.
-pub struct FoundKey {
-    pub origin: Origin,
-    pub pem_type: String,
-    pub key: Option<PrivateKey>,
+pub(crate) struct FoundKey {
+    pub(crate) origin: Origin,
+    pub(crate) pem_type: String,
+    pub(crate) key: Option<PrivateKey>,
 }
 
-pub struct FoundBundle {
+pub(crate) struct FoundBundle {
     /// Every field holding this exact value, first one first.
-    pub origins: Vec<Origin>,
-    pub state: BundleState,
+    pub(crate) origins: Vec<Origin>,
+    pub(crate) state: BundleState,
 }
 
-pub enum BundleState {
+pub(crate) enum BundleState {
     /// Missing or empty: the API server uses its system trust store.
     Empty,
     /// `AppendCertsFromPEM` found these roots.
@@ -86,15 +86,15 @@ pub enum BundleState {
 }
 
 #[derive(Default)]
-pub struct Inventory {
-    pub certificates: Vec<FoundCertificate>,
-    pub keys: Vec<FoundKey>,
-    pub bundles: Vec<FoundBundle>,
+pub(crate) struct Inventory {
+    pub(crate) certificates: Vec<FoundCertificate>,
+    pub(crate) keys: Vec<FoundKey>,
+    pub(crate) bundles: Vec<FoundBundle>,
     /// Index into `bundles` by decoded value (certificates only: nothing secret).
     bundle_by_bytes: HashMap<Vec<u8>, usize>,
-    pub other_blocks: Vec<(Origin, String)>,
-    pub problems: Vec<(Origin, String)>,
-    pub groups: usize,
+    pub(crate) other_blocks: Vec<(Origin, String)>,
+    pub(crate) problems: Vec<(Origin, String)>,
+    pub(crate) groups: usize,
 }
 
 impl Inventory {
@@ -129,7 +129,7 @@ impl Inventory {
     }
 
     /// A plain input: PEM, base64 of PEM, or one DER certificate.
-    pub fn add_raw(&mut self, input: &Input) {
+    pub(crate) fn add_raw(&mut self, input: &Input) {
         let origin = Origin {
             file: input.name.clone(),
             object: None,
@@ -140,7 +140,7 @@ impl Inventory {
     }
 
     /// Every Secret and ConfigMap value holding PEM, and every caBundle.
-    pub fn add_manifest(&mut self, input: &Input, documents: &[Document]) {
+    pub(crate) fn add_manifest(&mut self, input: &Input, documents: &[Document]) {
         let model = Model::build(documents, "default");
         let origin_of = |object: &Object<'_>, field: String| Origin {
             file: input.name.clone(),

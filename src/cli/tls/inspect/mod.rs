@@ -12,7 +12,11 @@ use crate::cli::tls::usage::{write_output, CliResult};
 use inventory::Inventory;
 use std::io::{Read, Write};
 
-pub fn run(args: &InspectArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -> CliResult<i32> {
+pub(crate) fn run(
+    args: &InspectArgs,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+) -> CliResult<i32> {
     let now = evaluation_time(&args.now)?;
     let input = read_input(&args.input, stdin)?;
     let mut inventory = Inventory::default();

@@ -38,95 +38,95 @@ use sha2::{Digest, Sha256};
 /// - `other_pem_blocks[]`: `source`, `pem_type`.
 /// - `problems[]`: `source`, `message`.
 #[derive(Serialize)]
-pub struct InspectReport {
-    pub now: String,
-    pub certificates: Vec<CertificateReport>,
-    pub private_keys: Vec<KeyReport>,
-    pub ca_bundles: Vec<BundleReport>,
-    pub other_pem_blocks: Vec<BlockReport>,
-    pub problems: Vec<ProblemReport>,
+pub(crate) struct InspectReport {
+    pub(crate) now: String,
+    pub(crate) certificates: Vec<CertificateReport>,
+    pub(crate) private_keys: Vec<KeyReport>,
+    pub(crate) ca_bundles: Vec<BundleReport>,
+    pub(crate) other_pem_blocks: Vec<BlockReport>,
+    pub(crate) problems: Vec<ProblemReport>,
 }
 
 #[derive(Serialize)]
-pub struct CertificateReport {
-    pub index: usize,
-    pub source: Origin,
-    pub subject: String,
-    pub issuer: String,
-    pub serial: String,
-    pub serial_hex: String,
-    pub sans: Sans,
-    pub not_before: String,
-    pub not_after: String,
-    pub days_left: i64,
-    pub validity: &'static str,
-    pub public_key: PublicKeyReport,
-    pub signature_algorithm: String,
-    pub is_ca: bool,
-    pub max_path_len: Option<i64>,
-    pub key_usage: Vec<&'static str>,
-    pub extended_key_usage: Vec<String>,
-    pub sha256_fingerprint: String,
-    pub ca_bundle: Option<usize>,
-    pub chains_to: Vec<ChainReport>,
+pub(crate) struct CertificateReport {
+    pub(crate) index: usize,
+    pub(crate) source: Origin,
+    pub(crate) subject: String,
+    pub(crate) issuer: String,
+    pub(crate) serial: String,
+    pub(crate) serial_hex: String,
+    pub(crate) sans: Sans,
+    pub(crate) not_before: String,
+    pub(crate) not_after: String,
+    pub(crate) days_left: i64,
+    pub(crate) validity: &'static str,
+    pub(crate) public_key: PublicKeyReport,
+    pub(crate) signature_algorithm: String,
+    pub(crate) is_ca: bool,
+    pub(crate) max_path_len: Option<i64>,
+    pub(crate) key_usage: Vec<&'static str>,
+    pub(crate) extended_key_usage: Vec<String>,
+    pub(crate) sha256_fingerprint: String,
+    pub(crate) ca_bundle: Option<usize>,
+    pub(crate) chains_to: Vec<ChainReport>,
 }
 
 #[derive(Serialize)]
-pub struct Sans {
-    pub dns: Vec<String>,
-    pub ip: Vec<String>,
-    pub email: Vec<String>,
-    pub uri: Vec<String>,
+pub(crate) struct Sans {
+    pub(crate) dns: Vec<String>,
+    pub(crate) ip: Vec<String>,
+    pub(crate) email: Vec<String>,
+    pub(crate) uri: Vec<String>,
 }
 
 #[derive(Serialize)]
-pub struct PublicKeyReport {
-    pub algorithm: &'static str,
-    pub bits: Option<usize>,
-    pub curve: Option<&'static str>,
+pub(crate) struct PublicKeyReport {
+    pub(crate) algorithm: &'static str,
+    pub(crate) bits: Option<usize>,
+    pub(crate) curve: Option<&'static str>,
 }
 
 #[derive(Serialize)]
-pub struct ChainReport {
-    pub ca_bundle: usize,
-    pub result: String,
+pub(crate) struct ChainReport {
+    pub(crate) ca_bundle: usize,
+    pub(crate) result: String,
 }
 
 #[derive(Serialize)]
-pub struct KeyReport {
-    pub index: usize,
-    pub source: Origin,
-    pub pem_type: String,
-    pub parsed: bool,
-    pub algorithm: Option<&'static str>,
-    pub bits: Option<usize>,
-    pub curve: Option<&'static str>,
-    pub encoding: Option<&'static str>,
-    pub matches_certificate: Option<usize>,
+pub(crate) struct KeyReport {
+    pub(crate) index: usize,
+    pub(crate) source: Origin,
+    pub(crate) pem_type: String,
+    pub(crate) parsed: bool,
+    pub(crate) algorithm: Option<&'static str>,
+    pub(crate) bits: Option<usize>,
+    pub(crate) curve: Option<&'static str>,
+    pub(crate) encoding: Option<&'static str>,
+    pub(crate) matches_certificate: Option<usize>,
 }
 
 #[derive(Serialize)]
-pub struct BundleReport {
-    pub index: usize,
-    pub sources: Vec<Origin>,
-    pub state: &'static str,
-    pub error: Option<String>,
-    pub certificates: Vec<usize>,
+pub(crate) struct BundleReport {
+    pub(crate) index: usize,
+    pub(crate) sources: Vec<Origin>,
+    pub(crate) state: &'static str,
+    pub(crate) error: Option<String>,
+    pub(crate) certificates: Vec<usize>,
 }
 
 #[derive(Serialize)]
-pub struct BlockReport {
-    pub source: Origin,
-    pub pem_type: String,
+pub(crate) struct BlockReport {
+    pub(crate) source: Origin,
+    pub(crate) pem_type: String,
 }
 
 #[derive(Serialize)]
-pub struct ProblemReport {
-    pub source: Origin,
-    pub message: String,
+pub(crate) struct ProblemReport {
+    pub(crate) source: Origin,
+    pub(crate) message: String,
 }
 
-pub fn build_report(inventory: &Inventory, now: Time) -> InspectReport {
+pub(crate) fn build_report(inventory: &Inventory, now: Time) -> InspectReport {
     let certificates = inventory
         .certificates
         .iter()
