@@ -39,15 +39,12 @@ pub fn main() -> i32 {
         &args,
         &mut std::io::stdin().lock(),
         &mut std::io::stdout().lock(),
-        true,
     )
 }
 
-/// With `exiting`, the process ends right after, so the lint command leaves what it built
-/// to the operating system.
-fn dispatch(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write, exiting: bool) -> i32 {
+fn dispatch(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> i32 {
     match &args.command {
-        None => lint::run(args, stdin, stdout, exiting),
+        None => lint::run(args, stdin, stdout),
         Some(Command::Tls(command)) => tls::run(command, stdin, stdout),
         Some(Command::Rules(rules_args)) => rules::run(rules_args, stdout),
         Some(Command::Explain(explain_args)) => explain::run(explain_args, stdout),

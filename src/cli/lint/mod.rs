@@ -18,21 +18,16 @@ use inputs::ReadReport;
 use std::io::{IsTerminal, Read, Write};
 use std::sync::Arc;
 
-/// Lints the inputs `args` names. With `exiting`, the process ends right after, so what the
-/// run built is left to the operating system ([`Options::leave_memory_to_exit`]).
-pub(crate) fn run(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write, exiting: bool) -> i32 {
-    match lint(args, stdin, stdout, exiting) {
+/// Lints the inputs `args` names. The process ends right after, so what the run built is
+/// left to the operating system ([`Options::leave_memory_to_exit`]).
+pub(crate) fn run(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> i32 {
+    match lint(args, stdin, stdout) {
         Ok(code) | Err(code) => code,
     }
 }
 
 /// `Err` is the exit code of a run that stopped early, having said why.
-fn lint(
-    args: &Args,
-    stdin: &mut dyn Read,
-    stdout: &mut dyn Write,
-    exiting: bool,
-) -> Result<i32, i32> {
+fn lint(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32, i32> {
     let config = match settings::load_config(args) {
         Ok(config) => config,
         Err(ConfigError::Io(message)) => return Err(usage_error(message)),
@@ -45,7 +40,7 @@ fn lint(
     settings::check_rule_flags(args).map_err(usage_error)?;
     let exclude = settings::exclude(args, config).map_err(usage_error)?;
     let mut options = settings::options(args, config).map_err(usage_error)?;
-    options.leave_memory_to_exit = exiting;
+    options.leave_memory_to_exit = true;
     let read_options = input::ReadOptions {
         exclude,
         helm: settings::helm(args, config, &options.default_namespace),
@@ -64,9 +59,9 @@ fn lint(
     if let Some(TimingsOnExit(timings)) = &timings {
         timings.stage("report");
     }
-    // The inputs are left for the process's end to reclaim, or freed off the main thread.
-    let sources = LeftToExit(Some(sources), exiting);
-    let outcome = LeftToExit(Some(outcome), exiting);
+    // The inputs are left for the process's end to reclaim.
+    let sources = LeftToExit(Some(sources));
+    let outcome = LeftToExit(Some(outcome));
     conclude(args, &sources, &outcome, &read_report, fail_on, stdout)
 }
 
@@ -211,12 +206,11 @@ fn write_baseline(
         .map_err(|e| usage_error(format!("cannot write {}: {e}", path.display())))
 }
 
-/// Leaves its value to the operating system to reclaim when the process exits, if it is
-/// about to (see [`Options::leave_memory_to_exit`]), else frees it on another thread
-/// ([`pipeline::drop_in_background`]), whichever way the function holding it returns.
-struct LeftToExit<T: Send + 'static>(Option<T>, bool);
+/// Leaves its value to the operating system to reclaim when the process exits (see
+/// [`Options::leave_memory_to_exit`]), whichever way the function holding it returns.
+struct LeftToExit<T>(Option<T>);
 
-impl<T: Send + 'static> std::ops::Deref for LeftToExit<T> {
+impl<T> std::ops::Deref for LeftToExit<T> {
     type Target = T;
     fn deref(&self) -> &T {
         self.0
@@ -225,12 +219,9 @@ impl<T: Send + 'static> std::ops::Deref for LeftToExit<T> {
     }
 }
 
-impl<T: Send + 'static> Drop for LeftToExit<T> {
+impl<T> Drop for LeftToExit<T> {
     fn drop(&mut self) {
-        match self.1 {
-            true => std::mem::forget(self.0.take()),
-            false => pipeline::drop_in_background(self.0.take()),
-        }
+        std::mem::forget(self.0.take());
     }
 }
 
