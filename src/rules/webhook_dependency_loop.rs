@@ -7,8 +7,9 @@ use super::context::{rule_doc, Context, Rule};
 use super::describe::describe_endpoint;
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EndpointId, KnownLabels, PodTemplateId, Selection};
+use crate::model::{Admission, EndpointId, KnownLabels, PodTemplateId, Selection};
 use crate::resolve::ServiceLink;
+use crate::source::Span;
 use foldhash::HashMap;
 
 pub(crate) const RULE: Rule = Rule {
@@ -26,8 +27,8 @@ const MAX_LOOPS: usize = 20;
 struct Edge {
     /// Index into `context.model.endpoints`.
     endpoint: EndpointId,
-    /// Index into the admission's rules of the one matching `CREATE pods`.
-    rule: usize,
+    /// The admission rule matching `CREATE pods`.
+    rule_span: Span,
 }
 
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
@@ -35,7 +36,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // The backends of fail-closed admission webhooks, and which webhooks each serves.
     let mut nodes: Vec<PodTemplateId> = Vec::new();
     let mut node_of: HashMap<PodTemplateId, usize> = HashMap::default();
-    let mut served: Vec<(EndpointId, Vec<usize>)> = Vec::new();
+    let mut served: Vec<(EndpointId, &Admission, Vec<usize>)> = Vec::new();
     for resolution in context.resolutions {
         let endpoint = context.endpoint(resolution);
         let Some(admission) = &endpoint.admission else {
@@ -62,7 +63,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         // Any ready pod behind the Service answers: a webhook two workloads serve stays up
         // while either runs, which this graph of single dependencies does not model.
         if servers.len() == 1 {
-            served.push((resolution.endpoint, servers));
+            served.push((resolution.endpoint, admission, servers));
         }
     }
     if nodes.len() < 2 {
@@ -84,11 +85,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     // depends[a][b]: a webhook that b serves intercepts the creation of a's pods.
     let mut depends: Vec<HashMap<usize, Edge>> = vec![HashMap::default(); nodes.len()];
     let no_labels = KnownLabels(&[]);
-    for (endpoint_index, servers) in &served {
-        let admission = model.endpoints[*endpoint_index]
-            .admission
-            .as_ref()
-            .unwrap_or_else(|| unreachable!());
+    for &(endpoint_index, admission, ref servers) in &served {
         // Whether a rule takes `CREATE pods` does not depend on where.
         let Some(first_namespace) = namespaces.first() else {
             return;
@@ -97,7 +94,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let Some(rule) = admission
             .rules
             .iter()
-            .position(|r| admission::rule_matches(r, &request))
+            .find(|r| admission::rule_matches(r, &request))
         else {
             continue;
         };
@@ -120,8 +117,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
             for &server in servers {
                 if server != node {
                     depends[node].entry(server).or_insert(Edge {
-                        endpoint: *endpoint_index,
-                        rule,
+                        endpoint: endpoint_index,
+                        rule_span: rule.node.span(),
                     });
                 }
             }
@@ -251,13 +248,6 @@ fn loop_diagnostic(
             (from, to, depends[from][&to])
         })
         .collect();
-    let rule_span = |edge: &Edge| {
-        let admission = model.endpoints[edge.endpoint]
-            .admission
-            .as_ref()
-            .unwrap_or_else(|| unreachable!());
-        admission.rules[edge.rule].node.span()
-    };
     let (first_from, first_to, first_edge) = edges[0];
     let first_endpoint = &model.endpoints[first_edge.endpoint];
     let message = if cycle.len() == 2 {
@@ -272,12 +262,7 @@ fn loop_diagnostic(
         )
     };
     let mut diagnostic = context
-        .diagnostic_for(
-            &RULE,
-            first_endpoint.object,
-            message,
-            rule_span(&first_edge),
-        )
+        .diagnostic_for(&RULE, first_endpoint.object, message, first_edge.rule_span)
         .with_span_label(format!(
             "{}, served by {}, matches CREATE pods of {}",
             describe_endpoint(model, first_endpoint),
@@ -286,7 +271,7 @@ fn loop_diagnostic(
         ));
     for (from, to, edge) in &edges[1..] {
         diagnostic = diagnostic.with_label(
-            rule_span(edge),
+            edge.rule_span,
             format!(
                 "{}, served by {}, matches CREATE pods of {}",
                 describe_endpoint(model, &model.endpoints[edge.endpoint]),
@@ -315,7 +300,7 @@ mod tests {
                 to,
                 Edge {
                     endpoint: EndpointId::from_index(0),
-                    rule: 0,
+                    rule_span: Span::new(0, 0, 0),
                 },
             );
         }

@@ -7,7 +7,7 @@ use super::describe::describe_endpoint;
 use super::interception::{list, Place, CRITICAL};
 use crate::admission::{self, Request};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{EndpointId, EndpointKind, KnownLabels, Selection};
+use crate::model::{Admission, EndpointId, EndpointKind, KnownLabels, Selection};
 use foldhash::{HashMap, HashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,11 +59,11 @@ const CLUSTER_SCOPED: &[&str] = &[
 fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let deadline = context.settings.request_deadline;
-    let webhooks: Vec<EndpointId> = model
+    let webhooks: Vec<(EndpointId, &Admission)> = model
         .endpoints
         .iter_ids()
-        .filter(|(i, e)| e.admission.is_some() && !model.is_superseded(*i))
-        .map(|(i, _)| i)
+        .filter(|(i, _)| !model.is_superseded(*i))
+        .filter_map(|(i, e)| Some((i, e.admission.as_ref()?)))
         .collect();
     if webhooks.len() < 2 {
         return;
@@ -101,11 +101,7 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
     let mut every_resource = Vec::new();
     let mut probes: BTreeSet<Probe> = BTreeSet::new();
     let cluster_scoped = ClusterScoped::of(context);
-    for &e in &webhooks {
-        let admission = model.endpoints[e]
-            .admission
-            .as_ref()
-            .unwrap_or_else(|| unreachable!());
+    for &(e, admission) in &webhooks {
         let mut wildcard = false;
         for rule in &admission.rules {
             for written in &rule.resources {
@@ -199,12 +195,8 @@ fn check(context: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         BTreeMap::new();
     let no_labels = KnownLabels(&[]);
     let namespaces: Vec<_> = context.namespaces.iter().collect();
-    let admission_of = |e: EndpointId| {
-        model.endpoints[e]
-            .admission
-            .as_ref()
-            .unwrap_or_else(|| unreachable!())
-    };
+    let admissions: HashMap<EndpointId, &Admission> = webhooks.iter().copied().collect();
+    let admission_of = |e: EndpointId| admissions[&e];
     // The requests whose webhooks could reach the deadline at all, with those webhooks.
     let mut worth: Vec<(&Probe, Vec<EndpointId>)> = Vec::new();
     for probe in &probes {
