@@ -123,45 +123,34 @@ fn check(id: &str) -> Vec<String> {
         }
     }
     let mut seen = BTreeSet::new();
-    match fired(&case, &case.join("fires")) {
-        Err(e) => problems.push(format!("fires: {e}")),
-        Ok(ids) => {
-            if !ids.contains(id) {
-                problems.push(format!("fires does not fire it (fires {})", shown(&ids)));
+    for (folder, fires) in [("fires", true), ("quiet", false)] {
+        let ids = match fired(&case, &case.join(folder)) {
+            Ok(ids) => ids,
+            Err(e) => {
+                problems.push(format!("{folder}: {e}"));
+                continue;
             }
-            let others: BTreeSet<String> = ids
-                .iter()
-                .filter(|r| *r != id && !companions.contains(*r))
-                .cloned()
-                .collect();
-            if !others.is_empty() {
-                problems.push(format!(
-                    "fires also fires {} (not in companions)",
-                    shown(&others)
-                ));
+        };
+        match (fires, ids.contains(id)) {
+            (true, false) => {
+                problems.push(format!("fires does not fire it (fires {})", shown(&ids)))
             }
-            seen.extend(ids);
+            (false, true) => problems.push("quiet fires it".to_string()),
+            _ => {}
         }
-    }
-    match fired(&case, &case.join("quiet")) {
-        Err(e) => problems.push(format!("quiet: {e}")),
-        Ok(ids) => {
-            if ids.contains(id) {
-                problems.push("quiet fires it".to_string());
-            }
-            let others: BTreeSet<String> = ids
-                .iter()
-                .filter(|r| *r != id && !companions.contains(*r))
-                .cloned()
-                .collect();
-            if !others.is_empty() {
-                problems.push(format!(
-                    "quiet fires {} (not in companions)",
-                    shown(&others)
-                ));
-            }
-            seen.extend(ids);
+        let others: BTreeSet<String> = ids
+            .iter()
+            .filter(|r| *r != id && !companions.contains(*r))
+            .cloned()
+            .collect();
+        if !others.is_empty() {
+            let verb = if fires { "also fires" } else { "fires" };
+            problems.push(format!(
+                "{folder} {verb} {} (not in companions)",
+                shown(&others)
+            ));
         }
+        seen.extend(ids);
     }
     // A companion that neither folder fires any longer is to be removed.
     let stale: BTreeSet<String> = companions.difference(&seen).cloned().collect();
