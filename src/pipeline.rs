@@ -38,6 +38,8 @@ pub struct Options {
     /// Every endpoint in [`Outcome::inventory`] (the JSON report's `endpoints`); otherwise
     /// only those the human report's not-checked notes count.
     pub(crate) full_inventory: bool,
+    /// Build the trust graph ([`Outcome::graph`]): `speclint graph`, `--format markdown`.
+    pub graph: bool,
     /// The Kubernetes release whose API server is predicted (`--kube-version`).
     pub kube_version: &'static crate::kube_version::KubeRelease,
     /// Releases whose verdicts must agree (`--kube-versions`; by default every supported
@@ -75,6 +77,7 @@ impl Options {
             kube_range: crate::kube_version::RELEASES,
             compress_from_bytes: 4096,
             full_inventory: true,
+            graph: false,
         }
     }
 }
@@ -90,6 +93,8 @@ pub struct Outcome {
     pub(crate) endpoints: usize,
     /// Each endpoint's wiring, provenance and verdict (`endpoints` in JSON).
     pub inventory: Vec<crate::report::inventory::Entry>,
+    /// The trust graph, with [`Options::graph`].
+    pub graph: Option<crate::report::graph::Graph>,
     /// How many objects were checked.
     pub object_count: usize,
     /// Every object checked, and where (for JUnit's test cases), with
@@ -339,6 +344,9 @@ fn check(
     };
     let inventory =
         crate::report::inventory::build(&model, &resolutions, &provenance, &diagnostics, keep);
+    let graph = options
+        .graph
+        .then(|| crate::report::graph::build(&model, &resolutions, &provenance, &diagnostics));
     let objects = match options.list_objects {
         true => model
             .objects
@@ -353,6 +361,7 @@ fn check(
         summary,
         endpoints: model.endpoints.len(),
         inventory,
+        graph,
         object_count: model.objects.len(),
         objects,
         baselined,

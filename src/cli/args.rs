@@ -39,6 +39,51 @@ pub(crate) struct Args {
     #[command(subcommand)]
     pub(crate) command: Option<Command>,
 
+    #[command(flatten)]
+    pub(crate) check: CheckArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+
+    /// Exit 1 when a finding is at this severity or above [default: error].
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_arg())]
+    pub(crate) fail_on: Option<Severity>,
+
+    /// When to use colour (NO_COLOR is honoured in `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+
+    /// Write the report to FILE instead of standard output; a one-line summary goes to stderr.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub(crate) output: Option<std::path::PathBuf>,
+
+    /// Print nothing unless there is an error (the exit code tells); `--output` is still written.
+    #[arg(short = 'q', long)]
+    pub(crate) quiet: bool,
+
+    /// Human format: print every note in full, including the endpoints not checked (by
+    /// default these are counted, by cause, at the end).
+    #[arg(short = 'v', long)]
+    pub(crate) verbose: bool,
+
+    /// After the report, print the number of findings per rule on stderr.
+    #[arg(long)]
+    pub(crate) statistics: bool,
+
+    /// After the report, print on stderr the wall and CPU time of each stage (read, parse,
+    /// model, resolve and verify, rules, report) and the peak memory.
+    #[arg(long)]
+    pub(crate) timings: bool,
+
+    /// Write the findings as a baseline to FILE (after the report) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_baseline: Option<std::path::PathBuf>,
+}
+
+/// What is checked, and how: shared by the lint command and `speclint graph`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
     /// Files, directories (walked for *.yaml, *.yml, *.json) or quoted glob patterns; `-` is stdin.
     #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<String>,
@@ -57,10 +102,6 @@ pub(crate) struct Args {
     /// place them [default: default].
     #[arg(short = 'n', long)]
     pub(crate) namespace: Option<String>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub(crate) format: Format,
 
     /// Evaluation time, RFC 3339 (e.g. 2026-01-01T00:00:00Z, or with a fraction of a second:
     /// Go compares to the nanosecond), for reproducible CI; default: now.
@@ -83,10 +124,6 @@ pub(crate) struct Args {
     /// --kube-version pins one].
     #[arg(long, value_name = "1.A..1.B")]
     pub(crate) kube_versions: Option<String>,
-
-    /// Exit 1 when a finding is at this severity or above [default: error].
-    #[arg(long, value_name = "SEVERITY", value_parser = severity_arg())]
-    pub(crate) fail_on: Option<Severity>,
 
     /// Run these rules (ids, comma-separated, or `all`), even if the configuration disables them.
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = rule_id)]
@@ -122,39 +159,9 @@ pub(crate) struct Args {
     #[arg(long)]
     pub(crate) no_config: bool,
 
-    /// When to use colour (NO_COLOR is honoured in `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub(crate) color: ColorChoice,
-
-    /// Write the report to FILE instead of standard output; a one-line summary goes to stderr.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub(crate) output: Option<std::path::PathBuf>,
-
-    /// Print nothing unless there is an error (the exit code tells); `--output` is still written.
-    #[arg(short = 'q', long)]
-    pub(crate) quiet: bool,
-
-    /// Human format: print every note in full, including the endpoints not checked (by
-    /// default these are counted, by cause, at the end).
-    #[arg(short = 'v', long)]
-    pub(crate) verbose: bool,
-
-    /// After the report, print the number of findings per rule on stderr.
-    #[arg(long)]
-    pub(crate) statistics: bool,
-
-    /// After the report, print on stderr the wall and CPU time of each stage (read, parse,
-    /// model, resolve and verify, rules, report) and the peak memory.
-    #[arg(long)]
-    pub(crate) timings: bool,
-
     /// Suppressions (`# speclint-ignore: rule -- reason`) without a reason are errors.
     #[arg(long)]
     pub(crate) require_reason: bool,
-
-    /// Write the findings as a baseline to FILE (after the report) and exit 0.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) write_baseline: Option<std::path::PathBuf>,
 
     /// Drop findings recorded in the baseline FILE (from `--write-baseline`).
     #[arg(long, value_name = "FILE")]
@@ -174,6 +181,10 @@ pub(crate) struct Args {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Draw each endpoint's trust chain: configuration → Service:port → pods → Secret →
+    /// certificate → CA, who makes the certificate and who fills the caBundle; failing
+    /// steps in red with the rule and Go's verdict, undetermined ones dashed.
+    Graph(GraphArgs),
     /// Certificate tools for debugging by hand: `tls verify`, `tls inspect`.
     #[command(subcommand)]
     Tls(TlsCommand),
@@ -185,6 +196,41 @@ pub(crate) enum Command {
     Completions(CompletionsArgs),
     /// Write the man page (roff) to standard output.
     Man,
+}
+
+// `speclint graph`.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    /// A Mermaid flowchart (renders in GitHub and GitLab Markdown).
+    Mermaid,
+    /// Graphviz DOT (`dot -Tsvg`, `dot -Tpng`).
+    Dot,
+    /// SVG, laid out by speclint itself.
+    Svg,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct GraphArgs {
+    #[command(flatten)]
+    pub(crate) check: CheckArgs,
+
+    /// Drawing format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub(crate) format: GraphFormat,
+
+    /// Draw only the endpoints whose webhook name, object name or Kind/name matches NAME
+    /// or a glob (`*.example.com`); repeatable.
+    #[arg(long, value_name = "NAME|GLOB")]
+    pub(crate) only: Vec<String>,
+
+    /// Draw only the endpoints whose call fails (an error on their chain).
+    #[arg(long)]
+    pub(crate) failing: bool,
+
+    /// Write the drawing to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub(crate) output: Option<std::path::PathBuf>,
 }
 
 // `speclint rules`, `explain`, `completions`.

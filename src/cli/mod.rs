@@ -6,6 +6,7 @@ mod args;
 mod completions;
 mod exit;
 mod explain;
+mod graph;
 mod lint;
 mod man;
 mod rules;
@@ -28,7 +29,7 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    if args.command.is_none() && args.paths.is_empty() && std::io::stdin().is_terminal() {
+    if args.command.is_none() && args.check.paths.is_empty() && std::io::stdin().is_terminal() {
         // Nothing is piped in: waiting for typed YAML is never what was meant. Said as clap
         // says a missing argument.
         let usage = Args::command().render_usage();
@@ -45,6 +46,7 @@ pub fn main() -> i32 {
 fn dispatch(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> i32 {
     match &args.command {
         None => lint::run(args, stdin, stdout),
+        Some(Command::Graph(graph_args)) => graph::run(graph_args, stdin, stdout),
         Some(Command::Tls(command)) => tls::run(command, stdin, stdout),
         Some(Command::Rules(rules_args)) => rules::run(rules_args, stdout),
         Some(Command::Explain(explain_args)) => explain::run(explain_args, stdout),

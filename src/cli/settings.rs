@@ -1,7 +1,7 @@
 //! The settings of a lint run: defaults, then `.speclint.yaml`, then the command line's
 //! flags on top.
 
-use crate::cli::args::{Args, Format};
+use crate::cli::args::{Args, CheckArgs};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::input;
@@ -9,7 +9,7 @@ use crate::pipeline::Options;
 
 /// The configuration in force: `--config`, else the nearest `.speclint.yaml`, unless
 /// `--no-config`.
-pub(crate) fn load_config(args: &Args) -> Result<Option<Config>, ConfigError> {
+pub(crate) fn load_config(args: &CheckArgs) -> Result<Option<Config>, ConfigError> {
     if args.no_config {
         return Ok(None);
     }
@@ -27,7 +27,7 @@ pub(crate) fn load_config(args: &Args) -> Result<Option<Config>, ConfigError> {
 }
 
 /// `--enable` and `--disable` name rules that exist and can be switched.
-pub(crate) fn check_rule_flags(args: &Args) -> Result<(), String> {
+pub(crate) fn check_rule_flags(args: &CheckArgs) -> Result<(), String> {
     for id in args.enable.iter().chain(&args.disable) {
         if id == crate::rules::INVALID_CONFIG.id {
             return Err(format!(
@@ -48,7 +48,7 @@ pub(crate) fn check_rule_flags(args: &Args) -> Result<(), String> {
 }
 
 /// The configuration's `exclude` (relative to its directory), then `--exclude`.
-pub(crate) fn exclude(args: &Args, config: Option<&Config>) -> Result<input::Exclude, String> {
+pub(crate) fn exclude(args: &CheckArgs, config: Option<&Config>) -> Result<input::Exclude, String> {
     let mut exclude = input::Exclude::default();
     match config {
         Some(config) => exclude.add(&config::base_dir(config), &config.exclude),
@@ -60,7 +60,7 @@ pub(crate) fn exclude(args: &Args, config: Option<&Config>) -> Result<input::Exc
 }
 
 /// `--max-input-size` over the configuration's, in bytes.
-pub(crate) fn max_input_size(args: &Args, config: Option<&Config>) -> u64 {
+pub(crate) fn max_input_size(args: &CheckArgs, config: Option<&Config>) -> u64 {
     args.max_input_size
         .or(config.and_then(|c| c.max_input_size))
         .unwrap_or(input::DEFAULT_MAX_INPUT_SIZE)
@@ -74,7 +74,11 @@ pub(crate) fn fail_on(args: &Args, config: Option<&Config>) -> Severity {
 }
 
 /// `--helm` and its flags, over the configuration's `helm:`; None when charts are not rendered.
-pub(crate) fn helm(args: &Args, config: Option<&Config>, namespace: &str) -> Option<input::Helm> {
+pub(crate) fn helm(
+    args: &CheckArgs,
+    config: Option<&Config>,
+    namespace: &str,
+) -> Option<input::Helm> {
     let file = config.map(|c| c.helm.clone()).unwrap_or_default();
     if !(args.helm || file.render == Some(true)) {
         return None;
@@ -96,7 +100,7 @@ pub(crate) fn helm(args: &Args, config: Option<&Config>, namespace: &str) -> Opt
 }
 
 /// The pipeline's options: defaults, then the configuration file, then the command line.
-pub(crate) fn options(args: &Args, config: Option<&Config>) -> Result<Options, String> {
+pub(crate) fn options(args: &CheckArgs, config: Option<&Config>) -> Result<Options, String> {
     let namespace = args
         .namespace
         .clone()
@@ -147,8 +151,6 @@ pub(crate) fn options(args: &Args, config: Option<&Config>) -> Result<Options, S
         options.baseline = Some(crate::baseline::load(path).map_err(|e| e.to_string())?);
     }
     options.rules = config::rule_settings(config, &args.enable, &args.disable);
-    options.list_objects = args.format == Format::Junit;
-    options.full_inventory = args.format == Format::Json;
     if args.min_validity.is_some() {
         // The flag wins over the file, including the rule's own threshold.
         options.rules.expiring_min_validity = None;

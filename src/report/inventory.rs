@@ -230,7 +230,7 @@ fn entry(
 }
 
 /// A finding on a webhook configuration that names another of its webhooks.
-fn is_about_other_webhook(
+pub(crate) fn is_about_other_webhook(
     diagnostic: &Diagnostic,
     endpoint: &crate::model::Endpoint<'_>,
     object: &crate::model::Object<'_>,

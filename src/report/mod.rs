@@ -4,6 +4,7 @@
 pub mod concise;
 mod excerpt;
 pub mod github;
+pub mod graph;
 pub mod human;
 pub(crate) mod inventory;
 pub mod json;

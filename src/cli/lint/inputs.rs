@@ -1,6 +1,6 @@
 //! Reading the lint command's inputs, and what reading them has to say on stderr.
 
-use crate::cli::args::Args;
+use crate::cli::args::CheckArgs;
 use crate::cli::exit::{usage_error, EXIT_USAGE};
 use crate::input;
 use crate::source::SourceMap;
@@ -9,7 +9,7 @@ use std::io::Read;
 /// Reads the paths, then `--previous`, then `--cluster-state`; a failure is said and
 /// gives the exit code.
 pub(crate) fn read(
-    args: &Args,
+    args: &CheckArgs,
     stdin: &mut dyn Read,
     options: &input::ReadOptions,
     budget: &mut input::InputBudget,

@@ -4,7 +4,7 @@
 mod inputs;
 mod output;
 
-use crate::cli::args::Args;
+use crate::cli::args::{Args, CheckArgs, Format};
 use crate::cli::exit::{usage_error, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::cli::settings;
 use crate::config::ConfigError;
@@ -28,7 +28,7 @@ pub(crate) fn run(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> 
 
 /// `Err` is the exit code of a run that stopped early, having said why.
 fn lint(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32, i32> {
-    let config = match settings::load_config(args) {
+    let config = match settings::load_config(&args.check) {
         Ok(config) => config,
         Err(ConfigError::Io(message)) => return Err(usage_error(message)),
         Err(ConfigError::Invalid {
@@ -37,23 +37,25 @@ fn lint(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32
         }) => return Err(report_invalid_config(args, &sources, diagnostics, stdout)),
     };
     let config = config.as_ref();
-    settings::check_rule_flags(args).map_err(usage_error)?;
-    let exclude = settings::exclude(args, config).map_err(usage_error)?;
-    let mut options = settings::options(args, config).map_err(usage_error)?;
+    settings::check_rule_flags(&args.check).map_err(usage_error)?;
+    let exclude = settings::exclude(&args.check, config).map_err(usage_error)?;
+    let mut options = settings::options(&args.check, config).map_err(usage_error)?;
     options.leave_memory_to_exit = true;
+    options.list_objects = args.format == Format::Junit;
+    options.full_inventory = args.format == Format::Json;
     let read_options = input::ReadOptions {
         exclude,
-        helm: settings::helm(args, config, &options.default_namespace),
+        helm: settings::helm(&args.check, config, &options.default_namespace),
     };
-    let mut budget = input::InputBudget::new(settings::max_input_size(args, config));
+    let mut budget = input::InputBudget::new(settings::max_input_size(&args.check, config));
     // Printed when the run ends, whichever way it returns.
     let timings = args.timings.then(|| {
         let timings = Arc::new(Timings::default());
         timings.stage("read");
         TimingsOnExit(timings)
     });
-    let (mut sources, read_report) = inputs::read(args, stdin, &read_options, &mut budget)?;
-    read_report.print(args.quiet, args.fail_on_empty)?;
+    let (mut sources, read_report) = inputs::read(&args.check, stdin, &read_options, &mut budget)?;
+    read_report.print(args.quiet, args.check.fail_on_empty)?;
     let fail_on = settings::fail_on(args, config);
     let outcome = lint_sources(&mut sources, &options, timings.as_ref(), args.quiet);
     if let Some(TimingsOnExit(timings)) = &timings {
@@ -63,6 +65,53 @@ fn lint(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32
     let sources = LeftToExit(Some(sources));
     let outcome = LeftToExit(Some(outcome));
     conclude(args, &sources, &outcome, &read_report, fail_on, stdout)
+}
+
+/// The pipeline over `check`'s inputs for a command that draws its own output
+/// (`speclint graph`): the configuration, the inputs' notices on stderr, and the outcome.
+/// `adjust` sets what that command needs of the pipeline. `Err` is the exit code.
+pub(crate) fn check_inputs(
+    check: &CheckArgs,
+    stdin: &mut dyn Read,
+    adjust: impl FnOnce(&mut Options),
+) -> Result<(SourceMap, Outcome), i32> {
+    let config = match settings::load_config(check) {
+        Ok(config) => config,
+        Err(ConfigError::Io(message)) => return Err(usage_error(message)),
+        Err(ConfigError::Invalid {
+            sources,
+            diagnostics,
+        }) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = crate::report::human::render(
+                &mut stderr,
+                &diagnostics,
+                &sources,
+                &crate::report::Redactions::default(),
+                false,
+            );
+            return Err(usage_error(format!(
+                "the configuration {} is invalid; nothing was checked",
+                sources.get(0).name
+            )));
+        }
+    };
+    let config = config.as_ref();
+    settings::check_rule_flags(check).map_err(usage_error)?;
+    let exclude = settings::exclude(check, config).map_err(usage_error)?;
+    let mut options = settings::options(check, config).map_err(usage_error)?;
+    options.leave_memory_to_exit = true;
+    options.list_objects = false;
+    adjust(&mut options);
+    let read_options = input::ReadOptions {
+        exclude,
+        helm: settings::helm(check, config, &options.default_namespace),
+    };
+    let mut budget = input::InputBudget::new(settings::max_input_size(check, config));
+    let (mut sources, read_report) = inputs::read(check, stdin, &read_options, &mut budget)?;
+    read_report.print(false, check.fail_on_empty)?;
+    let outcome = lint_sources(&mut sources, &options, None, false);
+    Ok((sources, outcome))
 }
 
 /// A configuration with mistakes: its findings are reported like any, in the format asked
@@ -80,6 +129,7 @@ fn report_invalid_config(
         summary,
         endpoints: 0,
         inventory: Vec::new(),
+        graph: None,
         object_count: 0,
         objects: Vec::new(),
         baselined: Vec::new(),
@@ -92,7 +142,7 @@ fn report_invalid_config(
     eprintln!(
         "error: the configuration {} is invalid; nothing was checked{}",
         sources.get(0).name,
-        if args.config.is_some() {
+        if args.check.config.is_some() {
             ""
         } else {
             " (--no-config ignores it)"
@@ -152,7 +202,7 @@ fn conclude(
             "no Kubernetes objects found in {}; nothing was checked",
             inputs::what_was_read(sources, files)
         );
-        if args.fail_on_empty {
+        if args.check.fail_on_empty {
             return Err(usage_error(format!(
                 "{message}; --fail-on-empty makes this an error"
             )));
@@ -167,7 +217,7 @@ fn conclude(
     if !quiet && output::is_clean(args, outcome) && args.output.is_none() && !nothing_found {
         output::write_clean_summary(args, outcome, files, stdout)?;
     }
-    if !quiet && args.baseline.is_some() {
+    if !quiet && args.check.baseline.is_some() {
         note_baseline(outcome);
     }
     if let Some(path) = &args.write_baseline {
