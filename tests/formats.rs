@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 mod common;
 
-use common::{secret_fragments, testdata};
+use common::{fixture_args, secret_fragments, testdata};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
@@ -45,21 +45,6 @@ fn speclint(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// The fixture's directory and its arguments (an `args` file, then its manifests).
-fn fixture(dir: &Path) -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml") || n.ends_with(".json"))
-        .collect();
-    files.sort();
-    let mut args: Vec<String> = std::fs::read_to_string(dir.join("args"))
-        .map(|extra| extra.split_whitespace().map(str::to_string).collect())
-        .unwrap_or_default();
-    args.extend(files);
-    args
-}
-
 fn all_fixtures() -> Vec<(String, PathBuf)> {
     let mut found = Vec::new();
     for group in ["cases", "examples"] {
@@ -78,7 +63,7 @@ fn all_fixtures() -> Vec<(String, PathBuf)> {
 }
 
 fn run_format(dir: &Path, format: &str, extra: &[&str]) -> Run {
-    let files = fixture(dir);
+    let files = fixture_args(dir);
     let mut args = vec!["--format", format];
     args.extend_from_slice(extra);
     args.extend(files.iter().map(String::as_str));

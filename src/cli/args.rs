@@ -181,10 +181,13 @@ pub(crate) struct CheckArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Draw each endpoint's trust chain: configuration → Service:port → pods → Secret →
-    /// certificate → CA, who makes the certificate and who fills the caBundle; failing
-    /// steps in red with the rule and Go's verdict, undetermined ones dashed.
-    Graph(GraphArgs),
+    /// Draw each endpoint's trust chain as Mermaid, Graphviz DOT or SVG.
+    ///
+    /// Configuration → Service:port → pods → Secret → certificate → CA, who makes the
+    /// certificate and who fills the caBundle. Failing steps are red with the rule and Go's
+    /// verdict, undetermined ones dashed; endpoints that share an object share its node.
+    /// Exit status: 1 when a drawn endpoint's call fails, as the lint command's.
+    Graph(Box<GraphArgs>),
     /// Certificate tools for debugging by hand: `tls verify`, `tls inspect`.
     #[command(subcommand)]
     Tls(TlsCommand),

@@ -17,6 +17,21 @@ pub fn missing(what: &str) {
     eprintln!("skipping: {what} is missing");
 }
 
+/// A fixture directory's arguments: its `args` file, then its manifests, sorted.
+pub fn fixture_args(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".json"))
+        .collect();
+    files.sort();
+    let mut args: Vec<String> = std::fs::read_to_string(dir.join("args"))
+        .map(|extra| extra.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default();
+    args.extend(files);
+    args
+}
+
 pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }

@@ -76,6 +76,8 @@ fn step_of(rule: &str) -> Option<Step> {
 
 /// Labels and names are cut to this many characters: a picture, not a report.
 const LABEL_CHARS: usize = 72;
+/// A finding's verdict on an edge: long enough for two DNS names, wrapped when drawn.
+const VERDICT_CHARS: usize = 200;
 /// SANs and webhooks listed in a node before `+N more`.
 const LISTED: usize = 3;
 
@@ -93,8 +95,11 @@ pub(crate) fn build(
         }
     }
     let mut builder = Builder::default();
-    // The webhooks of each configuration, listed on its node.
+    // The webhooks of each configuration, listed on its node, and whether they call
+    // different targets (then each call edge is named after its webhook).
     let mut webhooks: foldhash::HashMap<ObjectId, Vec<String>> = foldhash::HashMap::default();
+    let mut targets: foldhash::HashMap<ObjectId, foldhash::HashSet<String>> =
+        foldhash::HashMap::default();
     for resolution in resolutions {
         let endpoint = &model.endpoints[resolution.endpoint];
         if endpoint.kind.is_admission() {
@@ -102,10 +107,19 @@ pub(crate) fn build(
                 .entry(endpoint.object)
                 .or_default()
                 .push(escape(&endpoint.name).into_owned());
+            targets
+                .entry(endpoint.object)
+                .or_default()
+                .insert(target_key(resolution));
         }
     }
+    let split: foldhash::HashSet<ObjectId> = targets
+        .into_iter()
+        .filter(|(_, t)| t.len() > 1)
+        .map(|(o, _)| o)
+        .collect();
     for resolution in resolutions {
-        builder.endpoint(model, resolution, provenance, &by_object, &webhooks);
+        builder.endpoint(model, resolution, provenance, &by_object, &webhooks, &split);
     }
     builder.finish()
 }
@@ -169,6 +183,7 @@ impl Builder {
         provenance: &Provenance<'_>,
         by_object: &foldhash::HashMap<&ObjectRef, Vec<&Diagnostic>>,
         webhooks: &foldhash::HashMap<ObjectId, Vec<String>>,
+        split: &foldhash::HashSet<ObjectId>,
     ) {
         let endpoint = &model.endpoints[resolution.endpoint];
         let object = &model.objects[endpoint.object];
@@ -176,15 +191,16 @@ impl Builder {
         let start = self.object_node(model, endpoint.object, NodeKind::Endpoint);
         if let Some(names) = webhooks.get(&endpoint.object) {
             let node = &mut self.graph.nodes[start];
-            if node.lines.len() == 1 {
+            // A webhook named as its configuration is said once.
+            if node.lines.len() == 1 && !(names.len() == 1 && names[0] == object.name) {
                 node.lines.extend(listed(names, "webhook"));
             }
         }
         path.nodes.push(start);
-        // Several webhooks of one configuration go different ways: name each edge's.
-        let call_label = (endpoint.kind.is_admission()
-            && webhooks.get(&endpoint.object).is_some_and(|w| w.len() > 1))
-        .then(|| cut(&endpoint.name));
+        // Webhooks of one configuration that go different ways: each edge names its own.
+        let call_label = split
+            .contains(&endpoint.object)
+            .then(|| cut(&endpoint.name));
 
         // The call.
         let target = match &resolution.target {
@@ -198,19 +214,14 @@ impl Builder {
                 if missing {
                     lines.push("not among the inputs".into());
                 }
-                let node = self.node(
-                    format!("service:{namespace}/{name}:{port}"),
-                    NodeKind::Target,
-                    "Service",
-                    lines,
-                );
+                let node = self.node(target_key(resolution), NodeKind::Target, "Service", lines);
                 if missing {
                     self.graph.nodes[node].status = Status::Undetermined;
                 }
                 node
             }
             Target::Url { host } => self.node(
-                format!("url:{host}"),
+                target_key(resolution),
                 NodeKind::Target,
                 "URL",
                 vec![cut(host)],
@@ -222,7 +233,7 @@ impl Builder {
                 vec!["the API server itself".into()],
             ),
             Target::Invalid => self.node(
-                format!("invalid:{}", resolution.endpoint.index()),
+                target_key(resolution),
                 NodeKind::Target,
                 "clientConfig",
                 vec!["invalid".into()],
@@ -306,6 +317,7 @@ impl Builder {
                                 "not among the inputs".into(),
                             ],
                         );
+                        self.graph.nodes[node].status = Status::Undetermined;
                         let pods = workloads
                             .iter()
                             .find(|(t, _)| *t == mounted.pod_template)
@@ -335,7 +347,7 @@ impl Builder {
         let made = secret.or(certificate);
         if let (Some(made), Some((key, title, line, status))) = (
             made,
-            provisioner(model, provenance, resolution, &sources.certificate),
+            provisioner(provenance, resolution, &sources.certificate),
         ) {
             let node = self.node(key, NodeKind::Provisioner, &title, vec![line]);
             path.nodes.push(node);
@@ -355,14 +367,7 @@ impl Builder {
         }
 
         // The caBundle, what it holds, and who fills it.
-        self.ca_bundle(
-            model,
-            resolution,
-            provenance,
-            &sources.ca_bundle,
-            start,
-            &mut path,
-        );
+        self.ca_bundle(resolution, provenance, &sources.ca_bundle, start, &mut path);
 
         // Findings, each on the edge of its step (the call when that step is not drawn).
         let related = related(model, resolution, by_object, object);
@@ -450,7 +455,6 @@ impl Builder {
 
     fn ca_bundle(
         &mut self,
-        model: &Model<'_>,
         resolution: &Resolution,
         provenance: &Provenance<'_>,
         source: &CaBundleSource,
@@ -475,6 +479,11 @@ impl Builder {
                 vec!["insecureSkipTLSVerify: nothing verified".to_string()],
                 Status::Warning,
             ),
+            CaBundleSource::Injector(_) | CaBundleSource::Rbac(_) => (
+                format!("bundle:run-time:{}", source.code()),
+                vec!["filled at run time".to_string()],
+                Status::Undetermined,
+            ),
             _ if system => (
                 "bundle:system".to_string(),
                 vec!["empty: the API server's system roots".to_string()],
@@ -489,29 +498,27 @@ impl Builder {
                 )],
                 Status::Ok,
             ),
-            CaBundleSource::None => (
+            // Red only with the finding that says so (a rule may see a filler this does not).
+            CaBundleSource::None | CaBundleSource::Literal => (
                 format!("bundle:none:{}", resolution.endpoint.index()),
-                vec!["empty, and nothing fills it".to_string()],
-                Status::Failing,
-            ),
-            _ => (
-                format!("bundle:run-time:{}", source.code()),
-                vec!["filled at run time".to_string()],
+                vec!["empty, and nothing among the inputs fills it".to_string()],
                 Status::Undetermined,
             ),
         };
-        if let Some(filler) = filler_line(model, provenance, resolution, source) {
-            lines.push(filler);
+        if matches!(source, CaBundleSource::Literal) {
+            lines.push("written in the manifest".into());
         }
         let bundle = self.node(key, NodeKind::CaBundle, "caBundle", lines);
+        let node = &mut self.graph.nodes[bundle];
+        node.status = node.status.max(status);
         path.nodes.push(bundle);
-        path.edge(Step::Trust, start, bundle, Some("trusts".into()), status);
+        path.edge(Step::Trust, start, bundle, None, status);
         for root in &roots {
             let ca = self.node(format!("ca:{root}"), NodeKind::Ca, "CA", vec![cut(root)]);
             path.nodes.push(ca);
             path.edge(Step::Trust, bundle, ca, None, Status::Ok);
         }
-        if let Some((key, title, line, status)) = injector(model, provenance, resolution, source) {
+        if let Some((key, title, line, status)) = injector(provenance, resolution, source) {
             let node = self.node(key, NodeKind::Injector, &title, vec![line]);
             path.nodes.push(node);
             path.edge(Step::Trust, node, bundle, Some("fills".into()), status);
@@ -613,6 +620,20 @@ impl Builder {
     }
 }
 
+/// The node key of the endpoint's target: its Service and port, URL host, or itself.
+fn target_key(resolution: &Resolution) -> String {
+    match &resolution.target {
+        Target::Service {
+            name,
+            namespace,
+            port,
+        } => format!("service:{namespace}/{name}:{port}"),
+        Target::Url { host } => format!("url:{host}"),
+        Target::Loopback => "loopback".into(),
+        Target::Invalid => format!("invalid:{}", resolution.endpoint.index()),
+    }
+}
+
 /// Findings on the endpoint's object, its Service, its workloads and its Secret; on a
 /// configuration, only those about this webhook.
 fn related<'d>(
@@ -649,7 +670,6 @@ fn related<'d>(
 
 /// The provisioner node of a certificate source: (key, title, line, edge status).
 fn provisioner(
-    model: &Model<'_>,
     provenance: &Provenance<'_>,
     resolution: &Resolution,
     source: &CertificateSource,
@@ -684,7 +704,7 @@ fn provisioner(
             Status::Ok,
         ),
         CertificateSource::Catalogue(id) => (
-            format!("catalogue:{id}"),
+            format!("operator:{id}"),
             "operator".into(),
             cut(&format!("{id}, at run time")),
             Status::Ok,
@@ -698,21 +718,16 @@ fn provisioner(
         CertificateSource::Render
         | CertificateSource::Live
         | CertificateSource::Loopback
-        | CertificateSource::Unknown => {
-            let _ = model;
-            return None;
-        }
+        | CertificateSource::Unknown => return None,
     })
 }
 
 /// The injector node of a caBundle source: (key, title, line, edge status).
 fn injector(
-    model: &Model<'_>,
     provenance: &Provenance<'_>,
     resolution: &Resolution,
     source: &CaBundleSource,
 ) -> Option<(String, String, String, Status)> {
-    let _ = model;
     Some(match source {
         CaBundleSource::Injector(what) if what == "cert-manager" => {
             let links = provenance.cert_manager_links(resolution.endpoint);
@@ -730,12 +745,25 @@ fn injector(
                 Status::Ok,
             )
         }
-        CaBundleSource::Injector(what) => (
-            format!("injector:{what}"),
-            "injector".into(),
-            cut(&escape(what)),
-            Status::Ok,
-        ),
+        CaBundleSource::Injector(what) => {
+            let (title, line) = match what.as_str() {
+                "certgen" => ("kube-webhook-certgen", "patch Job".to_string()),
+                "service-ca" => (
+                    "OpenShift service CA",
+                    "inject-cabundle annotation".to_string(),
+                ),
+                other => match other.strip_prefix("catalogue:") {
+                    Some(id) => ("operator", cut(&format!("{id}, at run time"))),
+                    None => ("injector", cut(other)),
+                },
+            };
+            let key = match what.strip_prefix("catalogue:") {
+                // The operator that makes the certificate is the one node.
+                Some(id) => format!("operator:{id}"),
+                None => format!("injector:{what}"),
+            };
+            (key, title.into(), line, Status::Ok)
+        }
         CaBundleSource::Rbac(workload) => (
             format!("injector-rbac:{workload}"),
             "may patch the caBundle (RBAC)".into(),
@@ -746,30 +774,26 @@ fn injector(
     })
 }
 
-/// How the caBundle gets its value, when it is a literal.
-fn filler_line(
-    _model: &Model<'_>,
-    _provenance: &Provenance<'_>,
-    _resolution: &Resolution,
-    source: &CaBundleSource,
-) -> Option<String> {
-    matches!(source, CaBundleSource::Literal).then(|| "written in the manifest".to_string())
-}
-
-/// `webhook-hostname`'s `x509: certificate is valid for a, not b` as `valid for a, not b`.
+/// `webhook-hostname`'s `x509: certificate is valid for a, not b` as `valid for a, not b`:
+/// the first sentence, whole up to [`VERDICT_CHARS`] (renderers wrap it).
 fn short_verdict(message: &str) -> String {
     let message = message.strip_prefix("x509: ").unwrap_or(message);
     let message = message.strip_prefix("certificate is ").unwrap_or(message);
-    cut(message)
+    let message = message.split_once("; ").map_or(message, |(first, _)| first);
+    cut_at(message, VERDICT_CHARS)
 }
 
 /// `text`, escaped, cut to [`LABEL_CHARS`] characters with an ellipsis.
 fn cut(text: &str) -> String {
+    cut_at(text, LABEL_CHARS)
+}
+
+fn cut_at(text: &str, limit: usize) -> String {
     let text = escape(text);
-    if text.chars().count() <= LABEL_CHARS {
+    if text.chars().count() <= limit {
         return text.into_owned();
     }
-    let mut out: String = text.chars().take(LABEL_CHARS - 1).collect();
+    let mut out: String = text.chars().take(limit - 1).collect();
     out.push('…');
     out
 }

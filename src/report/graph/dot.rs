@@ -1,6 +1,9 @@
 //! The trust graph in Graphviz's DOT language (`dot -Tsvg`, `dot -Tpng`).
 
-use super::nodes::{Graph, NodeKind, Status};
+use super::nodes::{wrap, Graph, NodeKind, Status};
+
+/// Edge labels wrap at this many characters.
+const LABEL_WIDTH: usize = 48;
 use std::io::{self, Write};
 
 pub fn render(out: &mut dyn Write, graph: &Graph) -> io::Result<()> {
@@ -53,7 +56,10 @@ pub fn render(out: &mut dyn Write, graph: &Graph) -> io::Result<()> {
         let label = edge
             .label
             .as_ref()
-            .map(|l| format!("label=\"{}\"", quote(l)))
+            .map(|l| {
+                let lines: Vec<String> = wrap(l, LABEL_WIDTH).iter().map(|l| quote(l)).collect();
+                format!("label=\"{}\"", lines.join("\\n"))
+            })
             .unwrap_or_default();
         let sep = if style.is_empty() || label.is_empty() {
             ""

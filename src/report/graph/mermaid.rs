@@ -1,9 +1,17 @@
 //! The trust graph as a Mermaid flowchart, which GitHub and GitLab render in Markdown.
 
-use super::nodes::{Graph, NodeKind, Status};
+use super::nodes::{wrap, Graph, NodeKind, Status};
+
+/// Edge labels wrap at this many characters.
+const LABEL_WIDTH: usize = 48;
 use std::io::{self, Write};
 
 pub fn render(out: &mut dyn Write, graph: &Graph) -> io::Result<()> {
+    // Mermaid wraps node text at 200 pixels by default, which breaks DNS names at hyphens.
+    writeln!(
+        out,
+        "%%{{init: {{\"flowchart\": {{\"wrappingWidth\": 520}}}}}}%%"
+    )?;
     writeln!(out, "flowchart LR")?;
     if graph.nodes.is_empty() {
         // An empty flowchart is a Mermaid syntax error.
@@ -42,7 +50,11 @@ pub fn render(out: &mut dyn Write, graph: &Graph) -> io::Result<()> {
                 out,
                 "  n{} {arrow}|\"{}\"| n{}",
                 edge.from,
-                escape(label),
+                wrap(label, LABEL_WIDTH)
+                    .iter()
+                    .map(|l| escape(l))
+                    .collect::<Vec<_>>()
+                    .join("<br/>"),
                 edge.to
             )?,
             None => writeln!(out, "  n{} {arrow} n{}", edge.from, edge.to)?,

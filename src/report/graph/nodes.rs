@@ -147,3 +147,46 @@ impl Graph {
         self.retain_endpoints(|path| path.status == Status::Failing)
     }
 }
+
+/// Splits a label into lines of about `width` characters, after a space: long verdicts
+/// (two DNS names) stay whole and readable.
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_after_spaces() {
+        assert_eq!(
+            wrap(
+                "webhook-hostname: valid for a.default.svc, not b.default.svc",
+                30
+            ),
+            [
+                "webhook-hostname: valid for",
+                "a.default.svc, not",
+                "b.default.svc"
+            ]
+        );
+        assert_eq!(wrap("short", 30), ["short"]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            ["averyveryverylongword", "x"]
+        );
+    }
+}
