@@ -810,3 +810,46 @@ fn listed(items: &[String], noun: &str) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule is drawn on purpose: on the edge of its step, on the endpoint's node
+    /// (what it intercepts, its timeouts), or on neither (the document, the suppressions).
+    #[test]
+    fn every_rule_has_its_place() {
+        const ON_THE_ENDPOINT: &[&str] = &[
+            "webhook-self-lockout",
+            "webhook-system-resources",
+            "webhook-timeout",
+            "webhook-timeout-total",
+            "webhook-side-effects",
+            "webhook-review-versions",
+            "webhook-backend-availability",
+            "webhook-dependency-loop",
+        ];
+        const ON_THE_DOCUMENT: &[&str] = &[
+            "invalid-yaml",
+            "invalid-config",
+            "missing-document-separator",
+            "unused-suppression",
+            "suppression-without-reason",
+            "duplicate-key",
+            "non-object-document",
+        ];
+        let unplaced: Vec<&str> = crate::rules::RULES
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| {
+                step_of(id).is_none()
+                    && !ON_THE_ENDPOINT.contains(id)
+                    && !ON_THE_DOCUMENT.contains(id)
+            })
+            .collect();
+        assert!(
+            unplaced.is_empty(),
+            "say where the graph draws {unplaced:?}"
+        );
+    }
+}

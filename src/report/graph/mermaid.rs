@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn labels_cannot_break_out() {
-        assert_eq!(escape("a\"]-->x"), "a#34;#93;-->x");
+        assert_eq!(escape("a\"]-->x"), "a#34;#93;--#62;x");
         assert_eq!(escape("<img src=x>"), "#60;img src=x#62;");
         assert_eq!(escape("svc_1#"), "svc#95;1#35;");
         assert_eq!(escape("é.svc"), "é.svc");
