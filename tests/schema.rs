@@ -4,11 +4,11 @@
 use jsonschema::Validator;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 mod common;
 
-use common::testdata;
+use common::{list, testdata};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
@@ -20,13 +20,7 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("inspect", "inspect-v1.schema.json"),
 ];
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn speclint(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
+fn speclint(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     use std::io::Write;
     let mut child = Command::new(BIN)
         .args(args)
@@ -37,19 +31,16 @@ fn speclint(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
         .spawn()
         .expect("speclint runs");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    child.wait_with_output().unwrap()
 }
 
-fn json_of(run: &Run, what: &str) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+fn json_of(run: &Output, what: &str) -> Value {
+    serde_json::from_slice(&run.stdout).unwrap_or_else(|e| {
         panic!(
-            "{what}: not JSON ({e}), exit {}: {}{}",
-            run.code, run.stdout, run.stderr
+            "{what}: not JSON ({e}), {}: {}{}",
+            run.status,
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
         )
     })
 }
@@ -93,13 +84,11 @@ fn assert_all_valid(file: &str, documents: &[(String, Value)]) {
     );
 }
 
-/// Lines of an `args` file, split into arguments; `#` lines are comments.
+/// The arguments of an optional `args` file: a line may hold several (the cases' files do).
 fn args_file(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .flat_map(str::split_whitespace)
+    list(path)
+        .iter()
+        .flat_map(|line| line.split_whitespace())
         .map(str::to_string)
         .collect()
 }
@@ -134,11 +123,7 @@ fn files_under(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
 
 /// The lint report of one fixture: a directory (with its case's and its own `args`) or a file.
 fn lint_report(path: &Path, extra: &[String]) -> (String, Value) {
-    let name = path
-        .strip_prefix(testdata())
-        .unwrap()
-        .display()
-        .to_string();
+    let name = path.strip_prefix(testdata()).unwrap().display().to_string();
     let (dir, input) = if path.is_dir() {
         (path, ".".to_string())
     } else {
@@ -186,7 +171,11 @@ fn inspect(dir: &Path, input: &str, stdin: &[u8]) -> Value {
         &["tls", "inspect", "--format", "json", "--now", NOW, input],
         stdin,
     );
-    assert_eq!(run.code, 0, "tls inspect {input}: {}", run.stderr);
+    assert!(
+        run.status.success(),
+        "tls inspect {input}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     json_of(&run, input)
 }
 
@@ -227,9 +216,10 @@ fn schema_prints_the_committed_files() {
     let meta = jsonschema::draft202012::meta::validator();
     for (output, file) in SCHEMAS {
         let run = speclint(&testdata(), &["schema", output], b"");
-        assert_eq!(run.code, 0, "speclint schema {output}: {}", run.stderr);
-        assert_eq!(run.stdout, committed(file), "speclint schema {output}");
-        let schema: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert!(run.status.success(), "speclint schema {output}: {run:?}");
+        let printed = String::from_utf8(run.stdout).unwrap();
+        assert_eq!(printed, committed(file), "speclint schema {output}");
+        let schema: Value = serde_json::from_str(&printed).unwrap();
         assert!(meta.is_valid(&schema), "{file} is no JSON Schema 2020-12");
         assert_eq!(
             schema["$schema"],
@@ -241,13 +231,18 @@ fn schema_prints_the_committed_files() {
         );
     }
     let default = speclint(&testdata(), &["schema"], b"");
-    assert_eq!(default.stdout, committed("report-v1.schema.json"));
+    assert_eq!(
+        default.stdout,
+        committed("report-v1.schema.json").as_bytes()
+    );
 }
 
 #[test]
 fn report_schema_is_of_the_reports_version() {
     let (_, report) = lint_report(&testdata().join("cases/hostname-ok"), &[]);
-    let version = report["version"].as_u64().expect("the report has a version");
+    let version = report["version"]
+        .as_u64()
+        .expect("the report has a version");
     let schema: Value = serde_json::from_str(&committed("report-v1.schema.json")).unwrap();
     assert_eq!(schema["properties"]["version"]["const"], json!(version));
     assert!(
@@ -267,7 +262,10 @@ fn every_lint_report_validates() {
         .iter()
         .map(|(_, r)| r["endpoints"].as_array().unwrap().len())
         .sum();
-    assert!(endpoints > 100, "the fixtures give only {endpoints} endpoints");
+    assert!(
+        endpoints > 100,
+        "the fixtures give only {endpoints} endpoints"
+    );
     assert_all_valid("report-v1.schema.json", &reports);
 }
 
@@ -339,9 +337,12 @@ fn drift_is_rejected() {
                 r["summary"].as_object_mut().unwrap().remove("notes");
             },
         ),
-        ("report-v1.schema.json", &report, "a verdict of maybe", |r| {
-            r["endpoints"][0]["verdict"] = json!("maybe")
-        }),
+        (
+            "report-v1.schema.json",
+            &report,
+            "a verdict of maybe",
+            |r| r["endpoints"][0]["verdict"] = json!("maybe"),
+        ),
         (
             "report-v1.schema.json",
             &report,
@@ -351,9 +352,12 @@ fn drift_is_rejected() {
         ("rules-v1.schema.json", &rules, "a severity of info", |r| {
             r[0]["severity"] = json!("info")
         }),
-        ("inspect-v1.schema.json", &inspected, "a validity of soon", |r| {
-            r["certificates"][0]["validity"] = json!("soon")
-        }),
+        (
+            "inspect-v1.schema.json",
+            &inspected,
+            "a validity of soon",
+            |r| r["certificates"][0]["validity"] = json!("soon"),
+        ),
     ];
     for (file, document, change, mutate) in cases {
         let validator = validator(file);
