@@ -9,6 +9,8 @@ use std::process::{Command, Stdio};
 
 mod common;
 
+use common::list;
+
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 /// The evaluation time of every case unless its `args` set `--now`: the time
 /// testdata/certs/gen.go recorded Go's verdicts at, as in tests/cli.rs.
@@ -16,19 +18,6 @@ const NOW: &str = "2026-11-27T00:00:00Z";
 
 fn rules_dir() -> PathBuf {
     common::testdata().join("rules")
-}
-
-/// The lines of an optional list file (`args`, `companions`): one entry a line, blank
-/// lines and lines starting with `#` left out.
-fn list(path: &Path) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
 }
 
 /// The manifests of a `fires` or `quiet` folder: its own YAML and JSON files, sorted; a

@@ -199,6 +199,8 @@ pub(crate) enum Command {
     Completions(CompletionsArgs),
     /// Write the man page (roff) to standard output.
     Man,
+    /// Print the JSON Schema of a JSON output: the report, `rules` or `tls inspect`.
+    Schema(SchemaArgs),
 }
 
 // `speclint graph`.
@@ -334,4 +336,24 @@ fn severity_arg() -> impl clap::builder::TypedValueParser<Value = Severity> {
 /// A rule id as given on the command line: `a, b` reads as `a` and `b`.
 fn rule_id(text: &str) -> Result<String, std::convert::Infallible> {
     Ok(text.trim().to_string())
+}
+
+// `speclint schema`.
+
+/// Which JSON output a schema describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaOf {
+    /// `speclint --format json`.
+    Report,
+    /// `speclint rules --format json`.
+    Rules,
+    /// `speclint tls inspect --format json`.
+    Inspect,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SchemaArgs {
+    /// The output whose schema (JSON Schema 2020-12) to print.
+    #[arg(value_enum, default_value_t = SchemaOf::Report)]
+    pub(crate) output: SchemaOf,
 }

@@ -10,6 +10,7 @@ mod graph;
 mod lint;
 mod man;
 mod rules;
+mod schema;
 mod settings;
 mod tls;
 
@@ -52,5 +53,6 @@ fn dispatch(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> i32 {
         Some(Command::Explain(explain_args)) => explain::run(explain_args, stdout),
         Some(Command::Completions(completions_args)) => completions::run(completions_args, stdout),
         Some(Command::Man) => man::run(stdout),
+        Some(Command::Schema(schema_args)) => schema::run(schema_args, stdout),
     }
 }

@@ -6,6 +6,7 @@ use crate::rules::RULES;
 use serde::Serialize;
 use std::io::Write;
 
+/// One element of `--format json`, as schemas/rules-v1.schema.json describes it.
 #[derive(Serialize)]
 struct RuleEntry {
     id: &'static str,

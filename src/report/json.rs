@@ -25,6 +25,8 @@ use crate::source::{SourceMap, Span};
 use serde::Serialize;
 use std::io::{self, Write};
 
+/// Readers rely on schemas/report-v1.schema.json: a breaking change bumps this and adds a
+/// schema (tests/schema.rs checks every fixture's report against it).
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]

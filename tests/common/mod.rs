@@ -36,6 +36,19 @@ pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
 }
 
+/// The lines of an optional list file (`args`, `companions`): one entry a line, blank
+/// lines and lines starting with `#` left out.
+pub fn list(path: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Base64 and PEM lines of every private key and certificate the fixtures embed.
 pub fn secret_fragments() -> Vec<String> {
     let mut fragments = Vec::new();

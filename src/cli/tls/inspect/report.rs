@@ -37,6 +37,8 @@ use sha2::{Digest, Sha256};
 ///   `unusable`), `error` (client-go's message when unusable), `certificates[]`.
 /// - `other_pem_blocks[]`: `source`, `pem_type`.
 /// - `problems[]`: `source`, `message`.
+///
+/// schemas/inspect-v1.schema.json describes it; a change here is made there too.
 #[derive(Serialize)]
 pub(crate) struct InspectReport {
     pub(crate) now: String,
