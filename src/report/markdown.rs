@@ -121,8 +121,8 @@ fn table(doc: &mut String, diags: &[Diagnostic], sources: &SourceMap) -> usize {
             let folded = diags.len().min(MAX_ROWS) - OPEN_ROWS;
             let _ = write!(
                 doc,
-                "\n<details><summary>{} more</summary>\n\n{HEADER}",
-                plural(folded, "finding")
+                "\n<details><summary>{}</summary>\n\n{HEADER}",
+                plural(folded, "more finding")
             );
         }
         row(doc, i + 1, d, sources);
@@ -168,7 +168,7 @@ fn help(doc: &mut String, shown: &[Diagnostic], sources: &SourceMap) {
     if folded {
         let _ = write!(
             doc,
-            "<details><summary>How to fix {}</summary>\n\n",
+            "<details><summary>Help and notes on {}</summary>\n\n",
             plural(helped.len(), "finding")
         );
     }
@@ -177,14 +177,11 @@ fn help(doc: &mut String, shown: &[Diagnostic], sources: &SourceMap) {
         if doc.len() > BUDGET {
             break;
         }
-        let _ = writeln!(
-            doc,
-            "**{number}.** {} {} on {} at {}\n",
-            icon(d.severity),
-            code(d.rule),
-            object_cell(d),
-            location(d, sources)
-        );
+        let _ = write!(doc, "**{number}.** {} {}", icon(d.severity), code(d.rule));
+        if d.object.is_some() {
+            let _ = write!(doc, " on {}", object_cell(d));
+        }
+        let _ = writeln!(doc, " at {}\n", location(d, sources));
         for text in &d.help {
             let _ = writeln!(doc, "- help: {}", prose_with_code(text));
         }
@@ -267,7 +264,7 @@ fn markdown_text(text: &str) -> String {
 /// whole), the rest prose. A backtick from an input can only shift which pieces are code;
 /// each piece is escaped as such.
 fn prose_with_code(text: &str) -> String {
-    if text.matches('`').count() % 2 != 0 {
+    if !text.matches('`').count().is_multiple_of(2) {
         return prose(text);
     }
     let pieces = text.split('`').enumerate();
