@@ -5,10 +5,11 @@
 //!
 //! Input text is first shown by [`crate::untrusted::escape`] (no control or bidi
 //! character survives), then escaped for Markdown: in prose, `&`, `<` and `>` become
-//! entities (no HTML, no autolink) and the punctuation of emphasis, code, links and tables
-//! is backslash-escaped; names and paths go into code spans fenced longer than any run of
-//! backticks they hold, where nothing is parsed. In table cells `|` is `\|`, the one escape
-//! GitHub's table parser reads before code spans.
+//! entities (no HTML, no `<…>` autolink) and the punctuation of emphasis, code, links,
+//! strikethrough and tables is backslash-escaped (`|` as `\|`, which table parsers read
+//! before anything else); names and paths are code: a plain code span when they hold
+//! nothing Markdown or HTML reads, else `<code>` around the same escaped text. So no `<`
+//! from an input reaches the document.
 //!
 //! The size is bounded (a step summary takes at most 1 MiB): each input text is cut at
 //! [`MAX_TEXT`] characters, the table at [`MAX_ROWS`] rows or [`BUDGET`] bytes, and the rest
