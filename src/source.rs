@@ -324,6 +324,11 @@ impl SourceMap {
         self.files.iter().enumerate()
     }
 
+    /// How many files are linted: `--previous` renders are read for comparison only.
+    pub(crate) fn linted_count(&self) -> usize {
+        self.files.iter().filter(|f| !f.previous).count()
+    }
+
     /// The bytes of text of every file.
     pub(crate) fn total_bytes(&self) -> usize {
         self.files.iter().map(|f| f.text.len()).sum()

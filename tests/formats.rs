@@ -1,4 +1,4 @@
-//! The CI formats (concise, github, junit, sarif) and the output options (`--output`,
+//! The CI formats (concise, github, junit, sarif, markdown) and the output options (`--output`,
 //! `--quiet`, `--statistics`), end to end through the binary.
 
 use serde_json::Value;
@@ -11,7 +11,7 @@ use common::{fixture_args, secret_fragments, testdata};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
-const FORMATS: &[&str] = &["concise", "github", "junit", "sarif"];
+const FORMATS: &[&str] = &["concise", "github", "junit", "sarif", "markdown"];
 
 /// Fixtures snapshotted in every format: a clean run, errors, warnings, a syntax error,
 /// `--previous`, and the Spark example whose finding spans two files.
@@ -371,7 +371,9 @@ fn fingerprints_survive_line_shifts() {
 fn output_writes_the_file_and_summarises_on_stderr() {
     let dir = testdata().join("examples/spark-operator-upgrade");
     let out = tempfile::tempdir().unwrap();
-    for format in ["human", "json", "concise", "github", "junit", "sarif"] {
+    for format in [
+        "human", "json", "concise", "github", "junit", "sarif", "markdown",
+    ] {
         let path = out.path().join(format!("report.{format}"));
         let to_stdout = run_format(&dir, format, &["--color", "never"]);
         let to_file = run_format(
@@ -506,4 +508,81 @@ fn the_canary_secret_appears_in_no_output() {
         check("tls inspect", &stdout);
         check("tls inspect", &String::from_utf8(run.stderr).unwrap());
     }
+}
+
+/// Markdown: a table row per finding (up to the cap), each with the table's six cells, and
+/// no raw HTML from the inputs.
+#[test]
+fn markdown_tables_hold_every_finding() {
+    for (name, dir) in all_fixtures() {
+        let json = run_format(&dir, "json", &[]);
+        let value: Value = serde_json::from_str(&json.stdout).unwrap();
+        let diags = value["diagnostics"].as_array().unwrap();
+        let run = run_format(&dir, "markdown", &[]);
+        assert_eq!(run.code, json.code, "{name}: exit code");
+        assert!(run.stdout.starts_with("### speclint\n\n"), "{name}");
+        let rows: Vec<&str> = (run.stdout.lines())
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| # "))
+            .collect();
+        assert_eq!(rows.len(), diags.len().min(100), "{name}");
+        for (row, d) in rows.iter().zip(diags) {
+            assert_eq!(table_cells(row), 6, "{name}: {row}");
+            let rule = format!(" | `{}` | ", d["rule"].as_str().unwrap());
+            assert!(row.contains(&rule), "{name}: {row}");
+        }
+        assert!(!run.stdout.contains("<script"), "{name}");
+    }
+}
+
+/// Cells of a table row as GitHub splits it: at each `|` not after a backslash.
+fn table_cells(row: &str) -> usize {
+    let (mut pipes, mut escaped) = (0, false);
+    for c in row.chars() {
+        pipes += usize::from(c == '|' && !escaped);
+        escaped = c == '\\';
+    }
+    pipes - 1
+}
+
+#[test]
+fn markdown_of_hostile_names() {
+    let dir = testdata().join("hostile/names");
+    let run = speclint(&dir, &["--format", "markdown", "input.yaml"]);
+    assert_eq!(run.code, 1);
+    for row in run.stdout.lines().filter(|l| l.starts_with("| ")) {
+        assert_eq!(table_cells(row), 6, "{row}");
+    }
+    insta::assert_snapshot!("hostile-names__markdown", run.stdout);
+}
+
+/// A run with thousands of findings writes a bounded document: GitHub takes at most 1 MiB
+/// per step summary.
+#[test]
+fn markdown_of_a_huge_run_stays_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::new();
+    for i in 0..5000 {
+        let long = "x".repeat(200);
+        yaml.push_str(&format!(
+            "---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\n\
+             metadata:\n  name: \"hook-{i}-<b>|`{long}\"\nwebhooks:\n  - name: v{i}.example.org\n    \
+             admissionReviewVersions: [\"v1\"]\n    sideEffects: None\n    clientConfig:\n      \
+             service:\n        name: \"missing-{i}-<i>|{long}\"\n        namespace: ns\n"
+        ));
+    }
+    std::fs::write(dir.path().join("many.yaml"), yaml).unwrap();
+    let json = speclint(dir.path(), &["--format", "json", "many.yaml"]);
+    let value: Value = serde_json::from_str(&json.stdout).unwrap();
+    let findings = value["diagnostics"].as_array().unwrap().len();
+    assert!(findings >= 5000, "{findings}");
+    let run = speclint(dir.path(), &["--format", "markdown", "many.yaml"]);
+    assert_eq!(run.code, json.code);
+    assert!(run.stdout.len() < 320 * 1024, "{} bytes", run.stdout.len());
+    assert!(
+        run.stdout
+            .contains("more findings not shown; `speclint --format json` lists them all."),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("<details><summary>"));
 }

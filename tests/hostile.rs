@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const NOW: &str = "2026-11-27T00:00:00Z";
-const FORMATS: [&str; 6] = ["human", "concise", "json", "github", "junit", "sarif"];
+const FORMATS: [&str; 7] = [
+    "human", "concise", "json", "github", "junit", "sarif", "markdown",
+];
 
 fn speclint(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_speclint"))

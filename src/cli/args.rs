@@ -17,6 +17,9 @@ pub(crate) enum Format {
     Junit,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// Markdown: a summary, a table of findings and their help, for pull-request comments
+    /// and `$GITHUB_STEP_SUMMARY` (a clean run prints a ✅ line).
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

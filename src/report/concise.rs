@@ -3,7 +3,7 @@
 //!
 //! Only messages are printed, never source text, so nothing needs redacting.
 
-use super::summary::Summary;
+use super::summary::{plural, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
 use std::io::{self, Write};
@@ -28,14 +28,6 @@ pub fn render(out: &mut dyn Write, diags: &[Diagnostic], sources: &SourceMap) ->
 /// Text from an input on one line: line breaks and control characters shown, not emitted.
 pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     crate::untrusted::escape(text)
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// `speclint: 2 errors, 1 warning` (and the notes, when there are any).

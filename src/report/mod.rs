@@ -1,5 +1,5 @@
 //! Rendering diagnostics: rustc-style human output, JSON, and CI formats (concise,
-//! GitHub annotations, JUnit XML, SARIF).
+//! GitHub annotations, JUnit XML, SARIF, Markdown).
 
 pub mod concise;
 mod excerpt;
@@ -9,6 +9,7 @@ pub mod human;
 pub(crate) mod inventory;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub(crate) mod not_checked;
 mod redact;
 pub mod sarif;
@@ -16,4 +17,4 @@ mod summary;
 mod template;
 
 pub(crate) use redact::{secret_spans, Redactions};
-pub(crate) use summary::Summary;
+pub(crate) use summary::{Scope, Summary};

@@ -25,3 +25,32 @@ impl Summary {
         }
     }
 }
+
+/// What a run checked: the files linted (not `--previous`), objects and endpoints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub(crate) files: usize,
+    pub(crate) objects: usize,
+    pub(crate) endpoints: usize,
+}
+
+impl Scope {
+    /// `checked 12 files, 40 objects, 3 webhook endpoints`.
+    pub(crate) fn checked(&self) -> String {
+        format!(
+            "checked {}, {}, {}",
+            plural(self.files, "file"),
+            plural(self.objects, "object"),
+            plural(self.endpoints, "webhook endpoint")
+        )
+    }
+}
+
+/// `1 file`, `2 files`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

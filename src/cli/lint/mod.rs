@@ -192,7 +192,7 @@ fn conclude(
     // --quiet: nothing on stdout or stderr without an error; --output is still written.
     let failed = outcome.fails(fail_on);
     let quiet = args.quiet && !failed;
-    let files = sources.files().filter(|(_, f)| !f.previous).count();
+    let files = sources.linted_count();
     let nothing_checked = outcome.object_count == 0
         && outcome.diagnostics.is_empty()
         && outcome.baselined.is_empty()

@@ -62,6 +62,15 @@ pub(crate) fn write_report(
         Format::Github => report::github::render(out, diags, sources),
         Format::Junit => report::junit::render(out, diags, sources, &outcome.objects, fail_on),
         Format::Sarif => report::sarif::render(out, diags, sources),
+        Format::Markdown => report::markdown::render(
+            out,
+            diags,
+            sources,
+            &outcome.summary,
+            &scope(outcome, sources.linted_count()),
+            // TODO(graph): the failing endpoints' Mermaid graph, once its renderer is merged.
+            None,
+        ),
     };
     if let Err(e) = written.and_then(|_| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -94,10 +103,10 @@ pub(crate) fn write_clean_summary(
     files: usize,
     stdout: &mut dyn Write,
 ) -> Result<(), i32> {
-    let line = clean_summary(files, outcome.object_count, outcome.endpoints);
+    let line = format!("{}: no problems", scope(outcome, files).checked());
     // People read the line after the (empty) human report, as ruff's `All checks
     // passed!`; the other formats keep stdout to their own syntax (concise: one line per
-    // finding, for problem matchers).
+    // finding, for problem matchers; markdown printed its own ✅ line).
     let written = match args.format {
         Format::Human => writeln!(stdout, "{line}")
             .and_then(|()| {
@@ -109,7 +118,12 @@ pub(crate) fn write_clean_summary(
                 )
             })
             .and_then(|()| stdout.flush()),
-        Format::Concise | Format::Json | Format::Github | Format::Junit | Format::Sarif => {
+        Format::Concise
+        | Format::Json
+        | Format::Github
+        | Format::Junit
+        | Format::Sarif
+        | Format::Markdown => {
             writeln!(std::io::stderr().lock(), "{line}")
         }
     };
@@ -121,14 +135,13 @@ pub(crate) fn write_clean_summary(
     }
 }
 
-fn clean_summary(files: usize, objects: usize, endpoints: usize) -> String {
-    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "checked {}, {}, {}: no problems",
-        count(files, "file"),
-        count(objects, "object"),
-        count(endpoints, "webhook endpoint")
-    )
+/// What the run checked, in `files` linted.
+fn scope(outcome: &Outcome, files: usize) -> report::Scope {
+    report::Scope {
+        files,
+        objects: outcome.object_count,
+        endpoints: outcome.endpoints,
+    }
 }
 
 /// `terminal`: whether the stream the colours go to is a terminal.
