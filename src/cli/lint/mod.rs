@@ -43,6 +43,7 @@ fn lint(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32
     options.leave_memory_to_exit = true;
     options.list_objects = args.format == Format::Junit;
     options.full_inventory = args.format == Format::Json;
+    options.graph = args.format == Format::Markdown;
     let read_options = input::ReadOptions {
         exclude,
         helm: settings::helm(&args.check, config, &options.default_namespace),

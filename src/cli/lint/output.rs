@@ -62,15 +62,17 @@ pub(crate) fn write_report(
         Format::Github => report::github::render(out, diags, sources),
         Format::Junit => report::junit::render(out, diags, sources, &outcome.objects, fail_on),
         Format::Sarif => report::sarif::render(out, diags, sources),
-        Format::Markdown => report::markdown::render(
-            out,
-            diags,
-            sources,
-            &outcome.summary,
-            &scope(outcome, sources.linted_count()),
-            // TODO(graph): the failing endpoints' Mermaid graph, once its renderer is merged.
-            None,
-        ),
+        Format::Markdown => {
+            let mermaid = failing_mermaid(outcome);
+            report::markdown::render(
+                out,
+                diags,
+                sources,
+                &outcome.summary,
+                &scope(outcome, sources.linted_count()),
+                mermaid.as_deref(),
+            )
+        }
     };
     if let Err(e) = written.and_then(|_| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -86,6 +88,17 @@ pub(crate) fn write_report(
         }
     }
     Ok(())
+}
+
+/// The Mermaid drawing of the endpoints whose call fails; None when none does.
+fn failing_mermaid(outcome: &Outcome) -> Option<String> {
+    let failing = outcome.graph.as_ref()?.failing_only();
+    if failing.endpoints.is_empty() {
+        return None;
+    }
+    let mut text = Vec::new();
+    report::graph::mermaid::render(&mut text, &failing).ok()?;
+    String::from_utf8(text).ok()
 }
 
 /// No finding was reported: notes the human report counts instead of printing leave a run

@@ -37,8 +37,7 @@ fn step_of(rule: &str) -> Option<Step> {
         | "configuration-collision"
         | "webhook-service-missing"
         | "webhook-service-port"
-        | "webhook-loopback"
-        | "insecure-skip-tls-verify" => Step::Call,
+        | "webhook-loopback" => Step::Call,
         "webhook-target-port" | "service-selects-no-pods" | "webhook-network-policy" => {
             Step::Backend
         }
@@ -64,6 +63,7 @@ fn step_of(rule: &str) -> Option<Step> {
         | "provisioner-names"
         | "generator-service-name" => Step::Provision,
         "ca-bundle-empty"
+        | "insecure-skip-tls-verify"
         | "cert-manager-inject-unresolved"
         | "cert-manager-placeholder"
         | "cert-manager-ca-bundle-overwritten"
