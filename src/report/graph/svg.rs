@@ -1,9 +1,529 @@
 //! The trust graph as SVG, laid out without any program outside the binary.
+//!
+//! The layout is the `dagre` crate (0.1.2, a port of dagre.js cross-validated against it;
+//! no dependency but `log`): a layered (Sugiyama) layout, left to right as the DOT output,
+//! that gives edge labels a rank of their own so they never cover a node, routes
+//! self-loops and parallel edges, and iterates in insertion order (same input, same
+//! bytes). rust-sugiyama places no labels and pulls in petgraph, layout-rs draws its own
+//! SVG, dugong is an alpha of the same port.
 
-use super::nodes::Graph;
+use super::nodes::{Graph, Node, NodeKind, Status};
+use dagre::graph::{Graph as Layered, GraphOptions};
+use dagre::layout::types::LabelPos;
+use dagre::{EdgeLabel, LayoutOptions, NodeLabel, RankDir};
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
+const FONT: &str = "'DejaVu Sans', Verdana, Helvetica, Arial, sans-serif";
+const NODE_FONT: f64 = 12.0;
+const EDGE_FONT: f64 = 11.0;
+/// Line height, in font sizes.
+const LEADING: f64 = 1.3;
+const PAD_X: f64 = 10.0;
+const PAD_Y: f64 = 6.0;
+/// Where a label or a node's line wraps, in characters.
+const LABEL_WRAP: usize = 48;
+const LINE_WRAP: usize = 60;
+const MARGIN: f64 = 16.0;
+/// How far a Secret's cylinder top bulges, and how far a CA's hexagon slants.
+const CYLINDER_RY: f64 = 5.0;
+const HEXAGON_INSET: f64 = 10.0;
+/// The arrowhead's length; the line stops inside it so a thick line cannot poke out.
+const ARROW: f64 = 10.0;
+const ARROW_OVERLAP: f64 = 6.0;
+
+const EMPTY_TEXT: &str = "no webhook, conversion webhook or APIService to draw";
+
+struct Placed {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+}
+
+struct Route {
+    points: Vec<(f64, f64)>,
+    label: Option<(Placed, Vec<String>)>,
+}
+
 pub fn render(out: &mut dyn Write, graph: &Graph) -> io::Result<()> {
-    let _ = graph;
-    writeln!(out, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+    let mut svg = String::new();
+    if graph.nodes.is_empty() {
+        empty(&mut svg);
+    } else {
+        draw(&mut svg, graph);
+    }
+    out.write_all(svg.as_bytes())
+}
+
+fn empty(svg: &mut String) {
+    let width = text_width(EMPTY_TEXT, NODE_FONT, false) + 2.0 * MARGIN;
+    let height = NODE_FONT + 2.0 * MARGIN;
+    open_svg(svg, width, height);
+    let _ = writeln!(
+        svg,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#444444\">{}</text>",
+        width / 2.0,
+        MARGIN + NODE_FONT * 0.85,
+        EMPTY_TEXT
+    );
+    svg.push_str("</svg>\n");
+}
+
+fn draw(svg: &mut String, graph: &Graph) {
+    let node_lines: Vec<Vec<String>> = graph.nodes.iter().map(node_lines).collect();
+    let label_lines: Vec<Option<Vec<String>>> = (graph.edges.iter())
+        .map(|e| e.label.as_deref().map(|l| wrap(&clean(l), LABEL_WRAP)))
+        .collect();
+    let (mut boxes, mut routes) = lay_out(graph, &node_lines, label_lines);
+
+    let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
+    let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let mut extend = |x: f64, y: f64, half_w: f64, half_h: f64| {
+        min_x = min_x.min(x - half_w);
+        max_x = max_x.max(x + half_w);
+        min_y = min_y.min(y - half_h);
+        max_y = max_y.max(y + half_h);
+    };
+    for b in &boxes {
+        extend(b.x, b.y, b.width / 2.0, b.height / 2.0);
+    }
+    for route in &routes {
+        for &(x, y) in &route.points {
+            extend(x, y, ARROW, ARROW);
+        }
+        if let Some((b, _)) = &route.label {
+            extend(b.x, b.y, b.width / 2.0, b.height / 2.0);
+        }
+    }
+    let (dx, dy) = (MARGIN - min_x, MARGIN - min_y);
+    for b in &mut boxes {
+        b.x += dx;
+        b.y += dy;
+    }
+    for route in &mut routes {
+        for point in &mut route.points {
+            point.0 += dx;
+            point.1 += dy;
+        }
+        if let Some((b, _)) = &mut route.label {
+            b.x += dx;
+            b.y += dy;
+        }
+    }
+    open_svg(
+        svg,
+        max_x - min_x + 2.0 * MARGIN,
+        max_y - min_y + 2.0 * MARGIN,
+    );
+    markers(svg);
+
+    // Failing edges last, so no other line crosses over them.
+    let mut order: Vec<usize> = (0..graph.edges.len()).collect();
+    order.sort_by_key(|&i| graph.edges[i].status);
+    for &i in &order {
+        edge_path(svg, graph.edges[i].status, &routes[i].points);
+    }
+    for ((node, b), lines) in graph.nodes.iter().zip(&boxes).zip(&node_lines) {
+        node_shape(svg, node, b);
+        text_block(svg, b, lines, NODE_FONT, "#111111", true);
+    }
+    for &i in &order {
+        if let Some((b, lines)) = &routes[i].label {
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.92\"/>",
+                b.x - b.width / 2.0,
+                b.y - b.height / 2.0,
+                b.width,
+                b.height
+            );
+            let colour = edge_colours(graph.edges[i].status).1;
+            text_block(svg, b, lines, EDGE_FONT, colour, false);
+        }
+    }
+    svg.push_str("</svg>\n");
+}
+
+/// The title, then each line wrapped, all free of characters XML forbids.
+fn node_lines(node: &Node) -> Vec<String> {
+    let mut lines = vec![clean(&node.title)];
+    for line in &node.lines {
+        lines.extend(wrap(&clean(line), LINE_WRAP));
+    }
+    lines
+}
+
+fn node_size(kind: NodeKind, lines: &[String]) -> (f64, f64) {
+    let (width, height) = text_size(lines, NODE_FONT, true);
+    let (width, height) = (width + 2.0 * PAD_X, height + 2.0 * PAD_Y);
+    match kind {
+        NodeKind::Secret => (width, height + 2.0 * CYLINDER_RY),
+        NodeKind::Ca => (width + 2.0 * HEXAGON_INSET, height),
+        _ => (width, height),
+    }
+}
+
+fn lay_out(
+    graph: &Graph,
+    node_lines: &[Vec<String>],
+    label_lines: Vec<Option<Vec<String>>>,
+) -> (Vec<Placed>, Vec<Route>) {
+    let mut layered: Layered<NodeLabel, EdgeLabel> = Layered::with_options(GraphOptions {
+        directed: true,
+        multigraph: true,
+        compound: false,
+    });
+    for (index, (node, lines)) in graph.nodes.iter().zip(node_lines).enumerate() {
+        let (width, height) = node_size(node.kind, lines);
+        let label = NodeLabel {
+            width,
+            height,
+            ..NodeLabel::default()
+        };
+        layered.set_node(format!("n{index}"), Some(label));
+    }
+    for (index, (edge, lines)) in graph.edges.iter().zip(&label_lines).enumerate() {
+        let (width, height) = match lines {
+            Some(lines) => {
+                let (w, h) = text_size(lines, EDGE_FONT, false);
+                (w + 8.0, h + 4.0)
+            }
+            None => (0.0, 0.0),
+        };
+        let label = EdgeLabel {
+            width,
+            height,
+            labelpos: LabelPos::Center,
+            // A failing step pulls harder, so its edge stays short and straight.
+            weight: if edge.status == Status::Failing { 2 } else { 1 },
+            ..EdgeLabel::default()
+        };
+        let name = format!("e{index}");
+        layered.set_edge(
+            format!("n{}", edge.from),
+            format!("n{}", edge.to),
+            Some(label),
+            Some(name.as_str()),
+        );
+    }
+    dagre::layout(
+        &mut layered,
+        Some(LayoutOptions {
+            rankdir: RankDir::LR,
+            nodesep: 18.0,
+            edgesep: 12.0,
+            ranksep: 40.0,
+            ..LayoutOptions::default()
+        }),
+    );
+
+    let boxes = (0..graph.nodes.len())
+        .map(|index| {
+            let (width, height) = node_size(graph.nodes[index].kind, &node_lines[index]);
+            let placed = layered.node(&format!("n{index}"));
+            Placed {
+                x: finite(placed.and_then(|p| p.x)),
+                y: finite(placed.and_then(|p| p.y)),
+                width,
+                height,
+            }
+        })
+        .collect::<Vec<_>>();
+    let routes = (graph.edges.iter().zip(label_lines).enumerate())
+        .map(|(index, (edge, lines))| {
+            let laid = layered.edge(
+                &format!("n{}", edge.from),
+                &format!("n{}", edge.to),
+                Some(&format!("e{index}")),
+            );
+            let mut points: Vec<(f64, f64)> = laid
+                .map(|l| {
+                    l.points
+                        .iter()
+                        .map(|p| (finite(Some(p.x)), finite(Some(p.y))))
+                })
+                .into_iter()
+                .flatten()
+                .collect();
+            if points.len() < 2 {
+                let (a, b) = (&boxes[edge.from], &boxes[edge.to]);
+                points = vec![(a.x + a.width / 2.0, a.y), (b.x - b.width / 2.0, b.y)];
+            }
+            let label = lines.map(|lines| {
+                let (w, h) = text_size(&lines, EDGE_FONT, false);
+                let middle = points[points.len() / 2];
+                let at = |v: Option<f64>, or: f64| v.filter(|v| v.is_finite()).unwrap_or(or);
+                let placed = Placed {
+                    x: at(laid.and_then(|l| l.x), middle.0),
+                    y: at(laid.and_then(|l| l.y), middle.1),
+                    width: w + 8.0,
+                    height: h + 4.0,
+                };
+                (placed, lines)
+            });
+            Route { points, label }
+        })
+        .collect();
+    (boxes, routes)
+}
+
+fn finite(value: Option<f64>) -> f64 {
+    value.filter(|v| v.is_finite()).unwrap_or(0.0)
+}
+
+fn open_svg(svg: &mut String, width: f64, height: f64) {
+    let _ = writeln!(svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    let _ = writeln!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"{FONT}\" font-size=\"{NODE_FONT}\">"
+    );
+    let _ = writeln!(
+        svg,
+        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+}
+
+const STATUSES: [(Status, &str); 4] = [
+    (Status::Ok, "ok"),
+    (Status::Undetermined, "undetermined"),
+    (Status::Warning, "warning"),
+    (Status::Failing, "failing"),
+];
+
+fn status_name(status: Status) -> &'static str {
+    STATUSES
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map_or("ok", |(_, name)| name)
+}
+
+/// Line colour, label colour, line width: as the DOT output's.
+fn edge_colours(status: Status) -> (&'static str, &'static str, f64) {
+    match status {
+        Status::Failing => ("#c62828", "#c62828", 2.5),
+        Status::Warning => ("#e68a00", "#a35f00", 2.5),
+        Status::Undetermined => ("#888888", "#444444", 1.2),
+        Status::Ok => ("#555555", "#111111", 1.2),
+    }
+}
+
+fn markers(svg: &mut String) {
+    svg.push_str("<defs>\n");
+    for (status, name) in STATUSES {
+        let _ = writeln!(
+            svg,
+            "<marker id=\"arrow-{name}\" viewBox=\"0 0 {ARROW} 8\" refX=\"{}\" refY=\"4\" markerWidth=\"{ARROW}\" markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0 L{ARROW},4 L0,8 z\" fill=\"{}\"/></marker>",
+            ARROW - ARROW_OVERLAP,
+            edge_colours(status).0
+        );
+    }
+    svg.push_str("</defs>\n");
+}
+
+/// A curve through the layout's points (rounded at each bend), ending inside its arrowhead.
+fn edge_path(svg: &mut String, status: Status, points: &[(f64, f64)]) {
+    let mut points = points.to_vec();
+    let n = points.len();
+    let (x0, y0) = points[n - 2];
+    let (x1, y1) = points[n - 1];
+    let length = (x1 - x0).hypot(y1 - y0);
+    if length > ARROW {
+        let cut = ARROW_OVERLAP / length;
+        points[n - 1] = (x1 - (x1 - x0) * cut, y1 - (y1 - y0) * cut);
+    }
+    let mid = |a: (f64, f64), b: (f64, f64)| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+    let mut d = format!("M{:.1},{:.1}", points[0].0, points[0].1);
+    if n > 2 {
+        let (mx, my) = mid(points[0], points[1]);
+        let _ = write!(d, " L{mx:.1},{my:.1}");
+        for i in 1..n - 1 {
+            let (mx, my) = mid(points[i], points[i + 1]);
+            let _ = write!(d, " Q{:.1},{:.1} {mx:.1},{my:.1}", points[i].0, points[i].1);
+        }
+    }
+    let _ = write!(d, " L{:.1},{:.1}", points[n - 1].0, points[n - 1].1);
+    let (colour, _, width) = edge_colours(status);
+    let dash = if status == Status::Undetermined {
+        " stroke-dasharray=\"6 4\""
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        svg,
+        "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\"{dash} marker-end=\"url(#arrow-{})\"/>",
+        status_name(status)
+    );
+}
+
+/// Fill, stroke, stroke width, dashes: as the DOT output's.
+fn node_colours(node: &Node) -> (&'static str, &'static str, f64, &'static str) {
+    let bold = matches!(node.kind, NodeKind::Provisioner | NodeKind::Injector);
+    let width = if bold { 2.0 } else { 1.0 };
+    match node.status {
+        Status::Failing => ("#fdecea", "#c62828", 2.0, ""),
+        Status::Warning => ("#fff4e0", "#e68a00", 2.0, ""),
+        Status::Undetermined => ("#ffffff", "#888888", width, "5 3"),
+        Status::Ok if node.kind == NodeKind::Endpoint => ("#e8f0fe", "#1a56c4", 1.5, ""),
+        Status::Ok => ("#f7f7f7", "#555555", width, ""),
+    }
+}
+
+fn node_shape(svg: &mut String, node: &Node, b: &Placed) {
+    let (fill, stroke, width, dash) = node_colours(node);
+    let mut style = format!("fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{width}\"");
+    if !dash.is_empty() {
+        let _ = write!(style, " stroke-dasharray=\"{dash}\"");
+    }
+    let (x0, y0) = (b.x - b.width / 2.0, b.y - b.height / 2.0);
+    let (x1, y1) = (x0 + b.width, y0 + b.height);
+    let _ = match node.kind {
+        NodeKind::Secret => {
+            let (rx, ry) = (b.width / 2.0, CYLINDER_RY);
+            writeln!(
+                svg,
+                "<path d=\"M{x0:.1},{:.1} A{rx:.1},{ry} 0 0 1 {x1:.1},{:.1} L{x1:.1},{:.1} A{rx:.1},{ry} 0 0 1 {x0:.1},{:.1} Z M{x0:.1},{:.1} A{rx:.1},{ry} 0 0 0 {x1:.1},{:.1}\" {style}/>",
+                y0 + ry,
+                y0 + ry,
+                y1 - ry,
+                y1 - ry,
+                y0 + ry,
+                y0 + ry
+            )
+        }
+        NodeKind::Ca => {
+            let k = HEXAGON_INSET;
+            writeln!(
+                svg,
+                "<polygon points=\"{:.1},{y0:.1} {:.1},{y0:.1} {x1:.1},{:.1} {:.1},{y1:.1} {:.1},{y1:.1} {x0:.1},{:.1}\" {style}/>",
+                x0 + k,
+                x1 - k,
+                b.y,
+                x1 - k,
+                x0 + k,
+                b.y
+            )
+        }
+        kind => {
+            let radius = match kind {
+                NodeKind::Provisioner | NodeKind::Injector => (b.height / 2.0).min(14.0),
+                _ => 5.0,
+            };
+            writeln!(
+                svg,
+                "<rect x=\"{x0:.1}\" y=\"{y0:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"{radius:.1}\" {style}/>",
+                b.width, b.height
+            )
+        }
+    };
+}
+
+/// Lines centred in the box; a node's first line (its title) bold.
+fn text_block(
+    svg: &mut String,
+    b: &Placed,
+    lines: &[String],
+    size: f64,
+    colour: &str,
+    title: bool,
+) {
+    let line_height = size * LEADING;
+    let top = b.y - line_height * lines.len() as f64 / 2.0;
+    let _ = write!(
+        svg,
+        "<text text-anchor=\"middle\" font-size=\"{size}\" fill=\"{colour}\">"
+    );
+    for (index, line) in lines.iter().enumerate() {
+        // The baseline sits about 0.8 of the font size under the line's top, centring it.
+        let y = top + line_height * index as f64 + (line_height - size) / 2.0 + size * 0.8;
+        let weight = if title && index == 0 {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            svg,
+            "<tspan x=\"{:.1}\" y=\"{y:.1}\"{weight}>{}</tspan>",
+            b.x,
+            escape(line)
+        );
+    }
+    svg.push_str("</text>\n");
+}
+
+fn text_size(lines: &[String], size: f64, title: bool) -> (f64, f64) {
+    let width = (lines.iter().enumerate())
+        .map(|(index, line)| text_width(line, size, title && index == 0))
+        .fold(0.0, f64::max);
+    (width, size * LEADING * lines.len() as f64)
+}
+
+/// An estimate from DejaVu Sans's advance widths (the widest of the fonts named), so the
+/// text fits its box in every one of them.
+fn text_width(text: &str, size: f64, bold: bool) -> f64 {
+    let ems: f64 = text
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.30,
+            ' ' | '/' | '-' | '(' | ')' | '[' | ']' | 'f' | 't' | 'r' | 'I' => 0.40,
+            'm' | 'w' | 'M' | 'W' | '@' | '%' => 0.95,
+            'A'..='Z' => 0.75,
+            c if c.is_ascii() => 0.63,
+            // Wide scripts (CJK, emoji) take about a full em.
+            c if c >= '\u{1100}' => 1.0,
+            _ => 0.7,
+        })
+        .sum();
+    ems * size * if bold { 1.12 } else { 1.0 }
+}
+
+/// Lines of at most `limit` characters, broken after a space or a comma; a word longer
+/// than the limit keeps a line of its own, whole.
+fn wrap(text: &str, limit: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for piece in text.split_inclusive([' ', ',']) {
+        let longer = line.chars().count() + piece.trim_end().chars().count();
+        if longer > limit && !line.trim().is_empty() {
+            lines.push(line.trim_end().to_string());
+            line.clear();
+        }
+        if line.is_empty() {
+            line.push_str(piece.trim_start());
+        } else {
+            line.push_str(piece);
+        }
+    }
+    if !line.trim().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+/// Without the characters XML 1.0 does not allow at all (they cannot even be escaped).
+fn clean(text: &str) -> String {
+    (text.chars().filter(|&c| allowed_in_xml(c)))
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect()
+}
+
+fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}') || c >= '\u{10000}'
+}
+
+/// Text as XML character data or an attribute value, forbidden characters dropped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if allowed_in_xml(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
