@@ -527,3 +527,252 @@ fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::graph::Edge;
+
+    fn node(kind: NodeKind, title: &str, lines: &[&str], status: Status) -> Node {
+        Node {
+            kind,
+            title: title.to_string(),
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+            status,
+        }
+    }
+
+    fn edge(from: usize, to: usize, label: Option<&str>, status: Status) -> Edge {
+        Edge {
+            from,
+            to,
+            label: label.map(str::to_string),
+            status,
+        }
+    }
+
+    fn svg_of(graph: &Graph) -> String {
+        let mut out = Vec::new();
+        render(&mut out, graph).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Parses the SVG and checks every text lies inside the viewBox; returns the texts.
+    fn checked_texts(svg: &str) -> Vec<String> {
+        let document = roxmltree::Document::parse(svg).expect("well-formed XML");
+        let root = document.root_element();
+        let view: Vec<f64> = (root.attribute("viewBox").expect("a viewBox"))
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(root.attribute("width").unwrap(), view[2].to_string());
+        assert_eq!(root.attribute("height").unwrap(), view[3].to_string());
+        let mut texts = Vec::new();
+        for text in document.descendants().filter(|n| n.has_tag_name("text")) {
+            for span in text.descendants().filter(|n| n.has_tag_name("tspan")) {
+                let x: f64 = span.attribute("x").unwrap().parse().unwrap();
+                let y: f64 = span.attribute("y").unwrap().parse().unwrap();
+                assert!(x > 0.0 && x < view[2] && y > 0.0 && y < view[3], "{x},{y}");
+            }
+            let content: String = (text.descendants())
+                .filter(|n| n.is_text())
+                .filter_map(|n| n.text())
+                .collect::<Vec<_>>()
+                .join("\n");
+            texts.push(content);
+        }
+        texts
+    }
+
+    fn cyclic() -> Graph {
+        let mut graph = Graph::default();
+        for (index, kind) in [
+            NodeKind::Endpoint,
+            NodeKind::Target,
+            NodeKind::Secret,
+            NodeKind::Ca,
+            NodeKind::Injector,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            graph
+                .nodes
+                .push(node(kind, "Kind", &[&format!("ns/n{index}")], Status::Ok));
+        }
+        graph.edges = vec![
+            edge(0, 1, Some("calls :443"), Status::Ok),
+            edge(0, 1, Some("calls :8443"), Status::Warning),
+            edge(0, 1, None, Status::Ok),
+            edge(1, 2, None, Status::Undetermined),
+            edge(2, 3, Some("signed by"), Status::Failing),
+            edge(3, 0, Some("back"), Status::Ok),
+            edge(3, 3, Some("self-signed"), Status::Ok),
+            edge(4, 4, None, Status::Ok),
+        ];
+        graph
+    }
+
+    #[test]
+    fn hostile_names_stay_text() {
+        let hostile = "<script>alert(\"x\")</script> & 'q' ]]> <!-- \u{0}\u{1b}\u{fffe}";
+        let mut graph = Graph::default();
+        graph.nodes.push(node(
+            NodeKind::Endpoint,
+            hostile,
+            &[hostile],
+            Status::Failing,
+        ));
+        graph
+            .nodes
+            .push(node(NodeKind::Secret, "Secret", &["a&b"], Status::Ok));
+        graph.edges.push(edge(0, 1, Some(hostile), Status::Failing));
+        let svg = svg_of(&graph);
+        assert!(!svg.contains("<script") && !svg.contains("<!--") && !svg.contains('\u{0}'));
+        let texts = checked_texts(&svg);
+        let kept = "<script>alert(\"x\")</script> & 'q' ]]> <!--";
+        let lines: Vec<&str> = texts[0].lines().map(str::trim_end).collect();
+        assert_eq!(lines, [kept, kept]);
+        assert!(texts.iter().any(|t| t == "Secret\na&b"));
+        assert_eq!(
+            escape("&<>\"'\u{1}é"),
+            "&amp;&lt;&gt;&quot;&apos;é",
+            "every markup character escaped, forbidden ones dropped"
+        );
+    }
+
+    #[test]
+    fn empty_graph_says_so() {
+        let texts = checked_texts(&svg_of(&Graph::default()));
+        assert_eq!(texts, [EMPTY_TEXT]);
+    }
+
+    #[test]
+    fn cycles_self_loops_and_parallel_edges_are_drawn() {
+        let graph = cyclic();
+        let svg = svg_of(&graph);
+        let texts = checked_texts(&svg);
+        for index in 0..graph.nodes.len() {
+            assert!(texts.contains(&format!("Kind\nns/n{index}")), "{texts:?}");
+        }
+        for label in [
+            "calls :443",
+            "calls :8443",
+            "signed by",
+            "back",
+            "self-signed",
+        ] {
+            assert!(texts.iter().any(|t| t == label), "{label}");
+        }
+        assert_eq!(svg.matches("marker-end=").count(), graph.edges.len());
+        assert_eq!(svg.matches("marker-end=\"url(#arrow-failing)\"").count(), 1);
+        assert_eq!(svg.matches("stroke-dasharray=\"6 4\"").count(), 1);
+    }
+
+    #[test]
+    fn same_graph_same_bytes() {
+        let graph = cyclic();
+        assert_eq!(svg_of(&graph), svg_of(&graph));
+    }
+
+    #[test]
+    fn long_labels_wrap_whole() {
+        let verdict = "webhook-hostname: valid for spark-operator-webhook.default.svc, not spark-operator-webhook-svc.default.svc";
+        let lines = wrap(verdict, LABEL_WRAP);
+        assert_eq!(
+            lines,
+            [
+                "webhook-hostname: valid for",
+                "spark-operator-webhook.default.svc, not",
+                "spark-operator-webhook-svc.default.svc",
+            ]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= LABEL_WRAP));
+        let word = "x".repeat(100);
+        assert_eq!(wrap(&word, LABEL_WRAP), [word.as_str()]);
+        assert_eq!(wrap("a,b", 2), ["a,", "b"]);
+        assert_eq!(wrap("", LABEL_WRAP), [""]);
+        assert_eq!(wrap("   ", LABEL_WRAP), [""]);
+    }
+
+    /// Many shapes of graph, with cycles, self-loops and parallel edges: none panics and
+    /// each is well-formed with every text inside the canvas.
+    #[test]
+    fn random_graphs_draw() {
+        let mut seed: u64 = 0x9e3779b97f4a7c15;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound.max(1) as u64) as usize
+        };
+        const KINDS: [NodeKind; 4] = [
+            NodeKind::Endpoint,
+            NodeKind::Secret,
+            NodeKind::Ca,
+            NodeKind::Provisioner,
+        ];
+        const STATUSES: [Status; 4] = [
+            Status::Ok,
+            Status::Undetermined,
+            Status::Warning,
+            Status::Failing,
+        ];
+        for round in 0..60 {
+            let mut graph = Graph::default();
+            let nodes = 1 + next(25);
+            for index in 0..nodes {
+                let lines = vec!["l"; next(4)];
+                graph.nodes.push(node(
+                    KINDS[next(4)],
+                    &"T".repeat(next(30)),
+                    &lines,
+                    STATUSES[next(4)],
+                ));
+                let _ = index;
+            }
+            for _ in 0..next(3 * nodes) {
+                let label = "word ".repeat(next(25));
+                let label = (next(2) == 0).then_some(label.as_str());
+                graph
+                    .edges
+                    .push(edge(next(nodes), next(nodes), label, STATUSES[next(4)]));
+            }
+            let svg = svg_of(&graph);
+            checked_texts(&svg);
+            assert_eq!(
+                svg.matches("marker-end=").count(),
+                graph.edges.len(),
+                "{round}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_thousand_nodes_draw_in_time() {
+        let mut graph = Graph::default();
+        for index in 0..1200 {
+            let kind = if index % 6 == 0 {
+                NodeKind::Endpoint
+            } else {
+                NodeKind::Target
+            };
+            graph
+                .nodes
+                .push(node(kind, "Kind", &["ns/name"], Status::Ok));
+            if index % 6 != 0 {
+                graph
+                    .edges
+                    .push(edge(index - 1, index, Some("calls :443"), Status::Ok));
+            }
+            if index % 6 == 5 {
+                graph
+                    .edges
+                    .push(edge(index, (index * 7) % 1200, None, Status::Ok));
+            }
+        }
+        let started = std::time::Instant::now();
+        checked_texts(&svg_of(&graph));
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+}
