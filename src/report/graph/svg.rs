@@ -10,7 +10,7 @@
 use super::nodes::{Graph, Node, NodeKind, Status};
 use dagre::graph::{Graph as Layered, GraphOptions};
 use dagre::layout::types::LabelPos;
-use dagre::{EdgeLabel, LayoutOptions, NodeLabel, RankDir};
+use dagre::{EdgeLabel, LayoutOptions, NodeLabel, RankDir, Ranker};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -25,6 +25,10 @@ const PAD_Y: f64 = 6.0;
 const LABEL_WRAP: usize = 48;
 const LINE_WRAP: usize = 60;
 const MARGIN: f64 = 16.0;
+/// The space between two connected parts of the graph, drawn one under the other.
+const PART_GAP: f64 = 28.0;
+/// Nodes and edges in a part past which ranking trades compactness for time.
+const LARGE_PART: usize = 400;
 /// How far a Secret's cylinder top bulges, and how far a CA's hexagon slants.
 const CYLINDER_RY: f64 = 5.0;
 const HEXAGON_INSET: f64 = 10.0;
@@ -75,47 +79,11 @@ fn draw(svg: &mut String, graph: &Graph) {
     let label_lines: Vec<Option<Vec<String>>> = (graph.edges.iter())
         .map(|e| e.label.as_deref().map(|l| wrap(&clean(l), LABEL_WRAP)))
         .collect();
-    let (mut boxes, mut routes) = lay_out(graph, &node_lines, label_lines);
-
-    let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
-    let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-    let mut extend = |x: f64, y: f64, half_w: f64, half_h: f64| {
-        min_x = min_x.min(x - half_w);
-        max_x = max_x.max(x + half_w);
-        min_y = min_y.min(y - half_h);
-        max_y = max_y.max(y + half_h);
-    };
-    for b in &boxes {
-        extend(b.x, b.y, b.width / 2.0, b.height / 2.0);
-    }
-    for route in &routes {
-        for &(x, y) in &route.points {
-            extend(x, y, ARROW, ARROW);
-        }
-        if let Some((b, _)) = &route.label {
-            extend(b.x, b.y, b.width / 2.0, b.height / 2.0);
-        }
-    }
-    let (dx, dy) = (MARGIN - min_x, MARGIN - min_y);
-    for b in &mut boxes {
-        b.x += dx;
-        b.y += dy;
-    }
-    for route in &mut routes {
-        for point in &mut route.points {
-            point.0 += dx;
-            point.1 += dy;
-        }
-        if let Some((b, _)) = &mut route.label {
-            b.x += dx;
-            b.y += dy;
-        }
-    }
-    open_svg(
-        svg,
-        max_x - min_x + 2.0 * MARGIN,
-        max_y - min_y + 2.0 * MARGIN,
-    );
+    let (boxes, routes) = lay_out(graph, &node_lines, label_lines);
+    let all_nodes: Vec<usize> = (0..boxes.len()).collect();
+    let all_edges: Vec<usize> = (0..routes.len()).collect();
+    let (_, _, max_x, max_y) = bounds(&boxes, &routes, &all_nodes, &all_edges);
+    open_svg(svg, max_x + MARGIN, max_y + MARGIN);
     markers(svg);
 
     // Failing edges last, so no other line crosses over them.
@@ -164,33 +132,167 @@ fn node_size(kind: NodeKind, lines: &[String]) -> (f64, f64) {
     }
 }
 
+/// Bounding box (min x, min y, max x, max y) of some nodes and edges, arrowheads included.
+fn bounds(
+    boxes: &[Placed],
+    routes: &[Route],
+    nodes: &[usize],
+    edges: &[usize],
+) -> (f64, f64, f64, f64) {
+    let mut bounds = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    let mut extend = |x: f64, y: f64, half_w: f64, half_h: f64| {
+        bounds.0 = bounds.0.min(x - half_w);
+        bounds.1 = bounds.1.min(y - half_h);
+        bounds.2 = bounds.2.max(x + half_w);
+        bounds.3 = bounds.3.max(y + half_h);
+    };
+    for b in nodes.iter().map(|&n| &boxes[n]) {
+        extend(b.x, b.y, b.width / 2.0, b.height / 2.0);
+    }
+    for route in edges.iter().map(|&e| &routes[e]) {
+        for &(x, y) in &route.points {
+            extend(x, y, ARROW, ARROW);
+        }
+        if let Some((b, _)) = &route.label {
+            extend(b.x, b.y, b.width / 2.0, b.height / 2.0);
+        }
+    }
+    bounds
+}
+
+/// The nodes of each connected part, parts in the order of their first node.
+fn components(graph: &Graph) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..graph.nodes.len()).collect();
+    fn root(parent: &mut [usize], mut n: usize) -> usize {
+        while parent[n] != n {
+            parent[n] = parent[parent[n]];
+            n = parent[n];
+        }
+        n
+    }
+    for edge in &graph.edges {
+        let (a, b) = (root(&mut parent, edge.from), root(&mut parent, edge.to));
+        parent[a.max(b)] = a.min(b);
+    }
+    let mut index_of_root = vec![usize::MAX; graph.nodes.len()];
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    for n in 0..graph.nodes.len() {
+        let r = root(&mut parent, n);
+        if index_of_root[r] == usize::MAX {
+            index_of_root[r] = parts.len();
+            parts.push(Vec::new());
+        }
+        parts[index_of_root[r]].push(n);
+    }
+    parts
+}
+
+/// Each connected part laid out on its own (the layout's cost grows faster than the
+/// graph), the parts stacked top to bottom inside the margin.
 fn lay_out(
     graph: &Graph,
     node_lines: &[Vec<String>],
     label_lines: Vec<Option<Vec<String>>>,
 ) -> (Vec<Placed>, Vec<Route>) {
+    let mut boxes: Vec<Placed> = (graph.nodes.iter().zip(node_lines))
+        .map(|(node, lines)| {
+            let (width, height) = node_size(node.kind, lines);
+            Placed {
+                x: 0.0,
+                y: 0.0,
+                width,
+                height,
+            }
+        })
+        .collect();
+    let mut routes: Vec<Route> = (label_lines.into_iter())
+        .map(|lines| Route {
+            points: Vec::new(),
+            label: lines.map(|lines| {
+                let (w, h) = text_size(&lines, EDGE_FONT, false);
+                let placed = Placed {
+                    x: 0.0,
+                    y: 0.0,
+                    width: w + 8.0,
+                    height: h + 4.0,
+                };
+                (placed, lines)
+            }),
+        })
+        .collect();
+    let mut part_of = vec![0; graph.nodes.len()];
+    let mut parts = components(graph);
+    // Parts where a call fails on top, where a reader looks first.
+    let fails = |nodes: &Vec<usize>| {
+        (nodes.iter()).any(|&n| graph.nodes[n].status == Status::Failing)
+            || (graph.edges.iter())
+                .any(|e| e.status == Status::Failing && nodes.binary_search(&e.from).is_ok())
+    };
+    parts.sort_by_key(|nodes| !fails(nodes));
+    let mut part_edges = vec![Vec::new(); parts.len()];
+    for (index, nodes) in parts.iter().enumerate() {
+        for &n in nodes {
+            part_of[n] = index;
+        }
+    }
+    for (index, edge) in graph.edges.iter().enumerate() {
+        part_edges[part_of[edge.from]].push(index);
+    }
+    let mut top = MARGIN;
+    for (nodes, edges) in parts.iter().zip(&part_edges) {
+        lay_out_part(graph, nodes, edges, &mut boxes, &mut routes);
+        let (min_x, min_y, _, max_y) = bounds(&boxes, &routes, nodes, edges);
+        let (dx, dy) = (MARGIN - min_x, top - min_y);
+        for &n in nodes {
+            boxes[n].x += dx;
+            boxes[n].y += dy;
+        }
+        for &e in edges {
+            let route = &mut routes[e];
+            for point in &mut route.points {
+                point.0 += dx;
+                point.1 += dy;
+            }
+            if let Some((b, _)) = &mut route.label {
+                b.x += dx;
+                b.y += dy;
+            }
+        }
+        top += max_y - min_y + PART_GAP;
+    }
+    (boxes, routes)
+}
+
+/// Places one connected part's boxes and routes its edges, in the layout's coordinates.
+fn lay_out_part(
+    graph: &Graph,
+    nodes: &[usize],
+    edges: &[usize],
+    boxes: &mut [Placed],
+    routes: &mut [Route],
+) {
     let mut layered: Layered<NodeLabel, EdgeLabel> = Layered::with_options(GraphOptions {
         directed: true,
         multigraph: true,
         compound: false,
     });
-    for (index, (node, lines)) in graph.nodes.iter().zip(node_lines).enumerate() {
-        let (width, height) = node_size(node.kind, lines);
+    for &n in nodes {
         let label = NodeLabel {
-            width,
-            height,
+            width: boxes[n].width,
+            height: boxes[n].height,
             ..NodeLabel::default()
         };
-        layered.set_node(format!("n{index}"), Some(label));
+        layered.set_node(format!("n{n}"), Some(label));
     }
-    for (index, (edge, lines)) in graph.edges.iter().zip(&label_lines).enumerate() {
-        let (width, height) = match lines {
-            Some(lines) => {
-                let (w, h) = text_size(lines, EDGE_FONT, false);
-                (w + 8.0, h + 4.0)
-            }
-            None => (0.0, 0.0),
-        };
+    for &e in edges {
+        let edge = &graph.edges[e];
+        let (width, height) =
+            (routes[e].label.as_ref()).map_or((0.0, 0.0), |(b, _)| (b.width, b.height));
         let label = EdgeLabel {
             width,
             height,
@@ -199,14 +301,20 @@ fn lay_out(
             weight: if edge.status == Status::Failing { 2 } else { 1 },
             ..EdgeLabel::default()
         };
-        let name = format!("e{index}");
         layered.set_edge(
             format!("n{}", edge.from),
             format!("n{}", edge.to),
             Some(label),
-            Some(name.as_str()),
+            Some(format!("e{e}").as_str()),
         );
     }
+    // Network simplex ranks best but is the slowest step of this port: past a few hundred
+    // nodes and edges a tight tree ranks in a fraction of the time.
+    let ranker = if nodes.len() + edges.len() > LARGE_PART {
+        Ranker::TightTree
+    } else {
+        Ranker::NetworkSimplex
+    };
     dagre::layout(
         &mut layered,
         Some(LayoutOptions {
@@ -214,58 +322,41 @@ fn lay_out(
             nodesep: 18.0,
             edgesep: 12.0,
             ranksep: 40.0,
+            ranker,
             ..LayoutOptions::default()
         }),
     );
-
-    let boxes = (0..graph.nodes.len())
-        .map(|index| {
-            let (width, height) = node_size(graph.nodes[index].kind, &node_lines[index]);
-            let placed = layered.node(&format!("n{index}"));
-            Placed {
-                x: finite(placed.and_then(|p| p.x)),
-                y: finite(placed.and_then(|p| p.y)),
-                width,
-                height,
-            }
-        })
-        .collect::<Vec<_>>();
-    let routes = (graph.edges.iter().zip(label_lines).enumerate())
-        .map(|(index, (edge, lines))| {
-            let laid = layered.edge(
-                &format!("n{}", edge.from),
-                &format!("n{}", edge.to),
-                Some(&format!("e{index}")),
-            );
-            let mut points: Vec<(f64, f64)> = laid
-                .map(|l| {
-                    l.points
-                        .iter()
-                        .map(|p| (finite(Some(p.x)), finite(Some(p.y))))
-                })
-                .into_iter()
-                .flatten()
-                .collect();
-            if points.len() < 2 {
-                let (a, b) = (&boxes[edge.from], &boxes[edge.to]);
-                points = vec![(a.x + a.width / 2.0, a.y), (b.x - b.width / 2.0, b.y)];
-            }
-            let label = lines.map(|lines| {
-                let (w, h) = text_size(&lines, EDGE_FONT, false);
-                let middle = points[points.len() / 2];
-                let at = |v: Option<f64>, or: f64| v.filter(|v| v.is_finite()).unwrap_or(or);
-                let placed = Placed {
-                    x: at(laid.and_then(|l| l.x), middle.0),
-                    y: at(laid.and_then(|l| l.y), middle.1),
-                    width: w + 8.0,
-                    height: h + 4.0,
-                };
-                (placed, lines)
-            });
-            Route { points, label }
-        })
-        .collect();
-    (boxes, routes)
+    for &n in nodes {
+        let placed = layered.node(&format!("n{n}"));
+        boxes[n].x = finite(placed.and_then(|p| p.x));
+        boxes[n].y = finite(placed.and_then(|p| p.y));
+    }
+    for &e in edges {
+        let edge = &graph.edges[e];
+        let laid = layered.edge(
+            &format!("n{}", edge.from),
+            &format!("n{}", edge.to),
+            Some(&format!("e{e}")),
+        );
+        let mut points: Vec<(f64, f64)> = (laid.into_iter())
+            .flat_map(|l| {
+                l.points
+                    .iter()
+                    .map(|p| (finite(Some(p.x)), finite(Some(p.y))))
+            })
+            .collect();
+        if points.len() < 2 {
+            let (a, b) = (&boxes[edge.from], &boxes[edge.to]);
+            points = vec![(a.x + a.width / 2.0, a.y), (b.x - b.width / 2.0, b.y)];
+        }
+        let middle = points[points.len() / 2];
+        if let Some((b, _)) = &mut routes[e].label {
+            let at = |v: Option<f64>, or: f64| v.filter(|v| v.is_finite()).unwrap_or(or);
+            b.x = at(laid.and_then(|l| l.x), middle.0);
+            b.y = at(laid.and_then(|l| l.y), middle.1);
+        }
+        routes[e].points = points;
+    }
 }
 
 fn finite(value: Option<f64>) -> f64 {
