@@ -1,11 +1,12 @@
 //! The trust graph as SVG, laid out without any program outside the binary.
 //!
 //! The layout is the `dagre` crate (0.1.2, a port of dagre.js cross-validated against it;
-//! no dependency but `log`): a layered (Sugiyama) layout, left to right as the DOT output,
-//! that gives edge labels a rank of their own so they never cover a node, routes
-//! self-loops and parallel edges, and iterates in insertion order (same input, same
-//! bytes). rust-sugiyama places no labels and pulls in petgraph, layout-rs draws its own
-//! SVG, dugong is an alpha of the same port.
+//! it needs only `log`, serde and serde_json): a layered (Sugiyama) layout, left to right
+//! as the DOT output, that gives edge labels a rank of their own so they never cover a
+//! node, routes self-loops and parallel edges, and iterates in insertion order (same
+//! input, same bytes). rust-sugiyama places no labels and pulls in petgraph, layout-rs
+//! draws its own SVG, dugong is an alpha of the same port. Each connected part is laid
+//! out alone, as the port slows down faster than the graph grows.
 
 use super::nodes::{Graph, Node, NodeKind, Status};
 use dagre::graph::{Graph as Layered, GraphOptions};
@@ -38,6 +39,7 @@ const ARROW_OVERLAP: f64 = 6.0;
 
 const EMPTY_TEXT: &str = "no webhook, conversion webhook or APIService to draw";
 
+/// A box by its centre: a node, or an edge's label.
 struct Placed {
     x: f64,
     y: f64,
@@ -45,6 +47,7 @@ struct Placed {
     height: f64,
 }
 
+/// An edge's line, from border to border, and its label's lines.
 struct Route {
     points: Vec<(f64, f64)>,
     label: Option<(Placed, Vec<String>)>,
