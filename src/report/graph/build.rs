@@ -3,7 +3,7 @@
 //! certificate, and the caBundle it is checked against with who fills it. Findings go on
 //! the edge of the step they are about; endpoints that share an object share its node.
 
-use super::nodes::{Edge, EndpointPath, Graph, Node, NodeKind, Status};
+use super::nodes::{wrap, Edge, EndpointPath, Graph, Node, NodeKind, Status};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 use crate::model::{Id, Model, ObjectId};
 use crate::provision::provenance::{CaBundleSource, CertificateSource};
@@ -24,7 +24,7 @@ enum Step {
     Serve,
     /// Certificate → the CA that signed it.
     Chain,
-    /// Provisioner → what it makes.
+    /// What is made → who makes it.
     Provision,
     /// Configuration → caBundle, and whoever fills it.
     Trust,
@@ -78,6 +78,8 @@ fn step_of(rule: &str) -> Option<Step> {
 const LABEL_CHARS: usize = 72;
 /// A finding's verdict on an edge: long enough for two DNS names, wrapped when drawn.
 const VERDICT_CHARS: usize = 200;
+/// Why a certificate is not known, wrapped at this many characters a line.
+const REASON_WIDTH: usize = 48;
 /// SANs and webhooks listed in a node before `+N more`.
 const LISTED: usize = 3;
 
@@ -329,11 +331,14 @@ impl Builder {
                     }
                     None => workloads.first().map_or(target, |(_, n)| *n),
                 };
+                // Each workload makes its own: one node per place the certificate is served.
+                let mut lines = vec!["not known from the inputs".to_string()];
+                lines.extend(wrap(&cut_at(reason, VERDICT_CHARS), REASON_WIDTH));
                 let cert = self.node(
-                    format!("undetermined:{}", reason),
+                    format!("undetermined:{from}:{reason}"),
                     NodeKind::Certificate,
                     "Certificate",
-                    vec!["not known from the inputs".into(), cut(reason)],
+                    lines,
                 );
                 self.graph.nodes[cert].status = Status::Undetermined;
                 path.nodes.push(cert);
@@ -351,7 +356,8 @@ impl Builder {
         ) {
             let node = self.node(key, NodeKind::Provisioner, &title, vec![line]);
             path.nodes.push(node);
-            path.edge(Step::Provision, node, made, Some("makes".into()), status);
+            // Drawn from what is made, so the provisioner sits after it, left to right.
+            path.edge(Step::Provision, made, node, Some("made by".into()), status);
         }
 
         // The CA that signed it.
@@ -521,7 +527,7 @@ impl Builder {
         if let Some((key, title, line, status)) = injector(provenance, resolution, source) {
             let node = self.node(key, NodeKind::Injector, &title, vec![line]);
             path.nodes.push(node);
-            path.edge(Step::Trust, node, bundle, Some("fills".into()), status);
+            path.edge(Step::Trust, bundle, node, Some("filled by".into()), status);
         }
     }
 
