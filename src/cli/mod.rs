@@ -30,7 +30,12 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    if args.command.is_none() && args.check.paths.is_empty() && std::io::stdin().is_terminal() {
+    let no_paths = match &args.command {
+        None => args.check.paths.is_empty(),
+        Some(Command::Graph(graph)) => graph.check.paths.is_empty(),
+        Some(_) => false,
+    };
+    if no_paths && std::io::stdin().is_terminal() {
         // Nothing is piped in: waiting for typed YAML is never what was meant. Said as clap
         // says a missing argument.
         let usage = Args::command().render_usage();
