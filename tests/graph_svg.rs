@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
-}
+mod common;
+
+use common::{fixture_args, testdata};
 
 /// Each fixture folder with its arguments: its `args` file, then its manifests.
 fn fixtures() -> Vec<(PathBuf, Vec<String>)> {
@@ -18,21 +18,10 @@ fn fixtures() -> Vec<(PathBuf, Vec<String>)> {
             .filter(|p| p.is_dir())
             .collect();
         dirs.sort();
-        for dir in dirs {
-            let mut files: Vec<String> = std::fs::read_dir(&dir)
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".yaml") || n.ends_with(".json"))
-                .collect();
-            files.sort();
-            let mut args: Vec<String> = std::fs::read_to_string(dir.join("args"))
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
-            args.extend(files);
-            found.push((dir, args));
-        }
+        found.extend(dirs.into_iter().map(|dir| {
+            let args = fixture_args(&dir);
+            (dir, args)
+        }));
     }
     found
 }

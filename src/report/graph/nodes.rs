@@ -148,21 +148,26 @@ impl Graph {
     }
 }
 
-/// Splits a label into lines of about `width` characters, after a space: long verdicts
-/// (two DNS names) stay whole and readable.
-pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+/// Splits a label into lines of about `limit` characters, after a space or a comma: long
+/// verdicts (two DNS names) stay whole and readable, and a word is never split.
+pub(crate) fn wrap(text: &str, limit: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
+    for piece in text.split_inclusive([' ', ',']) {
+        let longer = line.chars().count() + piece.trim_end().chars().count();
+        if longer > limit && !line.trim().is_empty() {
+            lines.push(line.trim_end().to_string());
+            line.clear();
         }
-        if !line.is_empty() {
-            line.push(' ');
+        if line.is_empty() {
+            line.push_str(piece.trim_start());
+        } else {
+            line.push_str(piece);
         }
-        line.push_str(word);
     }
-    lines.push(line);
+    if !line.trim().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
     lines
 }
 

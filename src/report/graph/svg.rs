@@ -8,7 +8,7 @@
 //! draws its own SVG, dugong is an alpha of the same port. Each connected part is laid
 //! out alone, as the port slows down faster than the graph grows.
 
-use super::nodes::{Graph, Node, NodeKind, Status};
+use super::nodes::{wrap, Graph, Node, NodeKind, Status};
 use dagre::graph::{Graph as Layered, GraphOptions};
 use dagre::layout::types::LabelPos;
 use dagre::{EdgeLabel, LayoutOptions, NodeLabel, RankDir, Ranker};
@@ -569,29 +569,6 @@ fn text_width(text: &str, size: f64, bold: bool) -> f64 {
         })
         .sum();
     ems * size * if bold { 1.12 } else { 1.0 }
-}
-
-/// Lines of at most `limit` characters, broken after a space or a comma; a word longer
-/// than the limit keeps a line of its own, whole.
-fn wrap(text: &str, limit: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for piece in text.split_inclusive([' ', ',']) {
-        let longer = line.chars().count() + piece.trim_end().chars().count();
-        if longer > limit && !line.trim().is_empty() {
-            lines.push(line.trim_end().to_string());
-            line.clear();
-        }
-        if line.is_empty() {
-            line.push_str(piece.trim_start());
-        } else {
-            line.push_str(piece);
-        }
-    }
-    if !line.trim().is_empty() || lines.is_empty() {
-        lines.push(line.trim_end().to_string());
-    }
-    lines
 }
 
 /// Without the characters XML 1.0 does not allow at all (they cannot even be escaped).
