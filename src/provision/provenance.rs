@@ -660,6 +660,25 @@ impl<'a> Provenance<'a> {
         self.mounted.get(endpoint).map_or(&[], Vec::as_slice)
     }
 
+    /// The pod templates serving an endpoint: those its Service selects, then those that
+    /// label their own pods at run time.
+    pub(crate) fn serving_templates(&self, resolution: &Resolution) -> Vec<PodTemplateId> {
+        let ServiceLink::Found { backends, .. } = &resolution.service else {
+            return Vec::new();
+        };
+        let mut templates: Vec<PodTemplateId> = backends.iter().map(|b| b.pod_template).collect();
+        templates.extend(
+            (self
+                .labelled_at_run_time
+                .get(resolution.endpoint)
+                .into_iter())
+            .flatten()
+            .map(|(t, _)| *t),
+        );
+        templates.dedup();
+        templates
+    }
+
     /// How an endpoint is tied to cert-manager.
     pub(crate) fn cert_manager_links(&self, endpoint: EndpointId) -> &EndpointLinks<'a> {
         static EMPTY: std::sync::OnceLock<EndpointLinks<'static>> = std::sync::OnceLock::new();

@@ -123,22 +123,7 @@ fn entry(
         ),
         _ => (None, None),
     };
-    let templates: Vec<PodTemplateId> = match &resolution.service {
-        ServiceLink::Found { backends, .. } => {
-            let mut t: Vec<PodTemplateId> = backends.iter().map(|b| b.pod_template).collect();
-            t.extend(
-                provenance
-                    .labelled_at_run_time
-                    .get(resolution.endpoint)
-                    .into_iter()
-                    .flatten()
-                    .map(|(t, _)| *t),
-            );
-            t.dedup();
-            t
-        }
-        _ => Vec::new(),
-    };
+    let templates = provenance.serving_templates(resolution);
     let workload = |t: PodTemplateId| {
         let o = &model.objects[model.pod_templates[t].object];
         format!("{} {}/{}", o.kind, o.namespace, o.name)

@@ -246,24 +246,12 @@ impl Builder {
 
         // The pods behind the Service.
         let mut workloads = Vec::new();
-        if let ServiceLink::Found { backends, .. } = &resolution.service {
-            let mut templates: Vec<_> = backends.iter().map(|b| b.pod_template).collect();
-            templates.extend(
-                provenance
-                    .labelled_at_run_time
-                    .get(resolution.endpoint)
-                    .into_iter()
-                    .flatten()
-                    .map(|(t, _)| *t),
-            );
-            templates.dedup();
-            for template in templates {
-                let object = model.pod_templates[template].object;
-                let node = self.object_node(model, object, NodeKind::Workload);
-                path.nodes.push(node);
-                path.edge(Step::Backend, target, node, None, Status::Ok);
-                workloads.push((template, node));
-            }
+        for template in provenance.serving_templates(resolution) {
+            let object = model.pod_templates[template].object;
+            let node = self.object_node(model, object, NodeKind::Workload);
+            path.nodes.push(node);
+            path.edge(Step::Backend, target, node, None, Status::Ok);
+            workloads.push((template, node));
         }
 
         // The Secret the pods serve, and the certificate in it.
