@@ -40,6 +40,36 @@ fn no_import_cycle_between_top_level_modules() {
     assert_acyclic(&stages, "import cycles between stages");
 }
 
+/// The distributed build (`[profile.dist]`) aborts on a panic, which is only sound while
+/// no code catches one: `catch_unwind` would stop working there without a word.
+#[test]
+fn the_distributed_build_aborts_on_panic_and_nothing_catches_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let dist = manifest
+        .split("\n[")
+        .find(|section| section.starts_with("profile.dist]"))
+        .expect("Cargo.toml has a [profile.dist]");
+    assert!(
+        dist.lines().any(|line| line.trim() == "panic = \"abort\""),
+        "[profile.dist] no longer aborts on panic: update this test and the profile's comment"
+    );
+    let mut files = Vec::new();
+    walk(&root.join("src"), &mut files);
+    let catching: Vec<_> = files
+        .iter()
+        .filter(|file| {
+            let text = std::fs::read_to_string(file).unwrap();
+            let code = code_only(&text);
+            code.contains("catch_unwind") || code.contains("panic::set_hook")
+        })
+        .collect();
+    assert!(
+        catching.is_empty(),
+        "{catching:?} catch panics, which [profile.dist]'s panic = \"abort\" turns off"
+    );
+}
+
 fn assert_acyclic(graph: &Graph, what: &str) {
     let cycles = strongly_connected(graph);
     let mut report = String::new();

@@ -6,7 +6,7 @@ use std::process::Command;
 
 mod common;
 
-use common::testdata;
+use common::{fake_helm, testdata};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
@@ -31,24 +31,6 @@ fn speclint(path: &str, args: &[&str]) -> Run {
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
     }
-}
-
-/// A directory holding a fake `helm` that appends its arguments to `calls` and prints
-/// `render` (or fails with `failure` on stderr).
-#[cfg(unix)]
-fn fake_helm(render: &Path, failure: Option<&str>) -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let calls = dir.path().join("calls");
-    let body = match failure {
-        Some(message) => format!("echo '{message}' >&2\nexit 1\n"),
-        None => format!("cat '{}'\n", render.display()),
-    };
-    let script = format!("#!/bin/sh\necho \"$@\" >> '{}'\n{body}", calls.display());
-    let helm = dir.path().join("helm");
-    std::fs::write(&helm, script).unwrap();
-    std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).unwrap();
-    dir
 }
 
 fn path_with(dir: &Path) -> String {

@@ -83,3 +83,21 @@ fn base64_prefix(bytes: &[u8]) -> String {
     }
     out[40..].to_string()
 }
+
+/// A directory holding a fake `helm` that appends its arguments to `calls` and prints
+/// `render` (or fails with `failure` on stderr).
+#[cfg(unix)]
+pub fn fake_helm(render: &Path, failure: Option<&str>) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls");
+    let body = match failure {
+        Some(message) => format!("echo '{message}' >&2\nexit 1\n"),
+        None => format!("cat '{}'\n", render.display()),
+    };
+    let script = format!("#!/bin/sh\necho \"$@\" >> '{}'\n{body}", calls.display());
+    let helm = dir.path().join("helm");
+    std::fs::write(&helm, script).unwrap();
+    std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}

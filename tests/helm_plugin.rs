@@ -1,0 +1,289 @@
+//! The Helm plugin (plugin.yaml, scripts/helm-speclint.sh): `helm speclint CHART [helm
+//! template flags] [-- speclint flags]` renders with `helm template` and lints the render.
+//! Helm runs the plugin's command with HELM_BIN, HELM_PLUGIN_DIR and HELM_NAMESPACE set; here
+//! a stand-in helm prints a render and records its arguments, so this runs offline.
+#![cfg(unix)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod common;
+
+use common::{fake_helm, testdata};
+
+const BIN: &str = env!("CARGO_BIN_EXE_speclint");
+const NOW: &str = "2026-11-27T00:00:00Z";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the plugin's command as helm would (plugin.yaml: `bash scripts/helm-speclint.sh`),
+/// from testdata/, with `env` on top of a PATH that holds no speclint.
+fn plugin(args: &[&str], env: &[(&str, &Path)]) -> Run {
+    let mut command = Command::new("bash");
+    command
+        .arg(root().join("scripts/helm-speclint.sh"))
+        .args(args)
+        .current_dir(testdata())
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HELM_PLUGIN_DIR", root());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let out = command.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// A speclint that records its arguments in `calls`, then runs the real one.
+fn recording_speclint(dir: &Path) -> PathBuf {
+    let path = dir.join("speclint");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nexec '{BIN}' \"$@\"\n",
+        dir.join("calls").display()
+    );
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn calls(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("calls")).unwrap_or_default()
+}
+
+const LINT_FLAGS: [&str; 5] = ["--no-config", "--now", NOW, "--color", "never"];
+
+#[test]
+fn renders_the_chart_and_lints_it_with_the_template_of_each_finding() {
+    let render = testdata().join("cases/hostname-renamed-service/input.yaml");
+    let helm = fake_helm(&render, None);
+    let speclint_dir = tempfile::tempdir().unwrap();
+    let speclint = recording_speclint(speclint_dir.path());
+    let mut args = vec![
+        "demo",
+        "charts/demo",
+        "-n",
+        "webhooks",
+        "--set",
+        "webhook.port=8443",
+        "--",
+    ];
+    args.extend(LINT_FLAGS);
+    let run = plugin(
+        &args,
+        &[
+            ("HELM_BIN", &helm.path().join("helm")),
+            ("SPECLINT_BIN", &speclint),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "error[webhook-hostname]: x509: certificate is valid for demo-webhook-old, demo-webhook-old.webhooks, demo-webhook-old.webhooks.svc, not demo-webhook.webhooks.svc\n  --> <stdin>:70:15"
+        ),
+        "{}",
+        run.stdout
+    );
+    // The render's `# Source:` comments name the template behind the finding.
+    assert!(
+        run.stdout
+            .contains("= note: rendered from demo/templates/webhook.yaml"),
+        "{}",
+        run.stdout
+    );
+    // helm gets every argument before `--`, and the chart's CRDs.
+    assert_eq!(
+        std::fs::read_to_string(helm.path().join("calls")).unwrap(),
+        "template demo charts/demo -n webhooks --set webhook.port=8443 --include-crds\n"
+    );
+    // speclint gets the namespace helm renders into, the arguments after `--`, and the render.
+    assert_eq!(
+        calls(speclint_dir.path()),
+        format!("--namespace webhooks {} -\n", LINT_FLAGS.join(" "))
+    );
+}
+
+#[test]
+fn the_namespace_comes_from_the_flags_or_from_helm_and_speclint_may_set_its_own() {
+    let render = testdata().join("cases/hostname-ok/input.yaml");
+    let helm = fake_helm(&render, None);
+    let helm_bin = helm.path().join("helm");
+    let cases: [(&[&str], Option<&str>, &str); 5] = [
+        (
+            &["charts/demo", "--namespace=ops"],
+            None,
+            "--namespace ops -\n",
+        ),
+        (
+            &["charts/demo", "-nops"],
+            Some("default"),
+            "--namespace ops -\n",
+        ),
+        (
+            &["charts/demo"],
+            Some("from-context"),
+            "--namespace from-context -\n",
+        ),
+        (&["charts/demo"], None, "-\n"),
+        (
+            &["charts/demo", "-n", "ops", "--", "-n", "mine"],
+            None,
+            "-n mine -\n",
+        ),
+    ];
+    for (args, helm_namespace, expected) in cases {
+        let speclint_dir = tempfile::tempdir().unwrap();
+        let speclint = recording_speclint(speclint_dir.path());
+        let namespace_value = helm_namespace.map(PathBuf::from);
+        let mut env: Vec<(&str, &Path)> =
+            vec![("HELM_BIN", &helm_bin), ("SPECLINT_BIN", &speclint)];
+        if let Some(value) = &namespace_value {
+            env.push(("HELM_NAMESPACE", value));
+        }
+        let run = plugin(args, &env);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_eq!(
+            calls(speclint_dir.path()),
+            expected,
+            "{args:?} {helm_namespace:?}"
+        );
+    }
+}
+
+#[test]
+fn speclint_flags_pass_through_and_its_exit_status_is_the_plugins() {
+    let render = testdata().join("cases/hostname-renamed-service/input.yaml");
+    let helm = fake_helm(&render, None);
+    let helm_bin = helm.path().join("helm");
+    let bin = PathBuf::from(BIN);
+    let env = [
+        ("HELM_BIN", helm_bin.as_path()),
+        ("SPECLINT_BIN", bin.as_path()),
+    ];
+
+    let mut args = vec!["charts/demo", "--"];
+    args.extend(LINT_FLAGS);
+    args.extend(["--format", "json"]);
+    let json = plugin(&args, &env);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["summary"]["errors"], 1, "{}", json.stdout);
+
+    // An error below the threshold the user gives: speclint exits 0, so does the plugin.
+    let mut args = vec!["charts/demo", "--"];
+    args.extend(LINT_FLAGS);
+    args.extend(["--disable", "webhook-hostname", "--quiet"]);
+    let disabled = plugin(&args, &env);
+    assert_eq!(disabled.code, 0, "{}{}", disabled.stdout, disabled.stderr);
+
+    // A clean chart.
+    let clean_helm = fake_helm(&testdata().join("cases/hostname-ok/input.yaml"), None);
+    let clean_bin = clean_helm.path().join("helm");
+    let mut args = vec!["charts/demo", "--"];
+    args.extend(LINT_FLAGS);
+    let clean = plugin(&args, &[("HELM_BIN", &clean_bin), ("SPECLINT_BIN", &bin)]);
+    assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
+
+    // A usage error of speclint's is its exit status 2.
+    let usage = plugin(&["charts/demo", "--", "--no-such-flag"], &env);
+    assert_eq!(usage.code, 2, "{}", usage.stderr);
+}
+
+#[test]
+fn a_failing_render_is_a_usage_failure_and_is_not_linted() {
+    let helm = fake_helm(
+        Path::new("/dev/null"),
+        Some(
+            "Error: execution error at (demo/templates/webhook.yaml:3:4): webhook.port is required",
+        ),
+    );
+    let speclint_dir = tempfile::tempdir().unwrap();
+    let speclint = recording_speclint(speclint_dir.path());
+    let run = plugin(
+        &["charts/demo"],
+        &[
+            ("HELM_BIN", &helm.path().join("helm")),
+            ("SPECLINT_BIN", &speclint),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("webhook.port is required"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("helm speclint: helm template failed (exit status 1); nothing was linted"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        calls(speclint_dir.path()),
+        "",
+        "speclint ran on a failed render"
+    );
+}
+
+#[test]
+fn usage_help_and_a_missing_speclint() {
+    let none = plugin(&[], &[]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("helm speclint [NAME] CHART"),
+        "{}",
+        none.stderr
+    );
+    let help = plugin(&["--help"], &[]);
+    assert_eq!(help.code, 0);
+    assert!(help
+        .stdout
+        .contains("Everything before `--` goes to `helm template`"));
+
+    // No SPECLINT_BIN, nothing in the plugin's bin/, none on PATH.
+    let empty = tempfile::tempdir().unwrap();
+    let helm = fake_helm(&testdata().join("cases/hostname-ok/input.yaml"), None);
+    let run = plugin(
+        &["charts/demo"],
+        &[
+            ("HELM_BIN", &helm.path().join("helm")),
+            ("HELM_PLUGIN_DIR", empty.path()),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("speclint is not installed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_binary_the_install_hook_put_in_the_plugins_bin_is_used() {
+    let plugin_dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(plugin_dir.path().join("bin")).unwrap();
+    let speclint = recording_speclint(&plugin_dir.path().join("bin"));
+    assert!(speclint.ends_with("bin/speclint"));
+    let helm = fake_helm(&testdata().join("cases/hostname-ok/input.yaml"), None);
+    let run = plugin(
+        &["charts/demo", "--", "--no-config"],
+        &[
+            ("HELM_BIN", &helm.path().join("helm")),
+            ("HELM_PLUGIN_DIR", plugin_dir.path()),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(calls(&plugin_dir.path().join("bin")), "--no-config -\n");
+}
