@@ -28,7 +28,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target,sharing=locked \
     target="$(rustc -vV | sed -n 's/^host: //p')" \
  && cargo build --profile dist --locked --target "$target" \
- && install -D -m 0755 "target/$target/dist/speclint" /out/speclint \
+ && mkdir -p /out && cp "target/$target/dist/speclint" /out/speclint \
  && interpreter="$(readelf -lW /out/speclint | sed -n 's/.*program interpreter: \([^]]*\).*/\1/p')" \
  && if [ -n "$interpreter" ]; then \
       echo "speclint is dynamically linked ($interpreter); the scratch image cannot run it" >&2; exit 1; \
