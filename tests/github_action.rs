@@ -251,6 +251,25 @@ fn sarif_is_written_where_the_output_says_and_locations_are_absolute_below_the_w
         "{}",
         run.stdout
     );
+    // ./ and ../ are taken out lexically, so the runner's prefix match holds.
+    let dotted = action_with(
+        &[
+            ("working-directory", &spark),
+            (
+                "paths",
+                "../spark-operator-upgrade/rendered.yaml ./cluster-state.yaml",
+            ),
+        ],
+        &[("GITHUB_WORKSPACE", &workspace)],
+        None,
+    );
+    assert!(
+        dotted
+            .stdout
+            .contains(&format!("::error file={spark}/rendered.yaml,line=126")),
+        "{}",
+        dotted.stdout
+    );
     // The summary keeps the short paths.
     assert!(
         run.summary.contains("`rendered.yaml:126`"),
@@ -361,9 +380,18 @@ fn invalid_inputs_are_usage_failures() {
 fn hostile_input_values_never_run() {
     let canary = tempfile::tempdir().unwrap();
     let c = canary.path().display();
-    let hostile = format!(
-        "$(touch {c}/dollar) `touch {c}/backtick` ; touch {c}/semicolon\ntouch {c}/newline | touch {c}/pipe && touch {c}/and ${{IFS}}x\n::warning::injected"
-    );
+    // One construct each (a shell that evaluates the value runs it), then all at once.
+    let values = [
+        format!("$(touch {c}/dollar)"),
+        format!("`touch {c}/backtick`"),
+        format!("x; touch {c}/semicolon"),
+        format!("x\ntouch {c}/newline"),
+        format!("x | touch {c}/pipe"),
+        format!("x && touch {c}/and"),
+        format!("'; touch {c}/quote; '"),
+        format!("\"; touch {c}/double; \""),
+        format!("x $(touch {c}/all) `touch {c}/all2`; touch {c}/all3\n::warning::injected"),
+    ];
     let spark = spark();
     for name in [
         "paths",
@@ -377,28 +405,28 @@ fn hostile_input_values_never_run() {
         "build",
         "working-directory",
     ] {
-        let run = action_with(
-            &[("working-directory", &spark), (name, &hostile)],
-            // No download even if the version check were passed.
-            &[("SPECLINT_DOWNLOAD_BASE", "file:///nonexistent")],
-            None,
-        );
-        assert_ne!(run.code, 0, "{name}");
-        let created: Vec<_> = std::fs::read_dir(canary.path()).unwrap().collect();
-        assert!(created.is_empty(), "{name} ran a command: {created:?}");
-        // A value's newline does not start a workflow command of its own.
-        assert!(
-            !run.stdout
-                .lines()
-                .any(|l| l.starts_with("::warning::injected"))
-                && !run
-                    .stderr
-                    .lines()
+        for value in &values {
+            let run = action_with(
+                &[("working-directory", &spark), (name, value)],
+                // No download even if the version check were passed.
+                &[("SPECLINT_DOWNLOAD_BASE", "file:///nonexistent")],
+                None,
+            );
+            assert_ne!(run.code, 0, "{name}={value:?}");
+            let created: Vec<_> = std::fs::read_dir(canary.path()).unwrap().collect();
+            assert!(
+                created.is_empty(),
+                "{name}={value:?} ran a command: {created:?}"
+            );
+            // A value's newline does not start a workflow command of its own.
+            assert!(
+                !(run.stdout.lines().chain(run.stderr.lines()))
                     .any(|l| l.starts_with("::warning::injected")),
-            "{name}: {}{}",
-            run.stdout,
-            run.stderr
-        );
+                "{name}={value:?}: {}{}",
+                run.stdout,
+                run.stderr
+            );
+        }
     }
 }
 
