@@ -70,7 +70,8 @@ if [ "$build" = true ]; then
   [ "$version" != path ] || fail "build: true and version: path exclude each other"
   command -v cargo >/dev/null 2>&1 || fail "build: true needs cargo (e.g. dtolnay/rust-toolchain before this step)"
   echo "::group::cargo install speclint from $action_dir"
-  cargo install --locked --profile dist --path "$action_dir" --root "$runner_temp/speclint"
+  cargo install --locked --profile dist --path "$action_dir" --root "$runner_temp/speclint" ||
+    fail "could not build speclint from $action_dir"
   echo "::endgroup::"
   add_to_path "$bin_dir"
 elif [ "$version" = path ]; then

@@ -871,3 +871,42 @@ fn the_action_installs_the_release_of_its_tag_and_reuses_it() {
         main.stdout
     );
 }
+
+/// build: true runs `cargo install` on the action's source into RUNNER_TEMP (a stand-in
+/// cargo records its arguments and installs a stand-in running the speclint under test).
+#[test]
+fn build_true_installs_from_the_actions_source_with_the_dist_profile() {
+    use std::os::unix::fs::PermissionsExt;
+    let tools = tempfile::tempdir().unwrap();
+    let calls = tools.path().join("calls");
+    let cargo = tools.path().join("cargo");
+    let script = format!(
+        "#!/bin/sh\necho \"$@\" > '{}'\nwhile [ \"$1\" != --root ]; do shift; done\nmkdir -p \"$2/bin\"\nprintf '#!/bin/sh\\nexec %s \"$@\"\\n' '{BIN}' > \"$2/bin/speclint\"\nchmod +x \"$2/bin/speclint\"\n",
+        calls.display()
+    );
+    std::fs::write(&cargo, script).unwrap();
+    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", tools.path().display());
+    let spark = spark();
+    let run = action_with(
+        &[
+            ("working-directory", &spark),
+            ("build", "true"),
+            ("version", ""),
+        ],
+        &[],
+        Some(&path),
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(counts(&run), ["3", "0", "2"]);
+    let root = run.temp.path().join("runner/speclint");
+    assert_eq!(
+        std::fs::read_to_string(&calls).unwrap(),
+        format!(
+            "install --locked --profile dist --path {} --root {}\n",
+            repo().display(),
+            root.display()
+        )
+    );
+    assert_eq!(run.github_path, format!("{}\n", root.join("bin").display()));
+}
