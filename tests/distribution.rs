@@ -92,7 +92,10 @@ fn package_globs() -> globset::GlobSet {
     let list = &manifest[start..];
     let list = &list[..list.find("\n]").unwrap()];
     let mut globs = globset::GlobSetBuilder::new();
-    for line in list.lines().filter(|line| line.trim_start().starts_with('"')) {
+    for line in list
+        .lines()
+        .filter(|line| line.trim_start().starts_with('"'))
+    {
         let pattern = line.trim().trim_end_matches(',').trim_matches('"');
         let pattern = pattern
             .strip_prefix('/')

@@ -5,12 +5,13 @@
 #![cfg(unix)]
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod common;
 
-use common::testdata;
+use common::release::fake_release;
+use common::{have, testdata};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
@@ -18,18 +19,6 @@ const TARGET: &str = "x86_64-unknown-linux-musl";
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `tool` is on PATH; if not, the test fails in CI and skips elsewhere, saying why.
-fn have(tools: &[&str]) -> bool {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for tool in tools {
-        if !std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()) {
-            common::missing(tool);
-            return false;
-        }
-    }
-    true
 }
 
 /// A command without the runner's variables of the process running the tests (in GitHub
@@ -432,47 +421,6 @@ fn hostile_input_values_never_run() {
 
 // --- scripts/install.sh -------------------------------------------------------------------
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A release as GitHub serves it, under `root`: `download/v<version>/` (or
-/// `latest/download/`) holding `speclint-<target>.tar.gz` and its `.sha256`. The binary is
-/// a stand-in script running `body`.
-fn fake_release(root: &Path, dir: &str, target: &str, body: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let staging = tempfile::tempdir().unwrap();
-    let package = staging.path().join(format!("speclint-{target}"));
-    std::fs::create_dir(&package).unwrap();
-    let exe = package.join("speclint");
-    std::fs::write(&exe, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::write(package.join("README.md"), "speclint\n").unwrap();
-    std::fs::write(package.join("LICENSE"), "Apache-2.0\n").unwrap();
-    let out = root.join(dir);
-    std::fs::create_dir_all(&out).unwrap();
-    let asset = format!("speclint-{target}.tar.gz");
-    let status = Command::new("tar")
-        .arg("-czf")
-        .arg(out.join(&asset))
-        .arg(format!("speclint-{target}"))
-        .current_dir(staging.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let archive = std::fs::read(out.join(&asset)).unwrap();
-    std::fs::write(
-        out.join(format!("{asset}.sha256")),
-        format!("{}  {asset}\n", sha256_hex(&archive)),
-    )
-    .unwrap();
-    out.join(asset)
-}
-
 struct Install {
     code: i32,
     stdout: String,
@@ -758,33 +706,15 @@ fn install_sh_installs_the_windows_zip() {
     if !install_tools() || !have(&["zip", "unzip"]) {
         return;
     }
-    use std::os::unix::fs::PermissionsExt;
     let target = "x86_64-pc-windows-msvc";
     let release = tempfile::tempdir().unwrap();
-    let staging = tempfile::tempdir().unwrap();
-    let package = staging.path().join(format!("speclint-{target}"));
-    std::fs::create_dir(&package).unwrap();
     // A stand-in that runs here: the script only copies the .exe.
-    let exe = package.join("speclint.exe");
-    std::fs::write(&exe, "#!/bin/sh\necho 'speclint 0.1.0'\n").unwrap();
-    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = release.path().join("download/v0.1.0");
-    std::fs::create_dir_all(&out).unwrap();
-    let asset = format!("speclint-{target}.zip");
-    let status = Command::new("zip")
-        .args(["-qr"])
-        .arg(out.join(&asset))
-        .arg(format!("speclint-{target}"))
-        .current_dir(staging.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let archive = std::fs::read(out.join(&asset)).unwrap();
-    std::fs::write(
-        out.join(format!("{asset}.sha256")),
-        format!("{}  {asset}\n", sha256_hex(&archive)),
-    )
-    .unwrap();
+    fake_release(
+        release.path(),
+        "download/v0.1.0",
+        target,
+        "echo 'speclint 0.1.0'",
+    );
     let bin = tempfile::tempdir().unwrap();
     let run = install(
         release.path(),

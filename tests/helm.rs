@@ -6,16 +6,10 @@ use std::process::Command;
 
 mod common;
 
-use common::{fake_helm, testdata};
+use common::{fake_helm, testdata, Run};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs speclint from testdata/ with PATH = `path`.
 fn speclint(path: &str, args: &[&str]) -> Run {
@@ -26,11 +20,7 @@ fn speclint(path: &str, args: &[&str]) -> Run {
         .env("PATH", path)
         .output()
         .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    Run::from(out)
 }
 
 fn path_with(dir: &Path) -> String {

@@ -10,19 +10,13 @@ use std::process::Command;
 
 mod common;
 
-use common::{fake_helm, testdata};
+use common::{fake_helm, testdata, Run};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
 const NOW: &str = "2026-11-27T00:00:00Z";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
 }
 
 /// Runs the plugin's command as helm would (plugin.yaml: `bash scripts/helm-speclint.sh`),
@@ -40,11 +34,7 @@ fn plugin(args: &[&str], env: &[(&str, &Path)]) -> Run {
         command.env(name, value);
     }
     let out = command.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    Run::from(out)
 }
 
 /// A speclint that records its arguments in `calls`, then runs the real one.
@@ -286,4 +276,107 @@ fn the_binary_the_install_hook_put_in_the_plugins_bin_is_used() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(calls(&plugin_dir.path().join("bin")), "--no-config -\n");
+}
+
+/// The plugin as helm installs it: plugin.yaml and the scripts, in HELM_PLUGIN_DIR.
+fn installed_plugin() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("plugin.yaml"), dir.path().join("plugin.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join("scripts")).unwrap();
+    for script in ["helm-speclint.sh", "helm-plugin-install.sh", "install.sh"] {
+        std::fs::copy(
+            root().join("scripts").join(script),
+            dir.path().join("scripts").join(script),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// Runs the install hook as plugin.yaml does (`sh scripts/helm-plugin-install.sh`), the
+/// releases served from `releases` (file://) for a Linux x86_64 machine.
+fn install_hook(plugin_dir: &Path, releases: &Path, path: &str) -> Run {
+    let out = Command::new("sh")
+        .arg(plugin_dir.join("scripts/helm-plugin-install.sh"))
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", plugin_dir)
+        .env("HELM_PLUGIN_DIR", plugin_dir)
+        .env(
+            "SPECLINT_DOWNLOAD_BASE",
+            format!("file://{}", releases.display()),
+        )
+        .env("SPECLINT_TARGET", "x86_64-unknown-linux-musl")
+        .output()
+        .unwrap();
+    Run::from(out)
+}
+
+#[test]
+fn the_install_hook_installs_the_release_of_the_plugins_version_into_its_bin() {
+    if !common::have(&["sh", "tar", "curl", "sha256sum"]) {
+        return;
+    }
+    let releases = tempfile::tempdir().unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    common::release::fake_release(
+        releases.path(),
+        &format!("download/v{version}"),
+        "x86_64-unknown-linux-musl",
+        &format!("exec '{BIN}' \"$@\""),
+    );
+    let plugin_dir = installed_plugin();
+    let hook = install_hook(plugin_dir.path(), releases.path(), "/usr/bin:/bin");
+    assert_eq!(hook.code, 0, "{}{}", hook.stdout, hook.stderr);
+    assert!(plugin_dir.path().join("bin/speclint").is_file());
+
+    // The plugin then runs that binary, with no speclint on PATH.
+    let helm = fake_helm(
+        &testdata().join("cases/hostname-renamed-service/input.yaml"),
+        None,
+    );
+    let run = plugin(
+        &["charts/demo", "--", "--no-config", "--now", NOW],
+        &[
+            ("HELM_BIN", &helm.path().join("helm")),
+            ("HELM_PLUGIN_DIR", plugin_dir.path()),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("error[webhook-hostname]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn without_a_release_the_install_hook_falls_back_to_speclint_on_path_or_fails() {
+    if !common::have(&["sh", "tar", "curl", "sha256sum"]) {
+        return;
+    }
+    let no_releases = tempfile::tempdir().unwrap();
+    let plugin_dir = installed_plugin();
+    let alone = install_hook(plugin_dir.path(), no_releases.path(), "/usr/bin:/bin");
+    assert_eq!(alone.code, 1, "{}", alone.stderr);
+    assert!(
+        alone.stderr.contains(&format!(
+            "could not download speclint {}, and none is on PATH",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{}",
+        alone.stderr
+    );
+
+    let on_path = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(BIN, on_path.path().join("speclint")).unwrap();
+    let path = format!("{}:/usr/bin:/bin", on_path.path().display());
+    let fallback = install_hook(plugin_dir.path(), no_releases.path(), &path);
+    assert_eq!(fallback.code, 0, "{}", fallback.stderr);
+    assert!(
+        fallback.stderr.contains("using ") && fallback.stderr.contains("speclint 0."),
+        "{}",
+        fallback.stderr
+    );
+    assert!(!plugin_dir.path().join("bin/speclint").exists());
 }

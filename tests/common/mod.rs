@@ -4,6 +4,8 @@
 
 pub mod certparse;
 pub mod go_profiles;
+#[cfg(unix)]
+pub mod release;
 
 use std::path::{Path, PathBuf};
 
@@ -100,4 +102,33 @@ pub fn fake_helm(render: &Path, failure: Option<&str>) -> tempfile::TempDir {
     std::fs::write(&helm, script).unwrap();
     std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).unwrap();
     dir
+}
+
+/// `tool` is on PATH; if not, the test fails in CI and skips elsewhere, saying why.
+pub fn have(tools: &[&str]) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for tool in tools {
+        if !std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()) {
+            missing(tool);
+            return false;
+        }
+    }
+    true
+}
+
+/// A finished command: its exit code (-1 when a signal ended it) and its output as text.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Self {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
 }
