@@ -154,7 +154,35 @@ fn pre_commit_hook() {
         .items()
         .filter_map(|h| h.get("id").and_then(|n| n.as_str()))
         .collect();
-    assert_eq!(ids, ["speclint", "speclint-all", "speclint-helm"]);
+    assert_eq!(
+        ids,
+        [
+            "speclint",
+            "speclint-all",
+            "speclint-helm",
+            "speclint-system",
+            "speclint-docker"
+        ]
+    );
+    // Without a toolchain: the installed binary, or the release's image.
+    let without_toolchain: Vec<(Option<&str>, Option<&str>)> = root
+        .items()
+        .skip(3)
+        .map(|h| {
+            (
+                h.get("language").and_then(|n| n.as_str()),
+                h.get("entry").and_then(|n| n.as_str()),
+            )
+        })
+        .collect();
+    let image = format!("ghcr.io/speclint/speclint:{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        without_toolchain,
+        [
+            (Some("system"), Some("speclint")),
+            (Some("docker_image"), Some(image.as_str()))
+        ]
+    );
     let all = root.items().nth(1).unwrap();
     assert_eq!(
         all.get("pass_filenames").and_then(|n| n.as_bool()),
