@@ -11,22 +11,25 @@ ARG RUST_VERSION=1.95
 FROM rust:${RUST_VERSION}-alpine AS build
 # busybox ash knows pipefail: a failing rustc in a pipe fails the step.
 SHELL ["/bin/ash", "-eo", "pipefail", "-c"]
-# ring compiles C. rust:*-alpine images carry gcc and musl-dev since December 2025; this
-# keeps an older RUST_VERSION (down to rust-version 1.88) building. Unpinned because
+# ring compiles C, and jemalloc (the allocator of musl builds, Cargo.toml) runs configure and
+# make. rust:*-alpine images carry gcc and musl-dev since December 2025; this keeps an older
+# RUST_VERSION (down to rust-version 1.88) building. Unpinned because
 # Alpine's mirrors drop superseded package revisions, so a pin would break the build.
 # hadolint ignore=DL3018
-RUN apk add --no-cache gcc musl-dev
+RUN apk add --no-cache gcc make musl-dev
 WORKDIR /src
 # .dockerignore keeps only what the build reads.
 COPY . .
 # An explicit --target (the host's musl triple) keeps RUSTFLAGS off build scripts and
 # proc-macros, which cannot be linked statically, and puts each architecture's binary in
 # its own directory of the shared target cache. crt-static is musl's default; said
-# explicitly because the final image has no libc.
+# explicitly because the final image has no libc. jemalloc fixes its page size when built:
+# on arm64, 64 KiB pages also run on kernels with 4 or 16 KiB ones.
 ENV RUSTFLAGS="-C target-feature=+crt-static"
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target,sharing=locked \
     target="$(rustc -vV | sed -n 's/^host: //p')" \
+ && if [ "$target" = aarch64-unknown-linux-musl ]; then export JEMALLOC_SYS_WITH_LG_PAGE=16; fi \
  && cargo build --profile dist --locked --target "$target" \
  && mkdir -p /out && cp "target/$target/dist/speclint" /out/speclint \
  && interpreter="$(readelf -lW /out/speclint | sed -n 's/.*program interpreter: \([^]]*\).*/\1/p')" \
