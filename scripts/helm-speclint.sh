@@ -2,7 +2,8 @@
 # The Helm plugin's command (plugin.yaml):
 #   helm speclint [helm template arguments] [-- speclint arguments]
 # renders the chart with `helm template` and lints the render with speclint, which reads the
-# `# Source:` comments of the render to name the template behind each finding. The exit
+# `# Source:` comments of the render to name the template behind each finding (and, for a
+# chart on disk, places findings on its template files in the github and sarif formats). The exit
 # status is speclint's (0 no error, 1 errors found, 2 usage or I/O failure); a render that
 # fails is a usage failure (2) and is not linted.
 set -uo pipefail
@@ -71,6 +72,22 @@ if [ -n "$namespace" ] && [ "$speclint_sets_namespace" = 0 ]; then
   namespace_args=(--namespace "$namespace")
 fi
 
+# A chart on disk (a directory with a Chart.yaml among helm's arguments): speclint names the
+# render after it, and its github and sarif reports place findings on the template files.
+chart_args=()
+speclint_names_chart=0
+for arg in ${speclint_args[@]+"${speclint_args[@]}"}; do
+  case "$arg" in --stdin-chart | --stdin-chart=*) speclint_names_chart=1 ;; esac
+done
+if [ "$speclint_names_chart" = 0 ]; then
+  for arg in "${helm_args[@]}"; do
+    if [ -f "$arg/Chart.yaml" ]; then
+      chart_args=(--stdin-chart "$arg")
+      break
+    fi
+  done
+fi
+
 include_crds=(--include-crds)
 for arg in "${helm_args[@]}"; do
   [ "$arg" = "--skip-crds" ] && include_crds=()
@@ -104,5 +121,6 @@ if [ "$status" -ne 0 ]; then
   echo "helm speclint: helm template failed (exit status $status); nothing was linted" >&2
   exit 2
 fi
-"$speclint" ${namespace_args[@]+"${namespace_args[@]}"} ${speclint_args[@]+"${speclint_args[@]}"} - < "$render"
+"$speclint" ${namespace_args[@]+"${namespace_args[@]}"} ${chart_args[@]+"${chart_args[@]}"} \
+  ${speclint_args[@]+"${speclint_args[@]}"} - < "$render"
 exit $?

@@ -218,3 +218,64 @@ fn ci_formats_point_at_the_template_file() {
     );
     assert_eq!(rendered["physicalLocation"]["region"]["startLine"], 70);
 }
+
+/// `helm template x DIR | speclint --stdin-chart DIR`: the render is named and placed as
+/// speclint's own render of DIR would be; DIR must be a chart, and standard input read.
+#[test]
+fn stdin_chart_names_the_render_and_places_findings_on_templates() {
+    let render =
+        std::fs::read(testdata().join("cases/hostname-renamed-service/input.yaml")).unwrap();
+    let run = |args: &[&str]| {
+        let mut child = Command::new(BIN)
+            .args(["--no-config", "--now", NOW, "--color", "never"])
+            .args(args)
+            .current_dir(testdata())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        let _ = child.stdin.take().unwrap().write_all(&render);
+        Run::from(child.wait_with_output().unwrap())
+    };
+    let concise = run(&["--stdin-chart", "charts/demo", "--format", "concise"]);
+    assert_eq!(concise.code, 1, "{}", concise.stderr);
+    assert!(
+        concise
+            .stdout
+            .starts_with("<helm template charts/demo>:70:15: error[webhook-hostname]"),
+        "{}",
+        concise.stdout
+    );
+    let sarif = run(&["--stdin-chart", "charts/demo", "--format", "sarif", "-"]);
+    let report: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(
+        report["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"],
+        "charts/demo/templates/webhook.yaml"
+    );
+
+    let not_a_chart = run(&["--stdin-chart", "cases"]);
+    assert_eq!(not_a_chart.code, 2);
+    assert!(
+        not_a_chart
+            .stderr
+            .contains("--stdin-chart cases: no Chart.yaml there"),
+        "{}",
+        not_a_chart.stderr
+    );
+    let not_read = run(&[
+        "--stdin-chart",
+        "charts/demo",
+        "cases/hostname-ok/input.yaml",
+    ]);
+    assert_eq!(not_read.code, 2);
+    assert!(
+        not_read
+            .stderr
+            .contains("standard input, which is not read"),
+        "{}",
+        not_read.stderr
+    );
+}

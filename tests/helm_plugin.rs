@@ -81,12 +81,13 @@ fn renders_the_chart_and_lints_it_with_the_template_of_each_finding() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stdout.starts_with(
-            "error[webhook-hostname]: x509: certificate is valid for demo-webhook-old, demo-webhook-old.webhooks, demo-webhook-old.webhooks.svc, not demo-webhook.webhooks.svc\n  --> <stdin>:70:15"
+            "error[webhook-hostname]: x509: certificate is valid for demo-webhook-old, demo-webhook-old.webhooks, demo-webhook-old.webhooks.svc, not demo-webhook.webhooks.svc\n  --> <helm template charts/demo>:70:15"
         ),
         "{}",
         run.stdout
     );
-    // The render's `# Source:` comments name the template behind the finding.
+    // The render is named after the chart on disk, and its `# Source:` comments name the
+    // template behind the finding.
     assert!(
         run.stdout
             .contains("= note: rendered from demo/templates/webhook.yaml"),
@@ -101,7 +102,10 @@ fn renders_the_chart_and_lints_it_with_the_template_of_each_finding() {
     // speclint gets the namespace helm renders into, the arguments after `--`, and the render.
     assert_eq!(
         calls(speclint_dir.path()),
-        format!("--namespace webhooks {} -\n", LINT_FLAGS.join(" "))
+        format!(
+            "--namespace webhooks --stdin-chart charts/demo {} -\n",
+            LINT_FLAGS.join(" ")
+        )
     );
 }
 
@@ -114,23 +118,23 @@ fn the_namespace_comes_from_the_flags_or_from_helm_and_speclint_may_set_its_own(
         (
             &["charts/demo", "--namespace=ops"],
             None,
-            "--namespace ops -\n",
+            "--namespace ops --stdin-chart charts/demo -\n",
         ),
         (
             &["charts/demo", "-nops"],
             Some("default"),
-            "--namespace ops -\n",
+            "--namespace ops --stdin-chart charts/demo -\n",
         ),
         (
             &["charts/demo"],
             Some("from-context"),
-            "--namespace from-context -\n",
+            "--namespace from-context --stdin-chart charts/demo -\n",
         ),
-        (&["charts/demo"], None, "-\n"),
+        (&["charts/demo"], None, "--stdin-chart charts/demo -\n"),
         (
             &["charts/demo", "-n", "ops", "--", "-n", "mine"],
             None,
-            "-n mine -\n",
+            "--stdin-chart charts/demo -n mine -\n",
         ),
     ];
     for (args, helm_namespace, expected) in cases {
@@ -152,12 +156,17 @@ fn the_namespace_comes_from_the_flags_or_from_helm_and_speclint_may_set_its_own(
     }
 }
 
+/// A stand-in helm rendering a webhook called by a name its certificate lacks, and the
+/// speclint under test.
+fn renamed_service() -> (tempfile::TempDir, PathBuf) {
+    let render = testdata().join("cases/hostname-renamed-service/input.yaml");
+    (fake_helm(&render, None), PathBuf::from(BIN))
+}
+
 #[test]
 fn speclint_flags_pass_through_and_its_exit_status_is_the_plugins() {
-    let render = testdata().join("cases/hostname-renamed-service/input.yaml");
-    let helm = fake_helm(&render, None);
+    let (helm, bin) = renamed_service();
     let helm_bin = helm.path().join("helm");
-    let bin = PathBuf::from(BIN);
     let env = [
         ("HELM_BIN", helm_bin.as_path()),
         ("SPECLINT_BIN", bin.as_path()),
@@ -189,6 +198,59 @@ fn speclint_flags_pass_through_and_its_exit_status_is_the_plugins() {
     // A usage error of speclint's is its exit status 2.
     let usage = plugin(&["charts/demo", "--", "--no-such-flag"], &env);
     assert_eq!(usage.code, 2, "{}", usage.stderr);
+}
+
+/// A chart on disk: the github and sarif reports place findings on its template files.
+/// A chart helm fetches (repo/name, oci://) has none on disk; the user may name it too.
+#[test]
+fn findings_of_a_chart_on_disk_are_placed_on_its_template_files() {
+    let (helm, bin) = renamed_service();
+    let helm_bin = helm.path().join("helm");
+    let env = [
+        ("HELM_BIN", helm_bin.as_path()),
+        ("SPECLINT_BIN", bin.as_path()),
+    ];
+    let github = plugin(
+        &[
+            "demo",
+            "charts/demo",
+            "--",
+            "--no-config",
+            "--now",
+            NOW,
+            "--format",
+            "github",
+        ],
+        &env,
+    );
+    assert_eq!(github.code, 1, "{}", github.stderr);
+    assert!(
+        github.stdout.starts_with(
+            "::error file=charts/demo/templates/webhook.yaml,title=webhook-hostname::x509: certificate is valid for demo-webhook-old"
+        ),
+        "{}",
+        github.stdout
+    );
+    assert!(github
+        .stdout
+        .contains("(rendered at <helm template charts/demo>:70:15)"));
+
+    let speclint_dir = tempfile::tempdir().unwrap();
+    let speclint = recording_speclint(speclint_dir.path());
+    let recorded = [
+        ("HELM_BIN", helm_bin.as_path()),
+        ("SPECLINT_BIN", speclint.as_path()),
+    ];
+    plugin(&["demo", "example/demo", "--version", "1.2.3"], &recorded);
+    plugin(
+        &["demo", "charts/demo", "--", "--stdin-chart=charts/demo"],
+        &recorded,
+    );
+    assert_eq!(
+        calls(speclint_dir.path()),
+        "-\n--stdin-chart=charts/demo -\n",
+        "no chart on disk, then the user's own --stdin-chart"
+    );
 }
 
 #[test]
@@ -275,7 +337,10 @@ fn the_binary_the_install_hook_put_in_the_plugins_bin_is_used() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(calls(&plugin_dir.path().join("bin")), "--no-config -\n");
+    assert_eq!(
+        calls(&plugin_dir.path().join("bin")),
+        "--stdin-chart charts/demo --no-config -\n"
+    );
 }
 
 /// The plugin as helm installs it: plugin.yaml and the scripts, in HELM_PLUGIN_DIR.

@@ -154,6 +154,12 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
     pub(crate) helm_arg: Vec<String>,
 
+    /// Standard input is `helm template`'s render of the chart in DIR (`helm template x DIR |
+    /// speclint --stdin-chart DIR`): it is named `<helm template DIR>`, and the github and sarif
+    /// formats place its findings on the chart's template files, as with --helm.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) stdin_chart: Option<std::path::PathBuf>,
+
     /// Read the configuration from FILE instead of the nearest .speclint.yaml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub(crate) config: Option<std::path::PathBuf>,

@@ -100,6 +100,8 @@ pub(crate) struct ReadOptions {
     pub(crate) exclude: Exclude,
     /// Render Helm charts with `helm template` (`--helm`); without it their templates are skipped.
     pub(crate) helm: Option<Helm>,
+    /// The chart whose `helm template` render standard input is (`--stdin-chart`).
+    pub(crate) stdin_chart: Option<PathBuf>,
 }
 
 /// An argument that named nothing to lint: a directory without manifests, or manifests
@@ -172,12 +174,33 @@ pub(crate) fn read_all(
     } else {
         paths.to_vec()
     };
+    if let Some(chart) = &options.stdin_chart {
+        if !chart.join("Chart.yaml").is_file() {
+            return Err(InputError(format!(
+                "--stdin-chart {}: no Chart.yaml there; it names the directory of the chart whose render is on standard input",
+                shown(&chart.to_string_lossy())
+            )));
+        }
+        if !wanted.iter().any(|arg| arg == "-") {
+            return Err(InputError(
+                "--stdin-chart names the chart of standard input, which is not read: give `-` among the paths, or no path".to_string(),
+            ));
+        }
+    }
     for arg in &wanted {
         if arg == "-" {
             if !stdin_read {
                 stdin_read = true;
                 let bytes = budget.read(stdin, "standard input", None)?;
-                inputs.add_decoded(STDIN_NAME.to_string(), bytes);
+                match &options.stdin_chart {
+                    None => inputs.add_decoded(STDIN_NAME.to_string(), bytes),
+                    // Named and placed as speclint's own render of the chart would be.
+                    Some(chart) => {
+                        let (mut render, found) = decoded(helm::source_name(chart), bytes);
+                        render.chart = Some(display_path(chart));
+                        inputs.add_prepared(render, found);
+                    }
+                }
             }
             continue;
         }
@@ -736,6 +759,7 @@ mod tests {
         let options = ReadOptions {
             exclude,
             helm: None,
+            stdin_chart: None,
         };
         let sources = read_all(
             &[root.display().to_string()],
@@ -807,6 +831,7 @@ mod tests {
         let options = ReadOptions {
             exclude,
             helm: None,
+            stdin_chart: None,
         };
         let args = [
             root.join("empty").display().to_string(),

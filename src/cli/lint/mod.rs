@@ -47,6 +47,7 @@ fn lint(args: &Args, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32
     let read_options = input::ReadOptions {
         exclude,
         helm: settings::helm(&args.check, config, &options.default_namespace),
+        stdin_chart: args.check.stdin_chart.clone(),
     };
     let mut budget = input::InputBudget::new(settings::max_input_size(&args.check, config));
     // Printed when the run ends, whichever way it returns.
@@ -107,6 +108,7 @@ pub(crate) fn check_inputs(
     let read_options = input::ReadOptions {
         exclude,
         helm: settings::helm(check, config, &options.default_namespace),
+        stdin_chart: check.stdin_chart.clone(),
     };
     let mut budget = input::InputBudget::new(settings::max_input_size(check, config));
     let (mut sources, read_report) = inputs::read(check, stdin, &read_options, &mut budget)?;
