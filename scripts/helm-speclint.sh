@@ -61,10 +61,13 @@ for arg in "${helm_args[@]}"; do
   esac
   previous=$arg
 done
+# What the speclint flags set themselves is not set for them.
 speclint_sets_namespace=0
+speclint_names_chart=0
 for arg in ${speclint_args[@]+"${speclint_args[@]}"}; do
   case "$arg" in
     -n | -n?* | --namespace | --namespace=*) speclint_sets_namespace=1 ;;
+    --stdin-chart | --stdin-chart=*) speclint_names_chart=1 ;;
   esac
 done
 namespace_args=()
@@ -75,10 +78,6 @@ fi
 # A chart on disk (a directory with a Chart.yaml among helm's arguments): speclint names the
 # render after it, and its github and sarif reports place findings on the template files.
 chart_args=()
-speclint_names_chart=0
-for arg in ${speclint_args[@]+"${speclint_args[@]}"}; do
-  case "$arg" in --stdin-chart | --stdin-chart=*) speclint_names_chart=1 ;; esac
-done
 if [ "$speclint_names_chart" = 0 ]; then
   for arg in "${helm_args[@]}"; do
     if [ -f "$arg/Chart.yaml" ]; then

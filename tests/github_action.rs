@@ -10,7 +10,7 @@ use std::process::Command;
 
 mod common;
 
-use common::release::fake_release;
+use common::release::{fake_release, install_tools};
 use common::{have, testdata};
 
 const BIN: &str = env!("CARGO_BIN_EXE_speclint");
@@ -448,10 +448,6 @@ fn install(base: &Path, args: &[&str], env: &[(&str, &str)]) -> Install {
     }
 }
 
-fn install_tools() -> bool {
-    have(&["sh", "tar", "curl", "sha256sum"])
-}
-
 #[test]
 fn install_sh_installs_a_release_after_checking_its_checksum() {
     if !install_tools() {
@@ -593,12 +589,10 @@ fn install_sh_refuses_a_tampered_archive_and_installs_nothing() {
 
 /// A directory whose `uname` prints `os` for -s and `machine` for -m, ahead of PATH.
 fn fake_uname(os: &str, machine: &str) -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let script = format!("#!/bin/sh\ncase $1 in -s) echo '{os}' ;; -m) echo '{machine}' ;; esac\n");
     let uname = dir.path().join("uname");
-    std::fs::write(&uname, script).unwrap();
-    std::fs::set_permissions(&uname, std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::write_script(&uname, &script);
     dir
 }
 
@@ -806,7 +800,6 @@ fn the_action_installs_the_release_of_its_tag_and_reuses_it() {
 /// cargo records its arguments and installs a stand-in running the speclint under test).
 #[test]
 fn build_true_installs_from_the_actions_source_with_the_dist_profile() {
-    use std::os::unix::fs::PermissionsExt;
     let tools = tempfile::tempdir().unwrap();
     let calls = tools.path().join("calls");
     let cargo = tools.path().join("cargo");
@@ -814,8 +807,7 @@ fn build_true_installs_from_the_actions_source_with_the_dist_profile() {
         "#!/bin/sh\necho \"$@\" > '{}'\nwhile [ \"$1\" != --root ]; do shift; done\nmkdir -p \"$2/bin\"\nprintf '#!/bin/sh\\nexec %s \"$@\"\\n' '{BIN}' > \"$2/bin/speclint\"\nchmod +x \"$2/bin/speclint\"\n",
         calls.display()
     );
-    std::fs::write(&cargo, script).unwrap();
-    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::write_script(&cargo, &script);
     let path = format!("{}:/usr/local/bin:/usr/bin:/bin", tools.path().display());
     let spark = spark();
     let run = action_with(

@@ -4,7 +4,6 @@
 //! a stand-in helm prints a render and records its arguments, so this runs offline.
 #![cfg(unix)]
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -44,8 +43,7 @@ fn recording_speclint(dir: &Path) -> PathBuf {
         "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nexec '{BIN}' \"$@\"\n",
         dir.join("calls").display()
     );
-    std::fs::write(&path, script).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::write_script(&path, &script);
     path
 }
 
@@ -379,7 +377,7 @@ fn install_hook(plugin_dir: &Path, releases: &Path, path: &str) -> Run {
 
 #[test]
 fn the_install_hook_installs_the_release_of_the_plugins_version_into_its_bin() {
-    if !common::have(&["sh", "tar", "curl", "sha256sum"]) {
+    if !common::release::install_tools() {
         return;
     }
     let releases = tempfile::tempdir().unwrap();
@@ -417,7 +415,7 @@ fn the_install_hook_installs_the_release_of_the_plugins_version_into_its_bin() {
 
 #[test]
 fn without_a_release_the_install_hook_falls_back_to_speclint_on_path_or_fails() {
-    if !common::have(&["sh", "tar", "curl", "sha256sum"]) {
+    if !common::release::install_tools() {
         return;
     }
     let no_releases = tempfile::tempdir().unwrap();

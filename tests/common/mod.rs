@@ -86,11 +86,18 @@ fn base64_prefix(bytes: &[u8]) -> String {
     out[40..].to_string()
 }
 
+/// Writes an executable stand-in program (a shell script) at `path`.
+#[cfg(unix)]
+pub fn write_script(path: &Path, script: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, script).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// A directory holding a fake `helm` that appends its arguments to `calls` and prints
 /// `render` (or fails with `failure` on stderr).
 #[cfg(unix)]
 pub fn fake_helm(render: &Path, failure: Option<&str>) -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let calls = dir.path().join("calls");
     let body = match failure {
@@ -99,8 +106,7 @@ pub fn fake_helm(render: &Path, failure: Option<&str>) -> tempfile::TempDir {
     };
     let script = format!("#!/bin/sh\necho \"$@\" >> '{}'\n{body}", calls.display());
     let helm = dir.path().join("helm");
-    std::fs::write(&helm, script).unwrap();
-    std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write_script(&helm, &script);
     dir
 }
 

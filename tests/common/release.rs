@@ -11,18 +11,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// What scripts/install.sh needs to download and check a release; without them the test
+/// fails in CI and skips elsewhere, saying why.
+pub fn install_tools() -> bool {
+    super::have(&["sh", "tar", "curl", "sha256sum"])
+}
+
 /// A release as GitHub serves it, under `root`: `download/v<version>/` (or
 /// `latest/download/`) holding `speclint-<target>.tar.gz` (`.zip` with `speclint.exe` for
 /// Windows) and its `.sha256`. The binary is a stand-in script running `body`.
 pub fn fake_release(root: &Path, dir: &str, target: &str, body: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let staging = tempfile::tempdir().unwrap();
     let package = staging.path().join(format!("speclint-{target}"));
     std::fs::create_dir(&package).unwrap();
     let windows = target.contains("windows");
     let exe = package.join(if windows { "speclint.exe" } else { "speclint" });
-    std::fs::write(&exe, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    super::write_script(&exe, &format!("#!/bin/sh\n{body}\n"));
     std::fs::write(package.join("README.md"), "speclint\n").unwrap();
     std::fs::write(package.join("LICENSE"), "Apache-2.0\n").unwrap();
     let out = root.join(dir);
